@@ -1,0 +1,32 @@
+# Two commands do all set-up: `make run` and `make test`. Each creates .venv
+# when missing and installs the package with what it needs.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app marketplace
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint translations clean-venv
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+translations: $(STAMP)
+	@$(VENV)/bin/pybabel compile -q -d marketplace/translations
+
+run: $(STAMP) translations
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	$(FLASK) run --host 127.0.0.1 --port $${PORT:-5000}
+
+test: $(STAMP) translations
+	$(PY) tests/run_suites.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check marketplace config tests bench
+
+clean-venv:
+	rm -rf $(VENV)

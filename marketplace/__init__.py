@@ -1,0 +1,195 @@
+"""Marketplace: a B2B e-marketplace. ``create_app`` builds the application."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, jsonify, request, send_from_directory, session
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+
+from config import DEMO_SECRET_KEY, load_config
+
+STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static", "swagger_ui_assets", "healthz"})
+LANGUAGE_ALIASES = {"zh": "zh_Hant", "zh_TW": "zh_Hant", "zh_Hant": "zh_Hant", "en": "en"}
+
+
+def create_app(config: str | dict | None = None) -> Flask:
+    """Build the application; ``config`` is a settings name, a file path, or a dict of overrides."""
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, config if isinstance(config, str) else None)
+    if isinstance(config, dict):
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _refuse_default_secrets(app)
+    _configure_database(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+    from marketplace import cli
+
+    cli.register(app)
+    return app
+
+
+def _refuse_default_secrets(app: Flask) -> None:
+    if not app.config["DEMO_MODE"] and app.config["SECRET_KEY"] in (DEMO_SECRET_KEY, "", None):
+        raise RuntimeError("Set SECRET_KEY (or MARKETPLACE_SECRET_KEY): production refuses the "
+                           "demo secret key.")
+
+
+def _configure_database(app: Flask) -> None:
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not uri:
+        uri = f"sqlite:///{Path(app.instance_path) / 'marketplace.db'}"
+    if uri.startswith("postgres://"):
+        uri = "postgresql://" + uri.removeprefix("postgres://")
+    if uri.startswith("postgresql://"):
+        uri = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("sqlite"):
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("connect_args", {}).setdefault("timeout", 30)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def _init_extensions(app: Flask) -> None:
+    from marketplace.extensions import (
+        api,
+        babel,
+        bootstrap,
+        csrf,
+        db,
+        limiter,
+        login_manager,
+        migrate,
+    )
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, directory=str(
+        Path(app.root_path).parent / "migrations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "infrastructure.login"
+    login_manager.session_protection = None  # the server-side login session does this job
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    bootstrap.init_app(app)
+    if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    limiter.init_app(app)
+    api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
+        "bearerAuth": {"type": "http", "scheme": "bearer",
+                       "description": "A token from POST /auth/token or a company API key"}}}})
+    from marketplace.core.api import ProblemSchema
+
+    api.spec.components.schema("Problem", schema=ProblemSchema)
+    _init_celery(app)
+
+
+def _init_celery(app: Flask) -> None:
+    from marketplace.extensions import celery
+
+    redis_url = app.config.get("REDIS_URL")
+    eager = app.config.get("CELERY_TASK_ALWAYS_EAGER")
+    celery.conf.update(
+        broker_url=redis_url or "memory://",
+        task_always_eager=(not redis_url) if eager is None else eager,
+        task_ignore_result=True,
+        broker_connection_retry_on_startup=True,
+    )
+    celery.flask_app = app
+    app.extensions["celery"] = celery
+
+
+def _register_blueprints(app: Flask) -> None:
+    from marketplace import content, crm, fulfillment, infrastructure, supplier_link, trading
+    from marketplace.extensions import api
+
+    import marketplace.infrastructure.api  # noqa: F401 (routes)
+    import marketplace.infrastructure.views  # noqa: F401 (routes)
+
+    for module in (infrastructure, content, trading, fulfillment, supplier_link, crm):
+        app.register_blueprint(module.bp)
+        for blueprint in module.API_BLUEPRINTS:
+            api.register_blueprint(blueprint, url_prefix="/api/v1" + (blueprint.url_prefix or ""))
+
+    import swagger_ui_bundle
+
+    @app.route("/api/v1/docs/assets/<path:filename>")
+    def swagger_ui_assets(filename):
+        return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename)
+
+    @app.route("/healthz")
+    def healthz():
+        from marketplace.extensions import db
+
+        try:
+            db.session.execute(text("SELECT 1"))
+        except Exception as error:  # the probe must answer, whatever the database says
+            return jsonify(status="unavailable", database=type(error).__name__), 503
+        return jsonify(status="ok", database="ok")
+
+
+def select_locale() -> str:
+    from marketplace.infrastructure.auth import current_actor
+
+    languages = list(LANGUAGE_ALIASES)
+    actor = current_actor()
+    if actor is not None and actor.user is not None and "language" not in session:
+        return actor.user.language
+    if session.get("language"):
+        return session["language"]
+    best = request.accept_languages.best_match(languages, default="en")
+    return LANGUAGE_ALIASES.get(best, "en")
+
+
+def _register_hooks(app: Flask) -> None:
+    from marketplace.core import boundary
+    from marketplace.core.errors import register_error_handlers
+    from marketplace.infrastructure.auth import bind_actor, portal_actor
+
+    register_error_handlers(app)
+    boundary.init_app(app)
+
+    @app.before_request
+    def bind_portal_actor():
+        if not request.path.startswith("/api/") and request.endpoint not in STATIC_ENDPOINTS:
+            bind_actor(portal_actor())
+
+    @app.after_request
+    def security_headers(response):
+        docs = request.path.startswith("/api/v1/docs")
+        script = "'self' 'unsafe-inline'" if docs else "'self'"
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            f"default-src 'self'; script-src {script}; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data: blob:; frame-ancestors 'none'; form-action 'self'; "
+            "base-uri 'self'")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        if app.config["SESSION_COOKIE_SECURE"]:
+            response.headers.setdefault("Strict-Transport-Security",
+                                        "max-age=31536000; includeSubDomains")
+        if request.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.context_processor
+    def portal_context():
+        from marketplace.infrastructure.auth import current_actor
+
+        return {"actor": current_actor(), "languages": app.config["LANGUAGES"]}
+
+    os.environ.setdefault("FLASK_RUN_PORT", "5000")

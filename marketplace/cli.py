@@ -1,0 +1,126 @@
+"""``flask`` commands for operators: demo data, operator accounts, categories, companies."""
+
+from __future__ import annotations
+
+import os
+
+import click
+from flask import Flask
+from sqlalchemy import func, select
+
+from marketplace.core.boundary import commit
+from marketplace.extensions import db
+
+DEMO_PASSWORD = "Demo-Trade-2026"
+
+# (name, country, roles, members: (email, full name, role, language))
+DEMO_COMPANIES = [
+    ("臺灣精密扣件股份有限公司 Taiwan Precision Fasteners Co., Ltd.", "TW", ["supplier"], [
+        ("chen@tpf.example.com", "陳志明", "admin", "zh_Hant"),
+        ("lin@tpf.example.com", "林美玲", "sales", "zh_Hant"),
+    ], ["hardware", "hardware.fasteners"]),
+    ("Anatolia Home Textiles A.Ş.", "TR", ["supplier"], [
+        ("elif@anatolia.example.com", "Elif Yılmaz", "admin", "en"),
+        ("murat@anatolia.example.com", "Murat Kaya", "sales", "en"),
+    ], ["apparel", "apparel.fabrics", "home"]),
+    ("Northwind Retail Inc.", "US", ["buyer"], [
+        ("sarah@northwind.example.com", "Sarah Miller", "admin", "en"),
+        ("james@northwind.example.com", "James Lee", "purchasing", "en"),
+        ("olivia@northwind.example.com", "Olivia Brown", "approver", "en"),
+    ], ["home", "hardware"]),
+    ("Hanse Import GmbH", "DE", ["buyer"], [
+        ("jonas@hanse.example.com", "Jonas Becker", "admin", "en"),
+        ("anna@hanse.example.com", "Anna Schmidt", "purchasing", "en"),
+    ], ["apparel", "electronics"]),
+]
+DEMO_OPERATOR = ("operator@marketplace.example.com", "Platform Operator")
+
+
+def register(app: Flask) -> None:
+    for command in (seed_demo, create_operator, install_categories, approve_company):
+        app.cli.add_command(command)
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when any company exists already.")
+def seed_demo(if_empty: bool) -> None:
+    """Load the demo: an operator, two suppliers and two buyers with their members."""
+    from marketplace.infrastructure import operations
+    from marketplace.infrastructure.models import (
+        Category,
+        Company,
+        CompanyStatus,
+        Membership,
+        MemberRole,
+        User,
+    )
+
+    operations.install_default_categories()
+    if if_empty and db.session.scalar(select(func.count()).select_from(Company)):
+        commit()
+        click.echo("Demo data already present; nothing to do.")
+        return
+    from marketplace.core.types import utcnow
+
+    if db.session.scalar(select(User).where(User.email == DEMO_OPERATOR[0])) is None:
+        operations.create_operator(DEMO_OPERATOR[0], DEMO_PASSWORD, DEMO_OPERATOR[1])
+    for name, country, roles, members, category_codes in DEMO_COMPANIES:
+        if db.session.scalar(select(Company).where(Company.name == name)) is not None:
+            continue
+        company = Company(name=name, country=country, status=CompanyStatus.ACTIVE,
+                          approved_at=utcnow())
+        company.roles = roles
+        company.categories = list(db.session.scalars(
+            select(Category).where(Category.code.in_(category_codes))))
+        db.session.add(company)
+        for email, full_name, role, language in members:
+            user = operations.create_user(email, DEMO_PASSWORD, full_name, language)
+            user.email_verified_at = utcnow()
+            db.session.add(Membership(company=company, user=user, role=MemberRole(role)))
+    commit()
+    click.echo(f"Demo data loaded. Every demo account's password is {DEMO_PASSWORD}.")
+
+
+@click.command("create-operator")
+@click.argument("email")
+@click.option("--name", "full_name", default="Platform operator", show_default=True)
+def create_operator(email: str, full_name: str) -> None:
+    """Create a platform operator. The password comes from MARKETPLACE_OPERATOR_PASSWORD,
+    else it is asked for twice; it is never a command-line argument."""
+    from marketplace.core.errors import DomainError
+    from marketplace.infrastructure import operations
+
+    password = os.environ.get("MARKETPLACE_OPERATOR_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = operations.create_operator(email, password, full_name)
+    except DomainError as error:
+        messages = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.errors.items())
+        raise click.ClickException(messages or error.detail) from error
+    commit()
+    click.echo(f"Operator {user.email} created.")
+
+
+@click.command("install-categories")
+def install_categories() -> None:
+    """Add the default business category tree (existing codes are kept)."""
+    from marketplace.infrastructure import operations
+
+    added = operations.install_default_categories()
+    commit()
+    click.echo(f"{added} categories added.")
+
+
+@click.command("approve-company")
+@click.argument("company_id", type=int)
+def approve_company(company_id: int) -> None:
+    """Approve a pending company from the shell."""
+    from marketplace.core.errors import DomainError
+    from marketplace.infrastructure import operations, queries
+
+    try:
+        company = operations.approve_company(queries.company_for_operator(company_id))
+    except DomainError as error:
+        raise click.ClickException(error.detail) from error
+    commit()
+    click.echo(f"{company.name} is approved.")

@@ -1,0 +1,152 @@
+"""What every JSON API route shares: the problem schema, ETag / If-Match on
+versioned resources, and Idempotency-Key on POST."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from datetime import datetime
+
+from flask import current_app, g, make_response, request
+from flask_babel import lazy_gettext as _l
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+from sqlalchemy import String, Text, UniqueConstraint, delete, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketplace.core.errors import PreconditionFailed, ValidationFailed
+from marketplace.core.types import UTCDateTime, utcnow
+from marketplace.extensions import db
+
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+
+
+class ProblemSchema(Schema):
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    allowed_actions = fields.List(fields.String())
+
+
+def problem_responses(*statuses: int) -> dict:
+    """OpenAPI ``responses`` entries for the refusals a route can give."""
+    return {
+        str(status): {
+            "description": str(_l("Refused; see detail")),
+            "content": {"application/problem+json": {"schema": PROBLEM_REF}},
+        }
+        for status in statuses
+    }
+
+
+def api_blueprint(name: str, import_name: str, description: str) -> Blueprint:
+    return Blueprint(name, import_name, description=description)
+
+
+# ----- versions: ETag out, If-Match in ------------------------------------------------
+
+
+def etag_of(resource) -> str:
+    return f'"{resource.version}"'
+
+
+def check_if_match(resource) -> None:
+    """Refuse (412) a write whose If-Match names another version than the stored one."""
+    header = request.headers.get("If-Match")
+    if not header or header.strip() == "*":
+        return
+    wanted = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    if etag_of(resource) not in wanted:
+        raise PreconditionFailed(
+            str(_l("You sent version %(sent)s but the record is at version %(now)s. "
+                   "Reload it and apply your change again.",
+                   sent=header, now=resource.version)),
+            current_version=resource.version)
+
+
+def with_etag(response, resource):
+    response = make_response(response)
+    response.headers["ETag"] = etag_of(resource)
+    return response
+
+
+# ----- Idempotency-Key ------------------------------------------------------------------
+
+
+class IdempotencyRecord(db.Model):
+    """The first answer to a POST with an Idempotency-Key, replayed for repeats."""
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("principal", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    principal: Mapped[str] = mapped_column(String(80))
+    key: Mapped[str] = mapped_column(String(255))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int]
+    body: Mapped[str] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(String(500))
+    etag: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+def _request_fingerprint() -> str:
+    digest = hashlib.sha256()
+    digest.update(f"{request.method} {request.path}?{request.query_string.decode()}\n".encode())
+    digest.update(request.get_data(cache=True))
+    return digest.hexdigest()
+
+
+def _principal() -> str:
+    return getattr(g, "api_principal", None) or f"anonymous:{request.remote_addr}"
+
+
+def idempotent(view):
+    """Same key and body: the first response again, nothing created twice.
+    Same key, other body: 422. Apply inside the authentication decorator."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        key = request.headers.get("Idempotency-Key")
+        if request.method != "POST" or not key:
+            return view(*args, **kwargs)
+        if len(key) > 255:
+            raise ValidationFailed(errors={"Idempotency-Key": [str(_l("At most 255 characters."))]})
+        principal, fingerprint = _principal(), _request_fingerprint()
+        lifetime = current_app.config["IDEMPOTENCY_KEY_LIFETIME"]
+        record = db.session.scalar(select(IdempotencyRecord).where(
+            IdempotencyRecord.principal == principal, IdempotencyRecord.key == key,
+            IdempotencyRecord.created_at > utcnow() - lifetime))
+        if record is not None:
+            return _replay(record, fingerprint)
+        db.session.execute(delete(IdempotencyRecord).where(
+            IdempotencyRecord.principal == principal, IdempotencyRecord.key == key))
+        response = make_response(view(*args, **kwargs))
+        if response.status_code < 400:
+            db.session.add(IdempotencyRecord(
+                principal=principal, key=key, request_hash=fingerprint,
+                status_code=response.status_code, body=response.get_data(as_text=True),
+                location=response.headers.get("Location"), etag=response.headers.get("ETag")))
+        return response
+
+    return wrapper
+
+
+def _replay(record: IdempotencyRecord, fingerprint: str):
+    if record.request_hash != fingerprint:
+        raise ValidationFailed(
+            str(_l("This Idempotency-Key was already used for a different request. "
+                   "Use a new key for a new request.")),
+            errors={"Idempotency-Key": [str(_l("Already used with another body."))]})
+    response = make_response(record.body, record.status_code)
+    response.mimetype = "application/json"
+    response.headers["Idempotent-Replayed"] = "true"
+    if record.location:
+        response.headers["Location"] = record.location
+    if record.etag:
+        response.headers["ETag"] = record.etag
+    json.loads(record.body)  # a stored body is always JSON; fail loudly if not
+    return response

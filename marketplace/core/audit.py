@@ -1,0 +1,72 @@
+"""The audit log: who did what to which record, when, and what changed."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from flask import g, has_request_context, request
+from sqlalchemy import JSON, ForeignKey, String, inspect
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketplace.core.types import UTCDateTime, utcnow
+from marketplace.extensions import db
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    actor_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(80))
+    object_type: Mapped[str] = mapped_column(String(60))
+    object_id: Mapped[int | None]
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    ip_address: Mapped[str | None] = mapped_column(String(64))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal | datetime | date):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    return value
+
+
+def pending_changes(obj: Any, *, hidden: frozenset[str] = frozenset()) -> dict[str, list]:
+    """``{attribute: [old, new]}`` for the attributes changed but not yet flushed."""
+    changes: dict[str, list] = {}
+    for attr in inspect(obj).attrs:
+        history = attr.history
+        if not history.has_changes() or attr.key in ("version", "updated_at"):
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        if attr.key in hidden:
+            old, new = "***", "***"
+        changes[attr.key] = [_plain(old), _plain(new)]
+    return changes
+
+
+def record_audit(action: str, obj: Any, *, company_id: int | None = None,
+                 changes: dict | None = None) -> AuditEvent:
+    """Add an audit row to the current unit of work (committed with it, or not at all)."""
+    event = AuditEvent(
+        actor_user_id=getattr(g, "actor_user_id", None) if has_request_context() else None,
+        company_id=company_id if company_id is not None else getattr(obj, "company_id", None),
+        action=action,
+        object_type=type(obj).__name__,
+        object_id=getattr(obj, "id", None),
+        changes={k: _plain(v) for k, v in (changes or {}).items()},
+        ip_address=request.remote_addr if has_request_context() else None,
+    )
+    db.session.add(event)
+    return event

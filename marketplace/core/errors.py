@@ -1,0 +1,156 @@
+"""Domain errors, and the one place that turns any error into problem+json (API)
+or a page / flashed message (portal)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, flash, jsonify, redirect, render_template, request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class DomainError(Exception):
+    """An expected refusal. Operations raise these; they never reach the user as a 500."""
+
+    status = 400
+    title = _l("Bad request")
+    slug = "bad-request"
+    headers: dict[str, str] = {}
+
+    def __init__(self, detail: str | None = None, *, errors: dict | None = None, **extra: Any):
+        super().__init__(detail or str(self.title))
+        self.detail = detail or str(self.title)
+        self.errors = errors or {}
+        self.extra = extra
+
+
+class Unauthorized(DomainError):
+    status, title, slug = 401, _l("Authentication required"), "unauthorized"
+    headers = {"WWW-Authenticate": 'Bearer realm="marketplace"'}
+
+
+class Forbidden(DomainError):
+    status, title, slug = 403, _l("Not allowed"), "forbidden"
+
+
+class NotFound(DomainError):
+    status, title, slug = 404, _l("Not found"), "not-found"
+
+
+class Conflict(DomainError):
+    """An action not allowed in the current state; ``allowed_actions`` says what is."""
+
+    status, title, slug = 409, _l("Not allowed in the current state"), "conflict"
+
+
+class PreconditionFailed(DomainError):
+    status, title, slug = 412, _l("Changed by someone else"), "stale-version"
+
+
+class ValidationFailed(DomainError):
+    status, title, slug = 422, _l("Validation failed"), "validation-failed"
+
+
+def wants_problem_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def problem_response(status: int, title: str, detail: str, *, slug: str | None = None,
+                     errors: dict | None = None, headers: dict | None = None, **extra: Any):
+    body = {
+        "type": f"/problems/{slug}" if slug else "about:blank",
+        "title": str(title),
+        "status": status,
+        "detail": str(detail),
+        "errors": errors or {},
+        **extra,
+    }
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM_MEDIA_TYPE
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """webargs/marshmallow nest messages by location and field; the contract wants
+    ``{field: [messages]}`` with dotted paths for nested fields."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if not prefix and key in ("json", "query", "form", "files", "headers", "path"):
+                name = ""
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
+            for field, msgs in flatten_messages(value, name).items():
+                flat.setdefault(field, []).extend(msgs)
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        flat[prefix or "_schema"] = list(messages)
+    elif isinstance(messages, list):
+        for index, value in enumerate(messages):
+            flat.update(flatten_messages(value, f"{prefix}.{index}" if prefix else str(index)))
+    else:
+        flat[prefix or "_schema"] = [str(messages)]
+    return flat
+
+
+def _render_portal_error(status: int, title: str, detail: str):
+    if status in (403, 409, 412, 422) and request.method == "POST":
+        flash(detail, "danger")
+        return redirect(request.referrer or "/")
+    return render_template("errors.html", status=status, title=title, detail=detail), status
+
+
+def handle_domain_error(error: DomainError):
+    if wants_problem_json():
+        return problem_response(error.status, error.title, error.detail, slug=error.slug,
+                                errors=error.errors, headers=error.headers, **error.extra)
+    return _render_portal_error(error.status, str(error.title), error.detail)
+
+
+def handle_http_exception(error: HTTPException):
+    status = error.code or 500
+    detail = error.description or error.name
+    data = getattr(error, "data", None) or {}
+    errors = flatten_messages(data["messages"]) if "messages" in data else {}
+    if status == 422 and errors:
+        detail = str(_l("Some fields are not valid."))
+    if status == 400 and errors:
+        detail = "; ".join(m for msgs in errors.values() for m in msgs)
+        errors = {}
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+    if wants_problem_json():
+        return problem_response(status, error.name, detail, errors=errors, headers=headers)
+    return _render_portal_error(status, error.name, detail)
+
+
+def handle_stale_data(error: StaleDataError):
+    return handle_domain_error(PreconditionFailed(str(_l(
+        "This record was changed by someone else since you loaded it. Reload and try again."))))
+
+
+def handle_unexpected(error: Exception):
+    if isinstance(error, HTTPException):
+        return handle_http_exception(error)
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    if wants_problem_json():
+        return problem_response(500, "Internal Server Error",
+                                str(_l("Something went wrong on our side; nothing was saved.")))
+    return render_template("errors.html", status=500, title="Internal Server Error",
+                           detail=str(_l("Something went wrong on our side; nothing was saved."))
+                           ), 500
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(StaleDataError, handle_stale_data)
+    app.register_error_handler(Exception, handle_unexpected)

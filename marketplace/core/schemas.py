@@ -1,0 +1,32 @@
+"""Fields shared by the schemas of every module."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import fields, validate
+
+from marketplace.core.validation import country_codes, currency_codes
+
+
+def Country(**kwargs) -> fields.String:  # noqa: N802 - a field factory reads like a field
+    return fields.String(validate=validate.OneOf(
+        sorted(country_codes()), error=str(_l("Not an ISO 3166-1 alpha-2 country code."))),
+        metadata={"description": "ISO 3166-1 alpha-2", "example": "TW"}, **kwargs)
+
+
+def Currency(**kwargs) -> fields.String:  # noqa: N802
+    return fields.String(validate=validate.OneOf(
+        sorted(currency_codes()), error=str(_l("Not an ISO 4217 currency code."))),
+        metadata={"description": "ISO 4217", "example": "USD"}, **kwargs)
+
+
+def Text(max_length: int, *, min_length: int = 1, **kwargs) -> fields.String:  # noqa: N802
+    """A string that must hold something (not just spaces) and fit its column."""
+    return fields.String(validate=[
+        validate.Length(min=min_length, max=max_length),
+        validate.Regexp(r"\S" if min_length else r"^", error=str(_l("Must not be blank."))),
+    ], **kwargs)
+
+
+def OptionalText(max_length: int, **kwargs) -> fields.String:  # noqa: N802
+    return fields.String(validate=validate.Length(max=max_length), allow_none=True, **kwargs)

@@ -1,0 +1,75 @@
+"""Column types that behave the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, DateTime, Numeric
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes; SQLite keeps no offset, so store naive UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware UTC datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class ScaledDecimal(TypeDecorator):
+    """Exact decimals: NUMERIC on PostgreSQL; on SQLite, whose NUMERIC is a float,
+    an integer count of 1/10**scale so sums and sorting stay exact in SQL."""
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, precision: int = 18, scale: int = 4):
+        super().__init__()
+        self.precision = precision
+        self.scale = scale
+        self._factor = Decimal(10) ** scale
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=True))
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        value = Decimal(value).quantize(Decimal(1).scaleb(-self.scale))
+        return int(value * self._factor) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return (Decimal(int(value)) / self._factor).quantize(Decimal(1).scaleb(-self.scale))
+        return Decimal(value)
+
+
+def Money() -> ScaledDecimal:  # noqa: N802 - reads like a type in column declarations
+    """An amount of money: 18 digits, 4 after the point."""
+    return ScaledDecimal(18, 4)
+
+
+def Quantity() -> ScaledDecimal:  # noqa: N802
+    """A traded quantity (pieces, kg, m, cartons): 18 digits, 4 after the point."""
+    return ScaledDecimal(18, 4)

@@ -1,0 +1,16 @@
+"""Infrastructure: companies and members, roles, registration and approval, login,
+tokens and API keys, address book, categories, back office, audit."""
+
+from flask import Blueprint
+from flask_smorest import Blueprint as ApiBlueprint
+
+bp = Blueprint("infrastructure", __name__, template_folder="templates")
+blp_auth = ApiBlueprint("auth", __name__, url_prefix="/auth",
+                        description="Registration, tokens, e-mail verification, password reset")
+blp_accounts = ApiBlueprint("accounts", __name__, url_prefix="",
+                            description="The caller, companies, members, API keys, address book, "
+                                        "categories")
+blp_backoffice = ApiBlueprint("backoffice", __name__, url_prefix="/admin",
+                              description="The platform operator's back office")
+
+API_BLUEPRINTS = (blp_auth, blp_accounts, blp_backoffice)

@@ -1,0 +1,238 @@
+"""Who is acting: portal sessions, bearer tokens and API keys become one ``Actor``.
+
+The actor is resolved afresh on every request, from the database, so a removed
+member, a revoked token or a suspended company loses access on the next request.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, g, request, session
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from marketplace.core.api import problem_responses
+from marketplace.core.errors import Forbidden, Unauthorized
+from marketplace.core.types import utcnow
+from marketplace.extensions import csrf, db, login_manager
+from marketplace.infrastructure.models import (
+    API_KEY_PERMISSIONS,
+    ROLE_PERMISSIONS,
+    ApiToken,
+    Company,
+    CompanyStatus,
+    LoginSession,
+    MemberRole,
+    TokenKind,
+    User,
+)
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# ----- secrets ---------------------------------------------------------------------------
+
+
+def _hasher() -> PasswordHasher:
+    config = current_app.config
+    return PasswordHasher(time_cost=config.get("ARGON2_TIME_COST", 3),
+                          memory_cost=config.get("ARGON2_MEMORY_COST", 64 * 1024))
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher().verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# A hash to verify against when the e-mail is unknown, so timing does not tell.
+_DUMMY_HASH = "$argon2id$v=19$m=8192,t=1,p=4$c29tZXNhbHRzb21lc2FsdA$ZJp0ZdyUzEIz0OA9i4Kd3w"
+
+
+def burn_password_check(password: str) -> None:
+    verify_password(_DUMMY_HASH, password)
+
+
+def new_secret(prefix: str) -> tuple[str, str]:
+    """A random bearer secret and the SHA-256 under which it is stored."""
+    secret = f"{prefix}_{secrets.token_urlsafe(32)}"
+    return secret, digest(secret)
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+# ----- the actor -------------------------------------------------------------------------
+
+
+@dataclass
+class Actor:
+    user: User | None
+    company: Company | None
+    role: MemberRole | None
+    via: str  # "session", "token" or "api_key"
+    token: ApiToken | None = None
+    scopes: frozenset[str] = field(default_factory=lambda: frozenset({"read", "write"}))
+
+    @property
+    def is_operator(self) -> bool:
+        return bool(self.user and self.user.is_operator)
+
+    @property
+    def permissions(self) -> frozenset[str]:
+        if self.via == "api_key":
+            return API_KEY_PERMISSIONS
+        return ROLE_PERMISSIONS[self.role] if self.role else frozenset()
+
+    def can(self, permission: str) -> bool:
+        return permission in self.permissions
+
+    @property
+    def principal(self) -> str:
+        return f"token:{self.token.id}" if self.token else f"user:{self.user.id}"
+
+
+def _actor_for_user(user: User, via: str, token: ApiToken | None = None) -> Actor:
+    if user.is_operator:
+        return Actor(user=user, company=None, role=None, via=via, token=token)
+    membership = user.membership
+    if membership is None:
+        raise Unauthorized(str(_l("You are no longer a member of a company on this marketplace.")))
+    _refuse_suspended(membership.company)
+    return Actor(user=user, company=membership.company, role=membership.role, via=via,
+                 token=token)
+
+
+def ensure_may_act(user: User) -> Actor:
+    """The actor a user would be; refuses removed members and suspended companies."""
+    return _actor_for_user(user, "session")
+
+
+def _refuse_suspended(company: Company) -> None:
+    if company.status == CompanyStatus.SUSPENDED:
+        raise Forbidden(str(_l("Your company is suspended; contact the operator.")))
+
+
+def actor_from_bearer(header: str) -> Actor:
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise Unauthorized(str(_l("Send 'Authorization: Bearer <token>'.")))
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(secret.strip())))
+    if token is None or not token.is_usable():
+        raise Unauthorized(str(_l("The token is unknown, expired or revoked.")))
+    token.last_used_at = utcnow()
+    if token.kind == TokenKind.API_KEY:
+        _refuse_suspended(token.company)
+        return Actor(user=None, company=token.company, role=None, via="api_key", token=token,
+                     scopes=frozenset(token.scopes))
+    return _actor_for_user(token.user, "token", token)
+
+
+def bind_actor(actor: Actor | None) -> None:
+    """Record the actor where scoped queries, audit and idempotency look for it."""
+    g.actor = actor
+    g.acting_company_id = actor.company.id if actor and actor.company else None
+    g.acting_as_operator = bool(actor and actor.is_operator)
+    g.actor_user_id = actor.user.id if actor and actor.user else None
+    g.api_principal = actor.principal if actor else None
+
+
+def current_actor() -> Actor | None:
+    return getattr(g, "actor", None)
+
+
+# ----- portal sessions (Flask-Login) -----------------------------------------------------
+
+
+@login_manager.user_loader
+def load_session_user(session_id: str) -> User | None:
+    login_session = db.session.get(LoginSession, session_id)
+    if login_session is None or login_session.revoked_at is not None:
+        return None
+    return login_session.user
+
+
+def portal_actor() -> Actor | None:
+    """The actor behind the session cookie, or None (and the session ended) when the
+    user may no longer act: removed from the company, company suspended."""
+    if not current_user.is_authenticated:
+        return None
+    try:
+        return _actor_for_user(current_user._get_current_object(), "session")
+    except (Unauthorized, Forbidden) as refusal:
+        session["ended_because"] = refusal.detail
+        end_portal_session()
+        return None
+
+
+def end_portal_session() -> None:
+    from flask_login import logout_user
+
+    session_id = session.get("_user_id")
+    if session_id:
+        login_session = db.session.get(LoginSession, session_id)
+        if login_session and login_session.revoked_at is None:
+            login_session.revoked_at = utcnow()
+    logout_user()
+
+
+# ----- API routes ------------------------------------------------------------------------
+
+
+def api_auth(*, write: bool | None = None, permission: str | None = None,
+             operator: bool = False, optional: bool = False):
+    """Authenticate an API call (bearer token, API key, or portal session with CSRF),
+    then check scope, role permission or operator rights. ``write`` defaults to
+    "the method is not a safe one"."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            actor = _api_actor(optional)
+            bind_actor(actor)
+            if actor is not None:
+                _authorize(actor, write, permission, operator)
+            return view(*args, **kwargs)
+
+        security = [{"bearerAuth": []}, {}] if optional else [{"bearerAuth": []}]
+        statuses = (401, 403) if not optional else ()
+        return Blueprint.doc(security=security, responses=problem_responses(*statuses))(wrapper)
+
+    return decorator
+
+
+def _api_actor(optional: bool) -> Actor | None:
+    header = request.headers.get("Authorization")
+    if header:
+        return actor_from_bearer(header)
+    actor = portal_actor()
+    if actor is not None:
+        if request.method not in SAFE_METHODS:
+            csrf.protect()  # a cookie is sent by the browser on its own; the CSRF token is not
+        return actor
+    if optional:
+        return None
+    raise Unauthorized(str(_l("Log in, or send a bearer token or API key.")))
+
+
+def _authorize(actor: Actor, write: bool | None, permission: str | None, operator: bool) -> None:
+    needs_write = request.method not in SAFE_METHODS if write is None else write
+    if needs_write and "write" not in actor.scopes:
+        raise Forbidden(str(_l("This API key may only read (scope 'read').")))
+    if operator and not actor.is_operator:
+        raise Forbidden(str(_l("Only the platform operator may do this.")))
+    if permission and not actor.can(permission):
+        raise Forbidden(str(_l("Your role does not allow this.")))

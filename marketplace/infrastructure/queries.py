@@ -1,0 +1,138 @@
+"""The reads of the infrastructure module, scoped to the acting company."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
+
+from marketplace.core.errors import NotFound
+from marketplace.core.scoping import acting_as_operator, acting_company_id, get_visible, visible
+from marketplace.extensions import db
+from marketplace.infrastructure.models import (
+    AddressBookEntry,
+    ApiToken,
+    Category,
+    Company,
+    CompanyStatus,
+    Invitation,
+    Membership,
+    TokenKind,
+    User,
+)
+
+
+def visible_company(company_id: int) -> Company:
+    """A company profile: active ones are public, others only to themselves and the operator."""
+    if acting_company_id() is None and not acting_as_operator():
+        company = db.session.get(Company, company_id)
+        if company is None or company.status != CompanyStatus.ACTIVE:
+            raise NotFound(str(_l("Company %(id)s was not found.", id=company_id)))
+        return company
+    return get_visible(Company, company_id)
+
+
+def own_company(company_id: int) -> Company:
+    """The acting company itself (or any, for the operator); others are not found."""
+    if acting_as_operator() or acting_company_id() == company_id:
+        company = db.session.get(Company, company_id)
+        if company is not None:
+            return company
+    raise NotFound(str(_l("Company %(id)s was not found.", id=company_id)))
+
+
+def members(company: Company) -> Select:
+    return (select(Membership).join(Membership.user)
+            .where(Membership.company_id == company.id)
+            .options(selectinload(Membership.user)).order_by(User.full_name, Membership.id))
+
+
+def member(company: Company, membership_id: int) -> Membership:
+    found = db.session.scalar(select(Membership).where(
+        Membership.id == membership_id, Membership.company_id == company.id))
+    if found is None:
+        raise NotFound(str(_l("Member %(id)s was not found.", id=membership_id)))
+    return found
+
+
+def open_invitations(company: Company) -> list[Invitation]:
+    rows = db.session.scalars(select(Invitation).where(
+        Invitation.company_id == company.id, Invitation.accepted_at.is_(None),
+        Invitation.revoked_at.is_(None)).order_by(Invitation.created_at.desc()))
+    return [row for row in rows if row.status == "invited"]
+
+
+def invitation(company: Company, invitation_id: int) -> Invitation:
+    found = db.session.scalar(select(Invitation).where(
+        Invitation.id == invitation_id, Invitation.company_id == company.id))
+    if found is None:
+        raise NotFound(str(_l("Invitation %(id)s was not found.", id=invitation_id)))
+    return found
+
+
+def api_keys() -> Select:
+    return (visible(ApiToken, operator_sees_all=False)
+            .options(selectinload(ApiToken.created_by)).order_by(ApiToken.created_at.desc()))
+
+
+def api_key(key_id: int) -> ApiToken:
+    return get_visible(ApiToken, key_id, operator_sees_all=False)
+
+
+def address_book(search: str | None = None) -> Select:
+    stmt = (visible(AddressBookEntry, operator_sees_all=False)
+            .options(selectinload(AddressBookEntry.contacts),
+                     selectinload(AddressBookEntry.partner_company))
+            .order_by(AddressBookEntry.name))
+    if search:
+        like = f"%{search.strip()}%"
+        stmt = stmt.where(or_(AddressBookEntry.name.ilike(like),
+                              AddressBookEntry.notes.ilike(like)))
+    return stmt
+
+
+def address_book_entry(entry_id: int) -> AddressBookEntry:
+    return get_visible(AddressBookEntry, entry_id, operator_sees_all=False)
+
+
+def companies_for_operator(status: CompanyStatus | None = None, search: str | None = None
+                           ) -> Select:
+    stmt = select(Company).options(selectinload(Company.memberships)
+                                   .selectinload(Membership.user))
+    if status is not None:
+        stmt = stmt.where(Company.status == status)
+    if search:
+        stmt = stmt.where(Company.name.ilike(f"%{search.strip()}%"))
+    return stmt.order_by(Company.created_at.desc(), Company.id.desc())
+
+
+def company_for_operator(company_id: int) -> Company:
+    company = db.session.get(Company, company_id)
+    if company is None:
+        raise NotFound(str(_l("Company %(id)s was not found.", id=company_id)))
+    return company
+
+
+def categories() -> list[Category]:
+    return list(db.session.scalars(select(Category).order_by(
+        Category.parent_id.is_not(None), Category.parent_id, Category.position, Category.code)))
+
+
+def category(category_id: int) -> Category:
+    found = db.session.get(Category, category_id)
+    if found is None:
+        raise NotFound(str(_l("Category %(id)s was not found.", id=category_id)))
+    return found
+
+
+def active_companies_for_picker(exclude_id: int | None) -> list[Company]:
+    stmt = select(Company).where(Company.status == CompanyStatus.ACTIVE).order_by(Company.name)
+    if exclude_id:
+        stmt = stmt.where(Company.id != exclude_id)
+    return list(db.session.scalars(stmt))
+
+
+def personal_tokens(user: User) -> list[ApiToken]:
+    return list(db.session.scalars(select(ApiToken).where(
+        ApiToken.user_id == user.id, ApiToken.kind == TokenKind.ACCESS,
+        ApiToken.revoked_at.is_(None))))

@@ -1,0 +1,298 @@
+"""API schemas: ``...ArgsSchema`` for input (unknown fields rejected), others for output."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields, validate
+
+from marketplace.core.schemas import Country, OptionalText, Text
+from marketplace.infrastructure.models import CompanyStatus, MemberRole
+
+COMPANY_ROLES = ("buyer", "supplier")
+LANGUAGES = ("en", "zh_Hant")
+
+
+def _roles_field(**kwargs) -> fields.List:
+    return fields.List(fields.String(validate=validate.OneOf(COMPANY_ROLES)),
+                       validate=validate.Length(min=1, max=2,
+                                                error=str(_l("Choose buyer, supplier or both."))),
+                       **kwargs)
+
+
+def _email(**kwargs) -> fields.Email:
+    return fields.Email(validate=validate.Length(max=254), **kwargs)
+
+
+def _password(**kwargs) -> fields.String:
+    return fields.String(load_only=True, validate=validate.Length(min=1, max=1024), **kwargs)
+
+
+# ----- registration and tokens ----------------------------------------------------------
+
+
+class RegisterCompanyArgsSchema(Schema):
+    name = Text(200, required=True)
+    country = Country(required=True)
+    roles = _roles_field(required=True)
+
+
+class RegisterUserArgsSchema(Schema):
+    email = _email(required=True)
+    password = _password(required=True)
+    full_name = Text(200, required=True)
+    language = fields.String(validate=validate.OneOf(LANGUAGES), load_default="en")
+
+
+class RegisterArgsSchema(Schema):
+    company = fields.Nested(RegisterCompanyArgsSchema, required=True)
+    user = fields.Nested(RegisterUserArgsSchema, required=True)
+
+
+class CompanyBriefSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    status = fields.Enum(CompanyStatus, by_value=True, required=True)
+
+
+class UserBriefSchema(Schema):
+    id = fields.Integer(required=True)
+    email = fields.String(required=True)
+
+
+class RegisteredSchema(Schema):
+    company = fields.Nested(CompanyBriefSchema, required=True)
+    user = fields.Nested(UserBriefSchema, required=True)
+
+
+class TokenArgsSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    password = _password(required=True)
+
+
+class TokenSchema(Schema):
+    access_token = fields.String(required=True)
+    token_type = fields.String(required=True, metadata={"example": "Bearer"})
+    expires_in = fields.Integer(required=True, metadata={"description": "seconds"})
+
+
+class VerifyEmailArgsSchema(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class PasswordResetArgsSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+
+
+class PasswordResetConfirmArgsSchema(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    password = _password(required=True)
+
+
+class AcceptInvitationArgsSchema(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    full_name = Text(200, required=True)
+    password = _password(required=True)
+
+
+# ----- me, companies, members -------------------------------------------------------------
+
+
+class MeUserSchema(Schema):
+    id = fields.Integer(required=True)
+    email = fields.String(required=True)
+    full_name = fields.String(required=True)
+    language = fields.String(required=True)
+    email_verified = fields.Boolean(attribute="is_verified", required=True)
+    is_operator = fields.Boolean(required=True)
+
+
+class MeCompanySchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    roles = fields.List(fields.String(), required=True)
+    status = fields.Enum(CompanyStatus, by_value=True, required=True)
+
+
+class MeSchema(Schema):
+    user = fields.Nested(MeUserSchema, allow_none=True, required=True)
+    company = fields.Nested(MeCompanySchema, allow_none=True, required=True)
+    role = fields.Enum(MemberRole, by_value=True, allow_none=True)
+    permissions = fields.List(fields.String(), required=True)
+    scopes = fields.List(fields.String(), required=True)
+    authenticated_by = fields.String(attribute="via", required=True)
+
+
+class CategoryBriefSchema(Schema):
+    id = fields.Integer(required=True)
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class CompanySchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    country = fields.String(required=True)
+    roles = fields.List(fields.String(), required=True)
+    status = fields.Enum(CompanyStatus, by_value=True, required=True)
+    address = fields.String(allow_none=True)
+    city = fields.String(allow_none=True)
+    postal_code = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    website = fields.String(allow_none=True)
+    description = fields.String(allow_none=True)
+    categories = fields.List(fields.Nested(CategoryBriefSchema), required=True)
+    approved_at = fields.AwareDateTime(allow_none=True)
+    created_at = fields.AwareDateTime(required=True)
+    version = fields.Integer(required=True)
+
+
+class CompanyPatchArgsSchema(Schema):
+    name = Text(200)
+    country = Country()
+    roles = _roles_field()
+    address = OptionalText(300)
+    city = OptionalText(120)
+    postal_code = OptionalText(20)
+    phone = OptionalText(40)
+    website = fields.Url(allow_none=True, validate=validate.Length(max=300))
+    description = OptionalText(5000)
+    category_ids = fields.List(fields.Integer(), validate=validate.Length(max=50))
+
+
+class MemberUserSchema(Schema):
+    id = fields.Integer(required=True)
+    email = fields.String(required=True)
+    full_name = fields.String(required=True)
+
+
+class MemberSchema(Schema):
+    id = fields.Integer(required=True)
+    user = fields.Nested(MemberUserSchema, required=True)
+    role = fields.Enum(MemberRole, by_value=True, required=True)
+    joined_at = fields.AwareDateTime(attribute="created_at", required=True)
+
+
+class InviteArgsSchema(Schema):
+    email = _email(required=True)
+    role = fields.Enum(MemberRole, by_value=True, required=True)
+
+
+class InvitationSchema(Schema):
+    id = fields.Integer(required=True)
+    email = fields.String(required=True)
+    role = fields.Enum(MemberRole, by_value=True, required=True)
+    status = fields.String(required=True, metadata={"example": "invited"})
+    expires_at = fields.AwareDateTime(required=True)
+    created_at = fields.AwareDateTime(required=True)
+
+
+class MemberPatchArgsSchema(Schema):
+    role = fields.Enum(MemberRole, by_value=True, required=True)
+
+
+# ----- API keys ---------------------------------------------------------------------------
+
+
+class ApiKeyArgsSchema(Schema):
+    name = Text(120, required=True)
+    scopes = fields.List(fields.String(validate=validate.OneOf(("read", "write"))),
+                         validate=validate.Length(min=1, max=2), load_default=lambda: ["read"])
+    expires_at = fields.AwareDateTime(allow_none=True)
+
+
+class ApiKeySchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    prefix = fields.String(attribute="display_prefix", required=True)
+    scopes = fields.List(fields.String(), required=True)
+    created_at = fields.AwareDateTime(required=True)
+    created_by = fields.Nested(MemberUserSchema, allow_none=True)
+    expires_at = fields.AwareDateTime(allow_none=True)
+    last_used_at = fields.AwareDateTime(allow_none=True)
+    revoked_at = fields.AwareDateTime(allow_none=True)
+
+
+class ApiKeyCreatedSchema(ApiKeySchema):
+    key = fields.String(required=True, metadata={"description": "shown once; store it now"})
+
+
+# ----- address book -----------------------------------------------------------------------
+
+
+class ContactSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    full_name = Text(200, required=True)
+    job_title = OptionalText(120)
+    email = fields.Email(allow_none=True, validate=validate.Length(max=254))
+    phone = OptionalText(40)
+
+
+class AddressBookEntryArgsSchema(Schema):
+    partner_company_id = fields.Integer(allow_none=True)
+    name = Text(200)
+    country = Country(allow_none=True)
+    address = OptionalText(300)
+    website = fields.Url(allow_none=True, validate=validate.Length(max=300))
+    notes = OptionalText(5000)
+    contacts = fields.List(fields.Nested(ContactSchema), validate=validate.Length(max=50))
+
+
+class AddressBookEntrySchema(Schema):
+    id = fields.Integer(required=True)
+    partner_company = fields.Nested(CompanyBriefSchema, allow_none=True)
+    name = fields.String(required=True)
+    country = fields.String(allow_none=True)
+    address = fields.String(allow_none=True)
+    website = fields.String(allow_none=True)
+    notes = fields.String(allow_none=True)
+    contacts = fields.List(fields.Nested(ContactSchema), required=True)
+    version = fields.Integer(required=True)
+    created_at = fields.AwareDateTime(required=True)
+
+
+class AddressBookQueryArgsSchema(Schema):
+    q = fields.String(validate=validate.Length(max=200))
+
+
+# ----- categories and the back office --------------------------------------------------------
+
+
+class CategorySchema(Schema):
+    id = fields.Integer(required=True)
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    name_zh = fields.String(allow_none=True)
+    parent_id = fields.Integer(allow_none=True)
+
+
+class CategoryArgsSchema(Schema):
+    code = fields.String(required=True, validate=[
+        validate.Length(min=1, max=60),
+        validate.Regexp(r"^[a-z0-9_.\-]+$",
+                        error=str(_l("Lower-case letters, digits, '.', '_' and '-' only.")))])
+    name = Text(120, required=True)
+    name_zh = OptionalText(120)
+    parent_id = fields.Integer(allow_none=True)
+    position = fields.Integer(validate=validate.Range(min=0, max=10_000))
+
+
+class CategoryPatchArgsSchema(CategoryArgsSchema):
+    code = fields.String(validate=[
+        validate.Length(min=1, max=60),
+        validate.Regexp(r"^[a-z0-9_.\-]+$",
+                        error=str(_l("Lower-case letters, digits, '.', '_' and '-' only.")))])
+    name = Text(120)
+
+
+class OperatorCompanySchema(CompanySchema):
+    status_reason = fields.String(allow_none=True)
+    admins = fields.List(fields.Nested(MemberUserSchema), required=True)
+
+
+class OperatorCompanyQueryArgsSchema(Schema):
+    status = fields.Enum(CompanyStatus, by_value=True)
+    q = fields.String(validate=validate.Length(max=200))
+
+
+class SuspendArgsSchema(Schema):
+    reason = Text(500, required=True)
