@@ -15,12 +15,12 @@ STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static", "swagger_ui_assets",
 LANGUAGE_ALIASES = {"zh": "zh_Hant", "zh_TW": "zh_Hant", "zh_Hant": "zh_Hant", "en": "en"}
 
 
-def create_app(config: str | dict | None = None) -> Flask:
-    """Build the application; ``config`` is a settings name, a file path, or a dict of overrides."""
-    app = Flask(__name__, instance_relative_config=True)
-    load_config(app, config if isinstance(config, str) else None)
-    if isinstance(config, dict):
-        app.config.update(config)
+def create_app(config: str | None = None, overrides: dict | None = None,
+               instance_path: str | None = None) -> Flask:
+    """Build the application from a settings name or file path, then ``overrides``."""
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    load_config(app, config)
+    app.config.update(overrides or {})
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _refuse_default_secrets(app)
     _configure_database(app)
@@ -114,7 +114,7 @@ def _init_celery(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from marketplace import content, crm, fulfillment, infrastructure, supplier_link, trading
-    from marketplace.extensions import api
+    from marketplace.extensions import api, csrf
 
     import marketplace.infrastructure.api  # noqa: F401 (routes)
     import marketplace.infrastructure.views  # noqa: F401 (routes)
@@ -122,6 +122,9 @@ def _register_blueprints(app: Flask) -> None:
     for module in (infrastructure, content, trading, fulfillment, supplier_link, crm):
         app.register_blueprint(module.bp)
         for blueprint in module.API_BLUEPRINTS:
+            # Bearer calls need no CSRF token; cookie-authenticated API writes are
+            # checked in infrastructure.auth.api_auth instead.
+            csrf.exempt(blueprint)
             api.register_blueprint(blueprint, url_prefix="/api/v1" + (blueprint.url_prefix or ""))
 
     import swagger_ui_bundle
@@ -188,8 +191,11 @@ def _register_hooks(app: Flask) -> None:
 
     @app.context_processor
     def portal_context():
+        from flask_babel import get_locale
+
         from marketplace.infrastructure.auth import current_actor
 
-        return {"actor": current_actor(), "languages": app.config["LANGUAGES"]}
+        return {"actor": current_actor(), "languages": app.config["LANGUAGES"],
+                "get_locale": get_locale}
 
     os.environ.setdefault("FLASK_RUN_PORT", "5000")

@@ -160,7 +160,10 @@ def current_actor() -> Actor | None:
 @login_manager.user_loader
 def load_session_user(session_id: str) -> User | None:
     login_session = db.session.get(LoginSession, session_id)
-    if login_session is None or login_session.revoked_at is not None:
+    if login_session is None:
+        return None
+    if login_session.revoked_at is not None:
+        g.session_end_reason = LoginSession.END_MESSAGES.get(login_session.end_reason or "")
         return None
     return login_session.user
 
@@ -184,8 +187,8 @@ def end_portal_session() -> None:
     session_id = session.get("_user_id")
     if session_id:
         login_session = db.session.get(LoginSession, session_id)
-        if login_session and login_session.revoked_at is None:
-            login_session.revoked_at = utcnow()
+        if login_session is not None:
+            login_session.end("logout")
     logout_user()
 
 

@@ -243,10 +243,22 @@ class LoginSession(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Why it ended, so the next page can say so: "logout", "removed", "password".
+    end_reason: Mapped[str | None] = mapped_column(String(20))
     ip_address: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(300))
 
     user: Mapped[User] = relationship()
+
+    END_MESSAGES = {
+        "removed": _l("You are no longer a member of a company on this marketplace."),
+        "password": _l("Your password was changed; please log in again."),
+    }
+
+    def end(self, reason: str) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = utcnow()
+            self.end_reason = reason
 
 
 class TokenKind(enum.StrEnum):

@@ -113,14 +113,14 @@ def _set_password(user: User, password: str) -> None:
     check_password_rules(password, user.email)
     user.password_hash = hash_password(password)
     # A new password ends every other way in: sessions and personal tokens.
-    _end_sessions_and_tokens(user)
+    _end_sessions_and_tokens(user, "password")
 
 
-def _end_sessions_and_tokens(user: User) -> None:
+def _end_sessions_and_tokens(user: User, reason: str) -> None:
     now = utcnow()
     for login_session in db.session.scalars(select(LoginSession).where(
             LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))):
-        login_session.revoked_at = now
+        login_session.end(reason)
     for token in db.session.scalars(select(ApiToken).where(
             ApiToken.user_id == user.id, ApiToken.kind == TokenKind.ACCESS,
             ApiToken.revoked_at.is_(None))):
@@ -380,7 +380,7 @@ def remove_member(membership: Membership) -> None:
         _keep_one_admin(membership)
     user, company = membership.user, membership.company
     record_audit("member.removed", membership, changes={"user_id": user.id, "email": user.email})
-    _end_sessions_and_tokens(user)
+    _end_sessions_and_tokens(user, "removed")
     db.session.delete(membership)
     db.session.flush()
     member_removed.send(company, user=user)

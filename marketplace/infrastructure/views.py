@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user
@@ -33,7 +33,7 @@ def login_required(view):
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         if current_actor() is None:
-            reason = session.pop("ended_because", None)
+            reason = session.pop("ended_because", None) or g.get("session_end_reason")
             flash(reason or _l("Please log in to see this page."), "warning")
             return redirect(url_for("infrastructure.login", next=request.full_path))
         return view(*args, **kwargs)

@@ -1,8 +1,8 @@
 """foundation: companies, members, tokens, address book, audit
 
-Revision ID: cd1ef0dfba17
+Revision ID: e4e3aa9f59f6
 Revises: 
-Create Date: 2026-11-22 07:45:19.964206
+Create Date: 2026-11-22 07:49:49.154707
 
 """
 from alembic import op
@@ -10,9 +10,11 @@ import sqlalchemy as sa
 
 import marketplace.core.types
 
+import marketplace.core.types
+
 
 # revision identifiers, used by Alembic.
-revision = 'cd1ef0dfba17'
+revision = 'e4e3aa9f59f6'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -188,6 +190,7 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('created_at', marketplace.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('revoked_at', marketplace.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('end_reason', sa.String(length=20), nullable=True),
     sa.Column('ip_address', sa.String(length=64), nullable=True),
     sa.Column('user_agent', sa.String(length=300), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_login_sessions_user_id_users'), ondelete='CASCADE'),

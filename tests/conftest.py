@@ -1,0 +1,137 @@
+"""Test harness: one app and schema per run, a clean database for every test,
+a real SMTP server (aiosmtpd) that collects what the app sends.
+
+The database is SQLite in a temporary folder, or PostgreSQL when
+TEST_DATABASE_URL is set (tests/run_suites.py runs the suite once on each):
+a fresh database is created on that server for the run and dropped after.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from marketplace import create_app
+from marketplace.extensions import db, limiter
+from tests import factories
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _Mailbox:
+    """What the SMTP server received, as parsed e-mail messages."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append(message)
+        return "250 OK"
+
+    def to(self, address: str):
+        return [m for m in self.messages if m["To"] == address]
+
+    def body(self, message) -> str:
+        return message.get_body(("plain",)).get_content()
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    handler = _Mailbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield handler, controller.port
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    server_url = os.environ.get("TEST_DATABASE_URL")
+    if not server_url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    url = make_url(server_url).set(drivername="postgresql+psycopg")
+    name = f"marketplace_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(database_url, smtp_server, tmp_path_factory):
+    _, port = smtp_server
+    application = create_app("testing", {
+        "SQLALCHEMY_DATABASE_URI": database_url, "MAIL_PORT": port, "MAIL_BACKEND": "smtp",
+        "BASE_URL": "http://localhost"}, instance_path=str(tmp_path_factory.mktemp("instance")))
+    with application.app_context():
+        db.create_all()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request, app, smtp_server):
+    """Every test starts with empty tables, an empty mailbox and fresh rate limits."""
+    smtp_server[0].messages.clear()
+    with app.app_context():
+        limiter.reset()
+    yield
+    with app.app_context():
+        db.session.remove()
+        _empty_tables()
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+                              + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    return smtp_server[0]
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context for tests that build data or call operations directly."""
+    with app.test_request_context():
+        yield
+
+
+@pytest.fixture
+def make(app):
+    """Factories that build committed test data: ``make.company(...)``, ``make.member(...)``."""
+    return factories.Factory(app)
+
+
+@pytest.fixture
+def api(client):
+    return factories.ApiClient(client)
