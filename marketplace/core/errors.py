@@ -103,7 +103,9 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
 
 
 def _render_portal_error(status: int, title: str, detail: str):
-    if status in (403, 409, 412, 422) and request.method == "POST":
+    # A refused state change goes back to the page with the reason; a refused
+    # access (403, 404) keeps its status, so nobody mistakes it for success.
+    if status in (409, 412, 422) and request.method == "POST":
         flash(detail, "danger")
         return redirect(request.referrer or "/")
     return render_template("errors.html", status=status, title=title, detail=detail), status
