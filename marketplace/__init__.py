@@ -145,8 +145,12 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def select_locale() -> str:
+    from flask import has_request_context
+
     from marketplace.infrastructure.auth import current_actor
 
+    if not has_request_context():  # CLI commands and background jobs speak English
+        return "en"
     languages = list(LANGUAGE_ALIASES)
     actor = current_actor()
     if actor is not None and actor.user is not None and "language" not in session:

@@ -6,6 +6,7 @@ import os
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from marketplace.core.boundary import commit
@@ -42,6 +43,7 @@ def register(app: Flask) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when any company exists already.")
 def seed_demo(if_empty: bool) -> None:
     """Load the demo: an operator, two suppliers and two buyers with their members."""
@@ -82,6 +84,7 @@ def seed_demo(if_empty: bool) -> None:
 
 
 @click.command("create-operator")
+@with_appcontext
 @click.argument("email")
 @click.option("--name", "full_name", default="Platform operator", show_default=True)
 def create_operator(email: str, full_name: str) -> None:
@@ -102,6 +105,7 @@ def create_operator(email: str, full_name: str) -> None:
 
 
 @click.command("install-categories")
+@with_appcontext
 def install_categories() -> None:
     """Add the default business category tree (existing codes are kept)."""
     from marketplace.infrastructure import operations
@@ -112,6 +116,7 @@ def install_categories() -> None:
 
 
 @click.command("approve-company")
+@with_appcontext
 @click.argument("company_id", type=int)
 def approve_company(company_id: int) -> None:
     """Approve a pending company from the shell."""

@@ -105,6 +105,7 @@ def _empty_tables() -> None:
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
                               + " RESTART IDENTITY CASCADE"))
         else:
+            conn.execute(text("PRAGMA defer_foreign_keys = ON"))  # self-references, cycles
             for table in tables:
                 conn.execute(text(f'DELETE FROM "{table}"'))
 

@@ -21,6 +21,8 @@ from marketplace.infrastructure.schemas import (
     ApiKeyArgsSchema,
     ApiKeyCreatedSchema,
     ApiKeySchema,
+    AuditEventSchema,
+    AuditQueryArgsSchema,
     CategoryArgsSchema,
     CategoryPatchArgsSchema,
     CategorySchema,
@@ -400,3 +402,20 @@ def approve_company(company_id):
 def suspend_company(args, company_id):
     """Suspend a company: its members and keys are refused until reinstated."""
     return operations.suspend_company(queries.company_for_operator(company_id), args["reason"])
+
+
+# ----- audit log ------------------------------------------------------------------------------------
+
+
+@blp_accounts.route("/audit-events")
+@api_auth(write=False)
+@blp_accounts.arguments(AuditQueryArgsSchema, location="query")
+@blp_accounts.arguments(PaginationArgsSchema, location="query")
+@blp_accounts.response(200, page_schema(AuditEventSchema))
+def list_audit_events(query, pagination):
+    """Who did what, when, with what changes: the own company's trail (admins), or all
+    of it (operator)."""
+    actor = current_actor()
+    if not (actor.is_operator or actor.can("audit.view")):
+        raise Forbidden(str(_l("Your role does not allow this.")))
+    return paginate(queries.audit_events(query.get("action")), **pagination)

@@ -61,7 +61,7 @@ ROLE_LABELS = {
 ROLE_PERMISSIONS: dict[MemberRole, frozenset[str]] = {
     MemberRole.ADMIN: frozenset({
         "company.edit", "members.manage", "api_keys.manage", "address_book.view",
-        "address_book.edit"}),
+        "address_book.edit", "audit.view"}),
     MemberRole.SALES: frozenset({"address_book.view", "address_book.edit"}),
     MemberRole.PURCHASING: frozenset({"address_book.view", "address_book.edit"}),
     MemberRole.APPROVER: frozenset({"address_book.view"}),
@@ -69,7 +69,8 @@ ROLE_PERMISSIONS: dict[MemberRole, frozenset[str]] = {
 }
 # A partner system's API key acts for the company in business matters, never in
 # administration (members, keys, company profile): those need a person.
-ADMIN_ONLY_PERMISSIONS = frozenset({"company.edit", "members.manage", "api_keys.manage"})
+ADMIN_ONLY_PERMISSIONS = frozenset({"company.edit", "members.manage", "api_keys.manage",
+                                    "audit.view"})
 API_KEY_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values()) - ADMIN_ONLY_PERMISSIONS
 
 

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
+from marketplace.core.audit import AuditEvent
 from marketplace.core.errors import NotFound
 from marketplace.core.scoping import acting_as_operator, acting_company_id, get_visible, visible
 from marketplace.extensions import db
@@ -130,6 +131,16 @@ def active_companies_for_picker(exclude_id: int | None) -> list[Company]:
     if exclude_id:
         stmt = stmt.where(Company.id != exclude_id)
     return list(db.session.scalars(stmt))
+
+
+def audit_events(action_prefix: str | None = None) -> Select:
+    """The acting company's audit trail (the operator's: everyone's), newest first."""
+    stmt = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if not acting_as_operator():
+        stmt = stmt.where(AuditEvent.company_id == acting_company_id())
+    if action_prefix:
+        stmt = stmt.where(AuditEvent.action.startswith(action_prefix))
+    return stmt
 
 
 def personal_tokens(user: User) -> list[ApiToken]:

@@ -296,3 +296,19 @@ class OperatorCompanyQueryArgsSchema(Schema):
 
 class SuspendArgsSchema(Schema):
     reason = Text(500, required=True)
+
+
+class AuditEventSchema(Schema):
+    id = fields.Integer(required=True)
+    at = fields.AwareDateTime(required=True)
+    actor_user_id = fields.Integer(allow_none=True)
+    company_id = fields.Integer(allow_none=True)
+    action = fields.String(required=True)
+    object_type = fields.String(required=True)
+    object_id = fields.Integer(allow_none=True)
+    changes = fields.Dict(required=True)
+
+
+class AuditQueryArgsSchema(Schema):
+    action = fields.String(validate=validate.Length(max=80),
+                           metadata={"description": "prefix, e.g. 'member.'"})

@@ -1,0 +1,55 @@
+"""Operator commands: demo data whose every account logs in, operator creation."""
+
+from sqlalchemy import func, select
+
+from marketplace.cli import DEMO_COMPANIES, DEMO_OPERATOR, DEMO_PASSWORD
+from marketplace.extensions import db
+from marketplace.infrastructure.models import Category, Company, CompanyStatus, User
+from tests.factories import portal_login
+
+
+def test_every_demo_account_logs_in_to_the_portal_and_the_api(app, api):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    accounts = [DEMO_OPERATOR[0]] + [m[0] for c in DEMO_COMPANIES for m in c[3]]
+    for email in accounts:
+        api.token(email, DEMO_PASSWORD)
+        browser = app.test_client()
+        assert portal_login(browser, email, DEMO_PASSWORD).status_code == 302, email
+    with app.app_context():
+        companies = db.session.scalars(select(Company)).all()
+        assert {c.name for c in companies} == {c[0] for c in DEMO_COMPANIES}
+        assert all(c.status == CompanyStatus.ACTIVE for c in companies)
+        taiwanese = next(c for c in companies if c.country == "TW")
+        assert "臺灣" in taiwanese.name and taiwanese.is_supplier
+        assert sum(c.is_buyer for c in companies) == 2
+        assert db.session.scalar(select(func.count()).select_from(Category)) > 20
+
+    again = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert "already present" in again.output
+
+
+def test_create_operator_takes_the_password_from_the_environment(app, api, monkeypatch):
+    monkeypatch.setenv("MARKETPLACE_OPERATOR_PASSWORD", "operator-secret-99")
+    result = app.test_cli_runner().invoke(args=["create-operator", "Ops@Example.com"])
+    assert result.exit_code == 0, result.output
+    assert "operator-secret-99" not in result.output
+    token = api.token("ops@example.com", "operator-secret-99")
+    assert api.get("/me", token).get_json()["user"]["is_operator"] is True
+
+
+def test_create_operator_asks_twice_without_the_environment(app, api, monkeypatch):
+    monkeypatch.delenv("MARKETPLACE_OPERATOR_PASSWORD", raising=False)
+    runner = app.test_cli_runner()
+    mismatch = runner.invoke(args=["create-operator", "ops@example.com"],
+                             input="first-password-1\nother-password-2\n"
+                                   "first-password-1\nfirst-password-1\n")
+    assert mismatch.exit_code == 0, mismatch.output
+    assert "do not match" in mismatch.output
+    api.token("ops@example.com", "first-password-1")
+
+    weak = runner.invoke(args=["create-operator", "ops2@example.com"], input="short\nshort\n")
+    assert weak.exit_code != 0 and "at least 10 characters" in weak.output
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.email == "ops2@example.com")) is None
