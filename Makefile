@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 translations: $(STAMP)
-	@$(VENV)/bin/pybabel compile -q -d marketplace/translations
+	@if ls marketplace/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+		$(VENV)/bin/pybabel compile -d marketplace/translations >/dev/null; fi
 
 run: $(STAMP) translations
 	$(FLASK) db upgrade
