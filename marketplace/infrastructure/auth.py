@@ -10,6 +10,7 @@ import functools
 import hashlib
 import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -18,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from marketplace.core.api import problem_responses
 from marketplace.core.errors import Forbidden, Unauthorized
@@ -30,12 +32,18 @@ from marketplace.infrastructure.models import (
     Company,
     CompanyStatus,
     LoginSession,
+    Membership,
     MemberRole,
     TokenKind,
     User,
 )
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _with_user_and_company(user_attribute):
+    """Load the user behind a credential with membership and company in the same query."""
+    return joinedload(user_attribute).joinedload(User.membership).joinedload(Membership.company)
 
 # ----- secrets ---------------------------------------------------------------------------
 
@@ -130,15 +138,27 @@ def actor_from_bearer(header: str) -> Actor:
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise Unauthorized(str(_l("Send 'Authorization: Bearer <token>'.")))
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(secret.strip())))
+    token = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == digest(secret.strip()))
+        .options(joinedload(ApiToken.company), _with_user_and_company(ApiToken.user)))
     if token is None or not token.is_usable():
         raise Unauthorized(str(_l("The token is unknown, expired or revoked.")))
-    token.last_used_at = utcnow()
+    _note_use(token)
     if token.kind == TokenKind.API_KEY:
         _refuse_suspended(token.company)
         return Actor(user=None, company=token.company, role=None, via="api_key", token=token,
                      scopes=frozenset(token.scopes))
     return _actor_for_user(token.user, "token", token)
+
+
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+def _note_use(token: ApiToken) -> None:
+    """Keep ``last_used_at`` to the minute: a write per call would cost every call a commit."""
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+        token.last_used_at = now
 
 
 def bind_actor(actor: Actor | None) -> None:
@@ -159,7 +179,8 @@ def current_actor() -> Actor | None:
 
 @login_manager.user_loader
 def load_session_user(session_id: str) -> User | None:
-    login_session = db.session.get(LoginSession, session_id)
+    login_session = db.session.get(LoginSession, session_id,
+                                   options=[_with_user_and_company(LoginSession.user)])
     if login_session is None:
         return None
     if login_session.revoked_at is not None:
