@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.i18n import get_translations
 from wtforms import (
     BooleanField,
     EmailField,
@@ -34,12 +36,28 @@ def role_choices() -> list[tuple[str, str]]:
 LANGUAGE_CHOICES = [("en", "English"), ("zh_Hant", "繁體中文")]
 
 
+# WTForms ships Traditional Chinese as zh_TW; asked for zh_Hant, it would fall back
+# to zh, which is Simplified.
+WTFORMS_LOCALES = {"zh_Hant": "zh_TW"}
+
+
+class Form(FlaskForm):
+    """The portal's forms: WTForms' own messages in the page's language."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            locale = str(get_locale() or "en")
+            if locale in WTFORMS_LOCALES:
+                return get_translations([WTFORMS_LOCALES[locale]])
+            return super().get_translations(form)
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     company_name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=200)])
     country = SelectField(_l("Country"), validators=[DataRequired()])
     roles = MultiCheckboxField(_l("We are a"), choices=[("buyer", _l("Buyer")),
@@ -58,18 +76,18 @@ class RegisterForm(FlaskForm):
         self.country.choices = [("", "—")] + country_choices()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
     submit = SubmitField(_l("Log in"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     submit = SubmitField(_l("Send me a reset link"))
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=1024)])
     confirm = PasswordField(_l("Repeat new password"), validators=[
         DataRequired(), EqualTo("password", _l("The two passwords differ."))])
@@ -81,7 +99,7 @@ class AcceptInvitationForm(NewPasswordForm):
     submit = SubmitField(_l("Join"))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
     submit = SubmitField(_l("Save profile"))
@@ -92,7 +110,7 @@ class ChangePasswordForm(NewPasswordForm):
     submit = SubmitField(_l("Change password"))
 
 
-class CompanyForm(FlaskForm):
+class CompanyForm(Form):
     name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=200)])
     country = SelectField(_l("Country"), validators=[DataRequired()])
     roles = MultiCheckboxField(_l("We are a"), choices=[("buyer", _l("Buyer")),
@@ -116,18 +134,18 @@ class CompanyForm(FlaskForm):
             (c.id, ("— " if c.parent_id else "") + c.display_name(language)) for c in categories]
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), choices=role_choices, default="viewer")
     submit = SubmitField(_l("Send invitation"))
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(_l("Role"), choices=role_choices)
     submit = SubmitField(_l("Change"))
 
 
-class AddressBookEntryForm(FlaskForm):
+class AddressBookEntryForm(Form):
     partner_company_id = SelectField(_l("Company on the marketplace"), coerce=int, default=0)
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     country = SelectField(_l("Country"), validators=[Optional()])
@@ -148,19 +166,19 @@ class AddressBookEntryForm(FlaskForm):
         self.country.choices = [("", "—")] + country_choices()
 
 
-class ApiKeyForm(FlaskForm):
+class ApiKeyForm(Form):
     name = StringField(_l("Name (what system uses it)"), validators=[DataRequired(),
                                                                      Length(max=120)])
     write = BooleanField(_l("May also write (create and change records)"))
     submit = SubmitField(_l("Create key"))
 
 
-class SuspendForm(FlaskForm):
+class SuspendForm(Form):
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
     submit = SubmitField(_l("Suspend"))
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=60)])
     name = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=120)])
     name_zh = StringField(_l("Name (Chinese)"), validators=[Optional(), Length(max=120)])
@@ -168,5 +186,5 @@ class CategoryForm(FlaskForm):
     submit = SubmitField(_l("Add category"))
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """For buttons that POST: the CSRF token and nothing else."""
