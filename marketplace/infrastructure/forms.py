@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import gettext
+
+import pycountry
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms.i18n import get_translations
 from wtforms import (
     BooleanField,
     EmailField,
@@ -18,15 +21,35 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
+from wtforms.i18n import get_translations
 from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from marketplace.core.validation import country_codes, country_name
 from marketplace.infrastructure.models import ROLE_LABELS, MemberRole
+
+# pycountry's catalogs are named by territory; Taiwan goes by its common name.
+COUNTRY_CATALOGS = {"zh_Hant": "zh_TW"}
+COUNTRY_NAME_OVERRIDES = {"zh_Hant": {"TW": "臺灣"}}
+
+
+@functools.cache
+def _country_labels(locale: str) -> tuple[tuple[str, str], ...]:
+    catalog = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, fallback=True,
+                                  languages=[COUNTRY_CATALOGS.get(locale, locale)])
+    labels = []
+    for country in pycountry.countries:
+        english = getattr(country, "common_name", None) or country.name
+        local = catalog.gettext(english)
+        if local == english:
+            local = catalog.gettext(country.name) if locale != "en" else english
+        local = COUNTRY_NAME_OVERRIDES.get(locale, {}).get(country.alpha_2, local)
+        labels.append((country.alpha_2, local))
+    return tuple(sorted(labels, key=lambda pair: pair[1]))
 
 
 def country_choices() -> list[tuple[str, str]]:
-    return sorted(((code, country_name(code)) for code in country_codes()), key=lambda c: c[1])
+    """Countries by name in the page's language (the value stays the ISO code)."""
+    return list(_country_labels(str(get_locale() or "en")))
 
 
 def role_choices() -> list[tuple[str, str]]:

@@ -181,3 +181,11 @@ def test_form_errors_are_in_traditional_not_simplified_chinese(client):
                        headers=headers).get_data(as_text=True)
     assert "此欄位是必需的" in page
     assert "该字段" not in page
+
+
+def test_countries_are_named_in_the_page_language(client):
+    english = client.get("/register", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    chinese = client.get("/register", headers={"Accept-Language": "zh-TW"}).get_data(as_text=True)
+    assert '<option value="TW">Taiwan</option>' in english
+    assert '<option value="DE">德國</option>' in chinese
+    assert '<option value="TW">臺灣</option>' in chinese
