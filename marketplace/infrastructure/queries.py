@@ -115,8 +115,20 @@ def company_for_operator(company_id: int) -> Company:
 
 
 def categories() -> list[Category]:
-    return list(db.session.scalars(select(Category).order_by(
-        Category.parent_id.is_not(None), Category.parent_id, Category.position, Category.code)))
+    """The whole tree in reading order: each category followed by its children."""
+    rows = db.session.scalars(select(Category).order_by(Category.position, Category.code)).all()
+    children: dict[int | None, list[Category]] = {}
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row)
+    ordered: list[Category] = []
+
+    def visit(parent_id: int | None) -> None:
+        for row in children.get(parent_id, []):
+            ordered.append(row)
+            visit(row.id)
+
+    visit(None)
+    return ordered
 
 
 def category(category_id: int) -> Category:

@@ -41,3 +41,4 @@ def test_each_company_sees_only_its_own_trail(api, make):
     operator_view = api.get("/audit-events", api.token(make.operator())).get_json()
     assert [e["action"] for e in operator_view["items"]] == ["operator.created",
                                                              "address_book.created"]
+
