@@ -8,10 +8,23 @@ from pathlib import Path
 from flask import Flask, jsonify, request, send_from_directory, session
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from config import DEMO_SECRET_KEY, load_config
+from marketplace.core.schemas import MAX_ID
 
 STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static", "swagger_ui_assets", "healthz"})
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every route: a non-negative integer up to MAX_ID (documented so);
+    a larger id in a URL names nothing (404) and must not reach the database."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 LANGUAGE_ALIASES = {"zh": "zh_Hant", "zh_TW": "zh_Hant", "zh_Hant": "zh_Hant", "en": "en"}
 
 
@@ -19,6 +32,7 @@ def create_app(config: str | None = None, overrides: dict | None = None,
                instance_path: str | None = None) -> Flask:
     """Build the application from a settings name or file path, then ``overrides``."""
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    app.url_map.converters["int"] = IdConverter
     load_config(app, config)
     app.config.update(overrides or {})
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -49,8 +63,11 @@ def _configure_database(app: Flask) -> None:
         uri = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
     if uri.startswith("sqlite"):
-        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-        options.setdefault("connect_args", {}).setdefault("timeout", 30)
+        # Copies: the settings class's dict is shared by every app built in this process,
+        # and SQLite's "timeout" must not leak into a later PostgreSQL app's connect_args.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {"timeout": 30, **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 @event.listens_for(Engine, "connect")
@@ -91,9 +108,7 @@ def _init_extensions(app: Flask) -> None:
     api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
         "bearerAuth": {"type": "http", "scheme": "bearer",
                        "description": "A token from POST /auth/token or a company API key"}}}})
-    from marketplace.core.api import ProblemSchema
-
-    api.spec.components.schema("Problem", schema=ProblemSchema)
+    # The Problem schema is registered by ProblemApi, with the error responses that use it.
     _init_celery(app)
 
 
@@ -108,6 +123,7 @@ def _init_celery(app: Flask) -> None:
         task_ignore_result=True,
         broker_connection_retry_on_startup=True,
     )
+    celery.close()  # connections pooled for an earlier configuration are not reused
     celery.flask_app = app
     app.extensions["celery"] = celery
 
@@ -164,10 +180,12 @@ def select_locale() -> str:
 def _register_hooks(app: Flask) -> None:
     from marketplace.core import boundary
     from marketplace.core.errors import register_error_handlers
+    from marketplace.core.validation import refuse_nul_characters
     from marketplace.infrastructure.auth import bind_actor, portal_actor
 
     register_error_handlers(app)
     boundary.init_app(app)
+    app.before_request(refuse_nul_characters)
 
     @app.before_request
     def bind_portal_actor():

@@ -1,5 +1,7 @@
 """Extensions, created unbound here and bound to the app in ``create_app``."""
 
+import http
+
 from celery import Celery, Task
 from flask import has_app_context
 from flask_babel import Babel
@@ -36,7 +38,33 @@ csrf = CSRFProtect()
 babel = Babel()
 bootstrap = Bootstrap5()
 limiter = Limiter(key_func=get_remote_address)
-api = Api()
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api, documenting its standard error responses (``default``, the
+    422 of ``arguments``) as core.errors answers them: application/problem+json with the
+    Problem schema, not flask-smorest's own JSON error shape."""
+
+    def _register_responses(self):
+        from marketplace.core.api import ProblemSchema
+        from marketplace.core.errors import PROBLEM_MEDIA_TYPE
+
+        self.spec.components.schema("Problem", schema=ProblemSchema)
+
+        def problem(description: str) -> dict:
+            return {"description": description,
+                    "content": {PROBLEM_MEDIA_TYPE: {"schema": ProblemSchema}}}
+
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                response = problem(status.phrase)
+            self.spec.components.response(status.name, response, lazy=True)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME,
+                                       problem("Refused or failed; see detail"), lazy=True)
+
+
+api = ProblemApi()
 
 
 class AppContextTask(Task):
@@ -50,4 +78,18 @@ class AppContextTask(Task):
             return super().__call__(*args, **kwargs)
 
 
-celery = Celery("marketplace", task_cls=AppContextTask)
+class MarketplaceCelery(Celery):
+    def close(self):
+        """Forget pooled connections, so a new broker_url is used from here on. Celery's
+        own close() drops the connection pool but keeps the producer pool built from it,
+        which goes on publishing to the broker it was made for (memory:// after an app
+        without REDIS_URL)."""
+        amqp = self.__dict__.get("amqp")
+        if amqp is not None:
+            # Not force-closed: kombu keeps it in its per-broker registry and would hand
+            # the closed pool back when that broker is configured again.
+            amqp._producer_pool = None
+        super().close()
+
+
+celery = MarketplaceCelery("marketplace", task_cls=AppContextTask)

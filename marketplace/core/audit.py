@@ -38,18 +38,26 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, list | tuple | set):
         return [_plain(v) for v in value]
+    if hasattr(value, "__mapper__"):  # a related record: by its id (None while unsaved)
+        return getattr(value, "id", None)
     return value
 
 
 def pending_changes(obj: Any, *, hidden: frozenset[str] = frozenset()) -> dict[str, list]:
     """``{attribute: [old, new]}`` for the attributes changed but not yet flushed."""
     changes: dict[str, list] = {}
-    for attr in inspect(obj).attrs:
+    state = inspect(obj)
+    for attr in state.attrs:
         history = attr.history
         if not history.has_changes() or attr.key in ("version", "updated_at"):
             continue
-        old = history.deleted[0] if history.deleted else None
-        new = history.added[0] if history.added else None
+        relationship = state.mapper.relationships.get(attr.key)
+        if relationship is not None and relationship.uselist:  # a collection: whole lists
+            old = [*history.unchanged, *history.deleted]
+            new = [*history.unchanged, *history.added]
+        else:
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
         if attr.key in hidden:
             old, new = "***", "***"
         changes[attr.key] = [_plain(old), _plain(new)]

@@ -146,7 +146,7 @@ def handle_unexpected(error: Exception):
     if wants_problem_json():
         return problem_response(500, "Internal Server Error",
                                 str(_l("Something went wrong on our side; nothing was saved.")))
-    return render_template("errors.html", status=500, title="Internal Server Error",
+    return render_template("errors.html", status=500, title=str(_l("Internal Server Error")),
                            detail=str(_l("Something went wrong on our side; nothing was saved."))
                            ), 500
 

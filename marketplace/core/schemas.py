@@ -7,6 +7,15 @@ from marshmallow import fields, validate
 
 from marketplace.core.validation import country_codes, currency_codes
 
+# Record ids are INTEGER columns: a larger id names nothing, and must not reach the
+# database (SQLite cannot even bind integers beyond 64 bits).
+MAX_ID = 2**31 - 1
+
+
+def Id(**kwargs) -> fields.Integer:  # noqa: N802
+    """The id of a record given in a request body."""
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
 
 def Country(**kwargs) -> fields.String:  # noqa: N802 - a field factory reads like a field
     return fields.String(validate=validate.OneOf(

@@ -462,10 +462,11 @@ def _partner(company: Company, partner_id: int | None) -> Company | None:
 def _ensure_partner_saved_once(entry: AddressBookEntry) -> None:
     if entry.partner_company is None:
         return
-    clash = db.session.scalar(select(AddressBookEntry.id).where(
-        AddressBookEntry.company_id == entry.company_id,
-        AddressBookEntry.partner_company_id == entry.partner_company.id,
-        AddressBookEntry.id != (entry.id or 0)))
+    with db.session.no_autoflush:  # a flush here would store the new entry: its own clash
+        clash = db.session.scalar(select(AddressBookEntry.id).where(
+            AddressBookEntry.company_id == entry.company_id,
+            AddressBookEntry.partner_company_id == entry.partner_company.id,
+            AddressBookEntry.id != (entry.id or 0)))
     if clash is not None:
         raise ValidationFailed(errors={"partner_company_id": [
             str(_l("This company is already in your address book."))]})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
-from marketplace.core.schemas import Country, OptionalText, Text
+from marketplace.core.schemas import Country, Id, OptionalText, Text
 from marketplace.infrastructure.models import CompanyStatus, MemberRole
 
 COMPANY_ROLES = ("buyer", "supplier")
@@ -27,6 +27,13 @@ def _password(**kwargs) -> fields.String:
     return fields.String(load_only=True, validate=validate.Length(min=1, max=1024), **kwargs)
 
 
+def _new_password(**kwargs) -> fields.String:
+    """A password being set: operations.check_password_rules applies the rules."""
+    return _password(metadata={"description": "At least PASSWORD_MIN_LENGTH characters "
+                                              "(10 unless configured), not the e-mail address"},
+                     **kwargs)
+
+
 # ----- registration and tokens ----------------------------------------------------------
 
 
@@ -38,7 +45,7 @@ class RegisterCompanyArgsSchema(Schema):
 
 class RegisterUserArgsSchema(Schema):
     email = _email(required=True)
-    password = _password(required=True)
+    password = _new_password(required=True)
     full_name = Text(200, required=True)
     language = fields.String(validate=validate.OneOf(LANGUAGES), load_default="en")
 
@@ -85,13 +92,13 @@ class PasswordResetArgsSchema(Schema):
 
 class PasswordResetConfirmArgsSchema(Schema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=500))
-    password = _password(required=True)
+    password = _new_password(required=True)
 
 
 class AcceptInvitationArgsSchema(Schema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=200))
     full_name = Text(200, required=True)
-    password = _password(required=True)
+    password = _new_password(required=True)
 
 
 # ----- me, companies, members -------------------------------------------------------------
@@ -156,7 +163,7 @@ class CompanyPatchArgsSchema(Schema):
     phone = OptionalText(40)
     website = fields.Url(allow_none=True, validate=validate.Length(max=300))
     description = OptionalText(5000)
-    category_ids = fields.List(fields.Integer(), validate=validate.Length(max=50))
+    category_ids = fields.List(Id(), validate=validate.Length(max=50))
 
 
 class MemberUserSchema(Schema):
@@ -228,8 +235,9 @@ class ContactSchema(Schema):
 
 
 class AddressBookEntryArgsSchema(Schema):
-    partner_company_id = fields.Integer(allow_none=True)
-    name = Text(200)
+    partner_company_id = Id(allow_none=True)
+    name = Text(200, metadata={"description": "Required to create an entry without "
+                                              "partner_company_id (whose name it defaults to)"})
     country = Country(allow_none=True)
     address = OptionalText(300)
     website = fields.Url(allow_none=True, validate=validate.Length(max=300))
@@ -272,7 +280,7 @@ class CategoryArgsSchema(Schema):
                         error=str(_l("Lower-case letters, digits, '.', '_' and '-' only.")))])
     name = Text(120, required=True)
     name_zh = OptionalText(120)
-    parent_id = fields.Integer(allow_none=True)
+    parent_id = Id(allow_none=True)
     position = fields.Integer(validate=validate.Range(min=0, max=10_000))
 
 

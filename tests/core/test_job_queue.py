@@ -1,6 +1,7 @@
 """With REDIS_URL set, side work goes through Redis to a Celery worker, after commit."""
 
 import socket
+import uuid
 import time
 
 import pytest
@@ -24,12 +25,17 @@ def _redis_answers() -> bool:
 def redis_queue(app):
     if not _redis_answers():
         pytest.skip("Redis: SKIPPED — nothing answers on 127.0.0.1:6379")
-    saved = {key: celery.conf[key] for key in ("broker_url", "task_always_eager")}
-    celery.conf.update(broker_url="redis://127.0.0.1:6379/15", task_always_eager=False)
+    saved = {key: celery.conf[key]
+             for key in ("broker_url", "task_always_eager", "task_default_queue")}
+    # A queue of its own, so test runs sharing this Redis never take each other's jobs.
+    celery.conf.update(broker_url="redis://127.0.0.1:6379/15", task_always_eager=False,
+                       task_default_queue=f"test-{uuid.uuid4().hex}")
+    celery.close()  # drop connections pooled for the previous broker
     celery.flask_app = app
     with start_worker(celery, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield
     celery.conf.update(saved)
+    celery.close()
 
 
 def test_mail_is_sent_by_a_worker_through_redis(redis_queue, api, mailbox):
