@@ -21,7 +21,7 @@ from marketplace import create_app
 from marketplace.core.boundary import commit
 from marketplace.extensions import db
 from marketplace.infrastructure import operations
-from marketplace.infrastructure.models import Company, CompanyStatus, Membership, MemberRole
+from marketplace.infrastructure.models import Company, CompanyStatus, MemberRole, Membership
 
 PASSWORD = "benchmark-password"
 

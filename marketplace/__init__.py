@@ -129,11 +129,10 @@ def _init_celery(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from marketplace import content, crm, fulfillment, infrastructure, supplier_link, trading
-    from marketplace.extensions import api, csrf
-
     import marketplace.infrastructure.api  # noqa: F401 (routes)
     import marketplace.infrastructure.views  # noqa: F401 (routes)
+    from marketplace import content, crm, fulfillment, infrastructure, supplier_link, trading
+    from marketplace.extensions import api, csrf
 
     for module in (infrastructure, content, trading, fulfillment, supplier_link, crm):
         app.register_blueprint(module.bp)

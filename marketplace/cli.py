@@ -52,8 +52,8 @@ def seed_demo(if_empty: bool) -> None:
         Category,
         Company,
         CompanyStatus,
-        Membership,
         MemberRole,
+        Membership,
         User,
     )
 

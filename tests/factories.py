@@ -13,8 +13,8 @@ from marketplace.infrastructure import operations
 from marketplace.infrastructure.models import (
     Company,
     CompanyStatus,
-    Membership,
     MemberRole,
+    Membership,
     User,
 )
 

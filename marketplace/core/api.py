@@ -28,7 +28,9 @@ class ProblemSchema(Schema):
     status = fields.Integer(required=True)
     detail = fields.String(required=True)
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
-    allowed_actions = fields.List(fields.String())
+    allowed_actions = fields.List(fields.String(), metadata={
+        "description": "409: the actions allowed in the current state"})
+    current_version = fields.Integer(metadata={"description": "412: the stored version"})
 
 
 def problem_responses(*statuses: int) -> dict:
@@ -65,6 +67,20 @@ def check_if_match(resource) -> None:
                    "Reload it and apply your change again.",
                    sent=header, now=resource.version)),
             current_version=resource.version)
+
+
+# For ``Blueprint.response(..., headers=ETAG_HEADER)`` on versioned resources.
+ETAG_HEADER = {"ETag": {"description": "The version, quoted: send it back as If-Match",
+                        "schema": {"type": "string"}}}
+
+
+def honours_if_match(view):
+    """Document the If-Match a write of a versioned resource honours (412 when stale)."""
+    return Blueprint.doc(
+        parameters=[{"in": "header", "name": "If-Match", "required": False,
+                     "description": "The ETag you read; a stale one is refused with 412",
+                     "schema": {"type": "string"}}],
+        responses=problem_responses(412))(view)
 
 
 def with_etag(response, resource):
@@ -104,10 +120,18 @@ def _principal() -> str:
     return getattr(g, "api_principal", None) or f"anonymous:{request.remote_addr}"
 
 
+IDEMPOTENCY_PARAMETER = {
+    "in": "header", "name": "Idempotency-Key", "required": False,
+    "description": "Any unique string (a UUID): the same key with the same body answers the "
+                   "first response again and creates nothing new; with another body, 422.",
+    "schema": {"type": "string", "maxLength": 255}}
+
+
 def idempotent(view):
     """Same key and body: the first response again, nothing created twice.
     Same key, other body: 422. Apply inside the authentication decorator."""
 
+    @Blueprint.doc(parameters=[IDEMPOTENCY_PARAMETER])
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         key = request.headers.get("Idempotency-Key")

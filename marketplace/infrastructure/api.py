@@ -6,7 +6,14 @@ from __future__ import annotations
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
-from marketplace.core.api import check_if_match, idempotent, problem_responses, with_etag
+from marketplace.core.api import (
+    ETAG_HEADER,
+    check_if_match,
+    honours_if_match,
+    idempotent,
+    problem_responses,
+    with_etag,
+)
 from marketplace.core.errors import Forbidden, NotFound
 from marketplace.core.pagination import PaginationArgsSchema, page_schema, paginate
 from marketplace.extensions import limiter
@@ -45,8 +52,7 @@ from marketplace.infrastructure.schemas import (
     VerifyEmailArgsSchema,
 )
 
-
-# ----- auth -----------------------------------------------------------------------------------
+# ----- auth ---------------------------------------------------------------
 
 
 @blp_auth.route("/register", methods=["POST"])
@@ -138,7 +144,7 @@ def accept_invitation(args):
                                         password=args["password"])
 
 
-# ----- me and companies -----------------------------------------------------------------------
+# ----- me and companies ---------------------------------------------------------------
 
 
 @blp_accounts.route("/me")
@@ -154,7 +160,7 @@ def me():
 
 @blp_accounts.route("/companies/<int:company_id>")
 @api_auth(optional=True)
-@blp_accounts.response(200, CompanySchema)
+@blp_accounts.response(200, CompanySchema, headers=ETAG_HEADER)
 @blp_accounts.doc(responses=problem_responses(404))
 def get_company(company_id):
     """A company's public profile (pending and suspended ones: to themselves only)."""
@@ -165,8 +171,9 @@ def get_company(company_id):
 @blp_accounts.route("/companies/<int:company_id>", methods=["PATCH"])
 @api_auth(permission="company.edit")
 @blp_accounts.arguments(CompanyPatchArgsSchema)
-@blp_accounts.response(200, CompanySchema)
-@blp_accounts.doc(responses=problem_responses(404, 412, 422))
+@blp_accounts.response(200, CompanySchema, headers=ETAG_HEADER)
+@blp_accounts.doc(responses=problem_responses(404, 422))
+@honours_if_match
 def patch_company(changes, company_id):
     """Edit the own company's profile (admins; honours If-Match)."""
     company = _own_company_for_admin(company_id)
@@ -282,7 +289,7 @@ def revoke_api_key(key_id):
     operations.revoke_api_key(queries.api_key(key_id))
 
 
-# ----- address book ------------------------------------------------------------------------------
+# ----- address book ---------------------------------------------------------------
 
 
 @blp_accounts.route("/address-book")
@@ -299,7 +306,7 @@ def list_address_book(query, pagination):
 @api_auth(permission="address_book.edit")
 @idempotent
 @blp_accounts.arguments(AddressBookEntryArgsSchema)
-@blp_accounts.response(201, AddressBookEntrySchema)
+@blp_accounts.response(201, AddressBookEntrySchema, headers=ETAG_HEADER)
 @blp_accounts.doc(responses=problem_responses(422))
 def create_address_book_entry(values):
     """Save a partner: a company on the marketplace (``partner_company_id``) or any other."""
@@ -310,7 +317,7 @@ def create_address_book_entry(values):
 
 @blp_accounts.route("/address-book/<int:entry_id>")
 @api_auth(permission="address_book.view")
-@blp_accounts.response(200, AddressBookEntrySchema)
+@blp_accounts.response(200, AddressBookEntrySchema, headers=ETAG_HEADER)
 @blp_accounts.doc(responses=problem_responses(404))
 def get_address_book_entry(entry_id):
     entry = queries.address_book_entry(entry_id)
@@ -320,8 +327,9 @@ def get_address_book_entry(entry_id):
 @blp_accounts.route("/address-book/<int:entry_id>", methods=["PATCH"])
 @api_auth(permission="address_book.edit")
 @blp_accounts.arguments(AddressBookEntryArgsSchema)
-@blp_accounts.response(200, AddressBookEntrySchema)
-@blp_accounts.doc(responses=problem_responses(404, 412, 422))
+@blp_accounts.response(200, AddressBookEntrySchema, headers=ETAG_HEADER)
+@blp_accounts.doc(responses=problem_responses(404, 422))
+@honours_if_match
 def patch_address_book_entry(values, entry_id):
     """Change an entry (honours If-Match); ``contacts`` given replaces the list."""
     entry = queries.address_book_entry(entry_id)
@@ -333,14 +341,15 @@ def patch_address_book_entry(values, entry_id):
 @blp_accounts.route("/address-book/<int:entry_id>", methods=["DELETE"])
 @api_auth(permission="address_book.edit")
 @blp_accounts.response(204)
-@blp_accounts.doc(responses=problem_responses(404, 412))
+@blp_accounts.doc(responses=problem_responses(404))
+@honours_if_match
 def delete_address_book_entry(entry_id):
     entry = queries.address_book_entry(entry_id)
     check_if_match(entry)
     operations.delete_address_book_entry(entry)
 
 
-# ----- categories -----------------------------------------------------------------------------------
+# ----- categories ---------------------------------------------------------------
 
 
 @blp_accounts.route("/categories")
@@ -404,7 +413,7 @@ def suspend_company(args, company_id):
     return operations.suspend_company(queries.company_for_operator(company_id), args["reason"])
 
 
-# ----- audit log ------------------------------------------------------------------------------------
+# ----- audit log ---------------------------------------------------------------
 
 
 @blp_accounts.route("/audit-events")

@@ -32,8 +32,8 @@ from marketplace.infrastructure.models import (
     Company,
     CompanyStatus,
     LoginSession,
-    Membership,
     MemberRole,
+    Membership,
     TokenKind,
     User,
 )
@@ -232,8 +232,8 @@ def api_auth(*, write: bool | None = None, permission: str | None = None,
             return view(*args, **kwargs)
 
         security = [{"bearerAuth": []}, {}] if optional else [{"bearerAuth": []}]
-        statuses = (401, 403) if not optional else ()
-        return Blueprint.doc(security=security, responses=problem_responses(*statuses))(wrapper)
+        # A bad credential is refused even where none is needed.
+        return Blueprint.doc(security=security, responses=problem_responses(401, 403))(wrapper)
 
     return decorator
 

@@ -13,18 +13,18 @@ from marketplace.core.errors import DomainError, Forbidden, PreconditionFailed
 from marketplace.core.pagination import paginate
 from marketplace.extensions import limiter
 from marketplace.infrastructure import bp, forms, operations, queries
+from marketplace.infrastructure.auth import (
+    bind_actor,
+    current_actor,
+    end_portal_session,
+    ensure_may_act,
+)
 from marketplace.infrastructure.limits import (
     failed_login,
     login_limit,
     page_view,
     register_limit,
     reset_limit,
-)
-from marketplace.infrastructure.auth import (
-    bind_actor,
-    current_actor,
-    end_portal_session,
-    ensure_may_act,
 )
 from marketplace.infrastructure.models import CompanyStatus, MemberRole
 
@@ -80,7 +80,7 @@ def _language() -> str:
     return str(get_locale() or "en")
 
 
-# ----- home and language ---------------------------------------------------------------------
+# ----- home and language ---------------------------------------------------------------
 
 
 @bp.route("/")
@@ -271,7 +271,7 @@ def invitation_has_account(invitation) -> bool:
     return db.session.scalar(select(User.id).where(User.email == invitation.email)) is not None
 
 
-# ----- profile and company ----------------------------------------------------------------------
+# ----- profile and company ---------------------------------------------------------------
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -336,7 +336,7 @@ def company_settings():
                            editable=editable)
 
 
-# ----- members ------------------------------------------------------------------------------------
+# ----- members ---------------------------------------------------------------
 
 
 @bp.route("/members")
@@ -402,7 +402,7 @@ def revoke_invitation(invitation_id):
     return redirect(url_for("infrastructure.members"))
 
 
-# ----- API keys -------------------------------------------------------------------------------------
+# ----- API keys ---------------------------------------------------------------
 
 
 @bp.route("/api-keys", methods=["GET", "POST"])
@@ -430,7 +430,7 @@ def revoke_api_key(key_id):
     return redirect(url_for("infrastructure.api_keys"))
 
 
-# ----- address book --------------------------------------------------------------------------------
+# ----- address book ---------------------------------------------------------------
 
 
 @bp.route("/address-book")
@@ -507,7 +507,7 @@ def delete_address_book_entry(entry_id):
     return redirect(url_for("infrastructure.address_book"))
 
 
-# ----- operator's back office -----------------------------------------------------------------------
+# ----- operator's back office ---------------------------------------------------------------
 
 
 @bp.route("/admin/companies")

@@ -1,8 +1,8 @@
 """With REDIS_URL set, side work goes through Redis to a Celery worker, after commit."""
 
 import socket
-import uuid
 import time
+import uuid
 
 import pytest
 from celery.contrib.testing.worker import start_worker

@@ -17,7 +17,7 @@ def _assert_problem(response, status):
     assert response.status_code == status
     assert response.mimetype == "application/problem+json"
     body = response.get_json()
-    assert PROBLEM_KEYS <= set(body) and body["status"] == status
+    assert set(body) >= PROBLEM_KEYS and body["status"] == status
     return body
 
 
