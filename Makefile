@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app marketplace
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint translations clean-venv
+.PHONY: run test worker lint translations clean-venv
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ run: $(STAMP) translations
 
 test: $(STAMP) translations
 	$(PY) tests/run_suites.py
+
+# Only with REDIS_URL set: a Celery worker that sends mail and other background jobs.
+worker: $(STAMP) translations
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): without it jobs run in-process and no worker is needed."; exit 2; }
+	$(VENV)/bin/celery -A marketplace.worker worker --loglevel=info
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check marketplace config tests bench
