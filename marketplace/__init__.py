@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from flask import Flask, jsonify, request, send_from_directory, session
@@ -219,4 +218,3 @@ def _register_hooks(app: Flask) -> None:
         return {"actor": current_actor(), "languages": app.config["LANGUAGES"],
                 "get_locale": get_locale}
 
-    os.environ.setdefault("FLASK_RUN_PORT", "5000")

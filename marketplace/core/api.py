@@ -44,10 +44,6 @@ def problem_responses(*statuses: int) -> dict:
     }
 
 
-def api_blueprint(name: str, import_name: str, description: str) -> Blueprint:
-    return Blueprint(name, import_name, description=description)
-
-
 # ----- versions: ETag out, If-Match in ------------------------------------------------
 
 

@@ -21,11 +21,6 @@ def currency_codes() -> frozenset[str]:
     return frozenset(c.alpha_3 for c in pycountry.currencies)
 
 
-def country_name(code: str | None) -> str:
-    country = pycountry.countries.get(alpha_2=code) if code else None
-    return country.name if country else (code or "")
-
-
 def _paths_with_nul(value: Any, path: str) -> Iterator[str]:
     if isinstance(value, str):
         if "\x00" in value:

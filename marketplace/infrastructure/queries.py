@@ -18,7 +18,6 @@ from marketplace.infrastructure.models import (
     CompanyStatus,
     Invitation,
     Membership,
-    TokenKind,
     User,
 )
 
@@ -155,7 +154,6 @@ def audit_events(action_prefix: str | None = None) -> Select:
     return stmt
 
 
-def personal_tokens(user: User) -> list[ApiToken]:
-    return list(db.session.scalars(select(ApiToken).where(
-        ApiToken.user_id == user.id, ApiToken.kind == TokenKind.ACCESS,
-        ApiToken.revoked_at.is_(None))))
+def user_exists(email: str) -> bool:
+    return db.session.scalar(select(User.id).where(
+        User.email == User.normalize_email(email))) is not None

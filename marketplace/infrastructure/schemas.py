@@ -273,11 +273,16 @@ class CategorySchema(Schema):
     parent_id = fields.Integer(allow_none=True)
 
 
-class CategoryArgsSchema(Schema):
-    code = fields.String(required=True, validate=[
+def _category_code(**kwargs) -> fields.String:
+    return fields.String(validate=[
         validate.Length(min=1, max=60),
         validate.Regexp(r"^[a-z0-9_.\-]+$",
-                        error=str(_l("Lower-case letters, digits, '.', '_' and '-' only.")))])
+                        error=str(_l("Lower-case letters, digits, '.', '_' and '-' only.")))],
+        **kwargs)
+
+
+class CategoryArgsSchema(Schema):
+    code = _category_code(required=True)
     name = Text(120, required=True)
     name_zh = OptionalText(120)
     parent_id = Id(allow_none=True)
@@ -285,10 +290,7 @@ class CategoryArgsSchema(Schema):
 
 
 class CategoryPatchArgsSchema(CategoryArgsSchema):
-    code = fields.String(validate=[
-        validate.Length(min=1, max=60),
-        validate.Regexp(r"^[a-z0-9_.\-]+$",
-                        error=str(_l("Lower-case letters, digits, '.', '_' and '-' only.")))])
+    code = _category_code()
     name = Text(120)
 
 

@@ -242,7 +242,7 @@ def accept_invitation(token):
     invitation = operations.find_open_invitation(token)
     actor = current_actor()
     form = forms.AcceptInvitationForm()
-    if actor is None and invitation_has_account(invitation):
+    if actor is None and queries.user_exists(invitation.email):
         flash(_l("You already have an account: log in, then open the invitation link again."),
               "info")
         return redirect(url_for("infrastructure.login", next=request.path))
@@ -260,15 +260,6 @@ def accept_invitation(token):
             return redirect(url_for("infrastructure.home"))
     return render_template("infrastructure/accept_invitation.html", form=form,
                            invitation=invitation, actor=actor)
-
-
-def invitation_has_account(invitation) -> bool:
-    from sqlalchemy import select
-
-    from marketplace.extensions import db
-    from marketplace.infrastructure.models import User
-
-    return db.session.scalar(select(User.id).where(User.email == invitation.email)) is not None
 
 
 # ----- profile and company ---------------------------------------------------------------
