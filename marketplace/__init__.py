@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from pathlib import Path
 
 from flask import Flask, jsonify, request, send_from_directory, session
@@ -128,12 +130,11 @@ def _init_celery(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    import marketplace.infrastructure.api  # noqa: F401 (routes)
-    import marketplace.infrastructure.views  # noqa: F401 (routes)
     from marketplace import content, crm, fulfillment, infrastructure, supplier_link, trading
     from marketplace.extensions import api, csrf
 
     for module in (infrastructure, content, trading, fulfillment, supplier_link, crm):
+        _import_routes(module.__name__)
         app.register_blueprint(module.bp)
         for blueprint in module.API_BLUEPRINTS:
             # Bearer calls need no CSRF token; cookie-authenticated API writes are
@@ -156,6 +157,14 @@ def _register_blueprints(app: Flask) -> None:
         except Exception as error:  # the probe must answer, whatever the database says
             return jsonify(status="unavailable", database=type(error).__name__), 503
         return jsonify(status="ok", database="ok")
+
+
+def _import_routes(package: str) -> None:
+    """Load a module's models, and its ``api`` and ``views``, which attach their routes
+    to the module's blueprints."""
+    for room in ("models", "api", "views"):
+        if importlib.util.find_spec(f"{package}.{room}") is not None:
+            importlib.import_module(f"{package}.{room}")
 
 
 def select_locale() -> str:

@@ -1,10 +1,14 @@
-"""The content module. Its portal and API blueprints are registered by the app
-factory; its routes arrive with the module's issue."""
+"""Content: company profiles and factory tours, product lines, products and their
+media, the e-catalog, search (English and Chinese), bulletins, the offline catalog.
+
+The module has grown past one file per room: each room is a package with one
+file per area (products, media, catalog, profiles, bulletins, search)."""
 
 from flask import Blueprint
 from flask_smorest import Blueprint as ApiBlueprint
 
-bp = Blueprint("content", __name__, template_folder="templates", url_prefix="/content")
-api_bp = ApiBlueprint("content_api", __name__, url_prefix="", description="content")
+bp = Blueprint("content", __name__, template_folder="templates")
+api_bp = ApiBlueprint("content_api", __name__, url_prefix="",
+                      description="Catalog, products and media, search, bulletins, profiles")
 
 API_BLUEPRINTS = (api_bp,)

@@ -1,0 +1,1 @@
+"""The content module's forms, one file per area."""

@@ -1,0 +1,1 @@
+"""The content module's operations, one file per area."""

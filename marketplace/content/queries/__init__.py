@@ -1,0 +1,1 @@
+"""The content module's queries, one file per area."""

@@ -1,0 +1,1 @@
+"""The content module's schemas, one file per area."""

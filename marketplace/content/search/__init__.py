@@ -1,0 +1,1 @@
+"""Search behind a small interface (Whoosh on local disk by default)."""
