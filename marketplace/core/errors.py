@@ -54,6 +54,14 @@ class PreconditionFailed(DomainError):
     status, title, slug = 412, _l("Changed by someone else"), "stale-version"
 
 
+class PayloadTooLarge(DomainError):
+    status, title, slug = 413, _l("Upload too large"), "too-large"
+
+
+class UnsupportedMediaType(DomainError):
+    status, title, slug = 415, _l("Unsupported file type"), "unsupported-media-type"
+
+
 class ValidationFailed(DomainError):
     status, title, slug = 422, _l("Validation failed"), "validation-failed"
 

@@ -8,5 +8,8 @@ company_registered = _signals.signal("company-registered")
 company_approved = _signals.signal("company-approved")
 company_suspended = _signals.signal("company-suspended")
 member_removed = _signals.signal("member-removed")
+# Content: sent by every write to a product (create, change, publish, archive, delete),
+# with product_id and company_id; search keeps its index in step (after commit).
+product_changed = _signals.signal("product-changed")
 # Emitted by the workflow engine for every document action (see marketplace.workflow).
 document_transitioned = _signals.signal("document-transitioned")
