@@ -61,16 +61,18 @@ ROLE_LABELS = {
 ROLE_PERMISSIONS: dict[MemberRole, frozenset[str]] = {
     MemberRole.ADMIN: frozenset({
         "company.edit", "members.manage", "api_keys.manage", "address_book.view",
-        "address_book.edit", "audit.view"}),
-    MemberRole.SALES: frozenset({"address_book.view", "address_book.edit"}),
-    MemberRole.PURCHASING: frozenset({"address_book.view", "address_book.edit"}),
+        "address_book.edit", "audit.view", "profile.edit", "catalog.edit", "bulletins.post"}),
+    MemberRole.SALES: frozenset({"address_book.view", "address_book.edit", "catalog.edit",
+                                 "bulletins.post"}),
+    MemberRole.PURCHASING: frozenset({"address_book.view", "address_book.edit",
+                                      "bulletins.post"}),
     MemberRole.APPROVER: frozenset({"address_book.view"}),
     MemberRole.VIEWER: frozenset({"address_book.view"}),
 }
 # A partner system's API key acts for the company in business matters, never in
 # administration (members, keys, company profile): those need a person.
 ADMIN_ONLY_PERMISSIONS = frozenset({"company.edit", "members.manage", "api_keys.manage",
-                                    "audit.view"})
+                                    "audit.view", "profile.edit"})
 API_KEY_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values()) - ADMIN_ONLY_PERMISSIONS
 
 
