@@ -73,7 +73,24 @@ class Default:
     # Background jobs: without REDIS_URL, Celery runs tasks in-process
     CELERY_TASK_ALWAYS_EAGER: bool | None = None
 
-    MAX_CONTENT_LENGTH = 64 * 1024 * 1024
+    # Search (Whoosh): None puts the indexes in <instance>/search; a writer waits this
+    # many seconds for the index lock, then the update is retried later (never dropped)
+    SEARCH_INDEX_DIR: str | None = None
+    SEARCH_WRITE_TIMEOUT = 10.0
+
+    # A request body larger than this is refused (413) before it is read: room for the
+    # largest upload (a video) plus the form around it.
+    MAX_CONTENT_LENGTH = 260 * 1024 * 1024
+
+    # Uploads (content.operations.media): the largest file accepted, per kind, in bytes;
+    # images beyond MEDIA_MAX_IMAGE_PIXELS are refused before they are decoded; image
+    # thumbnails fit in a square of MEDIA_THUMBNAIL_SIZE pixels. MEDIA_FOLDER: where files
+    # are kept (None: <instance>/media).
+    MEDIA_MAX_BYTES = {"image": 15 * 1024 * 1024, "video": 250 * 1024 * 1024,
+                       "audio": 40 * 1024 * 1024, "pdf": 30 * 1024 * 1024}
+    MEDIA_MAX_IMAGE_PIXELS = 50_000_000
+    MEDIA_THUMBNAIL_SIZE = 480
+    MEDIA_FOLDER: str | None = None
 
 
 class Development(Default):

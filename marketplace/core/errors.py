@@ -128,6 +128,14 @@ def handle_domain_error(error: DomainError):
 
 def handle_http_exception(error: HTTPException):
     status = error.code or 500
+    if status == 413:  # a body over MAX_CONTENT_LENGTH, refused before it is read
+        from flask import current_app
+
+        limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+        limit = f"{limit / 2**20:.0f} MB" if limit >= 2**20 else f"{limit / 2**10:.0f} KB"
+        return handle_domain_error(PayloadTooLarge(str(_l(
+            "The upload is too large: one request may carry at most %(limit)s.",
+            limit=limit))))
     detail = error.description or error.name
     data = getattr(error, "data", None) or {}
     errors = flatten_messages(data["messages"]) if "messages" in data else {}

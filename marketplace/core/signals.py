@@ -11,5 +11,8 @@ member_removed = _signals.signal("member-removed")
 # Content: sent by every write to a product (create, change, publish, archive, delete),
 # with product_id and company_id; search keeps its index in step (after commit).
 product_changed = _signals.signal("product-changed")
+# Content: sent by every write to a company's profile, factory tour or certifications,
+# with company_id; search keeps its company index in step (after commit).
+company_profile_changed = _signals.signal("company-profile-changed")
 # Emitted by the workflow engine for every document action (see marketplace.workflow).
 document_transitioned = _signals.signal("document-transitioned")

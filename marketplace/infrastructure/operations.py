@@ -20,6 +20,7 @@ from marketplace.core.errors import (
 )
 from marketplace.core.signals import (
     company_approved,
+    company_profile_changed,
     company_registered,
     company_suspended,
     member_removed,
@@ -246,6 +247,7 @@ def update_company(company: Company, changes: dict[str, Any]) -> Company:
     audit = pending_changes(company)
     db.session.flush()
     record_audit("company.updated", company, company_id=company.id, changes=audit)
+    company_profile_changed.send(company, company_id=company.id)  # search follows name, country
     return company
 
 
