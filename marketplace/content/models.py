@@ -235,3 +235,43 @@ class Bulletin(CompanyOwnedMixin, TimestampMixin, VersionedMixin, db.Model):
 
     company: Mapped[Company] = relationship()
     category: Mapped[Category | None] = relationship()
+
+
+class CatalogImportStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class CatalogImport(CompanyOwnedMixin, TimestampMixin, db.Model):
+    """A spreadsheet upload processed in the background: its progress and row report.
+    The files wait under the instance folder until the job has read them."""
+
+    __tablename__ = "catalog_imports"
+    __label__ = "Catalog import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    original_name: Mapped[str] = mapped_column(String(255))
+    file_format: Mapped[str] = mapped_column(String(4))  # "xlsx" or "csv"
+    # Relative to the instance folder; generated, never built from the uploaded name.
+    file_path: Mapped[str] = mapped_column(String(300))
+    images_path: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[CatalogImportStatus] = mapped_column(
+        enum_column(CatalogImportStatus, name="catalog_import_status"),
+        default=CatalogImportStatus.QUEUED, index=True)
+    rows_total: Mapped[int | None]  # an estimate until the job is done
+    rows_done: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    failed_rows: Mapped[int] = mapped_column(Integer, default=0)
+    images_attached: Mapped[int] = mapped_column(Integer, default=0)
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The first errors only ([{row, field, message}]); error_count counts them all.
+    errors: Mapped[list] = mapped_column(JSON, default=list)
+    detail: Mapped[str | None] = mapped_column(String(500))  # why a job failed
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
