@@ -1,0 +1,244 @@
+"""Benchmark: the offline catalog import, in rows per second.
+
+For each size (default 10,000 and 100,000 rows) and format (csv, xlsx) it generates a
+realistic catalog file on the fly (English and Chinese names, categories, product
+lines, three price tiers, attributes, HS codes), then measures, each in a fresh
+database:
+
+  read      opening and checking every row, nothing saved (the file's own cost)
+  create    a background import job of the file into an empty catalog (every row new)
+  unchanged the same file again (every row compared, nothing written)
+  update    the file with every price changed (every row written)
+  export    GET /catalog/export of the imported catalog in the same format
+
+The imports run as the import job runs in a worker (``run_catalog_import``: batches
+of 200 rows, progress committed after each, search index updates queued per batch),
+and report the peak memory of the process. Each size and format runs in its own
+process, so the peaks are its own.
+
+Run: .venv/bin/python bench/catalog_import.py [ROWS ...] [--formats csv,xlsx]
+Set DATABASE_URL to measure on PostgreSQL instead of a temporary SQLite file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from marketplace import create_app  # noqa: E402
+from marketplace.content.operations import catalog as operations  # noqa: E402
+from marketplace.content.queries.catalog import COLUMN_NAMES  # noqa: E402
+from marketplace.core.boundary import commit  # noqa: E402
+from marketplace.extensions import db  # noqa: E402
+from marketplace.infrastructure import operations as accounts  # noqa: E402
+from marketplace.infrastructure.default_categories import DEFAULT_CATEGORIES  # noqa: E402
+from marketplace.infrastructure.models import (  # noqa: E402
+    Category,
+    Company,
+    CompanyStatus,
+    MemberRole,
+    Membership,
+    User,
+)
+
+ADJECTIVES = ["Stainless", "Galvanised", "Heavy-duty", "Compact", "Industrial", "Organic",
+              "Waterproof", "Precision", "Lightweight", "Premium"]
+NOUNS = ["hex bolt", "flange nut", "LED panel", "oolong tea", "cotton fabric", "bicycle chain",
+         "ball bearing", "kitchen knife", "garden hose", "power drill", "resin pellet"]
+NOUNS_ZH = ["六角螺栓", "法蘭螺帽", "LED 面板燈", "高山烏龍茶", "棉布", "自行車鏈條", "滾珠軸承",
+            "廚刀", "園藝水管", "電鑽", "塑膠粒"]
+PORTS = ["Kaohsiung", "Keelung", "Taichung", "Shanghai", "Ningbo"]
+
+
+def category_codes() -> list[str]:
+    return [code for _, _, _, children in DEFAULT_CATEGORIES for code, _, _ in children]
+
+
+def catalog_rows(count: int, seed: int = 7, price_factor: float = 1.0):
+    rng = random.Random(seed)
+    codes = category_codes()
+    for n in range(count):
+        noun = rng.randrange(len(NOUNS))
+        base = round(rng.uniform(0.05, 500), 2)
+        row = {
+            "sku": f"SKU-{n:07d}",
+            "name": f"{rng.choice(ADJECTIVES)} {NOUNS[noun]} {rng.randint(1, 999)}",
+            "name_zh": f"{NOUNS_ZH[noun]} {rng.randint(1, 999)} 型" if n % 3 else "",
+            "description": f"{NOUNS[noun].capitalize()} made to order; size {rng.randint(1, 90)}"
+                           f" mm, batch tested.",
+            "description_zh": "工廠直營，品質保證。" if n % 2 else "",
+            "category": rng.choice(codes),
+            "product_line": f"Line {n % 50:02d}",
+            "unit": rng.choice(["pcs", "set", "kg", "carton"]),
+            "moq": rng.choice([1, 10, 100, 500]),
+            "currency": rng.choice(["USD", "USD", "TWD", "EUR"]),
+            "attributes": f"Material: {rng.choice(['steel', 'cotton', 'PP', 'tea'])}; "
+                          f"Grade: {rng.choice('ABC')}",
+            "hs_code": f"{rng.randint(1000, 9999)}.{rng.randint(10, 99)}",
+            "lead_time_days": rng.randint(3, 60), "packaging": "Carton",
+            "port": rng.choice(PORTS), "status": "published" if n % 4 else "draft",
+        }
+        for tier, (qty, share) in enumerate(((100, 1.0), (1000, 0.9), (10000, 0.8)), 1):
+            row[f"tier{tier}_min_qty"] = qty
+            row[f"tier{tier}_unit_price"] = f"{base * share * price_factor:.2f}"
+        yield row
+
+
+def write_file(path: Path, fmt: str, rows) -> None:
+    if fmt == "csv":
+        with open(path, "w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(COLUMN_NAMES)
+            for row in rows:
+                writer.writerow([row.get(name, "") for name in COLUMN_NAMES])
+        return
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("Products")
+    sheet.append(COLUMN_NAMES)
+    for row in rows:
+        sheet.append([row.get(name) for name in COLUMN_NAMES])
+    workbook.save(path)
+
+
+def build_app(folder: str):
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder}/bench.db"
+    app = create_app("development", {"SQLALCHEMY_DATABASE_URI": url, "MAIL_BACKEND": "console"},
+                     instance_path=folder)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    with app.test_request_context():
+        for position, (code, name, name_zh, children) in enumerate(DEFAULT_CATEGORIES):
+            parent = Category(code=code, name=name, name_zh=name_zh, position=position)
+            db.session.add(parent)
+            db.session.flush()
+            for index, (child, child_name, child_zh) in enumerate(children):
+                db.session.add(Category(code=child, name=child_name, name_zh=child_zh,
+                                        parent_id=parent.id, position=index))
+        company = Company(name="Bench Supplier", country="TW", status=CompanyStatus.ACTIVE)
+        company.roles = ["supplier"]
+        user = accounts.create_user("bench@example.com", "benchmark-password", "Bench")
+        db.session.add_all([company, Membership(company=company, user=user,
+                                                role=MemberRole.ADMIN)])
+        commit()
+        return app, company.id, user.id
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def import_job(app, company_id: int, user_id: int, path: Path) -> dict:
+    with app.test_request_context():
+        company, user = db.session.get(Company, company_id), db.session.get(User, user_id)
+        with open(path, "rb") as stream:
+            job = operations.queue_import(company, user, stream, path.name)
+        db.session.info.pop("after_commit_jobs", None)  # the worker below runs it
+        db.session.commit()
+        job_id = job.id
+    with app.app_context():  # as in a Celery worker: no request
+        operations.run_catalog_import(job_id)
+        from marketplace.content.models import CatalogImport
+
+        job = db.session.get(CatalogImport, job_id)
+        assert job.status == "done", (job.status, job.detail)
+        return {"created": job.created, "updated": job.updated, "unchanged": job.unchanged,
+                "errors": job.error_count}
+
+
+def read_only(path: Path) -> int:
+    with open(path, "rb") as stream:
+        catalog = operations.open_catalog_file(stream)
+        parser = operations.RowParser(catalog.header)
+        count = 0
+        for number, cells in catalog.rows():
+            parsed = parser.parse(number, cells)
+            assert not parsed.errors, parsed.errors
+            count += 1
+        catalog.close()
+    return count
+
+
+def run_one(rows: int, fmt: str) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        app, company_id, user_id = build_app(folder)
+        path, changed = Path(folder) / f"catalog.{fmt}", Path(folder) / f"changed.{fmt}"
+        generate = timed(lambda: write_file(path, fmt, catalog_rows(rows)))
+        write_file(changed, fmt, catalog_rows(rows, price_factor=1.1))
+        figures = {"rows": rows, "format": fmt, "file_mb": path.stat().st_size / 2**20,
+                   "generate_s": generate}
+        with app.test_request_context():
+            figures["read_s"] = timed(lambda: read_only(path))
+        for phase, source, expect in (("create", path, "created"),
+                                      ("unchanged", path, "unchanged"),
+                                      ("update", changed, "updated")):
+            result = {}
+            figures[f"{phase}_s"] = timed(lambda s=source, r=result: r.update(
+                import_job(app, company_id, user_id, s)))
+            assert result[expect] == rows and result["errors"] == 0, result
+        client = app.test_client()
+        token = client.post("/api/v1/auth/token", json={
+            "email": "bench@example.com", "password": "benchmark-password"}
+        ).get_json()["access_token"]
+
+        def export():
+            response = client.get(f"/api/v1/catalog/export?format={fmt}",
+                                  headers={"Authorization": f"Bearer {token}"})
+            assert response.status_code == 200, response.get_data(as_text=True)[:300]
+            figures["export_mb"] = len(response.get_data()) / 2**20
+
+        figures["export_s"] = timed(export)
+        figures["database"] = app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0]
+    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return figures
+
+
+def report(f: dict) -> None:
+    def rate(phase):
+        return f"{f['rows'] / f[phase + '_s']:8.0f}"
+
+    print(f"{f['rows']:>7} rows {f['format']:<4} ({f['file_mb']:5.1f} MB)  read {rate('read')}"
+          f"  create {rate('create')}  unchanged {rate('unchanged')}  update {rate('update')}"
+          f"  export {rate('export')} rows/s   peak {f['peak_rss_mb']:.0f} MB", flush=True)
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    if args and args[0] == "--one":
+        print(json.dumps(run_one(int(args[1]), args[2])))
+        return
+    formats = ["csv", "xlsx"]
+    if "--formats" in args:
+        at = args.index("--formats")
+        formats = args[at + 1].split(",")
+        del args[at:at + 2]
+    sizes = [int(a) for a in args] or [10_000, 100_000]
+    print(f"database: {os.environ.get('DATABASE_URL', 'sqlite (temporary file)').split('@')[-1]}"
+          f"; rows per second of each phase (see the docstring)")
+    for rows in sizes:
+        for fmt in formats:
+            done = subprocess.run([sys.executable, __file__, "--one", str(rows), fmt],
+                                  capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                print(done.stdout[-2000:], done.stderr[-4000:], file=sys.stderr)
+                raise SystemExit(f"{rows} rows {fmt} failed")
+            report(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+if __name__ == "__main__":
+    main()
