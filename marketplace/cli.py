@@ -40,6 +40,9 @@ DEMO_OPERATOR = ("operator@marketplace.example.com", "Platform Operator")
 def register(app: Flask) -> None:
     for command in (seed_demo, create_operator, install_categories, approve_company):
         app.cli.add_command(command)
+    from marketplace.content.search.cli import reindex
+
+    app.cli.add_command(reindex)
 
 
 @click.command("seed-demo")

@@ -12,3 +12,6 @@ api_bp = ApiBlueprint("content_api", __name__, url_prefix="",
                       description="Catalog, products and media, search, bulletins, profiles")
 
 API_BLUEPRINTS = (api_bp,)
+
+# Search follows the catalog: its signal receivers (light: Whoosh loads on first use).
+from marketplace.content.search import receivers as _search_receivers  # noqa: E402, F401

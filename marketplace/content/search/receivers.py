@@ -1,0 +1,67 @@
+"""The index follows the database: signal receivers that queue index updates.
+
+Every change of one transaction is gathered (a catalog import of 10,000 rows makes
+one job, not 10,000) and handed to the background job once the transaction has
+committed; a rollback forgets them with the rest of the work.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from marketplace.content.search.tasks import refresh_index  # registers the task
+from marketplace.core.boundary import after_commit
+from marketplace.core.signals import (
+    company_approved,
+    company_profile_changed,
+    company_suspended,
+    product_changed,
+)
+from marketplace.extensions import db
+
+_BATCH = "search_index_batch"
+
+
+def queue_refresh(kind: str, ids) -> None:
+    """Refresh these ids of ``kind`` in the index after the current transaction commits."""
+    ids = {int(i) for i in ids if i is not None}
+    if not ids:
+        return
+    info = db.session.info
+    batch = info.get(_BATCH)
+    if batch is None:
+        batch = info[_BATCH] = {"products": set(), "companies": set()}
+        after_commit(_send)
+    batch[kind] |= ids
+
+
+def _send() -> None:
+    batch = db.session.info.pop(_BATCH, None) or {}
+    # Companies first: a company that left takes its products with it.
+    for kind in ("companies", "products"):
+        if batch.get(kind):
+            refresh_index.delay(kind, sorted(batch[kind]))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_BATCH, None)
+
+
+@product_changed.connect
+def on_product_changed(sender, product_id=None, **_):
+    queue_refresh("products", [product_id if product_id is not None
+                               else getattr(sender, "id", None)])
+
+
+@company_approved.connect
+@company_suspended.connect
+def on_company_status_changed(company, **_):
+    queue_refresh("companies", [company.id])
+
+
+@company_profile_changed.connect
+def on_company_profile_changed(sender, company_id=None, **_):
+    queue_refresh("companies", [company_id if company_id is not None
+                                else getattr(sender, "id", None)])

@@ -1,0 +1,179 @@
+"""Schemas of the search API: query arguments in (unknown ones refused), results out."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from marketplace.content.queries.media import media_url
+from marketplace.content.schemas.products import DecimalText
+from marketplace.core.pagination import PaginationArgsSchema
+from marketplace.core.schemas import Country, Currency, Id
+
+MAX_QUERY_LENGTH = 200
+PRICE = {"places": 4, "as_string": True}
+
+
+def _price_field(**kwargs) -> fields.Decimal:
+    """A price bound, not negative: checked in ``_range`` (a Range validator would be
+    documented as a string ``minimum``, which OpenAPI refuses)."""
+    return DecimalText(places=4, **kwargs)
+
+
+class _SearchArgsSchema(PaginationArgsSchema):
+    q = fields.String(load_default="", validate=validate.Length(max=MAX_QUERY_LENGTH),
+                      metadata={"description": "Words in English and/or Chinese; empty: "
+                                               "everything (filters still apply)",
+                                "example": "stainless steel bolt"})
+    category = fields.String(validate=validate.Length(min=1, max=60), metadata={
+        "description": "A category id or code from GET /categories; its subcategories are "
+                       "included", "example": "hardware.fasteners"})
+    country = Country()
+
+
+class ProductSearchArgsSchema(_SearchArgsSchema):
+    supplier = Id(metadata={"description": "A supplier's company id"})
+    min_price = _price_field(metadata={
+        "description": "Lowest tier unit price at least this (in the product's currency; "
+                       "add currency= to compare one currency only)", "example": "0.10"})
+    max_price = _price_field(metadata={"description": "Lowest tier unit price at most this",
+                                       "example": "2.50"})
+    currency = Currency()
+    sort = fields.String(load_default="relevance", validate=validate.OneOf(
+        ["relevance", "price", "-price", "newest"]), metadata={
+        "description": "relevance (default), price (lowest first), -price, newest"})
+
+    @validates_schema
+    def _range(self, data, **kwargs):
+        low, high = data.get("min_price"), data.get("max_price")
+        for name, bound in (("min_price", low), ("max_price", high)):
+            if bound is not None and bound < 0:
+                raise ValidationError(str(_l("Must not be negative.")), name)
+        if low is not None and high is not None and low > high:
+            raise ValidationError(str(_l("Must not be below min_price.")), "max_price")
+
+
+class CompanySearchArgsSchema(_SearchArgsSchema):
+    role = fields.String(validate=validate.OneOf(["supplier", "buyer"]),
+                         metadata={"description": "Only suppliers, or only buyers"})
+
+
+class FacetValueSchema(Schema):
+    value = fields.String(required=True, metadata={
+        "description": "What to send back as the filter (category code, country code, "
+                       "supplier id)"})
+    label = fields.String(required=True)
+    count = fields.Integer(required=True)
+
+
+class HighlightSchema(Schema):
+    name = fields.String(required=True, metadata={
+        "description": "The name as HTML: escaped, the matched words in <mark>"})
+    name_zh = fields.String(metadata={"description": "The Chinese name, likewise"})
+    snippet = fields.String(required=True, metadata={
+        "description": "The best matching passage of the description or specifications, "
+                       "as HTML: escaped, the matched words in <mark>"})
+
+
+class SupplierRefSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    country = fields.String(required=True)
+
+
+class CategoryRefSchema(Schema):
+    id = fields.Integer(required=True)
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    name_zh = fields.String(allow_none=True)
+
+
+class ProductHitSchema(Schema):
+    id = fields.Function(lambda hit: hit.product.id, required=True,
+                         metadata={"type": "integer"})
+    sku = fields.Function(lambda hit: hit.product.sku, required=True,
+                          metadata={"type": "string"})
+    name = fields.Function(lambda hit: hit.product.name, required=True,
+                           metadata={"type": "string"})
+    name_zh = fields.Function(lambda hit: hit.product.name_zh,
+                              metadata={"type": "string", "nullable": True})
+    category = fields.Function(
+        lambda hit: CategoryRefSchema().dump(hit.product.category) if hit.product.category
+        else None, metadata={"type": "object", "nullable": True,
+                             "description": "{id, code, name, name_zh}"})
+    supplier = fields.Function(lambda hit: SupplierRefSchema().dump(hit.product.company),
+                               required=True, metadata={"type": "object",
+                                                        "description": "{id, name, country}"})
+    price_min = fields.Decimal(**PRICE, allow_none=True, metadata={
+        "description": "The lowest unit price over the price tiers"})
+    price_max = fields.Decimal(**PRICE, allow_none=True, metadata={
+        "description": "The highest unit price over the price tiers"})
+    currency = fields.Function(lambda hit: hit.product.currency, required=True,
+                               metadata={"type": "string", "example": "USD"})
+    unit = fields.Function(lambda hit: hit.product.unit, metadata={"type": "string"})
+    moq = fields.Function(lambda hit: None if hit.product.moq is None
+                          else f"{hit.product.moq.normalize():f}",
+                          metadata={"type": "string", "nullable": True})
+    cover_image_url = fields.Function(
+        lambda hit: (media_url(hit.cover.file, thumbnail=True) or media_url(hit.cover.file))
+        if hit.cover else None,
+        metadata={"type": "string", "nullable": True,
+                  "description": "The first image's thumbnail"})
+    url = fields.Function(lambda hit: f"/products/{hit.product.id}",
+                          metadata={"type": "string", "description": "The product page"})
+    highlight = fields.Nested(HighlightSchema, required=True)
+    score = fields.Float()
+
+
+class CompanyHitSchema(Schema):
+    id = fields.Function(lambda hit: hit.company.id, required=True,
+                         metadata={"type": "integer"})
+    name = fields.Function(lambda hit: hit.company.name, required=True,
+                           metadata={"type": "string"})
+    country = fields.Function(lambda hit: hit.company.country, required=True,
+                              metadata={"type": "string"})
+    roles = fields.Function(lambda hit: hit.company.roles, metadata={
+        "type": "array", "items": {"type": "string"}})
+    categories = fields.Function(
+        lambda hit: CategoryRefSchema(many=True).dump(hit.company.categories),
+        metadata={"type": "array", "items": {"type": "object"}})
+    verified = fields.Boolean(required=True)
+    url = fields.Function(lambda hit: f"/companies/{hit.company.id}",
+                          metadata={"type": "string", "description": "The company page"})
+    highlight = fields.Nested(HighlightSchema, required=True)
+    score = fields.Float()
+
+
+def _facet_counts(values) -> dict[str, int]:
+    return {facet.label: facet.count for facet in values}
+
+
+class _ResultsSchema(Schema):
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    suggestion = fields.String(allow_none=True, required=True, metadata={
+        "description": "A corrected query when the one sent finds little; else null"})
+    facet_values = fields.Function(
+        lambda results: {name: FacetValueSchema(many=True).dump(values)
+                         for name, values in results.facets.items()},
+        metadata={"type": "object", "description": "Per facet: [{value, label, count}], "
+                                                   "value being what to filter with"})
+
+
+class ProductResultsSchema(_ResultsSchema):
+    items = fields.List(fields.Nested(ProductHitSchema), required=True)
+    facets = fields.Function(
+        lambda results: {name: _facet_counts(values) for name, values in results.facets.items()},
+        required=True, metadata={
+            "type": "object", "description": "{category: {name: count}, country: {code: "
+                                             "count}, supplier: {name: count}}"})
+
+
+class CompanyResultsSchema(_ResultsSchema):
+    items = fields.List(fields.Nested(CompanyHitSchema), required=True)
+    facets = fields.Function(
+        lambda results: {name: _facet_counts(values) for name, values in results.facets.items()},
+        required=True, metadata={"type": "object",
+                                 "description": "{category: {name: count}, country: {code: "
+                                                "count}}"})

@@ -1,0 +1,202 @@
+"""Searching: the index finds and ranks, the database answers.
+
+The index gives ids, highlights and facet counts; the rows shown are read from the
+database in one query per page and only if still public, so a product that left
+the catalog a moment ago never shows, even before its index update has run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from marketplace.content.models import MediaKind, Product, ProductMedia
+from marketplace.content.search.indexing import backend, price_key
+from marketplace.content.search.whoosh_backend import SearchRequest
+from marketplace.core.errors import ValidationFailed
+from marketplace.extensions import db
+from marketplace.infrastructure.models import Category, Company, CompanyStatus
+
+
+@dataclass
+class ProductFilters:
+    category: str | None = None  # id or code; its subcategories are included
+    country: str | None = None  # the supplier's, ISO 3166-1 alpha-2
+    supplier: int | None = None  # company id
+    min_price: Decimal | None = None  # the lowest tier's unit price, in the product's currency
+    max_price: Decimal | None = None
+    currency: str | None = None
+
+
+@dataclass
+class CompanyFilters:
+    category: str | None = None
+    country: str | None = None
+    role: str | None = None  # "supplier" or "buyer"
+
+
+@dataclass
+class FacetValue:
+    value: str  # what to send back as the filter: category code, country code, company id
+    label: str
+    count: int
+
+
+@dataclass
+class ProductHit:
+    product: Product
+    highlight: dict[str, str]
+    score: float
+
+    @property
+    def price_min(self) -> Decimal | None:
+        prices = [t.unit_price for t in self.product.price_tiers]
+        return min(prices) if prices else None
+
+    @property
+    def price_max(self) -> Decimal | None:
+        prices = [t.unit_price for t in self.product.price_tiers]
+        return max(prices) if prices else None
+
+    @property
+    def cover(self) -> ProductMedia | None:
+        return next((m for m in self.product.media if m.file.kind == MediaKind.IMAGE), None)
+
+
+@dataclass
+class CompanyHit:
+    company: Company
+    highlight: dict[str, str]
+    score: float
+
+    @property
+    def verified(self) -> bool:
+        return self.company.approved_at is not None and self.company.is_active
+
+
+@dataclass
+class Results:
+    items: list
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    suggestion: str | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _category(value: str | None) -> Category | None:
+    from marketplace.content.operations.products import find_category
+
+    if not value:
+        return None
+    category = find_category(value)
+    if category is None:
+        raise ValidationFailed(errors={"category": [str(_l("Unknown category."))]})
+    return category
+
+
+def search_products(text: str = "", filters: ProductFilters | None = None, *, page: int = 1,
+                    per_page: int = 20, sort: str = "relevance", language: str = "en"
+                    ) -> Results:
+    """Published products of active companies matching ``text`` (English or Chinese),
+    with facets (category, country, supplier) and a spelling suggestion when few match."""
+    filters = filters or ProductFilters()
+    request = SearchRequest(text=text or "", page=page, per_page=per_page, sort=sort)
+    category = _category(filters.category)
+    if category is not None:
+        request.terms["category_path"] = category.code
+    if filters.country:
+        request.terms["country"] = filters.country.upper()
+    if filters.supplier:
+        request.terms["company_id"] = str(filters.supplier)
+    if filters.currency:
+        request.terms["currency"] = filters.currency.upper()
+    if filters.min_price is not None or filters.max_price is not None:
+        request.ranges["price"] = (
+            price_key(filters.min_price) if filters.min_price is not None else None,
+            price_key(filters.max_price) if filters.max_price is not None else None)
+    raw = backend().search("products", request)
+
+    ids = [hit.id for hit in raw.hits]
+    rows = {p.id: p for p in db.session.scalars(
+        select(Product).where(Product.id.in_(ids), Product.publicly_visible())
+        .options(joinedload(Product.company), joinedload(Product.category),
+                 selectinload(Product.price_tiers),
+                 selectinload(Product.media).joinedload(ProductMedia.file)))} if ids else {}
+    items = [ProductHit(rows[h.id], h.highlight, h.score) for h in raw.hits if h.id in rows]
+    total = max(raw.total - (len(raw.hits) - len(items)), len(items))
+    return Results(items=items, total=total, page=page, per_page=per_page,
+                   facets=_product_facets(raw.facets, language), suggestion=raw.suggestion)
+
+
+def search_companies(text: str = "", filters: CompanyFilters | None = None, *, page: int = 1,
+                     per_page: int = 20, language: str = "en") -> Results:
+    """Active companies matching ``text``, with facets (category, country)."""
+    filters = filters or CompanyFilters()
+    request = SearchRequest(text=text or "", page=page, per_page=per_page)
+    category = _category(filters.category)
+    if category is not None:
+        request.terms["category_path"] = category.code
+    if filters.country:
+        request.terms["country"] = filters.country.upper()
+    if filters.role:
+        request.terms["roles"] = filters.role
+    raw = backend().search("companies", request)
+
+    ids = [hit.id for hit in raw.hits]
+    rows = {c.id: c for c in db.session.scalars(
+        select(Company).where(Company.id.in_(ids), Company.status == CompanyStatus.ACTIVE)
+        .options(selectinload(Company.categories)))} if ids else {}
+    items = [CompanyHit(rows[h.id], h.highlight, h.score) for h in raw.hits if h.id in rows]
+    total = max(raw.total - (len(raw.hits) - len(items)), len(items))
+    categories = _categories_by_id(raw.facets.get("category", {}))
+    facets = {
+        "category": _facet_values(raw.facets.get("category", {}), lambda v: (
+            (categories[v].code, categories[v].display_name(language)) if v in categories
+            else None)),
+        "country": _facet_values(raw.facets.get("country", {}), lambda v: (v, v)),
+    }
+    return Results(items=items, total=total, page=page, per_page=per_page, facets=facets,
+                   suggestion=raw.suggestion)
+
+
+def _categories_by_id(counts: dict[str, int]) -> dict[str, Category]:
+    ids = [int(v) for v in counts if str(v).isdigit()]
+    if not ids:
+        return {}
+    return {str(c.id): c for c in db.session.scalars(select(Category).where(Category.id.in_(ids)))}
+
+
+def _product_facets(counts: dict[str, dict[str, int]], language: str
+                    ) -> dict[str, list[FacetValue]]:
+    categories = _categories_by_id(counts.get("category", {}))
+    supplier_ids = [int(v) for v in counts.get("supplier", {}) if str(v).isdigit()]
+    suppliers = {str(c.id): c.name for c in db.session.scalars(
+        select(Company).where(Company.id.in_(supplier_ids),
+                              Company.status == CompanyStatus.ACTIVE))} if supplier_ids else {}
+    return {
+        "category": _facet_values(counts.get("category", {}), lambda v: (
+            (categories[v].code, categories[v].display_name(language)) if v in categories
+            else None)),
+        "country": _facet_values(counts.get("country", {}), lambda v: (v, v)),
+        "supplier": _facet_values(counts.get("supplier", {}), lambda v: (
+            (v, suppliers[v]) if v in suppliers else None)),
+    }
+
+
+def _facet_values(counts: dict[str, int], describe) -> list[FacetValue]:
+    """Facet values by count (largest first), then label; values no longer known dropped."""
+    values = []
+    for raw, count in counts.items():
+        described = describe(str(raw))
+        if described is not None:
+            values.append(FacetValue(value=described[0], label=described[1], count=count))
+    return sorted(values, key=lambda f: (-f.count, f.label.lower()))

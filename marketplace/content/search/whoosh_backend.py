@@ -1,0 +1,428 @@
+"""The Whoosh backend: one on-disk index per kind (products, companies).
+
+Whoosh allows one writer per index. Every write here goes through ``_writing``:
+a lock held by this process (threads of one process queue behind it) and then
+Whoosh's own file lock, waited for up to ``SEARCH_WRITE_TIMEOUT`` seconds
+(``writer(timeout=...)``). A writer that cannot get the lock raises ``IndexBusy``
+and writes nothing; the caller (``indexing``) keeps the ids for a later attempt,
+so no update is ever dropped. Readers are unlimited and never wait.
+
+Documents are plain dicts built by ``indexing`` from the database; this module
+knows Whoosh and nothing of SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import secrets
+import threading
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import highlight, index, qparser, query, sorting
+from whoosh.codec.base import Segment
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.index import LockError
+from whoosh.util import IDCHARS
+from whoosh.writing import CLEAR
+
+from marketplace.content.search.analysis import spelling_analyzer, stem_latin, trade_analyzer
+
+log = logging.getLogger(__name__)
+
+
+def _segment_id(cls, size: int = 16) -> str:
+    return "".join(secrets.choice(IDCHARS) for _ in range(size))
+
+
+# Whoosh names new segments from the global ``random`` module: code that seeds it (a
+# benchmark's reproducible data, Hypothesis in the tests) makes the next segment's name
+# repeat an existing one, and the commit fails. Names from ``secrets`` never repeat.
+Segment._random_id = classmethod(_segment_id)
+
+# Bump when a schema changes: a new name makes a new, empty index (run `flask reindex`).
+SCHEMA_VERSION = 1
+KINDS = ("products", "companies")
+
+# How much a match counts, by field: name > attributes > description.
+PRODUCT_FIELD_BOOSTS = {"name": 5.0, "name_zh": 5.0, "sku": 5.0, "attributes": 2.5,
+                        "category_text": 1.5, "description": 1.0, "description_zh": 1.0}
+COMPANY_FIELD_BOOSTS = {"name": 5.0, "category_text": 2.0, "certifications": 1.5,
+                        "description": 1.0, "description_zh": 1.0}
+# At most this many hits are ranked for one request (page x per_page beyond it: empty page).
+MAX_RANKED = 10_000
+# A query that finds fewer hits than this gets a spelling suggestion, if there is one.
+FEW_HITS = 3
+
+
+class IndexBusy(Exception):
+    """Another writer held the index longer than the write timeout; nothing was written."""
+
+
+def product_schema() -> Schema:
+    text = trade_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        sku=KEYWORD(lowercase=True, scorable=True),
+        name=TEXT(analyzer=text, stored=True),
+        name_zh=TEXT(analyzer=text, stored=True),
+        attributes=TEXT(analyzer=text, stored=True),
+        description=TEXT(analyzer=text, stored=True),
+        description_zh=TEXT(analyzer=text, stored=True),
+        category_text=TEXT(analyzer=text),
+        spell=TEXT(analyzer=spelling_analyzer(), phrase=False),
+        company_id=ID(stored=True, sortable=True),
+        country=ID(stored=True, sortable=True),
+        category_id=ID(stored=True, sortable=True),
+        category_path=KEYWORD(commas=True),
+        currency=ID(stored=True),
+        # The lowest tier's unit price in ten-thousandths (exact: prices have 4 decimals).
+        price=NUMERIC(numtype=int, bits=64, stored=True, sortable=True),
+        published=NUMERIC(numtype=int, bits=64, sortable=True),
+    )
+
+
+def company_schema() -> Schema:
+    text = trade_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        name=TEXT(analyzer=text, stored=True),
+        description=TEXT(analyzer=text, stored=True),
+        description_zh=TEXT(analyzer=text, stored=True),
+        certifications=TEXT(analyzer=text, stored=True),
+        category_text=TEXT(analyzer=text),
+        spell=TEXT(analyzer=spelling_analyzer(), phrase=False),
+        country=ID(stored=True, sortable=True),
+        category_ids=KEYWORD(commas=True),
+        category_path=KEYWORD(commas=True),
+        roles=KEYWORD(commas=True),
+    )
+
+
+SCHEMAS: dict[str, Callable[[], Schema]] = {"products": product_schema,
+                                            "companies": company_schema}
+FIELD_BOOSTS = {"products": PRODUCT_FIELD_BOOSTS, "companies": COMPANY_FIELD_BOOSTS}
+FACET_FIELDS = {
+    "products": {"category": "category_id", "country": "country", "supplier": "company_id"},
+    "companies": {"category": "category_ids", "country": "country"},
+}
+HIGHLIGHT_NAME_FIELDS = {"products": ("name", "name_zh"), "companies": ("name",)}
+HIGHLIGHT_TEXT_FIELDS = {"products": ("description", "description_zh", "attributes"),
+                         "companies": ("description", "description_zh", "certifications")}
+
+
+# ----- what a search answers ------------------------------------------------------------
+
+
+@dataclass
+class RawHit:
+    id: int
+    score: float
+    highlight: dict[str, str]
+
+
+@dataclass
+class RawResults:
+    hits: list[RawHit]
+    total: int
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    suggestion: str | None = None
+
+
+@dataclass
+class SearchRequest:
+    """A search against one kind's index. ``terms``: exact-value filters by field
+    (several values of one field: any of them); ``ranges``: inclusive bounds."""
+
+    text: str = ""
+    terms: dict[str, str] = field(default_factory=dict)
+    ranges: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
+    page: int = 1
+    per_page: int = 20
+    sort: str = "relevance"  # or "price", "-price", "newest"
+
+
+class MarkFormatter(highlight.HtmlFormatter):
+    """Matched words in <mark>, the rest HTML-escaped (Whoosh escapes the text between)."""
+
+    def __init__(self):
+        super().__init__(between=" … ")
+
+    def format_token(self, text, token, replace=False):
+        return f"<mark>{html.escape(highlight.get_text(text, token, replace), quote=False)}</mark>"
+
+
+class SnippetFragmenter(highlight.ContextFragmenter):
+    """Whoosh's context fragments, but one that starts near the beginning of the text
+    starts at its beginning (not at the first word, after a bracket or a quote)."""
+
+    def fragment_tokens(self, text, tokens):
+        for fragment in super().fragment_tokens(text, tokens):
+            if fragment.startchar <= self.surround:
+                fragment.startchar = 0
+            yield fragment
+
+
+# ----- the backend ----------------------------------------------------------------------
+
+
+class WhooshBackend:
+    def __init__(self, directory: str | Path, write_timeout: float = 10.0):
+        self.directory = Path(directory)
+        self.write_timeout = write_timeout
+        self._indexes: dict[str, index.Index] = {}
+        self._open_lock = threading.Lock()
+
+    # -- opening ---------------------------------------------------------------------
+
+    def _path(self, kind: str) -> Path:
+        return self.directory / kind
+
+    def _index(self, kind: str) -> index.Index:
+        """The kind's index, created empty on first use."""
+        if kind not in SCHEMAS:
+            raise ValueError(f"unknown index kind {kind!r}")
+        ix = self._indexes.get(kind)
+        if ix is None:
+            with self._open_lock:
+                ix = self._indexes.get(kind)
+                if ix is None:
+                    path = self._path(kind)
+                    path.mkdir(parents=True, exist_ok=True)
+                    name = f"{kind}_v{SCHEMA_VERSION}"
+                    if index.exists_in(str(path), indexname=name):
+                        ix = index.open_dir(str(path), indexname=name)
+                    else:
+                        ix = index.create_in(str(path), SCHEMAS[kind](), indexname=name)
+                    self._indexes[kind] = ix
+        return ix
+
+    def doc_count(self, kind: str) -> int:
+        return self._index(kind).doc_count()
+
+    def stored_values(self, kind: str, ids: Iterable[int], fieldname: str) -> dict[int, str]:
+        """``fieldname`` as stored for each of ``ids`` that is in the index."""
+        found = {}
+        with self._index(kind).searcher() as searcher:
+            for ident in ids:
+                document = searcher.document(id=str(ident))
+                if document is not None:
+                    found[ident] = document.get(fieldname)
+        return found
+
+    # -- writing ---------------------------------------------------------------------
+
+    @contextmanager
+    def _writing(self, kind: str, *, replace_all: bool = False, **writer_options):
+        """One writer at a time: this process's lock, then Whoosh's file lock, each
+        waited for up to the write timeout. Commits when the block ends, writes
+        nothing when it raises. ``replace_all``: the documents written replace the
+        whole index (readers see the old one until the commit)."""
+        process_lock = _process_lock(self._path(kind))
+        if not process_lock.acquire(timeout=self.write_timeout):
+            raise IndexBusy(kind)
+        try:
+            try:
+                writer = self._index(kind).writer(timeout=self.write_timeout, delay=0.05,
+                                                  **writer_options)
+            except LockError as error:
+                raise IndexBusy(kind) from error
+            try:
+                yield writer
+                writer.commit(mergetype=CLEAR if replace_all else None)
+            except BaseException:
+                _abandon(writer)
+                raise
+        finally:
+            process_lock.release()
+
+    def apply(self, kind: str, upserts: Iterable[dict], deletions: Iterable[int] = (),
+              delete_terms: Iterable[tuple[str, str]] = ()) -> None:
+        """Add or replace ``upserts`` (by id), remove ``deletions`` (ids) and every
+        document matching ``delete_terms``, in one commit."""
+        with self._writing(kind) as writer:
+            for fieldname, value in delete_terms:
+                writer.delete_by_term(fieldname, value)
+            for ident in deletions:
+                writer.delete_by_term("id", str(ident))
+            for document in upserts:
+                writer.update_document(**document)
+
+    def rebuild(self, kind: str, documents: Iterable[dict]) -> int:
+        """Replace the whole index with ``documents`` in one commit; writers wait
+        meanwhile (the lock is held throughout)."""
+        count = 0
+        with self._writing(kind, replace_all=True, limitmb=256) as writer:
+            for document in documents:
+                writer.add_document(**document)
+                count += 1
+        return count
+
+    def clear(self, kind: str) -> None:
+        self.rebuild(kind, ())
+
+    # -- searching -------------------------------------------------------------------
+
+    def _parser(self, kind: str, schema: Schema) -> qparser.QueryParser:
+        boosts = FIELD_BOOSTS[kind]
+        parser = qparser.MultifieldParser(list(boosts), schema, fieldboosts=boosts,
+                                          group=qparser.AndGroup)
+        # Plain words, quotes, AND/OR/NOT and wildcards; field names and ranges would let a
+        # buyer's query reach fields that are not meant to be searched.
+        for plugin in (qparser.FieldsPlugin, qparser.RangePlugin, qparser.BoostPlugin,
+                       qparser.GtLtPlugin):
+            parser.remove_plugin_class(plugin)
+        return parser
+
+    def search(self, kind: str, request: SearchRequest) -> RawResults:
+        ix = self._index(kind)
+        with ix.searcher() as searcher:
+            text = request.text.strip()
+            parser = self._parser(kind, ix.schema)
+            user_query = parser.parse(text) if text else query.Every()
+            filters = _filter_query(request)
+            facets = {name: sorting.FieldFacet(fieldname, maptype=sorting.Count,
+                                               allow_overlap=fieldname == "category_ids")
+                      for name, fieldname in FACET_FIELDS[kind].items()}
+            limit = min(request.page * request.per_page, MAX_RANKED)
+            options = {"limit": max(limit, 1), "filter": filters, "groupedby": facets,
+                       "terms": bool(text)}
+            if request.sort in ("price", "-price") and kind == "products":
+                options["sortedby"] = sorting.FieldFacet("price",
+                                                         reverse=request.sort == "-price")
+            elif request.sort == "newest" and kind == "products":
+                options["sortedby"] = sorting.FieldFacet("published", reverse=True)
+            results = searcher.search(user_query, **options)
+            total = len(results)
+            start = (request.page - 1) * request.per_page
+            hits = []
+            if start < limit:
+                results.formatter = MarkFormatter()
+                results.fragmenter = SnippetFragmenter(maxchars=240, surround=60)
+                for hit in results[start:start + request.per_page]:
+                    hits.append(RawHit(id=int(hit["id"]), score=hit.score or 0.0,
+                                       highlight=_highlights(kind, hit, bool(text))))
+            facet_counts = {name: {str(k): v for k, v in results.groups(name).items()
+                                   if k is not None}
+                            for name in facets}
+            suggestion = None
+            if text and total < FEW_HITS:
+                suggestion = _suggestion(searcher, parser, list(FIELD_BOOSTS[kind]), text, total,
+                                         filters)
+            return RawResults(hits=hits, total=total, facets=facet_counts,
+                              suggestion=suggestion)
+
+
+def _filter_query(request: SearchRequest) -> query.Query | None:
+    clauses: list[query.Query] = []
+    for fieldname, value in request.terms.items():
+        values = value if isinstance(value, list | tuple) else [value]
+        terms = [query.Term(fieldname, str(v)) for v in values]
+        clauses.append(terms[0] if len(terms) == 1 else query.Or(terms))
+    for fieldname, (low, high) in request.ranges.items():
+        if low is not None or high is not None:
+            clauses.append(query.NumericRange(fieldname, low, high))
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else query.And(clauses)
+
+
+def _highlights(kind: str, hit, matched: bool) -> dict[str, str]:
+    """HTML for each name field (the whole text, matches marked) and a ``snippet``:
+    the best fragment of the longer texts, or their beginning when nothing matched there."""
+    out: dict[str, str] = {}
+    for name in HIGHLIGHT_NAME_FIELDS[kind]:
+        value = hit.get(name) or ""
+        marked = _marked(hit, name, value, whole=True) if matched and value else ""
+        out[name] = marked or html.escape(value, quote=False)
+    snippet = ""
+    if matched:
+        for name in HIGHLIGHT_TEXT_FIELDS[kind]:
+            value = hit.get(name)
+            if value:
+                snippet = _marked(hit, name, value, whole=False)
+                if snippet:
+                    break
+    if not snippet:
+        first = next((hit.get(n) for n in HIGHLIGHT_TEXT_FIELDS[kind] if hit.get(n)), "")
+        snippet = html.escape(_shorten(first, 240), quote=False)
+    out["snippet"] = snippet
+    return out
+
+
+def _marked(hit, fieldname: str, value: str, *, whole: bool) -> str:
+    results = hit.results
+    saved = results.fragmenter
+    if whole:
+        results.fragmenter = highlight.WholeFragmenter(charlimit=None)
+    try:
+        return hit.highlights(fieldname, text=value, top=2)
+    finally:
+        results.fragmenter = saved
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _suggestion(searcher, parser, fieldnames: list[str], text: str, total: int, filters
+                ) -> str | None:
+    """The query with each unknown word replaced by the closest word of the names,
+    when that finds more than the query as typed."""
+    corrector = searcher.corrector("spell")
+    reader = searcher.reader()
+    text_fields = [name for name in fieldnames if isinstance(searcher.schema[name], TEXT)]
+    changed = False
+
+    def replace(match: re.Match) -> str:
+        nonlocal changed
+        word = match.group(0)
+        lowered = word.lower()
+        if len(lowered) < 3 or not lowered.isalpha() or not lowered.isascii():
+            return word
+        if reader.frequency("spell", lowered) or _known(reader, text_fields, lowered):
+            return word
+        found = corrector.suggest(lowered, limit=1, maxdist=2, prefix=1)
+        if not found:
+            return word
+        changed = True
+        return found[0]
+
+    corrected = re.sub(r"[A-Za-z]+", replace, text)
+    if not changed or corrected == text:
+        return None
+    better = searcher.search(parser.parse(corrected), limit=1, filter=filters)
+    return corrected if len(better) > total else None
+
+
+def _known(reader, fieldnames: list[str], word: str) -> bool:
+    """Whether the word, as the index stores it (stemmed: "bolts" is "bolt"), is indexed."""
+    stored = stem_latin(word)
+    return any(reader.frequency(name, stored) for name in fieldnames)
+
+
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def _abandon(writer) -> None:
+    """Drop a failed writer's work and free the index. Whoosh's ``cancel`` can itself
+    fail on a half-written segment, and then keeps the file lock for as long as the
+    writer lives (a traceback that holds it keeps the index locked for good)."""
+    try:
+        writer.cancel()
+    except Exception:  # the lock below is what matters; the segment is thrown away
+        log.warning("search index writer could not cancel cleanly", exc_info=True)
+    lock = getattr(writer, "writelock", None)
+    if lock is not None and getattr(lock, "fd", None) is not None:
+        lock.release()
+
+
+def _process_lock(path: Path) -> threading.Lock:
+    with _locks_guard:
+        return _locks.setdefault(str(path.resolve()), threading.Lock())
