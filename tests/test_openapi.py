@@ -24,6 +24,8 @@ BASE = "/api/v1"
 PROBLEM = "application/problem+json"
 
 # API.md, "Accounts and companies": (method, path, takes a body, needs authentication).
+MULTIPART = "multipart/form-data"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CONTRACT_OPERATIONS = [
     ("post", "/auth/register", True, False),
     ("post", "/auth/token", True, False),
@@ -36,7 +38,22 @@ CONTRACT_OPERATIONS = [
     ("post", "/api-keys", True, True),
     ("delete", "/api-keys/{key_id}", False, True),
     ("post", "/admin/companies/{company_id}/approve", False, True),
+    # Catalog and search (content)
+    ("get", "/categories", False, False),
+    ("post", "/products", True, True),
+    ("get", "/products/{product_id}", False, False),
+    ("patch", "/products/{product_id}", True, True),
+    ("delete", "/products/{product_id}", False, True),
+    ("post", "/products/{product_id}/media", MULTIPART, True),
+    ("get", "/search/products", False, False),
+    ("get", "/search/companies", False, False),
+    ("post", "/catalog/import", MULTIPART, True),
+    ("get", "/catalog/export", False, True),
+    ("get", "/bulletins", False, False),
+    ("post", "/bulletins", True, True),
 ]
+# Operations whose success is a file, not JSON: the media types they answer.
+FILE_ANSWERS = {"/catalog/export": {XLSX, "text/csv"}}
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
@@ -83,13 +100,16 @@ def test_contract_endpoints_are_documented(document, method, path, has_body, nee
     if has_body:
         body = operation["requestBody"]
         assert body["required"] is True
-        assert "schema" in body["content"]["application/json"]
+        assert "schema" in body["content"][MULTIPART if has_body == MULTIPART
+                                           else "application/json"]
     else:
         assert "requestBody" not in operation
     success = [code for code in operation["responses"] if code.startswith("2")]
     assert len(success) == 1
     answer = _resolve(document, operation["responses"][success[0]])
-    if success[0] != "204":
+    if path in FILE_ANSWERS:
+        assert FILE_ANSWERS[path] <= set(answer["content"])
+    elif success[0] != "204":
         assert "schema" in answer["content"]["application/json"]
     security = operation.get("security", [])
     if needs_auth:
@@ -122,6 +142,14 @@ def test_contract_response_schemas_hold_the_contract_fields(document):
     assert {"id", "name", "roles", "status"} <= required("MeCompany")
     assert {"items", "total", "page", "per_page"} <= required("MemberPage")
     assert {"type", "title", "status", "detail"} <= required("Problem")
+    assert {"id", "code", "name"} <= required("Category")
+    assert "parent_id" in schemas["Category"]["properties"]
+    assert {"id", "sku", "name", "status", "price_tiers", "attributes"} <= required("Product")
+    assert {"id", "kind", "url"} <= required("ProductMedia")
+    assert {"items", "total", "page", "per_page", "facets", "suggestion"} <= required(
+        "ProductResults")
+    assert {"created", "updated", "errors"} <= required("ImportResult")
+    assert {"row", "field", "message"} <= required("ImportError")
     roles = _resolve(document, schemas["InviteArgs"]["properties"]["role"])
     assert {"admin", "sales", "purchasing", "approver", "viewer"} <= set(roles["enum"])
 
