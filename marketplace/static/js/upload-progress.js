@@ -35,6 +35,19 @@
     return form.dataset.failed + " (" + request.status + ")";
   }
 
+  // Going to the page we are on with another #anchor only scrolls: reload it instead,
+  // so the new file shows.
+  function goTo(address) {
+    var target = new URL(address, window.location.href);
+    var here = window.location;
+    if (target.pathname === here.pathname && target.search === here.search) {
+      here.hash = target.hash;
+      here.reload();
+    } else {
+      here.assign(target.href);
+    }
+  }
+
   function send(form, event) {
     var input = form.querySelector("input[type=file]");
     var progress = form.querySelector("[data-progress]");
@@ -59,7 +72,7 @@
         setProgress(progress, 100);
         var body = {};
         try { body = JSON.parse(request.responseText); } catch (ignored) { /* reload */ }
-        window.location.assign(body.redirect || window.location.href);
+        goTo(body.redirect || window.location.href);
         return;
       }
       progress.hidden = true;
