@@ -49,7 +49,9 @@ def register(app: Flask) -> None:
 @with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when any company exists already.")
 def seed_demo(if_empty: bool) -> None:
-    """Load the demo: an operator, two suppliers and two buyers with their members."""
+    """Load the demo: an operator, two suppliers with their catalogs and two buyers, with
+    their members."""
+    from marketplace.content.demo import load_demo_catalog
     from marketplace.infrastructure import operations
     from marketplace.infrastructure.models import (
         Category,
@@ -82,6 +84,9 @@ def seed_demo(if_empty: bool) -> None:
             user = operations.create_user(email, DEMO_PASSWORD, full_name, language)
             user.email_verified_at = utcnow()
             db.session.add(Membership(company=company, user=user, role=MemberRole(role)))
+        if company.is_supplier:
+            db.session.flush()
+            load_demo_catalog(company)
     commit()
     click.echo(f"Demo data loaded. Every demo account's password is {DEMO_PASSWORD}.")
 

@@ -26,6 +26,15 @@ def test_every_demo_account_logs_in_to_the_portal_and_the_api(app, api):
         assert sum(c.is_buyer for c in companies) == 2
         assert db.session.scalar(select(func.count()).select_from(Category)) > 20
 
+    # The two suppliers' catalogs: published, pictured, and found by search.
+    found = api.get("/search/products?q=不鏽鋼螺栓").get_json()
+    assert {item["sku"] for item in found["items"]} >= {"HB-M8-30", "HB-M10-40"}
+    towels = api.get("/search/products?q=towel&country=TR").get_json()
+    assert towels["total"] >= 2
+    product = api.get(f"/products/{towels['items'][0]['id']}").get_json()
+    assert product["media"][0]["kind"] == "image" and product["price_tiers"]
+    assert api.get("/bulletins").get_json()["total"] == 2
+
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert "already present" in again.output
 
