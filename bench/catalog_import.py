@@ -23,7 +23,6 @@ Set DATABASE_URL to measure on PostgreSQL instead of a temporary SQLite file.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import random

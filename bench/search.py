@@ -84,7 +84,8 @@ SENTENCES = [
     "Packed in cartons of {pack} pieces, palletised for export.",
     "Lead time {lead} days after deposit; samples available.",
 ]
-SENTENCES_ZH = ["自有工廠生產，{material}材質。", "適用於建築、家具與船舶。", "每批檢驗，可提供測試報告。",
+SENTENCES_ZH = ["自有工廠生產，{material}材質。", "適用於建築、家具與船舶。",
+                "每批檢驗，可提供測試報告。",
                 "紙箱包裝，每箱{pack}件。"]
 
 # (label, API query, the same request for the index)

@@ -199,7 +199,7 @@ def test_a_duplicate_sku_is_refused_within_the_company_only(api, supplier, rival
     assert same.status_code == 200
 
 
-# ----- statuses and who may publish ----------------------------------------------------------------
+# ----- statuses and who may publish ---------------------------------------------------------------
 
 
 def test_a_pending_company_keeps_drafts_but_may_not_publish(api, make, categories):
@@ -380,7 +380,8 @@ def test_media_are_uploaded_ordered_and_removed(app, api, client, supplier):
     assert ordered.status_code == 200
     assert [item["id"] for item in ordered.get_json()] == order
     listed = api.get(f"/products/{product['id']}").get_json()["media"]
-    assert [(item["id"], item["position"]) for item in listed] == list(zip(order, range(3)))
+    assert [(item["id"], item["position"]) for item in listed] == [
+        (ident, position) for position, ident in enumerate(order)]
 
     for wrong in ([image["id"], video["id"]], order + [order[0]], [*order[:2], 99999]):
         refused = api.patch(f"{path}/order", supplier.token, json={"ids": wrong})
@@ -434,7 +435,7 @@ def test_product_lines_are_the_supplier_own(app, api, supplier, rival):
         assert db.session.scalar(select(ProductLine.id).where(ProductLine.name == "bolts")) is None
 
 
-# ----- side effects: the signal and the audit trail ------------------------------------------------
+# ----- side effects: the signal and the audit trail -----------------------------------------------
 
 
 def test_every_write_sends_product_changed(api, supplier):

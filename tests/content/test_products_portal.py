@@ -385,7 +385,7 @@ def test_a_supplier_catalog_groups_products_by_line(client, catalog):
     assert client.get(f"/catalog/suppliers/{catalog['pending']}").status_code == 404
 
 
-# ----- the product page ----------------------------------------------------------------------------
+# ----- the product page ---------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -455,7 +455,7 @@ def test_the_owner_previews_a_draft(client, logged_in, make_product):
     assert 'id="send-inquiry"' not in html and 'id="edit-product"' in html
 
 
-# ----- the prepared inquiry ------------------------------------------------------------------------
+# ----- the prepared inquiry -----------------------------------------------------------------------
 
 
 def test_send_inquiry_prepares_a_draft_kept_in_the_session(client, make, full_product):

@@ -32,7 +32,8 @@ USER_DICTIONARY = Path(__file__).with_name("trade_terms_zh_hant.txt")
 
 # CJK unified ideographs (with extension A and the compatibility block).
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_PIECES = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>(?:(?![{_CJK}])\w)+(?:[.'](?:(?![{_CJK}])\w)+)*)")
+_PIECES = re.compile(rf"(?P<cjk>[{_CJK}]+)"
+                     rf"|(?P<word>(?:(?![{_CJK}])\w)+(?:[.'](?:(?![{_CJK}])\w)+)*)")
 
 # English words that carry no meaning in a product search, plus Chinese particles.
 STOP_WORDS = frozenset((
