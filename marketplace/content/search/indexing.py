@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.content.models import Certification, CompanyProfile, Product
-from marketplace.content.search.whoosh_backend import IndexBusy, WhooshBackend
+from marketplace.content.search.whoosh_backend import WhooshBackend
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Category, Company, CompanyStatus
 

@@ -1,8 +1,10 @@
 """The content module's views routes, one file per area; importing registers them."""
 
-from marketplace.content.views import products  # noqa: F401
-from marketplace.content.views import media  # noqa: F401
-from marketplace.content.views import catalog  # noqa: F401
-from marketplace.content.views import profiles  # noqa: F401
-from marketplace.content.views import bulletins  # noqa: F401
-from marketplace.content.views import search  # noqa: F401
+from marketplace.content.views import (
+    bulletins,  # noqa: F401
+    catalog,  # noqa: F401
+    media,  # noqa: F401
+    products,  # noqa: F401
+    profiles,  # noqa: F401
+    search,  # noqa: F401
+)
