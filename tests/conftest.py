@@ -155,13 +155,17 @@ def redis_worker(app):
     # A queue of its own, so test runs sharing this Redis never take each other's jobs.
     celery.conf.update(broker_url="redis://127.0.0.1:6379/15", task_always_eager=False,
                        task_default_queue=f"test-{uuid.uuid4().hex}")
-    celery.close()
+    _forget_declared_queues(celery)
     celery.flask_app = app
     with start_worker(celery, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield
     celery.conf.update(saved)
+    _forget_declared_queues(celery)
+
+
+def _forget_declared_queues(celery) -> None:
+    """Celery keeps its connections and the queues it declared (cached on app.amqp):
+    forget them, so this worker (and the app) publish to and consume the queue now set."""
     celery.close()
-    # Celery keeps the queues it declared (cached on app.amqp): forget them, so a later
-    # worker with another default queue declares and consumes its own.
     for cached in ("queues", "default_queue", "router"):
         celery.amqp.__dict__.pop(cached, None)

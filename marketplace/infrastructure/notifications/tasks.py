@@ -159,7 +159,12 @@ def _record(delivery: WebhookDelivery, webhook: Webhook, answer: transport.Answe
     elif number >= max_attempts():
         delivery.status = DeliveryStatus.FAILED
         delivery.next_attempt_at = None
-        _tell_admins(delivery, webhook)
+        try:
+            with db.session.begin_nested():  # the failure is recorded even if telling fails
+                _tell_admins(delivery, webhook)
+        except Exception:
+            log.exception("telling the admins of company %s about a failed delivery failed",
+                          webhook.company_id)
     else:
         wait = retry_delays()[number - 1]
         delivery.next_attempt_at = now + timedelta(seconds=wait)

@@ -59,7 +59,7 @@ def url_problem(url: str, *, allow_private: bool) -> str | None:
     except AddressRefused:
         return str(_l("This URL points to a private, loopback or reserved address; "
                       "webhooks go to public addresses only."))
-    except OSError:
+    except (OSError, UnicodeError):  # unknown, or not even a valid host name
         return str(_l("The host name of this URL cannot be resolved."))
     return None
 
@@ -146,8 +146,9 @@ def _post(url: str, body: bytes, headers: dict[str, str], *, timeout: float,
             check_addresses(addresses)
     except AddressRefused as refused:
         return Answer(AttemptOutcome.ADDRESS_REFUSED, error=str(refused))
-    except OSError as error:
-        return Answer(AttemptOutcome.CONNECTION_ERROR, error=f"cannot resolve host: {error}")
+    except (OSError, UnicodeError) as error:
+        return Answer(AttemptOutcome.CONNECTION_ERROR,
+                      error=f"cannot resolve host: {error}"[:500])
     kind = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
     connection = kind(parts.hostname, port, address=addresses[0], timeout=timeout)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
@@ -160,7 +161,7 @@ def _post(url: str, body: bytes, headers: dict[str, str], *, timeout: float,
         return Answer(AttemptOutcome.TIMEOUT, error=f"no answer within {timeout:g} s")
     except ssl.SSLError as error:
         return Answer(AttemptOutcome.TLS_ERROR, error=str(error)[:500])
-    except (OSError, http.client.HTTPException) as error:
+    except Exception as error:  # noqa: BLE001 - whatever breaks the call is a failed attempt
         return Answer(AttemptOutcome.CONNECTION_ERROR,
                       error=(str(error) or type(error).__name__)[:500])
     finally:

@@ -77,7 +77,8 @@ def test_a_delivery_is_signed_and_carries_the_event(app, api, make, hook, receiv
 
 
 def test_a_receiver_that_fails_twice_gets_it_on_the_third_attempt(app, api, make, hook,
-                                                                   receiver, quick_retries):
+                                                                   receiver, settings):
+    settings(WEBHOOK_RETRY_DELAYS=[2.0, 0.05, 0.05])  # long enough to look before it is due
     admin = make.company_with_admin()
     endpoint = receiver(statuses=[500, 503, 200])
     webhook_id = hook(admin, endpoint.url)
@@ -224,3 +225,19 @@ def test_without_a_worker_due_retries_go_out_after_a_later_request(
     response.close()  # the server has sent the answer: the sweep runs now
     assert wait_until(lambda: len(endpoint.received) == 2)
     assert _log(api, admin, webhook_id)[0]["status"] == "delivered"
+
+
+def test_a_failure_is_recorded_even_when_telling_the_admins_fails(
+        app, api, make, hook, receiver, settings, monkeypatch):
+    from marketplace.infrastructure.notifications import operations
+
+    def broken_notify(*args, **kwargs):
+        raise RuntimeError("mail templates missing")
+
+    settings(WEBHOOK_RETRY_DELAYS=[])  # one attempt only
+    monkeypatch.setattr(operations, "notify", broken_notify)
+    admin = make.company_with_admin()
+    webhook_id = hook(admin, receiver(statuses=[500]).url)
+    notify_now(app, **_arrived(admin.company_id, user_ids=[]))
+    [delivery] = _log(api, admin, webhook_id)
+    assert delivery["status"] == "failed" and delivery["attempt_count"] == 1
