@@ -92,10 +92,24 @@ class Default:
     MEDIA_THUMBNAIL_SIZE = 480
     MEDIA_FOLDER: str | None = None
 
+    # Notifications and webhooks (infrastructure.notifications). The bell asks for news
+    # every NOTIFICATION_POLL_SECONDS. A webhook receiver has WEBHOOK_TIMEOUT seconds to
+    # connect and to answer; a failed delivery is tried again after each pause of
+    # WEBHOOK_RETRY_DELAYS (seconds), then marked failed. Receivers on private, loopback
+    # and link-local addresses are refused unless WEBHOOK_ALLOW_PRIVATE_ADDRESSES (SSRF).
+    # Without a worker (no REDIS_URL), due retries are sent after a request, at most every
+    # WEBHOOK_SWEEP_INTERVAL seconds per process (None: only `flask deliver-webhooks`).
+    NOTIFICATION_POLL_SECONDS = 30
+    WEBHOOK_TIMEOUT = 5.0
+    WEBHOOK_RETRY_DELAYS = [30, 120, 600, 3600, 21600, 86400]
+    WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    WEBHOOK_SWEEP_INTERVAL: float | None = 60
+
 
 class Development(Default):
     DEMO_MODE = True
     MAIL_BACKEND = "console"
+    WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True  # a receiver on this machine
 
 
 class Testing(Default):
@@ -109,6 +123,9 @@ class Testing(Default):
     # Argon2 at full strength makes the suite crawl; the hashing code path is the same
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8 * 1024
+    # Webhook receivers are local HTTP servers; tests sweep due retries themselves
+    WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    WEBHOOK_SWEEP_INTERVAL = None
 
 
 class Production(Default):

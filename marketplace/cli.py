@@ -41,8 +41,10 @@ def register(app: Flask) -> None:
     for command in (seed_demo, create_operator, install_categories, approve_company):
         app.cli.add_command(command)
     from marketplace.content.search.cli import reindex
+    from marketplace.infrastructure.notifications.cli import deliver_webhooks
 
     app.cli.add_command(reindex)
+    app.cli.add_command(deliver_webhooks)
 
 
 @click.command("seed-demo")

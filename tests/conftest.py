@@ -136,3 +136,36 @@ def make(app):
 @pytest.fixture
 def api(client):
     return factories.ApiClient(client)
+
+
+@pytest.fixture
+def redis_worker(app):
+    """A real Celery worker taking jobs from Redis, in a thread, for one test (skipped
+    when Redis does not answer)."""
+    from celery.contrib.testing.worker import start_worker
+
+    from marketplace.extensions import celery
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        pytest.skip("Redis: SKIPPED — nothing answers on 127.0.0.1:6379")
+    saved = {key: celery.conf[key]
+             for key in ("broker_url", "task_always_eager", "task_default_queue")}
+    # A queue of its own, so test runs sharing this Redis never take each other's jobs.
+    celery.conf.update(broker_url="redis://127.0.0.1:6379/15", task_always_eager=False,
+                       task_default_queue=f"test-{uuid.uuid4().hex}")
+    _forget_declared_queues(celery)
+    celery.flask_app = app
+    with start_worker(celery, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield
+    celery.conf.update(saved)
+    _forget_declared_queues(celery)
+
+
+def _forget_declared_queues(celery) -> None:
+    """Celery keeps its connections and the queues it declared (cached on app.amqp):
+    forget them, so this worker (and the app) publish to and consume the queue now set."""
+    celery.close()
+    for cached in ("queues", "default_queue", "router"):
+        celery.amqp.__dict__.pop(cached, None)

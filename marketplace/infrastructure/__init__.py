@@ -13,4 +13,9 @@ blp_accounts = ApiBlueprint("accounts", __name__, url_prefix="",
 blp_backoffice = ApiBlueprint("backoffice", __name__, url_prefix="/admin",
                               description="The platform operator's back office")
 
-API_BLUEPRINTS = (blp_auth, blp_accounts, blp_backoffice)
+# Notifications and webhooks: a package of their own, with the same rooms inside.
+from marketplace.infrastructure import notifications  # noqa: E402
+
+bp.register_blueprint(notifications.bp)
+
+API_BLUEPRINTS = (blp_auth, blp_accounts, blp_backoffice, *notifications.API_BLUEPRINTS)

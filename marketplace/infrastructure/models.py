@@ -61,7 +61,8 @@ ROLE_LABELS = {
 ROLE_PERMISSIONS: dict[MemberRole, frozenset[str]] = {
     MemberRole.ADMIN: frozenset({
         "company.edit", "members.manage", "api_keys.manage", "address_book.view",
-        "address_book.edit", "audit.view", "profile.edit", "catalog.edit", "bulletins.post"}),
+        "address_book.edit", "audit.view", "profile.edit", "catalog.edit", "bulletins.post",
+        "webhooks.manage"}),
     MemberRole.SALES: frozenset({"address_book.view", "address_book.edit", "catalog.edit",
                                  "bulletins.post"}),
     MemberRole.PURCHASING: frozenset({"address_book.view", "address_book.edit",
@@ -72,7 +73,7 @@ ROLE_PERMISSIONS: dict[MemberRole, frozenset[str]] = {
 # A partner system's API key acts for the company in business matters, never in
 # administration (members, keys, company profile): those need a person.
 ADMIN_ONLY_PERMISSIONS = frozenset({"company.edit", "members.manage", "api_keys.manage",
-                                    "audit.view", "profile.edit"})
+                                    "audit.view", "profile.edit", "webhooks.manage"})
 API_KEY_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values()) - ADMIN_ONLY_PERMISSIONS
 
 

@@ -555,3 +555,6 @@ def operator_categories():
     return render_template("infrastructure/operator_categories.html", form=form,
                            categories=categories)
 
+
+# Notifications and webhooks keep their pages in their own package.
+from marketplace.infrastructure.notifications import views as _notifications_views  # noqa: E402, F401, I001

@@ -183,36 +183,6 @@ def test_a_worker_retries_until_the_index_is_free(app, catalog, make_product, qu
     assert search_in(app, "titanium")[0] == ["W-1"]
 
 
-@pytest.fixture
-def redis_worker(app):
-    """A Celery worker taking jobs from Redis (skipped when Redis does not answer)."""
-    import socket
-    import uuid
-
-    from celery.contrib.testing.worker import start_worker
-
-    from marketplace.extensions import celery
-
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-    except OSError:
-        pytest.skip("Redis: SKIPPED — nothing answers on 127.0.0.1:6379")
-    saved = {key: celery.conf[key]
-             for key in ("broker_url", "task_always_eager", "task_default_queue")}
-    celery.conf.update(broker_url="redis://127.0.0.1:6379/15", task_always_eager=False,
-                       task_default_queue=f"test-{uuid.uuid4().hex}")
-    celery.close()
-    celery.flask_app = app
-    with start_worker(celery, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
-    celery.conf.update(saved)
-    celery.close()
-    # Celery keeps the queues it declared (cached on app.amqp): forget them, so a later
-    # worker with another default queue declares and consumes its own.
-    for cached in ("queues", "default_queue", "router"):
-        celery.amqp.__dict__.pop(cached, None)
-
-
 # ----- flask reindex ----------------------------------------------------------------------------
 
 

@@ -1,44 +1,12 @@
-"""With REDIS_URL set, side work goes through Redis to a Celery worker, after commit."""
+"""With REDIS_URL set, side work goes through Redis to a Celery worker, after commit
+(the ``redis_worker`` fixture of tests/conftest.py)."""
 
-import socket
 import time
-import uuid
 
-import pytest
-from celery.contrib.testing.worker import start_worker
-
-from marketplace.extensions import celery
 from tests.factories import PASSWORD
 
-REDIS = ("127.0.0.1", 6379)
 
-
-def _redis_answers() -> bool:
-    try:
-        with socket.create_connection(REDIS, timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-@pytest.fixture
-def redis_queue(app):
-    if not _redis_answers():
-        pytest.skip("Redis: SKIPPED — nothing answers on 127.0.0.1:6379")
-    saved = {key: celery.conf[key]
-             for key in ("broker_url", "task_always_eager", "task_default_queue")}
-    # A queue of its own, so test runs sharing this Redis never take each other's jobs.
-    celery.conf.update(broker_url="redis://127.0.0.1:6379/15", task_always_eager=False,
-                       task_default_queue=f"test-{uuid.uuid4().hex}")
-    celery.close()  # drop connections pooled for the previous broker
-    celery.flask_app = app
-    with start_worker(celery, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
-    celery.conf.update(saved)
-    celery.close()
-
-
-def test_mail_is_sent_by_a_worker_through_redis(redis_queue, api, mailbox):
+def test_mail_is_sent_by_a_worker_through_redis(redis_worker, api, mailbox):
     response = api.post("/auth/register", json={
         "company": {"name": "Queue Test Ltd.", "country": "SG", "roles": ["buyer"]},
         "user": {"email": "queue@example.com", "password": PASSWORD, "full_name": "Q"}})

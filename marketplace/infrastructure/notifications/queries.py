@@ -1,0 +1,114 @@
+"""The reads of notifications and webhooks.
+
+Notifications are personal: each member reads only their own (any other is not
+found), whatever their company. Webhooks and their deliveries belong to a company
+and are read through ``core.scoping``.
+"""
+
+from __future__ import annotations
+
+from flask import g
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, false, func, select
+from sqlalchemy.orm import selectinload
+
+from marketplace.core.errors import NotFound
+from marketplace.core.scoping import get_visible, visible
+from marketplace.extensions import db
+from marketplace.infrastructure.notifications import events as registry
+from marketplace.infrastructure.notifications.events import Event
+from marketplace.infrastructure.notifications.models import (
+    DeliveryStatus,
+    Notification,
+    NotificationPreference,
+    Webhook,
+    WebhookDelivery,
+)
+
+
+def _reader_id() -> int | None:
+    return getattr(g, "actor_user_id", None)
+
+
+def _own():
+    reader = _reader_id()
+    return Notification.user_id == reader if reader is not None else false()
+
+
+def notifications(*, unread: bool = False) -> Select:
+    """The reader's notifications, newest first."""
+    stmt = select(Notification).where(_own())
+    if unread:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    return stmt.order_by(Notification.created_at.desc(), Notification.id.desc())
+
+
+def recent_notifications(limit: int = 5) -> list[Notification]:
+    return list(db.session.scalars(notifications().limit(limit)))
+
+
+def unread_count() -> int:
+    if _reader_id() is None:
+        return 0
+    return db.session.scalar(select(func.count()).select_from(Notification).where(
+        _own(), Notification.read_at.is_(None))) or 0
+
+
+def notification(notification_id: int) -> Notification:
+    found = db.session.scalar(select(Notification).where(
+        Notification.id == notification_id, _own()))
+    if found is None:
+        raise NotFound(str(_l("Notification %(id)s was not found.", id=notification_id)))
+    return found
+
+
+def email_preferences(user_id: int) -> list[tuple[Event, bool]]:
+    """Each event that may come by e-mail, and whether it does for this member."""
+    declined = set(db.session.scalars(select(NotificationPreference.event).where(
+        NotificationPreference.user_id == user_id, NotificationPreference.email.is_(False))))
+    return [(event, event.name not in declined) for event in registry.known_events(email=True)]
+
+
+# ----- webhooks --------------------------------------------------------------------------
+
+
+def webhooks() -> Select:
+    return (visible(Webhook, operator_sees_all=False)
+            .options(selectinload(Webhook.created_by))
+            .order_by(Webhook.created_at.desc(), Webhook.id.desc()))
+
+
+def webhook(webhook_id: int) -> Webhook:
+    return get_visible(Webhook, webhook_id, operator_sees_all=False)
+
+
+def deliveries(webhook: Webhook, status: DeliveryStatus | None = None) -> Select:
+    """The webhook's delivery log, newest first, each with its attempts."""
+    stmt = (select(WebhookDelivery).where(WebhookDelivery.webhook_id == webhook.id)
+            .options(selectinload(WebhookDelivery.attempts))
+            .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc()))
+    if status is not None:
+        stmt = stmt.where(WebhookDelivery.status == status)
+    return stmt
+
+
+def delivery(webhook: Webhook, delivery_id: int) -> WebhookDelivery:
+    found = db.session.scalar(select(WebhookDelivery).where(
+        WebhookDelivery.id == delivery_id, WebhookDelivery.webhook_id == webhook.id))
+    if found is None:
+        raise NotFound(str(_l("Delivery %(id)s was not found.", id=delivery_id)))
+    return found
+
+
+def delivery_counts(webhook_ids: list[int]) -> dict[int, dict[str, int]]:
+    """``{webhook_id: {status: count}}`` for the webhooks' list, in one query."""
+    counts: dict[int, dict[str, int]] = {i: {} for i in webhook_ids}
+    if not webhook_ids:
+        return counts
+    rows = db.session.execute(
+        select(WebhookDelivery.webhook_id, WebhookDelivery.status, func.count())
+        .where(WebhookDelivery.webhook_id.in_(webhook_ids))
+        .group_by(WebhookDelivery.webhook_id, WebhookDelivery.status))
+    for webhook_id, status, count in rows:
+        counts[webhook_id][DeliveryStatus(status).value] = count
+    return counts
