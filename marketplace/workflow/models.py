@@ -1,0 +1,138 @@
+"""The documents the engine carries: one table for every type, their lines, threads
+and history. Trade meaning (which types exist, their states) lives in
+``trading/doctypes.py``; here a type and a status are just names."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint, or_
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.core.models import TimestampMixin, VersionedMixin
+from marketplace.core.types import Money, Quantity, UTCDateTime, utcnow
+from marketplace.extensions import db
+
+
+class DocumentThread(TimestampMixin, db.Model):
+    """The negotiation between two companies: a root document and all derived from it."""
+
+    __tablename__ = "document_threads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str | None] = mapped_column(String(300))
+
+
+class Document(TimestampMixin, VersionedMixin, db.Model):
+    """A trade document sent from an issuing company to a recipient company."""
+
+    __tablename__ = "documents"
+    __label__ = "Document"
+    __table_args__ = (UniqueConstraint("issuer_company_id", "type", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(40), index=True)  # a doctype code: "quotation"
+    number: Mapped[str] = mapped_column(String(60), index=True)  # "QUO-2026-00042"
+    status: Mapped[str] = mapped_column(String(30), index=True)  # "draft", "sent", ...
+    issuer_company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    # Null only while an rfq's invitations are not yet sent (it has one child per supplier).
+    recipient_company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The recipient's member in charge (auto-dispatch, forward).
+    assigned_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), index=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("document_threads.id"), index=True)
+
+    subject: Mapped[str | None] = mapped_column(String(300))
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    incoterm: Mapped[str | None] = mapped_column(String(3))  # Incoterms 2020: "FOB"
+    incoterm_place: Mapped[str | None] = mapped_column(String(120))  # "FOB Kaohsiung"
+    payment_terms: Mapped[str | None] = mapped_column(String(20))  # "tt", "lc_sight", ...
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    delivery_date: Mapped[date | None] = mapped_column(Date)
+    port_of_loading: Mapped[str | None] = mapped_column(String(120))
+    port_of_discharge: Mapped[str | None] = mapped_column(String(120))
+    notes: Mapped[str | None] = mapped_column(Text)
+    # Type-specific fields, validated by the type's schema (e.g. an L/C number).
+    extras: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Sum of line amounts, kept by the engine so lists sort and filter in SQL.
+    total_amount: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    issuer = relationship("Company", foreign_keys=[issuer_company_id])
+    recipient = relationship("Company", foreign_keys=[recipient_company_id])
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    assigned_to = relationship("User", foreign_keys=[assigned_to_id])
+    parent: Mapped[Document | None] = relationship(remote_side=[id])
+    thread: Mapped[DocumentThread] = relationship()
+    lines: Mapped[list[DocumentLine]] = relationship(
+        back_populates="document", order_by="DocumentLine.position",
+        cascade="all, delete-orphan")
+    events: Mapped[list[DocumentEvent]] = relationship(
+        back_populates="document", order_by="DocumentEvent.id", cascade="all, delete-orphan")
+
+    @classmethod
+    def visible_to(cls, company_id: int):
+        """Both parties see a document, the recipient only once it reached it."""
+        return or_(cls.issuer_company_id == company_id,
+                   (cls.recipient_company_id == company_id) & (cls.sent_at.is_not(None)))
+
+    def compute_total(self) -> Decimal:
+        self.total_amount = sum((line.amount or Decimal(0) for line in self.lines), Decimal(0))
+        return self.total_amount
+
+
+class DocumentLine(db.Model):
+    __tablename__ = "document_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"),
+                                             index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    product_id: Mapped[int | None] = mapped_column(
+        ForeignKey("products.id", ondelete="SET NULL"), index=True)
+    sku: Mapped[str | None] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(Text)
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
+    unit: Mapped[str] = mapped_column(String(20), default="pcs")
+    unit_price: Mapped[Decimal | None] = mapped_column(Money())  # an inquiry may have none
+    amount: Mapped[Decimal | None] = mapped_column(Money())
+    # The line of the parent document this one was carried over from.
+    source_line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("document_lines.id", ondelete="SET NULL"))
+    # Type-specific line fields (e.g. the order line a shipping document refers to).
+    extras: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    document: Mapped[Document] = relationship(back_populates="lines")
+    product = relationship("Product")
+
+    def compute_amount(self) -> Decimal | None:
+        self.amount = None if self.unit_price is None else (
+            self.quantity * self.unit_price).quantize(Decimal("0.0001"))
+        return self.amount
+
+
+class DocumentEvent(db.Model):
+    """One row of a document's history: every action, with who did it and why."""
+
+    __tablename__ = "document_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"),
+                                             index=True)
+    action: Mapped[str] = mapped_column(String(30))
+    from_status: Mapped[str | None] = mapped_column(String(30))
+    to_status: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="SET NULL"))
+    comment: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="events")
+    actor = relationship("User")
