@@ -62,18 +62,27 @@ ROLE_PERMISSIONS: dict[MemberRole, frozenset[str]] = {
     MemberRole.ADMIN: frozenset({
         "company.edit", "members.manage", "api_keys.manage", "address_book.view",
         "address_book.edit", "audit.view", "profile.edit", "catalog.edit", "bulletins.post",
-        "webhooks.manage"}),
+        "webhooks.manage", "documents.view", "documents.edit", "documents.approve",
+        "documents.settings", "fulfillment.view", "fulfillment.manage", "payments.record",
+        "payments.pay", "supplier_link.view", "supplier_link.record"}),
     MemberRole.SALES: frozenset({"address_book.view", "address_book.edit", "catalog.edit",
-                                 "bulletins.post"}),
+                                 "bulletins.post", "documents.view", "documents.edit",
+                                 "fulfillment.view", "fulfillment.manage", "payments.record",
+                                 "supplier_link.view"}),
     MemberRole.PURCHASING: frozenset({"address_book.view", "address_book.edit",
-                                      "bulletins.post"}),
-    MemberRole.APPROVER: frozenset({"address_book.view"}),
-    MemberRole.VIEWER: frozenset({"address_book.view"}),
+                                      "bulletins.post", "documents.view", "documents.edit",
+                                      "fulfillment.view", "payments.pay", "supplier_link.view",
+                                      "supplier_link.record"}),
+    MemberRole.APPROVER: frozenset({"address_book.view", "documents.view", "documents.approve",
+                                    "fulfillment.view", "supplier_link.view"}),
+    MemberRole.VIEWER: frozenset({"address_book.view", "documents.view", "fulfillment.view",
+                                  "supplier_link.view"}),
 }
 # A partner system's API key acts for the company in business matters, never in
 # administration (members, keys, company profile): those need a person.
 ADMIN_ONLY_PERMISSIONS = frozenset({"company.edit", "members.manage", "api_keys.manage",
-                                    "audit.view", "profile.edit", "webhooks.manage"})
+                                    "audit.view", "profile.edit", "webhooks.manage",
+                                    "documents.settings"})
 API_KEY_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values()) - ADMIN_ONLY_PERMISSIONS
 
 
