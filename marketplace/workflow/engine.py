@@ -409,8 +409,8 @@ def _declared_refusal(document: Document, declared: DocType, name: str, actor: A
     if action is None:
         return _("A %(type)s has no action %(action)s.", type=declared.label, action=name)
     if document.status not in action.from_states:
-        return _("A %(status)s document cannot be %(action)s.", status=document.status,
-                 action=name)
+        return _("The action %(action)s is not possible while the document is %(status)s.",
+                 status=document.status, action=name)
     if not _side_allows(action.by, side):
         return _("Only the %(side)s may do this.", side=_("issuer") if action.by == ISSUER
                  else _("recipient"))
