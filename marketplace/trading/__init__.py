@@ -8,3 +8,6 @@ bp = Blueprint("trading", __name__, template_folder="templates", url_prefix="/tr
 api_bp = ApiBlueprint("trading_api", __name__, url_prefix="", description="trading")
 
 API_BLUEPRINTS = (api_bp,)
+
+# The export route lives beside the engine's api (trading/api.py), in its own file.
+from marketplace.trading import api_exports as _api_exports  # noqa: E402, F401
