@@ -10,10 +10,10 @@ from flask import Response
 from marshmallow import Schema, fields, validate
 
 from marketplace.core.api import problem_responses
-from marketplace.infrastructure.auth import api_auth
+from marketplace.infrastructure.auth import api_auth, current_actor
 from marketplace.trading import api_bp
 from marketplace.trading import exports as exporting
-from marketplace.trading.export_queries import document_for_export
+from marketplace.trading.queries import visible_document
 
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
 FILE_RESPONSES = {"200": {
@@ -47,6 +47,6 @@ def export_document(args, document_id):
     """The document as Word, PDF or Excel: letterhead with both parties, number and
     dates, terms, lines with totals; a Word or PDF file embeds the products' pictures
     and links to their pages and videos."""
-    document = document_for_export(document_id)
+    document = visible_document(document_id, current_actor())
     return file_response(exporting.export_document(
         document, args["format"], paper=args.get("paper"), language=args.get("lang")))
