@@ -75,10 +75,11 @@ def payment_terms_label(code: str | None) -> str:
 
 
 def money(value: Decimal | None) -> str:
-    """1234.5 → "1,234.50"; four places kept when a unit price has them."""
+    """1234.5 → "1,234.50", 0.082 → "0.082": two places at least, four at most."""
     if value is None:
         return ""
-    places = 2 if value == value.quantize(Decimal("0.01")) else 4
+    exponent = value.normalize().as_tuple().exponent
+    places = min(max(2, -exponent if isinstance(exponent, int) else 2), 4)
     return f"{value:,.{places}f}"
 
 
