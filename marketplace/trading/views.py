@@ -305,7 +305,7 @@ def new_document():
         return _render_editor(None, form)
     form = _document_form()
     if not form.validate_on_submit():
-        return _render_editor(None, form, 422)
+        return _invalid(None, form)
     header, lines, rows = _form_values(form)
     if not form.recipient.data:
         form.recipient.errors = [*form.recipient.errors, str(_l("Say which company it goes to."))]
@@ -334,10 +334,9 @@ def edit_document(document_id):
             return redirect(url_for("trading.document_page", document_id=document.id))
         return _render_editor(document, _document_form(formdata=None, data=_form_data(document)))
     form = _document_form()
-    form.type.data = document.type
-    form.recipient.data = str(document.recipient_company_id or "")
+    del form.type, form.recipient  # a draft keeps its type and recipient
     if not form.validate_on_submit():
-        return _render_editor(document, form, 422)
+        return _invalid(document, form)
     header, lines, rows = _form_values(form)
     try:
         expected = int(form.version.data)
@@ -367,6 +366,11 @@ def _saved(document: Document, form: DocumentForm):
         return redirect(url_for("trading.document_page", document_id=document.id), 303)
     flash(_l("%(number)s is saved.", number=document.number), "success")
     return redirect(url_for("trading.edit_document", document_id=document.id), 303)
+
+
+def _invalid(document: Document | None, form: DocumentForm):
+    flash(_l("Nothing was saved: check the marked fields."), "danger")
+    return _render_editor(document, form, 422)
 
 
 def _render_editor(document: Document | None, form: DocumentForm, status: int = 200):
@@ -446,7 +450,7 @@ def _show_errors(error: DomainError, form: DocumentForm, rows: list) -> None:
             if index.isdigit() and int(index) < len(rows):
                 field = getattr(rows[int(index)].form, name or "description", None)
         elif head == "recipient_company_id":
-            field = form.recipient
+            field = getattr(form, "recipient", None)
         elif head in form._fields and head != "lines":
             field = form[head]
         if field is not None:

@@ -419,3 +419,20 @@ def test_send_inquiry_for_a_supplier_or_a_visitor(app, make, trade, browser, bol
     assert "your own product" in " ".join(flashes(owner.get(own.headers["Location"])))
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Document.id))) == 0
+
+
+def test_a_bad_date_is_marked_and_saves_nothing(app, trade, browser):
+    draft = trade.create("buyer", "inquiry")
+    buyer = browser(trade.buyer)
+    response = buyer.post(f"/trading/documents/{draft['id']}/edit", data=editor_data(
+        buyer, draft["id"], valid_until="2026-13-45", subject="Changed"))
+    assert response.status_code == 422
+    assert "check the marked fields" in " ".join(flashes(response))
+    assert stored(app, draft["id"]).subject == "M8 fasteners for spring"
+
+
+def test_the_operator_gets_no_send_inquiry_button(make, app, bolt):
+    operator = make.operator()
+    client = app.test_client()
+    portal_login(client, operator.email)
+    assert 'id="send-inquiry"' not in text_of(client.get(f"/products/{bolt}"))
