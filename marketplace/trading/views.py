@@ -118,13 +118,15 @@ def documents():
         else None
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
     q = (request.args.get("q") or "").strip()[:100] or None
+    folder = (request.args.get("folder") or "").strip()[:60] or None
+    tag = (request.args.get("tag") or "").strip()[:40] or None
     page = queries.documents_in_box(
-        box, actor=actor, type=doc_type, status=status, q=q,
+        box, actor=actor, type=doc_type, status=status, q=q, folder=folder, tag=tag,
         page=max(request.args.get("page", 1, type=int) or 1, 1), per_page=PER_PAGE)
     return render_template(
         "trading/documents.html", page=page, box=box, boxes=BOXES, doc_type=doc_type,
-        status=status, q=q or "", statuses=STATUSES, types=doctypes.all_types(),
-        unread=queries.unread_count(actor))
+        status=status, q=q or "", folder=folder, tag=tag, statuses=STATUSES,
+        types=doctypes.all_types(), unread=queries.unread_count(actor))
 
 
 # ----- the document page ----------------------------------------------------------------------

@@ -234,6 +234,11 @@ def test_folder_and_tags_are_the_companys_own(trade, browser):
     mine = text_of(supplier.get(page))
     assert 'value="Germany"' in mine and 'value="urgent, bolts"' in mine
     assert "Germany" not in text_of(buyer.get(page))
+    by_tag = text_of(supplier.get("/trading/documents?box=inbox&tag=bolts"))
+    assert f'data-number="{inquiry["number"]}"' in by_tag
+    assert 'data-number=' not in text_of(supplier.get("/trading/documents?box=inbox&tag=nuts"))
+    by_folder = text_of(supplier.get("/trading/documents?box=inbox&folder=Germany"))
+    assert f'data-number="{inquiry["number"]}"' in by_folder
     too_long = post_form(supplier, page, f"{page}/state", folder="x" * 61)
     assert too_long.status_code == 303
     assert 'value="Germany"' in text_of(supplier.get(page))
