@@ -13,6 +13,7 @@ from wtforms import (
     FormField,
     HiddenField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -46,6 +47,9 @@ class LineRow(RowForm):
 class DocumentForm(Form):
     type = SelectField(_l("Type"))
     recipient = SelectField(_l("To"), coerce=str)
+    also_to = SelectMultipleField(_l("Also to"), coerce=str, description=_l(
+        "A request for quotation may go to several suppliers: each gets its own invitation "
+        "and sees only its own."))
     subject = StringField(_l("Subject"), validators=[Optional(), Length(max=300)])
     currency = SelectField(_l("Currency"), default="USD")
     incoterm = SelectField(_l("Incoterm"), default="",
@@ -68,6 +72,7 @@ class DocumentForm(Form):
         super().__init__(*args, **kwargs)
         self.type.choices = list(types)
         self.recipient.choices = [("", "—")] + list(recipients)
+        self.also_to.choices = list(recipients)
         self.currency.choices = currency_choices()
         self.payment_terms.choices = [("", "—")] + [(code, str(label))
                                                     for code, label in PAYMENT_TERMS.items()]

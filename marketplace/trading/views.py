@@ -312,10 +312,11 @@ def new_document():
     if not form.recipient.data:
         form.recipient.errors = [*form.recipient.errors, str(_l("Say which company it goes to."))]
         return _render_editor(None, form, 422)
+    also = [int(ident) for ident in form.also_to.data or [] if ident.isdigit()]
     try:
         document = engine.create_document(
             form.type.data, actor=actor, recipient_company_id=int(form.recipient.data),
-            header=header, lines=lines)
+            recipient_company_ids=also or None, header=header, lines=lines)
     except DomainError as error:
         _show_errors(error, form, rows)
         return _render_editor(None, form, error.status)
@@ -336,7 +337,7 @@ def edit_document(document_id):
             return redirect(url_for("trading.document_page", document_id=document.id))
         return _render_editor(document, _document_form(formdata=None, data=_form_data(document)))
     form = _document_form()
-    del form.type, form.recipient  # a draft keeps its type and recipient
+    del form.type, form.recipient, form.also_to  # a draft keeps its type and recipients
     if not form.validate_on_submit():
         return _invalid(document, form)
     header, lines, rows = _form_values(form)
@@ -453,6 +454,8 @@ def _show_errors(error: DomainError, form: DocumentForm, rows: list) -> None:
                 field = getattr(rows[int(index)].form, name or "description", None)
         elif head == "recipient_company_id":
             field = getattr(form, "recipient", None)
+        elif head == "recipient_company_ids":
+            field = getattr(form, "also_to", None)
         elif head in form._fields and head != "lines":
             field = form[head]
         if field is not None:
@@ -472,6 +475,8 @@ def _field_label(form: DocumentForm, path: str, rows: list) -> str:
             hasattr(rows[0].form, name) else name
         return str(_l("line %(n)s", n=int(index) + 1 if index.isdigit() else index)) + \
             (f" {label}" if label else "")
+    named = {"recipient_company_id": "recipient", "recipient_company_ids": "also_to"}
+    head = named.get(head, head)
     return str(form[head].label.text) if head in form._fields else head
 
 

@@ -441,3 +441,20 @@ def test_the_operator_gets_no_send_inquiry_button(make, app, bolt):
     client = app.test_client()
     portal_login(client, operator.email)
     assert 'id="send-inquiry"' not in text_of(client.get(f"/products/{bolt}"))
+
+
+def test_an_rfq_to_several_suppliers_and_also_to_refused_elsewhere(app, make, trade, browser):
+    second = make.company_with_admin("Anatolia Hardware", roles=("supplier",), country="TR")
+    buyer = browser(trade.buyer)
+    base = {"type": "rfq", "recipient": str(trade.supplier.company_id), "currency": "USD",
+            "also_to": [str(second.company_id)], "lines-0-description": "Nut M10",
+            "lines-0-quantity": "5000", "lines-0-unit": "pcs", "save": "Save draft"}
+    refused = post_form(buyer, "/trading/documents/new", "/trading/documents/new",
+                        **{**base, "type": "inquiry"})
+    assert refused.status_code == 422
+    assert "Only an rfq goes to several companies." in text_of(refused)
+    made = post_form(buyer, "/trading/documents/new", "/trading/documents/new", **base)
+    assert made.status_code == 303, flashes(made)
+    rfq_id = int(re.search(r"/documents/(\d+)/edit", made.headers["Location"]).group(1))
+    assert stored(app, rfq_id).extras["recipient_company_ids"] == [
+        trade.supplier.company_id, second.company_id]
