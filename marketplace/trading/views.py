@@ -192,16 +192,20 @@ def document_action(document_id, action):
     actor = current_actor()
     document = queries.visible_document(document_id, actor)
     form = ActionForm()
+    back = url_for("trading.document_page", document_id=document.id)
     if not form.validate_on_submit():
-        abort(400)
+        if "csrf_token" in form.errors:
+            abort(400)
+        flash(" ".join(str(m) for messages in form.errors.values() for m in messages),
+              "danger")
+        return redirect(back, 303)
     params = {}
     if action == "forward":
         try:
             params["to_user_id"] = int(form.to_user_id.data or "")
         except ValueError:
             flash(_l("Choose the colleague to forward the document to."), "danger")
-            return redirect(url_for("trading.document_page", document_id=document.id), 303)
-    back = url_for("trading.document_page", document_id=document.id)
+            return redirect(back, 303)
     try:
         operations.perform_action(document, action, actor, {
             "comment": (form.comment.data or "").strip() or None, **params})

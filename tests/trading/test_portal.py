@@ -184,6 +184,13 @@ def test_an_action_not_allowed_now_is_refused_with_the_reason(app, trade, browse
     assert stored(app, inquiry["id"]).status == "sent"
     unknown = post_form(supplier, page, f"{page}/actions/explode")
     assert unknown.status_code == 303 and stored(app, inquiry["id"]).status == "sent"
+    quotation = trade.quotation_for(inquiry)
+    buyer = browser(trade.buyer)
+    page = f"/trading/documents/{quotation['id']}"
+    wordy = post_form(buyer, page, f"{page}/actions/accept", comment="x" * 2001)
+    assert wordy.status_code == 303
+    assert "2000" in " ".join(flashes(buyer.get(wordy.headers["Location"])))
+    assert stored(app, quotation["id"]).status == "sent"
 
 
 def test_derive_a_quotation_price_it_and_send_it(app, trade, browser):
