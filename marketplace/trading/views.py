@@ -26,7 +26,7 @@ from marketplace.trading import exports as exporting
 from marketplace.trading import portal_queries as portal
 from marketplace.trading.api_exports import file_response
 from marketplace.trading.forms import ActionForm, DeriveForm, DocumentForm, PartyStateForm
-from marketplace.workflow import doctypes, engine
+from marketplace.workflow import approvals, doctypes, engine
 from marketplace.workflow.models import Document, DocumentLine
 
 BOXES = {"inbox": _l("Inbox"), "outbox": _l("Sent"), "drafts": _l("Drafts"),
@@ -155,7 +155,9 @@ def document_page(document_id):
         party_form=party_form, thread=queries.thread(document, actor),
         history=queries.history(document, actor),
         own=document.issuer_company_id == actor.company.id, formats=exporting.FORMATS,
-        editable=_editable(document))
+        editable=_editable(document),
+        # The company's own approval chain now running on it (the other side's is theirs).
+        approval_steps=approvals.open_steps(document, actor.company.id))
 
 
 def _editable(document: Document) -> bool:

@@ -465,3 +465,24 @@ def test_an_rfq_to_several_suppliers_and_also_to_refused_elsewhere(app, make, tr
     rfq_id = int(re.search(r"/documents/(\d+)/edit", made.headers["Location"]).group(1))
     assert stored(app, rfq_id).extras["recipient_company_ids"] == [
         trade.supplier.company_id, second.company_id]
+
+
+def test_a_send_held_for_approval_shows_the_chain_and_the_approver_approves(
+        app, make, trade, browser, api):
+    rule = api.post("/document-settings/approval-rules", trade.buyer_token, json={
+        "type": "inquiry", "direction": "send", "steps": [{"role": "approver"}]})
+    assert rule.status_code == 201
+    approver = make.member(trade.buyer.company_id, "approver", full_name="Anna Approver")
+    draft = trade.create("buyer", "inquiry")
+    buyer = browser(trade.buyer)
+    page = f"/trading/documents/{draft['id']}"
+    held = post_form(buyer, page, f"{page}/actions/send")
+    assert "waits for your company's approval" in " ".join(flashes(
+        buyer.get(held.headers["Location"])))
+    assert stored(app, draft["id"]).status == "pending_approval"
+    boss = browser(approver)
+    shown = text_of(boss.get(page))
+    assert re.search(r'id="approval-steps">\s*<li data-status="pending">Approver', shown)
+    assert 'id="action-approve"' in shown
+    post_form(boss, page, f"{page}/actions/approve", comment="OK")
+    assert stored(app, draft["id"]).status == "sent"
