@@ -132,10 +132,9 @@ class Sheet:
         return [(label, value) for label, value in rows if value]
 
     def dates(self) -> list[tuple[str, str]]:
-        doc = self.document
-        rows = [(_("Date"), _date((doc.sent_at or doc.created_at).date()
-                                  if (doc.sent_at or doc.created_at) else None))]
-        return [(label, value) for label, value in rows if value]
+        """The document's date: when it was sent, else when it was drafted."""
+        when = self.document.sent_at or self.document.created_at
+        return [(_("Date"), when.date().isoformat())] if when else []
 
 
 def _date(value: date | None) -> str:

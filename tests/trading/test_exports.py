@@ -84,6 +84,9 @@ def test_docx_embeds_the_pictures_and_links_the_videos(api, parties, quotation):
     assert any(link.endswith(f"/products/{_product_of(api, buyer, quotation, 0)}")
                for link in links)
     assert sum("/media/" in link for link in links) == 1  # the bolt's video
+    assert round(word.sections[0].page_width.mm) == 210  # A4 unless told
+    letter = WordDocument(io.BytesIO(_export(api, buyer, quotation, "docx", paper="letter").data))
+    assert round(letter.sections[0].page_width.mm) == 216
 
 
 def _product_of(api, member, document_id, index):
