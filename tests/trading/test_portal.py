@@ -486,3 +486,12 @@ def test_a_send_held_for_approval_shows_the_chain_and_the_approver_approves(
     assert 'id="action-approve"' in shown
     post_form(boss, page, f"{page}/actions/approve", comment="OK")
     assert stored(app, draft["id"]).status == "sent"
+
+
+def test_the_document_page_speaks_chinese(trade, browser):
+    inquiry = trade.act("buyer", trade.create("buyer", "inquiry"), "send")
+    supplier = browser(trade.supplier)
+    supplier.post("/language/zh_Hant", data={"csrf_token": csrf_token(supplier, "/")})
+    page = text_of(supplier.get(f"/trading/documents/{inquiry['id']}"))
+    assert '<html lang="zh-Hant">' in page
+    assert "數量" in page and "單價" in page  # Quantity, Unit price
