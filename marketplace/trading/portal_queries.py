@@ -4,13 +4,15 @@ to, and the supplier's products for the line picker."""
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.content.models import Product
+from marketplace.core.pagination import Page
 from marketplace.core.scoping import acting_company_id
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Company, CompanyStatus, Membership, User
+from marketplace.workflow.models import Document
 
 PICKER_LIMIT = 20
 MAX_PARTNERS = 1000
@@ -44,3 +46,18 @@ def picker_products(supplier_id: int, q: str | None) -> list[Product]:
         stmt = stmt.where(or_(Product.sku.ilike(pattern), Product.name.ilike(pattern),
                               Product.name_zh.ilike(pattern)))
     return list(db.session.scalars(stmt.order_by(Product.sku).limit(PICKER_LIMIT)))
+
+
+def assigned_in_inbox(actor, *, page: int, per_page: int, **filters) -> Page:
+    """The inbox's ``(document, party)`` rows assigned to the acting member (dispatch or
+    a colleague's forward), with the inbox's own filters."""
+    from marketplace.trading.queries import box_statement
+
+    stmt = box_statement("inbox", actor.company.id, **filters).where(
+        Document.assigned_to_id == actor.user.id)
+    total = db.session.scalar(select(func.count()).select_from(
+        stmt.order_by(None).subquery())) or 0
+    rows = db.session.execute(stmt.options(
+        joinedload(Document.issuer), joinedload(Document.recipient),
+        joinedload(Document.assigned_to)).limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(items=[tuple(row) for row in rows], total=total, page=page, per_page=per_page)

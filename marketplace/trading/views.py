@@ -120,12 +120,15 @@ def documents():
     q = (request.args.get("q") or "").strip()[:100] or None
     folder = (request.args.get("folder") or "").strip()[:60] or None
     tag = (request.args.get("tag") or "").strip()[:40] or None
-    page = queries.documents_in_box(
-        box, actor=actor, type=doc_type, status=status, q=q, folder=folder, tag=tag,
-        page=max(request.args.get("page", 1, type=int) or 1, 1), per_page=PER_PAGE)
+    mine = box == "inbox" and bool(request.args.get("mine")) and actor.user is not None
+    filters = {"type": doc_type, "status": status, "q": q, "folder": folder, "tag": tag}
+    number = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = portal.assigned_in_inbox(actor, page=number, per_page=PER_PAGE, **filters) if mine \
+        else queries.documents_in_box(box, actor=actor, page=number, per_page=PER_PAGE,
+                                      **filters)
     return render_template(
         "trading/documents.html", page=page, box=box, boxes=BOXES, doc_type=doc_type,
-        status=status, q=q or "", folder=folder, tag=tag, statuses=STATUSES,
+        status=status, q=q or "", folder=folder, tag=tag, mine=mine, statuses=STATUSES,
         types=doctypes.all_types(), unread=queries.unread_count(actor))
 
 

@@ -227,6 +227,11 @@ def test_forward_to_a_colleague(app, make, trade, browser):
                      to_user_id=str(colleague.user_id), comment="Yours")
     assert done.status_code == 303
     assert stored(app, inquiry["id"]).assigned_to_id == colleague.user_id
+    mine = browser(colleague)
+    assert f'data-number="{inquiry["number"]}"' in text_of(
+        mine.get("/trading/documents?box=inbox&mine=1"))
+    assert f'data-number="{inquiry["number"]}"' not in text_of(
+        supplier.get("/trading/documents?box=inbox&mine=1"))
     missing = post_form(supplier, page, f"{page}/actions/forward", to_user_id="")
     assert "Choose the colleague" in " ".join(flashes(supplier.get(missing.headers["Location"])))
 

@@ -43,6 +43,7 @@ def world(make, api, make_product):
 PORTAL_ROUTES = [
     ("GET", "/trading/documents", (302, 200, 200, 403)),
     ("GET", "/trading/documents?box=archive&type=quotation&q=x", (302, 200, 200, 403)),
+    ("GET", "/trading/documents?box=inbox&mine=1&tag=x", (302, 200, 200, 403)),
     ("GET", "/trading/documents/{d}", (302, 200, 404, 403)),
     ("POST", "/trading/documents/{d}/actions/archive", (302, 303, 404, 403)),
     ("POST", "/trading/documents/{d}/derive", (302, 303, 404, 403)),
