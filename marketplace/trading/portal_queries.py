@@ -12,7 +12,7 @@ from marketplace.core.pagination import Page
 from marketplace.core.scoping import acting_company_id
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Company, CompanyStatus, Membership, User
-from marketplace.workflow.models import Document
+from marketplace.workflow.models import Document, DocumentLine
 
 PICKER_LIMIT = 20
 MAX_PARTNERS = 1000
@@ -61,3 +61,12 @@ def assigned_in_inbox(actor, *, page: int, per_page: int, **filters) -> Page:
         joinedload(Document.issuer), joinedload(Document.recipient),
         joinedload(Document.assigned_to)).limit(per_page).offset((page - 1) * per_page)).all()
     return Page(items=[tuple(row) for row in rows], total=total, page=page, per_page=per_page)
+
+
+def open_inquiry(product: Product, company_id: int) -> Document | None:
+    """The company's newest inquiry draft to the product's supplier naming the product."""
+    return db.session.scalar(select(Document).join(DocumentLine).where(
+        Document.type == "inquiry", Document.status == "draft",
+        Document.issuer_company_id == company_id,
+        Document.recipient_company_id == product.company_id,
+        DocumentLine.product_id == product.id).order_by(Document.id.desc()).limit(1))

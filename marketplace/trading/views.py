@@ -12,7 +12,6 @@ from decimal import Decimal, InvalidOperation
 
 from flask import abort, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from marketplace.content.models import Product
 from marketplace.content.queries.products import visible_product
@@ -27,7 +26,7 @@ from marketplace.trading import portal_queries as portal
 from marketplace.trading.api_exports import file_response
 from marketplace.trading.forms import ActionForm, DeriveForm, DocumentForm, PartyStateForm
 from marketplace.workflow import approvals, doctypes, engine
-from marketplace.workflow.models import Document, DocumentLine
+from marketplace.workflow.models import Document
 
 BOXES = {"inbox": _l("Inbox"), "outbox": _l("Sent"), "drafts": _l("Drafts"),
          "archive": _l("Archive")}
@@ -297,7 +296,7 @@ def _issuable_types(company) -> list[tuple[str, str]]:
     return [(dt.code, str(dt.label)) for dt in doctypes.all_types() if _issues(dt, company)]
 
 
-def _document_form(document: Document | None = None, **kwargs) -> DocumentForm:
+def _document_form(**kwargs) -> DocumentForm:
     actor = current_actor()
     return DocumentForm(
         types=_issuable_types(actor.company),
@@ -537,7 +536,7 @@ def inquire_product(product_id):
         flash(_l("Inquiries are sent by buyers: add the buyer role to your company in the "
                  "company settings first."), "warning")
         return redirect(page, 303)
-    existing = _open_inquiry(product, actor.company.id)
+    existing = portal.open_inquiry(product, actor.company.id)
     if existing is not None:
         flash(_l("You already have a draft inquiry for this product: %(number)s.",
                  number=existing.number), "info")
@@ -557,14 +556,6 @@ def inquire_product(product_id):
     flash(_l("Your inquiry %(number)s to %(supplier)s is a draft: check it, then send it.",
              number=document.number, supplier=product.company.name), "success")
     return redirect(url_for("trading.edit_document", document_id=document.id), 303)
-
-
-def _open_inquiry(product: Product, company_id: int) -> Document | None:
-    return db.session.scalar(select(Document).join(DocumentLine).where(
-        Document.type == "inquiry", Document.status == engine.DRAFT,
-        Document.issuer_company_id == company_id,
-        Document.recipient_company_id == product.company_id,
-        DocumentLine.product_id == product.id).order_by(Document.id.desc()).limit(1))
 
 
 def _line_description(product: Product) -> str:
