@@ -132,7 +132,10 @@ def fill(total: int, supplier: int, buyer: int, others: list[int]) -> None:
                 "thread_id": thread.id, "subject": f"Bench inquiry {ident} for fasteners",
                 "currency": "USD", "extras": {}, "total_amount": Decimal("1440"),
                 "sent_at": now - timedelta(seconds=total - n), "created_at": now,
-                "updated_at": now, "version": 1})
+                "updated_at": now, "version": 1,
+                "search_text": f"inq-b-{ident:08}\nbench inquiry {ident} for fasteners\n"
+                               f"company {issuer}\ncompany {recipient}\n"
+                               f"hex bolt m8 lot {ident} hb-{ident % 5000}"})
             lines.append({"document_id": ident, "position": 0, "description":
                           f"Hex bolt M8 lot {ident}", "sku": f"HB-{ident % 5000}",
                           "quantity": Decimal(20000), "unit": "pcs", "extras": {}})

@@ -6,13 +6,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, exists, func, or_, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.core.errors import NotFound
 from marketplace.core.pagination import Page
 from marketplace.extensions import db
-from marketplace.infrastructure.models import Company
 from marketplace.workflow import engine
 from marketplace.workflow.models import (
     ApprovalRule,
@@ -20,7 +19,6 @@ from marketplace.workflow.models import (
     DispatchRule,
     Document,
     DocumentEvent,
-    DocumentLine,
     DocumentParty,
 )
 
@@ -50,18 +48,9 @@ def visible_document(document_id: int, actor: Actor) -> Document:
 
 
 def _search(stmt: Select, q: str) -> Select:
-    pattern = f"%{q.strip().lower()}%"
-    issuer, recipient = aliased(Company), aliased(Company)
-    in_lines = exists().where(DocumentLine.document_id == Document.id, or_(
-        func.lower(DocumentLine.description).like(pattern),
-        func.lower(DocumentLine.sku).like(pattern)))
-    party_named = or_(
-        exists().where(issuer.id == Document.issuer_company_id,
-                       func.lower(issuer.name).like(pattern)),
-        exists().where(recipient.id == Document.recipient_company_id,
-                       func.lower(recipient.name).like(pattern)))
-    return stmt.where(or_(func.lower(Document.number).like(pattern),
-                          func.lower(Document.subject).like(pattern), in_lines, party_named))
+    """Documents whose number, subject, party names or lines hold ``q`` (any case)."""
+    escaped = q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return stmt.where(Document.search_text.like(f"%{escaped}%", escape="\\"))
 
 
 def box_statement(box: str, company_id: int, *, type: str | None = None,  # noqa: A002

@@ -34,6 +34,7 @@ def test_actions_out_of_order_are_refused_with_the_allowed_actions(trade, api):
     body = _problem(api.post(f"/documents/{quotation['id']}/actions/close",
                              trade.buyer_token), 409)
     assert body["allowed_actions"] == ["accept", "decline", "forward", "archive"]
+    assert body["detail"] == "The action close is not possible while the document is sent."
     # The issuer may not accept its own quotation.
     body = _problem(api.post(f"/documents/{quotation['id']}/actions/accept",
                              trade.supplier_token), 409)
