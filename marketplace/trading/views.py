@@ -44,6 +44,10 @@ ACTION_DONE = {"send": _l("%(number)s is sent."), "accept": _l("%(number)s is ac
                "forward": _l("%(number)s is forwarded."),
                "archive": _l("%(number)s is archived."), "close": _l("%(number)s is closed.")}
 PER_PAGE = 25
+TRADE_ORDER = ("quotation", "purchase_order", "order_confirmation", "proforma_invoice",
+               "change_request", "cancellation", "commercial_invoice", "packing_list",
+               "shipping_advice", "goods_receipt", "return_request", "claim", "debit_note",
+               "credit_note", "inquiry", "rfq")
 
 
 # ----- access -------------------------------------------------------------------------------
@@ -181,7 +185,9 @@ def derivable_types(document: Document) -> list:
         if declared.carry_from(document.type, reply=reply) is not None and \
                 _issues(declared, actor.company):
             found.append(declared)
-    return found
+    # The usual next step first, so "Derive" mostly needs no choosing.
+    return sorted(found, key=lambda dt: TRADE_ORDER.index(dt.code)
+                  if dt.code in TRADE_ORDER else len(TRADE_ORDER))
 
 
 def _issues(declared, company) -> bool:
