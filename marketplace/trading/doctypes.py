@@ -38,6 +38,21 @@ NOTICE = (SEND, CANCEL, Action("close", ("sent",), "closed", by=PARTY), FORWARD,
 INVITATION = (SEND, CANCEL, Action("decline", ("sent",), "declined", by=RECIPIENT),
               Action("close", ("sent", "declined"), "closed", by=ISSUER), FORWARD, ARCHIVE)
 
+def _still_valid(document, actor) -> str | None:
+    """A quotation past its validity may no longer be accepted (ask for a revised one)."""
+    from flask_babel import gettext as _
+
+    from marketplace.core.types import utcnow
+
+    if document.valid_until is not None and document.valid_until < utcnow().date():
+        return _("This offer was valid until %(date)s; ask for a revised one.",
+                 date=document.valid_until.isoformat())
+    return None
+
+
+OFFER = (SEND, Action("accept", ("sent",), "accepted", by=RECIPIENT, guard=_still_valid),
+         *NEGOTIATED[2:])
+
 HEADER = ("subject", "currency", "incoterm", "incoterm_place", "payment_terms", "valid_until",
           "delivery_date", "port_of_loading", "port_of_discharge", "notes")
 TERMS = ("subject", "currency", "incoterm", "incoterm_place", "payment_terms",
@@ -58,7 +73,7 @@ INQUIRY = _type("inquiry", _l("Inquiry"), BUYER, "INQ", NOTICE + (
     Action("decline", ("sent",), "declined", by=RECIPIENT),))
 RFQ = _type("rfq", _l("Request for quotation"), BUYER, "RFQ", INVITATION,
             many_recipients=True)
-QUOTATION = _type("quotation", _l("Quotation"), SUPPLIER, "QUO",
+QUOTATION = _type("quotation", _l("Quotation"), SUPPLIER, "QUO", OFFER,
                   derived_from=_carry("inquiry", "rfq")
                   + _carry("quotation", reply=False),  # a revised quotation
                   prices_required=True)
@@ -73,7 +88,7 @@ CHANGE_REQUEST = _type("change_request", _l("Change request"), EITHER, "CR",
 CANCELLATION = _type("cancellation", _l("Cancellation"), EITHER, "CAN",
                      derived_from=_carry("purchase_order", "order_confirmation")
                      + _carry("purchase_order", "order_confirmation", reply=False))
-PROFORMA_INVOICE = _type("proforma_invoice", _l("Proforma invoice"), SUPPLIER, "PI",
+PROFORMA_INVOICE = _type("proforma_invoice", _l("Proforma invoice"), SUPPLIER, "PI", OFFER,
                          derived_from=_carry("purchase_order")
                          + _carry("quotation", "order_confirmation", reply=False),
                          prices_required=True)

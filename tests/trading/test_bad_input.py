@@ -174,3 +174,16 @@ def test_an_idempotency_key_creates_one_document(trade, api):
     assert again.headers["Idempotent-Replayed"] == "true"
     assert first.get_json()["id"] == again.get_json()["id"]
     assert api.get("/documents?box=drafts", trade.buyer_token).get_json()["total"] == 1
+
+
+def test_an_expired_quotation_is_not_accepted(trade, api):
+    inquiry = trade.act("buyer", trade.create("buyer", "inquiry"), "send")
+    quotation = trade.derive("supplier", inquiry, "quotation")
+    quotation = trade.patch("supplier", quotation, lines=trade.priced(quotation),
+                            valid_until="2020-01-31")
+    quotation = trade.act("supplier", quotation, "send")
+    assert "accept" not in trade.get("buyer", quotation)["allowed_actions"]
+    body = _problem(api.post(f"/documents/{quotation['id']}/actions/accept",
+                             trade.buyer_token), 409)
+    assert body["detail"] == "This offer was valid until 2020-01-31; ask for a revised one."
+    assert trade.get("buyer", quotation)["status"] == "sent"
