@@ -89,6 +89,14 @@ def test_inquiry_to_order_confirmation_in_the_browser(
     desk.locator("#lines-1-quantity").dispatch_event("change")
     expect(desk.locator("#lines-1-unit_price")).to_have_value("0.015")  # the next tier
     desk.fill("#lines-1-unit_price", "")  # the supplier quotes; the inquiry asks
+    rows = desk.locator("#line-rows [data-row]")
+    before = rows.count()
+    desk.click("#add-line")
+    expect(rows).to_have_count(before + 1)
+    expect(rows.last.locator("[data-field=sku]")).to_have_attribute(
+        "name", f"lines-{before}-sku")
+    rows.last.locator("[data-remove-row]").click()
+    expect(rows).to_have_count(before)
     desk.fill("#notes", "Please quote FOB Kaohsiung.")
     desk.screenshot(path=str(artifacts / "trade-1-inquiry-editor.png"), full_page=True)
     desk.click("#save-and-send")
