@@ -63,6 +63,11 @@ CONTRACT_OPERATIONS = [
 ]
 # Operations whose success is a file, not JSON: the media types they answer.
 FILE_ANSWERS = {"/catalog/export": {XLSX, "text/csv"}}
+# Trade documents as files (trading.api_exports).
+CONTRACT_OPERATIONS.append(("get", "/documents/{document_id}/export", False, True))
+FILE_ANSWERS["/documents/{document_id}/export"] = {
+    "application/pdf", XLSX,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]

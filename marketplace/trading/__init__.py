@@ -13,5 +13,7 @@ api_bp = ApiBlueprint("trading_api", __name__, url_prefix="",
 API_BLUEPRINTS = (api_bp,)
 
 # The types are declared once, on import; the notifications follow the engine's signal.
+# The export route lives beside the engine's api (trading/api.py), in its own file.
+from marketplace.trading import api_exports as _api_exports  # noqa: E402, F401
 from marketplace.trading import doctypes as _doctypes  # noqa: E402, F401
 from marketplace.trading import notifications as _notifications  # noqa: E402, F401

@@ -423,7 +423,8 @@ def _inquiry_drafts() -> dict:
 @bp.route("/products/<int:product_id>/inquiry", methods=["GET", "POST"])
 @login_required
 def inquiry_draft(product_id):
-    """A prepared inquiry: kept in the session until trade documents open sending."""
+    """A prepared inquiry, kept in the session; "Create the inquiry" posts it to
+    trading (``trading.inquire_product``), which makes it a real inquiry draft."""
     actor = current_actor()
     if actor.company is None:
         raise Forbidden(str(_l("Inquiries are sent by companies; the operator has none.")))
@@ -441,8 +442,8 @@ def inquiry_draft(product_id):
             _keep_draft(product.id, {
                 "subject": form.subject.data.strip(), "quantity": form.quantity.data.strip(),
                 "unit": form.unit.data.strip(), "message": (form.message.data or "").strip()})
-            flash(_l("Your inquiry draft is kept. Sending opens with trade documents; you "
-                     "will find the draft here until then."), "success")
+            flash(_l("Your inquiry is kept in this browser session. \"Create the inquiry\" "
+                     "makes it a trade document draft you can send."), "success")
             return redirect(url_for("content.inquiry_draft", product_id=product.id))
         status = 422
     return render_template("content/products/inquiry.html", product=product, form=form,

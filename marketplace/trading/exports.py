@@ -1,0 +1,470 @@
+"""Trade documents as files a party keeps or forwards: Word (.docx), PDF and Excel (.xlsx).
+
+Every format is rendered from one ``Sheet``: the document's parties, terms, lines and
+totals, plus for each line its product's picture (the first image shown with the
+product) and links to the product page and its videos. Only files a party may show the
+other are used: those of the two parties' own products, and public ones; a product of a
+third company that is not public contributes no picture and no link.
+
+Nothing here writes to the database: an export is a read.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from flask import url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from marketplace.content.models import MediaFile, MediaKind, Product, ProductMedia
+from marketplace.content.operations.media import media_path
+from marketplace.content.queries.media import media_url, public_media_clause
+from marketplace.core.errors import ValidationFailed
+from marketplace.extensions import db
+from marketplace.infrastructure.links import absolute_url
+from marketplace.workflow.models import Document, DocumentLine
+
+FORMATS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+PAPERS = ("a4", "letter")
+LANGUAGES = ("en", "zh_Hant")
+
+# Titles of the trade document types, for printed headings (the engine's registry holds
+# the same names for the portal; a file must not depend on it being loaded).
+TITLES = {
+    "inquiry": _l("Inquiry"), "rfq": _l("Request for quotation"),
+    "quotation": _l("Quotation"), "purchase_order": _l("Purchase order"),
+    "order_confirmation": _l("Order confirmation"), "change_request": _l("Change request"),
+    "cancellation": _l("Cancellation"), "proforma_invoice": _l("Proforma invoice"),
+    "commercial_invoice": _l("Commercial invoice"), "packing_list": _l("Packing list"),
+    "shipping_advice": _l("Shipping advice"), "goods_receipt": _l("Goods receipt"),
+    "return_request": _l("Return request"), "debit_note": _l("Debit note"),
+    "credit_note": _l("Credit note"), "claim": _l("Claim"),
+}
+PAYMENT_TERMS = {
+    "tt": _l("T/T (telegraphic transfer)"), "lc_sight": _l("L/C at sight"),
+    "lc_usance": _l("L/C usance"), "dp": _l("D/P (documents against payment)"),
+    "da": _l("D/A (documents against acceptance)"), "open_account": _l("Open account"),
+    "card": _l("Card payment"),
+}
+
+
+def document_title(doctype: str) -> str:
+    label = TITLES.get(doctype)
+    return str(label) if label is not None else doctype.replace("_", " ").capitalize()
+
+
+def payment_terms_label(code: str | None) -> str:
+    if not code:
+        return ""
+    label = PAYMENT_TERMS.get(code)
+    return str(label) if label is not None else code
+
+
+def money(value: Decimal | None) -> str:
+    """1234.5 → "1,234.50", 0.082 → "0.082": two places at least, four at most."""
+    if value is None:
+        return ""
+    exponent = value.normalize().as_tuple().exponent
+    places = min(max(2, -exponent if isinstance(exponent, int) else 2), 4)
+    return f"{value:,.{places}f}"
+
+
+def quantity(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = f"{value.normalize():f}"
+    return text
+
+
+# ----- the sheet: what every format shows -----------------------------------------------------
+
+
+@dataclass
+class Link:
+    label: str
+    url: str
+
+
+@dataclass
+class SheetLine:
+    line: DocumentLine
+    picture: Path | None = None  # a file under the media folder (thumbnail or image)
+    links: list[Link] = field(default_factory=list)
+
+
+@dataclass
+class Sheet:
+    document: Document
+    title: str
+    lines: list[SheetLine]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.line.amount or Decimal(0) for line in self.lines), Decimal(0))
+
+    def terms(self) -> list[tuple[str, str]]:
+        """(label, value) pairs of the commercial terms the document states."""
+        doc = self.document
+        incoterm = " ".join(part for part in (doc.incoterm, doc.incoterm_place) if part)
+        rows = [
+            (_("Currency"), doc.currency),
+            (_("Incoterm"), incoterm),
+            (_("Payment terms"), payment_terms_label(doc.payment_terms)),
+            (_("Valid until"), _date(doc.valid_until)),
+            (_("Delivery date"), _date(doc.delivery_date)),
+            (_("Port of loading"), doc.port_of_loading or ""),
+            (_("Port of discharge"), doc.port_of_discharge or ""),
+        ]
+        return [(label, value) for label, value in rows if value]
+
+    def dates(self) -> list[tuple[str, str]]:
+        """The document's date: when it was sent, else when it was drafted."""
+        when = self.document.sent_at or self.document.created_at
+        return [(_("Date"), when.date().isoformat())] if when else []
+
+
+def _date(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def build_sheet(document: Document) -> Sheet:
+    lines = db.session.scalars(
+        select(DocumentLine).where(DocumentLine.document_id == document.id)
+        .order_by(DocumentLine.position, DocumentLine.id)
+        .options(selectinload(DocumentLine.product).selectinload(Product.media)
+                 .selectinload(ProductMedia.file))).all()
+    products, media = _showable(document, lines)
+    return Sheet(document=document, title=document_title(document.type),
+                 lines=[_sheet_line(line, products, media) for line in lines])
+
+
+def _showable(document: Document, lines: list[DocumentLine]) -> tuple[set[int], set[int]]:
+    """The products (and their files) the document's parties may show each other: their
+    own companies' and public ones. Two queries for all lines."""
+    parties = [cid for cid in (document.issuer_company_id, document.recipient_company_id) if cid]
+    product_ids = {line.product_id for line in lines if line.product_id is not None}
+    if not product_ids:
+        return set(), set()
+    products = set(db.session.scalars(select(Product.id).where(
+        Product.id.in_(product_ids), Product.company_id.in_(parties) | Product.publicly_visible())))
+    media_ids = {item.media_id for line in lines if line.product_id in products
+                 for item in line.product.media}
+    media = set(db.session.scalars(select(MediaFile.id).where(
+        MediaFile.id.in_(media_ids), MediaFile.company_id.in_(parties) | public_media_clause()))
+    ) if media_ids else set()
+    return products, media
+
+
+def _sheet_line(line: DocumentLine, products: set[int], media: set[int]) -> SheetLine:
+    product = line.product
+    if product is None or product.id not in products:
+        return SheetLine(line)
+    items = [item for item in product.media if item.media_id in media]
+    images = [item.file for item in items if item.file.kind == MediaKind.IMAGE]
+    videos = [item.file for item in items if item.file.kind == MediaKind.VIDEO]
+    links = [Link(_("Product page"), absolute_url(
+        url_for("content.product_page", product_id=product.id)))]
+    links += [Link(_("Video %(n)s", n=n), absolute_url(media_url(video)))
+              for n, video in enumerate(videos, start=1)]
+    return SheetLine(line, picture=_picture_of(images[0]) if images else None, links=links)
+
+
+def _picture_of(image: MediaFile) -> Path | None:
+    """The thumbnail (a JPEG, small) when there is one, else the image itself."""
+    for stored in (image.thumbnail_path, image.storage_path):
+        if stored:
+            try:
+                path = media_path(stored)
+            except ValueError:
+                continue
+            if path.is_file():
+                return path
+    return None
+
+
+# ----- choosing a format ------------------------------------------------------------------------
+
+
+@dataclass
+class ExportedFile:
+    content: bytes
+    mimetype: str
+    filename: str
+
+
+def check_options(fmt: str | None, paper: str | None, language: str | None) -> None:
+    """Refuse (422) an unknown format, paper size or language, naming the known ones."""
+    errors = {}
+    if fmt not in FORMATS:
+        errors["format"] = [_("Choose one of: %(known)s.", known=", ".join(FORMATS))]
+    if paper is not None and paper not in PAPERS:
+        errors["paper"] = [_("Choose one of: %(known)s.", known=", ".join(PAPERS))]
+    if language is not None and language not in LANGUAGES:
+        errors["lang"] = [_("Choose one of: %(known)s.", known=", ".join(LANGUAGES))]
+    if errors:
+        raise ValidationFailed(_("This export is not available."), errors=errors)
+
+
+def export_document(document: Document, fmt: str, *, paper: str | None = None,
+                    language: str | None = None) -> ExportedFile:
+    """The document as a ``docx``, ``pdf`` or ``xlsx`` file named after its number."""
+    check_options(fmt, paper, language)
+    with _language(language):
+        sheet = build_sheet(document)
+        render = {"docx": render_docx, "pdf": render_pdf, "xlsx": render_xlsx}[fmt]
+        content = render(sheet, paper=paper or "a4")
+    return ExportedFile(content, FORMATS[fmt], f"{_safe_filename(document.number)}.{fmt}")
+
+
+@contextmanager
+def _language(language: str | None) -> Iterator[None]:
+    if language is None:
+        yield
+        return
+    with force_locale(language):
+        yield
+
+
+def _safe_filename(number: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in number) or "document"
+
+
+# ----- PDF -------------------------------------------------------------------------------------
+
+
+def render_pdf(sheet: Sheet, *, paper: str) -> bytes:
+    from marketplace.core.printing import render_pdf as print_pdf
+
+    resources = {f"line-{item.line.id}": item.picture for item in sheet.lines if item.picture}
+    return print_pdf("trading/print/document.html", resources=resources, paper=paper,
+                     sheet=sheet, doc=sheet.document, money=money, quantity=quantity)
+
+
+# ----- Word -------------------------------------------------------------------------------------
+
+
+def render_docx(sheet: Sheet, *, paper: str) -> bytes:
+    from docx import Document as WordDocument
+
+    word = WordDocument()
+    # The number on every page, as on the printed PDF.
+    _page_setup(word, paper).footer.paragraphs[0].text = sheet.document.number
+    _docx_letterhead(word, sheet)
+    _docx_parties(word, sheet)
+    _docx_terms(word, sheet)
+    _docx_lines(word, sheet)
+    _docx_totals(word, sheet)
+    if sheet.document.notes:
+        word.add_heading(_("Notes"), level=2)
+        for paragraph in sheet.document.notes.splitlines() or [""]:
+            word.add_paragraph(paragraph)
+    out = io.BytesIO()
+    word.save(out)
+    return out.getvalue()
+
+
+def _page_setup(word, paper: str):
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Mm, Pt
+
+    section = word.sections[0]
+    section.page_width, section.page_height = (
+        (Mm(215.9), Mm(279.4)) if paper == "letter" else (Mm(210), Mm(297)))
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.8))
+    normal = word.styles["Normal"]
+    normal.font.name = "Calibri"
+    normal.font.size = Pt(10)
+    # Chinese text takes an East Asian font, or Word falls back to one without the glyphs.
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "Microsoft JhengHei")
+    return section
+
+
+def _docx_letterhead(word, sheet: Sheet) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    doc = sheet.document
+    table = word.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    name = left.paragraphs[0].add_run(doc.issuer.name)
+    name.bold, name.font.size = True, Pt(14)
+    for text in _address_lines(doc.issuer):
+        left.add_paragraph(text)
+    heading = right.paragraphs[0]
+    heading.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    title = heading.add_run(sheet.title)
+    title.bold, title.font.size = True, Pt(16)
+    for label, value in [(_("No."), doc.number), *sheet.dates()]:
+        paragraph = right.add_paragraph(f"{label}: {value}")
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if doc.subject:
+        word.add_paragraph().add_run(doc.subject).bold = True
+
+
+def _address_lines(company) -> list[str]:
+    if company is None:
+        return []
+    city = " ".join(part for part in (company.postal_code, company.city) if part)
+    return [text for text in (company.address, city, company.country, company.phone) if text]
+
+
+def _docx_parties(word, sheet: Sheet) -> None:
+    doc = sheet.document
+    table = word.add_table(rows=1, cols=2)
+    table.style = "Table Grid"
+    for cell, label, company in zip(table.rows[0].cells, (_("From"), _("To")),
+                                    (doc.issuer, doc.recipient), strict=True):
+        cell.paragraphs[0].add_run(label.upper()).bold = True
+        cell.add_paragraph(company.name if company is not None else "")
+        for text in _address_lines(company):
+            cell.add_paragraph(text)
+
+
+def _docx_terms(word, sheet: Sheet) -> None:
+    terms = sheet.terms()
+    if not terms:
+        return
+    word.add_heading(_("Terms"), level=2)
+    table = word.add_table(rows=0, cols=2)
+    for label, value in terms:
+        row = table.add_row().cells
+        row[0].paragraphs[0].add_run(label).bold = True
+        row[1].text = value
+
+
+LINE_COLUMNS = (_l("#"), _l("Picture"), _l("Item"), _l("Quantity"), _l("Unit"),
+                _l("Unit price"), _l("Amount"))
+
+
+def _docx_lines(word, sheet: Sheet) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
+
+    word.add_heading(_("Lines"), level=2)
+    table = word.add_table(rows=1, cols=len(LINE_COLUMNS))
+    table.style = "Table Grid"
+    for cell, label in zip(table.rows[0].cells, LINE_COLUMNS, strict=True):
+        cell.paragraphs[0].add_run(str(label)).bold = True
+    currency = sheet.document.currency
+    for number, item in enumerate(sheet.lines, start=1):
+        line = item.line
+        cells = table.add_row().cells
+        cells[0].text = str(number)
+        if item.picture is not None:
+            cells[1].paragraphs[0].add_run().add_picture(str(item.picture), width=Cm(2.2))
+        cells[2].paragraphs[0].add_run(line.description)
+        if line.sku:
+            cells[2].add_paragraph(f"{_('SKU')} {line.sku}")
+        if item.links:
+            links = cells[2].add_paragraph()
+            for index, link in enumerate(item.links):
+                if index:
+                    links.add_run(" · ")
+                _add_hyperlink(links, link.url, link.label)
+        cells[3].text = quantity(line.quantity)
+        cells[4].text = line.unit
+        cells[5].text = f"{money(line.unit_price)} {currency}" if line.unit_price is not None \
+            else ""
+        cells[6].text = f"{money(line.amount)} {currency}" if line.amount is not None else ""
+        for cell in (cells[3], cells[5], cells[6]):
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _docx_totals(word, sheet: Sheet) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    paragraph = word.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    paragraph.add_run(f"{_('Total')}: {money(sheet.total)} {sheet.document.currency}").bold = True
+
+
+def _add_hyperlink(paragraph, url: str, text: str) -> None:
+    """python-docx writes no hyperlinks; this is the element Word itself writes."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    relation = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    hyperlink = OxmlElement("w:hyperlink")
+    hyperlink.set(qn("r:id"), relation)
+    run = OxmlElement("w:r")
+    properties = OxmlElement("w:rPr")
+    color = OxmlElement("w:color")
+    color.set(qn("w:val"), "0563C1")
+    underline = OxmlElement("w:u")
+    underline.set(qn("w:val"), "single")
+    properties.extend([color, underline])
+    words = OxmlElement("w:t")
+    words.text = text
+    words.set(qn("xml:space"), "preserve")
+    run.extend([properties, words])
+    hyperlink.append(run)
+    paragraph._p.append(hyperlink)
+
+
+# ----- Excel ------------------------------------------------------------------------------------
+
+
+def render_xlsx(sheet: Sheet, *, paper: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    doc = sheet.document
+    book = Workbook()
+    ws = book.active
+    ws.title = _safe_filename(doc.number)[:31]
+    ws.page_setup.paperSize = ws.PAPERSIZE_LETTER if paper == "letter" else ws.PAPERSIZE_A4
+    bold = Font(bold=True)
+    ws.append([sheet.title, doc.number])
+    ws["A1"].font = Font(bold=True, size=14)
+    header = [(_("From"), doc.issuer.name),
+              (_("To"), doc.recipient.name if doc.recipient is not None else ""),
+              (_("Subject"), doc.subject or ""), *sheet.dates(), *sheet.terms()]
+    for label, value in header:
+        ws.append([label, value])
+        ws.cell(ws.max_row, 1).font = bold
+    ws.append([])
+    ws.append([str(label) for label in (_l("#"), _l("SKU"), _l("Description"), _l("Quantity"),
+                                        _l("Unit"), _l("Unit price"), _l("Amount"),
+                                        _l("Product page"))])
+    for cell in ws[ws.max_row]:
+        cell.font = bold
+    money_format = f'#,##0.00##" {doc.currency}"'
+    for number, item in enumerate(sheet.lines, start=1):
+        line = item.line
+        ws.append([number, line.sku or "", line.description, line.quantity, line.unit,
+                   line.unit_price, line.amount, item.links[0].url if item.links else ""])
+        row = ws.max_row
+        ws.cell(row, 4).number_format = "#,##0.####"
+        for column in (6, 7):
+            ws.cell(row, column).number_format = money_format
+        if item.links:
+            ws.cell(row, 8).hyperlink = item.links[0].url
+    ws.append([])
+    ws.append(["", "", "", "", "", _("Total"), sheet.total])
+    ws.cell(ws.max_row, 6).font = bold
+    total = ws.cell(ws.max_row, 7)
+    total.font, total.number_format = bold, money_format
+    if doc.notes:
+        ws.append([])
+        ws.append([_("Notes"), doc.notes])
+    for column, width in zip("ABCDEFGH", (16, 14, 44, 12, 8, 16, 18, 40), strict=True):
+        ws.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

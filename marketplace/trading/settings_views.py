@@ -1,0 +1,149 @@
+"""Trading views: the company's document settings (``documents.settings``): numbering
+patterns per type, approval rules, dispatch groups and rules.
+
+The forms are checked by the API's own input schemas, then saved by the same
+operations as ``/api/v1/document-settings/...``: one set of rules and messages."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
+
+from marketplace.core.errors import DomainError, flatten_messages
+from marketplace.extensions import db
+from marketplace.infrastructure.auth import current_actor
+from marketplace.trading import bp, operations, queries
+from marketplace.trading import portal_queries as portal
+from marketplace.trading.schemas import (
+    ROLES,
+    ApprovalRuleArgsSchema,
+    DispatchGroupArgsSchema,
+    DispatchRuleArgsSchema,
+)
+from marketplace.trading.views import _csrf_checked, member_with
+from marketplace.workflow import doctypes
+from marketplace.workflow.models import ApprovalRule, DispatchGroup, DispatchRule
+
+SETTINGS = "trading.settings"
+
+
+@bp.route("/settings")
+@member_with("documents.settings")
+def settings():
+    company_id = current_actor().company.id
+    return render_template(
+        "trading/settings.html", types=doctypes.all_types(),
+        numbering={dt.code: operations.numbering_of(company_id, dt.code)
+                   for dt in doctypes.all_types()},
+        approval_rules=queries.approval_rules(company_id),
+        dispatch_rules=queries.dispatch_rules(company_id),
+        groups=queries.dispatch_groups(company_id), roles=ROLES,
+        members=portal.colleagues(company_id))
+
+
+def _done(message) -> object:
+    flash(message, "success")
+    return redirect(url_for(SETTINGS), 303)
+
+
+def _refused(problem: str) -> object:
+    db.session.rollback()
+    flash(problem, "danger")
+    return redirect(url_for(SETTINGS), 303)
+
+
+def _problems(messages: dict) -> str:
+    return "; ".join(f"{field}: {' '.join(texts)}" for field, texts in
+                     flatten_messages(messages).items())
+
+
+def _save(schema, raw: dict, save, message):
+    """Check ``raw`` with the API's schema, then ``save(values)``; a refusal says why."""
+    _csrf_checked()
+    try:
+        values = schema.load(raw)
+    except ValidationError as invalid:
+        return _refused(str(_l("Nothing was saved: %(problems)s",
+                               problems=_problems(invalid.messages))))
+    return _attempt(lambda: save(values), message)
+
+
+def _attempt(save, message):
+    try:
+        save()
+    except DomainError as error:
+        return _refused(str(_l("Nothing was saved: %(problems)s",
+                               problems=_problems(error.errors) or error.detail)))
+    return _done(message)
+
+
+def _text(name: str) -> str | None:
+    return (request.form.get(name) or "").strip() or None
+
+
+def _ident(name: str) -> int | str | None:
+    value = _text(name)
+    return int(value) if value and value.isdigit() else value
+
+
+@bp.route("/settings/numbering/<string(maxlength=40):type_code>", methods=["POST"])
+@member_with("documents.settings")
+def set_numbering(type_code):
+    """The company's own pattern for a type (``reset``: back to the type's default)."""
+    _csrf_checked()
+    pattern = None if request.form.get("reset") else _text("pattern")
+    if pattern is None and not request.form.get("reset"):
+        return _refused(str(_l("Type a pattern, e.g. QUO-{year}-{seq:05}.")))
+    return _attempt(lambda: operations.set_numbering(current_actor(), type_code, pattern),
+                    _l("The numbering of this type is saved."))
+
+
+@bp.route("/settings/approval-rules", methods=["POST"])
+@member_with("documents.settings")
+def add_approval_rule():
+    raw = {"type": _text("type"), "direction": _text("direction"),
+           "min_total": _text("min_total"), "currency": _text("currency"),
+           "steps": [{"role": role} for role in request.form.getlist("steps") if role]}
+    return _save(ApprovalRuleArgsSchema(), raw,
+                 lambda values: operations.create_approval_rule(current_actor(), values),
+                 _l("The approval rule is saved."))
+
+
+@bp.route("/settings/dispatch-groups", methods=["POST"])
+@member_with("documents.settings")
+def add_dispatch_group():
+    raw = {"name": _text("name") or "", "is_default": bool(request.form.get("is_default")),
+           "member_ids": [_ident_of(v) for v in request.form.getlist("member_ids")]}
+    return _save(DispatchGroupArgsSchema(), raw,
+                 lambda values: operations.create_dispatch_group(current_actor(), values),
+                 _l("The group is saved."))
+
+
+def _ident_of(value: str) -> int | str:
+    return int(value) if value.isdigit() else value
+
+
+@bp.route("/settings/dispatch-rules", methods=["POST"])
+@member_with("documents.settings")
+def add_dispatch_rule():
+    raw = {"type": _text("type"), "keyword": _text("keyword"),
+           "sender_country": _text("sender_country"), "assignee_id": _ident("assignee_id"),
+           "group_id": _ident("group_id")}
+    return _save(DispatchRuleArgsSchema(), raw,
+                 lambda values: operations.create_dispatch_rule(current_actor(), values),
+                 _l("The dispatch rule is saved."))
+
+
+DELETABLE = {"approval-rules": ApprovalRule, "dispatch-rules": DispatchRule,
+             "dispatch-groups": DispatchGroup}
+
+
+@bp.route("/settings/<any('approval-rules', 'dispatch-rules', 'dispatch-groups'):kind>"
+          "/<int:ident>/delete", methods=["POST"])
+@member_with("documents.settings")
+def delete_setting(kind, ident):
+    _csrf_checked()
+    row = queries.own_setting(DELETABLE[kind], ident, current_actor().company.id)
+    operations.delete_setting(row)
+    return _done(_l("Removed."))
