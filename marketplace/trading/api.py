@@ -189,7 +189,8 @@ def get_party_state(document_id):
     """Your company's own folder, tags, read and archived state of the document."""
     actor = _actor()
     document = queries.visible_document(document_id, actor)
-    return queries.party_dict(queries.party_state(document, actor))
+    return queries.party_dict(queries.party_state(document, actor)) or {
+        "folder": None, "tags": [], "read": False, "archived": False}
 
 
 @api_bp.route("/documents/<int:document_id>/party-state", methods=["PATCH"])

@@ -61,7 +61,9 @@ def _clean_tags(tags: list[str]) -> list[str]:
 def update_party_state(document: Document, actor: Actor, values: dict) -> DocumentParty:
     """Change the acting company's folder, tags, read or archived state of a document
     (only the keys given); the other party sees none of it."""
-    party = party_of(document, actor.company.id)
+    company_id = actor.company.id
+    role = "issuer" if company_id == document.issuer_company_id else "recipient"
+    party = party_of(document, company_id) or ensure_party(document, company_id, role)
     if "folder" in values:
         folder = (values["folder"] or "").strip() or None
         if folder and len(folder) > MAX_FOLDER_LENGTH:
