@@ -232,14 +232,14 @@ def document_details(document: Document, actor: Actor) -> dict:
     company_id = actor.company.id
     steps = approvals.round_of(document, company_id)
     invitations = []
-    if document.issuer_company_id == company_id and document.extras.get(
+    if document.issuer_company_id == company_id and (document.extras or {}).get(
             "recipient_company_ids"):
         invitations = list(db.session.scalars(select(Document).where(
             Document.parent_id == document.id, Document.type == document.type)
             .options(joinedload(Document.recipient)).order_by(Document.id)))
     return {
         **document_summary(document, party_state(document, actor), actor),
-        "recipient_company_ids": list(document.extras.get("recipient_company_ids", []))
+        "recipient_company_ids": list((document.extras or {}).get("recipient_company_ids", []))
         if document.issuer_company_id == company_id else [],
         **{name: getattr(document, name) for name in (
             "incoterm", "incoterm_place", "payment_terms", "valid_until", "delivery_date",

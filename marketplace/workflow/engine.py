@@ -246,7 +246,7 @@ def index_for_search(document: Document) -> None:
     from marketplace.infrastructure.models import Company
 
     company_ids = [document.issuer_company_id, document.recipient_company_id,
-                   *document.extras.get("recipient_company_ids", [])]
+                   *(document.extras or {}).get("recipient_company_ids", [])]
     with db.session.no_autoflush:  # the edit being made is flushed once, as one version
         names = list(db.session.scalars(select(Company.name).where(
             Company.id.in_([i for i in company_ids if i]))))
@@ -363,7 +363,7 @@ def update_draft(document: Document, *, actor: Actor, header: dict, lines: list[
     recipient_given = "recipient_company_id" in header or "recipient_company_ids" in header
     recipient_id = header.pop("recipient_company_id", document.recipient_company_id)
     recipient_ids = header.pop("recipient_company_ids",
-                               document.extras.get("recipient_company_ids"))
+                               (document.extras or {}).get("recipient_company_ids"))
     errors: dict = {}
     clean = _check_header(header, errors)
     declared = doctypes.get(document.type)
@@ -383,7 +383,7 @@ def update_draft(document: Document, *, actor: Actor, header: dict, lines: list[
         setattr(document, name, dict(value or {}) if name == "extras" else value)
     if recipient_given:
         document.recipient_company_id = recipient_id
-        document.extras = {**{k: v for k, v in document.extras.items()
+        document.extras = {**{k: v for k, v in (document.extras or {}).items()
                               if k != "recipient_company_ids"},
                            **({"recipient_company_ids": recipient_ids} if recipient_ids else {})}
     if new_lines is not None:
@@ -424,7 +424,7 @@ def _declared_refusal(document: Document, declared: DocType, name: str, actor: A
     if name == "send" and not document.lines:
         return _("Add at least one line before sending.")
     if name == "send" and not (document.recipient_company_id
-                               or document.extras.get("recipient_company_ids")):
+                               or (document.extras or {}).get("recipient_company_ids")):
         return _("Say which company the document goes to.")
     return action.guard(document, actor) if action.guard else None
 
@@ -502,7 +502,8 @@ def _deliver(document: Document, action: str, from_status: str, actor: Actor,
     document.status = SENT
     document.sent_at = utcnow()
     if document.recipient_company_id is None:  # an rfq to many: one invitation each
-        for index, company_id in enumerate(document.extras.get("recipient_company_ids", [])):
+        invited = (document.extras or {}).get("recipient_company_ids", [])
+        for index, company_id in enumerate(invited):
             _invite(document, company_id, index + 1, actor)
     else:
         parties.ensure_party(document, document.recipient_company_id, RECIPIENT)
