@@ -506,9 +506,12 @@ def _deliver(document: Document, action: str, from_status: str, actor: Actor,
         for index, company_id in enumerate(invited):
             _invite(document, company_id, index + 1, actor)
     else:
-        parties.ensure_party(document, document.recipient_company_id, RECIPIENT)
-        db.session.flush()
-        _assign(document, dispatch.choose_assignee(document))
+        # Gathered without flushing, so the document is written once (one version).
+        with db.session.no_autoflush:
+            parties.ensure_party(document, document.recipient_company_id, RECIPIENT,
+                                 flush=False)
+            document.assigned_to_id = dispatch.choose_assignee(document)
+        db.session.expire(document, ["assigned_to"])
     _record(document, action, from_status, actor, comment)
 
 

@@ -24,13 +24,15 @@ def party_of(document: Document, company_id: int) -> DocumentParty | None:
         DocumentParty.document_id == document.id, DocumentParty.company_id == company_id))
 
 
-def ensure_party(document: Document, company_id: int, role: str) -> DocumentParty:
+def ensure_party(document: Document, company_id: int, role: str, *,
+                 flush: bool = True) -> DocumentParty:
     party = party_of(document, company_id) if document.id else None
     if party is None:
         party = DocumentParty(document=document, company_id=company_id, role=role, tags=[],
                               archived=False)
         db.session.add(party)
-        db.session.flush()
+        if flush:
+            db.session.flush()
     return party
 
 
