@@ -23,6 +23,7 @@ from marketplace.trading.schemas import (
     ApprovalRuleArgsSchema,
     ApprovalRuleSchema,
     BoxArgsSchema,
+    BoxCountsSchema,
     DeriveArgsSchema,
     DispatchGroupArgsSchema,
     DispatchGroupSchema,
@@ -96,6 +97,15 @@ def list_documents(args):
     page.items = [queries.document_summary(document, party, actor)
                   for document, party in page.items]
     return page
+
+
+@api_bp.route("/documents/counts")
+@api_auth(permission="documents.view")
+@api_bp.response(200, BoxCountsSchema)
+def document_counts():
+    """What waits for your company and you: unread received documents (all, and those
+    assigned to you), drafts, documents waiting for your company's approval."""
+    return queries.box_counts(_actor())
 
 
 @api_bp.route("/documents/<int:document_id>")

@@ -112,6 +112,15 @@ class BoxArgsSchema(PaginationArgsSchema):
     q = fields.String(validate=validate.Length(max=200))
     folder = fields.String(validate=validate.Length(max=60))
     tag = fields.String(validate=validate.Length(max=40))
+    mine = fields.Boolean(load_default=False, metadata={
+        "description": "Only documents assigned to you"})
+
+
+class BoxCountsSchema(Schema):
+    unread = fields.Integer(required=True)
+    unread_assigned_to_me = fields.Integer(required=True)
+    drafts = fields.Integer(required=True)
+    waiting_for_approval = fields.Integer(required=True)
 
 
 class PartyStateArgsSchema(Schema):
