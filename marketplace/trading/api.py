@@ -224,7 +224,8 @@ def list_document_types():
     actions and numbering (plus ``approve`` and ``reject`` where approvals apply)."""
     return [{**{name: getattr(doctype, name) for name in (
         "code", "issued_by", "numbering", "actions", "derived_from", "many_recipients",
-        "prices_required")}, "label": str(doctype.label)} for doctype in doctypes.all_types()]
+        "prices_required")}, "label": str(doctype.label),
+        "extra_fields": sorted(doctype.extra_fields)} for doctype in doctypes.all_types()]
 
 
 # ----- settings ---------------------------------------------------------------------------

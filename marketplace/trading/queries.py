@@ -274,6 +274,8 @@ def document_details(document: Document, actor: Actor) -> dict:
         **{name: getattr(document, name) for name in (
             "incoterm", "incoterm_place", "payment_terms", "valid_until", "delivery_date",
             "port_of_loading", "port_of_discharge", "notes")},
+        "extras": {key: value for key, value in (document.extras or {}).items()
+                   if key not in engine.RESERVED_EXTRAS},
         "created_by": _user_ref(document.created_by)
         if document.issuer_company_id == company_id else None,
         "lines": document.lines,

@@ -49,6 +49,8 @@ MAX_AMOUNT = Decimal(10) ** 14  # Numeric(18, 4): 14 digits before the point
 HEADER_LIMITS = {"subject": 300, "incoterm_place": 120, "port_of_loading": 120,
                  "port_of_discharge": 120, "notes": 20_000}
 HEADER_FIELDS = set(doctypes.CARRIABLE_FIELDS) | {"extras"}
+# Extras the engine keeps itself: never given by a caller.
+RESERVED_EXTRAS = ("recipient_company_ids", "invitation")
 LINE_FIELDS = {"product_id", "sku", "description", "quantity", "unit", "unit_price", "extras",
                "source_line_id"}
 
@@ -124,6 +126,33 @@ def _check_header(header: dict, errors: dict) -> dict:
             errors[name] = [_("Text of at most %(n)d characters.", n=limit)]
     if "extras" in clean and not isinstance(clean["extras"] or {}, dict):
         errors["extras"] = [_("An object.")]
+    return clean
+
+
+def _check_extras(declared: DocType, extras: Any, errors: dict) -> dict:
+    """The type's declared extras checked and stored as JSON (dates and decimals as
+    strings); other keys a module keeps (e.g. fulfillment's ``shipment_id``) pass."""
+    from marshmallow import ValidationError
+
+    if extras is None:
+        return {}
+    if not isinstance(extras, dict):
+        errors["extras"] = [_("An object.")]
+        return {}
+    clean = dict(extras)
+    for name in RESERVED_EXTRAS:
+        if name in extras:
+            errors[f"extras.{name}"] = [_("Kept by the engine.")]
+    for name, declared_field in declared.extra_fields.items():
+        if extras.get(name) is None:
+            clean.pop(name, None)
+            continue
+        try:
+            value = declared_field.deserialize(extras[name])
+        except ValidationError as refusal:
+            errors[f"extras.{name}"] = [str(m) for m in refusal.messages]
+            continue
+        clean[name] = declared_field._serialize(value, name, None)
     return clean
 
 
@@ -284,6 +313,7 @@ def create_document(doctype: str, *, actor: Actor, recipient_company_id: int | N
     errors: dict = {}
     _check_side(declared, actor, errors)
     clean = _check_header(header, errors)
+    clean["extras"] = _check_extras(declared, clean.get("extras"), errors)
     recipient_id, recipient_ids = _check_recipients(declared, recipient_company_id,
                                                     recipient_company_ids, company_id, errors)
     if parent is not None:
@@ -367,6 +397,12 @@ def update_draft(document: Document, *, actor: Actor, header: dict, lines: list[
     errors: dict = {}
     clean = _check_header(header, errors)
     declared = doctypes.get(document.type)
+    if "extras" in clean:  # the keys given change; null removes one
+        given = clean["extras"] if isinstance(clean["extras"], dict) else clean["extras"] or {}
+        checked = _check_extras(declared, given, errors)
+        merged = {**(document.extras or {}), **checked}
+        clean["extras"] = {k: v for k, v in merged.items()
+                           if not (k in given and given[k] is None)}
     if recipient_given:
         recipient_id, recipient_ids = _check_recipients(
             declared, recipient_id, recipient_ids, document.issuer_company_id, errors)
