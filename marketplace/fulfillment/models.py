@@ -134,7 +134,8 @@ class Order(PartiesMixin, TimestampMixin, VersionedMixin, db.Model):
     supplier = relationship("Company", foreign_keys="Order.supplier_company_id")
     purchase_order = relationship("Document", foreign_keys=[purchase_order_id])
     lines: Mapped[list[OrderLine]] = relationship(
-        back_populates="order", order_by="OrderLine.position", cascade="all, delete-orphan")
+        back_populates="order", order_by="OrderLine.position", cascade="all, delete-orphan",
+        foreign_keys="OrderLine.order_id")
     events: Mapped[list[OrderEvent]] = relationship(
         back_populates="order", order_by="OrderEvent.id", cascade="all, delete-orphan")
 
