@@ -18,7 +18,9 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Text,
     UniqueConstraint,
+    or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -166,3 +168,167 @@ REJECTION_REASON_LABELS = {
     RejectionReason.QUALITY: _l("Quality"),
     RejectionReason.OTHER: _l("Other"),
 }
+
+
+# ----- goods receipts, discrepancies, returns -------------------------------------------------
+
+
+class RejectionReason(enum.StrEnum):
+    DAMAGED = "damaged"
+    WRONG_ITEM = "wrong_item"
+    QUALITY = "quality"
+    OTHER = "other"
+
+
+REASON_LABELS = {
+    RejectionReason.DAMAGED: _l("Damaged"),
+    RejectionReason.WRONG_ITEM: _l("Wrong item"),
+    RejectionReason.QUALITY: _l("Quality"),
+    RejectionReason.OTHER: _l("Other"),
+}
+
+
+def _reason_column(name: str):
+    return mapped_column(enum_column(RejectionReason, name=name), nullable=True)
+
+
+class PartiesMixin:
+    """A record between a buyer and one of its suppliers: both see it, nobody else."""
+
+    buyer_company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    supplier_company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+
+    @classmethod
+    def visible_to(cls, company_id: int):
+        return or_(cls.buyer_company_id == company_id, cls.supplier_company_id == company_id)
+
+
+class GoodsReceipt(PartiesMixin, TimestampMixin, db.Model):
+    """What the buyer counted on arrival of goods of one order: per order line the
+    quantity received and how much of it was rejected, and why."""
+
+    __tablename__ = "goods_receipts"
+    __label__ = "Goods receipt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"),
+                                          index=True)
+    # The advance shipping notice (the supplier's shipment) the goods arrived with:
+    # named by the buyer, or matched on arrival (see operations.receipts).
+    shipment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("shipments.id", ondelete="SET NULL"), index=True)
+    received_on: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(10), default="api")  # api, portal, csv
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    order = relationship("Order")
+    shipment = relationship("Shipment")
+    lines: Mapped[list[GoodsReceiptLine]] = relationship(
+        back_populates="receipt", order_by="GoodsReceiptLine.id", cascade="all, delete-orphan")
+
+
+class GoodsReceiptLine(db.Model):
+    __tablename__ = "goods_receipt_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_id: Mapped[int] = mapped_column(ForeignKey("goods_receipts.id", ondelete="CASCADE"),
+                                            index=True)
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id", ondelete="CASCADE"),
+                                               index=True)
+    # The shipment line these goods were matched to; null when nothing was shipped
+    # for the line (a receipt of goods never announced: a discrepancy).
+    shipment_line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("shipment_lines.id", ondelete="SET NULL"), index=True)
+    quantity_received: Mapped[Decimal] = mapped_column(Quantity())
+    quantity_rejected: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal(0))
+    reason: Mapped[RejectionReason | None] = _reason_column("receipt_rejection_reason")
+
+    receipt: Mapped[GoodsReceipt] = relationship(back_populates="lines")
+    order_line = relationship("OrderLine")
+    shipment_line = relationship("ShipmentLine")
+
+    @property
+    def quantity_accepted(self) -> Decimal:
+        return self.quantity_received - self.quantity_rejected
+
+
+class DiscrepancyStatus(enum.StrEnum):
+    OPEN = "open"  # found, nothing done yet
+    CLAIMED = "claimed"  # the buyer sent a claim
+    RESOLVING = "resolving"  # a credit note, debit note or replacement is under way
+    CLOSED = "closed"
+
+
+class Discrepancy(PartiesMixin, TimestampMixin, VersionedMixin, db.Model):
+    """The resolution of a difference between what was shipped and what was received
+    on one shipment line (or on an order line where goods came unannounced). The
+    quantities are always computed from shipments and receipts; this row carries the
+    workflow: the claim and its answer are engine documents."""
+
+    __tablename__ = "supplier_link_discrepancies"
+    __label__ = "Discrepancy"
+    __table_args__ = (UniqueConstraint("order_line_id", "shipment_line_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"),
+                                          index=True)
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id", ondelete="CASCADE"),
+                                               index=True)
+    shipment_line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("shipment_lines.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=DiscrepancyStatus.OPEN, index=True)
+    claim_document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), index=True)
+    # How it was settled: "credit_note", "debit_note", "replacement".
+    resolution: Mapped[str | None] = mapped_column(String(20))
+    resolution_document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"))
+    replacement_shipment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("shipments.id", ondelete="SET NULL"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    order = relationship("Order")
+    order_line = relationship("OrderLine")
+    shipment_line = relationship("ShipmentLine")
+    claim_document = relationship("Document", foreign_keys=[claim_document_id])
+    resolution_document = relationship("Document", foreign_keys=[resolution_document_id])
+
+
+class ReturnRequest(PartiesMixin, TimestampMixin, db.Model):
+    """Goods the buyer sends back: the quantities and reasons, and the engine's
+    ``return_request`` document that carries the request to the supplier."""
+
+    __tablename__ = "supplier_link_returns"
+    __label__ = "Return"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"),
+                                          index=True)
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), index=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    order = relationship("Order")
+    document = relationship("Document")
+    lines: Mapped[list[ReturnLine]] = relationship(
+        back_populates="return_request", order_by="ReturnLine.id", cascade="all, delete-orphan")
+
+
+class ReturnLine(db.Model):
+    __tablename__ = "supplier_link_return_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_id: Mapped[int] = mapped_column(
+        ForeignKey("supplier_link_returns.id", ondelete="CASCADE"), index=True)
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id", ondelete="CASCADE"),
+                                               index=True)
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
+    reason: Mapped[RejectionReason] = mapped_column(
+        enum_column(RejectionReason, name="return_reason"))
+
+    return_request: Mapped[ReturnRequest] = relationship(back_populates="lines")
+    order_line = relationship("OrderLine")
