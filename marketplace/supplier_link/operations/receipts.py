@@ -21,6 +21,7 @@ from marketplace.core.errors import Conflict, Forbidden, NotFound, ValidationFai
 from marketplace.core.types import Quantity, utcnow
 from marketplace.extensions import db
 from marketplace.fulfillment.models import Order, OrderLine, OrderStatus, Shipment, ShipmentLine
+from marketplace.fulfillment.operations.orders import record_received_quantity
 from marketplace.infrastructure.auth import Actor
 from marketplace.supplier_link.models import (
     GoodsReceipt,
@@ -32,7 +33,7 @@ from marketplace.supplier_link.operations.discrepancies import sync_discrepancie
 ZERO = Decimal(0)
 
 
-def buyers_order(order_id: int, actor: Actor, *, what: str = "receipt") -> Order:
+def buyers_order(order_id: int, actor: Actor) -> Order:
     """The order, when the acting company is its buyer. Not a party: 404; the
     supplier: 403 (it sees the order, but receipts and returns are the buyer's)."""
     order = db.session.get(Order, order_id) if 0 < order_id < 2**31 else None
@@ -138,18 +139,6 @@ def match_shipment_line(line: OrderLine, shipment: Shipment | None) -> ShipmentL
     return candidates[-1]
 
 
-def _add_received(line: OrderLine, quantity: Decimal, actor: Actor) -> None:
-    """Through fulfillment's operation: it keeps the order's history and status."""
-    from marketplace.fulfillment.operations import orders as fulfillment_orders
-
-    receive = getattr(fulfillment_orders, "record_received_quantity", None)
-    if receive is not None:
-        receive(line, quantity, actor)
-        return
-    line.received_quantity += quantity  # fulfillment without the operation: ours
-    fulfillment_orders.refresh_status(line.order)
-
-
 def record_receipt(actor: Actor, values: dict[str, Any], *, source: str = "api") -> GoodsReceipt:
     """Record a goods receipt for ``values["order_id"]``; see the module's docstring."""
     order = buyers_order(values["order_id"], actor)
@@ -175,7 +164,7 @@ def record_receipt(actor: Actor, values: dict[str, Any], *, source: str = "api")
         shipment_ids.pop() if len(shipment_ids) == 1 else None)
     for item in wanted:
         if item.received - item.rejected > 0:
-            _add_received(item.line, item.received - item.rejected, actor)
+            record_received_quantity(item.line, item.received - item.rejected, actor)
     db.session.flush()
     sync_discrepancies(order, [(item.line.id, line.id if line else None)
                                for item, line in zip(wanted, matched, strict=True)])

@@ -72,7 +72,7 @@ def request_return(actor: Actor, values: dict[str, Any]) -> ReturnRequest:
     """The buyer asks to return received goods of one order."""
     from marketplace.workflow import engine
 
-    order = buyers_order(values["order_id"], actor, what="return")
+    order = buyers_order(values["order_id"], actor)
     _check_lines(order, values["lines"])
     by_id = {line.id: line for line in order.lines}
     document = engine.create_document(
