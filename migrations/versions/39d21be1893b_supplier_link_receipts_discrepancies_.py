@@ -1,7 +1,7 @@
 """supplier link: receipts, discrepancies, returns, stock reports, sharing
 
 Revision ID: 39d21be1893b
-Revises: 329807a096a6
+Revises: 329807a096a6, df9535102781
 Create Date: 2026-12-01 10:49:22.625381
 
 """
@@ -13,7 +13,7 @@ import marketplace.core.types
 
 # revision identifiers, used by Alembic.
 revision = '39d21be1893b'
-down_revision = '329807a096a6'
+down_revision = ('329807a096a6', 'df9535102781')
 branch_labels = None
 depends_on = None
 

@@ -13,8 +13,6 @@ Every step is an engine action, so each document keeps its own history."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -119,14 +117,13 @@ def claim_discrepancy(case: Discrepancy, actor: Actor, comment: str | None = Non
         "claim", actor=actor, recipient_company_id=case.supplier_company_id,
         header={"subject": str(_l("Claim on order %(order)s, shipment %(shipment)s: %(what)s",
                                   order=order.number, shipment=found.shipment_number or "-",
-                                  what=what)),
-                "currency": order.currency, "notes": comment or details},
-        lines=[{"product_id": case.order_line.product_id, "sku": found.sku,
-                "description": f"{found.description} ({details})",
+                                  what=what))[:300],
+                "currency": order.currency, "notes": comment or details,
+                "extras": {"discrepancy_id": case.id, "order_id": order.id,
+                           "order_line_id": case.order_line_id}},
+        lines=[{"sku": found.sku, "description": f"{found.description} ({details})",
                 "quantity": found.claim_quantity, "unit": found.unit,
                 "unit_price": found.unit_price}])
-    claim.extras = {**(claim.extras or {}), "discrepancy_id": case.id,
-                    "order_id": order.id, "order_line_id": case.order_line_id}
     _engine().perform(claim, "send", actor, comment)
     case.claim_document_id = claim.id
     case.status = DiscrepancyStatus.CLAIMED
@@ -143,6 +140,7 @@ def resolve_discrepancy(case: Discrepancy, actor: Actor, resolution: str, *,
     if resolution not in RESOLUTIONS:
         raise ValidationFailed(errors={"resolution": [str(_l("Unknown resolution."))]})
     _ensure_step(case, actor, resolution)
+    _acknowledge_claim(case, actor, comment)
     if resolution == "replacement":
         case.replacement_shipment_id = _replacement_shipment(case, shipment_id).id
         note = None
@@ -180,13 +178,19 @@ def close_discrepancy(case: Discrepancy, actor: Actor, comment: str | None = Non
         _finish(case, actor, comment)
 
 
+def _acknowledge_claim(case: Discrepancy, actor: Actor, comment: str | None) -> None:
+    """The supplier answering a claim accepts it in the engine (it owns up to it)."""
+    claim = case.claim_document
+    if claim is not None and "accept" in _engine().allowed_actions(claim, actor):
+        _engine().perform(claim, "accept", actor, comment)
+
+
 def _finish(case: Discrepancy, actor, comment: str | None = None) -> None:
     claim = case.claim_document
-    if claim is not None:
-        for action in ("close", "accept"):
-            if actor is not None and action in _engine().allowed_actions(claim, actor):
-                _engine().perform(claim, action, actor, comment)
-                break
+    if claim is not None and actor is not None:
+        _acknowledge_claim(case, actor, comment)  # a debit note's acceptance by the supplier
+        if "close" in _engine().allowed_actions(claim, actor):
+            _engine().perform(claim, "close", actor, comment)
     _close(case)
     db.session.flush()
     record_audit("supplier_link.discrepancy_closed", case, company_id=case.buyer_company_id,
@@ -203,5 +207,3 @@ def on_document_transitioned(document, *, action=None, to_status=None, actor=Non
     if case is not None and case.status != DiscrepancyStatus.CLOSED:
         _finish(case, actor, None)
 
-
-ZERO = Decimal(0)

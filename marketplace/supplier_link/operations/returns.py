@@ -68,6 +68,13 @@ def _check_lines(order: Order, lines: list[dict[str, Any]]) -> None:
                                errors=errors)
 
 
+def _document_line(line, item: dict[str, Any]) -> dict[str, Any]:
+    reason = RejectionReason(item["reason"])
+    return {"sku": line.sku, "description": f"{line.description} ({reason.value})",
+            "quantity": item["quantity"], "unit": line.unit, "unit_price": line.unit_price,
+            "extras": {"order_line_id": line.id, "reason": reason.value}}
+
+
 def request_return(actor: Actor, values: dict[str, Any]) -> ReturnRequest:
     """The buyer asks to return received goods of one order."""
     from marketplace.workflow import engine
@@ -78,15 +85,9 @@ def request_return(actor: Actor, values: dict[str, Any]) -> ReturnRequest:
     document = engine.create_document(
         "return_request", actor=actor, recipient_company_id=order.supplier_company_id,
         header={"subject": str(_l("Return of goods, order %(order)s", order=order.number)),
-                "currency": order.currency, "notes": values.get("note")},
-        lines=[{"product_id": by_id[item["order_line_id"]].product_id,
-                "sku": by_id[item["order_line_id"]].sku,
-                "description": f"{by_id[item['order_line_id']].description} "
-                               f"({RejectionReason(item['reason']).value})",
-                "quantity": item["quantity"], "unit": by_id[item["order_line_id"]].unit,
-                "unit_price": by_id[item["order_line_id"]].unit_price}
-               for item in values["lines"]])
-    document.extras = {**(document.extras or {}), "order_id": order.id}
+                "currency": order.currency, "notes": values.get("note"),
+                "extras": {"order_id": order.id}},
+        lines=[_document_line(by_id[item["order_line_id"]], item) for item in values["lines"]])
     engine.perform(document, "send", actor, values.get("note"))
     request = ReturnRequest(
         buyer_company_id=order.buyer_company_id, supplier_company_id=order.supplier_company_id,
