@@ -259,14 +259,9 @@ def delete_cross_reference(xref_id):
 # ----- discrepancies ------------------------------------------------------------------------
 
 
-def _case_answer(case: Discrepancy) -> DiscrepancyCaseSchema:
-    found = discrepancy_queries.discrepancy_of(case.order_line_id, case.shipment_line_id,
-                                               case.buyer_company_id)
-    answer = DiscrepancyCaseSchema().dump(found) if found else {}
-    answer.update(id=case.id, status=case.status, claim_document_id=case.claim_document_id,
-                  resolution=case.resolution,
-                  resolution_document_id=case.resolution_document_id,
-                  allowed_steps=discrepancy_operations.allowed_steps(case, current_actor()))
+def _case_answer(case: Discrepancy) -> discrepancy_queries.DiscrepancyFigures:
+    answer = discrepancy_queries.figures_of_case(case)
+    answer.allowed_steps = discrepancy_operations.allowed_steps(case, current_actor())
     return answer
 
 

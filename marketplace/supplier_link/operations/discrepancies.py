@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from marketplace.core.audit import record_audit
-from marketplace.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from marketplace.core.errors import Conflict, NotFound, ValidationFailed
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.fulfillment.models import Order, Shipment
@@ -93,11 +93,12 @@ def allowed_steps(case: Discrepancy, actor: Actor) -> list[str]:
 
 
 def _ensure_step(case: Discrepancy, actor: Actor, step: str) -> None:
+    """409 with the steps open to the caller (none: the other party is next)."""
     allowed = allowed_steps(case, actor)
     if step not in allowed:
         if not allowed and case.status != DiscrepancyStatus.CLOSED:
-            raise Forbidden(str(_l("The other party takes the next step of this "
-                                   "discrepancy.")))
+            raise Conflict(str(_l("This discrepancy is %(status)s: the other party takes "
+                                  "the next step.", status=case.status)), allowed_actions=[])
         raise _refuse(case, allowed)
 
 

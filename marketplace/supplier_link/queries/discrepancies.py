@@ -129,3 +129,18 @@ def discrepancy_of(order_line_id: int, shipment_line_id: int | None,
         else stmt.where(ShipmentLine.id.is_(None))
     found = figures(db.session.execute(stmt).all())
     return found[0] if found else None
+
+
+def figures_of_case(case: Discrepancy) -> DiscrepancyFigures:
+    """The figures of a discrepancy; once the goods match again (late goods), zeros."""
+    found = discrepancy_of(case.order_line_id, case.shipment_line_id, case.buyer_company_id)
+    if found is not None:
+        found.case = case
+        return found
+    line, shipment_line = case.order_line, case.shipment_line
+    shipped = shipment_line.quantity if shipment_line else ZERO
+    return DiscrepancyFigures(
+        case.order_id, case.order.number, line.id, line.sku, line.description, line.unit,
+        line.unit_price, line.quantity, shipment_line.shipment_id if shipment_line else None,
+        shipment_line.shipment.number if shipment_line else None,
+        shipment_line.id if shipment_line else None, shipped, shipped, ZERO, case)
