@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import jsonify, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError
+from marshmallow import ValidationError, fields
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -203,9 +203,7 @@ def get_sharing(supplier_id):
     """Buyer: what it shares with this supplier."""
     buyer = acting_company()
     supplier = supplier_for_sharing(supplier_id, buyer)
-    setting = sharing_operations.sharing_of(buyer.id, supplier.id)
-    setting.supplier = supplier
-    return setting
+    return sharing_operations.sharing_of(buyer.id, supplier.id)
 
 
 @api_bp.route(f"{BASE}/sharing/<int:supplier_id>", methods=["PATCH"])
@@ -343,7 +341,10 @@ def _view_route(view: str):
             return jsonify(page_type().dump(page))
         page = supplier_views.VIEW_QUERIES[view](opened, args, 1, None)
         name = f"{view}-{opened.buyer.id}-{utcnow():%Y%m%d}.{fmt}"
-        return send_file(exports.render(view, fmt, row_schema(many=True).dump(page.items)),
+        columns = [name for name, field in row_schema().fields.items()
+                   if not isinstance(field, fields.List)]
+        return send_file(exports.render(view, fmt, row_schema(many=True).dump(page.items),
+                                        columns),
                          mimetype=exports.XLSX_MIMETYPE if fmt == "xlsx"
                          else exports.CSV_MIMETYPE, as_attachment=True, download_name=name,
                          max_age=0)

@@ -22,6 +22,8 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 def _cell(value: Any) -> Any:
     """Text a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, list):
+        value = ", ".join(str(item) for item in value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
@@ -43,9 +45,11 @@ def flat_rows(view: str, dumped: Iterable[dict[str, Any]]) -> Iterator[dict[str,
             yield row
 
 
-def render(view: str, fmt: str, dumped: list[dict[str, Any]]) -> IO[bytes]:
+def render(view: str, fmt: str, dumped: list[dict[str, Any]],
+           empty_columns: list[str]) -> IO[bytes]:
+    """The file; ``empty_columns`` heads it when there is no row at all."""
     rows = list(flat_rows(view, dumped))
-    columns = list(rows[0]) if rows else []
+    columns = list(rows[0]) if rows else empty_columns
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - sent
     if fmt == "xlsx":
         book = Workbook(write_only=True)

@@ -33,6 +33,7 @@ def sharing_of(buyer_id: int, supplier_id: int) -> SharingSetting:
                                  **{flag: True for flag in SETTING_FIELDS[:-1]})
         setting.target_cover_weeks = SharingSetting.target_cover_weeks.default.arg
         setting.version = 0  # not stored yet
+        setting.supplier = db.session.get(Company, supplier_id)
     return setting
 
 
