@@ -7,7 +7,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint, or_
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    or_,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.models import TimestampMixin, VersionedMixin
@@ -136,3 +146,177 @@ class DocumentEvent(db.Model):
 
     document: Mapped[Document] = relationship(back_populates="events")
     actor = relationship("User")
+
+
+# ----- numbering -------------------------------------------------------------------------
+
+
+class NumberSeries(db.Model):
+    """The next number of one company's documents of one type in one year. Allocation
+    updates this row first, so concurrent creations queue on its lock."""
+
+    __tablename__ = "document_number_series"
+    __table_args__ = (UniqueConstraint("company_id", "type", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int] = mapped_column(Integer)
+    last_value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class NumberingPattern(db.Model):
+    """A company's own pattern for a type, instead of the type's default."""
+
+    __tablename__ = "document_numbering_patterns"
+    __table_args__ = (UniqueConstraint("company_id", "type"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"),
+                                            index=True)
+    type: Mapped[str] = mapped_column(String(40))
+    pattern: Mapped[str] = mapped_column(String(60))
+
+
+# ----- approvals ------------------------------------------------------------------------
+
+
+class ApprovalRule(TimestampMixin, db.Model):
+    """A company's rule: documents of ``type`` it sends (or accepts) that match the
+    condition wait for every step's approver, in order."""
+
+    __tablename__ = "document_approval_rules"
+    __label__ = "Approval rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"),
+                                            index=True)
+    type: Mapped[str] = mapped_column(String(40))
+    direction: Mapped[str] = mapped_column(String(10))  # "send" or "accept"
+    min_total: Mapped[Decimal | None] = mapped_column(Money())  # total ≥ this
+    currency: Mapped[str | None] = mapped_column(String(3))  # only in this currency
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    steps: Mapped[list[ApprovalStep]] = relationship(
+        back_populates="rule", order_by="ApprovalStep.position", cascade="all, delete-orphan")
+
+    @classmethod
+    def visible_to(cls, company_id: int):
+        return cls.company_id == company_id
+
+    def matches(self, document: Document) -> bool:
+        if self.currency and self.currency != document.currency:
+            return False
+        return self.min_total is None or (document.total_amount or 0) >= self.min_total
+
+
+class ApprovalStep(db.Model):
+    __tablename__ = "document_approval_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_id: Mapped[int] = mapped_column(
+        ForeignKey("document_approval_rules.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    role: Mapped[str] = mapped_column(String(20))  # a MemberRole value
+
+    rule: Mapped[ApprovalRule] = relationship(back_populates="steps")
+
+
+class DocumentApproval(db.Model):
+    """One step of one company's chain on one document: pending, approved or rejected."""
+
+    __tablename__ = "document_approvals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"),
+                                             index=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    direction: Mapped[str] = mapped_column(String(10))
+    position: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    # Who sent or accepted: they may not approve their own request.
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    comment: Mapped[str | None] = mapped_column(Text)
+    # A rejected or finished round is kept for the record; only the open round counts.
+    closed: Mapped[bool] = mapped_column(default=False)
+
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+
+
+# ----- dispatch -------------------------------------------------------------------------
+
+
+class DispatchGroup(TimestampMixin, db.Model):
+    """Members who take incoming documents in turn (round-robin)."""
+
+    __tablename__ = "document_dispatch_groups"
+    __label__ = "Dispatch group"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"),
+                                            index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # The group that takes what no rule matched.
+    is_default: Mapped[bool] = mapped_column(default=False)
+    turns: Mapped[int] = mapped_column(Integer, default=0)  # documents given out so far
+    member_ids: Mapped[list[int]] = mapped_column(JSON, default=list)  # users, in turn order
+
+    @classmethod
+    def visible_to(cls, company_id: int):
+        return cls.company_id == company_id
+
+
+class DispatchRule(TimestampMixin, db.Model):
+    """Incoming documents matching every condition set go to ``assignee`` or ``group``."""
+
+    __tablename__ = "document_dispatch_rules"
+    __label__ = "Dispatch rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"),
+                                            index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    type: Mapped[str | None] = mapped_column(String(40))
+    product_line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("product_lines.id", ondelete="CASCADE"))
+    category_id: Mapped[int | None] = mapped_column(
+        ForeignKey("categories.id", ondelete="CASCADE"))
+    sender_country: Mapped[str | None] = mapped_column(String(2))
+    keyword: Mapped[str | None] = mapped_column(String(100))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("document_dispatch_groups.id", ondelete="CASCADE"))
+
+    group: Mapped[DispatchGroup | None] = relationship()
+
+    @classmethod
+    def visible_to(cls, company_id: int):
+        return cls.company_id == company_id
+
+
+# ----- each party's own view ------------------------------------------------------------
+
+
+class DocumentParty(db.Model):
+    """One company's own state of a document: its folder, tags, read and archived,
+    apart from the shared status. Boxes (inbox, outbox, drafts, archive) query these."""
+
+    __tablename__ = "document_parties"
+    __table_args__ = (UniqueConstraint("document_id", "company_id"),
+                      Index("ix_document_parties_box", "company_id", "role", "archived",
+                            "document_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(10))  # "issuer" or "recipient"
+    folder: Mapped[str | None] = mapped_column(String(60))
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    archived: Mapped[bool] = mapped_column(default=False)
+
+    document: Mapped[Document] = relationship()

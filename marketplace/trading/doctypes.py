@@ -1,0 +1,105 @@
+"""The trade document types, declared once for the workflow engine: who issues each,
+its numbering, what it is made from and its actions. Statuses (API.md): draft,
+pending_approval, sent, accepted, declined, cancelled, closed."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from marketplace.workflow.doctypes import (
+    BUYER,
+    EITHER,
+    ISSUER,
+    PARTY,
+    RECIPIENT,
+    SUPPLIER,
+    Action,
+    Carry,
+    DocType,
+    register,
+)
+
+STATUSES = ("draft", "pending_approval", "sent", "accepted", "declined", "cancelled", "closed")
+ANY_STATUS = STATUSES
+DELIVERED = ("sent", "accepted", "declined", "cancelled", "closed")
+
+SEND = Action("send", ("draft",), "sent", by=ISSUER)
+CANCEL = Action("cancel", ("draft", "pending_approval", "sent"), "cancelled", by=ISSUER)
+FORWARD = Action("forward", DELIVERED, None, by=RECIPIENT)
+ARCHIVE = Action("archive", ANY_STATUS, None, by=PARTY, permission="documents.view")
+
+# A document the recipient accepts or declines (a quotation, an order, an invoice).
+NEGOTIATED = (SEND, Action("accept", ("sent",), "accepted", by=RECIPIENT),
+              Action("decline", ("sent",), "declined", by=RECIPIENT), CANCEL,
+              Action("close", ("accepted",), "closed", by=PARTY), FORWARD, ARCHIVE)
+# A document that informs (a shipping advice): the recipient closes it once dealt with.
+NOTICE = (SEND, CANCEL, Action("close", ("sent",), "closed", by=PARTY), FORWARD, ARCHIVE)
+# An rfq: suppliers answer with quotations or decline; the buyer closes it.
+INVITATION = (SEND, CANCEL, Action("decline", ("sent",), "declined", by=RECIPIENT),
+              Action("close", ("sent", "declined"), "closed", by=ISSUER), FORWARD, ARCHIVE)
+
+HEADER = ("subject", "currency", "incoterm", "incoterm_place", "payment_terms", "valid_until",
+          "delivery_date", "port_of_loading", "port_of_discharge", "notes")
+TERMS = ("subject", "currency", "incoterm", "incoterm_place", "payment_terms",
+         "delivery_date", "port_of_loading", "port_of_discharge")
+
+
+def _carry(*parents: str, reply: bool = True, fields=HEADER, lines: bool = True) -> tuple:
+    return tuple(Carry(parent, reply=reply, fields=fields, lines=lines) for parent in parents)
+
+
+def _type(code, label, issued_by, prefix, actions=NEGOTIATED, derived_from=(), **kwargs):
+    return register(DocType(code=code, label=label, issued_by=issued_by,
+                            numbering=f"{prefix}-{{year}}-{{seq:05}}", actions=actions,
+                            derived_from=derived_from, states=STATUSES, **kwargs))
+
+
+INQUIRY = _type("inquiry", _l("Inquiry"), BUYER, "INQ", NOTICE + (
+    Action("decline", ("sent",), "declined", by=RECIPIENT),))
+RFQ = _type("rfq", _l("Request for quotation"), BUYER, "RFQ", INVITATION,
+            many_recipients=True)
+QUOTATION = _type("quotation", _l("Quotation"), SUPPLIER, "QUO",
+                  derived_from=_carry("inquiry", "rfq")
+                  + _carry("quotation", reply=False),  # a revised quotation
+                  prices_required=True)
+PURCHASE_ORDER = _type("purchase_order", _l("Purchase order"), BUYER, "PO",
+                       derived_from=_carry("quotation", "proforma_invoice"),
+                       prices_required=True)
+ORDER_CONFIRMATION = _type("order_confirmation", _l("Order confirmation"), SUPPLIER, "OC",
+                           derived_from=_carry("purchase_order"), prices_required=True)
+CHANGE_REQUEST = _type("change_request", _l("Change request"), EITHER, "CR",
+                       derived_from=_carry("purchase_order", "order_confirmation")
+                       + _carry("purchase_order", "order_confirmation", reply=False))
+CANCELLATION = _type("cancellation", _l("Cancellation"), EITHER, "CAN",
+                     derived_from=_carry("purchase_order", "order_confirmation")
+                     + _carry("purchase_order", "order_confirmation", reply=False))
+PROFORMA_INVOICE = _type("proforma_invoice", _l("Proforma invoice"), SUPPLIER, "PI",
+                         derived_from=_carry("purchase_order")
+                         + _carry("quotation", "order_confirmation", reply=False),
+                         prices_required=True)
+COMMERCIAL_INVOICE = _type("commercial_invoice", _l("Commercial invoice"), SUPPLIER, "CI",
+                           derived_from=_carry("purchase_order")
+                           + _carry("order_confirmation", "proforma_invoice", reply=False),
+                           prices_required=True)
+PACKING_LIST = _type("packing_list", _l("Packing list"), SUPPLIER, "PL", NOTICE,
+                     derived_from=_carry("purchase_order")
+                     + _carry("order_confirmation", "commercial_invoice", reply=False))
+SHIPPING_ADVICE = _type("shipping_advice", _l("Shipping advice"), SUPPLIER, "SA", NOTICE,
+                        derived_from=_carry("purchase_order")
+                        + _carry("commercial_invoice", "packing_list", reply=False))
+GOODS_RECEIPT = _type("goods_receipt", _l("Goods receipt"), BUYER, "GR", NOTICE,
+                      derived_from=_carry("shipping_advice", "commercial_invoice",
+                                          "packing_list")
+                      + _carry("purchase_order", reply=False))
+RETURN_REQUEST = _type("return_request", _l("Return request"), BUYER, "RR",
+                       derived_from=_carry("commercial_invoice", "order_confirmation")
+                       + _carry("goods_receipt", "purchase_order", reply=False))
+DEBIT_NOTE = _type("debit_note", _l("Debit note"), EITHER, "DN",
+                   derived_from=_carry("commercial_invoice")
+                   + _carry("commercial_invoice", "return_request", "claim", reply=False))
+CREDIT_NOTE = _type("credit_note", _l("Credit note"), SUPPLIER, "CN",
+                    derived_from=_carry("return_request", "claim", "debit_note")
+                    + _carry("commercial_invoice", reply=False))
+CLAIM = _type("claim", _l("Claim"), BUYER, "CLM",
+              derived_from=_carry("commercial_invoice", "order_confirmation")
+              + _carry("goods_receipt", "purchase_order", reply=False))

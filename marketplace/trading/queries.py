@@ -1,0 +1,243 @@
+"""Trade document reads, scoped to the acting company: the boxes, one document, its
+history, and the company's document settings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
+
+from marketplace.core.errors import NotFound
+from marketplace.core.pagination import Page
+from marketplace.extensions import db
+from marketplace.infrastructure.models import Company
+from marketplace.workflow import engine
+from marketplace.workflow.models import (
+    ApprovalRule,
+    DispatchGroup,
+    DispatchRule,
+    Document,
+    DocumentEvent,
+    DocumentLine,
+    DocumentParty,
+)
+
+if TYPE_CHECKING:
+    from marketplace.infrastructure.auth import Actor
+
+BOXES = ("inbox", "outbox", "drafts", "archive")
+
+
+def _not_found(document_id: int) -> NotFound:
+    return NotFound(str(_l("Document %(id)s was not found.", id=document_id)))
+
+
+def visible_document(document_id: int, actor: Actor) -> Document:
+    """The document if the actor's company is a party to it (the recipient only once
+    it was sent); NotFound for anyone else, operators included: trade is private."""
+    if actor.company is None:
+        raise _not_found(document_id)
+    document = db.session.scalar(
+        select(Document).where(Document.id == document_id,
+                               Document.visible_to(actor.company.id))
+        .options(selectinload(Document.lines), joinedload(Document.issuer),
+                 joinedload(Document.recipient), joinedload(Document.assigned_to)))
+    if document is None:
+        raise _not_found(document_id)
+    return document
+
+
+def _search(stmt: Select, q: str) -> Select:
+    pattern = f"%{q.strip().lower()}%"
+    issuer, recipient = aliased(Company), aliased(Company)
+    in_lines = exists().where(DocumentLine.document_id == Document.id, or_(
+        func.lower(DocumentLine.description).like(pattern),
+        func.lower(DocumentLine.sku).like(pattern)))
+    party_named = or_(
+        exists().where(issuer.id == Document.issuer_company_id,
+                       func.lower(issuer.name).like(pattern)),
+        exists().where(recipient.id == Document.recipient_company_id,
+                       func.lower(recipient.name).like(pattern)))
+    return stmt.where(or_(func.lower(Document.number).like(pattern),
+                          func.lower(Document.subject).like(pattern), in_lines, party_named))
+
+
+def box_statement(box: str, company_id: int, *, type: str | None = None,  # noqa: A002
+                  status: str | None = None, q: str | None = None, folder: str | None = None,
+                  tag: str | None = None) -> Select:
+    """(Document, DocumentParty) rows of a box, newest first. The company's party row
+    is the entry point (indexed by company, role, archived), so a box reads only its
+    own company's rows."""
+    stmt = (select(Document, DocumentParty)
+            .join(DocumentParty, DocumentParty.document_id == Document.id)
+            .where(DocumentParty.company_id == company_id))
+    if box == "archive":
+        stmt = stmt.where(DocumentParty.archived.is_(True))
+    else:
+        stmt = stmt.where(DocumentParty.archived.is_(False))
+        role = "recipient" if box == "inbox" else "issuer"
+        stmt = stmt.where(DocumentParty.role == role)
+        if box == "drafts":
+            stmt = stmt.where(Document.status == engine.DRAFT)
+        elif box == "outbox":
+            stmt = stmt.where(Document.status != engine.DRAFT)
+    if type:
+        stmt = stmt.where(Document.type == type)
+    if status:
+        stmt = stmt.where(Document.status == status)
+    if folder:
+        stmt = stmt.where(DocumentParty.folder == folder)
+    if tag:
+        stmt = stmt.where(func.lower(func.cast(DocumentParty.tags, db.String)).like(
+            f'%"{tag.lower()}"%'))
+    if q and q.strip():
+        stmt = _search(stmt, q)
+    return stmt.order_by(DocumentParty.document_id.desc())
+
+
+def documents_in_box(box: str, *, actor: Actor, type: str | None = None,  # noqa: A002
+                     status: str | None = None, q: str | None = None,
+                     folder: str | None = None, tag: str | None = None, page: int = 1,
+                     per_page: int = 20) -> Page:
+    """A page of ``(document, party)`` pairs of the actor's company's box."""
+    if actor.company is None:
+        return Page(items=[], total=0, page=page, per_page=per_page)
+    stmt = box_statement(box, actor.company.id, type=type, status=status, q=q, folder=folder,
+                         tag=tag)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = db.session.execute(stmt.options(joinedload(Document.issuer),
+                                           joinedload(Document.recipient),
+                                           joinedload(Document.assigned_to))
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(items=[tuple(row) for row in rows], total=total or 0, page=page,
+                per_page=per_page)
+
+
+def unread_count(actor: Actor) -> int:
+    """Documents in the actor's company's inbox that none of its members opened yet."""
+    if actor.company is None:
+        return 0
+    return db.session.scalar(select(func.count()).select_from(DocumentParty).where(
+        DocumentParty.company_id == actor.company.id, DocumentParty.role == "recipient",
+        DocumentParty.archived.is_(False), DocumentParty.read_at.is_(None))) or 0
+
+
+def history(document: Document, actor: Actor) -> list[DocumentEvent]:
+    """Every state change in order; a party's own forwards and archiving only to it."""
+    company_id = actor.company.id
+    return list(db.session.scalars(
+        select(DocumentEvent).where(DocumentEvent.document_id == document.id, or_(
+            DocumentEvent.action.not_in(engine.PRIVATE_ACTIONS),
+            DocumentEvent.actor_company_id == company_id))
+        .options(joinedload(DocumentEvent.actor)).order_by(DocumentEvent.id)))
+
+
+def thread(document: Document, actor: Actor) -> list[Document]:
+    """The negotiation this document belongs to, oldest first, as far as the actor sees."""
+    return list(db.session.scalars(
+        select(Document).where(Document.thread_id == document.thread_id,
+                               Document.visible_to(actor.company.id)).order_by(Document.id)))
+
+
+def party_state(document: Document, actor: Actor) -> DocumentParty | None:
+    if actor.company is None:
+        return None
+    return db.session.scalar(select(DocumentParty).where(
+        DocumentParty.document_id == document.id,
+        DocumentParty.company_id == actor.company.id))
+
+
+# ----- settings ---------------------------------------------------------------------------
+
+
+def approval_rules(company_id: int) -> list[ApprovalRule]:
+    return list(db.session.scalars(select(ApprovalRule).where(
+        ApprovalRule.company_id == company_id).options(selectinload(ApprovalRule.steps))
+        .order_by(ApprovalRule.type, ApprovalRule.direction, ApprovalRule.position,
+                  ApprovalRule.id)))
+
+
+def dispatch_rules(company_id: int) -> list[DispatchRule]:
+    return list(db.session.scalars(select(DispatchRule).where(
+        DispatchRule.company_id == company_id).order_by(DispatchRule.position,
+                                                        DispatchRule.id)))
+
+
+def dispatch_groups(company_id: int) -> list[DispatchGroup]:
+    return list(db.session.scalars(select(DispatchGroup).where(
+        DispatchGroup.company_id == company_id).order_by(DispatchGroup.id)))
+
+
+def own_setting(model, ident: int, company_id: int):
+    row = db.session.scalar(select(model).where(model.id == ident,
+                                                model.company_id == company_id))
+    if row is None:
+        raise NotFound(str(_l("%(what)s %(id)s was not found.", what=model.__label__,
+                              id=ident)))
+    return row
+
+
+# ----- what the API and the portal show ---------------------------------------------------
+
+
+def _user_ref(user) -> dict | None:
+    return None if user is None else {"id": user.id, "full_name": user.full_name}
+
+
+def party_dict(party: DocumentParty | None) -> dict | None:
+    if party is None:
+        return None
+    return {"folder": party.folder, "tags": list(party.tags or []),
+            "read": party.read_at is not None, "archived": party.archived}
+
+
+def document_summary(document: Document, party: DocumentParty | None,
+                     actor: Actor) -> dict:
+    """A document as a box lists it, from the actor's side."""
+    is_recipient = actor.company is not None and actor.company.id == document.recipient_company_id
+    return {
+        "id": document.id, "type": document.type, "number": document.number,
+        "status": document.status, "version": document.version, "subject": document.subject,
+        "issuer": document.issuer, "recipient": document.recipient,
+        "parent_id": document.parent_id, "thread_id": document.thread_id,
+        "currency": document.currency, "total": document.total_amount,
+        "assigned_to": _user_ref(document.assigned_to) if is_recipient else None,
+        "sent_at": document.sent_at, "created_at": document.created_at,
+        "updated_at": document.updated_at, "party": party_dict(party),
+    }
+
+
+def document_details(document: Document, actor: Actor) -> dict:
+    """Everything about one document the actor's company may know."""
+    from marketplace.workflow import approvals
+
+    company_id = actor.company.id
+    steps = approvals.round_of(document, company_id)
+    invitations = []
+    if document.issuer_company_id == company_id and document.extras.get(
+            "recipient_company_ids"):
+        invitations = list(db.session.scalars(select(Document).where(
+            Document.parent_id == document.id, Document.type == document.type)
+            .options(joinedload(Document.recipient)).order_by(Document.id)))
+    return {
+        **document_summary(document, party_state(document, actor), actor),
+        "recipient_company_ids": list(document.extras.get("recipient_company_ids", []))
+        if document.issuer_company_id == company_id else [],
+        **{name: getattr(document, name) for name in (
+            "incoterm", "incoterm_place", "payment_terms", "valid_until", "delivery_date",
+            "port_of_loading", "port_of_discharge", "notes")},
+        "created_by": _user_ref(document.created_by)
+        if document.issuer_company_id == company_id else None,
+        "lines": document.lines,
+        "totals": {"total": document.total_amount, "currency": document.currency,
+                   "lines": len(document.lines)},
+        "allowed_actions": engine.allowed_actions(document, actor),
+        "acceptance_pending": any(s.direction == approvals.ACCEPT and not s.closed
+                                  for s in steps),
+        "approvals": [{"direction": s.direction, "position": s.position, "role": s.role,
+                       "status": s.status, "decided_by": _user_ref(s.decided_by),
+                       "decided_at": s.decided_at, "comment": s.comment} for s in steps],
+        "invitations": invitations,
+    }

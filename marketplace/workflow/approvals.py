@@ -1,0 +1,120 @@
+"""Approval chains: a company's rules hold what it sends (``send``) or accepts
+(``accept``) until each step's approver has approved, in order.
+
+A matching rule opens a *round*: one ``DocumentApproval`` row per step. The sender's
+round runs while the document is ``pending_approval``; the recipient's round runs
+while it stays ``sent`` (``acceptance_pending`` in the API). Each company sees and
+decides only its own round, so both chains live on one document. A rejection closes
+the round; finished and rejected rounds stay for the record (``closed``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from marketplace.core.types import utcnow
+from marketplace.extensions import db
+from marketplace.workflow.models import ApprovalRule, Document, DocumentApproval
+
+if TYPE_CHECKING:
+    from marketplace.infrastructure.auth import Actor
+
+SEND, ACCEPT = "send", "accept"
+DIRECTIONS = (SEND, ACCEPT)
+
+
+def matching_rule(company_id: int, document: Document, direction: str) -> ApprovalRule | None:
+    """The company's first rule (by position) for this type and direction whose
+    condition the document meets."""
+    rules = db.session.scalars(select(ApprovalRule).where(
+        ApprovalRule.company_id == company_id, ApprovalRule.type == document.type,
+        ApprovalRule.direction == direction).order_by(ApprovalRule.position, ApprovalRule.id))
+    return next((rule for rule in rules if rule.matches(document) and rule.steps), None)
+
+
+def open_round(document: Document, rule: ApprovalRule, direction: str,
+               actor: Actor) -> list[DocumentApproval]:
+    requested_by = actor.user.id if actor.user else None
+    steps = [DocumentApproval(document_id=document.id, company_id=rule.company_id,
+                              direction=direction, position=index, role=step.role,
+                              requested_by_id=requested_by, status="pending")
+             for index, step in enumerate(rule.steps)]
+    db.session.add_all(steps)
+    db.session.flush()
+    return steps
+
+
+def open_steps(document: Document, company_id: int,
+               direction: str | None = None) -> list[DocumentApproval]:
+    stmt = select(DocumentApproval).where(
+        DocumentApproval.document_id == document.id, DocumentApproval.company_id == company_id,
+        DocumentApproval.closed.is_(False)).order_by(DocumentApproval.position)
+    if direction:
+        stmt = stmt.where(DocumentApproval.direction == direction)
+    return list(db.session.scalars(stmt))
+
+
+def pending_step(document: Document, company_id: int,
+                 direction: str | None = None) -> DocumentApproval | None:
+    return next((s for s in open_steps(document, company_id, direction)
+                 if s.status == "pending"), None)
+
+
+def round_of(document: Document, company_id: int) -> list[DocumentApproval]:
+    """The company's steps on this document, every round, in order (for display)."""
+    return list(db.session.scalars(select(DocumentApproval).where(
+        DocumentApproval.document_id == document.id, DocumentApproval.company_id == company_id)
+        .order_by(DocumentApproval.id)))
+
+
+def may_decide(step: DocumentApproval, document: Document, actor: Actor) -> str | None:
+    """Why this actor may not decide this step, or None. Side-effect free."""
+    from flask_babel import gettext as _
+
+    if actor.user is None:
+        return _("Approvals are given by a person, not by a partner system's key.")
+    if not actor.can("documents.approve"):
+        return _("Your role does not allow approving documents.")
+    if actor.role is None or (actor.role.value != step.role and actor.role.value != "admin"):
+        return _("This step waits for a member with the role %(role)s.", role=step.role)
+    own = {step.requested_by_id}
+    if step.direction == SEND:
+        own.add(document.created_by_id)
+    if actor.user.id in own:
+        return _("Nobody approves their own document: another member must decide.")
+    return None
+
+
+def decide(step: DocumentApproval, actor: Actor, approved: bool, comment: str | None) -> bool:
+    """Record the decision; True when the round is complete (every step approved)."""
+    step.status = "approved" if approved else "rejected"
+    step.decided_by_id = actor.user.id
+    step.decided_at = utcnow()
+    step.comment = comment
+    steps = open_steps_for(step)
+    done = approved and all(s.status == "approved" for s in steps)
+    if done or not approved:
+        close_round(steps)
+    db.session.flush()
+    return done
+
+
+def open_steps_for(step: DocumentApproval) -> list[DocumentApproval]:
+    return list(db.session.scalars(select(DocumentApproval).where(
+        DocumentApproval.document_id == step.document_id,
+        DocumentApproval.company_id == step.company_id,
+        DocumentApproval.direction == step.direction, DocumentApproval.closed.is_(False))))
+
+
+def close_round(steps: list[DocumentApproval]) -> None:
+    for step in steps:
+        step.closed = True
+        if step.status == "pending":
+            step.status = "withdrawn"
+
+
+def withdraw(document: Document) -> None:
+    """Close every open round (the document was cancelled or declined)."""
+    close_round(list(db.session.scalars(select(DocumentApproval).where(
+        DocumentApproval.document_id == document.id, DocumentApproval.closed.is_(False)))))

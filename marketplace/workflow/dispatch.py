@@ -1,0 +1,79 @@
+"""Auto-dispatch: who at the receiving company takes an incoming document.
+
+The company's rules in order (type, product line, category, sender country, keyword;
+every condition set must hold), the first match giving a member or a round-robin
+group; else the company's default group; else its first administrator (else its
+first member)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from marketplace.extensions import db
+from marketplace.infrastructure.models import MemberRole, Membership
+from marketplace.workflow.models import DispatchGroup, DispatchRule, Document
+
+
+def _products(document: Document) -> list:
+    return [line.product for line in document.lines if line.product is not None]
+
+
+def _text_of(document: Document) -> str:
+    parts = [document.subject or "", document.notes or ""]
+    parts += [f"{line.description} {line.sku or ''}" for line in document.lines]
+    return " ".join(parts).casefold()
+
+
+def rule_matches(rule: DispatchRule, document: Document) -> bool:
+    if rule.type and rule.type != document.type:
+        return False
+    if rule.sender_country and rule.sender_country != document.issuer.country:
+        return False
+    if rule.keyword and rule.keyword.casefold() not in _text_of(document):
+        return False
+    products = _products(document)
+    if rule.product_line_id and not any(
+            p.product_line_id == rule.product_line_id for p in products):
+        return False
+    return not (rule.category_id and not any(p.category_id == rule.category_id
+                                             for p in products))
+
+
+def _members(company_id: int) -> dict[int, MemberRole]:
+    rows = db.session.execute(select(Membership.user_id, Membership.role).where(
+        Membership.company_id == company_id).order_by(Membership.user_id))
+    return dict(rows.all())
+
+
+def _next_in_group(group: DispatchGroup, members: dict[int, MemberRole]) -> int | None:
+    candidates = [user_id for user_id in group.member_ids or [] if user_id in members]
+    if not candidates:
+        return None
+    # One UPDATE hands out the turn, so two documents arriving together get two turns.
+    turn = db.session.scalar(
+        update(DispatchGroup).where(DispatchGroup.id == group.id)
+        .values(turns=DispatchGroup.turns + 1).returning(DispatchGroup.turns)
+        .execution_options(synchronize_session=False))
+    db.session.expire(group, ["turns"])
+    return candidates[(turn - 1) % len(candidates)]
+
+
+def choose_assignee(document: Document) -> int | None:
+    company_id = document.recipient_company_id
+    members = _members(company_id)
+    rules = db.session.scalars(select(DispatchRule).where(DispatchRule.company_id == company_id)
+                               .order_by(DispatchRule.position, DispatchRule.id))
+    for rule in rules:
+        if not rule_matches(rule, document):
+            continue
+        if rule.assignee_id in members:
+            return rule.assignee_id
+        if rule.group is not None and (chosen := _next_in_group(rule.group, members)):
+            return chosen
+    default = db.session.scalar(select(DispatchGroup).where(
+        DispatchGroup.company_id == company_id, DispatchGroup.is_default.is_(True))
+        .order_by(DispatchGroup.id))
+    if default is not None and (chosen := _next_in_group(default, members)):
+        return chosen
+    admins = [user_id for user_id, role in members.items() if role == MemberRole.ADMIN]
+    return (admins or list(members) or [None])[0]

@@ -1,0 +1,107 @@
+"""Document types declared as data: who issues a type, how it is numbered, what it may
+be derived from and what carries over, its states and the actions between them.
+
+A trade module declares its types once (``trading/doctypes.py``) with ``register``;
+the engine reads them with ``get``. Adding a type is one declaration, no new code path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from marketplace.infrastructure.auth import Actor
+    from marketplace.workflow.models import Document
+
+BUYER, SUPPLIER, EITHER = "buyer", "supplier", "either"
+ISSUER, RECIPIENT, PARTY = "issuer", "recipient", "party"
+
+# A guard looks and never touches: it answers why the action may not happen, or None.
+Guard = Callable[["Document", "Actor"], str | None]
+
+# The header fields a derived document may take over from its parent.
+CARRIABLE_FIELDS = ("subject", "currency", "incoterm", "incoterm_place", "payment_terms",
+                    "valid_until", "delivery_date", "port_of_loading", "port_of_discharge",
+                    "notes")
+
+
+@dataclass(frozen=True)
+class Action:
+    """``name`` moves a document from any of ``from_states`` to ``to_state`` (None: the
+    status stays, e.g. forward and archive) when done by ``by`` with ``permission``."""
+
+    name: str
+    from_states: tuple[str, ...]
+    to_state: str | None
+    by: str = ISSUER  # ISSUER, RECIPIENT or PARTY (either side)
+    permission: str = "documents.edit"
+    guard: Guard | None = None
+    needs_comment: bool = False
+
+
+@dataclass(frozen=True)
+class Carry:
+    """How a document is derived from a parent of type ``parent``: ``reply`` (the
+    other side answers: parties swap) or the same side revising its own document."""
+
+    parent: str
+    reply: bool = True
+    fields: tuple[str, ...] = CARRIABLE_FIELDS
+    lines: bool = True
+
+
+@dataclass(frozen=True)
+class DocType:
+    code: str
+    label: Any  # a lazy translation
+    issued_by: str  # BUYER, SUPPLIER or EITHER
+    numbering: str  # the default pattern: "QUO-{year}-{seq:05}"
+    actions: tuple[Action, ...]
+    derived_from: tuple[Carry, ...] = ()
+    states: tuple[str, ...] = ()
+    send_needs_approval: bool = True  # the issuer's approval rules may hold a send
+    accept_needs_approval: bool = True  # the recipient's rules may hold an accept
+    many_recipients: bool = False  # rfq: one invitation per recipient, sent together
+    prices_required: bool = False  # every line needs a unit price before it is sent
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def action(self, name: str) -> Action | None:
+        return next((a for a in self.actions if a.name == name), None)
+
+    def carry_from(self, parent_type: str, reply: bool | None = None) -> Carry | None:
+        """How this type is made from ``parent_type``: as a reply (``reply=True``), as
+        the same side's follow-up (False), or either way (None: the first declared)."""
+        return next((c for c in self.derived_from if c.parent == parent_type
+                     and (reply is None or c.reply == reply)), None)
+
+
+_registry: dict[str, DocType] = {}
+
+
+def register(doctype: DocType) -> DocType:
+    if doctype.code in _registry and _registry[doctype.code] != doctype:
+        raise ValueError(f"document type {doctype.code!r} is declared twice")
+    for carry in doctype.derived_from:
+        if carry.lines not in (True, False) or set(carry.fields) - set(CARRIABLE_FIELDS):
+            raise ValueError(f"{doctype.code}: cannot carry {carry.fields!r}")
+    _registry[doctype.code] = doctype
+    return doctype
+
+
+def get(code: str) -> DocType:
+    """The declaration of ``code``; KeyError for a type nobody declared."""
+    return _registry[code]
+
+
+def is_known(code: str) -> bool:
+    return code in _registry
+
+
+def codes() -> list[str]:
+    return sorted(_registry)
+
+
+def all_types() -> list[DocType]:
+    return [_registry[code] for code in codes()]
