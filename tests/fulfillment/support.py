@@ -1,5 +1,7 @@
 """Test data for fulfillment: a supplier and a buyer who trade, and orders opened the
-way the engine opens them (an accepted purchase order's ``document_transitioned``)."""
+way the engine opens them (an accepted purchase order's ``document_transitioned``),
+built with the models for speed; tests/fulfillment/test_flow.py runs the real
+negotiation through the engine's API instead."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from marketplace.core.signals import document_transitioned
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.fulfillment.models import Order
+from marketplace.infrastructure.auth import ensure_may_act
+from marketplace.infrastructure.models import User
 from marketplace.workflow.models import Document, DocumentLine, DocumentThread
 from tests.factories import Member
 
@@ -58,8 +62,9 @@ def accepted_purchase_order(make, buyer: Member, supplier: Member, lines=None, *
         db.session.add(document)
         db.session.flush()
         document.status = "accepted"
+        actor = ensure_may_act(db.session.get(User, supplier.user_id))
         document_transitioned.send(document, action="accept", from_status="sent",
-                                   to_status="accepted", actor=None)
+                                   to_status="accepted", actor=actor)
         return db.session.scalar(select(Order.id).where(Order.purchase_order_id == document.id))
 
     return make._run(build)
