@@ -223,14 +223,17 @@ def merge_orders(orders: list[Order], actor) -> Order:
     _new_number(merged)
     position = 0
     moved: list[dict] = []
+    merged.lines = []
     for order in orders:
-        for line in list(order.lines):
-            position += 1
-            moved.append({"line_id": line.id, "from_order": order.number})
-            line.origin_order_id = line.origin_order_id or order.id
-            line.position = position
-            order.lines.remove(line)
-            merged.lines.append(line)
+        # No flush between leaving one order and joining the other: the line would be
+        # an orphan for a moment, and deleted.
+        with db.session.no_autoflush:
+            for line in list(order.lines):
+                position += 1
+                moved.append({"line_id": line.id, "from_order": order.number})
+                line.origin_order_id = line.origin_order_id or order.id
+                line.position = position
+                line.order = merged
         order.merged_into_id = merged.id
         order.status = OrderStatus.CLOSED
         record_event(order, "merged_into", actor, into_order=merged.number,

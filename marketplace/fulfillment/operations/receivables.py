@@ -220,6 +220,7 @@ class BadSignature(ValidationFailed):
 def handle_stripe_event(event) -> Payment | None:
     """Record the card payment a completed checkout session carries, once: a replayed
     event finds the session's payment there already and changes nothing."""
+    event = event.to_dict() if hasattr(event, "to_dict") else event  # plain dicts below
     if event["type"] not in ("checkout.session.completed",
                              "checkout.session.async_payment_succeeded"):
         return None

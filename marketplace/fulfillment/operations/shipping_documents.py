@@ -133,9 +133,10 @@ def _engine_document(shipment: Shipment, kind: ShippingDocumentKind, actor) -> D
               "unit": line.order_line.unit, "unit_price": line.order_line.unit_price,
               "extras": {"order_line_id": line.order_line_id, "shipment_line_id": line.id}}
              for line in shipment.lines]
+    # In the purchase order's thread, so both parties find it beside the negotiation.
     document = engine.create_document(kind.doctype, actor=actor,
                                       recipient_company_id=shipment.buyer_company_id,
-                                      header=header, lines=lines)
+                                      header=header, lines=lines, parent=first.purchase_order)
     engine.perform(document, "send", actor)
     return document
 

@@ -1,8 +1,8 @@
 """fulfillment: orders, shipments, shipping documents, invoices, payments, L/C clauses
 
-Revision ID: 329807a096a6
-Revises: eac32852f898
-Create Date: 2026-12-01 10:42:37.340784
+Revision ID: 2487e8d545f8
+Revises: df9535102781
+Create Date: 2026-12-01 10:49:56.416187
 
 """
 from alembic import op
@@ -12,8 +12,8 @@ import marketplace.core.types
 
 
 # revision identifiers, used by Alembic.
-revision = '329807a096a6'
-down_revision = 'eac32852f898'
+revision = '2487e8d545f8'
+down_revision = 'df9535102781'
 branch_labels = None
 depends_on = None
 
