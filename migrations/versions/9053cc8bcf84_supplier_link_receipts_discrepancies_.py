@@ -1,8 +1,8 @@
 """supplier link: receipts, discrepancies, returns, stock reports, sharing
 
-Revision ID: 39d21be1893b
-Revises: 329807a096a6, df9535102781
-Create Date: 2026-12-01 10:49:22.625381
+Revision ID: 9053cc8bcf84
+Revises: 2487e8d545f8
+Create Date: 2026-12-01 10:53:40.860820
 
 """
 from alembic import op
@@ -12,8 +12,8 @@ import marketplace.core.types
 
 
 # revision identifiers, used by Alembic.
-revision = '39d21be1893b'
-down_revision = ('329807a096a6', 'df9535102781')
+revision = '9053cc8bcf84'
+down_revision = '2487e8d545f8'
 branch_labels = None
 depends_on = None
 
