@@ -1,0 +1,87 @@
+"""The portal pages: the buyer records a receipt (form and CSV), uploads a stock report,
+maps SKUs, switches sharing; the supplier reads its views with charts and exports."""
+
+from __future__ import annotations
+
+import io
+
+from tests.factories import csrf_token, portal_login
+
+
+def _order(trade):
+    order = trade.order(trade.supplier_a, [("A-100", "100", "2.50", None)])
+    trade.ship(trade.supplier_a, order, {order.line_ids[0]: "100"})
+    return order
+
+
+def test_buyer_records_a_receipt_in_the_portal(trade, client):
+    order = _order(trade)
+    line = order.line_ids[0]
+    portal_login(client, trade.buyer.member.email)
+    page = client.get(f"/supplier_link/orders/{order.id}/receipt")
+    assert page.status_code == 200 and order.number in page.get_data(as_text=True)
+    token = csrf_token(client, f"/supplier_link/orders/{order.id}/receipt")
+    refused = client.post(f"/supplier_link/orders/{order.id}/receipt", data={
+        "csrf_token": token, f"received-{line}": "90", f"rejected-{line}": "5"})
+    assert refused.status_code == 422
+    assert "Say why goods were rejected" in refused.get_data(as_text=True)
+    saved = client.post(f"/supplier_link/orders/{order.id}/receipt", data={
+        "csrf_token": token, f"received-{line}": "90", f"rejected-{line}": "5",
+        f"reason-{line}": "damaged"})
+    assert saved.status_code == 302
+    page = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "Claim" in page and "ORD-T" in page
+    csv_body = "sku,quantity_received,quantity_rejected,reason\nA-100,10,0,\n"
+    by_csv = client.post(f"/supplier_link/orders/{order.id}/receipt", data={
+        "csrf_token": token, "file": (io.BytesIO(csv_body.encode()), "r.csv")},
+        content_type="multipart/form-data")
+    assert by_csv.status_code == 302
+    receipts = trade.api.get("/supplier-link/receipts", trade.buyer.token).get_json()
+    assert [r["source"] for r in receipts["items"]] == ["csv", "portal"]
+
+
+def test_buyer_maps_a_sku_uploads_a_report_and_switches_sharing(trade, client):
+    trade.product(trade.supplier_a, "A-100")
+    portal_login(client, trade.buyer.member.email)
+    token = csrf_token(client, "/supplier_link/sku-cross-references")
+    mapped = client.post("/supplier_link/sku-cross-references", data={
+        "csrf_token": token, "buyer_sku": "B-100", "supplier_id": trade.supplier_a.company_id,
+        "supplier_sku": "A-100"})
+    assert mapped.status_code == 302
+    text = ("sku,period_start,period_end,quantity_sold,quantity_on_hand\n"
+            "B-100,2026-10-05,2026-10-11,70,130\nB-999,2026-10-05,2026-10-11,1,1\n")
+    uploaded = client.post("/supplier_link/stock-reports", data={
+        "csrf_token": token, "file": (io.BytesIO(text.encode()), "s.csv")},
+        content_type="multipart/form-data")
+    assert uploaded.status_code == 200
+    html = uploaded.get_data(as_text=True)
+    assert "Unknown SKU B-999" in html and "1 new" in html
+    page = client.get("/supplier_link/sharing").get_data(as_text=True)
+    assert "Supplier A" in page
+    saved = client.post(f"/supplier_link/sharing/{trade.supplier_a.company_id}", data={
+        "csrf_token": token, "share_order_status": "on", "target_cover_weeks": "6"})
+    assert saved.status_code == 302
+    sharing = trade.api.get(f"/supplier-link/sharing/{trade.supplier_a.company_id}",
+                            trade.buyer.token).get_json()
+    assert sharing["shared_views"] == ["order-status"] and sharing["target_cover_weeks"] == 6
+
+
+def test_supplier_reads_its_views_with_charts_and_exports(trade, client):
+    trade.map_sku("B-100", trade.supplier_a, "A-100")
+    trade.api.post("/supplier-link/stock-reports", trade.buyer.token, json={"rows": [
+        {"sku": "B-100", "period_start": "2026-10-05", "period_end": "2026-10-11",
+         "quantity_sold": "70", "quantity_on_hand": "130"}]})
+    portal_login(client, trade.supplier_a.member.email)
+    home = client.get("/supplier_link/").get_data(as_text=True)
+    assert "Big Buyer" in home
+    page = client.get(f"/supplier_link/buyers/{trade.buyer.company_id}/sales-inventory")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'class="sales-chart"' in html and 'class="cover-chart"' in html and "A-100" in html
+    export = client.get(f"/supplier_link/buyers/{trade.buyer.company_id}/sales-inventory"
+                        "?format=csv")
+    assert export.status_code == 200 and "A-100" in export.get_data().decode("utf-8-sig")
+    assert client.get(f"/supplier_link/buyers/{trade.buyer.company_id}/nonsense") \
+        .status_code == 404
+    other = client.get(f"/supplier_link/buyers/{trade.supplier_b.company_id}/order-status")
+    assert other.status_code == 404
