@@ -11,7 +11,7 @@ from marketplace.extensions import db
 from marketplace.fulfillment.models import Order
 from marketplace.infrastructure.auth import current_actor
 from marketplace.infrastructure.models import Company, CompanyStatus
-from marketplace.supplier_link.models import SharingSetting, SkuCrossReference
+from marketplace.supplier_link.models import SkuCrossReference
 
 
 def acting_company() -> Company:
@@ -23,16 +23,16 @@ def acting_company() -> Company:
     return actor.company
 
 
-def linked(buyer_id: int, supplier_id: int):
+def linked(buyer_id, supplier_id):
     """True in SQL when buyer and supplier trade: an order between them, or a SKU
-    cross-reference or a sharing setting the buyer keeps for the supplier."""
+    cross-reference the buyer keeps to one of the supplier's products. (A sharing
+    setting alone links nothing: nobody becomes a supplier's buyer by choosing what
+    to share.)"""
     return or_(
         exists().where(Order.buyer_company_id == buyer_id,
                        Order.supplier_company_id == supplier_id),
         exists().where(SkuCrossReference.buyer_company_id == buyer_id,
-                       SkuCrossReference.supplier_company_id == supplier_id),
-        exists().where(SharingSetting.buyer_company_id == buyer_id,
-                       SharingSetting.supplier_company_id == supplier_id))
+                       SkuCrossReference.supplier_company_id == supplier_id))
 
 
 def linked_company(company_id: int, *, of: Company, as_buyer: bool) -> Company:
@@ -50,10 +50,5 @@ def linked_company(company_id: int, *, of: Company, as_buyer: bool) -> Company:
 
 
 def supplier_for_sharing(supplier_id: int, buyer: Company) -> Company:
-    """A supplier the buyer may set sharing for: one it trades with, or any active
-    supplier (a buyer may decide what to share before the first order)."""
-    company = db.session.get(Company, supplier_id) if 0 < supplier_id < 2**31 else None
-    if company is None or company.id == buyer.id or not company.is_active \
-            or not company.is_supplier:
-        raise NotFound(str(_l("Supplier %(id)s was not found.", id=supplier_id)))
-    return company
+    """A supplier the buyer trades with (an order, or a mapped SKU); else 404."""
+    return linked_company(supplier_id, of=buyer, as_buyer=False)
