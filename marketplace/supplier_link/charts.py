@@ -21,19 +21,20 @@ def sales_and_stock(periods, *, label: str, sold_label: str, stock_label: str) -
     if not periods:
         return Markup("")
     top = _scale([p.quantity_sold for p in periods] + [p.quantity_on_hand for p in periods])
-    inner_w, inner_h = WIDTH - 2 * PAD, HEIGHT - 2 * PAD
+    top_pad = PAD + 10  # room for the legend above the highest point
+    inner_w, inner_h = WIDTH - 2 * PAD, HEIGHT - PAD - top_pad
     step = Decimal(inner_w) / len(periods)
     bar_w = max(step * Decimal("0.6"), Decimal(2))
     bars, points = [], []
     for index, period in enumerate(periods):
         x = PAD + step * index + (step - bar_w) / 2
         h = Decimal(inner_h) * period.quantity_sold / top
-        y = PAD + inner_h - h
+        y = top_pad + inner_h - h
         bars.append(f'<rect class="sold" x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" '
                     f'height="{h:.1f}" fill="#0d6efd"><title>{escape(str(period.period_end))}'
                     f': {period.quantity_sold.normalize():f}</title></rect>')
         cx = PAD + step * index + step / 2
-        cy = PAD + inner_h - Decimal(inner_h) * period.quantity_on_hand / top
+        cy = top_pad + inner_h - Decimal(inner_h) * period.quantity_on_hand / top
         points.append(f"{cx:.1f},{cy:.1f}")
     line = f'<polyline class="on-hand" points="{" ".join(points)}" fill="none" ' \
            f'stroke="#fd7e14" stroke-width="2"/>'
