@@ -18,5 +18,6 @@ def _on_document_transitioned(document, **details) -> None:
 
 
 from marketplace.core.signals import document_transitioned  # noqa: E402
+from marketplace.supplier_link import notifications as _notifications  # noqa: E402, F401
 
 document_transitioned.connect(_on_document_transitioned)

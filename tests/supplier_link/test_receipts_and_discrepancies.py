@@ -161,3 +161,17 @@ def test_bad_receipts_are_refused_and_change_nothing(trade):
     assert by_supplier.status_code == 403
     assert _received(trade, line) == 0
     assert trade.api.get("/supplier-link/receipts", trade.buyer.token).get_json()["total"] == 0
+
+
+def test_the_supplier_is_told_of_a_receipt_when_the_buyer_shares_receipts(trade):
+    from marketplace.infrastructure.notifications.models import Notification
+
+    order, _ = _order_and_shipment(trade)
+    _receive(trade, order, [{"order_line_id": order.line_ids[0], "quantity_received": "1"}])
+    trade.api.patch(f"/supplier-link/sharing/{trade.supplier_a.company_id}", trade.buyer.token,
+                    json={"share_receipts": False})
+    _receive(trade, order, [{"order_line_id": order.line_ids[0], "quantity_received": "1"}])
+    with trade.app.app_context():
+        told = db.session.scalars(db.select(Notification).where(
+            Notification.event == "goods_receipt.recorded")).all()
+        assert [n.company_id for n in told] == [trade.supplier_a.company_id]

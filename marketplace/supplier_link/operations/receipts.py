@@ -23,6 +23,7 @@ from marketplace.extensions import db
 from marketplace.fulfillment.models import Order, OrderLine, OrderStatus, Shipment, ShipmentLine
 from marketplace.fulfillment.operations.orders import record_received_quantity
 from marketplace.infrastructure.auth import Actor
+from marketplace.infrastructure.notifications import N_, notify
 from marketplace.supplier_link.models import (
     GoodsReceipt,
     GoodsReceiptLine,
@@ -139,6 +140,21 @@ def match_shipment_line(line: OrderLine, shipment: Shipment | None) -> ShipmentL
     return candidates[-1]
 
 
+def _tell_supplier(receipt: GoodsReceipt, lines: int) -> None:
+    """The supplier hears of it when the buyer shares its receipts with it."""
+    from marketplace.supplier_link.operations.sharing import sharing_of
+
+    order = receipt.order
+    if not sharing_of(order.buyer_company_id, order.supplier_company_id).shares("receipts"):
+        return
+    notify("goods_receipt.recorded", company_id=order.supplier_company_id,
+           message=N_("%(buyer)s recorded goods received on order %(number)s."),
+           params={"buyer": order.buyer.name, "number": order.number},
+           link=f"/supplier_link/buyers/{order.buyer_company_id}/receipts",
+           payload={"receipt_id": receipt.id, "order_id": order.id, "number": order.number,
+                    "shipment_id": receipt.shipment_id, "lines": lines}, email=False)
+
+
 def record_receipt(actor: Actor, values: dict[str, Any], *, source: str = "api") -> GoodsReceipt:
     """Record a goods receipt for ``values["order_id"]``; see the module's docstring."""
     order = buyers_order(values["order_id"], actor)
@@ -168,6 +184,7 @@ def record_receipt(actor: Actor, values: dict[str, Any], *, source: str = "api")
     db.session.flush()
     sync_discrepancies(order, [(item.line.id, line.id if line else None)
                                for item, line in zip(wanted, matched, strict=True)])
+    _tell_supplier(receipt, len(wanted))
     record_audit("supplier_link.receipt_recorded", receipt, company_id=order.buyer_company_id,
                  changes={"order": [None, order.id], "lines": [None, len(wanted)]})
     return receipt
