@@ -10,11 +10,12 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
 from marshmallow import fields as ma_fields
 from sqlalchemy import select
 
 from marketplace.content.views.profiles import permission_required
-from marketplace.core.errors import DomainError, NotFound, ValidationFailed
+from marketplace.core.errors import DomainError, NotFound, ValidationFailed, flatten_messages
 from marketplace.core.pagination import paginate
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
@@ -142,9 +143,11 @@ def buyer_view(buyer_id, view):
         abort(404)
     opened = supplier_views.open_view(buyer_id, view)
     args_schema, row_schema = VIEW_SCHEMAS[view]
-    args = args_schema().load({k: v for k, v in request.args.items()
-                               if k in args_schema().fields}) if request.args else \
-        args_schema().load({})
+    try:
+        args = args_schema().load({k: v for k, v in request.args.items()
+                                   if k in args_schema().fields})
+    except ValidationError as error:
+        raise ValidationFailed(errors=flatten_messages(error.messages)) from None
     fmt, page_number, per_page = args.pop("format"), args.pop("page"), args.pop("per_page")
     query = supplier_views.VIEW_QUERIES[view]
     if fmt in ("csv", "xlsx"):

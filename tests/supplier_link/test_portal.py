@@ -85,3 +85,24 @@ def test_supplier_reads_its_views_with_charts_and_exports(trade, client):
         .status_code == 404
     other = client.get(f"/supplier_link/buyers/{trade.supplier_b.company_id}/order-status")
     assert other.status_code == 404
+
+
+def test_bad_portal_input_is_refused_and_saves_nothing(trade, client):
+    order = _order(trade)
+    line = order.line_ids[0]
+    portal_login(client, trade.buyer.member.email)
+    token = csrf_token(client, f"/supplier_link/orders/{order.id}/receipt")
+    for form in ({f"received-{line}": "10", f"rejected-{line}": "-2"},
+                 {f"received-{line}": "ten"},
+                 {f"received-{line}": "NaN"}):
+        response = client.post(f"/supplier_link/orders/{order.id}/receipt",
+                               data={"csrf_token": token, **form})
+        assert response.status_code == 422, form
+    returned = client.post(f"/supplier_link/orders/{order.id}/return",
+                           data={"csrf_token": token, f"quantity-{line}": "-1"})
+    assert returned.status_code == 422
+    assert trade.api.get("/supplier-link/receipts", trade.buyer.token).get_json()["total"] == 0
+    assert trade.api.get("/supplier-link/returns", trade.buyer.token).get_json()["total"] == 0
+    portal_login(client, trade.supplier_a.member.email)
+    assert client.get(f"/supplier_link/buyers/{trade.buyer.company_id}/order-status?page=0") \
+        .status_code == 422

@@ -80,8 +80,10 @@ def _check_lines(order: Order, lines: list[dict[str, Any]]) -> list[_Wanted]:
                                                       number=order.number))]
         elif line.id in seen:
             errors[f"{name}.order_line_id"] = [str(_l("This line is named twice."))]
-        if received <= 0 and rejected <= 0:
+        if received <= 0:
             errors[f"{name}.quantity_received"] = [str(_l("Must be more than zero."))]
+        if rejected < 0:
+            errors[f"{name}.quantity_rejected"] = [str(_l("Must not be negative."))]
         if rejected > received:
             errors[f"{name}.quantity_rejected"] = [str(_l(
                 "Cannot reject more than was received (%(received)s).", received=received))]

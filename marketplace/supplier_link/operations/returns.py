@@ -58,7 +58,9 @@ def _check_lines(order: Order, lines: list[dict[str, Any]]) -> None:
             errors[f"lines.{index}.order_line_id"] = [str(_l("This line is named twice."))]
         seen.add(line.id)
         returnable = line.received_quantity - already.get(line.id, Decimal(0))
-        if item["quantity"] > returnable:
+        if item["quantity"] <= 0:
+            errors[f"lines.{index}.quantity"] = [str(_l("Must be more than zero."))]
+        elif item["quantity"] > returnable:
             errors[f"lines.{index}.quantity"] = [str(_l(
                 "Only %(quantity)s %(unit)s of this line were received and not yet "
                 "returned.", quantity=f"{max(returnable, Decimal(0)).normalize():f}",
