@@ -51,7 +51,6 @@ from marketplace.fulfillment.schemas import (
 )
 from marketplace.infrastructure.auth import api_auth, current_actor
 
-
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
 DOCUMENT_FILE = {"200": {"description": "The document, as an attachment",
                          "content": {"application/pdf": _BINARY,
