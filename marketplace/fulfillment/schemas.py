@@ -28,6 +28,7 @@ def money_text(value: Decimal | None) -> str | None:
     """At least two places: 12.5 → "12.50", 0.1234 → "0.1234"."""
     if value is None:
         return None
+    value = Decimal(value)
     cents = value.quantize(Decimal("0.01"))
     return f"{cents:f}" if cents == value else quantity_text(value)
 
