@@ -89,6 +89,10 @@ def seed_demo(if_empty: bool) -> None:
         if company.is_supplier:
             db.session.flush()
             load_demo_catalog(company)
+    from marketplace.trading.demo import load_demo_negotiation
+
+    db.session.flush()
+    load_demo_negotiation()
     commit()
     click.echo(f"Demo data loaded. Every demo account's password is {DEMO_PASSWORD}.")
 

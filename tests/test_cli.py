@@ -62,3 +62,18 @@ def test_create_operator_asks_twice_without_the_environment(app, api, monkeypatc
     assert weak.exit_code != 0 and "at least 10 characters" in weak.output
     with app.app_context():
         assert db.session.scalar(select(User).where(User.email == "ops2@example.com")) is None
+
+
+def test_the_demo_holds_a_negotiation_between_buyer_and_supplier(app, api):
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    james = api.token("james@northwind.example.com", DEMO_PASSWORD)
+    lin = api.token("lin@tpf.example.com", DEMO_PASSWORD)
+    [order] = api.get("/documents?box=inbox&type=purchase_order", lin).get_json()["items"]
+    assert order["status"] == "sent" and order["total"] == "4335.00"
+    details = api.get(f"/documents/{order['id']}", lin).get_json()
+    assert "accept" in details["allowed_actions"]
+    thread = api.get(f"/documents/{order['id']}/thread", james).get_json()
+    assert [(d["type"], d["status"]) for d in thread] == [
+        ("inquiry", "sent"), ("quotation", "accepted"), ("purchase_order", "sent")]
+    history = api.get(f"/documents/{order['id']}/history", james).get_json()
+    assert [e["action"] for e in history] == ["create", "send", "approve"]

@@ -51,6 +51,11 @@ from marketplace.fulfillment.schemas import (
 )
 from marketplace.infrastructure.auth import api_auth, current_actor
 
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+DOCUMENT_FILE = {"200": {"description": "The document, as an attachment",
+                         "content": {"application/pdf": _BINARY,
+                                     exports.XLSX_MEDIA_TYPE: _BINARY}}}
+
 
 def _company_actor():
     actor = current_actor()
@@ -206,8 +211,7 @@ def generate_shipping_document(shipment_id, kind):
     f'"{k}"' for k in KINDS) + "):kind>")
 @api_auth(permission="fulfillment.view")
 @api_bp.arguments(DocumentKindArgsSchema, location="query")
-@api_bp.response(200, content_type="application/pdf", description="The PDF (or xlsx)")
-@api_bp.doc(responses=problem_responses(404, 422))
+@api_bp.doc(responses={**DOCUMENT_FILE, **problem_responses(404, 422)})
 def download_shipping_document(args, shipment_id, kind):
     """The document as PDF (``?paper=a4|letter``) or Excel (``?format=xlsx``): the latest
     revision, or ``?revision=N``."""

@@ -63,6 +63,17 @@ def orders_by_ids(order_ids: list[int]) -> list[Order]:
     return [order(order_id) for order_id in dict.fromkeys(order_ids)]
 
 
+def mergeable_with(order: Order) -> list[Order]:
+    """The acting supplier's other open orders that could merge with ``order``."""
+    from marketplace.fulfillment.operations.orders import FINISHED
+
+    return list(db.session.scalars(select(Order).where(
+        Order.supplier_company_id == acting_company_id(), Order.id != order.id,
+        Order.buyer_company_id == order.buyer_company_id, Order.currency == order.currency,
+        Order.merged_into_id.is_(None), Order.status.not_in(list(FINISHED)))
+        .order_by(Order.id).limit(50)))
+
+
 def shipments_of_order(order: Order) -> list[Shipment]:
     line_ids = select(OrderLine.id).where(OrderLine.order_id == order.id)
     return list(db.session.scalars(select(Shipment).where(Shipment.id.in_(

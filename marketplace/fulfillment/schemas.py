@@ -21,12 +21,14 @@ from marketplace.fulfillment.models import (
 MAX_LINES = 1000
 FOUR_PLACES = Decimal("0.0001")
 LARGEST = Decimal("99999999999999.9999")
+DECIMAL_PATTERN = r"^[0-9]{1,14}(\.[0-9]{1,4})?$"
 
 
 def money_text(value: Decimal | None) -> str | None:
     """At least two places: 12.5 → "12.50", 0.1234 → "0.1234"."""
     if value is None:
         return None
+    value = Decimal(value)
     cents = value.quantize(Decimal("0.01"))
     return f"{cents:f}" if cents == value else quantity_text(value)
 
@@ -51,18 +53,27 @@ class QuantityField(fields.Field):
 
 def PositiveDecimal(**kwargs) -> fields.Decimal:  # noqa: N802 - a field factory
     """More than zero, at most 4 places; a string ("12.5") or a JSON number."""
-    return fields.Decimal(allow_nan=False, places=None, validate=[
-        validate.Range(min=Decimal(0), min_inclusive=False, max=LARGEST,
-                       error=str(_l("Must be more than zero (and not absurdly large)."))),
-        _four_places], metadata={"type": "string", "example": "100",
-                                 **kwargs.pop("metadata", {})}, **kwargs)
+    return fields.Decimal(allow_nan=False, places=None, validate=[_positive, _four_places],
+                          metadata={"type": "string", "pattern": DECIMAL_PATTERN,
+                                    "example": "100", **kwargs.pop("metadata", {})}, **kwargs)
 
 
 def OptionalDecimal(**kwargs) -> fields.Decimal:  # noqa: N802
-    return fields.Decimal(allow_nan=False, allow_none=True, validate=[
-        validate.Range(min=Decimal(0), max=LARGEST, error=str(_l("Must not be negative."))),
-        _four_places], metadata={"type": "string", "example": "12.5",
-                                 **kwargs.pop("metadata", {})}, **kwargs)
+    return fields.Decimal(allow_nan=False, allow_none=True, validate=[_not_negative,
+                                                                      _four_places],
+                          metadata={"type": "string", "pattern": DECIMAL_PATTERN,
+                                    "example": "12.5", **kwargs.pop("metadata", {})}, **kwargs)
+
+
+# Range validators with Decimal bounds would print the bounds as strings in OpenAPI.
+def _positive(value: Decimal) -> None:
+    if not Decimal(0) < value <= LARGEST:
+        raise ValidationError(str(_l("Must be more than zero (and not absurdly large).")))
+
+
+def _not_negative(value: Decimal | None) -> None:
+    if value is not None and not Decimal(0) <= value <= LARGEST:
+        raise ValidationError(str(_l("Must not be negative.")))
 
 
 def _four_places(value: Decimal | None) -> None:

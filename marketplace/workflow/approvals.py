@@ -76,13 +76,16 @@ def may_decide(step: DocumentApproval, document: Document, actor: Actor) -> str 
         return _("Approvals are given by a person, not by a partner system's key.")
     if not actor.can("documents.approve"):
         return _("Your role does not allow approving documents.")
-    if actor.role is None or (actor.role.value != step.role and actor.role.value != "admin"):
+    # An administrator may stand in for any role.
+    if actor.role is None or actor.role.value not in (step.role, "admin"):
         return _("This step waits for a member with the role %(role)s.", role=step.role)
     own = {step.requested_by_id}
     if step.direction == SEND:
         own.add(document.created_by_id)
     if actor.user.id in own:
         return _("Nobody approves their own document: another member must decide.")
+    if any(other.decided_by_id == actor.user.id for other in open_steps_for(step)):
+        return _("You approved an earlier step: each step needs another member.")
     return None
 
 

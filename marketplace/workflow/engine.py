@@ -224,9 +224,9 @@ def _check_recipients(doctype: DocType, recipient_id: Any, recipient_ids: Any, i
 def _check_side(doctype: DocType, actor: Actor, errors: dict) -> None:
     company = actor.company
     if doctype.issued_by == doctypes.BUYER and not company.is_buyer:
-        errors["type"] = [_("Only a buyer issues a %(type)s.", type=doctype.label)]
+        errors["type"] = [_("Only buyers issue this type (%(type)s).", type=doctype.label)]
     if doctype.issued_by == doctypes.SUPPLIER and not company.is_supplier:
-        errors["type"] = [_("Only a supplier issues a %(type)s.", type=doctype.label)]
+        errors["type"] = [_("Only suppliers issue this type (%(type)s).", type=doctype.label)]
 
 
 def _doctype(code: Any) -> DocType:
@@ -308,12 +308,12 @@ def _check_parent(declared: DocType, parent: Document, header: dict, recipient_i
     if carry is None:
         other_way = declared.carry_from(parent.type)
         errors["type"] = [
-            _("A %(type)s is not made from a %(parent)s.", type=declared.label,
-              parent=parent_label) if other_way is None else
-            _("A %(type)s answers a %(parent)s you received.", type=declared.label,
-              parent=parent_label) if other_way.reply else
-            _("Only the issuer of the %(parent)s makes a %(type)s from it.",
-              parent=parent_label, type=declared.label)]
+            _("A %(type)s cannot be made from %(number)s (%(parent)s).", type=declared.label,
+              number=parent.number, parent=parent_label) if other_way is None else
+            _("A %(type)s answers a document you received; %(number)s is your own.",
+              type=declared.label, number=parent.number) if other_way.reply else
+            _("Only the issuer of %(number)s makes a %(type)s from it.",
+              number=parent.number, type=declared.label)]
         return
     expected = parent.issuer_company_id if carry.reply else parent.recipient_company_id
     if recipient_id is not None and recipient_id != expected:
@@ -485,14 +485,20 @@ def _deliver(document: Document, action: str, from_status: str, actor: Actor,
     """The document reaches its recipient(s): sent, assigned, in their inbox."""
     document.status = SENT
     document.sent_at = utcnow()
-    if doctypes.get(document.type).many_recipients:
+    if document.recipient_company_id is None:  # an rfq to many: one invitation each
         for index, company_id in enumerate(document.extras.get("recipient_company_ids", [])):
             _invite(document, company_id, index + 1, actor)
     else:
         parties.ensure_party(document, document.recipient_company_id, RECIPIENT)
         db.session.flush()
-        document.assigned_to_id = dispatch.choose_assignee(document)
+        _assign(document, dispatch.choose_assignee(document))
     _record(document, action, from_status, actor, comment)
+
+
+def _assign(document: Document, user_id: int | None) -> None:
+    document.assigned_to_id = user_id
+    db.session.flush()
+    db.session.expire(document, ["assigned_to"])  # loaded before: show the new one
 
 
 def _invite(rfq: Document, company_id: int, index: int, actor: Actor) -> Document:
@@ -572,7 +578,7 @@ def _forward(document: Document, action: str, actor: Actor, comment: str | None,
         if isinstance(to_user_id, int) and not isinstance(to_user_id, bool) else None
     if member is None or not member.can("documents.view"):
         raise ValidationFailed(errors={"to_user_id": [_("A colleague in your company.")]})
-    document.assigned_to_id = member.user_id
+    _assign(document, member.user_id)
     _record(document, action, document.status, actor, comment)
 
 

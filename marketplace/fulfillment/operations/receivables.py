@@ -241,7 +241,7 @@ def handle_stripe_event(event) -> Payment | None:
     amount = min(amount, invoice.balance)  # paid twice by card: the rest is the bank's refund
     if amount <= 0:
         return None
-    payment = Payment(invoice=invoice, amount=amount, currency=invoice.currency,
+    payment = Payment(invoice_id=invoice.id, amount=amount, currency=invoice.currency,
                       method=PaymentMethod.CARD, reference=session.get("payment_intent"),
                       received_at=_event_time(event), stripe_session_id=session["id"],
                       stripe_payment_intent_id=session.get("payment_intent"))
@@ -253,6 +253,7 @@ def handle_stripe_event(event) -> Payment | None:
         return db.session.scalar(select(Payment).where(
             Payment.stripe_session_id == session["id"]))
     checkout.completed_at = utcnow()
+    db.session.expire(invoice, ["payments"])
     _apply(invoice, payment)
     return payment
 

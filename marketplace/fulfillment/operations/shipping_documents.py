@@ -11,7 +11,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from marketplace.core.errors import Conflict, Forbidden, NotFound
+from marketplace.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from marketplace.core.scoping import visibility_clause
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.fulfillment.models import (
@@ -23,6 +24,7 @@ from marketplace.fulfillment.models import (
     ShippingDocumentKind,
 )
 from marketplace.fulfillment.operations.receivables import record_invoice
+from marketplace.infrastructure.models import Company
 from marketplace.infrastructure.notifications import N_, notify
 from marketplace.workflow.models import Document
 
@@ -218,6 +220,10 @@ def save_lc_clauses(actor, values: dict[str, Any]) -> LetterOfCreditClauses:
     if actor.company is None:
         raise Forbidden(str(_l("Only a company keeps L/C clauses.")))
     buyer_id = values.get("buyer_company_id")
+    if buyer_id is not None and (buyer_id == actor.company.id or db.session.scalar(
+            select(Company.id).where(Company.id == buyer_id,
+                                     visibility_clause(Company, actor.company.id))) is None):
+        raise ValidationFailed(errors={"buyer_company_id": [str(_l("No such buyer."))]})
     row = db.session.scalar(select(LetterOfCreditClauses).where(
         LetterOfCreditClauses.company_id == actor.company.id,
         LetterOfCreditClauses.buyer_company_id.is_(None) if buyer_id is None
