@@ -176,13 +176,21 @@ class _Checker:
                         _quantity(cells.get("quantity_on_hand"), "quantity_on_hand"))
 
 
-def _existing_periods(buyer: Company, product_ids: set[int]) -> dict[int, list[StockReportRow]]:
+def _existing_periods(buyer: Company, good_rows: list[_GoodRow]) -> dict[int, list[StockReportRow]]:
+    """The stored periods of these products that the new ones could touch (same dates
+    or overlapping): only those within the report's span are read, so a report of new
+    weeks reads next to nothing however long the history."""
     periods: dict[int, list[StockReportRow]] = {}
-    if product_ids:
-        for row in db.session.scalars(select(StockReportRow).where(
-                StockReportRow.buyer_company_id == buyer.id,
-                StockReportRow.product_id.in_(product_ids))):
-            periods.setdefault(row.product_id, []).append(row)
+    if not good_rows:
+        return periods
+    first = min(good.period_start for good in good_rows)
+    last = max(good.period_end for good in good_rows)
+    product_ids = {good.xref.product_id for good in good_rows}
+    for row in db.session.scalars(select(StockReportRow).where(
+            StockReportRow.buyer_company_id == buyer.id,
+            StockReportRow.product_id.in_(product_ids),
+            StockReportRow.period_start <= last, StockReportRow.period_end >= first)):
+        periods.setdefault(row.product_id, []).append(row)
     return periods
 
 
@@ -221,7 +229,7 @@ def import_stock_report(buyer: Company, user: User | None,
 
 def _save(buyer: Company, report: StockReport, good_rows: list[_GoodRow],
           result: StockReportResult) -> None:
-    stored = _existing_periods(buyer, {good.xref.product_id for good in good_rows})
+    stored = _existing_periods(buyer, good_rows)
     seen: dict[tuple[int, date, date], int] = {}
     for good in good_rows:
         key = (good.xref.product_id, good.period_start, good.period_end)
