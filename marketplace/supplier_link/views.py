@@ -39,8 +39,9 @@ from marketplace.supplier_link.operations import sharing as sharing_operations
 from marketplace.supplier_link.operations import stock_reports
 from marketplace.supplier_link.operations.parties import acting_company, supplier_for_sharing
 from marketplace.supplier_link.queries import discrepancies as discrepancy_queries
+from marketplace.supplier_link.queries import receipts as receipt_queries
 from marketplace.supplier_link.queries import supplier_views
-from marketplace.supplier_link.schemas import VIEW_SCHEMAS
+from marketplace.supplier_link.schemas import VIEW_SCHEMAS, plain
 
 COLUMNS: dict[str, list[tuple[str, Any]]] = {
     "order-status": [("number", _l("Order")), ("status", _l("Status")),
@@ -88,6 +89,12 @@ STATUS_LABELS = {"open": _l("open"), "claimed": _l("claimed"), "resolving": _l("
 STEP_LABELS = {"claim": _l("Claim"), "credit_note": _l("Issue a credit note"),
                "debit_note": _l("Issue a debit note"),
                "replacement": _l("Replacement shipment"), "close": _l("Accept and close")}
+
+
+@bp.app_template_filter("quantity")
+def quantity_filter(value) -> str:
+    """100.0000 → "100" (never "1E+2")."""
+    return plain(value) or ""
 
 
 def _context(**values) -> dict:
@@ -193,6 +200,7 @@ def receipts():
     page = paginate(select(GoodsReceipt).where(GoodsReceipt.buyer_company_id == company.id)
                     .order_by(GoodsReceipt.id.desc()), page=request.args.get("page", 1, int))
     return render_template("supplier_link/receipts.html", page=page, orders=_buyers_orders(),
+                           announced=receipt_queries.announced_shipments(company.id),
                            **_context())
 
 
@@ -266,7 +274,22 @@ def record_receipt(order_id):
             flash(_l("The receipt is recorded."), "success")
             return redirect(url_for("supplier_link.discrepancies", order_id=order.id))
     return render_template("supplier_link/record_receipt.html", order=order, errors=errors,
-                           **_context()), status
+                           shipment=_announced(order), **_context()), status
+
+
+def _announced(order: Order):
+    """The shipment named by ``?shipment_id=`` (its quantities fill the form), if it
+    carries goods of this order."""
+    from marketplace.fulfillment.models import Shipment
+
+    shipment_id = request.values.get("shipment_id", type=int)
+    shipment = db.session.get(Shipment, shipment_id) if shipment_id and \
+        0 < shipment_id < 2**31 else None
+    if shipment is None or shipment.buyer_company_id != order.buyer_company_id:
+        return None
+    expected = {line.order_line_id: line.quantity for line in shipment.lines
+                if line.order_line.order_id == order.id}
+    return {"shipment": shipment, "expected": expected} if expected else None
 
 
 # ----- returns ----------------------------------------------------------------------------------

@@ -113,6 +113,14 @@ class Trade:
 
         return self.run(build, supplier)
 
+    def move(self, supplier: Party, shipment_id: int, status: str) -> None:
+        """The supplier records the shipment's next step (shipped, arrived, ...)."""
+        def build():
+            shipments.record_shipment_event(db.session.get(Shipment, shipment_id),
+                                            {"status": status}, self.actor(supplier))
+
+        self.run(build, supplier)
+
     def invoice(self, shipment_id: int) -> int:
         def build():
             shipment = db.session.get(Shipment, shipment_id)

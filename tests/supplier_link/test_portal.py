@@ -106,3 +106,28 @@ def test_bad_portal_input_is_refused_and_saves_nothing(trade, client):
     portal_login(client, trade.supplier_a.member.email)
     assert client.get(f"/supplier_link/buyers/{trade.buyer.company_id}/order-status?page=0") \
         .status_code == 422
+
+
+def test_an_arrived_shipment_is_received_from_its_notice(trade, client):
+    order = trade.order(trade.supplier_a, [("A-100", "100", "2.50", None),
+                                           ("A-200", "10", "1.00", None)])
+    booked = trade.ship(trade.supplier_a, order, {order.line_ids[0]: "30"})
+    shipment = trade.ship(trade.supplier_a, order, {order.line_ids[0]: "70",
+                                                    order.line_ids[1]: "10"})
+    trade.move(trade.supplier_a, shipment, "arrived")
+    portal_login(client, trade.buyer.member.email)
+    page = client.get("/supplier_link/receipts").get_data(as_text=True)
+    assert f"shipment_id={shipment}" in page and f"shipment_id={booked}" not in page
+    form = client.get(f"/supplier_link/orders/{order.id}/receipt?shipment_id={shipment}")
+    html = form.get_data(as_text=True)
+    assert f'name="received-{order.line_ids[0]}" inputmode="decimal" value="70"' in html
+    token = csrf_token(client, "/supplier_link/receipts")
+    saved = client.post(f"/supplier_link/orders/{order.id}/receipt", data={
+        "csrf_token": token, "shipment_id": str(shipment),
+        f"received-{order.line_ids[0]}": "70", f"received-{order.line_ids[1]}": "9"})
+    assert saved.status_code == 302
+    [receipt] = trade.api.get("/supplier-link/receipts", trade.buyer.token).get_json()["items"]
+    assert receipt["shipment_id"] == shipment
+    assert [(d["sku"], d["short"]) for d in receipt["discrepancies"]] == [("A-200", "1")]
+    assert f"shipment_id={shipment}" not in client.get("/supplier_link/receipts") \
+        .get_data(as_text=True)
