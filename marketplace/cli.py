@@ -93,6 +93,9 @@ def seed_demo(if_empty: bool) -> None:
 
     db.session.flush()
     load_demo_negotiation()
+    from marketplace.supplier_link.demo import load_demo_stock_reports
+
+    load_demo_stock_reports()
     commit()
     click.echo(f"Demo data loaded. Every demo account's password is {DEMO_PASSWORD}.")
 
