@@ -26,6 +26,8 @@ from marketplace.supplier_link.models import (
     VIEWS,
     Discrepancy,
     GoodsReceipt,
+    GoodsReceiptLine,
+    ReturnLine,
     ReturnRequest,
     SkuCrossReference,
 )
@@ -65,10 +67,26 @@ _BINARY = {"schema": {"type": "string", "format": "binary"}}
 # ----- receipts ---------------------------------------------------------------------------------
 
 
-def receipt_answer(receipt: GoodsReceipt) -> dict:
-    receipt.discrepancies = discrepancy_queries.discrepancies(
-        buyer_id=receipt.buyer_company_id, order_id=receipt.order_id)
-    return receipt
+def with_discrepancies(receipts: list[GoodsReceipt]) -> list[GoodsReceipt]:
+    """Each receipt with its order's discrepancies (one query for all of them)."""
+    if not receipts:
+        return receipts
+    found = discrepancy_queries.discrepancies(
+        buyer_id=receipts[0].buyer_company_id,
+        order_ids=sorted({receipt.order_id for receipt in receipts}))
+    for receipt in receipts:
+        receipt.discrepancies = [d for d in found if d.order_id == receipt.order_id]
+    return receipts
+
+
+RECEIPT_LOADING = (selectinload(GoodsReceipt.order),
+                   selectinload(GoodsReceipt.lines).selectinload(GoodsReceiptLine.order_line),
+                   selectinload(GoodsReceipt.lines).selectinload(
+                       GoodsReceiptLine.shipment_line))
+
+
+def receipt_answer(receipt: GoodsReceipt) -> GoodsReceipt:
+    return with_discrepancies([receipt])[0]
 
 
 @api_bp.route(f"{BASE}/receipts", methods=["POST"])
@@ -94,10 +112,10 @@ def post_receipt(values):
 def list_receipts(pagination):
     """Buyer: its goods receipts, newest first."""
     company = acting_company()
-    page = paginate(select(GoodsReceipt).options(selectinload(GoodsReceipt.lines))
+    page = paginate(select(GoodsReceipt).options(*RECEIPT_LOADING)
                     .where(GoodsReceipt.buyer_company_id == company.id)
                     .order_by(GoodsReceipt.id.desc()), **pagination)
-    page.items = [receipt_answer(receipt) for receipt in page.items]
+    page.items = with_discrepancies(page.items)
     return page
 
 
@@ -138,8 +156,11 @@ def post_return(values):
 def list_returns(pagination):
     """Buyer: its returns, newest first."""
     company = acting_company()
-    return paginate(select(ReturnRequest).where(ReturnRequest.buyer_company_id == company.id)
-                    .order_by(ReturnRequest.id.desc()), **pagination)
+    return paginate(select(ReturnRequest).options(
+        selectinload(ReturnRequest.order), selectinload(ReturnRequest.document),
+        selectinload(ReturnRequest.lines).selectinload(ReturnLine.order_line))
+        .where(ReturnRequest.buyer_company_id == company.id)
+        .order_by(ReturnRequest.id.desc()), **pagination)
 
 
 # ----- stock reports ------------------------------------------------------------------------------
@@ -225,9 +246,10 @@ def patch_sharing(values, supplier_id):
 def list_cross_references(pagination):
     """Buyer: its SKUs mapped to suppliers' products, by SKU."""
     buyer = acting_company()
-    return paginate(select(SkuCrossReference).where(
-        SkuCrossReference.buyer_company_id == buyer.id).order_by(SkuCrossReference.buyer_sku),
-        **pagination)
+    return paginate(select(SkuCrossReference).options(
+        selectinload(SkuCrossReference.product), selectinload(SkuCrossReference.supplier))
+        .where(SkuCrossReference.buyer_company_id == buyer.id)
+        .order_by(SkuCrossReference.buyer_sku), **pagination)
 
 
 @api_bp.route(f"{BASE}/sku-cross-references", methods=["POST"])

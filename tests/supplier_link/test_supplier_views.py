@@ -153,3 +153,52 @@ def test_a_buyer_without_trade_is_not_found(trade):
                          trade.supplier_a.token).status_code == 404
     # A buyer asking a supplier's view of itself: not a supplier.
     assert trade.view(trade.buyer, "order-status").status_code == 403
+
+
+def _queries(app, call):
+    from sqlalchemy import event
+
+    from marketplace.extensions import db
+
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = call()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200, response.get_json()
+    return len(statements)
+
+
+def test_lists_cost_the_same_queries_for_one_row_or_many(trade):
+    """No query per row (N+1): ten receipts and returns cost what one costs."""
+    def receive_and_return(times):
+        for _ in range(times):
+            order = trade.order(trade.supplier_a, [("A-100", "10", "1.00", None)])
+            trade.ship(trade.supplier_a, order, {order.line_ids[0]: "10"})
+            trade.api.post("/supplier-link/receipts", trade.buyer.token, json={
+                "order_id": order.id, "lines": [{"order_line_id": order.line_ids[0],
+                                                 "quantity_received": "9"}]})
+            trade.api.post("/supplier-link/returns", trade.buyer.token, json={
+                "order_id": order.id, "lines": [{"order_line_id": order.line_ids[0],
+                                                 "quantity": "1", "reason": "quality"}]})
+
+    paths = [("/supplier-link/receipts", trade.buyer), ("/supplier-link/returns", trade.buyer),
+             (f"/supplier-link/buyers/{trade.buyer.company_id}/receipts", trade.supplier_a),
+             (f"/supplier-link/buyers/{trade.buyer.company_id}/returns", trade.supplier_a),
+             (f"/supplier-link/buyers/{trade.buyer.company_id}/discrepancies",
+              trade.supplier_a),
+             (f"/supplier-link/buyers/{trade.buyer.company_id}/order-status", trade.supplier_a)]
+    receive_and_return(1)
+    for path, who in paths:  # the token's once-a-minute "last used" stamp, out of the way
+        trade.api.get(path, who.token)
+    one = [_queries(trade.app, lambda p=p, w=w: trade.api.get(p, w.token)) for p, w in paths]
+    receive_and_return(9)
+    many = [_queries(trade.app, lambda p=p, w=w: trade.api.get(p, w.token)) for p, w in paths]
+    assert many == one

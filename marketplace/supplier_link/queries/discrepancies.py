@@ -83,7 +83,8 @@ def _counted():
 
 
 def discrepancies_stmt(*, buyer_id: int, supplier_id: int | None = None,
-                       order_id: int | None = None, include_closed: bool = True) -> Select:
+                       order_id: int | None = None, order_ids: list[int] | None = None,
+                       include_closed: bool = True) -> Select:
     counted = _counted()
     shipped = func.coalesce(ShipmentLine.quantity, type_coerce(literal(0), Quantity()))
     stmt = (
@@ -108,6 +109,8 @@ def discrepancies_stmt(*, buyer_id: int, supplier_id: int | None = None,
         stmt = stmt.where(Order.supplier_company_id == supplier_id)
     if order_id is not None:
         stmt = stmt.where(Order.id == order_id)
+    if order_ids is not None:
+        stmt = stmt.where(Order.id.in_(order_ids))
     if not include_closed:
         stmt = stmt.where(or_(Discrepancy.id.is_(None),
                               Discrepancy.status != DiscrepancyStatus.CLOSED))

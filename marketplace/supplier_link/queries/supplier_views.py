@@ -181,7 +181,8 @@ def outstanding(sv: SupplierView, args: dict, page: int, per_page: int | None) -
 
 
 def receipts(sv: SupplierView, args: dict, page: int, per_page: int | None) -> Page:
-    stmt = (select(GoodsReceiptLine, GoodsReceipt, OrderLine, Order.number, Shipment.number)
+    stmt = (select(GoodsReceiptLine, GoodsReceipt, OrderLine, Order.number, Shipment.id,
+                   Shipment.number)
             .join(GoodsReceipt, GoodsReceipt.id == GoodsReceiptLine.receipt_id)
             .join(OrderLine, OrderLine.id == GoodsReceiptLine.order_line_id)
             .join(Order, Order.id == GoodsReceipt.order_id)
@@ -194,10 +195,10 @@ def receipts(sv: SupplierView, args: dict, page: int, per_page: int | None) -> P
 
 
 def _receipt_row(row) -> dict:
-    line, receipt, order_line, order_number, shipment_number = row
+    line, receipt, order_line, order_number, shipment_id, shipment_number = row
     return {"receipt_id": receipt.id, "received_on": receipt.received_on,
             "order_id": receipt.order_id, "order_number": order_number,
-            "shipment_id": line.shipment_line.shipment_id if line.shipment_line else None,
+            "shipment_id": shipment_id,
             "shipment_number": shipment_number, "order_line_id": order_line.id,
             "sku": order_line.sku, "description": order_line.description,
             "unit": order_line.unit, "quantity_received": line.quantity_received,
