@@ -458,6 +458,7 @@ def discrepancies():
     rows = [(discrepancy_queries.figures_of_case(case),
              discrepancy_operations.allowed_steps(case, actor)) for case in cases]
     return render_template("supplier_link/discrepancies.html", rows=rows, company=company,
+                           shipments=discrepancy_queries.per_shipment([f for f, _ in rows]),
                            **_context())
 
 

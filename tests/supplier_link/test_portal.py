@@ -31,6 +31,9 @@ def test_buyer_records_a_receipt_in_the_portal(trade, client):
     assert saved.status_code == 302
     page = client.get(saved.headers["Location"]).get_data(as_text=True)
     assert "Claim" in page and "ORD-T" in page
+    totals = page[page.index('id="discrepancies-per-shipment"'):]
+    assert "<td>100</td><td>90</td>" in totals
+    assert "<td>37.50</td>" in totals  # (10 short + 5 rejected) × 2.50
     csv_body = "sku,quantity_received,quantity_rejected,reason\nA-100,10,0,\n"
     by_csv = client.post(f"/supplier_link/orders/{order.id}/receipt", data={
         "csrf_token": token, "file": (io.BytesIO(csv_body.encode()), "r.csv")},

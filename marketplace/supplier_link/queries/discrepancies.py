@@ -147,3 +147,33 @@ def figures_of_case(case: Discrepancy) -> DiscrepancyFigures:
         line.unit_price, line.quantity, shipment_line.shipment_id if shipment_line else None,
         shipment_line.shipment.number if shipment_line else None,
         shipment_line.id if shipment_line else None, shipped, shipped, ZERO, case)
+
+
+@dataclass
+class ShipmentTotals:
+    """A shipment's discrepancies summed: shipped vs received vs rejected."""
+
+    shipment_id: int | None
+    shipment_number: str | None
+    lines: int = 0
+    shipped: Decimal = ZERO
+    received: Decimal = ZERO
+    rejected: Decimal = ZERO
+    short: Decimal = ZERO
+    over: Decimal = ZERO
+    claim_amount: Decimal = ZERO
+
+
+def per_shipment(found: list[DiscrepancyFigures]) -> list[ShipmentTotals]:
+    totals: dict[int | None, ShipmentTotals] = {}
+    for item in found:
+        total = totals.setdefault(item.shipment_id, ShipmentTotals(item.shipment_id,
+                                                                   item.shipment_number))
+        total.lines += 1
+        total.shipped += item.shipped
+        total.received += item.received
+        total.rejected += item.rejected
+        total.short += item.short
+        total.over += item.over
+        total.claim_amount += item.claim_amount
+    return list(totals.values())
