@@ -8,7 +8,7 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
-from marketplace.content.views.profiles import login_required, permission_required
+from marketplace.content.views.profiles import permission_required
 from marketplace.core.errors import DomainError, Forbidden, ValidationFailed, flatten_messages
 from marketplace.core.pagination import paginate
 from marketplace.core.types import utcnow
@@ -220,7 +220,7 @@ def shipment(shipment_id):
 
 
 @bp.route("/shipments/<int:shipment_id>/timeline.json")
-@login_required
+@permission_required("fulfillment.view")
 def shipment_timeline(shipment_id):
     """What the shipment page polls every few seconds to show new events live."""
     found = queries.shipment(shipment_id)

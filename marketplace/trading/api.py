@@ -34,6 +34,7 @@ from marketplace.trading.schemas import (
     DocumentPatchArgsSchema,
     DocumentSchema,
     DocumentSummarySchema,
+    DocumentTypeSchema,
     NumberingArgsSchema,
     NumberingSchema,
     PartyStateArgsSchema,
@@ -202,6 +203,17 @@ def patch_party_state(values, document_id):
     actor = _actor()
     document = queries.visible_document(document_id, actor)
     return queries.party_dict(operations.update_party_state(document, actor, values))
+
+
+@api_bp.route("/document-types")
+@api_auth(optional=True)
+@api_bp.response(200, DocumentTypeSchema(many=True))
+def list_document_types():
+    """The document types, as declared: who issues each, what it is made from, its
+    actions and numbering (plus ``approve`` and ``reject`` where approvals apply)."""
+    return [{**{name: getattr(doctype, name) for name in (
+        "code", "issued_by", "numbering", "actions", "derived_from", "many_recipients",
+        "prices_required")}, "label": str(doctype.label)} for doctype in doctypes.all_types()]
 
 
 # ----- settings ---------------------------------------------------------------------------

@@ -313,3 +313,30 @@ class DispatchGroupSchema(Schema):
     name = fields.String(required=True)
     member_ids = fields.List(fields.Integer(), required=True)
     is_default = fields.Boolean(required=True)
+
+
+class ActionDeclarationSchema(Schema):
+    name = fields.String(required=True)
+    from_states = fields.List(fields.String(), required=True)
+    to_state = fields.String(allow_none=True, metadata={
+        "description": "null: the status stays (forward, archive)"})
+    by = fields.String(required=True, metadata={"description": "issuer, recipient or party"})
+    permission = fields.String(required=True)
+
+
+class DerivationSchema(Schema):
+    parent = fields.String(required=True)
+    reply = fields.Boolean(required=True, metadata={
+        "description": "true: the other side answers; false: the same side follows up"})
+    lines = fields.Boolean(required=True)
+
+
+class DocumentTypeSchema(Schema):
+    code = fields.String(required=True)
+    label = fields.String(required=True)
+    issued_by = fields.String(required=True)
+    numbering = fields.String(required=True)
+    actions = fields.List(fields.Nested(ActionDeclarationSchema), required=True)
+    derived_from = fields.List(fields.Nested(DerivationSchema), required=True)
+    many_recipients = fields.Boolean(required=True)
+    prices_required = fields.Boolean(required=True)

@@ -241,6 +241,20 @@ def _refuse(errors: dict) -> None:
         raise ValidationFailed(errors={k: [str(m) for m in v] for k, v in errors.items()})
 
 
+def index_for_search(document: Document) -> None:
+    """Refresh the text a box search looks in (see ``Document.search_text``)."""
+    from marketplace.infrastructure.models import Company
+
+    company_ids = [document.issuer_company_id, document.recipient_company_id,
+                   *document.extras.get("recipient_company_ids", [])]
+    with db.session.no_autoflush:  # the edit being made is flushed once, as one version
+        names = list(db.session.scalars(select(Company.name).where(
+            Company.id.in_([i for i in company_ids if i]))))
+    words = [document.number, document.subject or "", *names]
+    words += [f"{line.description} {line.sku or ''}" for line in document.lines]
+    document.search_text = "\n".join(words).lower()
+
+
 def _record(document: Document, action: str, from_status: str | None, actor: Actor,
             comment: str | None = None) -> DocumentEvent:
     event = DocumentEvent(document=document, action=action, from_status=from_status,
@@ -291,6 +305,7 @@ def create_document(doctype: str, *, actor: Actor, recipient_company_id: int | N
     if recipient_ids:
         document.extras["recipient_company_ids"] = recipient_ids
     document.compute_total()
+    index_for_search(document)
     db.session.add(document)
     db.session.flush()
     parties.ensure_party(document, company_id, ISSUER)
@@ -374,6 +389,7 @@ def update_draft(document: Document, *, actor: Actor, header: dict, lines: list[
     if new_lines is not None:
         document.lines = new_lines
     document.compute_total()
+    index_for_search(document)
     document.updated_at = utcnow()  # the row changes, so its version moves, even for lines
     db.session.flush()
     return document
@@ -516,6 +532,7 @@ def _invite(rfq: Document, company_id: int, index: int, actor: Actor) -> Documen
                for line in rfq.lines],
         **{name: getattr(rfq, name) for name in doctypes.CARRIABLE_FIELDS})
     invitation.compute_total()
+    index_for_search(invitation)
     db.session.add(invitation)
     db.session.flush()
     parties.ensure_party(invitation, rfq.issuer_company_id, ISSUER)

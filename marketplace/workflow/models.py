@@ -72,6 +72,10 @@ class Document(TimestampMixin, VersionedMixin, db.Model):
     extras: Mapped[dict] = mapped_column(JSON, default=dict)
     # Sum of line amounts, kept by the engine so lists sort and filter in SQL.
     total_amount: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
+    # What a box search looks in, lower-cased in one column the engine keeps: number,
+    # subject, both parties' names, the lines' descriptions and SKUs. One LIKE over one
+    # column of the company's box, instead of a join per line and party.
+    search_text: Mapped[str] = mapped_column(Text, default="")
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     issuer = relationship("Company", foreign_keys=[issuer_company_id])

@@ -1,7 +1,7 @@
 """fulfillment: orders, shipments, shipping documents, invoices, payments, L/C clauses
 
 Revision ID: 2487e8d545f8
-Revises: df9535102781
+Revises: cc29a5e334ce
 Create Date: 2026-12-01 10:49:56.416187
 
 """
@@ -13,7 +13,7 @@ import marketplace.core.types
 
 # revision identifiers, used by Alembic.
 revision = '2487e8d545f8'
-down_revision = 'df9535102781'
+down_revision = 'cc29a5e334ce'
 branch_labels = None
 depends_on = None
 

@@ -112,3 +112,16 @@ def test_checkout_without_stripe_settings_is_refused(make, api, pair, app, monke
     invoice = invoiced(make, api, pair)
     response = api.post(f"/invoices/{invoice['id']}/checkout", pair.buyer_token, json={})
     assert response.status_code == 409
+
+
+def test_the_invoice_rounds_the_exact_total_to_cents(make, api, pair):
+    order_id = accepted_purchase_order(make, pair.buyer, pair.supplier,
+                                       [("PIN", "3", "0.3333"), ("CLIP", "7", "0.0125")])
+    lines = api.get(f"/orders/{order_id}", pair.supplier_token).get_json()["lines"]
+    shipment = api.post("/shipments", pair.supplier_token, json={
+        "order_ids": [order_id], "lines": [{"order_line_id": line["id"],
+                                            "quantity": line["quantity"]} for line in lines]})
+    assert shipment.get_json()["total"] == "1.0874"  # 0.9999 + 0.0875, exact
+    issued = api.post(f"/shipments/{shipment.get_json()['id']}/commercial-invoice",
+                      pair.supplier_token).get_json()
+    assert issued["invoice"]["amount"] == "1.09"

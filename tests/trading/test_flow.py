@@ -101,3 +101,30 @@ def test_accepting_a_purchase_order_emits_the_signal_fulfillment_listens_to(make
     assert ("purchase_order", "accept", "sent", "accepted",
             order.trade.supplier.company_id) in seen
     assert order["status"] == "accepted"
+
+
+def test_the_document_types_are_listed_as_declared(api):
+    types = {t["code"]: t for t in api.get("/document-types").get_json()}
+    assert len(types) == 16
+    quotation = types["quotation"]
+    assert (quotation["label"], quotation["issued_by"], quotation["numbering"]) == (
+        "Quotation", "supplier", "QUO-{year}-{seq:05}")
+    assert {(d["parent"], d["reply"]) for d in quotation["derived_from"]} == {
+        ("inquiry", True), ("rfq", True), ("quotation", False)}
+    accept = next(a for a in quotation["actions"] if a["name"] == "accept")
+    assert (accept["from_states"], accept["to_state"], accept["by"]) == (
+        ["sent"], "accepted", "recipient")
+    assert types["rfq"]["many_recipients"] is True
+
+
+def test_closing_and_revising(make, api):
+    trade = Trade.start(make, api)
+    order = accepted_purchase_order(make, api, trade)
+    assert trade.act("buyer", order, "close")["status"] == "closed"
+    revised = trade.derive("supplier", order.quotation, "quotation")  # a revised quotation
+    assert revised["parent_id"] == order.quotation["id"]
+    assert revised["recipient"]["id"] == trade.buyer.company_id
+    advice = trade.derive("supplier", order, "shipping_advice")
+    advice = trade.act("supplier", advice, "send")
+    assert "accept" not in trade.get("buyer", advice)["allowed_actions"]
+    assert trade.act("buyer", advice, "close")["status"] == "closed"

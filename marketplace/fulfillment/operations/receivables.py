@@ -4,7 +4,7 @@ against it (recorded by the supplier, or by card through Stripe Checkout)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -33,6 +33,13 @@ def due_date_for(payment_terms: str | None, issued_on: date) -> date:
     return issued_on + timedelta(days=days)
 
 
+def invoice_amount(total: Decimal, currency: str) -> Decimal:
+    """What is invoiced: the lines' exact total rounded half-up to the currency's
+    smallest unit (cents; whole units for JPY and the like), as it can be paid."""
+    unit = Decimal(1) if currency.upper() in ZERO_DECIMAL_CURRENCIES else Decimal("0.01")
+    return total.quantize(unit, rounding=ROUND_HALF_UP)
+
+
 def record_invoice(shipment: Shipment, *, number: str, document_id: int | None,
                    payment_terms: str | None) -> Invoice:
     """The receivable of ``shipment`` (one per shipment: a second one is refused)."""
@@ -44,7 +51,8 @@ def record_invoice(shipment: Shipment, *, number: str, document_id: int | None,
     invoice = Invoice(shipment=shipment, number=number, document_id=document_id,
                       buyer_company_id=shipment.buyer_company_id,
                       supplier_company_id=shipment.supplier_company_id,
-                      amount=shipment.total_amount, paid_amount=Decimal(0),
+                      amount=invoice_amount(shipment.total_amount, shipment.currency),
+                      paid_amount=Decimal(0),
                       currency=shipment.currency, payment_terms=payment_terms,
                       issued_on=issued_on, due_date=due_date_for(payment_terms, issued_on),
                       status=InvoiceStatus.OPEN)

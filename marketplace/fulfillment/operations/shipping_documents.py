@@ -23,7 +23,7 @@ from marketplace.fulfillment.models import (
     ShippingDocument,
     ShippingDocumentKind,
 )
-from marketplace.fulfillment.operations.receivables import record_invoice
+from marketplace.fulfillment.operations.receivables import invoice_amount, record_invoice
 from marketplace.infrastructure.models import Company
 from marketplace.infrastructure.notifications import N_, notify
 from marketplace.workflow.models import Document
@@ -204,7 +204,8 @@ def snapshot(shipment: Shipment, kind: ShippingDocumentKind, document: Document,
         "currency": shipment.currency, "incoterm": orders[0].incoterm,
         "incoterm_place": orders[0].incoterm_place, "payment_terms": orders[0].payment_terms,
         "lines": lines,
-        "totals": {key: str(value) for key, value in totals.items()},
+        "totals": {**{key: str(value) for key, value in totals.items()},
+                   "amount": str(invoice_amount(totals["amount"], shipment.currency))},
         "lc": None if clauses is None else {
             "lc_number": clauses.lc_number, "issuing_bank": clauses.issuing_bank,
             "marks_and_numbers": clauses.marks_and_numbers, "statements": clauses.statements},

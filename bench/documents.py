@@ -1,0 +1,196 @@
+"""Benchmark: trade documents.
+
+1. Document actions per second: POST /api/v1/documents/{id}/actions/send (the whole
+   engine: state check, guard, approval rules, dispatch, party rows, history, signal,
+   notifications) next to a bare Flask + SQLAlchemy endpoint that updates one row.
+2. Inbox listing (GET /api/v1/documents?box=inbox, 20 a page) p50/p95 at 10k and 1M
+   documents in the table, bulk-inserted; the measured supplier receives one document
+   in ten, the rest go between 100 other companies. Also a search (``q=``).
+
+Run: .venv/bin/python bench/documents.py [actions] [sizes]
+     e.g. bench/documents.py 500 10000,1000000
+SQLite in a temporary folder unless DATABASE_URL is set.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, insert, select, update
+
+from marketplace import create_app
+from marketplace.core.boundary import commit
+from marketplace.extensions import db
+from marketplace.infrastructure import mail, operations
+from marketplace.infrastructure.auth import ensure_may_act
+from marketplace.infrastructure.models import Company, CompanyStatus, MemberRole, Membership
+from marketplace.workflow import engine
+from marketplace.workflow.models import Document, DocumentLine, DocumentParty, DocumentThread
+
+LINES = [{"description": "Stainless steel hex bolt M8x30", "sku": "HB-M8-30",
+          "quantity": "20000", "unit": "pcs", "unit_price": "0.072"}]
+
+
+def build_app(folder: str):
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder}/bench.db"
+    app = create_app("development", {"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False,
+                                     "WTF_CSRF_ENABLED": False},
+                     instance_path=folder)
+    # Mail is rendered and queued as in production; the delivery itself (a worker's
+    # job) is left out, so the console backend's printing does not time the bench.
+    mail.send_mail.delay = lambda message: None
+
+    @app.route("/bench/bare/<int:company_id>", methods=["POST"])
+    def bare(company_id):
+        db.session.execute(update(Company).where(Company.id == company_id)
+                           .values(city=f"City {time.perf_counter_ns()}"))
+        db.session.commit()
+        return {"id": company_id}
+
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    return app
+
+
+def company(name: str, roles: list[str], email: str) -> tuple[int, int]:
+    row = Company(name=name, country="DE" if "buyer" in roles else "TW",
+                  status=CompanyStatus.ACTIVE, approved_at=datetime.now(UTC))
+    row.roles = roles
+    user = operations.create_user(email, "benchmark-password", name)
+    db.session.add_all([row, Membership(company=row, user=user, role=MemberRole.ADMIN)])
+    db.session.flush()
+    return row.id, user.id
+
+
+def key_for(company_id: int, user_id: int) -> str:
+    from marketplace.infrastructure.models import User
+
+    _, secret = operations.create_api_key(db.session.get(Company, company_id), "bench",
+                                          ["read", "write"], db.session.get(User, user_id))
+    return secret
+
+
+def measure(label: str, calls, expect: int = 200) -> list[float]:
+    timings = []
+    for call in calls:
+        start = time.perf_counter()
+        response = call()
+        timings.append(time.perf_counter() - start)
+        assert response.status_code == expect, response.get_data(as_text=True)[:500]
+    p50 = statistics.median(timings) * 1000
+    p95 = statistics.quantiles(timings, n=20)[18] * 1000
+    print(f"{label:<46} {len(timings) / sum(timings):8.0f} req/s   p50 {p50:6.1f} ms   "
+          f"p95 {p95:6.1f} ms", flush=True)
+    return timings
+
+
+def bench_actions(app, count: int) -> None:
+    with app.test_request_context():
+        buyer, buyer_user = company("Bench Buyer", ["buyer"], "buyer@bench.example.com")
+        supplier, _ = company("Bench Supplier", ["supplier"], "supplier@bench.example.com")
+        key = key_for(buyer, buyer_user)
+        actor = ensure_may_act(db.session.get(operations.User, buyer_user))
+        ids = [engine.create_document("purchase_order", actor=actor,
+                                      recipient_company_id=supplier,
+                                      header={"subject": f"Order {n}"}, lines=LINES).id
+               for n in range(count)]
+        commit()
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {key}"}
+    print(f"-- document actions, {count} each --")
+    measure("bare Flask+SQLAlchemy (update 1 row)",
+            [lambda: client.post(f"/bench/bare/{buyer}") for _ in range(count)])
+    measure("POST /documents/{id}/actions/send",
+            [lambda i=i: client.post(f"/api/v1/documents/{i}/actions/send", headers=headers)
+             for i in ids])
+
+
+def fill(total: int, supplier: int, buyer: int, others: list[int]) -> None:
+    """``total`` sent documents (one line, two party rows each), by bulk inserts."""
+    start, batch = time.perf_counter(), 20_000
+    first_id = (db.session.scalar(select(func.max(Document.id))) or 0) + 1
+    thread = DocumentThread(subject="bench")
+    db.session.add(thread)
+    db.session.flush()
+    now = datetime.now(UTC)
+    for offset in range(0, total, batch):
+        documents, lines, parties = [], [], []
+        for n in range(offset, min(offset + batch, total)):
+            ident = first_id + n
+            issuer, recipient = (buyer, supplier) if n % 10 == 0 else (
+                others[n % len(others)], others[(n + 1) % len(others)])
+            documents.append({
+                "id": ident, "type": "inquiry", "number": f"INQ-B-{ident:08}", "status": "sent",
+                "issuer_company_id": issuer, "recipient_company_id": recipient,
+                "thread_id": thread.id, "subject": f"Bench inquiry {ident} for fasteners",
+                "currency": "USD", "extras": {}, "total_amount": Decimal("1440"),
+                "sent_at": now - timedelta(seconds=total - n), "created_at": now,
+                "updated_at": now, "version": 1,
+                "search_text": f"inq-b-{ident:08}\nbench inquiry {ident} for fasteners\n"
+                               f"company {issuer}\ncompany {recipient}\n"
+                               f"hex bolt m8 lot {ident} hb-{ident % 5000}"})
+            lines.append({"document_id": ident, "position": 0, "description":
+                          f"Hex bolt M8 lot {ident}", "sku": f"HB-{ident % 5000}",
+                          "quantity": Decimal(20000), "unit": "pcs", "extras": {}})
+            parties += [{"document_id": ident, "company_id": issuer, "role": "issuer",
+                         "tags": [], "archived": False},
+                        {"document_id": ident, "company_id": recipient, "role": "recipient",
+                         "tags": [], "archived": False}]
+        db.session.execute(insert(Document.__table__), documents)
+        db.session.execute(insert(DocumentLine.__table__), lines)
+        db.session.execute(insert(DocumentParty.__table__), parties)
+        db.session.commit()
+    print(f"   inserted {total} documents in {time.perf_counter() - start:.0f} s", flush=True)
+
+
+def bench_inbox(app, sizes: list[int], count: int = 200) -> None:
+    with app.test_request_context():
+        supplier, supplier_user = company("Inbox Supplier", ["supplier"],
+                                          "inbox@bench.example.com")
+        buyer, _ = company("Inbox Buyer", ["buyer"], "inboxbuyer@bench.example.com")
+        others = [company(f"Other {n}", ["buyer", "supplier"], f"o{n}@bench.example.com")[0]
+                  for n in range(100)]
+        key = key_for(supplier, supplier_user)
+        commit()
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {key}"}
+    filled = 0
+    for size in sizes:
+        with app.app_context():
+            fill(size - filled, supplier, buyer, others)
+            filled = size
+            inbox = db.session.scalar(select(func.count()).select_from(DocumentParty).where(
+                DocumentParty.company_id == supplier, DocumentParty.role == "recipient"))
+        print(f"-- inbox listing, {size} documents in the table, {inbox} in this inbox --")
+        measure(f"GET /documents?box=inbox ({size})",
+                [lambda: client.get("/api/v1/documents?box=inbox", headers=headers)
+                 for _ in range(count)])
+        measure(f"GET /documents?box=inbox&page=50 ({size})",
+                [lambda: client.get("/api/v1/documents?box=inbox&page=50", headers=headers)
+                 for _ in range(count)])
+        measure(f"GET /documents?box=inbox&q=hb-42 ({size})",
+                [lambda: client.get("/api/v1/documents?box=inbox&q=hb-42", headers=headers)
+                 for _ in range(max(5, count // 20))])
+
+
+def main() -> None:
+    actions = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+    sizes = [int(s) for s in (sys.argv[2] if len(sys.argv) > 2 else "10000").split(",")]
+    with tempfile.TemporaryDirectory() as folder:
+        app = build_app(folder)
+        print(f"database: {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}")
+        bench_actions(app, actions)
+        bench_inbox(app, sizes)
+        with app.app_context():
+            db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
