@@ -155,6 +155,25 @@ class StockReportRow(db.Model):
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class StockSeries(db.Model):
+    """One product's history of stock reports at one buyer: which SKUs a supplier's
+    statistics list, so a page of SKUs is chosen among a few thousand series rather
+    than among the pair's (possibly millions of) report rows. Kept by the import."""
+
+    __tablename__ = "supplier_link_stock_series"
+    __table_args__ = (UniqueConstraint("buyer_company_id", "product_id"),
+                      Index("ix_supplier_link_stock_series_pair", "supplier_company_id",
+                            "buyer_company_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    buyer_company_id: Mapped[int] = _company_fk()
+    supplier_company_id: Mapped[int] = _company_fk()
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"),
+                                            index=True)
+    periods: Mapped[int] = mapped_column(Integer, default=0)
+    last_period_end: Mapped[date] = mapped_column(Date)
+
+
 class RejectionReason(enum.StrEnum):
     DAMAGED = "damaged"
     WRONG_ITEM = "wrong_item"

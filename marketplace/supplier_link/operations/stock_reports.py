@@ -13,12 +13,17 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from marketplace.core.errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Company, User
-from marketplace.supplier_link.models import SkuCrossReference, StockReport, StockReportRow
+from marketplace.supplier_link.models import (
+    SkuCrossReference,
+    StockReport,
+    StockReportRow,
+    StockSeries,
+)
 
 COLUMNS = ("sku", "period_start", "period_end", "quantity_sold", "quantity_on_hand")
 MAX_ROWS = 50_000
@@ -261,6 +266,29 @@ def _save(buyer: Company, report: StockReport, good_rows: list[_GoodRow],
         row.period_days = (good.period_end - good.period_start).days + 1
         row.quantity_sold = good.quantity_sold
         row.quantity_on_hand = good.quantity_on_hand
+    db.session.flush()
+    refresh_series(buyer.id, {product_id for product_id, _, _ in seen})
+
+
+def refresh_series(buyer_id: int, product_ids: set[int]) -> None:
+    """Bring the series of these products at this buyer up to date (one grouped read)."""
+    if not product_ids:
+        return
+    figures = db.session.execute(
+        select(StockReportRow.product_id, StockReportRow.supplier_company_id,
+               func.count(), func.max(StockReportRow.period_end))
+        .where(StockReportRow.buyer_company_id == buyer_id,
+               StockReportRow.product_id.in_(product_ids))
+        .group_by(StockReportRow.product_id, StockReportRow.supplier_company_id)).all()
+    series = {entry.product_id: entry for entry in db.session.scalars(select(StockSeries).where(
+        StockSeries.buyer_company_id == buyer_id, StockSeries.product_id.in_(product_ids)))}
+    for product_id, supplier_id, periods, last in figures:
+        entry = series.get(product_id)
+        if entry is None:
+            entry = StockSeries(buyer_company_id=buyer_id, product_id=product_id)
+            db.session.add(entry)
+        entry.supplier_company_id, entry.periods, entry.last_period_end = \
+            supplier_id, periods, last
     db.session.flush()
 
 

@@ -25,7 +25,7 @@ from marketplace.content.models import Product
 from marketplace.core.pagination import Page
 from marketplace.core.types import Quantity
 from marketplace.extensions import db
-from marketplace.supplier_link.models import StockReportRow
+from marketplace.supplier_link.models import StockReportRow, StockSeries
 
 RATE_PERIODS = 4
 CHART_PERIODS = 12
@@ -122,12 +122,14 @@ def _pair(supplier_id: int, buyer_id: int):
 
 
 def _products_page(supplier_id: int, buyer_id: int, page: int, per_page: int | None):
-    """The SKUs with reports, by SKU; the total too."""
-    reported = select(StockReportRow.product_id).where(*_pair(supplier_id, buyer_id)) \
-        .distinct().subquery()
-    total = db.session.scalar(select(func.count()).select_from(reported)) or 0
+    """The SKUs with reports, by SKU, and how many: from the series (one row per SKU),
+    never by scanning the pair's report rows."""
+    pair = (StockSeries.supplier_company_id == supplier_id,
+            StockSeries.buyer_company_id == buyer_id)
+    total = db.session.scalar(select(func.count()).select_from(StockSeries).where(*pair)) or 0
     stmt = select(Product.id, Product.sku, Product.name, Product.unit).join(
-        reported, reported.c.product_id == Product.id).order_by(Product.sku, Product.id)
+        StockSeries, StockSeries.product_id == Product.id).where(*pair) \
+        .order_by(Product.sku, Product.id)
     if per_page is not None:
         stmt = stmt.limit(per_page).offset((page - 1) * per_page)
     return db.session.execute(stmt).all(), total

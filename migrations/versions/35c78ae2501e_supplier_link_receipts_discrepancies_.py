@@ -1,8 +1,8 @@
 """supplier link: receipts, discrepancies, returns, stock reports, sharing
 
-Revision ID: 9053cc8bcf84
+Revision ID: 35c78ae2501e
 Revises: 2487e8d545f8
-Create Date: 2026-12-01 10:53:40.860820
+Create Date: 2026-12-01 11:19:51.862155
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import marketplace.core.types
 
 
 # revision identifiers, used by Alembic.
-revision = '9053cc8bcf84'
+revision = '35c78ae2501e'
 down_revision = '2487e8d545f8'
 branch_labels = None
 depends_on = None
@@ -153,6 +153,23 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_supplier_link_stock_rows_report_id'), ['report_id'], unique=False)
         batch_op.create_index('ix_supplier_link_stock_rows_view', ['supplier_company_id', 'buyer_company_id', 'product_id', 'period_start'], unique=False)
 
+    op.create_table('supplier_link_stock_series',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('buyer_company_id', sa.Integer(), nullable=False),
+    sa.Column('supplier_company_id', sa.Integer(), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('periods', sa.Integer(), nullable=False),
+    sa.Column('last_period_end', sa.Date(), nullable=False),
+    sa.ForeignKeyConstraint(['buyer_company_id'], ['companies.id'], name=op.f('fk_supplier_link_stock_series_buyer_company_id_companies'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_supplier_link_stock_series_product_id_products'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['supplier_company_id'], ['companies.id'], name=op.f('fk_supplier_link_stock_series_supplier_company_id_companies'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_supplier_link_stock_series')),
+    sa.UniqueConstraint('buyer_company_id', 'product_id', name=op.f('uq_supplier_link_stock_series_buyer_company_id'))
+    )
+    with op.batch_alter_table('supplier_link_stock_series', schema=None) as batch_op:
+        batch_op.create_index('ix_supplier_link_stock_series_pair', ['supplier_company_id', 'buyer_company_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supplier_link_stock_series_product_id'), ['product_id'], unique=False)
+
     op.create_table('supplier_link_return_lines',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('return_id', sa.Integer(), nullable=False),
@@ -247,6 +264,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_supplier_link_return_lines_order_line_id'))
 
     op.drop_table('supplier_link_return_lines')
+    with op.batch_alter_table('supplier_link_stock_series', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supplier_link_stock_series_product_id'))
+        batch_op.drop_index('ix_supplier_link_stock_series_pair')
+
+    op.drop_table('supplier_link_stock_series')
     with op.batch_alter_table('supplier_link_stock_rows', schema=None) as batch_op:
         batch_op.drop_index('ix_supplier_link_stock_rows_view')
         batch_op.drop_index(batch_op.f('ix_supplier_link_stock_rows_report_id'))
