@@ -49,6 +49,7 @@ from marketplace.supplier_link.schemas import (
     DiscrepancyQueryArgsSchema,
     DiscrepancySchema,
     ReceiptArgsSchema,
+    ReceiptImportArgsSchema,
     ReceiptSchema,
     ResolveArgsSchema,
     ReturnArgsSchema,
@@ -101,6 +102,30 @@ def post_receipt(values):
     fully counted). More than shipped is kept as counted and shows in ``discrepancies``.
     Another company's order: 404; the supplier of the order: 403."""
     receipt = receipt_operations.record_receipt(current_actor(), values)
+    return receipt_answer(receipt), 201, {
+        "Location": url_for("supplier_link_api.get_receipt", receipt_id=receipt.id)}
+
+
+@api_bp.route(f"{BASE}/receipts/import", methods=["POST"])
+@api_auth(permission="supplier_link.record")
+@idempotent
+@api_bp.arguments(ReceiptImportArgsSchema, location="files")
+@api_bp.response(201, ReceiptSchema)
+@api_bp.doc(responses=problem_responses(404, 409, 415, 422))
+def import_receipt(args):
+    """Buyer: a goods receipt from a CSV file (``sku`` or ``order_line_id``,
+    ``quantity_received``, ``quantity_rejected``, ``reason``), checked as
+    ``POST /supplier-link/receipts``; a refused line is named by its row in the file
+    (``row 3.reason``) and nothing is saved."""
+    actor = current_actor()
+    order = receipt_operations.buyers_order(args["order_id"], actor)
+    lines = receipt_operations.read_receipt_csv(order, args["file"].stream)
+    try:
+        receipt = receipt_operations.record_receipt(actor, {
+            "order_id": order.id, "lines": lines, "shipment_id": args.get("shipment_id"),
+            "note": args.get("note")}, source="csv")
+    except ValidationFailed as error:
+        raise receipt_operations.in_csv_rows(error, lines) from None
     return receipt_answer(receipt), 201, {
         "Location": url_for("supplier_link_api.get_receipt", receipt_id=receipt.id)}
 

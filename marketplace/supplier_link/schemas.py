@@ -231,6 +231,33 @@ class ReceiptArgsSchema(StrictSchema):
                         validate=validate.Length(min=1, max=MAX_LINES))
 
 
+class ReceiptImportArgsSchema(Schema):
+    """multipart/form-data: the CSV file and the order (and shipment) it receives."""
+
+    file = Upload(required=True, metadata={
+        "description": "CSV (UTF-8): sku or order_line_id, quantity_received, "
+                       "quantity_rejected, reason"})
+    order_id = Id(required=True)
+    shipment_id = Id()
+    note = OptionalText(2000)
+
+    @pre_load
+    def _with_form_fields(self, data, **kwargs):
+        from flask import request
+
+        merged = {key: data.get(key) for key in request.files}
+        for key in request.form:
+            if key in merged:
+                raise ValidationError(str(_l("Given twice.")), field_name=key)
+            merged[key] = request.form.get(key)
+        return merged
+
+    @validates_schema
+    def _a_file(self, data, **kwargs):
+        if not isinstance(data.get("file"), FileStorage):
+            raise ValidationError(str(_l("Send a file (multipart/form-data).")), "file")
+
+
 class DiscrepancySchema(Schema):
     id = fields.Integer(required=True, allow_none=True)
     status = fields.String(required=True, metadata={

@@ -4,7 +4,6 @@ views, with charts and exports). Thin: form → operation → template."""
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -227,30 +226,6 @@ def _receipt_lines_from_form(order: Order) -> list[dict]:
     return lines
 
 
-def _receipt_lines_from_csv(order: Order, upload) -> list[dict]:
-    """CSV columns: order_line_id or sku, quantity_received, quantity_rejected, reason."""
-    import csv
-
-    try:
-        text = upload.stream.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationFailed(str(_l("The file is not UTF-8 CSV text."))) from None
-    by_sku = {line.sku: line.id for line in order.lines if line.sku}
-    lines = []
-    for row in csv.DictReader(io.StringIO(text)):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-        line_id = row.get("order_line_id") or by_sku.get(row.get("sku", ""))
-        try:
-            line_id = int(line_id) if line_id else 0
-        except ValueError:
-            line_id = 0
-        lines.append({"order_line_id": line_id,
-                      "quantity_received": _decimal(row.get("quantity_received")),
-                      "quantity_rejected": _decimal(row.get("quantity_rejected")),
-                      "reason": row.get("reason") or None})
-    return lines
-
-
 @bp.route("/orders/<int:order_id>/receipt", methods=["GET", "POST"])
 @permission_required("supplier_link.record")
 def record_receipt(order_id):
@@ -261,8 +236,8 @@ def record_receipt(order_id):
         _csrf()
         try:
             upload = request.files.get("file")
-            lines = _receipt_lines_from_csv(order, upload) if upload and upload.filename \
-                else _receipt_lines_from_form(order)
+            lines = receipt_operations.read_receipt_csv(order, upload.stream) \
+                if upload and upload.filename else _receipt_lines_from_form(order)
             receipt_operations.record_receipt(actor, {
                 "order_id": order.id, "lines": lines, "note": request.form.get("note") or None,
                 "shipment_id": request.form.get("shipment_id", type=int) or None},

@@ -138,3 +138,17 @@ def test_the_claim_the_supplier_tried_is_still_open(world, api):
                     json={}).status_code == 409
     state = api.get(f"/supplier-link/discrepancies/{ids['D']}", api.token(who["buyer"]))
     assert state.get_json()["status"] == "open"
+
+
+def test_receipt_import_access(world, api):
+    import io
+
+    ids, who = world
+    expected = dict(zip(EXPECTED_ORDER, (401, 201, 403, 404, 404, 403), strict=True))
+    for actor in ACTORS:
+        token = api.token(who[actor]) if actor in who else None
+        response = api.post("/supplier-link/receipts/import", token, data={
+            "order_id": str(ids["O"]),
+            "file": (io.BytesIO(b"order_line_id,quantity_received\n%d,1\n" % ids["L"]),
+                     "r.csv")}, content_type="multipart/form-data")
+        assert response.status_code == expected[actor], (actor, response.get_json())

@@ -175,3 +175,39 @@ def test_the_supplier_is_told_of_a_receipt_when_the_buyer_shares_receipts(trade)
         told = db.session.scalars(db.select(Notification).where(
             Notification.event == "goods_receipt.recorded")).all()
         assert [n.company_id for n in told] == [trade.supplier_a.company_id]
+
+
+def _import(trade, order, text, **form):
+    import io
+
+    return trade.api.post("/supplier-link/receipts/import", trade.buyer.token, data={
+        "order_id": str(order.id), "file": (io.BytesIO(text.encode()), "receipt.csv"), **form},
+        content_type="multipart/form-data")
+
+
+def test_a_receipt_from_a_csv_file(trade):
+    order, shipment = _order_and_shipment(trade)
+    response = _import(trade, order, "sku,quantity_received,quantity_rejected,reason\n"
+                                     "A-100,100,3,quality\nA-200,38,,\n")
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["source"] == "csv" and body["shipment_id"] == shipment
+    assert [(d["sku"], d["kinds"]) for d in body["discrepancies"]] == [
+        ("A-100", ["rejected"]), ("A-200", ["short"])]
+
+
+def test_a_bad_csv_receipt_names_the_row_and_saves_nothing(trade):
+    order, _ = _order_and_shipment(trade)
+    refused = _import(trade, order, "sku,quantity_received,quantity_rejected,reason\n"
+                                    "A-100,10,0,\nNOPE,1,0,\nA-200,5,6,damaged\n")
+    assert refused.status_code == 422
+    assert set(refused.get_json()["errors"]) == {"row 3.order_line_id",
+                                                 "row 4.quantity_rejected"}
+    assert _import(trade, order, "sku,colour\nA-100,red\n").status_code == 422
+    assert _import(trade, order, "sku,quantity_received\nA-100,ten\n").status_code == 422
+    big5 = trade.api.post("/supplier-link/receipts/import", trade.buyer.token, data={
+        "order_id": str(order.id), "file": (__import__("io").BytesIO(
+            "貨號,quantity_received\n".encode("big5")), "r.csv")},
+        content_type="multipart/form-data")
+    assert big5.status_code == 415
+    assert trade.api.get("/supplier-link/receipts", trade.buyer.token).get_json()["total"] == 0

@@ -9,15 +9,23 @@ counted, never capped: it shows as a discrepancy."""
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, type_coerce
 
 from marketplace.core.audit import record_audit
-from marketplace.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from marketplace.core.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 from marketplace.core.types import Quantity, utcnow
 from marketplace.extensions import db
 from marketplace.fulfillment.models import Order, OrderLine, OrderStatus, Shipment, ShipmentLine
@@ -99,6 +107,63 @@ def _check_lines(order: Order, lines: list[dict[str, Any]]) -> list[_Wanted]:
         raise ValidationFailed(str(_l("Some lines cannot be received as given.")),
                                errors=errors)
     return wanted
+
+
+CSV_COLUMNS = ("sku", "order_line_id", "quantity_received", "quantity_rejected", "reason")
+
+
+def _csv_quantity(text: str, column: str, number: int) -> Decimal:
+    try:
+        value = Decimal(text or "0")
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite():
+        raise ValidationFailed(errors={f"row {number}.{column}": [str(_l("Not a number."))]})
+    return value
+
+
+def read_receipt_csv(order: Order, stream: IO[bytes]) -> list[dict[str, Any]]:
+    """The lines of a receipt CSV (UTF-8): ``sku`` or ``order_line_id``,
+    ``quantity_received``, ``quantity_rejected``, ``reason``; the lines are then checked
+    as any receipt's. Not UTF-8 text: 415; an unknown column: 422."""
+    try:
+        text = stream.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnsupportedMediaType(str(_l("The file is not UTF-8 CSV text."))) from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = [(name or "").strip().lower() for name in reader.fieldnames or []]
+    unknown = [name for name in header if name not in CSV_COLUMNS]
+    if unknown or "quantity_received" not in header or not (
+            "sku" in header or "order_line_id" in header):
+        raise ValidationFailed(str(_l(
+            "The columns are sku (or order_line_id), quantity_received, quantity_rejected "
+            "and reason.")), errors={name: [str(_l("Unknown column."))] for name in unknown})
+    by_sku = {line.sku: line.id for line in order.lines if line.sku}
+    lines = []
+    for number, row in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+        if not any(row.values()):
+            continue
+        line_id = row.get("order_line_id") or by_sku.get(row.get("sku", ""))
+        lines.append({"order_line_id": int(line_id) if str(line_id or "").isdigit() else 0,
+                      "quantity_received": _csv_quantity(row.get("quantity_received"),
+                                                         "quantity_received", number),
+                      "quantity_rejected": _csv_quantity(row.get("quantity_rejected"),
+                                                         "quantity_rejected", number),
+                      "reason": row.get("reason") or None, "row": number})
+    return lines
+
+
+def in_csv_rows(error: ValidationFailed, lines: list[dict[str, Any]]) -> ValidationFailed:
+    """The same refusal with ``lines.2.reason`` named as the file's row (``row 4.reason``)."""
+    errors = {}
+    for name, messages in error.errors.items():
+        parts = name.split(".", 2)
+        if parts[0] == "lines" and len(parts) == 3 and parts[1].isdigit() \
+                and int(parts[1]) < len(lines):
+            name = f"row {lines[int(parts[1])]['row']}.{parts[2]}"
+        errors[name] = messages
+    return ValidationFailed(error.detail, errors=errors)
 
 
 def _named_shipment(order: Order, shipment_id: int | None) -> Shipment | None:
