@@ -211,3 +211,25 @@ def test_a_bad_csv_receipt_names_the_row_and_saves_nothing(trade):
         content_type="multipart/form-data")
     assert big5.status_code == 415
     assert trade.api.get("/supplier-link/receipts", trade.buyer.token).get_json()["total"] == 0
+
+
+def test_a_credit_note_waiting_for_the_buyers_approver_closes_once_approved(trade, make):
+    from marketplace.workflow.models import ApprovalRule, ApprovalStep
+
+    approver = make.member(trade.buyer.company_id, "approver")
+    trade.run(lambda: db.session.add(ApprovalRule(
+        company_id=trade.buyer.company_id, type="credit_note", direction="accept",
+        steps=[ApprovalStep(position=0, role="approver")])))
+    order, _ = _order_and_shipment(trade)
+    found = _receive(trade, order, [{"order_line_id": order.line_ids[0],
+                                     "quantity_received": "90"}]).get_json()["discrepancies"][0]
+    case = f"/supplier-link/discrepancies/{found['id']}"
+    trade.api.post(f"{case}/claim", trade.buyer.token, json={})
+    note = trade.api.post(f"{case}/resolve", trade.supplier_a.token,
+                          json={"resolution": "credit_note"}).get_json()["resolution_document_id"]
+    waiting = trade.api.post(f"{case}/close", trade.buyer.token, json={})
+    assert waiting.status_code == 200 and waiting.get_json()["status"] == "resolving"
+    approved = trade.api.post(f"/documents/{note}/actions/approve", trade.api.token(approver),
+                              json={})
+    assert approved.status_code == 200, approved.get_json()
+    assert trade.api.get(case, trade.buyer.token).get_json()["status"] == "closed"

@@ -175,7 +175,8 @@ def close_discrepancy(case: Discrepancy, actor: Actor, comment: str | None = Non
     note = case.resolution_document
     if note is not None and "accept" in _engine().allowed_actions(note, actor):
         _engine().perform(note, "accept", actor, comment)  # the receiver below closes
-    if case.status != DiscrepancyStatus.CLOSED:
+    # A note whose acceptance waits for the receiver's approvers closes it once approved.
+    if case.status != DiscrepancyStatus.CLOSED and (note is None or note.status == "accepted"):
         _finish(case, actor, comment)
 
 
@@ -198,11 +199,11 @@ def _finish(case: Discrepancy, actor, comment: str | None = None) -> None:
                  changes={"status": [DiscrepancyStatus.RESOLVING, DiscrepancyStatus.CLOSED]})
 
 
-def on_document_transitioned(document, *, action=None, to_status=None, actor=None, **_):
+def on_document_transitioned(document, *, to_status=None, actor=None, **_):
     """A credit or debit note of a discrepancy accepted in the engine closes it, by
     whichever way it was accepted (this module's page, the documents API)."""
-    if document.type not in NOTE_TYPES or action != "accept":
-        return
+    if document.type not in NOTE_TYPES or to_status != "accepted":
+        return  # (an accept waiting for approvers is not an acceptance yet)
     case = db.session.scalar(select(Discrepancy).where(
         Discrepancy.resolution_document_id == document.id))
     if case is not None and case.status != DiscrepancyStatus.CLOSED:
