@@ -65,3 +65,41 @@ def test_the_supplier_reads_its_buyers_figures_with_charts(make, api, new_page, 
         page.click("#export-csv")
     assert download.value.suggested_filename.startswith("discrepancies-")
     assert not broken, broken
+
+
+def test_the_loop_in_the_browser_receipt_claim_credit_note_closed(make, api, new_page):
+    trade = Trade(make, api)
+    order = trade.order(trade.supplier_a, [("A-100", "100", "2.50", None)])
+    shipment = trade.ship(trade.supplier_a, order, {order.line_ids[0]: "100"})
+    trade.move(trade.supplier_a, shipment, "arrived")
+    line = order.line_ids[0]
+
+    buyer = new_page()
+    _log_in(buyer, trade.buyer.member.email)
+    buyer.click("#nav-supplier-link > a")
+    buyer.click("#nav-supplier-link >> text=Goods receipts")
+    buyer.locator("#announced a", has_text="Receive").click()
+    expect(buyer.locator("#announced-shipment")).to_be_visible()
+    expect(buyer.locator(f"[name=received-{line}]")).to_have_value("100")
+    buyer.fill(f"[name=received-{line}]", "95")
+    buyer.fill(f"[name=rejected-{line}]", "5")
+    buyer.select_option(f"[name=reason-{line}]", "damaged")
+    buyer.click("#save-receipt")
+    row = buyer.locator("#discrepancies tbody tr").first
+    expect(row).to_contain_text("95")
+    row.locator("[data-step=claim]").click()
+    expect(buyer.locator("#discrepancies tbody tr").first).to_contain_text("claimed")
+
+    supplier = new_page()
+    _log_in(supplier, trade.supplier_a.member.email)
+    supplier.goto("/supplier_link/discrepancies")
+    supplier.locator("[data-step=credit_note]").click()
+    expect(supplier.locator("#discrepancies tbody tr").first).to_contain_text("resolving")
+
+    buyer.goto("/supplier_link/discrepancies")
+    buyer.locator("[data-step=close]").click()
+    expect(buyer.locator("#discrepancies tbody tr").first).to_contain_text("closed")
+    other = new_page()
+    _log_in(other, trade.supplier_b.member.email)
+    other.goto("/supplier_link/discrepancies")
+    expect(other.locator("#discrepancies")).not_to_contain_text("A-100")
