@@ -3,6 +3,7 @@ against it (recorded by the supplier, or by card through Stripe Checkout)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -25,6 +26,8 @@ from marketplace.fulfillment.models import (
 )
 from marketplace.fulfillment.operations.orders import _plain, record_event, refresh_orders
 from marketplace.infrastructure.notifications import N_, notify
+
+log = logging.getLogger(__name__)
 
 
 def due_date_for(payment_terms: str | None, issued_on: date) -> date:
@@ -101,17 +104,17 @@ def record_payment(invoice: Invoice, values: dict, actor) -> Payment:
                       received_at=values.get("received_at") or utcnow(),
                       recorded_by_id=actor.user.id if actor.user else None)
     db.session.add(payment)
-    _apply(invoice, payment)
+    _apply(invoice, payment, actor)
     return payment
 
 
-def _apply(invoice: Invoice, payment: Payment) -> None:
+def _apply(invoice: Invoice, payment: Payment, actor=None) -> None:
     invoice.paid_amount += payment.amount
     invoice.status = InvoiceStatus.PAID if invoice.balance <= 0 else InvoiceStatus.PARTIALLY_PAID
     db.session.flush()
     orders = {line.order_line.order for line in invoice.shipment.lines}
     for order in orders:
-        record_event(order, "payment", None, invoice=invoice.number, amount=str(payment.amount),
+        record_event(order, "payment", actor, invoice=invoice.number, amount=str(payment.amount),
                      method=payment.method)
     refresh_orders(orders)
     for company_id in (invoice.supplier_company_id, invoice.buyer_company_id):
@@ -200,7 +203,10 @@ def _stripe_client():
         raise Conflict(str(_l("Card payments are not set up on this marketplace "
                               "(STRIPE_SECRET_KEY).")), allowed_actions=[])
     base = current_app.config.get("STRIPE_API_BASE") or stripe.DEFAULT_API_BASE
-    return stripe.StripeClient(key, base_addresses={"api": base}, max_network_retries=0)
+    # A buyer waits on this call: a short timeout, never Stripe's default 80 seconds.
+    http = stripe.RequestsClient(timeout=current_app.config.get("STRIPE_TIMEOUT", 15))
+    return stripe.StripeClient(key, base_addresses={"api": base}, max_network_retries=0,
+                               http_client=http)
 
 
 def construct_stripe_event(payload: bytes, signature: str | None):
@@ -246,7 +252,12 @@ def handle_stripe_event(event) -> Payment | None:
     invoice = db.session.scalar(select(Invoice).where(Invoice.id == checkout.invoice_id)
                                 .with_for_update().execution_options(populate_existing=True))
     amount = from_minor_units(int(session.get("amount_total") or 0), invoice.currency)
-    amount = min(amount, invoice.balance)  # paid twice by card: the rest is the bank's refund
+    if amount > invoice.balance:
+        # Paid by card after the rest came by T/T (or twice): record what was owed; the
+        # difference is for the supplier to refund, and the log says so.
+        log.warning("card payment %s of %s %s exceeds the balance %s of invoice %s",
+                    session["id"], amount, invoice.currency, invoice.balance, invoice.number)
+        amount = invoice.balance
     if amount <= 0:
         return None
     payment = Payment(invoice_id=invoice.id, amount=amount, currency=invoice.currency,
