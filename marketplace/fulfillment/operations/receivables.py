@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.core.audit import record_audit
 from marketplace.core.errors import Conflict, Forbidden, ValidationFailed
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
@@ -61,6 +62,9 @@ def record_invoice(shipment: Shipment, *, number: str, document_id: int | None,
                       status=InvoiceStatus.OPEN)
     db.session.add(invoice)
     db.session.flush()
+    record_audit("invoice.issued", invoice, company_id=invoice.supplier_company_id,
+                 changes={"number": invoice.number, "amount": invoice.amount,
+                          "due_date": invoice.due_date})
     notify("invoice.issued", company_id=invoice.buyer_company_id,
            message=N_("Invoice %(number)s of %(amount)s %(currency)s is due on %(due)s."),
            params={"number": invoice.number, "amount": str(invoice.amount.quantize(
@@ -109,6 +113,10 @@ def record_payment(invoice: Invoice, values: dict, actor) -> Payment:
 
 
 def _apply(invoice: Invoice, payment: Payment, actor=None) -> None:
+    record_audit("payment.recorded", invoice, company_id=invoice.supplier_company_id,
+                 changes={"amount": payment.amount, "method": payment.method,
+                          "reference": payment.reference,
+                          "stripe_session_id": payment.stripe_session_id})
     invoice.paid_amount += payment.amount
     invoice.status = InvoiceStatus.PAID if invoice.balance <= 0 else InvoiceStatus.PARTIALLY_PAID
     db.session.flush()
@@ -192,6 +200,8 @@ def open_checkout(invoice: Invoice, actor, *, amount: Decimal | None, success_ur
                             created_by_id=actor.user.id if actor.user else None)
     db.session.add(checkout)
     db.session.flush()
+    record_audit("payment.checkout_opened", invoice, company_id=invoice.buyer_company_id,
+                 changes={"session_id": checkout.session_id, "amount": amount})
     return checkout
 
 

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from marketplace.core.audit import pending_changes, record_audit
 from marketplace.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from marketplace.core.scoping import visibility_clause
 from marketplace.core.types import utcnow
@@ -90,6 +91,9 @@ def generate_document(shipment: Shipment, kind: ShippingDocumentKind,
                                snapshot=snapshot(shipment, kind, document, revision))
     db.session.add(printed)
     db.session.flush()
+    record_audit("shipping_document.generated", shipment,
+                 company_id=shipment.supplier_company_id,
+                 changes={"kind": kind.value, "number": document.number, "revision": revision})
     notify("shipping_document.issued", company_id=shipment.buyer_company_id,
            message=N_("%(kind)s %(number)s (revision %(revision)s) for shipment %(shipment)s."),
            params={"kind": kind_label(kind), "number": document.number, "revision": revision,
@@ -247,5 +251,7 @@ def save_lc_clauses(actor, values: dict[str, Any]) -> LetterOfCreditClauses:
     for field in ("lc_number", "issuing_bank", "marks_and_numbers", "required_statements"):
         if field in values:
             setattr(row, field, values[field])
+    changes = pending_changes(row)
     db.session.flush()
+    record_audit("lc_clauses.saved", row, company_id=actor.company.id, changes=changes)
     return row
