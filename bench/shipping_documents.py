@@ -57,9 +57,9 @@ def company(name: str, roles: list[str], email: str):
     return ensure_may_act(user)
 
 
-def order_of(lines: int, buyer, supplier) -> Order:
+def order_of(lines: int, buyer, supplier, tag: str = "") -> Order:
     """An accepted purchase order of ``lines`` lines, and the order it opened."""
-    document = Document(type="purchase_order", number=f"PO-BENCH-{lines}", status="sent",
+    document = Document(type="purchase_order", number=f"PO-BENCH-{lines}{tag}", status="sent",
                         issuer_company_id=buyer.company.id,
                         recipient_company_id=supplier.company.id,
                         thread=DocumentThread(subject="bench"), currency="USD",
@@ -139,6 +139,15 @@ def main() -> None:
             elapsed = time.perf_counter() - start
             print(f"{'full document set, 200-line order':<44} {elapsed * 1000:7.0f} ms   "
                   f"(3 PDF + 1 xlsx, {sum(map(len, files)) // 1024} KiB)")
+            other = shipment_of(order_of(200, buyer, supplier, "-B"), supplier)
+            commit()
+            start = time.perf_counter()
+            document_ops.issue_commercial_invoice(other, supplier)
+            for kind in (ShippingDocumentKind.PACKING_LIST, ShippingDocumentKind.SHIPPING_ADVICE):
+                document_ops.generate_document(other, kind, supplier)
+            commit()
+            print(f"{'  of which the records (no rendering)':<44} "
+                  f"{(time.perf_counter() - start) * 1000:7.0f} ms")
             large_invoice = document_ops.latest(large, ShippingDocumentKind.COMMERCIAL_INVOICE)
             report("PDF render, 200-line commercial invoice",
                    timed(lambda: exports.shipping_document_pdf(large_invoice.snapshot),

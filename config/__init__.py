@@ -114,6 +114,7 @@ class Default:
     STRIPE_API_BASE = "https://api.stripe.com"
     STRIPE_SECRET_KEY: str | None = None
     STRIPE_WEBHOOK_SECRET: str | None = None
+    STRIPE_TIMEOUT = 15  # seconds a checkout waits for Stripe's answer
 
 
 class Development(Default):

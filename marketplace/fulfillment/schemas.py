@@ -91,17 +91,17 @@ class PartySchema(Schema):
 
 
 class OrderLineSchema(Schema):
-    id = fields.Integer()
+    id = fields.Integer(required=True)
     position = fields.Integer()
-    product_id = fields.Integer(allow_none=True)
-    sku = fields.String(allow_none=True)
+    product_id = fields.Integer(required=True, allow_none=True)
+    sku = fields.String(required=True, allow_none=True)
     description = fields.String()
     unit = fields.String()
-    quantity = QuantityField()
-    shipped_quantity = QuantityField()
-    received_quantity = QuantityField()
+    quantity = QuantityField(required=True)
+    shipped_quantity = QuantityField(required=True)
+    received_quantity = QuantityField(required=True)
     open_quantity = QuantityField()
-    unit_price = MoneyField()
+    unit_price = MoneyField(required=True)
     amount = MoneyField()
     requested_delivery_date = fields.Date(allow_none=True)
     origin_order_id = fields.Integer(allow_none=True, metadata={
@@ -128,12 +128,12 @@ class OrderDocumentSchema(Schema):
 
 
 class OrderSummarySchema(Schema):
-    id = fields.Integer()
-    number = fields.String()
-    status = fields.String(metadata={"enum": [s.value for s in OrderStatus]})
-    buyer = fields.Nested(PartySchema)
-    supplier = fields.Nested(PartySchema)
-    currency = fields.String()
+    id = fields.Integer(required=True)
+    number = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": [s.value for s in OrderStatus]})
+    buyer = fields.Nested(PartySchema, required=True)
+    supplier = fields.Nested(PartySchema, required=True)
+    currency = fields.String(required=True)
     incoterm = fields.String(allow_none=True)
     payment_terms = fields.String(allow_none=True)
     total = MoneyField(attribute="total_amount")
@@ -144,8 +144,8 @@ class OrderSummarySchema(Schema):
 
 
 class OrderSchema(OrderSummarySchema):
-    lines = fields.List(fields.Nested(OrderLineSchema))
-    documents = fields.Method("_documents", metadata={
+    lines = fields.List(fields.Nested(OrderLineSchema), required=True)
+    documents = fields.Method("_documents", required=True, metadata={
         "description": "Trade documents of this order: its purchase orders, shipping "
                        "documents and invoices"})
     shipments = fields.Method("_shipments")
@@ -199,9 +199,9 @@ class ShippingDocumentSchema(Schema):
 
 
 class ShipmentSummarySchema(Schema):
-    id = fields.Integer()
-    number = fields.String()
-    status = fields.String(metadata={"enum": [s.value for s in ShipmentStatus]})
+    id = fields.Integer(required=True)
+    number = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": [s.value for s in ShipmentStatus]})
     buyer = fields.Nested(PartySchema)
     supplier = fields.Nested(PartySchema)
     carrier = fields.String(allow_none=True)
@@ -224,29 +224,29 @@ class ShipmentSchema(ShipmentSummarySchema):
     port_of_loading = fields.String(allow_none=True)
     port_of_discharge = fields.String(allow_none=True)
     notes = fields.String(allow_none=True)
-    lines = fields.List(fields.Nested(ShipmentLineSchema))
-    events = fields.List(fields.Nested(ShipmentEventSchema), metadata={
+    lines = fields.List(fields.Nested(ShipmentLineSchema), required=True)
+    events = fields.List(fields.Nested(ShipmentEventSchema), required=True, metadata={
         "description": "The timeline, oldest first"})
     documents = fields.List(fields.Nested(ShippingDocumentSchema))
     invoice_id = fields.Function(lambda s: s.invoice.id if s.invoice else None)
 
 
 class InvoiceSchema(Schema):
-    id = fields.Integer()
-    number = fields.String()
+    id = fields.Integer(required=True)
+    number = fields.String(required=True)
     status = fields.String()
     buyer = fields.Nested(PartySchema)
     supplier = fields.Nested(PartySchema)
     shipment_id = fields.Integer()
     document_id = fields.Integer(allow_none=True)
-    amount = MoneyField()
-    paid = MoneyField(attribute="paid_amount")
-    balance = MoneyField()
-    currency = fields.String()
+    amount = MoneyField(required=True)
+    paid = MoneyField(required=True, attribute="paid_amount")
+    balance = MoneyField(required=True)
+    currency = fields.String(required=True)
     payment_terms = fields.String(allow_none=True)
     issued_on = fields.Date()
-    due_date = fields.Date()
-    aging_bucket = fields.Method("_bucket", metadata={
+    due_date = fields.Date(required=True)
+    aging_bucket = fields.Method("_bucket", required=True, metadata={
         "enum": ["current", "1-30", "31-60", "61-90", "90+"]})
     version = fields.Integer()
 
@@ -255,8 +255,8 @@ class InvoiceSchema(Schema):
 
 
 class IssuedInvoiceSchema(Schema):
-    invoice = fields.Nested(InvoiceSchema)
-    document_id = fields.Integer()
+    invoice = fields.Nested(InvoiceSchema, required=True)
+    document_id = fields.Integer(required=True)
 
 
 class PaymentSchema(Schema):
@@ -271,7 +271,7 @@ class PaymentSchema(Schema):
 
 
 class CheckoutSchema(Schema):
-    checkout_url = fields.String(attribute="url")
+    checkout_url = fields.String(required=True, attribute="url")
     session_id = fields.String()
     amount = MoneyField()
     currency = fields.String()

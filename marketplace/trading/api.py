@@ -23,6 +23,7 @@ from marketplace.trading.schemas import (
     ApprovalRuleArgsSchema,
     ApprovalRuleSchema,
     BoxArgsSchema,
+    BoxCountsSchema,
     DeriveArgsSchema,
     DispatchGroupArgsSchema,
     DispatchGroupSchema,
@@ -96,6 +97,15 @@ def list_documents(args):
     page.items = [queries.document_summary(document, party, actor)
                   for document, party in page.items]
     return page
+
+
+@api_bp.route("/documents/counts")
+@api_auth(permission="documents.view")
+@api_bp.response(200, BoxCountsSchema)
+def document_counts():
+    """What waits for your company and you: unread received documents (all, and those
+    assigned to you), drafts, documents waiting for your company's approval."""
+    return queries.box_counts(_actor())
 
 
 @api_bp.route("/documents/<int:document_id>")
@@ -189,7 +199,8 @@ def get_party_state(document_id):
     """Your company's own folder, tags, read and archived state of the document."""
     actor = _actor()
     document = queries.visible_document(document_id, actor)
-    return queries.party_dict(queries.party_state(document, actor))
+    return queries.party_dict(queries.party_state(document, actor)) or {
+        "folder": None, "tags": [], "read": False, "archived": False}
 
 
 @api_bp.route("/documents/<int:document_id>/party-state", methods=["PATCH"])
@@ -213,7 +224,8 @@ def list_document_types():
     actions and numbering (plus ``approve`` and ``reject`` where approvals apply)."""
     return [{**{name: getattr(doctype, name) for name in (
         "code", "issued_by", "numbering", "actions", "derived_from", "many_recipients",
-        "prices_required")}, "label": str(doctype.label)} for doctype in doctypes.all_types()]
+        "prices_required")}, "label": str(doctype.label),
+        "extra_fields": sorted(doctype.extra_fields)} for doctype in doctypes.all_types()]
 
 
 # ----- settings ---------------------------------------------------------------------------

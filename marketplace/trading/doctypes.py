@@ -5,6 +5,7 @@ pending_approval, sent, accepted, declined, cancelled, closed."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from marshmallow import fields, validate
 
 from marketplace.workflow.doctypes import (
     BUYER,
@@ -38,6 +39,21 @@ NOTICE = (SEND, CANCEL, Action("close", ("sent",), "closed", by=PARTY), FORWARD,
 INVITATION = (SEND, CANCEL, Action("decline", ("sent",), "declined", by=RECIPIENT),
               Action("close", ("sent", "declined"), "closed", by=ISSUER), FORWARD, ARCHIVE)
 
+def _still_valid(document, actor) -> str | None:
+    """A quotation past its validity may no longer be accepted (ask for a revised one)."""
+    from flask_babel import gettext as _
+
+    from marketplace.core.types import utcnow
+
+    if document.valid_until is not None and document.valid_until < utcnow().date():
+        return _("This offer was valid until %(date)s; ask for a revised one.",
+                 date=document.valid_until.isoformat())
+    return None
+
+
+OFFER = (SEND, Action("accept", ("sent",), "accepted", by=RECIPIENT, guard=_still_valid),
+         *NEGOTIATED[2:])
+
 HEADER = ("subject", "currency", "incoterm", "incoterm_place", "payment_terms", "valid_until",
           "delivery_date", "port_of_loading", "port_of_discharge", "notes")
 TERMS = ("subject", "currency", "incoterm", "incoterm_place", "payment_terms",
@@ -46,6 +62,32 @@ TERMS = ("subject", "currency", "incoterm", "incoterm_place", "payment_terms",
 
 def _carry(*parents: str, reply: bool = True, fields=HEADER, lines: bool = True) -> tuple:
     return tuple(Carry(parent, reply=reply, fields=fields, lines=lines) for parent in parents)
+
+
+def _text(length: int) -> fields.String:
+    return fields.String(validate=validate.Length(max=length))
+
+
+def _count() -> fields.Integer:
+    return fields.Integer(strict=True, validate=validate.Range(min=0, max=1_000_000))
+
+
+def _weight() -> fields.Decimal:
+    return fields.Decimal(as_string=True, places=3, allow_nan=False,
+                          validate=validate.Range(min=0, max=10**9))
+
+
+# The type-specific header fields (``extras``) of the types that have some.
+OFFER_EXTRAS = {"lead_time_days": fields.Integer(strict=True,
+                                                 validate=validate.Range(min=0, max=3650))}
+ORDER_EXTRAS = {"buyer_reference": _text(60)}
+INVOICE_EXTRAS = {"lc_number": _text(60), "due_date": fields.Date()}
+PACKING_EXTRAS = {"packages": _count(), "gross_weight_kg": _weight(),
+                  "net_weight_kg": _weight(), "volume_m3": _weight()}
+ADVICE_EXTRAS = {"vessel": _text(120), "voyage": _text(40), "bill_of_lading": _text(60),
+                 "container_numbers": fields.List(_text(20), validate=validate.Length(max=100)),
+                 "etd": fields.Date(), "eta": fields.Date()}
+REASON_EXTRAS = {"reason": _text(500)}
 
 
 def _type(code, label, issued_by, prefix, actions=NEGOTIATED, derived_from=(), **kwargs):
@@ -58,48 +100,59 @@ INQUIRY = _type("inquiry", _l("Inquiry"), BUYER, "INQ", NOTICE + (
     Action("decline", ("sent",), "declined", by=RECIPIENT),))
 RFQ = _type("rfq", _l("Request for quotation"), BUYER, "RFQ", INVITATION,
             many_recipients=True)
-QUOTATION = _type("quotation", _l("Quotation"), SUPPLIER, "QUO",
+QUOTATION = _type("quotation", _l("Quotation"), SUPPLIER, "QUO", OFFER,
                   derived_from=_carry("inquiry", "rfq")
                   + _carry("quotation", reply=False),  # a revised quotation
-                  prices_required=True)
+                  prices_required=True,
+                  extra_fields=OFFER_EXTRAS)
 PURCHASE_ORDER = _type("purchase_order", _l("Purchase order"), BUYER, "PO",
                        derived_from=_carry("quotation", "proforma_invoice"),
-                       prices_required=True)
+                       prices_required=True,
+                       extra_fields=ORDER_EXTRAS)
 ORDER_CONFIRMATION = _type("order_confirmation", _l("Order confirmation"), SUPPLIER, "OC",
-                           derived_from=_carry("purchase_order"), prices_required=True)
+                           derived_from=_carry("purchase_order"), prices_required=True,
+                           extra_fields=ORDER_EXTRAS)
 CHANGE_REQUEST = _type("change_request", _l("Change request"), EITHER, "CR",
                        derived_from=_carry("purchase_order", "order_confirmation")
                        + _carry("purchase_order", "order_confirmation", reply=False))
 CANCELLATION = _type("cancellation", _l("Cancellation"), EITHER, "CAN",
                      derived_from=_carry("purchase_order", "order_confirmation")
                      + _carry("purchase_order", "order_confirmation", reply=False))
-PROFORMA_INVOICE = _type("proforma_invoice", _l("Proforma invoice"), SUPPLIER, "PI",
+PROFORMA_INVOICE = _type("proforma_invoice", _l("Proforma invoice"), SUPPLIER, "PI", OFFER,
                          derived_from=_carry("purchase_order")
                          + _carry("quotation", "order_confirmation", reply=False),
-                         prices_required=True)
+                         prices_required=True,
+                         extra_fields=OFFER_EXTRAS)
 COMMERCIAL_INVOICE = _type("commercial_invoice", _l("Commercial invoice"), SUPPLIER, "CI",
                            derived_from=_carry("purchase_order")
                            + _carry("order_confirmation", "proforma_invoice", reply=False),
-                           prices_required=True)
+                           prices_required=True,
+                           extra_fields=INVOICE_EXTRAS)
 PACKING_LIST = _type("packing_list", _l("Packing list"), SUPPLIER, "PL", NOTICE,
                      derived_from=_carry("purchase_order")
-                     + _carry("order_confirmation", "commercial_invoice", reply=False))
+                     + _carry("order_confirmation", "commercial_invoice", reply=False),
+                     extra_fields=PACKING_EXTRAS)
 SHIPPING_ADVICE = _type("shipping_advice", _l("Shipping advice"), SUPPLIER, "SA", NOTICE,
                         derived_from=_carry("purchase_order")
-                        + _carry("commercial_invoice", "packing_list", reply=False))
+                        + _carry("commercial_invoice", "packing_list", reply=False),
+                        extra_fields=ADVICE_EXTRAS)
 GOODS_RECEIPT = _type("goods_receipt", _l("Goods receipt"), BUYER, "GR", NOTICE,
                       derived_from=_carry("shipping_advice", "commercial_invoice",
                                           "packing_list")
                       + _carry("purchase_order", reply=False))
 RETURN_REQUEST = _type("return_request", _l("Return request"), BUYER, "RR",
                        derived_from=_carry("commercial_invoice", "order_confirmation")
-                       + _carry("goods_receipt", "purchase_order", reply=False))
+                       + _carry("goods_receipt", "purchase_order", reply=False),
+                       extra_fields=REASON_EXTRAS)
 DEBIT_NOTE = _type("debit_note", _l("Debit note"), EITHER, "DN",
                    derived_from=_carry("commercial_invoice")
-                   + _carry("commercial_invoice", "return_request", "claim", reply=False))
+                   + _carry("commercial_invoice", "return_request", "claim", reply=False),
+                   extra_fields=REASON_EXTRAS)
 CREDIT_NOTE = _type("credit_note", _l("Credit note"), SUPPLIER, "CN",
                     derived_from=_carry("return_request", "claim", "debit_note")
-                    + _carry("commercial_invoice", reply=False))
+                    + _carry("commercial_invoice", reply=False),
+                    extra_fields=REASON_EXTRAS)
 CLAIM = _type("claim", _l("Claim"), BUYER, "CLM",
               derived_from=_carry("commercial_invoice", "order_confirmation")
-              + _carry("goods_receipt", "purchase_order", reply=False))
+              + _carry("goods_receipt", "purchase_order", reply=False),
+              extra_fields=REASON_EXTRAS)

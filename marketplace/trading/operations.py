@@ -27,8 +27,22 @@ if TYPE_CHECKING:
 RECIPIENT_KEYS = ("recipient_company_id", "recipient_company_ids")
 
 
+def _only_declared_extras(type_code: str, values: dict) -> None:
+    """From the API and forms, ``extras`` holds the type's own fields only (modules
+    calling the engine keep their own keys there too)."""
+    extras = values.get("extras") or {}
+    declared = doctypes.get(type_code).extra_fields if doctypes.is_known(type_code) else {}
+    unknown = sorted(set(extras) - set(declared))
+    if unknown:
+        allowed = ", ".join(sorted(declared)) or str(_l("none"))
+        raise ValidationFailed(errors={f"extras.{name}": [str(_l(
+            "Not a field of this document type (it takes: %(names)s).", names=allowed))]
+            for name in unknown})
+
+
 def create_document(actor: Actor, values: dict, parent: Document | None = None) -> Document:
     """A draft from the API's or a form's fields (``type``, recipient(s), header, lines)."""
+    _only_declared_extras(values.get("type", ""), values)
     values = dict(values)
     doctype = values.pop("type")
     lines = values.pop("lines", [])
@@ -41,6 +55,7 @@ def create_document(actor: Actor, values: dict, parent: Document | None = None) 
 
 def update_document(document: Document, actor: Actor, values: dict,
                     expected_version: int | None = None) -> Document:
+    _only_declared_extras(document.type, values)
     values = dict(values)
     lines = values.pop("lines", None)
     return engine.update_draft(document, actor=actor, header=values, lines=lines,

@@ -55,7 +55,7 @@ def _search(stmt: Select, q: str) -> Select:
 
 def box_statement(box: str, company_id: int, *, type: str | None = None,  # noqa: A002
                   status: str | None = None, q: str | None = None, folder: str | None = None,
-                  tag: str | None = None) -> Select:
+                  tag: str | None = None, assigned_to_id: int | None = None) -> Select:
     """(Document, DocumentParty) rows of a box, newest first. The company's party row
     is the entry point (indexed by company, role, archived), so a box reads only its
     own company's rows."""
@@ -80,6 +80,8 @@ def box_statement(box: str, company_id: int, *, type: str | None = None,  # noqa
         stmt = stmt.where(DocumentParty.folder == folder)
     if tag:
         stmt = stmt.where(_has_tag(tag))
+    if assigned_to_id:
+        stmt = stmt.where(Document.assigned_to_id == assigned_to_id)
     if q and q.strip():
         stmt = _search(stmt, q)
     return stmt.order_by(DocumentParty.document_id.desc())
@@ -87,14 +89,17 @@ def box_statement(box: str, company_id: int, *, type: str | None = None,  # noqa
 
 def documents_in_box(box: str, *, actor: Actor, type: str | None = None,  # noqa: A002
                      status: str | None = None, q: str | None = None,
-                     folder: str | None = None, tag: str | None = None, page: int = 1,
-                     per_page: int = 20) -> Page:
-    """A page of ``(document, party)`` pairs of the actor's company's box."""
-    if actor.company is None:
+                     folder: str | None = None, tag: str | None = None, mine: bool = False,
+                     page: int = 1, per_page: int = 20) -> Page:
+    """A page of ``(document, party)`` pairs of the actor's company's box; ``mine``:
+    only those assigned to the acting member."""
+    if actor.company is None or (mine and actor.user is None):
         return Page(items=[], total=0, page=page, per_page=per_page)
+    assigned = actor.user.id if mine else None
     stmt = box_statement(box, actor.company.id, type=type, status=status, q=q, folder=folder,
-                         tag=tag)
-    total = _count(stmt, box, type, status, q, actor.company.id, folder, tag)
+                         tag=tag, assigned_to_id=assigned)
+    filters_documents = bool(type or status or assigned or (q and q.strip()))
+    total = _count(stmt, box, filters_documents, actor.company.id, folder, tag)
     rows = db.session.execute(stmt.options(joinedload(Document.issuer),
                                            joinedload(Document.recipient),
                                            joinedload(Document.assigned_to))
@@ -103,9 +108,9 @@ def documents_in_box(box: str, *, actor: Actor, type: str | None = None,  # noqa
                 per_page=per_page)
 
 
-def _count(stmt: Select, box: str, type_code, status, q, company_id: int, folder,
+def _count(stmt: Select, box: str, filters_documents: bool, company_id: int, folder,
            tag) -> int:
-    if box in ("inbox", "archive") and not (type_code or status or (q and q.strip())):
+    if box in ("inbox", "archive") and not filters_documents:
         # Nothing asks about the documents themselves: count the party rows alone, on
         # their index, without reading a document (a big inbox counts in milliseconds).
         return db.session.scalar(_without_documents(box, company_id, folder, tag)) or 0
@@ -138,6 +143,31 @@ def unread_count(actor: Actor) -> int:
     return db.session.scalar(select(func.count()).select_from(DocumentParty).where(
         DocumentParty.company_id == actor.company.id, DocumentParty.role == "recipient",
         DocumentParty.archived.is_(False), DocumentParty.read_at.is_(None))) or 0
+
+
+def box_counts(actor: Actor) -> dict[str, int]:
+    """What waits for the actor's company: unread in the inbox, assigned to the acting
+    member and not yet read, drafts, and documents waiting for its approval."""
+    from marketplace.workflow.models import DocumentApproval
+
+    company_id = actor.company.id
+    mine = 0
+    if actor.user is not None:
+        mine = db.session.scalar(select(func.count()).select_from(DocumentParty).join(
+            Document, Document.id == DocumentParty.document_id).where(
+            DocumentParty.company_id == company_id, DocumentParty.role == "recipient",
+            DocumentParty.archived.is_(False), DocumentParty.read_at.is_(None),
+            Document.assigned_to_id == actor.user.id)) or 0
+    drafts = db.session.scalar(select(func.count()).select_from(DocumentParty).join(
+        Document, Document.id == DocumentParty.document_id).where(
+        DocumentParty.company_id == company_id, DocumentParty.role == "issuer",
+        DocumentParty.archived.is_(False), Document.status == engine.DRAFT)) or 0
+    waiting = db.session.scalar(select(func.count(func.distinct(
+        DocumentApproval.document_id))).where(
+        DocumentApproval.company_id == company_id, DocumentApproval.closed.is_(False),
+        DocumentApproval.status == "pending")) or 0
+    return {"unread": unread_count(actor), "unread_assigned_to_me": mine, "drafts": drafts,
+            "waiting_for_approval": waiting}
 
 
 def history(document: Document, actor: Actor) -> list[DocumentEvent]:
@@ -232,18 +262,20 @@ def document_details(document: Document, actor: Actor) -> dict:
     company_id = actor.company.id
     steps = approvals.round_of(document, company_id)
     invitations = []
-    if document.issuer_company_id == company_id and document.extras.get(
+    if document.issuer_company_id == company_id and (document.extras or {}).get(
             "recipient_company_ids"):
         invitations = list(db.session.scalars(select(Document).where(
             Document.parent_id == document.id, Document.type == document.type)
             .options(joinedload(Document.recipient)).order_by(Document.id)))
     return {
         **document_summary(document, party_state(document, actor), actor),
-        "recipient_company_ids": list(document.extras.get("recipient_company_ids", []))
+        "recipient_company_ids": list((document.extras or {}).get("recipient_company_ids", []))
         if document.issuer_company_id == company_id else [],
         **{name: getattr(document, name) for name in (
             "incoterm", "incoterm_place", "payment_terms", "valid_until", "delivery_date",
             "port_of_loading", "port_of_discharge", "notes")},
+        "extras": {key: value for key, value in (document.extras or {}).items()
+                   if key not in engine.RESERVED_EXTRAS},
         "created_by": _user_ref(document.created_by)
         if document.issuer_company_id == company_id else None,
         "lines": document.lines,

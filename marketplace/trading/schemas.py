@@ -86,6 +86,10 @@ class HeaderArgsSchema(Schema):
     recipient_company_ids = fields.List(Id(), validate=validate.Length(max=MAX_RECIPIENTS),
                                         metadata={"description": "rfq: every supplier invited"})
     lines = fields.List(fields.Nested(LineArgsSchema), validate=validate.Length(max=MAX_LINES))
+    extras = fields.Dict(keys=fields.String(validate=validate.Length(max=40)), allow_none=True,
+                         metadata={"description": "The type's own fields (``extra_fields`` "
+                                                  "of GET /document-types); PATCH changes "
+                                                  "the keys given, null removes one"})
 
 
 class DocumentArgsSchema(HeaderArgsSchema):
@@ -112,6 +116,15 @@ class BoxArgsSchema(PaginationArgsSchema):
     q = fields.String(validate=validate.Length(max=200))
     folder = fields.String(validate=validate.Length(max=60))
     tag = fields.String(validate=validate.Length(max=40))
+    mine = fields.Boolean(load_default=False, metadata={
+        "description": "Only documents assigned to you"})
+
+
+class BoxCountsSchema(Schema):
+    unread = fields.Integer(required=True)
+    unread_assigned_to_me = fields.Integer(required=True)
+    drafts = fields.Integer(required=True)
+    waiting_for_approval = fields.Integer(required=True)
 
 
 class PartyStateArgsSchema(Schema):
@@ -244,6 +257,8 @@ class DocumentSchema(DocumentSummarySchema):
     port_of_loading = fields.String(allow_none=True)
     port_of_discharge = fields.String(allow_none=True)
     notes = fields.String(allow_none=True)
+    extras = fields.Dict(required=True, metadata={
+        "description": "The type's own fields, and what other modules keep (shipment_id)"})
     created_by = fields.Nested(UserRefSchema, allow_none=True)
     lines = fields.List(fields.Nested(LineSchema), required=True)
     totals = fields.Nested(TotalsSchema, required=True)
@@ -340,3 +355,5 @@ class DocumentTypeSchema(Schema):
     derived_from = fields.List(fields.Nested(DerivationSchema), required=True)
     many_recipients = fields.Boolean(required=True)
     prices_required = fields.Boolean(required=True)
+    extra_fields = fields.List(fields.String(), required=True, metadata={
+        "description": "The names this type takes in ``extras``"})

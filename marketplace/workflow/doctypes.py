@@ -65,7 +65,9 @@ class DocType:
     accept_needs_approval: bool = True  # the recipient's rules may hold an accept
     many_recipients: bool = False  # rfq: one invitation per recipient, sent together
     prices_required: bool = False  # every line needs a unit price before it is sent
-    extras: dict[str, Any] = field(default_factory=dict)
+    # Type-specific header fields kept in ``Document.extras``: name → marshmallow field
+    # (e.g. a purchase order's ``buyer_reference``), checked by the engine.
+    extra_fields: dict[str, Any] = field(default_factory=dict)
 
     def action(self, name: str) -> Action | None:
         return next((a for a in self.actions if a.name == name), None)

@@ -49,6 +49,8 @@ MAX_AMOUNT = Decimal(10) ** 14  # Numeric(18, 4): 14 digits before the point
 HEADER_LIMITS = {"subject": 300, "incoterm_place": 120, "port_of_loading": 120,
                  "port_of_discharge": 120, "notes": 20_000}
 HEADER_FIELDS = set(doctypes.CARRIABLE_FIELDS) | {"extras"}
+# Extras the engine keeps itself: never given by a caller.
+RESERVED_EXTRAS = ("recipient_company_ids", "invitation")
 LINE_FIELDS = {"product_id", "sku", "description", "quantity", "unit", "unit_price", "extras",
                "source_line_id"}
 
@@ -124,6 +126,33 @@ def _check_header(header: dict, errors: dict) -> dict:
             errors[name] = [_("Text of at most %(n)d characters.", n=limit)]
     if "extras" in clean and not isinstance(clean["extras"] or {}, dict):
         errors["extras"] = [_("An object.")]
+    return clean
+
+
+def _check_extras(declared: DocType, extras: Any, errors: dict) -> dict:
+    """The type's declared extras checked and stored as JSON (dates and decimals as
+    strings); other keys a module keeps (e.g. fulfillment's ``shipment_id``) pass."""
+    from marshmallow import ValidationError
+
+    if extras is None:
+        return {}
+    if not isinstance(extras, dict):
+        errors["extras"] = [_("An object.")]
+        return {}
+    clean = dict(extras)
+    for name in RESERVED_EXTRAS:
+        if name in extras:
+            errors[f"extras.{name}"] = [_("Kept by the engine.")]
+    for name, declared_field in declared.extra_fields.items():
+        if extras.get(name) is None:
+            clean.pop(name, None)
+            continue
+        try:
+            value = declared_field.deserialize(extras[name])
+        except ValidationError as refusal:
+            errors[f"extras.{name}"] = [str(m) for m in refusal.messages]
+            continue
+        clean[name] = declared_field._serialize(value, name, None)
     return clean
 
 
@@ -246,7 +275,7 @@ def index_for_search(document: Document) -> None:
     from marketplace.infrastructure.models import Company
 
     company_ids = [document.issuer_company_id, document.recipient_company_id,
-                   *document.extras.get("recipient_company_ids", [])]
+                   *(document.extras or {}).get("recipient_company_ids", [])]
     with db.session.no_autoflush:  # the edit being made is flushed once, as one version
         names = list(db.session.scalars(select(Company.name).where(
             Company.id.in_([i for i in company_ids if i]))))
@@ -284,6 +313,7 @@ def create_document(doctype: str, *, actor: Actor, recipient_company_id: int | N
     errors: dict = {}
     _check_side(declared, actor, errors)
     clean = _check_header(header, errors)
+    clean["extras"] = _check_extras(declared, clean.get("extras"), errors)
     recipient_id, recipient_ids = _check_recipients(declared, recipient_company_id,
                                                     recipient_company_ids, company_id, errors)
     if parent is not None:
@@ -363,10 +393,16 @@ def update_draft(document: Document, *, actor: Actor, header: dict, lines: list[
     recipient_given = "recipient_company_id" in header or "recipient_company_ids" in header
     recipient_id = header.pop("recipient_company_id", document.recipient_company_id)
     recipient_ids = header.pop("recipient_company_ids",
-                               document.extras.get("recipient_company_ids"))
+                               (document.extras or {}).get("recipient_company_ids"))
     errors: dict = {}
     clean = _check_header(header, errors)
     declared = doctypes.get(document.type)
+    if "extras" in clean:  # the keys given change; null removes one
+        given = clean["extras"] if isinstance(clean["extras"], dict) else clean["extras"] or {}
+        checked = _check_extras(declared, given, errors)
+        merged = {**(document.extras or {}), **checked}
+        clean["extras"] = {k: v for k, v in merged.items()
+                           if not (k in given and given[k] is None)}
     if recipient_given:
         recipient_id, recipient_ids = _check_recipients(
             declared, recipient_id, recipient_ids, document.issuer_company_id, errors)
@@ -383,7 +419,7 @@ def update_draft(document: Document, *, actor: Actor, header: dict, lines: list[
         setattr(document, name, dict(value or {}) if name == "extras" else value)
     if recipient_given:
         document.recipient_company_id = recipient_id
-        document.extras = {**{k: v for k, v in document.extras.items()
+        document.extras = {**{k: v for k, v in (document.extras or {}).items()
                               if k != "recipient_company_ids"},
                            **({"recipient_company_ids": recipient_ids} if recipient_ids else {})}
     if new_lines is not None:
@@ -409,8 +445,8 @@ def _declared_refusal(document: Document, declared: DocType, name: str, actor: A
     if action is None:
         return _("A %(type)s has no action %(action)s.", type=declared.label, action=name)
     if document.status not in action.from_states:
-        return _("A %(status)s document cannot be %(action)s.", status=document.status,
-                 action=name)
+        return _("The action %(action)s is not possible while the document is %(status)s.",
+                 status=document.status, action=name)
     if not _side_allows(action.by, side):
         return _("Only the %(side)s may do this.", side=_("issuer") if action.by == ISSUER
                  else _("recipient"))
@@ -424,7 +460,7 @@ def _declared_refusal(document: Document, declared: DocType, name: str, actor: A
     if name == "send" and not document.lines:
         return _("Add at least one line before sending.")
     if name == "send" and not (document.recipient_company_id
-                               or document.extras.get("recipient_company_ids")):
+                               or (document.extras or {}).get("recipient_company_ids")):
         return _("Say which company the document goes to.")
     return action.guard(document, actor) if action.guard else None
 
@@ -502,12 +538,16 @@ def _deliver(document: Document, action: str, from_status: str, actor: Actor,
     document.status = SENT
     document.sent_at = utcnow()
     if document.recipient_company_id is None:  # an rfq to many: one invitation each
-        for index, company_id in enumerate(document.extras.get("recipient_company_ids", [])):
+        invited = (document.extras or {}).get("recipient_company_ids", [])
+        for index, company_id in enumerate(invited):
             _invite(document, company_id, index + 1, actor)
     else:
-        parties.ensure_party(document, document.recipient_company_id, RECIPIENT)
-        db.session.flush()
-        _assign(document, dispatch.choose_assignee(document))
+        # Gathered without flushing, so the document is written once (one version).
+        with db.session.no_autoflush:
+            parties.ensure_party(document, document.recipient_company_id, RECIPIENT,
+                                 flush=False)
+            document.assigned_to_id = dispatch.choose_assignee(document)
+        db.session.expire(document, ["assigned_to"])
     _record(document, action, from_status, actor, comment)
 
 

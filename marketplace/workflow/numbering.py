@@ -33,7 +33,7 @@ def check_pattern(pattern: str) -> str:
     try:
         names = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
         sample = pattern.format(year=2026, yy="26", seq=99999)
-    except (ValueError, KeyError, IndexError):
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
         refuse(_l("Use {year} or {yy} and {seq}, e.g. QUO-{year}-{seq:05}."))
     if names - PATTERN_FIELDS:
         refuse(_l("Only {year}, {yy} and {seq} may be used."))

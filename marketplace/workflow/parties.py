@@ -24,13 +24,15 @@ def party_of(document: Document, company_id: int) -> DocumentParty | None:
         DocumentParty.document_id == document.id, DocumentParty.company_id == company_id))
 
 
-def ensure_party(document: Document, company_id: int, role: str) -> DocumentParty:
+def ensure_party(document: Document, company_id: int, role: str, *,
+                 flush: bool = True) -> DocumentParty:
     party = party_of(document, company_id) if document.id else None
     if party is None:
         party = DocumentParty(document=document, company_id=company_id, role=role, tags=[],
                               archived=False)
         db.session.add(party)
-        db.session.flush()
+        if flush:
+            db.session.flush()
     return party
 
 
@@ -61,7 +63,9 @@ def _clean_tags(tags: list[str]) -> list[str]:
 def update_party_state(document: Document, actor: Actor, values: dict) -> DocumentParty:
     """Change the acting company's folder, tags, read or archived state of a document
     (only the keys given); the other party sees none of it."""
-    party = party_of(document, actor.company.id)
+    company_id = actor.company.id
+    role = "issuer" if company_id == document.issuer_company_id else "recipient"
+    party = party_of(document, company_id) or ensure_party(document, company_id, role)
     if "folder" in values:
         folder = (values["folder"] or "").strip() or None
         if folder and len(folder) > MAX_FOLDER_LENGTH:

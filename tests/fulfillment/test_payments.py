@@ -125,3 +125,21 @@ def test_the_invoice_rounds_the_exact_total_to_cents(make, api, pair):
     issued = api.post(f"/shipments/{shipment.get_json()['id']}/commercial-invoice",
                       pair.supplier_token).get_json()
     assert issued["invoice"]["amount"] == "1.09"
+
+
+def test_payments_and_refusals_leave_an_honest_audit_trail(make, api, pair, app):
+    from marketplace.core.audit import AuditEvent
+
+    invoice = invoiced(make, api, pair)
+    path = f"/invoices/{invoice['id']}/payments"
+    api.post(path, pair.supplier_token, json={"amount": "999", "method": "tt"})  # refused
+    api.post(path, pair.supplier_token, json={"amount": "45", "method": "tt",
+                                              "reference": "TT-1"})
+    with app.app_context():
+        rows = AuditEvent.query.filter_by(action="payment.recorded").all()
+        assert [(r.actor_user_id, r.company_id, r.object_id, r.changes["amount"])
+                for r in rows] == [(pair.supplier.user_id, pair.supplier.company_id,
+                                    invoice["id"], "45")]
+        actions = {r.action for r in AuditEvent.query}
+    assert {"order.created", "shipment.created", "invoice.issued",
+            "shipping_document.generated"} <= actions

@@ -132,3 +132,39 @@ def test_one_shipment_carries_lines_of_two_orders_of_one_buyer(make, api, pair):
     assert response.status_code == 201
     assert response.get_json()["order_ids"] == [first, second]
     assert api.get(f"/orders/{second}", pair.buyer_token).get_json()["status"] == "shipped"
+
+
+def test_a_shipment_event_reaches_the_buyers_webhook_signed(make, api, pair, app, monkeypatch):
+    from tests.infrastructure.notifications.support import SECRET, Receiver
+
+    monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE_ADDRESSES", True)
+    endpoint = Receiver().start()
+    try:
+        created = api.post("/webhooks", pair.buyer_token, json={
+            "url": endpoint.url, "events": ["shipment.event"], "secret": SECRET})
+        assert created.status_code == 201, created.get_json()
+        order_id = accepted_purchase_order(make, pair.buyer, pair.supplier)
+        bolt = order_lines(api, pair.supplier_token, order_id)["BOLT-M8"]["id"]
+        shipment = ship(api, pair.supplier_token, [order_id], [(bolt, "10")]).get_json()
+        api.post(f"/shipments/{shipment['id']}/events", pair.supplier_token,
+                 json={"status": "arrived", "location": "Gothenburg"})
+        [received] = endpoint.wait_for(1)
+    finally:
+        endpoint.stop()
+    assert received.signature_is_valid()
+    assert received.headers["X-Marketplace-Event"] == "shipment.event"
+    data = received.json["data"]
+    assert (data["number"], data["status"], data["location"], data["tracking_number"]) == (
+        shipment["number"], "arrived", "Gothenburg", "EGLV123")
+
+
+def test_the_same_idempotency_key_books_one_shipment(make, api, pair):
+    order_id = accepted_purchase_order(make, pair.buyer, pair.supplier)
+    bolt = order_lines(api, pair.supplier_token, order_id)["BOLT-M8"]["id"]
+    body = {"order_ids": [order_id], "lines": [{"order_line_id": bolt, "quantity": "10"}]}
+    key = {"Idempotency-Key": "5b0e1c1e-ship-once"}
+    first = api.post("/shipments", pair.supplier_token, json=body, headers=key)
+    again = api.post("/shipments", pair.supplier_token, json=body, headers=key)
+    assert first.status_code == again.status_code == 201
+    assert first.get_json()["id"] == again.get_json()["id"]
+    assert order_lines(api, pair.supplier_token, order_id)["BOLT-M8"]["shipped_quantity"] == "10"

@@ -59,6 +59,8 @@ API_ROUTES = [
                             "lines": LINES}, (401, 201, 201, 403)),
     ("GET", "/documents", None, (401, 200, 200, 403)),
     ("GET", "/documents?box=drafts", None, (401, 200, 200, 403)),
+    ("GET", "/documents/counts", None, (401, 200, 200, 403)),
+    ("GET", "/document-types", None, (200, 200, 200, 200)),
     ("GET", "/documents/{D}", None, (401, 200, 404, 403)),
     ("PATCH", "/documents/{D}", {"subject": "Revised"}, (401, 200, 404, 403)),
     ("POST", "/documents/{D}/actions/send", {}, (401, 200, 404, 403)),

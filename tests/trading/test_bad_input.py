@@ -34,6 +34,7 @@ def test_actions_out_of_order_are_refused_with_the_allowed_actions(trade, api):
     body = _problem(api.post(f"/documents/{quotation['id']}/actions/close",
                              trade.buyer_token), 409)
     assert body["allowed_actions"] == ["accept", "decline", "forward", "archive"]
+    assert body["detail"] == "The action close is not possible while the document is sent."
     # The issuer may not accept its own quotation.
     body = _problem(api.post(f"/documents/{quotation['id']}/actions/accept",
                              trade.supplier_token), 409)
@@ -173,3 +174,37 @@ def test_an_idempotency_key_creates_one_document(trade, api):
     assert again.headers["Idempotent-Replayed"] == "true"
     assert first.get_json()["id"] == again.get_json()["id"]
     assert api.get("/documents?box=drafts", trade.buyer_token).get_json()["total"] == 1
+
+
+def test_an_expired_quotation_is_not_accepted(trade, api):
+    inquiry = trade.act("buyer", trade.create("buyer", "inquiry"), "send")
+    quotation = trade.derive("supplier", inquiry, "quotation")
+    quotation = trade.patch("supplier", quotation, lines=trade.priced(quotation),
+                            valid_until="2020-01-31")
+    quotation = trade.act("supplier", quotation, "send")
+    assert "accept" not in trade.get("buyer", quotation)["allowed_actions"]
+    body = _problem(api.post(f"/documents/{quotation['id']}/actions/accept",
+                             trade.buyer_token), 409)
+    assert body["detail"] == "This offer was valid until 2020-01-31; ask for a revised one."
+    assert trade.get("buyer", quotation)["status"] == "sent"
+
+
+def test_a_types_own_fields_are_checked_and_kept(trade, api):
+    order = trade.create("buyer", "purchase_order", lines=[
+        {**LINES[0], "unit_price": "0.07"}], extras={"buyer_reference": "NW-4471"})
+    assert order["extras"] == {"buyer_reference": "NW-4471"}
+    for extras, field in (({"lc_number": "LC-1"}, "extras.lc_number"),
+                          ({"buyer_reference": "x" * 61}, "extras.buyer_reference"),
+                          ({"recipient_company_ids": [1]}, "extras.recipient_company_ids")):
+        body = _problem(api.patch(f"/documents/{order['id']}", trade.buyer_token,
+                                  json={"extras": extras}), 422)
+        assert field in body["errors"], body
+    advice = trade.create("supplier", "shipping_advice", extras={
+        "vessel": "Ever Given", "etd": "2026-12-10", "container_numbers": ["EGHU1234567"]})
+    patched = trade.patch("supplier", advice, extras={"eta": "2027-01-05", "vessel": None})
+    assert patched["extras"] == {"etd": "2026-12-10", "eta": "2027-01-05",
+                                 "container_numbers": ["EGHU1234567"]}
+    body = _problem(api.patch(f"/documents/{advice['id']}", trade.supplier_token,
+                              json={"extras": {"eta": "soon"}}), 422)
+    assert body["errors"]["extras.eta"] == ["Not a valid date."]
+    assert trade.get("supplier", advice)["extras"]["eta"] == "2027-01-05"

@@ -79,3 +79,13 @@ def test_a_failed_webhook_is_retried_and_signed_each_time(app, make, api, hook, 
     assert all(r.signature_is_valid() for r in received)
     assert received[0].body == received[1].body
     assert received[1].json["data"]["type"] == "quotation"
+
+
+def test_a_forwarded_document_tells_the_colleague(make, api):
+    trade = Trade.start(make, api)
+    colleague = make.member(trade.supplier.company_id, "sales")
+    inquiry = trade.act("buyer", trade.create("buyer", "inquiry"), "send")
+    trade.act("supplier", inquiry, "forward", to_user_id=colleague.user_id)
+    assert _bell(api, api.token(colleague)) == [
+        f"Inquiry {inquiry['number']} was forwarded to you."]
+    assert _bell(api, trade.buyer_token) == []

@@ -36,3 +36,21 @@ def test_folders_tags_and_read_are_each_partys_own(make, api):
                 {"colour": "red"}):
         assert api.patch(path, trade.supplier_token, json=bad).status_code == 422, bad
     assert api.get(path, trade.supplier_token).get_json()["tags"] == ["hot", "bolts"]
+
+
+def test_counts_and_my_documents(make, api):
+    trade = Trade.start(make, api)
+    colleague = make.member(trade.supplier.company_id, "sales")
+    first = trade.act("buyer", trade.create("buyer", "inquiry"), "send")
+    second = trade.act("buyer", trade.create("buyer", "inquiry"), "send")
+    trade.create("buyer", "inquiry")
+    trade.act("supplier", second, "forward", to_user_id=colleague.user_id)
+    colleague_token = api.token(colleague)
+    counts = api.get("/documents/counts", colleague_token).get_json()
+    assert counts == {"unread": 2, "unread_assigned_to_me": 1, "drafts": 0,
+                      "waiting_for_approval": 0}
+    mine = api.get("/documents?box=inbox&mine=true", colleague_token).get_json()
+    assert [d["id"] for d in mine["items"]] == [second["id"]] and mine["total"] == 1
+    assert api.get("/documents/counts", trade.buyer_token).get_json()["drafts"] == 1
+    trade.get("supplier", first)
+    assert api.get("/documents/counts", colleague_token).get_json()["unread"] == 1

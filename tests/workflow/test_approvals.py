@@ -163,3 +163,15 @@ def test_one_member_decides_one_step_of_a_round(trade, api):
     body = _refused(api.post(f"/documents/{order['id']}/actions/approve", trade.buyer_token))
     assert body["detail"] == "You approved an earlier step: each step needs another member."
     assert trade.get("buyer", order)["status"] == "pending_approval"
+
+
+def test_a_partner_systems_key_does_not_approve(make, trade, api):
+    _rule(api, trade.buyer_token, type="purchase_order", direction="send",
+          steps=[{"role": "approver"}])
+    order, clerk = _order_by_clerk(trade, api)
+    api.post(f"/documents/{order['id']}/actions/send", clerk)
+    key = make.api_key(trade.buyer)
+    body = _refused(api.post(f"/documents/{order['id']}/actions/approve", key))
+    assert body["detail"] == ("Approvals are given by a person, not by a partner system's "
+                              "key.")
+    assert trade.get("buyer", order)["status"] == "pending_approval"

@@ -61,7 +61,8 @@ def test_each_company_and_type_has_its_own_series_and_pattern(make, api):
 
     path = "/document-settings/numbering/inquiry"
     for bad in ("INQ-{seq}", "{year}", "INQ-{year}-{seq}-{company}", "INQ-{year}-{seq:zz}",
-                "INQ-{year}-{seq", "X" * 49 + "{year}{seq}"):
+                "INQ-{year}-{seq", "X" * 49 + "{year}{seq}", "{year}-{seq[0]}",
+                "{seq.real}{year}", "{0}{year}{seq}"):
         response = api.call("PUT", path, trade.buyer_token, json={"pattern": bad})
         assert response.status_code == 422, bad
     response = api.call("PUT", path, trade.buyer_token, json={"pattern": "HH/{yy}/{seq:04}"})

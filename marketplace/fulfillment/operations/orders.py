@@ -11,6 +11,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from marketplace.core.audit import record_audit
 from marketplace.core.errors import Conflict, Forbidden, ValidationFailed
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
@@ -44,6 +45,8 @@ def record_event(order: Order, kind: str, actor=None, note: str | None = None,
                        actor_id=user.id if user else None,
                        actor_company_id=company.id if company else None, at=utcnow())
     db.session.add(event)
+    record_audit(f"order.{kind}", order, company_id=company.id if company else
+                 order.supplier_company_id, changes=details)
     return event
 
 

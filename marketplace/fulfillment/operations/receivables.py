@@ -3,6 +3,7 @@ against it (recorded by the supplier, or by card through Stripe Checkout)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -11,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.core.audit import record_audit
 from marketplace.core.errors import Conflict, Forbidden, ValidationFailed
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
@@ -25,6 +27,8 @@ from marketplace.fulfillment.models import (
 )
 from marketplace.fulfillment.operations.orders import _plain, record_event, refresh_orders
 from marketplace.infrastructure.notifications import N_, notify
+
+log = logging.getLogger(__name__)
 
 
 def due_date_for(payment_terms: str | None, issued_on: date) -> date:
@@ -58,6 +62,9 @@ def record_invoice(shipment: Shipment, *, number: str, document_id: int | None,
                       status=InvoiceStatus.OPEN)
     db.session.add(invoice)
     db.session.flush()
+    record_audit("invoice.issued", invoice, company_id=invoice.supplier_company_id,
+                 changes={"number": invoice.number, "amount": invoice.amount,
+                          "due_date": invoice.due_date})
     notify("invoice.issued", company_id=invoice.buyer_company_id,
            message=N_("Invoice %(number)s of %(amount)s %(currency)s is due on %(due)s."),
            params={"number": invoice.number, "amount": str(invoice.amount.quantize(
@@ -101,17 +108,21 @@ def record_payment(invoice: Invoice, values: dict, actor) -> Payment:
                       received_at=values.get("received_at") or utcnow(),
                       recorded_by_id=actor.user.id if actor.user else None)
     db.session.add(payment)
-    _apply(invoice, payment)
+    _apply(invoice, payment, actor)
     return payment
 
 
-def _apply(invoice: Invoice, payment: Payment) -> None:
+def _apply(invoice: Invoice, payment: Payment, actor=None) -> None:
+    record_audit("payment.recorded", invoice, company_id=invoice.supplier_company_id,
+                 changes={"amount": payment.amount, "method": payment.method,
+                          "reference": payment.reference,
+                          "stripe_session_id": payment.stripe_session_id})
     invoice.paid_amount += payment.amount
     invoice.status = InvoiceStatus.PAID if invoice.balance <= 0 else InvoiceStatus.PARTIALLY_PAID
     db.session.flush()
     orders = {line.order_line.order for line in invoice.shipment.lines}
     for order in orders:
-        record_event(order, "payment", None, invoice=invoice.number, amount=str(payment.amount),
+        record_event(order, "payment", actor, invoice=invoice.number, amount=str(payment.amount),
                      method=payment.method)
     refresh_orders(orders)
     for company_id in (invoice.supplier_company_id, invoice.buyer_company_id):
@@ -189,6 +200,8 @@ def open_checkout(invoice: Invoice, actor, *, amount: Decimal | None, success_ur
                             created_by_id=actor.user.id if actor.user else None)
     db.session.add(checkout)
     db.session.flush()
+    record_audit("payment.checkout_opened", invoice, company_id=invoice.buyer_company_id,
+                 changes={"session_id": checkout.session_id, "amount": amount})
     return checkout
 
 
@@ -200,7 +213,10 @@ def _stripe_client():
         raise Conflict(str(_l("Card payments are not set up on this marketplace "
                               "(STRIPE_SECRET_KEY).")), allowed_actions=[])
     base = current_app.config.get("STRIPE_API_BASE") or stripe.DEFAULT_API_BASE
-    return stripe.StripeClient(key, base_addresses={"api": base}, max_network_retries=0)
+    # A buyer waits on this call: a short timeout, never Stripe's default 80 seconds.
+    http = stripe.RequestsClient(timeout=current_app.config.get("STRIPE_TIMEOUT", 15))
+    return stripe.StripeClient(key, base_addresses={"api": base}, max_network_retries=0,
+                               http_client=http)
 
 
 def construct_stripe_event(payload: bytes, signature: str | None):
@@ -246,7 +262,12 @@ def handle_stripe_event(event) -> Payment | None:
     invoice = db.session.scalar(select(Invoice).where(Invoice.id == checkout.invoice_id)
                                 .with_for_update().execution_options(populate_existing=True))
     amount = from_minor_units(int(session.get("amount_total") or 0), invoice.currency)
-    amount = min(amount, invoice.balance)  # paid twice by card: the rest is the bank's refund
+    if amount > invoice.balance:
+        # Paid by card after the rest came by T/T (or twice): record what was owed; the
+        # difference is for the supplier to refund, and the log says so.
+        log.warning("card payment %s of %s %s exceeds the balance %s of invoice %s",
+                    session["id"], amount, invoice.currency, invoice.balance, invoice.number)
+        amount = invoice.balance
     if amount <= 0:
         return None
     payment = Payment(invoice_id=invoice.id, amount=amount, currency=invoice.currency,

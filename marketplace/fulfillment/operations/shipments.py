@@ -11,6 +11,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
+from marketplace.core.audit import record_audit
 from marketplace.core.errors import Conflict, Forbidden, ValidationFailed
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
@@ -77,6 +78,10 @@ def create_shipment(orders: list[Order], values: dict[str, Any], actor) -> Shipm
     shipment.number = f"SHP-{shipment.created_at:%Y}-{shipment.id:06d}"
     shipment.events.append(ShipmentEvent(status=ShipmentStatus.BOOKED, at=utcnow(),
                                          recorded_by_id=shipment.created_by_id))
+    record_audit("shipment.created", shipment, company_id=shipment.supplier_company_id,
+                 changes={"orders": [o.id for o in orders], "lines": [
+                     {"order_line_id": i["order_line_id"], "quantity": str(i["quantity"])}
+                     for i in wanted]})
     for order in orders:
         record_event(order, "shipment", actor, shipment_id=shipment.id,
                      shipment_number=shipment.number)
@@ -168,6 +173,8 @@ def record_shipment_event(shipment: Shipment, values: dict[str, Any], actor) -> 
     shipment.events.append(event)
     shipment.status = status
     db.session.flush()
+    record_audit("shipment.event", shipment, company_id=shipment.supplier_company_id,
+                 changes={"status": status.value, "at": at, "location": event.location})
     if status == ShipmentStatus.DELIVERED:
         refresh_orders(line.order_line.order for line in shipment.lines)
     _tell_parties(shipment, "shipment.event",

@@ -10,7 +10,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
+from marketplace.core.audit import pending_changes, record_audit
 from marketplace.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from marketplace.core.scoping import visibility_clause
 from marketplace.core.types import utcnow
@@ -19,7 +21,9 @@ from marketplace.fulfillment.models import (
     ZERO,
     Invoice,
     LetterOfCreditClauses,
+    OrderLine,
     Shipment,
+    ShipmentLine,
     ShippingDocument,
     ShippingDocumentKind,
 )
@@ -87,6 +91,9 @@ def generate_document(shipment: Shipment, kind: ShippingDocumentKind,
                                snapshot=snapshot(shipment, kind, document, revision))
     db.session.add(printed)
     db.session.flush()
+    record_audit("shipping_document.generated", shipment,
+                 company_id=shipment.supplier_company_id,
+                 changes={"kind": kind.value, "number": document.number, "revision": revision})
     notify("shipping_document.issued", company_id=shipment.buyer_company_id,
            message=N_("%(kind)s %(number)s (revision %(revision)s) for shipment %(shipment)s."),
            params={"kind": kind_label(kind), "number": document.number, "revision": revision,
@@ -120,6 +127,7 @@ def _engine_document(shipment: Shipment, kind: ShippingDocumentKind, actor) -> D
     for its type and lands in the buyer's inbox."""
     from marketplace.workflow import engine
 
+    _load_lines(shipment)
     orders = sorted({line.order_line.order for line in shipment.lines}, key=lambda o: o.id)
     first = orders[0]
     header = {"subject": f"{kind_label(kind)} — {shipment.number}",
@@ -155,6 +163,13 @@ def lc_clauses_for(supplier_id: int, buyer_id: int) -> LetterOfCreditClauses | N
     return min(rows, key=lambda row: row.buyer_company_id is None) if rows else None
 
 
+def _load_lines(shipment: Shipment) -> None:
+    """Each line's order line and order in two queries, not two per line."""
+    db.session.scalars(select(ShipmentLine).where(ShipmentLine.shipment_id == shipment.id)
+                       .options(selectinload(ShipmentLine.order_line)
+                                .selectinload(OrderLine.order))).all()
+
+
 def _party(company) -> dict[str, Any]:
     return {"name": company.name, "address": company.address, "city": company.city,
             "postal_code": company.postal_code, "country": company.country,
@@ -168,6 +183,7 @@ def _text(value: Decimal | None) -> str | None:
 def snapshot(shipment: Shipment, kind: ShippingDocumentKind, document: Document,
              revision: int) -> dict[str, Any]:
     """Everything a printed revision shows, as plain JSON values (decimals as strings)."""
+    _load_lines(shipment)
     orders = sorted({line.order_line.order for line in shipment.lines}, key=lambda o: o.id)
     lines, totals = [], {"quantity": ZERO, "amount": ZERO, "packages": 0, "gross_weight": ZERO,
                          "net_weight": ZERO, "volume": ZERO}
@@ -235,5 +251,7 @@ def save_lc_clauses(actor, values: dict[str, Any]) -> LetterOfCreditClauses:
     for field in ("lc_number", "issuing_bank", "marks_and_numbers", "required_statements"):
         if field in values:
             setattr(row, field, values[field])
+    changes = pending_changes(row)
     db.session.flush()
+    record_audit("lc_clauses.saved", row, company_id=actor.company.id, changes=changes)
     return row
