@@ -13,7 +13,12 @@ from sqlalchemy import Select, and_, func, literal, or_, select, type_coerce
 from marketplace.core.types import Quantity
 from marketplace.extensions import db
 from marketplace.fulfillment.models import Order, OrderLine, Shipment, ShipmentLine
-from marketplace.supplier_link.models import Discrepancy, DiscrepancyStatus, GoodsReceiptLine
+from marketplace.supplier_link.models import (
+    Discrepancy,
+    DiscrepancyStatus,
+    GoodsReceipt,
+    GoodsReceiptLine,
+)
 
 ZERO = Decimal(0)
 
@@ -72,20 +77,31 @@ class DiscrepancyFigures:
         return self.case.id if self.case is not None else None
 
 
-def _counted():
+def _counted(buyer_id: int, supplier_id: int | None, order_ids: list[int] | None):
+    """What was counted per order line and shipment line, of this buyer's receipts only
+    (filtered before grouping, so the sums never read other companies' receipts)."""
     quantity = Quantity()
-    return select(
+    stmt = select(
         GoodsReceiptLine.order_line_id.label("order_line_id"),
         GoodsReceiptLine.shipment_line_id.label("shipment_line_id"),
         type_coerce(func.sum(GoodsReceiptLine.quantity_received), quantity).label("received"),
         type_coerce(func.sum(GoodsReceiptLine.quantity_rejected), quantity).label("rejected"),
-    ).group_by(GoodsReceiptLine.order_line_id, GoodsReceiptLine.shipment_line_id).subquery()
+    ).join(GoodsReceipt, GoodsReceipt.id == GoodsReceiptLine.receipt_id).where(
+        GoodsReceipt.buyer_company_id == buyer_id)
+    if supplier_id is not None:
+        stmt = stmt.where(GoodsReceipt.supplier_company_id == supplier_id)
+    if order_ids is not None:
+        stmt = stmt.where(GoodsReceipt.order_id.in_(order_ids))
+    return stmt.group_by(GoodsReceiptLine.order_line_id,
+                         GoodsReceiptLine.shipment_line_id).subquery()
 
 
 def discrepancies_stmt(*, buyer_id: int, supplier_id: int | None = None,
                        order_id: int | None = None, order_ids: list[int] | None = None,
                        include_closed: bool = True) -> Select:
-    counted = _counted()
+    if order_id is not None:
+        order_ids = [order_id] if order_ids is None else [i for i in order_ids if i == order_id]
+    counted = _counted(buyer_id, supplier_id, order_ids)
     shipped = func.coalesce(ShipmentLine.quantity, type_coerce(literal(0), Quantity()))
     stmt = (
         select(Order.id, Order.number, OrderLine.id, OrderLine.sku, OrderLine.description,
