@@ -67,7 +67,8 @@ def test_the_supplier_reads_its_buyers_figures_with_charts(make, api, new_page, 
     assert not broken, broken
 
 
-def test_the_loop_in_the_browser_receipt_claim_credit_note_closed(make, api, new_page):
+def test_the_loop_in_the_browser_receipt_claim_credit_note_closed(make, api, new_page,
+                                                                  artifacts):
     trade = Trade(make, api)
     order = trade.order(trade.supplier_a, [("A-100", "100", "2.50", None)])
     shipment = trade.ship(trade.supplier_a, order, {order.line_ids[0]: "100"})
@@ -89,6 +90,7 @@ def test_the_loop_in_the_browser_receipt_claim_credit_note_closed(make, api, new
     expect(row).to_contain_text("95")
     row.locator("[data-step=claim]").click()
     expect(buyer.locator("#discrepancies tbody tr").first).to_contain_text("claimed")
+    buyer.screenshot(path=str(artifacts / "supplier-link-discrepancies.png"), full_page=True)
 
     supplier = new_page()
     _log_in(supplier, trade.supplier_a.member.email)
