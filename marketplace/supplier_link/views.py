@@ -4,6 +4,7 @@ views, with charts and exports). Thin: form → operation → template."""
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -29,6 +30,7 @@ from marketplace.supplier_link.models import (
     GoodsReceipt,
     ReturnRequest,
     SkuCrossReference,
+    StockReport,
     view_flag,
 )
 from marketplace.supplier_link.operations import discrepancies as discrepancy_operations
@@ -330,8 +332,21 @@ def stock_report():
             flash(_l("%(accepted)s rows saved, %(rejected)s rows not.",
                      accepted=result.accepted, rejected=result.rejected),
                   "success" if not result.rejected else "warning")
-    return render_template("supplier_link/stock_reports.html", result=result,
+    history = db.session.scalars(select(StockReport).where(
+        StockReport.buyer_company_id == acting_company().id)
+        .order_by(StockReport.id.desc()).limit(20)).all()
+    return render_template("supplier_link/stock_reports.html", result=result, history=history,
                            columns=stock_reports.COLUMNS, **_context()), status
+
+
+@bp.route("/stock-reports/template.csv")
+@permission_required("supplier_link.view")
+def stock_report_template():
+    """The header and one example row, UTF-8 with a byte-order mark (Excel opens it)."""
+    text = "\ufeff" + ",".join(stock_reports.COLUMNS) + "\r\n" + \
+        "YOUR-SKU-1,2026-11-02,2026-11-08,91,119\r\n"
+    return send_file(io.BytesIO(text.encode("utf-8")), mimetype=exports.CSV_MIMETYPE,
+                     as_attachment=True, download_name="stock-report-template.csv", max_age=0)
 
 
 @bp.route("/sku-cross-references", methods=["GET", "POST"])

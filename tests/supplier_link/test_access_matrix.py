@@ -102,6 +102,7 @@ PORTAL_ROUTES = [
     ("GET", "/supplier_link/orders/{O}/return", (302, 200, 403, 404, 404, 403)),
     ("GET", "/supplier_link/returns", PAGE),
     ("GET", "/supplier_link/stock-reports", PAGE),
+    ("GET", "/supplier_link/stock-reports/template.csv", PAGE),
     ("GET", "/supplier_link/sku-cross-references", PAGE),
     ("GET", "/supplier_link/sharing", PAGE),
     ("GET", "/supplier_link/discrepancies", PAGE),

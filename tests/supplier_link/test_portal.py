@@ -59,6 +59,10 @@ def test_buyer_maps_a_sku_uploads_a_report_and_switches_sharing(trade, client):
     assert uploaded.status_code == 200
     html = uploaded.get_data(as_text=True)
     assert "Unknown SKU B-999" in html and "1 new" in html
+    assert 'id="stock-report-history"' in html
+    template = client.get("/supplier_link/stock-reports/template.csv")
+    assert template.get_data().decode("utf-8-sig").splitlines()[0] == \
+        "sku,period_start,period_end,quantity_sold,quantity_on_hand"
     page = client.get("/supplier_link/sharing").get_data(as_text=True)
     assert "Supplier A" in page
     saved = client.post(f"/supplier_link/sharing/{trade.supplier_a.company_id}", data={
