@@ -135,9 +135,16 @@ def _stock_rows(buyer: int, supplier: int, skus: list[int], weeks: int) -> int:
     if batch:
         db.session.execute(insert(StockReportRow), batch)
     last_end = FIRST_MONDAY + timedelta(weeks=weeks - 1, days=6)
-    db.session.execute(insert(StockSeries), [
-        {"buyer_company_id": buyer, "supplier_company_id": supplier, "product_id": product,
-         "periods": weeks, "last_period_end": last_end} for product in skus])
+    series = []
+    for index, product in enumerate(skus):  # what the import would keep: see refresh_series
+        sold = sum(20 + (index * 7 + week * 13) % 60 for week in range(weeks - 4, weeks))
+        on_hand = 50 + (index * 11 + (weeks - 1) * 5) % 200
+        weekly = round(sold / 4, 4)
+        series.append({"buyer_company_id": buyer, "supplier_company_id": supplier,
+                       "product_id": product, "periods": weeks, "last_period_end": last_end,
+                       "last_quantity_on_hand": on_hand, "weekly_sales": weekly,
+                       "weeks_of_cover": round(on_hand / weekly, 4)})
+    db.session.execute(insert(StockSeries), series)
     return len(skus) * weeks
 
 
@@ -166,6 +173,10 @@ def measure(app, world: dict, repeat: int) -> None:
                 ("query small pair (90 SKUs), page 1", (small_supplier, small_buyer), 1)):
             report(label, timed(lambda pair=pair, page=page: sales_inventory.sales_inventory(
                 *pair, target_cover_weeks=8, in_transit={}, page=page), repeat))
+        report("query big pair, by weeks of cover, page 1", timed(
+            lambda: sales_inventory.sales_inventory(supplier0, buyer0, target_cover_weeks=8,
+                                                    in_transit={}, sort="weeks_of_cover"),
+            repeat))
     client = app.test_client()
     token = client.post("/api/v1/auth/token", json={
         "email": "supplier0@example.com", "password": PASSWORD}).get_json()["access_token"]

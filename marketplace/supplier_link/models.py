@@ -172,6 +172,11 @@ class StockSeries(db.Model):
                                             index=True)
     periods: Mapped[int] = mapped_column(Integer, default=0)
     last_period_end: Mapped[date] = mapped_column(Date)
+    # The latest figures, so the statistics can be sorted in SQL across every SKU
+    # (which run out first, which sell most) and still read one page of rows only.
+    last_quantity_on_hand: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal(0))
+    weekly_sales: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal(0))
+    weeks_of_cover: Mapped[Decimal | None] = mapped_column(Quantity())
 
 
 class RejectionReason(enum.StrEnum):

@@ -415,6 +415,10 @@ class PayablesArgsSchema(ViewArgsSchema):
 class SalesInventoryArgsSchema(ViewArgsSchema):
     target_cover_weeks = fields.Integer(validate=validate.Range(min=1, max=104), metadata={
         "description": "Plan for this cover instead of the buyer's target"})
+    sort = fields.String(load_default="sku", validate=validate.OneOf(
+        ("sku", "weeks_of_cover", "-weekly_sales")), metadata={
+        "description": "sku (default), weeks_of_cover (the first to run out first) or "
+                       "-weekly_sales (best sellers first)"})
 
 
 class OrderStatusRowSchema(Schema):

@@ -166,3 +166,20 @@ def test_a_period_not_yet_ended_is_refused(trade):
     body = _report(trade, _rows("B-100", [(start.isoformat(), end.isoformat(), "1", "1")])
                    ).get_json()
     assert body["accepted"] == 0 and body["errors"][0]["field"] == "period_end"
+
+
+def test_the_statistics_sort_across_every_sku(trade):
+    _known_data(trade)
+    trade.map_sku("B-150", trade.supplier_a, "A-150")
+    _report(trade, _rows("B-150", [("2026-11-02", "2026-11-08", "0", "50")]))  # no sales
+    def order(sort):
+        return [i["sku"] for i in trade.view(trade.supplier_a, "sales-inventory", sort=sort)
+                .get_json()["items"]]
+
+    assert order("sku") == ["A-100", "A-150", "A-200"]
+    assert order("weeks_of_cover") == ["A-200", "A-100", "A-150"]  # 0, 1.58, never
+    assert order("-weekly_sales") == ["A-100", "A-200", "A-150"]  # 75.25, 10, 0
+    one = trade.view(trade.supplier_a, "sales-inventory", sort="weeks_of_cover", per_page=1,
+                     page=2).get_json()
+    assert [i["sku"] for i in one["items"]] == ["A-100"] and one["total"] == 3
+    assert trade.view(trade.supplier_a, "sales-inventory", sort="price").status_code == 422

@@ -13,8 +13,9 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from marketplace.content.models import Product
 from marketplace.core.errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Company, User
@@ -271,24 +272,25 @@ def _save(buyer: Company, report: StockReport, good_rows: list[_GoodRow],
 
 
 def refresh_series(buyer_id: int, product_ids: set[int]) -> None:
-    """Bring the series of these products at this buyer up to date (one grouped read)."""
+    """Bring the series of these products at this buyer up to date (grouped reads)."""
+    from marketplace.supplier_link.queries.sales_inventory import series_figures
+
     if not product_ids:
         return
-    figures = db.session.execute(
-        select(StockReportRow.product_id, StockReportRow.supplier_company_id,
-               func.count(), func.max(StockReportRow.period_end))
-        .where(StockReportRow.buyer_company_id == buyer_id,
-               StockReportRow.product_id.in_(product_ids))
-        .group_by(StockReportRow.product_id, StockReportRow.supplier_company_id)).all()
+    ids = sorted(product_ids)
+    figures = series_figures(buyer_id, ids)
+    suppliers = dict(db.session.execute(select(Product.id, Product.company_id).where(
+        Product.id.in_(ids))).all())
     series = {entry.product_id: entry for entry in db.session.scalars(select(StockSeries).where(
-        StockSeries.buyer_company_id == buyer_id, StockSeries.product_id.in_(product_ids)))}
-    for product_id, supplier_id, periods, last in figures:
+        StockSeries.buyer_company_id == buyer_id, StockSeries.product_id.in_(ids)))}
+    for product_id, values in figures.items():
         entry = series.get(product_id)
         if entry is None:
-            entry = StockSeries(buyer_company_id=buyer_id, product_id=product_id)
+            entry = StockSeries(buyer_company_id=buyer_id, product_id=product_id,
+                                supplier_company_id=suppliers[product_id])
             db.session.add(entry)
-        entry.supplier_company_id, entry.periods, entry.last_period_end = \
-            supplier_id, periods, last
+        for name, value in values.items():
+            setattr(entry, name, value)
     db.session.flush()
 
 

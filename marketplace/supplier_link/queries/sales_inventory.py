@@ -121,29 +121,61 @@ def _pair(supplier_id: int, buyer_id: int):
             StockReportRow.buyer_company_id == buyer_id)
 
 
-def _products_page(supplier_id: int, buyer_id: int, page: int, per_page: int | None):
-    """The SKUs with reports, by SKU, and how many: from the series (one row per SKU),
-    never by scanning the pair's report rows."""
+SORTS = {
+    "sku": lambda: (Product.sku, Product.id),
+    "weeks_of_cover": lambda: (StockSeries.weeks_of_cover.asc().nulls_last(), Product.sku),
+    "-weekly_sales": lambda: (StockSeries.weekly_sales.desc(), Product.sku),
+}
+
+
+def _products_page(supplier_id: int, buyer_id: int, page: int, per_page: int | None,
+                   sort: str = "sku"):
+    """The SKUs with reports, in the order asked, and how many: from the series (one row
+    per SKU), never by scanning the pair's report rows."""
     pair = (StockSeries.supplier_company_id == supplier_id,
             StockSeries.buyer_company_id == buyer_id)
     total = db.session.scalar(select(func.count()).select_from(StockSeries).where(*pair)) or 0
     stmt = select(Product.id, Product.sku, Product.name, Product.unit).join(
         StockSeries, StockSeries.product_id == Product.id).where(*pair) \
-        .order_by(Product.sku, Product.id)
+        .order_by(*SORTS[sort]())
     if per_page is not None:
         stmt = stmt.limit(per_page).offset((page - 1) * per_page)
     return db.session.execute(stmt).all(), total
 
 
-def _ranked(supplier_id: int, buyer_id: int, product_ids: list[int]):
+def series_figures(buyer_id: int, product_ids: list[int]) -> dict[int, dict]:
+    """What a series keeps, per product of this buyer: periods, the latest period's end
+    and stock, weekly sales over the last RATE_PERIODS periods, and weeks of cover."""
+    ranked = _ranked(None, buyer_id, product_ids)
+    first = ranked.c.rank == 1
+    rows = db.session.execute(select(
+        ranked.c.product_id, func.count(),
+        func.max(ranked.c.period_end),
+        type_coerce(func.sum(case((first, ranked.c.quantity_on_hand), else_=0)), Quantity()),
+        type_coerce(func.sum(case((ranked.c.rank <= RATE_PERIODS, ranked.c.quantity_sold),
+                                  else_=0)), Quantity()),
+        func.sum(case((ranked.c.rank <= RATE_PERIODS, ranked.c.period_days), else_=0)),
+    ).group_by(ranked.c.product_id)).all()
+    figures = {}
+    for product_id, periods, last_end, on_hand, sold, days in rows:
+        weekly = _q(sold * 7 / days) if days else ZERO
+        figures[product_id] = {"periods": periods, "last_period_end": last_end,
+                               "last_quantity_on_hand": on_hand, "weekly_sales": weekly,
+                               "weeks_of_cover": _q(on_hand / weekly) if weekly else None}
+    return figures
+
+
+def _ranked(supplier_id: int | None, buyer_id: int, product_ids: list[int]):
     """Each report row of these products with its rank, 1 for the newest period."""
     rank = func.row_number().over(partition_by=StockReportRow.product_id,
                                   order_by=StockReportRow.period_start.desc())
+    where = _pair(supplier_id, buyer_id) if supplier_id is not None else (
+        StockReportRow.buyer_company_id == buyer_id,)
     return select(StockReportRow.product_id, StockReportRow.buyer_sku,
                   StockReportRow.period_start, StockReportRow.period_end,
                   StockReportRow.period_days, StockReportRow.quantity_sold,
                   StockReportRow.quantity_on_hand, rank.label("rank")).where(
-        *_pair(supplier_id, buyer_id), StockReportRow.product_id.in_(product_ids)).subquery()
+        *where, StockReportRow.product_id.in_(product_ids)).subquery()
 
 
 def _rate_sums(ranked):
@@ -163,9 +195,11 @@ def _rate_sums(ranked):
 
 def sales_inventory(supplier_id: int, buyer_id: int, *, target_cover_weeks: int,
                     in_transit: dict[int, Decimal], page: int = 1,
-                    per_page: int | None = 20, chart_periods: int = CHART_PERIODS) -> Page:
-    """One page of SKU statistics (``per_page=None``: every SKU, for exports)."""
-    products, total = _products_page(supplier_id, buyer_id, page, per_page)
+                    per_page: int | None = 20, chart_periods: int = CHART_PERIODS,
+                    sort: str = "sku") -> Page:
+    """One page of SKU statistics (``per_page=None``: every SKU, for exports), by SKU,
+    by weeks of cover (the first to run out first) or by weekly sales (best first)."""
+    products, total = _products_page(supplier_id, buyer_id, page, per_page, sort)
     if not products:
         return Page(items=[], total=total, page=page, per_page=per_page or total)
     ids = [product.id for product in products]

@@ -284,7 +284,8 @@ def sales_inventory(sv: SupplierView, args: dict, page: int, per_page: int | Non
     weeks = args.get("target_cover_weeks") or sv.setting.target_cover_weeks
     return statistics.sales_inventory(
         sv.supplier.id, sv.buyer.id, target_cover_weeks=weeks,
-        in_transit=in_transit(sv.supplier.id, sv.buyer.id), page=page, per_page=per_page)
+        in_transit=in_transit(sv.supplier.id, sv.buyer.id), page=page, per_page=per_page,
+        sort=args.get("sort", "sku"))
 
 
 VIEW_QUERIES: dict[str, Callable[[SupplierView, dict, int, int | None], Page]] = {

@@ -1,8 +1,8 @@
 """supplier link: receipts, discrepancies, returns, stock reports, sharing
 
-Revision ID: 35c78ae2501e
+Revision ID: 7b4033332041
 Revises: 2487e8d545f8
-Create Date: 2026-12-01 11:19:51.862155
+Create Date: 2026-12-01 11:34:25.463443
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import marketplace.core.types
 
 
 # revision identifiers, used by Alembic.
-revision = '35c78ae2501e'
+revision = '7b4033332041'
 down_revision = '2487e8d545f8'
 branch_labels = None
 depends_on = None
@@ -160,6 +160,9 @@ def upgrade():
     sa.Column('product_id', sa.Integer(), nullable=False),
     sa.Column('periods', sa.Integer(), nullable=False),
     sa.Column('last_period_end', sa.Date(), nullable=False),
+    sa.Column('last_quantity_on_hand', marketplace.core.types.ScaledDecimal(), nullable=False),
+    sa.Column('weekly_sales', marketplace.core.types.ScaledDecimal(), nullable=False),
+    sa.Column('weeks_of_cover', marketplace.core.types.ScaledDecimal(), nullable=True),
     sa.ForeignKeyConstraint(['buyer_company_id'], ['companies.id'], name=op.f('fk_supplier_link_stock_series_buyer_company_id_companies'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_supplier_link_stock_series_product_id_products'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['supplier_company_id'], ['companies.id'], name=op.f('fk_supplier_link_stock_series_supplier_company_id_companies'), ondelete='CASCADE'),
