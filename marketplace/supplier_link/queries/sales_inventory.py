@@ -10,8 +10,10 @@ Definitions (per SKU; a "rate" is units sold per week, sold ÷ days × 7):
 - suggested replenishment = target cover (weeks × weekly sales) − on hand − in transit,
   never below zero, rounded up to whole units.
 
-The sums and ranks are SQL aggregates over the (supplier, buyer, product, period)
-index, one page of SKUs at a time, so a buyer with a million rows stays fast."""
+A page's SKUs come from the stock series (one row per SKU a buyer reports, kept by
+the import with its latest figures, so sorting by cover or sales is SQL over a few
+thousand rows); the sums and ranks are then SQL aggregates over the (supplier, buyer,
+product, period) index for that page's SKUs only, so a million report rows stay fast."""
 
 from __future__ import annotations
 
