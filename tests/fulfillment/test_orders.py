@@ -1,5 +1,13 @@
-"""Orders: opened by an accepted purchase order, merged, split."""
+"""Orders: opened by an accepted purchase order, merged, split, received."""
 
+from decimal import Decimal
+
+import pytest
+
+from marketplace.core.errors import ValidationFailed
+from marketplace.extensions import db
+from marketplace.fulfillment.models import OrderLine
+from marketplace.fulfillment.operations.orders import record_received_quantity
 from tests.fulfillment.support import accepted_purchase_order
 
 
@@ -116,12 +124,6 @@ def test_split_with_a_stale_version_is_refused(make, api, pair):
 
 def test_receipts_move_the_status_on_to_received(make, api, pair, app):
     """What supplier link calls when the buyer records a receipt."""
-    from decimal import Decimal
-
-    from marketplace.extensions import db
-    from marketplace.fulfillment.models import OrderLine
-    from marketplace.fulfillment.operations.orders import record_received_quantity
-
     order_id = accepted_purchase_order(make, pair.buyer, pair.supplier)
     lines = _lines(api, pair.supplier_token, order_id)
     assert api.post("/shipments", pair.supplier_token, json={
@@ -140,10 +142,6 @@ def test_receipts_move_the_status_on_to_received(make, api, pair, app):
     assert receive("BOLT-M8", "600") == "partially_received"
     assert receive("NUT-M8", "500") == "received"  # not paid yet: not closed
     with app.test_request_context():
-        import pytest
-
-        from marketplace.core.errors import ValidationFailed
-
         with pytest.raises(ValidationFailed):
             record_received_quantity(db.session.get(OrderLine, lines["NUT-M8"]["id"]),
                                      Decimal(0))
