@@ -141,7 +141,6 @@ def test_receipts_move_the_status_on_to_received(make, api, pair, app):
     assert receive("BOLT-M8", "400") == "partially_received"
     assert receive("BOLT-M8", "600") == "partially_received"
     assert receive("NUT-M8", "500") == "received"  # not paid yet: not closed
-    with app.test_request_context():
-        with pytest.raises(ValidationFailed):
-            record_received_quantity(db.session.get(OrderLine, lines["NUT-M8"]["id"]),
-                                     Decimal(0))
+    with app.test_request_context(), pytest.raises(ValidationFailed):
+        record_received_quantity(db.session.get(OrderLine, lines["NUT-M8"]["id"]),
+                                 Decimal(0))
