@@ -221,8 +221,7 @@ def download_shipping_document(args, shipment_id, kind):
         body, media_type, extension = (exports.shipping_document_xlsx(printed.snapshot),
                                        exports.XLSX_MEDIA_TYPE, "xlsx")
     else:
-        body, media_type, extension = (exports.shipping_document_pdf(printed.snapshot,
-                                                                     args["paper"]),
+        body, media_type, extension = (exports.cached_pdf(printed, args["paper"]),
                                        "application/pdf", "pdf")
     return Response(body, mimetype=media_type, headers={
         "Content-Disposition": f'attachment; filename="{exports.filename(printed.snapshot, extension)}"'})  # noqa: E501

@@ -4,8 +4,12 @@ same whenever it is asked for."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from decimal import Decimal
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 from flask_babel import gettext as _
@@ -33,6 +37,28 @@ def filename(snapshot: dict[str, Any], extension: str) -> str:
 def shipping_document_pdf(snapshot: dict[str, Any], paper: str = "a4") -> bytes:
     return render_pdf(PDF_TEMPLATE, paper=paper, doc=snapshot, money=_money,
                       quantity=_quantity)
+
+
+def cached_pdf(printed, paper: str) -> bytes:
+    """The revision's PDF in the reader's language, rendered once and kept under the
+    instance folder: a revision's snapshot never changes, so neither does its print
+    (a 200-line document takes seconds to lay out)."""
+    from flask import current_app
+    from flask_babel import get_locale
+
+    folder = Path(current_app.instance_path) / "shipping-documents"
+    # The snapshot's digest in the name: a database restored or rebuilt (ids used again)
+    # never gets another document's print.
+    digest = hashlib.sha256(json.dumps(printed.snapshot, sort_keys=True).encode()).hexdigest()
+    path = folder / f"{printed.id}-{digest[:20]}-{paper}-{get_locale() or 'en'}.pdf"
+    if path.is_file():
+        return path.read_bytes()
+    body = shipping_document_pdf(printed.snapshot, paper)
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.part")
+    partial.write_bytes(body)
+    partial.replace(path)  # atomic: a reader never sees half a file
+    return body
 
 
 def shipping_document_xlsx(snapshot: dict[str, Any]) -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DecimalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from marketplace.fulfillment.models import PaymentMethod
@@ -28,8 +28,8 @@ class PaymentForm(FlaskForm):
 
 
 class LcClausesForm(FlaskForm):
-    buyer_company_id = IntegerField(_l("Buyer (company id; empty: every buyer)"),
-                                    validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
+    # Choices: "every buyer" and the buyers the supplier has orders from (views).
+    buyer_company_id = SelectField(_l("For"), coerce=int, default=0)
     lc_number = StringField(_l("L/C number"), validators=[Optional(), Length(max=80)])
     issuing_bank = StringField(_l("Issuing bank"), validators=[Optional(), Length(max=200)])
     marks_and_numbers = TextAreaField(_l("Marks and numbers"),

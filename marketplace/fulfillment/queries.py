@@ -196,6 +196,15 @@ def aging(side: str) -> dict[str, dict]:
 # ----- L/C clauses ----------------------------------------------------------------------------
 
 
+def buyers_of_supplier() -> list:
+    """The companies the acting supplier has orders from, by name."""
+    from marketplace.infrastructure.models import Company
+
+    return list(db.session.scalars(select(Company).where(Company.id.in_(
+        select(Order.buyer_company_id).where(Order.supplier_company_id == acting_company_id())))
+        .order_by(Company.name)))
+
+
 def lc_clauses() -> list[LetterOfCreditClauses]:
     return list(db.session.scalars(select(LetterOfCreditClauses).where(
         LetterOfCreditClauses.company_id == acting_company_id()).order_by(

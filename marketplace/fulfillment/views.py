@@ -327,6 +327,8 @@ def checkout(invoice_id):
 def lc_clauses():
     actor = _company_actor()
     form = LcClausesForm()
+    form.buyer_company_id.choices = [(0, str(_l("Every buyer without clauses of its own")))] + [
+        (company.id, company.name) for company in queries.buyers_of_supplier()]
     if request.method == "POST":
         if not actor.can("fulfillment.manage"):
             raise Forbidden(str(_l("Your role does not allow this.")))

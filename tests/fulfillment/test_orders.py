@@ -1,5 +1,13 @@
-"""Orders: opened by an accepted purchase order, merged, split."""
+"""Orders: opened by an accepted purchase order, merged, split, received."""
 
+from decimal import Decimal
+
+import pytest
+
+from marketplace.core.errors import ValidationFailed
+from marketplace.extensions import db
+from marketplace.fulfillment.models import OrderLine
+from marketplace.fulfillment.operations.orders import record_received_quantity
 from tests.fulfillment.support import accepted_purchase_order
 
 
@@ -112,3 +120,27 @@ def test_split_with_a_stale_version_is_refused(make, api, pair):
                         headers={"If-Match": '"99"'},
                         json={"lines": [{"order_line_id": bolt["id"], "quantity": "1"}]})
     assert response.status_code == 412
+
+
+def test_receipts_move_the_status_on_to_received(make, api, pair, app):
+    """What supplier link calls when the buyer records a receipt."""
+    order_id = accepted_purchase_order(make, pair.buyer, pair.supplier)
+    lines = _lines(api, pair.supplier_token, order_id)
+    assert api.post("/shipments", pair.supplier_token, json={
+        "order_ids": [order_id], "lines": [{"order_line_id": line["id"],
+                                            "quantity": line["quantity"]}
+                                           for line in lines.values()]}).status_code == 201
+
+    def receive(sku, quantity):
+        def run():
+            record_received_quantity(db.session.get(OrderLine, lines[sku]["id"]),
+                                     Decimal(quantity))
+        make._run(run)
+        return api.get(f"/orders/{order_id}", pair.buyer_token).get_json()["status"]
+
+    assert receive("BOLT-M8", "400") == "partially_received"
+    assert receive("BOLT-M8", "600") == "partially_received"
+    assert receive("NUT-M8", "500") == "received"  # not paid yet: not closed
+    with app.test_request_context(), pytest.raises(ValidationFailed):
+        record_received_quantity(db.session.get(OrderLine, lines["NUT-M8"]["id"]),
+                                 Decimal(0))

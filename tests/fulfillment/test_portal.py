@@ -93,3 +93,21 @@ def test_lc_clause_settings(make, api, pair, client):
     assert response.status_code == 302
     assert api.get("/letter-of-credit-clauses", pair.supplier_token).get_json()[0][
         "lc_number"] == "LC-1"
+
+
+def test_lc_clauses_for_one_buyer_only_among_the_suppliers_customers(make, api, pair, client):
+    accepted_purchase_order(make, pair.buyer, pair.supplier)
+    stranger = make.company("Stranger Ltd")
+    portal_login(client, pair.supplier.email)
+    page = client.get("/fulfillment/letter-of-credit").get_data(as_text=True)
+    assert f'<option value="{pair.buyer.company_id}">Nordic Tools</option>' in page
+    assert "Stranger Ltd" not in page
+    token = csrf_token(client, "/fulfillment/letter-of-credit")
+    refused = client.post("/fulfillment/letter-of-credit", data={
+        "csrf_token": token, "buyer_company_id": stranger, "lc_number": "LC-X"})
+    assert refused.status_code == 200 and "Not a valid choice" in refused.get_data(as_text=True)
+    assert api.get("/letter-of-credit-clauses", pair.supplier_token).get_json() == []
+    client.post("/fulfillment/letter-of-credit", data={
+        "csrf_token": token, "buyer_company_id": pair.buyer.company_id, "lc_number": "LC-NT"})
+    [saved] = api.get("/letter-of-credit-clauses", pair.supplier_token).get_json()
+    assert (saved["buyer_company_id"], saved["lc_number"]) == (pair.buyer.company_id, "LC-NT")

@@ -168,3 +168,31 @@ def test_the_same_idempotency_key_books_one_shipment(make, api, pair):
     assert first.status_code == again.status_code == 201
     assert first.get_json()["id"] == again.get_json()["id"]
     assert order_lines(api, pair.supplier_token, order_id)["BOLT-M8"]["shipped_quantity"] == "10"
+
+
+def test_a_revision_is_rendered_once_per_paper_and_language(make, api, pair, monkeypatch):
+    from marketplace.fulfillment import exports
+
+    order_id = accepted_purchase_order(make, pair.buyer, pair.supplier)
+    bolt = order_lines(api, pair.supplier_token, order_id)["BOLT-M8"]["id"]
+    shipment_id = ship(api, pair.supplier_token, [order_id], [(bolt, "10")]).get_json()["id"]
+    api.post(f"/shipments/{shipment_id}/documents/packing-list", pair.supplier_token)
+    renders = []
+    real = exports.shipping_document_pdf
+    monkeypatch.setattr(exports, "shipping_document_pdf",
+                        lambda *a, **k: renders.append(a) or real(*a, **k))
+    path = f"/shipments/{shipment_id}/documents/packing-list"
+    first = api.get(path, pair.buyer_token)
+    again = api.get(path, pair.supplier_token)
+    assert first.status_code == again.status_code == 200
+    assert first.data == again.data and len(renders) == 1
+    assert api.get(path + "?paper=letter", pair.buyer_token).status_code == 200
+    with make.app.app_context():  # the buyer reads in Traditional Chinese from now on
+        from marketplace.extensions import db
+        from marketplace.infrastructure.models import User
+
+        db.session.get(User, pair.buyer.user_id).language = "zh_Hant"
+        db.session.commit()
+    chinese = api.get(path, pair.buyer_token)
+    assert chinese.status_code == 200 and len(renders) == 3
+    assert api.get(path, pair.buyer_token).data == chinese.data and len(renders) == 3

@@ -311,14 +311,16 @@ def _split_errors(lines: dict[int, OrderLine], wanted: list[dict]) -> dict[str, 
         elif item["quantity"] > line.open_quantity:
             errors[f"{key}.quantity"] = [str(_l(
                 "At most %(open)s %(unit)s of this line are not shipped yet.",
-                open=_plain(line.open_quantity), unit=line.unit))]
+                open=plain_number(line.open_quantity), unit=line.unit))]
         if line is not None:
             seen.add(line.id)
     return errors
 
 
-def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+def plain_number(value: Decimal) -> str:
+    """For messages: 100.0000 → "100", 45.5000 → "45.5"."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 # ----- change requests and cancellations ------------------------------------------------------
@@ -355,8 +357,8 @@ def apply_change_request(document: Document, actor=None) -> Order | None:
         if doc_line.quantity < line.shipped_quantity:
             raise ValidationFailed(str(_l(
                 "Line %(sku)s has %(shipped)s shipped already; it cannot go down to %(qty)s.",
-                sku=line.sku or line.description, shipped=_plain(line.shipped_quantity),
-                qty=_plain(doc_line.quantity))))
+                sku=line.sku or line.description, shipped=plain_number(line.shipped_quantity),
+                qty=plain_number(doc_line.quantity))))
         changes.append({"line_id": line.id, "from": str(line.quantity),
                         "to": str(doc_line.quantity)})
         line.quantity = doc_line.quantity

@@ -25,7 +25,7 @@ from marketplace.fulfillment.models import (
     PaymentMethod,
     Shipment,
 )
-from marketplace.fulfillment.operations.orders import _plain, record_event, refresh_orders
+from marketplace.fulfillment.operations.orders import plain_number, record_event, refresh_orders
 from marketplace.infrastructure.notifications import N_, notify
 
 log = logging.getLogger(__name__)
@@ -89,11 +89,12 @@ def _check_amount(invoice: Invoice, amount: Decimal) -> None:
     if amount <= 0:
         raise ValidationFailed(errors={"amount": [str(_l("Must be more than zero."))]})
     if amount > invoice.balance:
+        balance = plain_number(invoice.balance)
         raise ValidationFailed(
             str(_l("%(amount)s is more than the %(balance)s %(currency)s still open on "
-                   "invoice %(number)s.", amount=_plain(amount), balance=_plain(invoice.balance),
+                   "invoice %(number)s.", amount=plain_number(amount), balance=balance,
                    currency=invoice.currency, number=invoice.number)),
-            errors={"amount": [str(_l("At most %(balance)s.", balance=_plain(invoice.balance)))]})
+            errors={"amount": [str(_l("At most %(balance)s.", balance=balance))]})
 
 
 def record_payment(invoice: Invoice, values: dict, actor) -> Payment:
@@ -128,7 +129,7 @@ def _apply(invoice: Invoice, payment: Payment, actor=None) -> None:
     for company_id in (invoice.supplier_company_id, invoice.buyer_company_id):
         notify("payment.received", company_id=company_id,
                message=N_("%(amount)s %(currency)s paid on invoice %(number)s (%(method)s)."),
-               params={"amount": _plain(payment.amount), "currency": invoice.currency,
+               params={"amount": plain_number(payment.amount), "currency": invoice.currency,
                        "number": invoice.number, "method": payment.method},
                link="/fulfillment/receivables" if company_id == invoice.supplier_company_id
                else "/fulfillment/payables",

@@ -25,8 +25,8 @@ from marketplace.fulfillment.models import (
     ShipmentStatus,
 )
 from marketplace.fulfillment.operations.orders import (
-    _plain,
     ensure_open,
+    plain_number,
     record_event,
     refresh_orders,
 )
@@ -129,7 +129,7 @@ def _line_errors(lines: dict[int, OrderLine], wanted: list[dict]) -> dict[str, l
 
 def _over_shipment(line: OrderLine) -> str:
     return str(_l("Only %(open)s %(unit)s of %(what)s are still open; ship no more than that.",
-                  open=_plain(max(line.open_quantity, Decimal(0))), unit=line.unit,
+                  open=plain_number(max(line.open_quantity, Decimal(0))), unit=line.unit,
                   what=line.sku or line.description))
 
 
