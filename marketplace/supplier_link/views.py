@@ -358,10 +358,12 @@ def cross_references():
         if not current_actor().can("supplier_link.record"):
             abort(403)
         _csrf()
+        buyer_sku = (request.form.get("buyer_sku") or "").strip()[:64]
         try:
+            if not buyer_sku:
+                raise ValidationFailed(str(_l("Give your SKU.")))
             sharing_operations.add_cross_reference(buyer, {
-                "buyer_sku": (request.form.get("buyer_sku") or "").strip()[:64] or _missing(),
-                "supplier_id": request.form.get("supplier_id", type=int),
+                "buyer_sku": buyer_sku, "supplier_id": request.form.get("supplier_id", type=int),
                 "supplier_sku": (request.form.get("supplier_sku") or "").strip()[:64]})
         except DomainError as error:
             status = _refused(error)
@@ -374,10 +376,6 @@ def cross_references():
     return render_template("supplier_link/cross_references.html", page=page,
                            suppliers=supplier_views.suppliers_of(buyer) or _active_suppliers(),
                            **_context()), status
-
-
-def _missing():
-    raise ValidationFailed(str(_l("Give your SKU.")))
 
 
 def _active_suppliers():

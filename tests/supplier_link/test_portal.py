@@ -110,6 +110,13 @@ def test_bad_portal_input_is_refused_and_saves_nothing(trade, client):
     assert returned.status_code == 422
     assert trade.api.get("/supplier-link/receipts", trade.buyer.token).get_json()["total"] == 0
     assert trade.api.get("/supplier-link/returns", trade.buyer.token).get_json()["total"] == 0
+    for form in ({"buyer_sku": " ", "supplier_sku": "A-100"},
+                 {"buyer_sku": "B-1", "supplier_sku": "NOT-THERE"}):
+        mapped = client.post("/supplier_link/sku-cross-references", data={
+            "csrf_token": token, "supplier_id": trade.supplier_a.company_id, **form})
+        assert mapped.status_code == 422, form
+    assert trade.api.get("/supplier-link/sku-cross-references", trade.buyer.token) \
+        .get_json()["total"] == 0
     portal_login(client, trade.supplier_a.member.email)
     assert client.get(f"/supplier_link/buyers/{trade.buyer.company_id}/order-status?page=0") \
         .status_code == 422
