@@ -5,9 +5,9 @@ OrderEvent saying where each line came from, and the status follows the lines.""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from uuid import uuid4
 from decimal import Decimal
 from typing import Any
+from uuid import uuid4
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
