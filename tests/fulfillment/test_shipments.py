@@ -196,3 +196,26 @@ def test_a_revision_is_rendered_once_per_paper_and_language(make, api, pair, mon
     chinese = api.get(path, pair.buyer_token)
     assert chinese.status_code == 200 and len(renders) == 3
     assert api.get(path, pair.buyer_token).data == chinese.data and len(renders) == 3
+
+
+def test_printed_documents_carry_chinese_text(make, api, app):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from tests.fulfillment.support import trade_pair
+
+    pair = trade_pair(make, api, supplier_name="臺灣精密扣件股份有限公司",
+                      buyer_name="Nordic Tools")
+    order_id = accepted_purchase_order(make, pair.buyer, pair.supplier)
+    bolt = order_lines(api, pair.supplier_token, order_id)["BOLT-M8"]["id"]
+    shipment_id = ship(api, pair.supplier_token, [order_id], [(bolt, "10")]).get_json()["id"]
+    api.post(f"/shipments/{shipment_id}/documents/shipping-advice", pair.supplier_token)
+    pdf = api.get(f"/shipments/{shipment_id}/documents/shipping-advice", pair.buyer_token)
+    reader = PdfReader(BytesIO(pdf.data))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "臺灣精密扣件股份有限公司" in text and "BOLT-M8" in text
+    fonts = {font["/BaseFont"] for page in reader.pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert any("CJK" in str(name) for name in fonts)  # Chinese from the CJK font …
+    assert any("DejaVu" in str(name) for name in fonts)  # … Latin from a small one

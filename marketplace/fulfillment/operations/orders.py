@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
+from uuid import uuid4
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -130,7 +131,8 @@ def _new_number(order: Order) -> None:
 
 
 def _new_order(like: Order | Document, *, buyer_id: int, supplier_id: int) -> Order:
-    order = Order(number=f"pending-{id(like)}", buyer_company_id=buyer_id,
+    # A placeholder unique to this row until its id names it (see _new_number).
+    order = Order(number=f"pending-{uuid4().hex}", buyer_company_id=buyer_id,
                   supplier_company_id=supplier_id, currency=like.currency,
                   incoterm=like.incoterm, incoterm_place=like.incoterm_place,
                   payment_terms=like.payment_terms, port_of_loading=like.port_of_loading,

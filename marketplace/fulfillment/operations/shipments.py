@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from uuid import uuid4
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
@@ -61,7 +62,7 @@ def create_shipment(orders: list[Order], values: dict[str, Any], actor) -> Shipm
     if errors:
         raise ValidationFailed(str(_l("Some lines cannot be shipped as asked.")), errors=errors)
     shipment = Shipment(
-        number=f"pending-{utcnow().timestamp()}", buyer_company_id=orders[0].buyer_company_id,
+        number=f"pending-{uuid4().hex}", buyer_company_id=orders[0].buyer_company_id,
         supplier_company_id=orders[0].supplier_company_id, currency=orders[0].currency,
         created_by_id=actor.user.id if actor.user else None,
         status=ShipmentStatus.BOOKED, created_at=utcnow(),
