@@ -105,6 +105,17 @@ class Default:
     WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
     WEBHOOK_SWEEP_INTERVAL: float | None = 60
 
+    # Fulfillment: days from the invoice to its due date, per payment term; card payments
+    # through Stripe Checkout (STRIPE_API_BASE points the official library elsewhere, e.g.
+    # a local stand-in in tests; without STRIPE_SECRET_KEY the checkout is refused).
+    PAYMENT_TERM_DAYS = {"tt": 30, "lc_sight": 7, "lc_usance": 90, "dp": 7, "da": 60,
+                         "open_account": 60, "card": 0}
+    DEFAULT_PAYMENT_TERM_DAYS = 30
+    STRIPE_API_BASE = "https://api.stripe.com"
+    STRIPE_SECRET_KEY: str | None = None
+    STRIPE_WEBHOOK_SECRET: str | None = None
+    STRIPE_TIMEOUT = 15  # seconds a checkout waits for Stripe's answer
+
 
 class Development(Default):
     DEMO_MODE = True
@@ -137,7 +148,9 @@ CONFIGS = {"default": Default, "development": Development, "testing": Testing,
            "production": Production}
 
 _ENV_OVERRIDES = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI", "REDIS_URL": "REDIS_URL",
-                  "SECRET_KEY": "SECRET_KEY", "BASE_URL": "BASE_URL"}
+                  "SECRET_KEY": "SECRET_KEY", "BASE_URL": "BASE_URL",
+                  "STRIPE_API_BASE": "STRIPE_API_BASE", "STRIPE_SECRET_KEY": "STRIPE_SECRET_KEY",
+                  "STRIPE_WEBHOOK_SECRET": "STRIPE_WEBHOOK_SECRET"}
 
 
 def load_config(app, name_or_path: str | None = None) -> None:

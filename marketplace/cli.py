@@ -89,10 +89,15 @@ def seed_demo(if_empty: bool) -> None:
         if company.is_supplier:
             db.session.flush()
             load_demo_catalog(company)
+    from marketplace.fulfillment.demo import load_demo_fulfillment
     from marketplace.trading.demo import load_demo_negotiation
 
     db.session.flush()
     load_demo_negotiation()
+    load_demo_fulfillment()
+    from marketplace.supplier_link.demo import load_demo_stock_reports
+
+    load_demo_stock_reports()
     commit()
     click.echo(f"Demo data loaded. Every demo account's password is {DEMO_PASSWORD}.")
 

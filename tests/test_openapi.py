@@ -60,9 +60,24 @@ CONTRACT_OPERATIONS = [
     ("post", "/documents/{document_id}/actions/{action}", OPTIONAL_BODY, True),
     ("post", "/documents/{document_id}/derive", True, True),
     ("get", "/documents/{document_id}/history", False, True),
+    # Orders, shipments, receivables (fulfillment)
+    ("get", "/orders", False, True),
+    ("get", "/orders/{order_id}", False, True),
+    ("post", "/orders/merge", True, True),
+    ("post", "/orders/{order_id}/split", True, True),
+    ("post", "/shipments", True, True),
+    ("post", "/shipments/{shipment_id}/events", True, True),
+    ("get", "/shipments/{shipment_id}", False, True),
+    ("post", "/shipments/{shipment_id}/commercial-invoice", False, True),
+    ("get", "/shipments/{shipment_id}/documents/{kind}", False, True),
+    ("get", "/receivables", False, True),
+    ("post", "/invoices/{invoice_id}/payments", True, True),
+    ("post", "/invoices/{invoice_id}/checkout", True, True),
+    ("post", "/webhooks/stripe", False, False),
 ]
 # Operations whose success is a file, not JSON: the media types they answer.
-FILE_ANSWERS = {"/catalog/export": {XLSX, "text/csv"}}
+FILE_ANSWERS = {"/catalog/export": {XLSX, "text/csv"},
+                "/shipments/{shipment_id}/documents/{kind}": {"application/pdf"}}
 # Trade documents as files (trading.api_exports).
 CONTRACT_OPERATIONS.append(("get", "/documents/{document_id}/export", False, True))
 FILE_ANSWERS["/documents/{document_id}/export"] = {

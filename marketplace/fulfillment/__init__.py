@@ -1,10 +1,17 @@
-"""The fulfillment module. Its portal and API blueprints are registered by the app
-factory; its routes arrive with the module's issue."""
+"""Fulfillment: orders (from accepted purchase orders, merged and split), shipments and
+their timeline, shipping documents, receivables and payments (Stripe for cards).
+
+The portal blueprint is ``bp`` (``/fulfillment``), the JSON API ``api_bp``; an accepted
+purchase order opens its order through the engine's signal (``receivers``)."""
 
 from flask import Blueprint
 from flask_smorest import Blueprint as ApiBlueprint
 
 bp = Blueprint("fulfillment", __name__, template_folder="templates", url_prefix="/fulfillment")
-api_bp = ApiBlueprint("fulfillment_api", __name__, url_prefix="", description="fulfillment")
+api_bp = ApiBlueprint("fulfillment_api", __name__, url_prefix="",
+                      description="Orders, shipments, shipping documents, receivables, payments")
 
 API_BLUEPRINTS = (api_bp,)
+
+from marketplace.fulfillment import notifications as _notifications  # noqa: E402, F401
+from marketplace.fulfillment import receivers as _receivers  # noqa: E402, F401

@@ -1,0 +1,160 @@
+"""Benchmark: shipping documents.
+
+Prints PDF renders per second (WeasyPrint through core.printing) for a 5-line and a
+200-line commercial invoice, and the time to produce the full document set of a
+200-line order shipped at once: commercial invoice (engine document + receivable),
+packing list and shipping advice, each rendered to PDF, plus the invoice in Excel.
+Run: .venv/bin/python bench/shipping_documents.py [renders]
+Set DATABASE_URL to measure on PostgreSQL instead of a temporary SQLite file.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from marketplace import create_app  # noqa: E402
+from marketplace.core.boundary import commit  # noqa: E402
+from marketplace.core.signals import document_transitioned  # noqa: E402
+from marketplace.core.types import utcnow  # noqa: E402
+from marketplace.extensions import db  # noqa: E402
+from marketplace.fulfillment import exports  # noqa: E402
+from marketplace.fulfillment.models import Order, ShippingDocumentKind  # noqa: E402
+from marketplace.fulfillment.operations import shipments as shipment_ops  # noqa: E402
+from marketplace.fulfillment.operations import shipping_documents as document_ops  # noqa: E402
+from marketplace.infrastructure import operations  # noqa: E402
+from marketplace.infrastructure.auth import bind_actor, ensure_may_act  # noqa: E402
+from marketplace.infrastructure.models import Company, CompanyStatus, MemberRole, Membership  # noqa: E402
+from marketplace.workflow.models import Document, DocumentLine, DocumentThread  # noqa: E402
+
+
+def build_app(folder: str):
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder}/bench.db"
+    # Mail goes to the console backend's folder, not the terminal: the figures stay readable.
+    app = create_app("development", {"SQLALCHEMY_DATABASE_URI": url, "MAIL_BACKEND": "smtp",
+                                     "MAIL_PORT": 9}, instance_path=folder)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    return app
+
+
+def company(name: str, roles: list[str], email: str):
+    firm = Company(name=name, country="TW", status=CompanyStatus.ACTIVE, approved_at=utcnow(),
+                   address="No. 1, Harbour Road", city="Kaohsiung")
+    firm.roles = roles
+    db.session.add(firm)
+    user = operations.create_user(email, "benchmark-password", name)
+    db.session.add(Membership(company=firm, user=user, role=MemberRole.ADMIN))
+    db.session.flush()
+    return ensure_may_act(user)
+
+
+def order_of(lines: int, buyer, supplier, tag: str = "") -> Order:
+    """An accepted purchase order of ``lines`` lines, and the order it opened."""
+    document = Document(type="purchase_order", number=f"PO-BENCH-{lines}{tag}", status="sent",
+                        issuer_company_id=buyer.company.id,
+                        recipient_company_id=supplier.company.id,
+                        thread=DocumentThread(subject="bench"), currency="USD",
+                        incoterm="FOB", payment_terms="tt", sent_at=utcnow())
+    for position in range(1, lines + 1):
+        line = DocumentLine(position=position, sku=f"SKU-{position:04d}",
+                            description=f"Stainless hex bolt M{position % 20 + 3} × 30, A2",
+                            quantity=Decimal(100 + position), unit="pcs",
+                            unit_price=Decimal("0.0725"))
+        line.compute_amount()
+        document.lines.append(line)
+    db.session.add(document)
+    db.session.flush()
+    document.status = "accepted"
+    document_transitioned.send(document, action="accept", from_status="sent",
+                               to_status="accepted", actor=supplier)
+    return db.session.query(Order).filter_by(purchase_order_id=document.id).one()
+
+
+def shipment_of(order: Order, supplier):
+    return shipment_ops.create_shipment([order], {
+        "carrier": "Evergreen", "vessel": "Ever Ace", "voyage": "031E",
+        "container_numbers": ["EGHU1234567", "EGHU7654321"], "lines": [
+            {"order_line_id": line.id, "quantity": line.quantity, "packages": 2,
+             "gross_weight": Decimal("10.5"), "net_weight": Decimal("10"),
+             "volume": Decimal("0.02")} for line in order.lines]}, supplier)
+
+
+def timed(fn, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def report(label: str, times: list[float]) -> None:
+    median = statistics.median(times)
+    print(f"{label:<44} {1 / median:7.1f} /s   p50 {median * 1000:7.1f} ms   "
+          f"max {max(times) * 1000:7.1f} ms   (n={len(times)})")
+
+
+def main() -> None:
+    renders = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    with tempfile.TemporaryDirectory() as folder:
+        app = build_app(folder)
+        with app.test_request_context():
+            buyer = company("Nordic Tools AB", ["buyer"], "buyer@bench.example")
+            supplier = company("Formosa Fasteners Co.", ["supplier"], "seller@bench.example")
+            bind_actor(supplier)
+            small = shipment_of(order_of(5, buyer, supplier), supplier)
+            large_order = order_of(200, buyer, supplier)
+            large = shipment_of(large_order, supplier)
+            commit()
+
+            _, small_doc = document_ops.issue_commercial_invoice(small, supplier)
+            commit()
+            exports.shipping_document_pdf(small_doc.snapshot)  # fonts loaded once, untimed
+            report("PDF render, 5-line commercial invoice",
+                   timed(lambda: exports.shipping_document_pdf(small_doc.snapshot), renders))
+
+            def full_set():
+                files = []
+                _, printed = document_ops.issue_commercial_invoice(large, supplier)
+                files.append(exports.shipping_document_pdf(printed.snapshot))
+                files.append(exports.shipping_document_xlsx(printed.snapshot))
+                for kind in (ShippingDocumentKind.PACKING_LIST,
+                             ShippingDocumentKind.SHIPPING_ADVICE):
+                    revision = document_ops.generate_document(large, kind, supplier)
+                    files.append(exports.shipping_document_pdf(revision.snapshot, "letter"))
+                commit()
+                return files
+
+            start = time.perf_counter()
+            files = full_set()
+            elapsed = time.perf_counter() - start
+            print(f"{'full document set, 200-line order':<44} {elapsed * 1000:7.0f} ms   "
+                  f"(3 PDF + 1 xlsx, {sum(map(len, files)) // 1024} KiB)")
+            other = shipment_of(order_of(200, buyer, supplier, "-B"), supplier)
+            commit()
+            start = time.perf_counter()
+            document_ops.issue_commercial_invoice(other, supplier)
+            for kind in (ShippingDocumentKind.PACKING_LIST, ShippingDocumentKind.SHIPPING_ADVICE):
+                document_ops.generate_document(other, kind, supplier)
+            commit()
+            print(f"{'  of which the records (no rendering)':<44} "
+                  f"{(time.perf_counter() - start) * 1000:7.0f} ms")
+            large_invoice = document_ops.latest(large, ShippingDocumentKind.COMMERCIAL_INVOICE)
+            report("PDF render, 200-line commercial invoice",
+                   timed(lambda: exports.shipping_document_pdf(large_invoice.snapshot),
+                         max(3, renders // 3)))
+            report("Excel, 200-line commercial invoice",
+                   timed(lambda: exports.shipping_document_xlsx(large_invoice.snapshot), renders))
+
+
+if __name__ == "__main__":
+    main()

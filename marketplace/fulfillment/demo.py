@@ -1,0 +1,82 @@
+"""The demo's fulfillment (``flask seed-demo``): Hanse Import orders towels from
+Anatolia Home Textiles, who accepts; the order it opens has one shipment on the water
+with its timeline, its documents and a 30 % T/T deposit paid, and the rest left to ship,
+invoice and pay by hand. Made through the engine and fulfillment's own operations, as
+the two companies' members would have made it (the trading demo's negotiation between
+the two other companies stays as it is)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import g
+from sqlalchemy import func, select
+
+from marketplace.core.types import utcnow
+from marketplace.extensions import db
+from marketplace.fulfillment.models import Order, ShippingDocumentKind
+from marketplace.fulfillment.operations import receivables, shipments, shipping_documents
+from marketplace.infrastructure.auth import bind_actor, ensure_may_act
+from marketplace.infrastructure.models import Company, User
+from marketplace.workflow import engine
+
+BUYER, SUPPLIER = "Hanse Import", "Anatolia Home Textiles"
+BUYER_EMAIL, SUPPLIER_EMAIL = "anna@hanse.example.com", "murat@anatolia.example.com"
+
+
+def _actor(email: str):
+    user = db.session.scalar(select(User).where(User.email == email))
+    return ensure_may_act(user) if user else None
+
+
+def load_demo_fulfillment() -> Order | None:
+    """The order, once (None when orders exist already or a party is missing)."""
+    from marketplace.content.models import Product
+
+    buyer = db.session.scalar(select(Company).where(Company.name.contains(BUYER)))
+    supplier = db.session.scalar(select(Company).where(Company.name.contains(SUPPLIER)))
+    anna, murat = _actor(BUYER_EMAIL), _actor(SUPPLIER_EMAIL)
+    if None in (buyer, supplier, anna, murat) or db.session.scalar(
+            select(func.count()).select_from(Order)):
+        return None
+    products = [p for p in db.session.scalars(select(Product).where(
+        Product.company_id == supplier.id).order_by(Product.id)) if p.price_tiers][:3]
+    if not products:
+        return None
+    purchase_order = engine.create_document(
+        "purchase_order", actor=anna, recipient_company_id=supplier.id,
+        header={"subject": "Towels for the winter catalogue", "currency": "EUR",
+                "incoterm": "CIF", "incoterm_place": "Hamburg", "payment_terms": "tt",
+                "port_of_loading": "Izmir", "port_of_discharge": "Hamburg"},
+        lines=[{"product_id": p.id, "quantity": "2000",
+                "unit_price": str(p.price_tiers[-1].unit_price)} for p in products])
+    engine.perform(purchase_order, "send", anna)
+    engine.perform(purchase_order, "accept", murat)  # opens the order (fulfillment.receivers)
+    order = db.session.scalar(select(Order).where(Order.purchase_order_id == purchase_order.id))
+    if order is not None:
+        saved = g.get("actor")
+        bind_actor(murat)
+        try:
+            _ship_part_of(order, murat)
+        finally:
+            bind_actor(saved)
+    return order
+
+
+def _ship_part_of(order: Order, supplier) -> None:
+    shipment = shipments.create_shipment([order], {
+        "carrier": "Arkas Line", "mode": "sea", "vessel": "Arkas Ege", "voyage": "2611N",
+        "tracking_number": "ARKU2611004211", "container_numbers": ["ARKU4211007"],
+        "lines": [{"order_line_id": line.id, "quantity": Decimal(1200), "packages": 60,
+                   "gross_weight": Decimal("610"), "net_weight": Decimal("580"),
+                   "volume": Decimal("3.6")} for line in order.lines]}, supplier)
+    for status, location in (("packed", "Denizli"), ("shipped", "Izmir"),
+                             ("in_transit", "Strait of Gibraltar")):
+        shipments.record_shipment_event(shipment, {"status": status, "location": location,
+                                                   "at": utcnow()}, supplier)
+    for kind in (ShippingDocumentKind.PACKING_LIST, ShippingDocumentKind.SHIPPING_ADVICE):
+        shipping_documents.generate_document(shipment, kind, supplier)
+    invoice, _ = shipping_documents.issue_commercial_invoice(shipment, supplier)
+    deposit = (invoice.amount * Decimal("0.3")).quantize(Decimal("0.01"))
+    receivables.record_payment(invoice, {"amount": deposit, "method": "tt",
+                                         "reference": "Deposit 30%"}, supplier)

@@ -1,0 +1,430 @@
+"""Fulfillment: orders (from accepted purchase orders, merged and split), shipments with
+their lines and event timeline, shipping documents, invoices (receivables), payments,
+and the letter-of-credit clauses a supplier prints on its documents.
+
+Statuses are plain strings (as on documents) named by the enums below; quantities and
+amounts are exact decimals."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    or_,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.core.models import TimestampMixin, VersionedMixin
+from marketplace.core.types import Money, Quantity, UTCDateTime, utcnow
+from marketplace.extensions import db
+
+ZERO = Decimal(0)
+
+
+class OrderStatus(enum.StrEnum):
+    OPEN = "open"
+    PARTIALLY_SHIPPED = "partially_shipped"
+    SHIPPED = "shipped"
+    PARTIALLY_RECEIVED = "partially_received"
+    RECEIVED = "received"
+    CLOSED = "closed"  # received and paid in full, or merged into another order
+    CANCELLED = "cancelled"
+
+
+class ShipmentMode(enum.StrEnum):
+    SEA = "sea"
+    AIR = "air"
+    COURIER = "courier"
+    ROAD = "road"
+
+
+class ShipmentStatus(enum.StrEnum):
+    BOOKED = "booked"
+    PACKED = "packed"
+    SHIPPED = "shipped"
+    IN_TRANSIT = "in_transit"
+    ARRIVED = "arrived"
+    CUSTOMS_CLEARED = "customs_cleared"
+    DELIVERED = "delivered"
+
+
+# The order a shipment moves through; an event may skip steps, never go back.
+SHIPMENT_STATUS_ORDER = list(ShipmentStatus)
+
+
+class ShippingDocumentKind(enum.StrEnum):
+    COMMERCIAL_INVOICE = "commercial-invoice"
+    PACKING_LIST = "packing-list"
+    SHIPPING_ADVICE = "shipping-advice"
+
+    @property
+    def doctype(self) -> str:
+        """The engine's document type code for this kind."""
+        return self.value.replace("-", "_")
+
+
+class InvoiceStatus(enum.StrEnum):
+    OPEN = "open"
+    PARTIALLY_PAID = "partially_paid"
+    PAID = "paid"
+
+
+class PaymentMethod(enum.StrEnum):
+    TT = "tt"
+    LC = "lc"
+    CARD = "card"
+    OTHER = "other"
+
+
+def _between_parties(cls, company_id: int):
+    return or_(cls.buyer_company_id == company_id, cls.supplier_company_id == company_id)
+
+
+class PartiesMixin:
+    """A record between a buyer and a supplier: both see it, nobody else."""
+
+    buyer_company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    supplier_company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+
+    @classmethod
+    def visible_to(cls, company_id: int):
+        return _between_parties(cls, company_id)
+
+
+# ----- orders ---------------------------------------------------------------------------------
+
+
+class Order(PartiesMixin, TimestampMixin, VersionedMixin, db.Model):
+    """What a supplier owes a buyer: born of an accepted purchase order, or of merging
+    and splitting orders. Its status follows its lines (see operations.orders)."""
+
+    __tablename__ = "orders"
+    __label__ = "Order"
+    __table_args__ = (UniqueConstraint("supplier_company_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(60), index=True)
+    status: Mapped[str] = mapped_column(String(30), default=OrderStatus.OPEN, index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    incoterm: Mapped[str | None] = mapped_column(String(3))
+    incoterm_place: Mapped[str | None] = mapped_column(String(120))
+    payment_terms: Mapped[str | None] = mapped_column(String(20))
+    # The accepted purchase order this order came from (null for a merge/split result).
+    purchase_order_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), unique=True)
+    # Set when this order was merged into another one (it is closed then).
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("orders.id", ondelete="SET NULL"), index=True)
+    port_of_loading: Mapped[str | None] = mapped_column(String(120))
+    port_of_discharge: Mapped[str | None] = mapped_column(String(120))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    buyer = relationship("Company", foreign_keys="Order.buyer_company_id")
+    supplier = relationship("Company", foreign_keys="Order.supplier_company_id")
+    purchase_order = relationship("Document", foreign_keys=[purchase_order_id])
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", order_by="OrderLine.position", cascade="all, delete-orphan",
+        foreign_keys="OrderLine.order_id")
+    events: Mapped[list[OrderEvent]] = relationship(
+        back_populates="order", order_by="OrderEvent.id", cascade="all, delete-orphan")
+
+    @property
+    def total_amount(self) -> Decimal:
+        return sum((line.amount for line in self.lines), ZERO)
+
+
+class OrderLine(db.Model):
+    __tablename__ = "order_lines"
+    __label__ = "Order line"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"),
+                                          index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    product_id: Mapped[int | None] = mapped_column(
+        ForeignKey("products.id", ondelete="SET NULL"), index=True)
+    sku: Mapped[str | None] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(String(20), default="pcs")
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
+    shipped_quantity: Mapped[Decimal] = mapped_column(Quantity(), default=ZERO)
+    received_quantity: Mapped[Decimal] = mapped_column(Quantity(), default=ZERO)
+    unit_price: Mapped[Decimal] = mapped_column(Money(), default=ZERO)
+    requested_delivery_date: Mapped[date | None] = mapped_column(Date)
+    # Traceability across merge and split: the purchase order line it started as, and
+    # the order and line it was moved or split from (null for an original line).
+    purchase_order_line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("document_lines.id", ondelete="SET NULL"), index=True)
+    origin_order_id: Mapped[int | None] = mapped_column(
+        ForeignKey("orders.id", ondelete="SET NULL"))
+    origin_line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("order_lines.id", ondelete="SET NULL"))
+
+    order: Mapped[Order] = relationship(back_populates="lines", foreign_keys=[order_id])
+    product = relationship("Product")
+
+    @property
+    def amount(self) -> Decimal:
+        return (self.quantity * self.unit_price).quantize(Decimal("0.0001"))
+
+    @property
+    def open_quantity(self) -> Decimal:
+        return self.quantity - self.shipped_quantity
+
+
+class OrderEvent(db.Model):
+    """An order's history: created, merged, split, shipped, adjusted, closed..."""
+
+    __tablename__ = "order_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"),
+                                          index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str | None] = mapped_column(Text)
+    # What the event concerns, e.g. {"from_order": 3, "lines": [...]} for a merge.
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="events")
+    actor = relationship("User")
+
+
+# ----- shipments ------------------------------------------------------------------------------
+
+
+class Shipment(PartiesMixin, TimestampMixin, VersionedMixin, db.Model):
+    """Goods of one or more orders of one buyer, leaving the supplier together."""
+
+    __tablename__ = "shipments"
+    __label__ = "Shipment"
+    __table_args__ = (UniqueConstraint("supplier_company_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(60), index=True)
+    status: Mapped[str] = mapped_column(String(30), default=ShipmentStatus.BOOKED, index=True)
+    carrier: Mapped[str | None] = mapped_column(String(120))
+    mode: Mapped[str] = mapped_column(String(10), default=ShipmentMode.SEA)
+    vessel: Mapped[str | None] = mapped_column(String(120))
+    voyage: Mapped[str | None] = mapped_column(String(60))
+    flight_number: Mapped[str | None] = mapped_column(String(30))
+    tracking_number: Mapped[str | None] = mapped_column(String(120), index=True)
+    container_numbers: Mapped[list] = mapped_column(JSON, default=list)
+    port_of_loading: Mapped[str | None] = mapped_column(String(120))
+    port_of_discharge: Mapped[str | None] = mapped_column(String(120))
+    etd: Mapped[date | None] = mapped_column(Date)
+    eta: Mapped[date | None] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    buyer = relationship("Company", foreign_keys="Shipment.buyer_company_id")
+    supplier = relationship("Company", foreign_keys="Shipment.supplier_company_id")
+    lines: Mapped[list[ShipmentLine]] = relationship(
+        back_populates="shipment", order_by="ShipmentLine.id", cascade="all, delete-orphan")
+    events: Mapped[list[ShipmentEvent]] = relationship(
+        back_populates="shipment", order_by=lambda: (ShipmentEvent.at, ShipmentEvent.id),
+        cascade="all, delete-orphan")
+    documents: Mapped[list[ShippingDocument]] = relationship(
+        back_populates="shipment",
+        order_by=lambda: (ShippingDocument.kind, ShippingDocument.revision),
+        cascade="all, delete-orphan")
+    invoice: Mapped[Invoice | None] = relationship(back_populates="shipment", uselist=False)
+
+    @property
+    def total_amount(self) -> Decimal:
+        return sum((line.amount for line in self.lines), ZERO)
+
+    @property
+    def order_ids(self) -> list[int]:
+        return sorted({line.order_line.order_id for line in self.lines})
+
+
+class ShipmentLine(db.Model):
+    __tablename__ = "shipment_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id", ondelete="CASCADE"),
+                                             index=True)
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id", ondelete="RESTRICT"),
+                                               index=True)
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
+    packages: Mapped[int | None] = mapped_column(Integer)
+    gross_weight: Mapped[Decimal | None] = mapped_column(Quantity())  # kg
+    net_weight: Mapped[Decimal | None] = mapped_column(Quantity())  # kg
+    volume: Mapped[Decimal | None] = mapped_column(Quantity())  # m³
+
+    shipment: Mapped[Shipment] = relationship(back_populates="lines")
+    order_line: Mapped[OrderLine] = relationship()
+
+    @property
+    def amount(self) -> Decimal:
+        return (self.quantity * self.order_line.unit_price).quantize(Decimal("0.0001"))
+
+
+class ShipmentEvent(db.Model):
+    """One step of a shipment's timeline, as the supplier (or its forwarder) records it."""
+
+    __tablename__ = "shipment_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id", ondelete="CASCADE"),
+                                             index=True)
+    status: Mapped[str] = mapped_column(String(30))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    location: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    shipment: Mapped[Shipment] = relationship(back_populates="events")
+
+
+class ShippingDocument(db.Model):
+    """One revision of a shipment's commercial invoice, packing list or shipping advice.
+    Each kind is one engine document (numbered, sent to the buyer); re-generating adds a
+    revision with the data as it was then, so every earlier one can still be printed."""
+
+    __tablename__ = "shipping_documents"
+    __table_args__ = (UniqueConstraint("shipment_id", "kind", "revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id", ondelete="CASCADE"),
+                                             index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), index=True)
+    # What was printed: header, parties, lines, totals, L/C clauses (plain JSON values).
+    snapshot: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    shipment: Mapped[Shipment] = relationship(back_populates="documents")
+    document = relationship("Document")
+
+
+# ----- receivables and payments ---------------------------------------------------------------
+
+
+class Invoice(PartiesMixin, TimestampMixin, VersionedMixin, db.Model):
+    """A receivable: what the buyer owes for one shipment, from its commercial invoice."""
+
+    __tablename__ = "invoices"
+    __label__ = "Invoice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(60), index=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id", ondelete="RESTRICT"),
+                                             unique=True)
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), index=True)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    paid_amount: Mapped[Decimal] = mapped_column(Money(), default=ZERO)
+    currency: Mapped[str] = mapped_column(String(3))
+    payment_terms: Mapped[str | None] = mapped_column(String(20))
+    issued_on: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(20), default=InvoiceStatus.OPEN, index=True)
+
+    buyer = relationship("Company", foreign_keys="Invoice.buyer_company_id")
+    supplier = relationship("Company", foreign_keys="Invoice.supplier_company_id")
+    shipment: Mapped[Shipment] = relationship(back_populates="invoice")
+    payments: Mapped[list[Payment]] = relationship(
+        back_populates="invoice", order_by="Payment.id", cascade="all, delete-orphan")
+
+    @property
+    def balance(self) -> Decimal:
+        return self.amount - self.paid_amount
+
+    def aging_bucket(self, today: date) -> str:
+        """current, 1-30, 31-60, 61-90 or 90+ days past due (a paid invoice is current)."""
+        overdue = (today - self.due_date).days
+        if self.balance <= 0 or overdue <= 0:
+            return "current"
+        for limit, name in ((30, "1-30"), (60, "31-60"), (90, "61-90")):
+            if overdue <= limit:
+                return name
+        return "90+"
+
+
+class Payment(db.Model):
+    """Money received against an invoice. Stripe's ids are unique, so a replayed
+    webhook can never record the same card payment twice."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"),
+                                            index=True)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    currency: Mapped[str] = mapped_column(String(3))
+    method: Mapped[str] = mapped_column(String(10))
+    reference: Mapped[str | None] = mapped_column(String(200))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    stripe_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    stripe_payment_intent_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+
+    invoice: Mapped[Invoice] = relationship(back_populates="payments")
+
+
+class CardCheckout(db.Model):
+    """A Stripe Checkout session opened for an invoice; the webhook completes it."""
+
+    __tablename__ = "card_checkouts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"),
+                                            index=True)
+    session_id: Mapped[str] = mapped_column(String(255), unique=True)
+    url: Mapped[str] = mapped_column(Text)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    currency: Mapped[str] = mapped_column(String(3))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    invoice: Mapped[Invoice] = relationship()
+
+
+class LetterOfCreditClauses(TimestampMixin, VersionedMixin, db.Model):
+    """What a supplier must print on its shipping documents for a letter of credit:
+    for one buyer, or (``buyer_company_id`` null) for every buyer without its own."""
+
+    __tablename__ = "letter_of_credit_clauses"
+    __label__ = "L/C clauses"
+    __table_args__ = (UniqueConstraint("company_id", "buyer_company_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"),
+                                            index=True)
+    buyer_company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"))
+    lc_number: Mapped[str | None] = mapped_column(String(80))
+    issuing_bank: Mapped[str | None] = mapped_column(String(200))
+    marks_and_numbers: Mapped[str | None] = mapped_column(Text)
+    # One statement per line, printed as the L/C requires them.
+    required_statements: Mapped[str | None] = mapped_column(Text)
+
+    buyer = relationship("Company", foreign_keys=[buyer_company_id])
+
+    @property
+    def statements(self) -> list[str]:
+        return [s.strip() for s in (self.required_statements or "").splitlines() if s.strip()]

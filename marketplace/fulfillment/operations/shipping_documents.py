@@ -1,0 +1,257 @@
+"""Shipping documents: a shipment's commercial invoice, packing list and shipping
+advice. Each is an engine document of its type (numbered by the engine, sent to the
+buyer, in the order's thread); every generation adds a revision holding what was
+printed, so an earlier revision prints exactly as it did then."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from marketplace.core.audit import pending_changes, record_audit
+from marketplace.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from marketplace.core.scoping import visibility_clause
+from marketplace.core.types import utcnow
+from marketplace.extensions import db
+from marketplace.fulfillment.models import (
+    ZERO,
+    Invoice,
+    LetterOfCreditClauses,
+    OrderLine,
+    Shipment,
+    ShipmentLine,
+    ShippingDocument,
+    ShippingDocumentKind,
+)
+from marketplace.fulfillment.operations.receivables import invoice_amount, record_invoice
+from marketplace.infrastructure.models import Company
+from marketplace.infrastructure.notifications import N_, notify
+from marketplace.workflow.models import Document
+
+
+def _ensure_supplier(shipment: Shipment, actor) -> None:
+    if actor.company is None or actor.company.id != shipment.supplier_company_id:
+        raise Forbidden(str(_l("Only the supplier issues a shipment's documents.")))
+
+
+def latest(shipment: Shipment, kind: ShippingDocumentKind) -> ShippingDocument | None:
+    revisions = [doc for doc in shipment.documents if doc.kind == kind]
+    return max(revisions, key=lambda doc: doc.revision) if revisions else None
+
+
+def revision_of(shipment: Shipment, kind: ShippingDocumentKind,
+                revision: int | None) -> ShippingDocument:
+    if revision is None:
+        found = latest(shipment, kind)
+    else:
+        found = next((doc for doc in shipment.documents
+                      if doc.kind == kind and doc.revision == revision), None)
+    if found is None:
+        raise NotFound(str(_l("Shipment %(number)s has no %(kind)s%(revision)s yet.",
+                              number=shipment.number, kind=kind.value.replace("-", " "),
+                              revision=f" revision {revision}" if revision else "")))
+    return found
+
+
+def issue_commercial_invoice(shipment: Shipment, actor) -> tuple[Invoice, ShippingDocument]:
+    """The shipment's commercial invoice (a numbered engine document sent to the buyer)
+    and the receivable it records. Once only: a second call is refused (409)."""
+    _ensure_supplier(shipment, actor)
+    if shipment.invoice is not None:
+        raise Conflict(str(_l("Shipment %(number)s is invoiced already (%(invoice)s).",
+                              number=shipment.number, invoice=shipment.invoice.number)),
+                       allowed_actions=[])
+    printed = generate_document(shipment, ShippingDocumentKind.COMMERCIAL_INVOICE, actor)
+    document = printed.document
+    invoice = record_invoice(shipment, number=document.number, document_id=document.id,
+                             payment_terms=document.payment_terms)
+    printed.snapshot = {**printed.snapshot, "invoice": {
+        "number": invoice.number, "due_date": invoice.due_date.isoformat(),
+        "amount": str(invoice.amount)}}
+    return invoice, printed
+
+
+def generate_document(shipment: Shipment, kind: ShippingDocumentKind,
+                      actor) -> ShippingDocument:
+    """A new revision of ``kind`` for the shipment, from its data as it is now. The
+    first revision creates and sends the engine document; later ones keep its number."""
+    _ensure_supplier(shipment, actor)
+    previous = latest(shipment, kind)
+    document = previous.document if previous and previous.document else \
+        _engine_document(shipment, kind, actor)
+    revision = (db.session.scalar(select(func.max(ShippingDocument.revision)).where(
+        ShippingDocument.shipment_id == shipment.id, ShippingDocument.kind == kind)) or 0) + 1
+    printed = ShippingDocument(shipment=shipment, kind=kind, revision=revision,
+                               document=document, created_at=utcnow(),
+                               created_by_id=actor.user.id if actor.user else None,
+                               snapshot=snapshot(shipment, kind, document, revision))
+    db.session.add(printed)
+    db.session.flush()
+    record_audit("shipping_document.generated", shipment,
+                 company_id=shipment.supplier_company_id,
+                 changes={"kind": kind.value, "number": document.number, "revision": revision})
+    notify("shipping_document.issued", company_id=shipment.buyer_company_id,
+           message=N_("%(kind)s %(number)s (revision %(revision)s) for shipment %(shipment)s."),
+           params={"kind": kind_label(kind), "number": document.number, "revision": revision,
+                   "shipment": shipment.number},
+           link=f"/fulfillment/shipments/{shipment.id}",
+           payload={"shipment_id": shipment.id, "kind": kind.value, "document_id": document.id,
+                    "number": document.number, "revision": revision}, email=False)
+    return printed
+
+
+def regenerate_document(shipment: Shipment, kind: ShippingDocumentKind,
+                        actor) -> ShippingDocument:
+    """A packing list or shipping advice (first or next revision); a commercial
+    invoice only once issued (it records the receivable: see issue_commercial_invoice)."""
+    _ensure_supplier(shipment, actor)
+    if kind == ShippingDocumentKind.COMMERCIAL_INVOICE and shipment.invoice is None:
+        raise Conflict(str(_l("Issue the commercial invoice first: POST "
+                              "/shipments/%(id)s/commercial-invoice.", id=shipment.id)),
+                       allowed_actions=["commercial-invoice"])
+    return generate_document(shipment, kind, actor)
+
+
+def kind_label(kind: ShippingDocumentKind) -> str:
+    return {ShippingDocumentKind.COMMERCIAL_INVOICE: N_("Commercial invoice"),
+            ShippingDocumentKind.PACKING_LIST: N_("Packing list"),
+            ShippingDocumentKind.SHIPPING_ADVICE: N_("Shipping advice")}[kind]
+
+
+def _engine_document(shipment: Shipment, kind: ShippingDocumentKind, actor) -> Document:
+    """Created and sent through the engine, so it is numbered in the supplier's series
+    for its type and lands in the buyer's inbox."""
+    from marketplace.workflow import engine
+
+    _load_lines(shipment)
+    orders = sorted({line.order_line.order for line in shipment.lines}, key=lambda o: o.id)
+    first = orders[0]
+    header = {"subject": f"{kind_label(kind)} — {shipment.number}",
+              "currency": shipment.currency, "incoterm": first.incoterm,
+              "incoterm_place": first.incoterm_place, "payment_terms": first.payment_terms,
+              "port_of_loading": shipment.port_of_loading,
+              "port_of_discharge": shipment.port_of_discharge,
+              "extras": {"shipment_id": shipment.id, "shipment_number": shipment.number,
+                         "order_ids": [o.id for o in orders]}}
+    header = {key: value for key, value in header.items() if value is not None}
+    lines = [{"product_id": line.order_line.product_id, "sku": line.order_line.sku,
+              "description": line.order_line.description, "quantity": line.quantity,
+              "unit": line.order_line.unit, "unit_price": line.order_line.unit_price,
+              "extras": {"order_line_id": line.order_line_id, "shipment_line_id": line.id}}
+             for line in shipment.lines]
+    # In the purchase order's thread, so both parties find it beside the negotiation.
+    document = engine.create_document(kind.doctype, actor=actor,
+                                      recipient_company_id=shipment.buyer_company_id,
+                                      header=header, lines=lines, parent=first.purchase_order)
+    engine.perform(document, "send", actor)
+    return document
+
+
+# ----- what is printed ------------------------------------------------------------------------
+
+
+def lc_clauses_for(supplier_id: int, buyer_id: int) -> LetterOfCreditClauses | None:
+    """The supplier's clauses for this buyer, else its clauses for every buyer."""
+    rows = db.session.scalars(select(LetterOfCreditClauses).where(
+        LetterOfCreditClauses.company_id == supplier_id,
+        (LetterOfCreditClauses.buyer_company_id == buyer_id)
+        | LetterOfCreditClauses.buyer_company_id.is_(None))).all()
+    return min(rows, key=lambda row: row.buyer_company_id is None) if rows else None
+
+
+def _load_lines(shipment: Shipment) -> None:
+    """Each line's order line and order in two queries, not two per line."""
+    db.session.scalars(select(ShipmentLine).where(ShipmentLine.shipment_id == shipment.id)
+                       .options(selectinload(ShipmentLine.order_line)
+                                .selectinload(OrderLine.order))).all()
+
+
+def _party(company) -> dict[str, Any]:
+    return {"name": company.name, "address": company.address, "city": company.city,
+            "postal_code": company.postal_code, "country": company.country,
+            "phone": company.phone}
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def snapshot(shipment: Shipment, kind: ShippingDocumentKind, document: Document,
+             revision: int) -> dict[str, Any]:
+    """Everything a printed revision shows, as plain JSON values (decimals as strings)."""
+    _load_lines(shipment)
+    orders = sorted({line.order_line.order for line in shipment.lines}, key=lambda o: o.id)
+    lines, totals = [], {"quantity": ZERO, "amount": ZERO, "packages": 0, "gross_weight": ZERO,
+                         "net_weight": ZERO, "volume": ZERO}
+    for position, line in enumerate(shipment.lines, start=1):
+        order_line = line.order_line
+        lines.append({"position": position, "sku": order_line.sku,
+                      "description": order_line.description, "unit": order_line.unit,
+                      "quantity": str(line.quantity), "unit_price": str(order_line.unit_price),
+                      "amount": str(line.amount), "packages": line.packages,
+                      "gross_weight": _text(line.gross_weight),
+                      "net_weight": _text(line.net_weight), "volume": _text(line.volume),
+                      "order_number": order_line.order.number})
+        totals["quantity"] += line.quantity
+        totals["amount"] += line.amount
+        totals["packages"] += line.packages or 0
+        for measure in ("gross_weight", "net_weight", "volume"):
+            totals[measure] += getattr(line, measure) or ZERO
+    clauses = lc_clauses_for(shipment.supplier_company_id, shipment.buyer_company_id)
+    return {
+        "kind": kind.value, "title": kind_label(kind), "number": document.number,
+        "revision": revision, "date": utcnow().date().isoformat(),
+        "supplier": _party(shipment.supplier), "buyer": _party(shipment.buyer),
+        "shipment": {
+            "number": shipment.number, "carrier": shipment.carrier, "mode": shipment.mode,
+            "vessel": shipment.vessel, "voyage": shipment.voyage,
+            "flight_number": shipment.flight_number, "tracking_number": shipment.tracking_number,
+            "container_numbers": list(shipment.container_numbers or []),
+            "port_of_loading": shipment.port_of_loading,
+            "port_of_discharge": shipment.port_of_discharge,
+            "etd": shipment.etd.isoformat() if shipment.etd else None,
+            "eta": shipment.eta.isoformat() if shipment.eta else None},
+        "orders": [{"number": o.number, "purchase_order": o.purchase_order.number
+                    if o.purchase_order else None} for o in orders],
+        "currency": shipment.currency, "incoterm": orders[0].incoterm,
+        "incoterm_place": orders[0].incoterm_place, "payment_terms": orders[0].payment_terms,
+        "lines": lines,
+        "totals": {**{key: str(value) for key, value in totals.items()},
+                   "amount": str(invoice_amount(totals["amount"], shipment.currency))},
+        "lc": None if clauses is None else {
+            "lc_number": clauses.lc_number, "issuing_bank": clauses.issuing_bank,
+            "marks_and_numbers": clauses.marks_and_numbers, "statements": clauses.statements},
+    }
+
+
+# ----- L/C clauses ----------------------------------------------------------------------------
+
+
+def save_lc_clauses(actor, values: dict[str, Any]) -> LetterOfCreditClauses:
+    """The acting supplier's clauses for one buyer (or for all: ``buyer_company_id``
+    null), created or replaced."""
+    if actor.company is None:
+        raise Forbidden(str(_l("Only a company keeps L/C clauses.")))
+    buyer_id = values.get("buyer_company_id")
+    if buyer_id is not None and (buyer_id == actor.company.id or db.session.scalar(
+            select(Company.id).where(Company.id == buyer_id,
+                                     visibility_clause(Company, actor.company.id))) is None):
+        raise ValidationFailed(errors={"buyer_company_id": [str(_l("No such buyer."))]})
+    row = db.session.scalar(select(LetterOfCreditClauses).where(
+        LetterOfCreditClauses.company_id == actor.company.id,
+        LetterOfCreditClauses.buyer_company_id.is_(None) if buyer_id is None
+        else LetterOfCreditClauses.buyer_company_id == buyer_id))
+    if row is None:
+        row = LetterOfCreditClauses(company_id=actor.company.id, buyer_company_id=buyer_id)
+        db.session.add(row)
+    for field in ("lc_number", "issuing_bank", "marks_and_numbers", "required_statements"):
+        if field in values:
+            setattr(row, field, values[field])
+    changes = pending_changes(row)
+    db.session.flush()
+    record_audit("lc_clauses.saved", row, company_id=actor.company.id, changes=changes)
+    return row

@@ -1,0 +1,211 @@
+"""Fulfillment's reads, always scoped to the acting company (a party of the order,
+shipment or invoice): another company's record is simply not found."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+
+from marketplace.core.scoping import acting_company_id, get_visible, visible
+from marketplace.core.types import utcnow
+from marketplace.extensions import db
+from marketplace.fulfillment.models import (
+    Invoice,
+    InvoiceStatus,
+    LetterOfCreditClauses,
+    Order,
+    OrderLine,
+    Shipment,
+    ShipmentLine,
+    ShippingDocument,
+)
+from marketplace.workflow.models import Document, DocumentLine
+
+AGING_BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
+
+
+def _role_clause(model, role: str | None):
+    company_id = acting_company_id()
+    if role == "buyer":
+        return model.buyer_company_id == company_id
+    if role == "supplier":
+        return model.supplier_company_id == company_id
+    return None
+
+
+# ----- orders ---------------------------------------------------------------------------------
+
+
+def orders(*, role: str | None = None, status: str | None = None,
+           counterparty_id: int | None = None) -> Select:
+    stmt = visible(Order, operator_sees_all=False).options(
+        selectinload(Order.lines), selectinload(Order.buyer), selectinload(Order.supplier))
+    clause = _role_clause(Order, role)
+    if clause is not None:
+        stmt = stmt.where(clause)
+    if status:
+        stmt = stmt.where(Order.status == status)
+    if counterparty_id:
+        stmt = stmt.where((Order.buyer_company_id == counterparty_id)
+                          | (Order.supplier_company_id == counterparty_id))
+    return stmt.order_by(Order.id.desc())
+
+
+def order(order_id: int) -> Order:
+    return get_visible(Order, order_id)
+
+
+def orders_by_ids(order_ids: list[int]) -> list[Order]:
+    """Each named order, visible to the acting company (404 on the first that is not)."""
+    return [order(order_id) for order_id in dict.fromkeys(order_ids)]
+
+
+def mergeable_with(order: Order) -> list[Order]:
+    """The acting supplier's other open orders that could merge with ``order``."""
+    from marketplace.fulfillment.operations.orders import FINISHED
+
+    return list(db.session.scalars(select(Order).where(
+        Order.supplier_company_id == acting_company_id(), Order.id != order.id,
+        Order.buyer_company_id == order.buyer_company_id, Order.currency == order.currency,
+        Order.merged_into_id.is_(None), Order.status.not_in(list(FINISHED)))
+        .order_by(Order.id).limit(50)))
+
+
+def shipments_of_order(order: Order) -> list[Shipment]:
+    line_ids = select(OrderLine.id).where(OrderLine.order_id == order.id)
+    return list(db.session.scalars(select(Shipment).where(Shipment.id.in_(
+        select(ShipmentLine.shipment_id).where(ShipmentLine.order_line_id.in_(line_ids))))
+        .order_by(Shipment.id)))
+
+
+def documents_of_order(order: Order) -> list[Document]:
+    """Its purchase orders (also those of orders merged into it), then the shipping
+    documents of its shipments; only those the acting company may see."""
+    po_ids = select(DocumentLine.document_id).where(DocumentLine.id.in_(
+        [line.purchase_order_line_id for line in order.lines if line.purchase_order_line_id]))
+    shipment_ids = [s.id for s in shipments_of_order(order)]
+    doc_ids = select(ShippingDocument.document_id).where(
+        ShippingDocument.shipment_id.in_(shipment_ids))
+    stmt = visible(Document, operator_sees_all=False).where(
+        Document.id.in_(po_ids) | Document.id.in_(doc_ids)
+        | (Document.id == order.purchase_order_id))
+    return list(db.session.scalars(stmt.order_by(Document.id)))
+
+
+# ----- shipments ------------------------------------------------------------------------------
+
+
+def shipments(*, role: str | None = None, status: str | None = None,
+              order_id: int | None = None) -> Select:
+    stmt = visible(Shipment, operator_sees_all=False).options(
+        selectinload(Shipment.lines).selectinload(ShipmentLine.order_line),
+        selectinload(Shipment.buyer), selectinload(Shipment.supplier))
+    clause = _role_clause(Shipment, role)
+    if clause is not None:
+        stmt = stmt.where(clause)
+    if status:
+        stmt = stmt.where(Shipment.status == status)
+    if order_id:
+        stmt = stmt.where(Shipment.id.in_(select(ShipmentLine.shipment_id).join(
+            OrderLine, OrderLine.id == ShipmentLine.order_line_id).where(
+            OrderLine.order_id == order_id)))
+    return stmt.order_by(Shipment.id.desc())
+
+
+def shipment(shipment_id: int) -> Shipment:
+    return get_visible(Shipment, shipment_id)
+
+
+def open_lines(buyer_id: int) -> list[OrderLine]:
+    """The acting supplier's order lines still to ship to ``buyer_id``, oldest first."""
+    from marketplace.fulfillment.operations.orders import FINISHED
+
+    stmt = (select(OrderLine).join(Order, Order.id == OrderLine.order_id).where(
+        Order.supplier_company_id == acting_company_id(), Order.buyer_company_id == buyer_id,
+        Order.merged_into_id.is_(None), Order.status.not_in(list(FINISHED)),
+        OrderLine.shipped_quantity < OrderLine.quantity)
+        .order_by(Order.id, OrderLine.position))
+    return list(db.session.scalars(stmt))
+
+
+# ----- invoices -------------------------------------------------------------------------------
+
+
+def invoices(*, side: str, status: str | None = None, counterparty_id: int | None = None,
+             aging_bucket: str | None = None) -> Select:
+    """Receivables (``side="supplier"``) or payables (``side="buyer"``) of the acting
+    company, soonest due first."""
+    stmt = visible(Invoice, operator_sees_all=False).where(_role_clause(Invoice, side)).options(
+        selectinload(Invoice.buyer), selectinload(Invoice.supplier))
+    if status == "unpaid":
+        stmt = stmt.where(Invoice.status != InvoiceStatus.PAID)
+    elif status:
+        stmt = stmt.where(Invoice.status == status)
+    if counterparty_id:
+        other = Invoice.buyer_company_id if side == "supplier" else Invoice.supplier_company_id
+        stmt = stmt.where(other == counterparty_id)
+    if aging_bucket:
+        stmt = stmt.where(Invoice.id.in_(_ids_in_bucket(side, aging_bucket)))
+    return stmt.order_by(Invoice.due_date, Invoice.id)
+
+
+def _ids_in_bucket(side: str, bucket: str) -> list[int]:
+    from datetime import timedelta
+
+    today = utcnow().date()
+    bounds = {"1-30": (1, 30), "31-60": (31, 60), "61-90": (61, 90), "90+": (91, None)}
+    base = select(Invoice.id).where(_role_clause(Invoice, side))
+    if bucket == "current":
+        stmt = base.where((Invoice.status == InvoiceStatus.PAID) | (Invoice.due_date >= today))
+    else:
+        low, high = bounds[bucket]
+        stmt = base.where(Invoice.status != InvoiceStatus.PAID,
+                          Invoice.due_date <= today - timedelta(days=low))
+        if high is not None:
+            stmt = stmt.where(Invoice.due_date >= today - timedelta(days=high))
+    return list(db.session.scalars(stmt))
+
+
+def invoice(invoice_id: int) -> Invoice:
+    return get_visible(Invoice, invoice_id)
+
+
+def aging(side: str) -> dict[str, dict]:
+    """Unpaid balance per counterparty and aging bucket, with totals per bucket:
+    ``{"buckets": {bucket: {currency: amount}}, "by_company": [...]}``."""
+    today = utcnow().date()
+    rows = db.session.scalars(invoices(side=side, status="unpaid")).all()
+    buckets: dict[str, dict[str, Decimal]] = {b: defaultdict(Decimal) for b in AGING_BUCKETS}
+    by_company: dict[int, dict] = {}
+    for row in rows:
+        party = row.buyer if side == "supplier" else row.supplier
+        bucket = row.aging_bucket(today)
+        buckets[bucket][row.currency] += row.balance
+        entry = by_company.setdefault(party.id, {
+            "company": party, "buckets": {b: defaultdict(Decimal) for b in AGING_BUCKETS},
+            "total": defaultdict(Decimal)})
+        entry["buckets"][bucket][row.currency] += row.balance
+        entry["total"][row.currency] += row.balance
+    return {"buckets": buckets, "by_company": sorted(by_company.values(),
+                                                     key=lambda e: e["company"].name)}
+
+
+# ----- L/C clauses ----------------------------------------------------------------------------
+
+
+def buyers_of_supplier() -> list:
+    """The companies the acting supplier has orders from, by name."""
+    from marketplace.infrastructure.models import Company
+
+    return list(db.session.scalars(select(Company).where(Company.id.in_(
+        select(Order.buyer_company_id).where(Order.supplier_company_id == acting_company_id())))
+        .order_by(Company.name)))
+
+
+def lc_clauses() -> list[LetterOfCreditClauses]:
+    return list(db.session.scalars(select(LetterOfCreditClauses).where(
+        LetterOfCreditClauses.company_id == acting_company_id()).order_by(
+        LetterOfCreditClauses.buyer_company_id.is_not(None), LetterOfCreditClauses.id)))

@@ -1,0 +1,22 @@
+"""Fulfillment listens to the workflow engine: an accepted purchase order opens its
+order, an accepted change request or cancellation adjusts it — in the same
+transaction as the acceptance, so a refusal here refuses the acceptance too."""
+
+from __future__ import annotations
+
+from marketplace.core.signals import document_transitioned
+
+
+@document_transitioned.connect
+def _on_document_transitioned(document, *, action=None, from_status=None, to_status=None,
+                              actor=None, **_ignored) -> None:
+    if to_status != "accepted":
+        return
+    from marketplace.fulfillment.operations import orders
+
+    if document.type == "purchase_order":
+        orders.create_order_from_purchase_order(document, actor)
+    elif document.type == "change_request":
+        orders.apply_change_request(document, actor)
+    elif document.type == "cancellation":
+        orders.apply_cancellation(document, actor)

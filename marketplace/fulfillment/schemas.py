@@ -1,0 +1,406 @@
+"""Fulfillment schemas: ``...ArgsSchema`` for input (unknown fields rejected), the
+others for output. Money and quantities are decimal strings ("1234.50", "100")."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from marketplace.core.schemas import Id, OptionalText, Text
+from marketplace.core.types import utcnow
+from marketplace.fulfillment.models import (
+    OrderStatus,
+    PaymentMethod,
+    ShipmentMode,
+    ShipmentStatus,
+    ShippingDocumentKind,
+)
+
+MAX_LINES = 1000
+FOUR_PLACES = Decimal("0.0001")
+LARGEST = Decimal("99999999999999.9999")
+DECIMAL_PATTERN = r"^[0-9]{1,14}(\.[0-9]{1,4})?$"
+
+
+def money_text(value: Decimal | None) -> str | None:
+    """At least two places: 12.5 → "12.50", 0.1234 → "0.1234"."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    cents = value.quantize(Decimal("0.01"))
+    return f"{cents:f}" if cents == value else quantity_text(value)
+
+
+def quantity_text(value: Decimal | None) -> str | None:
+    """Without trailing zeros: 100.0000 → "100"."""
+    if value is None:
+        return None
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class MoneyField(fields.Field):
+    def _serialize(self, value, attr, obj, **kwargs):
+        return money_text(value)
+
+
+class QuantityField(fields.Field):
+    def _serialize(self, value, attr, obj, **kwargs):
+        return quantity_text(value)
+
+
+def PositiveDecimal(**kwargs) -> fields.Decimal:  # noqa: N802 - a field factory
+    """More than zero, at most 4 places; a string ("12.5") or a JSON number."""
+    return fields.Decimal(allow_nan=False, places=None, validate=[_positive, _four_places],
+                          metadata={"type": "string", "pattern": DECIMAL_PATTERN,
+                                    "example": "100", **kwargs.pop("metadata", {})}, **kwargs)
+
+
+def OptionalDecimal(**kwargs) -> fields.Decimal:  # noqa: N802
+    return fields.Decimal(allow_nan=False, allow_none=True, validate=[_not_negative,
+                                                                      _four_places],
+                          metadata={"type": "string", "pattern": DECIMAL_PATTERN,
+                                    "example": "12.5", **kwargs.pop("metadata", {})}, **kwargs)
+
+
+# Range validators with Decimal bounds would print the bounds as strings in OpenAPI.
+def _positive(value: Decimal) -> None:
+    if not Decimal(0) < value <= LARGEST:
+        raise ValidationError(str(_l("Must be more than zero (and not absurdly large).")))
+
+
+def _not_negative(value: Decimal | None) -> None:
+    if value is not None and not Decimal(0) <= value <= LARGEST:
+        raise ValidationError(str(_l("Must not be negative.")))
+
+
+def _four_places(value: Decimal | None) -> None:
+    if value is not None and value != value.quantize(FOUR_PLACES):
+        raise ValidationError(str(_l("At most 4 decimal places.")))
+
+
+# ----- output ---------------------------------------------------------------------------------
+
+
+class PartySchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    country = fields.String()
+
+
+class OrderLineSchema(Schema):
+    id = fields.Integer(required=True)
+    position = fields.Integer()
+    product_id = fields.Integer(required=True, allow_none=True)
+    sku = fields.String(required=True, allow_none=True)
+    description = fields.String()
+    unit = fields.String()
+    quantity = QuantityField(required=True)
+    shipped_quantity = QuantityField(required=True)
+    received_quantity = QuantityField(required=True)
+    open_quantity = QuantityField()
+    unit_price = MoneyField(required=True)
+    amount = MoneyField()
+    requested_delivery_date = fields.Date(allow_none=True)
+    origin_order_id = fields.Integer(allow_none=True, metadata={
+        "description": "The order this line was merged or split from"})
+    origin_line_id = fields.Integer(allow_none=True, metadata={
+        "description": "The line this one was split from"})
+    purchase_order_line_id = fields.Integer(allow_none=True)
+
+
+class OrderEventSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    note = fields.String(allow_none=True)
+    details = fields.Dict()
+    actor_id = fields.Integer(allow_none=True)
+    at = fields.DateTime()
+
+
+class OrderDocumentSchema(Schema):
+    id = fields.Integer()
+    type = fields.String()
+    number = fields.String()
+    status = fields.String()
+
+
+class OrderSummarySchema(Schema):
+    id = fields.Integer(required=True)
+    number = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": [s.value for s in OrderStatus]})
+    buyer = fields.Nested(PartySchema, required=True)
+    supplier = fields.Nested(PartySchema, required=True)
+    currency = fields.String(required=True)
+    incoterm = fields.String(allow_none=True)
+    payment_terms = fields.String(allow_none=True)
+    total = MoneyField(attribute="total_amount")
+    purchase_order_id = fields.Integer(allow_none=True)
+    merged_into_id = fields.Integer(allow_none=True)
+    version = fields.Integer()
+    created_at = fields.DateTime()
+
+
+class OrderSchema(OrderSummarySchema):
+    lines = fields.List(fields.Nested(OrderLineSchema), required=True)
+    documents = fields.Method("_documents", required=True, metadata={
+        "description": "Trade documents of this order: its purchase orders, shipping "
+                       "documents and invoices"})
+    shipments = fields.Method("_shipments")
+    events = fields.List(fields.Nested(OrderEventSchema))
+
+    def _documents(self, order):
+        from marketplace.fulfillment import queries
+
+        return OrderDocumentSchema(many=True).dump(queries.documents_of_order(order))
+
+    def _shipments(self, order):
+        from marketplace.fulfillment import queries
+
+        return [{"id": s.id, "number": s.number, "status": s.status}
+                for s in queries.shipments_of_order(order)]
+
+
+class ShipmentLineSchema(Schema):
+    id = fields.Integer()
+    order_line_id = fields.Integer()
+    order_id = fields.Function(lambda line: line.order_line.order_id)
+    sku = fields.Function(lambda line: line.order_line.sku)
+    description = fields.Function(lambda line: line.order_line.description)
+    unit = fields.Function(lambda line: line.order_line.unit)
+    quantity = QuantityField()
+    unit_price = fields.Function(lambda line: money_text(line.order_line.unit_price))
+    amount = MoneyField()
+    packages = fields.Integer(allow_none=True)
+    gross_weight = QuantityField()
+    net_weight = QuantityField()
+    volume = QuantityField()
+
+
+class ShipmentEventSchema(Schema):
+    id = fields.Integer()
+    status = fields.String()
+    at = fields.DateTime()
+    location = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    recorded_at = fields.DateTime()
+
+
+class ShippingDocumentSchema(Schema):
+    kind = fields.String()
+    revision = fields.Integer()
+    document_id = fields.Integer(allow_none=True)
+    number = fields.Function(lambda doc: doc.document.number if doc.document else None)
+    created_at = fields.DateTime()
+    url = fields.Function(lambda doc: f"/api/v1/shipments/{doc.shipment_id}/documents/"
+                                      f"{doc.kind}?revision={doc.revision}")
+
+
+class ShipmentSummarySchema(Schema):
+    id = fields.Integer(required=True)
+    number = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": [s.value for s in ShipmentStatus]})
+    buyer = fields.Nested(PartySchema)
+    supplier = fields.Nested(PartySchema)
+    carrier = fields.String(allow_none=True)
+    mode = fields.String()
+    tracking_number = fields.String(allow_none=True)
+    etd = fields.Date(allow_none=True)
+    eta = fields.Date(allow_none=True)
+    currency = fields.String()
+    total = MoneyField(attribute="total_amount")
+    order_ids = fields.List(fields.Integer())
+    version = fields.Integer()
+    created_at = fields.DateTime()
+
+
+class ShipmentSchema(ShipmentSummarySchema):
+    vessel = fields.String(allow_none=True)
+    voyage = fields.String(allow_none=True)
+    flight_number = fields.String(allow_none=True)
+    container_numbers = fields.List(fields.String())
+    port_of_loading = fields.String(allow_none=True)
+    port_of_discharge = fields.String(allow_none=True)
+    notes = fields.String(allow_none=True)
+    lines = fields.List(fields.Nested(ShipmentLineSchema), required=True)
+    events = fields.List(fields.Nested(ShipmentEventSchema), required=True, metadata={
+        "description": "The timeline, oldest first"})
+    documents = fields.List(fields.Nested(ShippingDocumentSchema))
+    invoice_id = fields.Function(lambda s: s.invoice.id if s.invoice else None)
+
+
+class InvoiceSchema(Schema):
+    id = fields.Integer(required=True)
+    number = fields.String(required=True)
+    status = fields.String()
+    buyer = fields.Nested(PartySchema)
+    supplier = fields.Nested(PartySchema)
+    shipment_id = fields.Integer()
+    document_id = fields.Integer(allow_none=True)
+    amount = MoneyField(required=True)
+    paid = MoneyField(required=True, attribute="paid_amount")
+    balance = MoneyField(required=True)
+    currency = fields.String(required=True)
+    payment_terms = fields.String(allow_none=True)
+    issued_on = fields.Date()
+    due_date = fields.Date(required=True)
+    aging_bucket = fields.Method("_bucket", required=True, metadata={
+        "enum": ["current", "1-30", "31-60", "61-90", "90+"]})
+    version = fields.Integer()
+
+    def _bucket(self, invoice):
+        return invoice.aging_bucket(utcnow().date())
+
+
+class IssuedInvoiceSchema(Schema):
+    invoice = fields.Nested(InvoiceSchema, required=True)
+    document_id = fields.Integer(required=True)
+
+
+class PaymentSchema(Schema):
+    id = fields.Integer()
+    invoice_id = fields.Integer()
+    amount = MoneyField()
+    currency = fields.String()
+    method = fields.String()
+    reference = fields.String(allow_none=True)
+    received_at = fields.DateTime()
+    invoice = fields.Nested(InvoiceSchema)
+
+
+class CheckoutSchema(Schema):
+    checkout_url = fields.String(required=True, attribute="url")
+    session_id = fields.String()
+    amount = MoneyField()
+    currency = fields.String()
+
+
+class LetterOfCreditClausesSchema(Schema):
+    id = fields.Integer()
+    buyer_company_id = fields.Integer(allow_none=True)
+    lc_number = fields.String(allow_none=True)
+    issuing_bank = fields.String(allow_none=True)
+    marks_and_numbers = fields.String(allow_none=True)
+    required_statements = fields.String(allow_none=True)
+    version = fields.Integer()
+
+
+class StripeReceiptSchema(Schema):
+    received = fields.Boolean()
+    payment_id = fields.Integer(allow_none=True)
+
+
+# ----- input ----------------------------------------------------------------------------------
+
+
+class OrderQueryArgsSchema(Schema):
+    role = fields.String(validate=validate.OneOf(["buyer", "supplier"]), metadata={
+        "description": "Orders where your company is the buyer or the supplier (default both)"})
+    status = fields.String(validate=validate.OneOf([s.value for s in OrderStatus]))
+    counterparty_id = Id(metadata={"description": "Only orders with this other company"})
+
+
+class MergeArgsSchema(Schema):
+    order_ids = fields.List(Id(), required=True, validate=validate.Length(min=2, max=50))
+
+
+class SplitLineArgsSchema(Schema):
+    order_line_id = Id(required=True)
+    quantity = PositiveDecimal(required=True)
+
+
+class SplitArgsSchema(Schema):
+    lines = fields.List(fields.Nested(SplitLineArgsSchema), required=True,
+                        validate=validate.Length(min=1, max=MAX_LINES))
+
+
+class ShipmentLineArgsSchema(Schema):
+    order_line_id = Id(required=True)
+    quantity = PositiveDecimal(required=True)
+    packages = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=10**9))
+    gross_weight = OptionalDecimal(metadata={"description": "kg"})
+    net_weight = OptionalDecimal(metadata={"description": "kg"})
+    volume = OptionalDecimal(metadata={"description": "m³"})
+
+
+class ShipmentArgsSchema(Schema):
+    order_ids = fields.List(Id(), required=True, validate=validate.Length(min=1, max=50))
+    lines = fields.List(fields.Nested(ShipmentLineArgsSchema), required=True,
+                        validate=validate.Length(min=1, max=MAX_LINES))
+    carrier = OptionalText(120)
+    mode = fields.String(validate=validate.OneOf([m.value for m in ShipmentMode]))
+    vessel = OptionalText(120)
+    voyage = OptionalText(60)
+    flight_number = OptionalText(30)
+    tracking_number = OptionalText(120)
+    container_numbers = fields.List(Text(20), validate=validate.Length(max=200))
+    port_of_loading = OptionalText(120)
+    port_of_discharge = OptionalText(120)
+    etd = fields.Date(allow_none=True)
+    eta = fields.Date(allow_none=True)
+    notes = OptionalText(5000)
+
+    @validates_schema
+    def _dates_in_order(self, data, **kwargs):
+        if data.get("etd") and data.get("eta") and data["eta"] < data["etd"]:
+            raise ValidationError(str(_l("The arrival cannot come before the departure.")),
+                                  field_name="eta")
+
+
+class ShipmentQueryArgsSchema(Schema):
+    role = fields.String(validate=validate.OneOf(["buyer", "supplier"]))
+    status = fields.String(validate=validate.OneOf([s.value for s in ShipmentStatus]))
+    order_id = Id()
+
+
+class ShipmentEventArgsSchema(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(
+        [s.value for s in ShipmentStatus if s != ShipmentStatus.BOOKED]))
+    at = fields.AwareDateTime(allow_none=True, metadata={
+        "description": "When it happened (ISO 8601 with offset); default now"})
+    location = OptionalText(200)
+    note = OptionalText(2000)
+
+
+class DocumentKindArgsSchema(Schema):
+    revision = fields.Integer(validate=validate.Range(min=1, max=10**6), metadata={
+        "description": "An earlier revision; default the latest"})
+    format = fields.String(load_default="pdf", validate=validate.OneOf(["pdf", "xlsx"]))
+    paper = fields.String(load_default="a4", validate=validate.OneOf(["a4", "letter"]))
+
+
+KINDS = [kind.value for kind in ShippingDocumentKind]
+
+
+class InvoiceQueryArgsSchema(Schema):
+    status = fields.String(validate=validate.OneOf(["open", "partially_paid", "paid",
+                                                    "unpaid"]), metadata={
+        "description": "unpaid: open or partially paid"})
+    counterparty_id = Id(metadata={"description": "Only invoices of this buyer (receivables) "
+                                                  "or supplier (payables)"})
+    aging_bucket = fields.String(validate=validate.OneOf(
+        ["current", "1-30", "31-60", "61-90", "90+"]))
+
+
+class PaymentArgsSchema(Schema):
+    amount = PositiveDecimal(required=True, metadata={"example": "1200.00"})
+    method = fields.String(required=True, validate=validate.OneOf(
+        [m.value for m in PaymentMethod]))
+    reference = OptionalText(200, metadata={"description": "The bank's reference"})
+    received_at = fields.AwareDateTime(allow_none=True)
+
+
+class CheckoutArgsSchema(Schema):
+    amount = PositiveDecimal(allow_none=True, metadata={
+        "description": "Part of the balance; default all of it"})
+
+
+class LetterOfCreditClausesArgsSchema(Schema):
+    buyer_company_id = Id(allow_none=True, metadata={
+        "description": "The buyer these clauses are for; null: every buyer without its own"})
+    lc_number = OptionalText(80)
+    issuing_bank = OptionalText(200)
+    marks_and_numbers = OptionalText(5000)
+    required_statements = OptionalText(10000, metadata={"description": "One per line"})

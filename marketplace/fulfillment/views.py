@@ -1,0 +1,346 @@
+"""Fulfillment portal: orders (progress, merge, split), shipments (creation from open
+lines, the live timeline, documents), receivables with aging, payables, payments,
+L/C clause settings. Thin: form → schema → operation → redirect or template."""
+
+from __future__ import annotations
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
+
+from marketplace.content.views.profiles import permission_required
+from marketplace.core.errors import DomainError, Forbidden, ValidationFailed, flatten_messages
+from marketplace.core.pagination import paginate
+from marketplace.core.types import utcnow
+from marketplace.extensions import db
+from marketplace.fulfillment import bp, queries
+from marketplace.fulfillment.forms import LcClausesForm, PaymentForm, ShipmentEventForm
+from marketplace.fulfillment.models import (
+    SHIPMENT_STATUS_ORDER,
+    OrderStatus,
+    ShipmentMode,
+    ShippingDocumentKind,
+)
+from marketplace.fulfillment.operations import orders as order_ops
+from marketplace.fulfillment.operations import receivables as receivable_ops
+from marketplace.fulfillment.operations import shipments as shipment_ops
+from marketplace.fulfillment.operations import shipping_documents as document_ops
+from marketplace.fulfillment.schemas import (
+    CheckoutArgsSchema,
+    MergeArgsSchema,
+    ShipmentArgsSchema,
+    SplitArgsSchema,
+    money_text,
+    quantity_text,
+)
+from marketplace.infrastructure.auth import current_actor
+from marketplace.infrastructure.forms import EmptyForm
+
+STATUS_BADGES = {"open": "secondary", "partially_shipped": "info", "shipped": "primary",
+                 "partially_received": "info", "received": "primary", "closed": "success",
+                 "cancelled": "dark"}
+STATUS_LABELS = {"open": _l("open"), "partially_shipped": _l("partially shipped"),
+                 "shipped": _l("shipped"), "partially_received": _l("partially received"),
+                 "received": _l("received"), "closed": _l("closed"),
+                 "cancelled": _l("cancelled")}
+SHIPMENT_LABELS = {"booked": _l("Booked"), "packed": _l("Packed"), "shipped": _l("Shipped"),
+                   "in_transit": _l("In transit"), "arrived": _l("Arrived"),
+                   "customs_cleared": _l("Customs cleared"), "delivered": _l("Delivered")}
+KIND_LABELS = {"commercial-invoice": _l("Commercial invoice"),
+               "packing-list": _l("Packing list"), "shipping-advice": _l("Shipping advice")}
+
+
+@bp.app_context_processor
+def _fulfillment_helpers() -> dict:
+    return {"money_text": money_text, "quantity_text": quantity_text}
+
+
+def _context(**values) -> dict:
+    actor = current_actor()
+    return {"status_badges": STATUS_BADGES, "status_labels": STATUS_LABELS,
+            "shipment_labels": SHIPMENT_LABELS, "kind_labels": KIND_LABELS,
+            "company_id": actor.company.id if actor and actor.company else None,
+            "can_manage": bool(actor and actor.can("fulfillment.manage")),
+            "empty_form": EmptyForm(), **values}
+
+
+def _load(schema, data: dict) -> dict:
+    """A form's values through the API's own input schema, so both say the same."""
+    try:
+        return schema().load(data)
+    except ValidationError as error:
+        raise ValidationFailed(errors=flatten_messages(error.messages)) from error
+
+
+def _csrf() -> None:
+    if not EmptyForm().validate_on_submit():
+        raise ValidationFailed(str(_l("The form expired; reload the page and try again.")))
+
+
+def _company_actor():
+    actor = current_actor()
+    if actor.company is None:
+        raise Forbidden(str(_l("Orders belong to companies; the operator only reads them.")))
+    return actor
+
+
+def _flash_refusal(error: DomainError) -> None:
+    details = [f"{field}: {', '.join(messages)}" for field, messages in error.errors.items()]
+    flash(" ".join([error.detail, *details]), "danger")
+
+
+def _quantities(prefix: str) -> list[dict]:
+    """``<prefix><line id>`` form fields with a quantity filled in."""
+    lines = []
+    for name, value in request.form.items():
+        if name.startswith(prefix) and value.strip():
+            lines.append({"order_line_id": name.removeprefix(prefix), "quantity": value.strip()})
+    return lines
+
+
+# ----- orders ---------------------------------------------------------------------------------
+
+
+@bp.route("/orders")
+@permission_required("fulfillment.view")
+def orders():
+    role = request.args.get("role") if request.args.get("role") in ("buyer", "supplier") \
+        else None
+    status = request.args.get("status") if request.args.get("status") in set(OrderStatus) \
+        else None
+    page = paginate(queries.orders(role=role, status=status),
+                    page=request.args.get("page", 1, int), per_page=20)
+    return render_template("fulfillment/orders.html", page=page, role=role, status=status,
+                           **_context())
+
+
+@bp.route("/orders/<int:order_id>")
+@permission_required("fulfillment.view")
+def order(order_id):
+    found = queries.order(order_id)
+    actor = current_actor()
+    supplier = bool(actor.company and actor.company.id == found.supplier_company_id)
+    mergeable = queries.mergeable_with(found) if supplier else []
+    return render_template("fulfillment/order.html", order=found, supplier=supplier,
+                           mergeable=mergeable, shipments=queries.shipments_of_order(found),
+                           documents=queries.documents_of_order(found), **_context())
+
+
+@bp.route("/orders/merge", methods=["POST"])
+@permission_required("fulfillment.manage")
+def merge_orders():
+    _csrf()
+    ids = request.form.getlist("order_ids")
+    try:
+        args = _load(MergeArgsSchema, {"order_ids": ids})
+        merged = order_ops.merge_orders(queries.orders_by_ids(args["order_ids"]),
+                                        _company_actor())
+    except ValidationFailed as error:
+        _flash_refusal(error)
+        return redirect(request.referrer or url_for("fulfillment.orders"))
+    flash(_l("Merged into order %(number)s.", number=merged.number), "success")
+    return redirect(url_for("fulfillment.order", order_id=merged.id))
+
+
+@bp.route("/orders/<int:order_id>/split", methods=["POST"])
+@permission_required("fulfillment.manage")
+def split_order(order_id):
+    _csrf()
+    found = queries.order(order_id)
+    try:
+        args = _load(SplitArgsSchema, {"lines": _quantities("split-")})
+        new = order_ops.split_order(found, args["lines"], _company_actor())
+    except ValidationFailed as error:
+        _flash_refusal(error)
+        return redirect(url_for("fulfillment.order", order_id=order_id))
+    flash(_l("Split off as order %(number)s.", number=new.number), "success")
+    return redirect(url_for("fulfillment.order", order_id=new.id))
+
+
+# ----- shipments ------------------------------------------------------------------------------
+
+
+@bp.route("/shipments")
+@permission_required("fulfillment.view")
+def shipments():
+    page = paginate(queries.shipments(), page=request.args.get("page", 1, int), per_page=20)
+    return render_template("fulfillment/shipments.html", page=page, **_context())
+
+
+@bp.route("/shipments/new", methods=["GET", "POST"])
+@permission_required("fulfillment.manage")
+def new_shipment():
+    actor = _company_actor()
+    buyer_id = request.args.get("buyer", type=int)
+    if buyer_id is None:
+        raise ValidationFailed(str(_l("Start from an order: its page has “Ship”.")))
+    lines = queries.open_lines(buyer_id)
+    if request.method == "POST":
+        _csrf()
+        wanted = _quantities("ship-")
+        order_ids = sorted({line.order_id for line in lines
+                            if str(line.id) in {w["order_line_id"] for w in wanted}})
+        header = {key: request.form.get(key) or None for key in (
+            "carrier", "mode", "vessel", "voyage", "flight_number", "tracking_number",
+            "port_of_loading", "port_of_discharge", "etd", "eta")}
+        if header["mode"] == "air":  # the form's one "voyage / flight" field
+            header["flight_number"], header["voyage"] = header["voyage"], None
+        containers = [c.strip() for c in (request.form.get("container_numbers") or "")
+                      .split(",") if c.strip()]
+        try:
+            args = _load(ShipmentArgsSchema, {
+                **{k: v for k, v in header.items() if v is not None},
+                "container_numbers": containers, "order_ids": order_ids or [0],
+                "lines": wanted})
+            shipment = shipment_ops.create_shipment(queries.orders_by_ids(args["order_ids"]),
+                                                    args, actor)
+        except ValidationFailed as error:
+            _flash_refusal(error)
+            return redirect(url_for("fulfillment.new_shipment", buyer=buyer_id))
+        flash(_l("Shipment %(number)s booked.", number=shipment.number), "success")
+        return redirect(url_for("fulfillment.shipment", shipment_id=shipment.id))
+    return render_template("fulfillment/new_shipment.html", lines=lines, buyer_id=buyer_id,
+                           modes=list(ShipmentMode), **_context())
+
+
+@bp.route("/shipments/<int:shipment_id>")
+@permission_required("fulfillment.view")
+def shipment(shipment_id):
+    found = queries.shipment(shipment_id)
+    actor = current_actor()
+    supplier = bool(actor.company and actor.company.id == found.supplier_company_id)
+    latest = {kind.value: document_ops.latest(found, kind) for kind in ShippingDocumentKind}
+    current = SHIPMENT_STATUS_ORDER.index(found.status)
+    form = ShipmentEventForm()
+    form.status.choices = [(s.value, SHIPMENT_LABELS[s.value])
+                           for s in SHIPMENT_STATUS_ORDER[current + 1:]]
+    return render_template("fulfillment/shipment.html", shipment=found, supplier=supplier,
+                           latest=latest, event_form=form, kinds=list(ShippingDocumentKind),
+                           **_context())
+
+
+@bp.route("/shipments/<int:shipment_id>/timeline.json")
+@permission_required("fulfillment.view")
+def shipment_timeline(shipment_id):
+    """What the shipment page polls every few seconds to show new events live."""
+    found = queries.shipment(shipment_id)
+    return jsonify(status=found.status, label=str(SHIPMENT_LABELS[found.status]),
+                   events=[{"id": e.id, "status": e.status,
+                            "label": str(SHIPMENT_LABELS[e.status]), "at": e.at.isoformat(),
+                            "location": e.location, "note": e.note} for e in found.events])
+
+
+@bp.route("/shipments/<int:shipment_id>/events", methods=["POST"])
+@permission_required("fulfillment.manage")
+def record_shipment_event(shipment_id):
+    found = queries.shipment(shipment_id)
+    form = ShipmentEventForm()
+    form.status.choices = [(s.value, s.value) for s in SHIPMENT_STATUS_ORDER]
+    if not form.validate_on_submit():
+        raise ValidationFailed(errors=form.errors)
+    shipment_ops.record_shipment_event(found, {
+        "status": form.status.data, "location": form.location.data or None,
+        "note": form.note.data or None, "at": utcnow()}, _company_actor())
+    flash(_l("Recorded: %(status)s.", status=SHIPMENT_LABELS[form.status.data]), "success")
+    return redirect(url_for("fulfillment.shipment", shipment_id=shipment_id))
+
+
+@bp.route('/shipments/<int:shipment_id>/documents/<any("commercial-invoice", "packing-list", '
+          '"shipping-advice"):kind>', methods=["POST"])
+@permission_required("fulfillment.manage")
+def generate_document(shipment_id, kind):
+    _csrf()
+    found = queries.shipment(shipment_id)
+    kind = ShippingDocumentKind(kind)
+    if kind == ShippingDocumentKind.COMMERCIAL_INVOICE and found.invoice is None:
+        invoice, _printed = document_ops.issue_commercial_invoice(found, _company_actor())
+        flash(_l("Commercial invoice %(number)s issued; due %(due)s.", number=invoice.number,
+                 due=invoice.due_date.isoformat()), "success")
+    else:
+        printed = document_ops.regenerate_document(found, kind, _company_actor())
+        flash(_l("%(kind)s revision %(revision)s made.", kind=KIND_LABELS[kind.value],
+                 revision=printed.revision), "success")
+    return redirect(url_for("fulfillment.shipment", shipment_id=shipment_id))
+
+
+# ----- receivables, payables, payments --------------------------------------------------------
+
+
+@bp.route("/receivables")
+@permission_required("fulfillment.view")
+def receivables():
+    _company_actor()
+    rows = queries.invoices(side="supplier", status=request.args.get("status") or None)
+    return render_template("fulfillment/invoices.html", side="supplier",
+                           invoices=list(db.session.scalars(rows)),
+                           aging=queries.aging("supplier"), buckets=queries.AGING_BUCKETS,
+                           payment_form=PaymentForm(), today=utcnow().date(), **_context())
+
+
+@bp.route("/payables")
+@permission_required("fulfillment.view")
+def payables():
+    _company_actor()
+    if request.args.get("paid"):
+        flash(_l("Thank you: the card payment is recorded as soon as the card company "
+                 "confirms it."), "info")
+    rows = queries.invoices(side="buyer", status=request.args.get("status") or None)
+    return render_template("fulfillment/invoices.html", side="buyer",
+                           invoices=list(db.session.scalars(rows)),
+                           aging=queries.aging("buyer"), buckets=queries.AGING_BUCKETS,
+                           payment_form=None, today=utcnow().date(), **_context())
+
+
+@bp.route("/invoices/<int:invoice_id>/payments", methods=["POST"])
+@permission_required("payments.record")
+def record_payment(invoice_id):
+    invoice = queries.invoice(invoice_id)
+    form = PaymentForm()
+    if not form.validate_on_submit():
+        raise ValidationFailed(errors=form.errors)
+    payment = receivable_ops.record_payment(invoice, {
+        "amount": form.amount.data, "method": form.method.data,
+        "reference": form.reference.data or None}, _company_actor())
+    flash(_l("%(amount)s %(currency)s recorded on %(number)s.",
+             amount=money_text(payment.amount), currency=invoice.currency,
+             number=invoice.number), "success")
+    return redirect(url_for("fulfillment.receivables"))
+
+
+@bp.route("/invoices/<int:invoice_id>/checkout", methods=["POST"])
+@permission_required("payments.pay")
+def checkout(invoice_id):
+    _csrf()
+    invoice = queries.invoice(invoice_id)
+    args = _load(CheckoutArgsSchema, {"amount": request.form.get("amount") or None})
+    back = url_for("fulfillment.payables", _external=True)
+    session = receivable_ops.open_checkout(invoice, _company_actor(), amount=args.get("amount"),
+                                           success_url=back + "?paid=1", cancel_url=back)
+    return redirect(session.url, code=303)
+
+
+# ----- L/C clauses ----------------------------------------------------------------------------
+
+
+@bp.route("/letter-of-credit", methods=["GET", "POST"])
+@permission_required("fulfillment.view")
+def lc_clauses():
+    actor = _company_actor()
+    form = LcClausesForm()
+    form.buyer_company_id.choices = [(0, str(_l("Every buyer without clauses of its own")))] + [
+        (company.id, company.name) for company in queries.buyers_of_supplier()]
+    if request.method == "POST":
+        if not actor.can("fulfillment.manage"):
+            raise Forbidden(str(_l("Your role does not allow this.")))
+        if form.validate_on_submit():
+            document_ops.save_lc_clauses(actor, {
+                "buyer_company_id": form.buyer_company_id.data or None,
+                "lc_number": form.lc_number.data or None,
+                "issuing_bank": form.issuing_bank.data or None,
+                "marks_and_numbers": form.marks_and_numbers.data or None,
+                "required_statements": form.required_statements.data or None})
+            flash(_l("L/C clauses saved; they print on the next shipping documents."),
+                  "success")
+            return redirect(url_for("fulfillment.lc_clauses"))
+    return render_template("fulfillment/lc_clauses.html", form=form,
+                           clauses=queries.lc_clauses(), **_context())

@@ -1,0 +1,211 @@
+"""The resolution of discrepancies, through the document engine.
+
+1. A receipt that differs from its shipment opens a ``Discrepancy`` (``sync``).
+2. The buyer claims it: a ``claim`` document (buyer → supplier) for the goods short
+   and rejected, at the order's price, sent at once.
+3. It is settled by a ``credit_note`` the supplier derives from the claim, a
+   ``debit_note`` the buyer derives from it, or a replacement shipment the supplier
+   names; the discrepancy is then ``resolving``.
+4. When the other party accepts the note (or the buyer confirms the replacement),
+   the claim is closed and so is the discrepancy. A later receipt that makes the
+   shipment whole closes an unclaimed discrepancy too.
+Every step is an engine action, so each document keeps its own history."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from marketplace.core.audit import record_audit
+from marketplace.core.errors import Conflict, NotFound, ValidationFailed
+from marketplace.core.types import utcnow
+from marketplace.extensions import db
+from marketplace.fulfillment.models import Order, Shipment
+from marketplace.infrastructure.auth import Actor
+from marketplace.supplier_link.models import Discrepancy, DiscrepancyStatus
+
+NOTE_TYPES = {"credit_note": "supplier", "debit_note": "buyer"}
+RESOLUTIONS = (*NOTE_TYPES, "replacement")
+
+
+def _engine():
+    from marketplace.workflow import engine
+
+    return engine
+
+
+def sync_discrepancies(order: Order, keys: list[tuple[int, int | None]]) -> None:
+    """After a receipt: open a discrepancy for every counted line that differs from its
+    shipment; close an unclaimed one the goods now match."""
+    from marketplace.supplier_link.queries.discrepancies import discrepancy_of
+
+    for order_line_id, shipment_line_id in keys:
+        case = db.session.scalar(select(Discrepancy).where(
+            Discrepancy.order_line_id == order_line_id,
+            Discrepancy.shipment_line_id.is_(None) if shipment_line_id is None
+            else Discrepancy.shipment_line_id == shipment_line_id))
+        found = discrepancy_of(order_line_id, shipment_line_id, order.buyer_company_id)
+        if found is not None and case is None:
+            db.session.add(Discrepancy(
+                buyer_company_id=order.buyer_company_id,
+                supplier_company_id=order.supplier_company_id, order_id=order.id,
+                order_line_id=order_line_id, shipment_line_id=shipment_line_id))
+        elif found is None and case is not None and case.status == DiscrepancyStatus.OPEN:
+            _close(case, "received")
+    db.session.flush()
+
+
+def _close(case: Discrepancy, resolution: str | None = None) -> None:
+    case.status = DiscrepancyStatus.CLOSED
+    case.resolution = case.resolution or resolution
+    case.closed_at = utcnow()
+
+
+def party_discrepancy(discrepancy_id: int, actor: Actor) -> Discrepancy:
+    """A discrepancy of the acting company (buyer or supplier); else 404."""
+    company_id = actor.company.id if actor.company else None
+    case = db.session.get(Discrepancy, discrepancy_id) if 0 < discrepancy_id < 2**31 else None
+    if case is None or company_id not in (case.buyer_company_id, case.supplier_company_id):
+        raise NotFound(str(_l("Discrepancy %(id)s was not found.", id=discrepancy_id)))
+    return case
+
+
+def _refuse(case: Discrepancy, allowed: list[str]):
+    return Conflict(str(_l("This discrepancy is %(status)s: that step is not possible now.",
+                           status=case.status)), allowed_actions=allowed)
+
+
+def allowed_steps(case: Discrepancy, actor: Actor) -> list[str]:
+    """What the acting company may do next with a discrepancy."""
+    side = "buyer" if actor.company and actor.company.id == case.buyer_company_id \
+        else "supplier"
+    if case.status == DiscrepancyStatus.OPEN:
+        return ["claim"] if side == "buyer" else []
+    if case.status == DiscrepancyStatus.CLAIMED:
+        return ["debit_note"] if side == "buyer" else ["credit_note", "replacement"]
+    if case.status == DiscrepancyStatus.RESOLVING:
+        note = case.resolution_document
+        if case.resolution == "replacement":
+            return ["close"] if side == "buyer" else []
+        if note is not None and note.recipient_company_id == actor.company.id:
+            return ["close"]
+    return []
+
+
+def _ensure_step(case: Discrepancy, actor: Actor, step: str) -> None:
+    """409 with the steps open to the caller (none: the other party is next)."""
+    allowed = allowed_steps(case, actor)
+    if step not in allowed:
+        if not allowed and case.status != DiscrepancyStatus.CLOSED:
+            raise Conflict(str(_l("This discrepancy is %(status)s: the other party takes "
+                                  "the next step.", status=case.status)), allowed_actions=[])
+        raise _refuse(case, allowed)
+
+
+def claim_discrepancy(case: Discrepancy, actor: Actor, comment: str | None = None):
+    """The buyer claims the goods short and rejected: a sent ``claim`` document."""
+    from marketplace.supplier_link.queries.discrepancies import discrepancy_of
+
+    _ensure_step(case, actor, "claim")
+    found = discrepancy_of(case.order_line_id, case.shipment_line_id, case.buyer_company_id)
+    if found is None or found.claim_quantity <= 0:
+        raise _refuse(case, [])
+    order = case.order
+    what = found.sku or found.description
+    details = ", ".join(f"{kind} {quantity.normalize():f}" for kind, quantity in (
+        ("short", found.short), ("rejected", found.rejected)) if quantity > 0)
+    claim = _engine().create_document(
+        "claim", actor=actor, recipient_company_id=case.supplier_company_id,
+        header={"subject": str(_l("Claim on order %(order)s, shipment %(shipment)s: %(what)s",
+                                  order=order.number, shipment=found.shipment_number or "-",
+                                  what=what))[:300],
+                "currency": order.currency, "notes": comment or details,
+                "extras": {"discrepancy_id": case.id, "order_id": order.id,
+                           "order_line_id": case.order_line_id}},
+        lines=[{"sku": found.sku, "description": f"{found.description} ({details})",
+                "quantity": found.claim_quantity, "unit": found.unit,
+                "unit_price": found.unit_price}])
+    _engine().perform(claim, "send", actor, comment)
+    case.claim_document_id = claim.id
+    case.status = DiscrepancyStatus.CLAIMED
+    db.session.flush()
+    record_audit("supplier_link.discrepancy_claimed", case, company_id=case.buyer_company_id,
+                 changes={"claim": [None, claim.id]})
+    return claim
+
+
+def resolve_discrepancy(case: Discrepancy, actor: Actor, resolution: str, *,
+                        shipment_id: int | None = None, comment: str | None = None):
+    """Answer a claim: a credit note (supplier), a debit note (buyer), both derived
+    from the claim and sent; or a replacement shipment the supplier names."""
+    if resolution not in RESOLUTIONS:
+        raise ValidationFailed(errors={"resolution": [str(_l("Unknown resolution."))]})
+    _ensure_step(case, actor, resolution)
+    _acknowledge_claim(case, actor, comment)
+    if resolution == "replacement":
+        case.replacement_shipment_id = _replacement_shipment(case, shipment_id).id
+        note = None
+    else:
+        note = _engine().derive(case.claim_document, resolution, actor=actor)
+        note.extras = {**(note.extras or {}), "discrepancy_id": case.id}
+        _engine().perform(note, "send", actor, comment)
+        case.resolution_document_id = note.id
+    case.resolution = resolution
+    case.status = DiscrepancyStatus.RESOLVING
+    db.session.flush()
+    record_audit("supplier_link.discrepancy_resolving", case, company_id=case.buyer_company_id,
+                 changes={"resolution": [None, resolution]})
+    return note
+
+
+def _replacement_shipment(case: Discrepancy, shipment_id: int | None) -> Shipment:
+    shipment = db.session.get(Shipment, shipment_id) if shipment_id and \
+        0 < shipment_id < 2**31 else None
+    if shipment is None or shipment.supplier_company_id != case.supplier_company_id or \
+            shipment.buyer_company_id != case.buyer_company_id:
+        raise ValidationFailed(errors={"shipment_id": [str(_l(
+            "Name the replacement shipment: one of yours to this buyer."))]})
+    return shipment
+
+
+def close_discrepancy(case: Discrepancy, actor: Actor, comment: str | None = None) -> None:
+    """The party the note was sent to accepts it (the buyer confirms a replacement);
+    the claim is closed in the engine and the discrepancy with it."""
+    _ensure_step(case, actor, "close")
+    note = case.resolution_document
+    if note is not None and "accept" in _engine().allowed_actions(note, actor):
+        _engine().perform(note, "accept", actor, comment)  # the receiver below closes
+    # A note whose acceptance waits for the receiver's approvers closes it once approved.
+    if case.status != DiscrepancyStatus.CLOSED and (note is None or note.status == "accepted"):
+        _finish(case, actor, comment)
+
+
+def _acknowledge_claim(case: Discrepancy, actor: Actor, comment: str | None) -> None:
+    """The supplier answering a claim accepts it in the engine (it owns up to it)."""
+    claim = case.claim_document
+    if claim is not None and "accept" in _engine().allowed_actions(claim, actor):
+        _engine().perform(claim, "accept", actor, comment)
+
+
+def _finish(case: Discrepancy, actor, comment: str | None = None) -> None:
+    claim = case.claim_document
+    if claim is not None and actor is not None:
+        _acknowledge_claim(case, actor, comment)  # a debit note's acceptance by the supplier
+        if "close" in _engine().allowed_actions(claim, actor):
+            _engine().perform(claim, "close", actor, comment)
+    _close(case)
+    db.session.flush()
+    record_audit("supplier_link.discrepancy_closed", case, company_id=case.buyer_company_id,
+                 changes={"status": [DiscrepancyStatus.RESOLVING, DiscrepancyStatus.CLOSED]})
+
+
+def on_document_transitioned(document, *, to_status=None, actor=None, **_):
+    """A credit or debit note of a discrepancy accepted in the engine closes it, by
+    whichever way it was accepted (this module's page, the documents API)."""
+    if document.type not in NOTE_TYPES or to_status != "accepted":
+        return  # (an accept waiting for approvers is not an acceptance yet)
+    case = db.session.scalar(select(Discrepancy).where(
+        Discrepancy.resolution_document_id == document.id))
+    if case is not None and case.status != DiscrepancyStatus.CLOSED:
+        _finish(case, actor, None)
+

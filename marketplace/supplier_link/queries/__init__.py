@@ -1,0 +1,2 @@
+"""Supplier link queries (the reads), one file per area. Every supplier view filters on
+the buyer and on the acting supplier in SQL: a supplier never reads another's goods."""

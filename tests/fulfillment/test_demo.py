@@ -1,0 +1,21 @@
+"""The demo (``flask seed-demo``) holds an order on its way."""
+
+from marketplace.cli import DEMO_PASSWORD
+
+
+def test_the_demo_holds_an_order_with_a_shipment_on_the_water(app, api):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    anna = api.token("anna@hanse.example.com", DEMO_PASSWORD)
+    murat = api.token("murat@anatolia.example.com", DEMO_PASSWORD)
+    [order] = api.get("/orders?role=buyer", anna).get_json()["items"]
+    assert (order["status"], order["currency"]) == ("partially_shipped", "EUR")
+    [shipment] = api.get(f"/shipments?order_id={order['id']}", anna).get_json()["items"]
+    assert shipment["status"] == "in_transit"
+    assert [d["kind"] for d in api.get(f"/shipments/{shipment['id']}", anna).get_json()[
+        "documents"]] == ["commercial-invoice", "packing-list", "shipping-advice"]
+    [invoice] = api.get("/receivables", murat).get_json()["items"]
+    assert invoice["paid"] != "0.00" and invoice["balance"] != "0.00"
+    # The trading demo's negotiation is untouched: Northwind's order still waits.
+    lin = api.token("lin@tpf.example.com", DEMO_PASSWORD)
+    assert api.get("/orders", lin).get_json()["total"] == 0

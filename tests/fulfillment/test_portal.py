@@ -1,0 +1,113 @@
+"""The portal pages a supplier and a buyer use, end to end through forms."""
+
+import re
+
+from tests.factories import csrf_token, portal_login
+from tests.fulfillment.support import accepted_purchase_order
+
+
+def test_supplier_ships_from_the_order_page_and_the_buyer_follows(make, api, pair, client):
+    order_id = accepted_purchase_order(make, pair.buyer, pair.supplier)
+    lines = {line["sku"]: line["id"] for line in
+             api.get(f"/orders/{order_id}", pair.supplier_token).get_json()["lines"]}
+    portal_login(client, pair.supplier.email)
+    page = client.get(f"/fulfillment/orders/{order_id}").get_data(as_text=True)
+    assert "BOLT-M8" in page and 'id="ship"' in page and "progress-stacked" in page
+    new = f"/fulfillment/shipments/new?buyer={pair.buyer.company_id}"
+    form = client.get(new).get_data(as_text=True)
+    assert f'name="ship-{lines["BOLT-M8"]}"' in form
+    response = client.post(new, data={
+        "csrf_token": csrf_token(client, new), "carrier": "Evergreen", "mode": "sea",
+        "tracking_number": "EG-1", f"ship-{lines['BOLT-M8']}": "250"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    shipment_path = response.headers["Location"]
+    shipment_id = int(re.search(r"/shipments/(\d+)", shipment_path).group(1))
+    token = csrf_token(client, shipment_path)
+    client.post(f"/fulfillment/shipments/{shipment_id}/events",
+                data={"csrf_token": token, "status": "shipped", "location": "Kaohsiung"})
+    client.post(f"/fulfillment/shipments/{shipment_id}/documents/commercial-invoice",
+                data={"csrf_token": token})
+    page = client.get(shipment_path).get_data(as_text=True)
+    assert "CI-" in page and "revision 1" in page
+    # Over-shipping from the form: refused with the reason, nothing shipped.
+    refused = client.post(new, data={"csrf_token": token, f"ship-{lines['BOLT-M8']}": "751"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "still open" in refused
+    assert api.get(f"/orders/{order_id}", pair.buyer_token).get_json()["lines"][0][
+        "shipped_quantity"] == "250"
+
+    client.get("/logout")
+    portal_login(client, pair.buyer.email)
+    timeline = client.get(f"/fulfillment/shipments/{shipment_id}/timeline.json").get_json()
+    assert [e["status"] for e in timeline["events"]] == ["booked", "shipped"]
+    payables = client.get("/fulfillment/payables").get_data(as_text=True)
+    assert "30.00" in payables and "Pay by card" in payables and "<svg" in payables
+
+
+def test_split_and_merge_dialogs(make, api, pair, client):
+    first = accepted_purchase_order(make, pair.buyer, pair.supplier)
+    second = accepted_purchase_order(make, pair.buyer, pair.supplier)
+    bolt = api.get(f"/orders/{first}", pair.supplier_token).get_json()["lines"][0]["id"]
+    portal_login(client, pair.supplier.email)
+    page = f"/fulfillment/orders/{first}"
+    token = csrf_token(client, page)
+    split = client.post(f"{page}/split", data={"csrf_token": token, f"split-{bolt}": "100"})
+    assert split.status_code == 302
+    assert api.get(f"/orders/{first}", pair.supplier_token).get_json()["lines"][0][
+        "quantity"] == "900"
+    merged = client.post("/fulfillment/orders/merge",
+                         data={"csrf_token": token, "order_ids": [first, second]})
+    assert merged.status_code == 302
+    assert api.get(f"/orders/{first}", pair.supplier_token).get_json()["status"] == "closed"
+
+
+def test_receivables_aging_and_payment_recording(make, api, pair, client):
+    order_id = accepted_purchase_order(make, pair.buyer, pair.supplier)
+    lines = api.get(f"/orders/{order_id}", pair.supplier_token).get_json()["lines"]
+    shipment = api.post("/shipments", pair.supplier_token, json={
+        "order_ids": [order_id], "lines": [{"order_line_id": lines[0]["id"],
+                                            "quantity": "1000"}]}).get_json()
+    invoice = api.post(f"/shipments/{shipment['id']}/commercial-invoice",
+                       pair.supplier_token).get_json()["invoice"]
+    portal_login(client, pair.supplier.email)
+    page = client.get("/fulfillment/receivables").get_data(as_text=True)
+    assert 'data-bucket="current"' in page and "120.00" in page and "Nordic Tools" in page
+    token = csrf_token(client, "/fulfillment/receivables")
+    client.post(f"/fulfillment/invoices/{invoice['id']}/payments",
+                data={"csrf_token": token, "amount": "20", "method": "tt", "reference": "x"})
+    assert api.get(f"/invoices/{invoice['id']}", pair.supplier_token).get_json()[
+        "balance"] == "100.00"
+    over = client.post(f"/fulfillment/invoices/{invoice['id']}/payments", data={
+        "csrf_token": token, "amount": "100.01", "method": "tt"}, follow_redirects=True)
+    assert "more than" in over.get_data(as_text=True)
+    assert api.get(f"/invoices/{invoice['id']}", pair.supplier_token).get_json()[
+        "balance"] == "100.00"
+
+
+def test_lc_clause_settings(make, api, pair, client):
+    portal_login(client, pair.supplier.email)
+    token = csrf_token(client, "/fulfillment/letter-of-credit")
+    response = client.post("/fulfillment/letter-of-credit", data={
+        "csrf_token": token, "lc_number": "LC-1", "issuing_bank": "Bank of Taiwan",
+        "required_statements": "One\nTwo"})
+    assert response.status_code == 302
+    assert api.get("/letter-of-credit-clauses", pair.supplier_token).get_json()[0][
+        "lc_number"] == "LC-1"
+
+
+def test_lc_clauses_for_one_buyer_only_among_the_suppliers_customers(make, api, pair, client):
+    accepted_purchase_order(make, pair.buyer, pair.supplier)
+    stranger = make.company("Stranger Ltd")
+    portal_login(client, pair.supplier.email)
+    page = client.get("/fulfillment/letter-of-credit").get_data(as_text=True)
+    assert f'<option value="{pair.buyer.company_id}">Nordic Tools</option>' in page
+    assert "Stranger Ltd" not in page
+    token = csrf_token(client, "/fulfillment/letter-of-credit")
+    refused = client.post("/fulfillment/letter-of-credit", data={
+        "csrf_token": token, "buyer_company_id": stranger, "lc_number": "LC-X"})
+    assert refused.status_code == 200 and "Not a valid choice" in refused.get_data(as_text=True)
+    assert api.get("/letter-of-credit-clauses", pair.supplier_token).get_json() == []
+    client.post("/fulfillment/letter-of-credit", data={
+        "csrf_token": token, "buyer_company_id": pair.buyer.company_id, "lc_number": "LC-NT"})
+    [saved] = api.get("/letter-of-credit-clauses", pair.supplier_token).get_json()
+    assert (saved["buyer_company_id"], saved["lc_number"]) == (pair.buyer.company_id, "LC-NT")

@@ -1,0 +1,8 @@
+import pytest
+
+from tests.supplier_link.support import Trade
+
+
+@pytest.fixture
+def trade(make, api):
+    return Trade(make, api)

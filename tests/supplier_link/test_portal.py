@@ -1,0 +1,147 @@
+"""The portal pages: the buyer records a receipt (form and CSV), uploads a stock report,
+maps SKUs, switches sharing; the supplier reads its views with charts and exports."""
+
+from __future__ import annotations
+
+import io
+
+from tests.factories import csrf_token, portal_login
+
+
+def _order(trade):
+    order = trade.order(trade.supplier_a, [("A-100", "100", "2.50", None)])
+    trade.ship(trade.supplier_a, order, {order.line_ids[0]: "100"})
+    return order
+
+
+def test_buyer_records_a_receipt_in_the_portal(trade, client):
+    order = _order(trade)
+    line = order.line_ids[0]
+    portal_login(client, trade.buyer.member.email)
+    page = client.get(f"/supplier_link/orders/{order.id}/receipt")
+    assert page.status_code == 200 and order.number in page.get_data(as_text=True)
+    token = csrf_token(client, f"/supplier_link/orders/{order.id}/receipt")
+    refused = client.post(f"/supplier_link/orders/{order.id}/receipt", data={
+        "csrf_token": token, f"received-{line}": "90", f"rejected-{line}": "5"})
+    assert refused.status_code == 422
+    assert "Say why goods were rejected" in refused.get_data(as_text=True)
+    saved = client.post(f"/supplier_link/orders/{order.id}/receipt", data={
+        "csrf_token": token, f"received-{line}": "90", f"rejected-{line}": "5",
+        f"reason-{line}": "damaged"})
+    assert saved.status_code == 302
+    page = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "Claim" in page and "ORD-T" in page
+    totals = page[page.index('id="discrepancies-per-shipment"'):]
+    assert "<td>100</td><td>90</td>" in totals
+    assert "<td>37.50</td>" in totals  # (10 short + 5 rejected) × 2.50
+    csv_body = "sku,quantity_received,quantity_rejected,reason\nA-100,10,0,\n"
+    by_csv = client.post(f"/supplier_link/orders/{order.id}/receipt", data={
+        "csrf_token": token, "file": (io.BytesIO(csv_body.encode()), "r.csv")},
+        content_type="multipart/form-data")
+    assert by_csv.status_code == 302
+    receipts = trade.api.get("/supplier-link/receipts", trade.buyer.token).get_json()
+    assert [r["source"] for r in receipts["items"]] == ["csv", "portal"]
+
+
+def test_buyer_maps_a_sku_uploads_a_report_and_switches_sharing(trade, client):
+    trade.product(trade.supplier_a, "A-100")
+    portal_login(client, trade.buyer.member.email)
+    token = csrf_token(client, "/supplier_link/sku-cross-references")
+    mapped = client.post("/supplier_link/sku-cross-references", data={
+        "csrf_token": token, "buyer_sku": "B-100", "supplier_id": trade.supplier_a.company_id,
+        "supplier_sku": "A-100"})
+    assert mapped.status_code == 302
+    text = ("sku,period_start,period_end,quantity_sold,quantity_on_hand\n"
+            "B-100,2026-10-05,2026-10-11,70,130\nB-999,2026-10-05,2026-10-11,1,1\n")
+    uploaded = client.post("/supplier_link/stock-reports", data={
+        "csrf_token": token, "file": (io.BytesIO(text.encode()), "s.csv")},
+        content_type="multipart/form-data")
+    assert uploaded.status_code == 200
+    html = uploaded.get_data(as_text=True)
+    assert "Unknown SKU B-999" in html and "1 new" in html
+    assert 'id="stock-report-history"' in html
+    template = client.get("/supplier_link/stock-reports/template.csv")
+    assert template.get_data().decode("utf-8-sig").splitlines()[0] == \
+        "sku,period_start,period_end,quantity_sold,quantity_on_hand"
+    page = client.get("/supplier_link/sharing").get_data(as_text=True)
+    assert "Supplier A" in page
+    saved = client.post(f"/supplier_link/sharing/{trade.supplier_a.company_id}", data={
+        "csrf_token": token, "share_order_status": "on", "target_cover_weeks": "6"})
+    assert saved.status_code == 302
+    sharing = trade.api.get(f"/supplier-link/sharing/{trade.supplier_a.company_id}",
+                            trade.buyer.token).get_json()
+    assert sharing["shared_views"] == ["order-status"] and sharing["target_cover_weeks"] == 6
+
+
+def test_supplier_reads_its_views_with_charts_and_exports(trade, client):
+    trade.map_sku("B-100", trade.supplier_a, "A-100")
+    trade.api.post("/supplier-link/stock-reports", trade.buyer.token, json={"rows": [
+        {"sku": "B-100", "period_start": "2026-10-05", "period_end": "2026-10-11",
+         "quantity_sold": "70", "quantity_on_hand": "130"}]})
+    portal_login(client, trade.supplier_a.member.email)
+    home = client.get("/supplier_link/").get_data(as_text=True)
+    assert "Big Buyer" in home
+    page = client.get(f"/supplier_link/buyers/{trade.buyer.company_id}/sales-inventory")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'class="sales-chart"' in html and 'class="cover-chart"' in html and "A-100" in html
+    export = client.get(f"/supplier_link/buyers/{trade.buyer.company_id}/sales-inventory"
+                        "?format=csv")
+    assert export.status_code == 200 and "A-100" in export.get_data().decode("utf-8-sig")
+    assert client.get(f"/supplier_link/buyers/{trade.buyer.company_id}/nonsense") \
+        .status_code == 404
+    other = client.get(f"/supplier_link/buyers/{trade.supplier_b.company_id}/order-status")
+    assert other.status_code == 404
+
+
+def test_bad_portal_input_is_refused_and_saves_nothing(trade, client):
+    order = _order(trade)
+    line = order.line_ids[0]
+    portal_login(client, trade.buyer.member.email)
+    token = csrf_token(client, f"/supplier_link/orders/{order.id}/receipt")
+    for form in ({f"received-{line}": "10", f"rejected-{line}": "-2"},
+                 {f"received-{line}": "ten"},
+                 {f"received-{line}": "NaN"}):
+        response = client.post(f"/supplier_link/orders/{order.id}/receipt",
+                               data={"csrf_token": token, **form})
+        assert response.status_code == 422, form
+    returned = client.post(f"/supplier_link/orders/{order.id}/return",
+                           data={"csrf_token": token, f"quantity-{line}": "-1"})
+    assert returned.status_code == 422
+    assert trade.api.get("/supplier-link/receipts", trade.buyer.token).get_json()["total"] == 0
+    assert trade.api.get("/supplier-link/returns", trade.buyer.token).get_json()["total"] == 0
+    for form in ({"buyer_sku": " ", "supplier_sku": "A-100"},
+                 {"buyer_sku": "B-1", "supplier_sku": "NOT-THERE"}):
+        mapped = client.post("/supplier_link/sku-cross-references", data={
+            "csrf_token": token, "supplier_id": trade.supplier_a.company_id, **form})
+        assert mapped.status_code == 422, form
+    assert trade.api.get("/supplier-link/sku-cross-references", trade.buyer.token) \
+        .get_json()["total"] == 0
+    portal_login(client, trade.supplier_a.member.email)
+    assert client.get(f"/supplier_link/buyers/{trade.buyer.company_id}/order-status?page=0") \
+        .status_code == 422
+
+
+def test_an_arrived_shipment_is_received_from_its_notice(trade, client):
+    order = trade.order(trade.supplier_a, [("A-100", "100", "2.50", None),
+                                           ("A-200", "10", "1.00", None)])
+    booked = trade.ship(trade.supplier_a, order, {order.line_ids[0]: "30"})
+    shipment = trade.ship(trade.supplier_a, order, {order.line_ids[0]: "70",
+                                                    order.line_ids[1]: "10"})
+    trade.move(trade.supplier_a, shipment, "arrived")
+    portal_login(client, trade.buyer.member.email)
+    page = client.get("/supplier_link/receipts").get_data(as_text=True)
+    assert f"shipment_id={shipment}" in page and f"shipment_id={booked}" not in page
+    form = client.get(f"/supplier_link/orders/{order.id}/receipt?shipment_id={shipment}")
+    html = form.get_data(as_text=True)
+    assert f'name="received-{order.line_ids[0]}" inputmode="decimal" value="70"' in html
+    token = csrf_token(client, "/supplier_link/receipts")
+    saved = client.post(f"/supplier_link/orders/{order.id}/receipt", data={
+        "csrf_token": token, "shipment_id": str(shipment),
+        f"received-{order.line_ids[0]}": "70", f"received-{order.line_ids[1]}": "9"})
+    assert saved.status_code == 302
+    [receipt] = trade.api.get("/supplier-link/receipts", trade.buyer.token).get_json()["items"]
+    assert receipt["shipment_id"] == shipment
+    assert [(d["sku"], d["short"]) for d in receipt["discrepancies"]] == [("A-200", "1")]
+    assert f"shipment_id={shipment}" not in client.get("/supplier_link/receipts") \
+        .get_data(as_text=True)
