@@ -50,7 +50,9 @@ KIND_LABELS = {"commercial-invoice": _l("Commercial invoice"),
                "packing-list": _l("Packing list"), "shipping-advice": _l("Shipping advice")}
 
 
-@bp.app_context_processor
+# For this blueprint's pages only: trading's app-wide ``money_text`` (with thousands
+# separators) must not be replaced on every other page.
+@bp.context_processor
 def _fulfillment_helpers() -> dict:
     return {"money_text": money_text, "quantity_text": quantity_text}
 
