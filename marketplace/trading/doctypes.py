@@ -60,7 +60,13 @@ TERMS = ("subject", "currency", "incoterm", "incoterm_place", "payment_terms",
          "delivery_date", "port_of_loading", "port_of_discharge")
 
 
-def _carry(*parents: str, reply: bool = True, fields=HEADER, lines: bool = True) -> tuple:
+# A reply starts its own notes: the parent's are the other side's words to us ("please
+# quote FOB"), which would otherwise reappear in our quotation and its exported PDF.
+REPLY_HEADER = tuple(name for name in HEADER if name != "notes")
+
+
+def _carry(*parents: str, reply: bool = True, fields=None, lines: bool = True) -> tuple:
+    fields = fields or (REPLY_HEADER if reply else HEADER)
     return tuple(Carry(parent, reply=reply, fields=fields, lines=lines) for parent in parents)
 
 
