@@ -7,6 +7,7 @@ operations as ``/api/v1/document-settings/...``: one set of rules and messages."
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
@@ -39,7 +40,9 @@ def settings():
         approval_rules=queries.approval_rules(company_id),
         dispatch_rules=queries.dispatch_rules(company_id),
         groups=queries.dispatch_groups(company_id), roles=ROLES,
-        members=portal.colleagues(company_id))
+        members=portal.colleagues(company_id),
+        product_lines=portal.product_lines(company_id), categories=portal.categories(),
+        chinese=str(get_locale() or "").startswith("zh"))
 
 
 def _done(message) -> object:
@@ -128,6 +131,7 @@ def _ident_of(value: str) -> int | str:
 @member_with("documents.settings")
 def add_dispatch_rule():
     raw = {"type": _text("type"), "keyword": _text("keyword"),
+           "product_line_id": _ident("product_line_id"), "category_id": _ident("category_id"),
            "sender_country": _text("sender_country"), "assignee_id": _ident("assignee_id"),
            "group_id": _ident("group_id")}
     return _save(DispatchRuleArgsSchema(), raw,
