@@ -65,9 +65,11 @@ TERMS = ("subject", "currency", "incoterm", "incoterm_place", "payment_terms",
 REPLY_HEADER = tuple(name for name in HEADER if name != "notes")
 
 
-def _carry(*parents: str, reply: bool = True, fields=None, lines: bool = True) -> tuple:
+def _carry(*parents: str, reply: bool = True, fields=None, lines: bool = True,
+           parent_states: tuple[str, ...] = ()) -> tuple:
     fields = fields or (REPLY_HEADER if reply else HEADER)
-    return tuple(Carry(parent, reply=reply, fields=fields, lines=lines) for parent in parents)
+    return tuple(Carry(parent, reply=reply, fields=fields, lines=lines,
+                       parent_states=parent_states) for parent in parents)
 
 
 def _text(length: int) -> fields.String:
@@ -116,8 +118,9 @@ PURCHASE_ORDER = _type("purchase_order", _l("Purchase order"), BUYER, "PO",
                        prices_required=True,
                        extra_fields=ORDER_EXTRAS)
 ORDER_CONFIRMATION = _type("order_confirmation", _l("Order confirmation"), SUPPLIER, "OC",
-                           derived_from=_carry("purchase_order"), prices_required=True,
-                           extra_fields=ORDER_EXTRAS)
+                           derived_from=_carry("purchase_order",
+                                               parent_states=("accepted", "closed")),
+                           prices_required=True, extra_fields=ORDER_EXTRAS)
 CHANGE_REQUEST = _type("change_request", _l("Change request"), EITHER, "CR",
                        derived_from=_carry("purchase_order", "order_confirmation")
                        + _carry("purchase_order", "order_confirmation", reply=False))

@@ -344,6 +344,8 @@ class DerivationSchema(Schema):
     reply = fields.Boolean(required=True, metadata={
         "description": "true: the other side answers; false: the same side follows up"})
     lines = fields.Boolean(required=True)
+    parent_states = fields.List(fields.String(), required=True, metadata={
+        "description": "The parent's statuses it may be made from; empty: any delivered"})
 
 
 class DocumentTypeSchema(Schema):

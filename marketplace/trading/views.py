@@ -182,7 +182,8 @@ def derivable_types(document: Document) -> list:
     reply = document.recipient_company_id == actor.company.id
     found = []
     for declared in doctypes.all_types():
-        if declared.carry_from(document.type, reply=reply) is not None and \
+        carry = declared.carry_from(document.type, reply=reply)
+        if carry is not None and carry.allows(document.status) and \
                 _issues(declared, actor.company):
             found.append(declared)
     # The usual next step first, so "Derive" mostly needs no choosing.

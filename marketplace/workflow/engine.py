@@ -360,6 +360,8 @@ def _check_parent(declared: DocType, parent: Document, header: dict, recipient_i
             _("Only the issuer of %(number)s makes a %(type)s from it.",
               number=parent.number, type=declared.label)]
         return
+    if not carry.allows(parent.status):
+        errors["parent_id"] = [_not_yet(declared, carry, parent)]
     expected = parent.issuer_company_id if carry.reply else parent.recipient_company_id
     if recipient_id is not None and recipient_id != expected:
         errors["recipient_company_id"] = [_("It goes to the other party of the %(parent)s.",
@@ -367,6 +369,13 @@ def _check_parent(declared: DocType, parent: Document, header: dict, recipient_i
     if header.get("currency") and header["currency"] != parent.currency:
         errors["currency"] = [_("The currency must stay %(currency)s, as in %(number)s.",
                                 currency=parent.currency, number=parent.number)]
+
+
+def _not_yet(declared: DocType, carry, parent: Document) -> str:
+    return _("A %(type)s is made from a %(parent)s that is %(states)s; %(number)s is "
+             "%(status)s.", type=declared.label, parent=doctypes.get(parent.type).label,
+             states=" / ".join(carry.parent_states), number=parent.number,
+             status=parent.status)
 
 
 def _only_drafts(document: Document, actor: Actor) -> None:
@@ -672,6 +681,9 @@ def derive(parent: Document, doctype: str, *, actor: Actor) -> Document:
     if parent.status in (DRAFT, PENDING_APPROVAL, "cancelled"):
         raise Conflict(_("A %(status)s document cannot be answered or revised.",
                          status=parent.status), allowed_actions=allowed_actions(parent, actor))
+    if not carry.allows(parent.status):
+        raise Conflict(_not_yet(declared, carry, parent),
+                       allowed_actions=allowed_actions(parent, actor))
     recipient = parent.issuer_company_id if side == RECIPIENT else parent.recipient_company_id
     header = {name: getattr(parent, name) for name in carry.fields}
     # A product withdrawn from the catalog since stays on the line as text only.

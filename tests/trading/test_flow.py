@@ -115,6 +115,8 @@ def test_the_document_types_are_listed_as_declared(api):
     assert (accept["from_states"], accept["to_state"], accept["by"]) == (
         ["sent"], "accepted", "recipient")
     assert types["rfq"]["many_recipients"] is True
+    assert types["order_confirmation"]["derived_from"][0]["parent_states"] == [
+        "accepted", "closed"]
 
 
 def test_closing_and_revising(make, api):

@@ -19,7 +19,7 @@ from tests.content.conftest import (  # noqa: F401 - fixtures
     make_product_media,
 )
 from tests.factories import csrf_token, portal_login
-from tests.trading.support import Trade
+from tests.trading.support import Trade, sent_purchase_order
 
 
 def text_of(response) -> str:
@@ -171,6 +171,25 @@ def test_accepting_with_a_comment_through_the_buttons(app, trade, browser):
     assert f"{quotation['number']} is accepted." in flashes(after)
     assert stored(app, quotation["id"]).status == "accepted"
     assert "“Agreed, thank you”" in text_of(after)
+
+
+def test_an_order_confirmation_is_offered_once_the_order_is_accepted(
+        make, api, trade, browser):
+    order = sent_purchase_order(make, api, trade)
+    supplier = browser(trade.supplier)
+    page = f"/trading/documents/{order['id']}"
+
+    def offered() -> list[str]:
+        select = re.search(r'<select[^>]*id="derive-type".*?</select>',
+                           text_of(supplier.get(page)), re.S)
+        return re.findall(r'<option[^>]*value="([^"]+)"', select.group(0)) if select else []
+
+    assert "order_confirmation" not in offered() and "change_request" in offered()
+    refused = post_form(supplier, page, f"{page}/derive", type="order_confirmation")
+    assert flashes(supplier.get(refused.headers["Location"]), "danger")
+    assert api.get("/documents?box=drafts", trade.supplier_token).get_json()["total"] == 0
+    trade.act("supplier", order, "accept")
+    assert offered()[0] == "order_confirmation"
 
 
 def test_an_action_not_allowed_now_is_refused_with_the_reason(app, trade, browser):
