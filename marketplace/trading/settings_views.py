@@ -56,9 +56,25 @@ def _refused(problem: str) -> object:
     return redirect(url_for(SETTINGS), 303)
 
 
+# The forms' own labels for the API's field names, so a refusal names what the user sees.
+FIELD_LABELS = {
+    "type": _l("Type"), "direction": _l("When"), "min_total": _l("Total at least"),
+    "currency": _l("Currency"), "steps": _l("Steps"), "position": _l("Position"),
+    "name": _l("Name"), "member_ids": _l("Members"), "keyword": _l("Keyword"),
+    "sender_country": _l("Sender country"), "product_line_id": _l("Product line"),
+    "category_id": _l("Category"), "assignee_id": _l("Member"), "group_id": _l("or group"),
+    "pattern": _l("Pattern"),
+}
+
+
 def _problems(messages: dict) -> str:
-    return "; ".join(f"{field}: {' '.join(texts)}" for field, texts in
+    return "; ".join(f"{_label(field)}: {' '.join(texts)}" for field, texts in
                      flatten_messages(messages).items())
+
+
+def _label(field: str) -> str:
+    head = field.split(".", 1)[0]
+    return str(FIELD_LABELS[head]) if head in FIELD_LABELS else field
 
 
 def _save(schema, raw: dict, save, message):

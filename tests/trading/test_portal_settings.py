@@ -68,6 +68,9 @@ def test_an_approval_rule_without_steps_or_with_a_bad_amount_saves_nothing(admin
                   "min_total": "lots"},
                  {"type": "nonsense", "direction": "send", "steps": "admin"}):
         assert "Nothing was saved" in _post(admin, "/trading/settings/approval-rules", **data)
+    said = _post(admin, "/trading/settings/approval-rules", type="quotation",
+                 direction="send")
+    assert said == "Nothing was saved: Steps: Length must be between 1 and 10."
     assert 'id="approval-rules"' not in text_of(admin.get("/trading/settings"))
 
 
@@ -115,7 +118,7 @@ def test_a_dispatch_rule_for_another_companys_product_line_saves_nothing(
     _, theirs, _ = make_product(other.company_id, name="Their towel", product_line="Theirs")
     said = _post(admin, "/trading/settings/dispatch-rules", product_line_id=str(theirs),
                  assignee_id=str(trade.supplier.user_id))
-    assert "Nothing was saved" in said and "product_line_id" in said
+    assert "Nothing was saved: Product line: Not found." in said
     assert 'id="dispatch-rules"' not in text_of(admin.get("/trading/settings"))
     assert "Theirs" not in text_of(admin.get("/trading/settings"))
 
