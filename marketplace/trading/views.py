@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from marketplace.content.models import Product
 from marketplace.content.queries.products import visible_product
 from marketplace.content.schemas.products import money_text, quantity_text
-from marketplace.core.errors import DomainError, Forbidden, NotFound
+from marketplace.core.errors import DomainError, Forbidden, NotFound, flatten_messages
 from marketplace.extensions import db
 from marketplace.infrastructure.auth import current_actor
 from marketplace.infrastructure.forms import EmptyForm
@@ -83,7 +83,11 @@ def _csrf_checked() -> None:
 def _refused(error: DomainError, fallback: str):
     """Show the engine's reason and go back; nothing of the refused change is kept."""
     db.session.rollback()
-    flash(error.detail, "danger")
+    # The engine's field messages are whole sentences ("Say why you reject it."); the
+    # bare detail of a validation failure ("Validation failed") would say nothing.
+    said = [str(m) for messages in flatten_messages(error.errors or {}).values()
+            for m in messages]
+    flash(" ".join(said) or error.detail, "danger")
     return redirect(fallback, 303)
 
 

@@ -508,6 +508,10 @@ def test_a_send_held_for_approval_shows_the_chain_and_the_approver_approves(
     shown = text_of(boss.get(page))
     assert re.search(r'id="approval-steps">\s*<li data-status="pending">Approver', shown)
     assert 'id="action-approve"' in shown
+    refused = post_form(boss, page, f"{page}/actions/reject")  # no reason given
+    assert flashes(boss.get(refused.headers["Location"]), "danger") == [
+        "Say why you reject it."]
+    assert stored(app, draft["id"]).status == "pending_approval"
     post_form(boss, page, f"{page}/actions/approve", comment="OK")
     assert stored(app, draft["id"]).status == "sent"
 
