@@ -3,6 +3,7 @@ history, and the company's document settings."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
@@ -170,14 +171,36 @@ def box_counts(actor: Actor) -> dict[str, int]:
             "waiting_for_approval": waiting}
 
 
-def history(document: Document, actor: Actor) -> list[DocumentEvent]:
-    """Every state change in order; a party's own forwards and archiving only to it."""
+# A company's approval chain is its own business: the other party never sees the
+# requests, rejections or approvers' comments ("price too low, push them"), only the step
+# that moved the document on, as the send or accept it completes.
+APPROVAL_ACTIONS = ("request_approval", "approve", "reject")
+COMPLETES = {"sent": "send", "accepted": "accept"}
+
+
+def history(document: Document, actor: Actor) -> list[DocumentEvent | SimpleNamespace]:
+    """Every state change in order; a party's own forwards and archiving only to it, and
+    its approvals as above."""
     company_id = actor.company.id
-    return list(db.session.scalars(
+    events = db.session.scalars(
         select(DocumentEvent).where(DocumentEvent.document_id == document.id, or_(
             DocumentEvent.action.not_in(engine.PRIVATE_ACTIONS),
             DocumentEvent.actor_company_id == company_id))
-        .options(joinedload(DocumentEvent.actor)).order_by(DocumentEvent.id)))
+        .options(joinedload(DocumentEvent.actor)).order_by(DocumentEvent.id))
+    seen = (_as_seen_by(event, company_id) for event in events)
+    return [event for event in seen if event is not None]
+
+
+def _as_seen_by(event: DocumentEvent, company_id: int) -> DocumentEvent | SimpleNamespace | None:
+    if event.action not in APPROVAL_ACTIONS or event.actor_company_id == company_id:
+        return event
+    completed = COMPLETES.get(event.to_status)
+    if event.action != "approve" or event.from_status == event.to_status or not completed:
+        return None
+    # A stand-in, never the row itself: the session must not write these changes back.
+    return SimpleNamespace(id=event.id, action=completed, from_status=event.from_status,
+                           to_status=event.to_status, actor=event.actor,
+                           actor_company_id=event.actor_company_id, at=event.at, comment=None)
 
 
 def thread(document: Document, actor: Actor) -> list[Document]:

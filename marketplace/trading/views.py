@@ -36,6 +36,9 @@ STATUSES = {"draft": _l("Draft"), "pending_approval": _l("Waiting for approval")
 ACTIONS = {"send": _l("Send"), "approve": _l("Approve"), "reject": _l("Reject"),
            "accept": _l("Accept"), "decline": _l("Decline"), "cancel": _l("Cancel"),
            "forward": _l("Forward"), "archive": _l("Archive"), "close": _l("Close")}
+# The history also shows the engine's own steps, which are no buttons.
+HISTORY_LABELS = {**ACTIONS, "create": _l("Created"),
+                  "request_approval": _l("Accepted, waiting for approval")}
 ACTION_DONE = {"send": _l("%(number)s is sent."), "accept": _l("%(number)s is accepted."),
                "approve": _l("You approved %(number)s."),
                "reject": _l("You rejected %(number)s."),
@@ -161,7 +164,8 @@ def document_page(document_id):
         "tags": ", ".join(party.tags or []) if party else ""})
     return render_template(
         "trading/document.html", document=document, party=party, actions=actions,
-        action_labels=ACTIONS, action_form=action_form, derive_form=derive_form,
+        action_labels=ACTIONS, history_labels=HISTORY_LABELS,
+        action_form=action_form, derive_form=derive_form,
         party_form=party_form, thread=queries.thread(document, actor),
         history=queries.history(document, actor),
         own=document.issuer_company_id == actor.company.id, formats=exporting.FORMATS,
