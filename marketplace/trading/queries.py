@@ -298,7 +298,8 @@ def document_details(document: Document, actor: Actor) -> dict:
             "incoterm", "incoterm_place", "payment_terms", "valid_until", "delivery_date",
             "port_of_loading", "port_of_discharge", "notes")},
         "extras": {key: value for key, value in (document.extras or {}).items()
-                   if key not in engine.RESERVED_EXTRAS},
+                   if key not in engine.RESERVED_EXTRAS and key != "attachments"},
+        "attachments": attachments(document),
         "created_by": _user_ref(document.created_by)
         if document.issuer_company_id == company_id else None,
         "lines": document.lines,
@@ -312,3 +313,25 @@ def document_details(document: Document, actor: Actor) -> dict:
                        "decided_at": s.decided_at, "comment": s.comment} for s in steps],
         "invitations": invitations,
     }
+
+
+def attachment(document: Document, media_id: int):
+    """The stored file of one of the document's attachments (the document is already
+    visible to the actor); NotFound for a file the document does not list."""
+    from marketplace.content.models import MediaFile
+
+    listed = any(item.get("id") == media_id
+                 for item in (document.extras or {}).get("attachments") or [])
+    media = db.session.get(MediaFile, media_id) if listed else None
+    if media is None or media.company_id != document.issuer_company_id:
+        raise NotFound(str(_l("Attachment %(id)s was not found.", id=media_id)))
+    return media
+
+
+def attachments(document: Document) -> list[dict]:
+    """The document's attachments, each with the API url that downloads it."""
+    from flask import url_for
+
+    return [{**item, "url": url_for("trading_api.get_attachment", document_id=document.id,
+                                    media_id=item["id"])}
+            for item in (document.extras or {}).get("attachments") or []]

@@ -389,6 +389,12 @@ def _only_drafts(document: Document, actor: Actor) -> None:
         raise Forbidden(_("Your role does not allow writing documents."))
 
 
+def ensure_editable(document: Document, actor: Actor) -> None:
+    """Refuse, as an edit is refused, anything but the issuer changing its own draft (a
+    module's own additions to a document, e.g. its attachments, follow the same rule)."""
+    _only_drafts(document, actor)
+
+
 def update_draft(document: Document, *, actor: Actor, header: dict, lines: list[dict] | None,
                  expected_version: int | None) -> Document:
     """Change a draft's header fields (those given) and, when given, replace its lines."""

@@ -1,0 +1,86 @@
+"""A document's attachments: the issuer adds images and PDFs to its draft (checked by
+their content), both parties download them once it is sent, nobody else; a sent
+document's attachments are fixed like the rest of it."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from tests.content.conftest import (  # noqa: F401 - fixtures
+    _empty_media_folder,
+    jpeg_bytes,
+    pdf_bytes,
+)
+from tests.trading.support import Trade
+
+
+@pytest.fixture
+def trade(make, api) -> Trade:
+    return Trade.start(make, api)
+
+
+def _upload(api, token, document_id, content: bytes, name: str):
+    return api.post(f"/documents/{document_id}/attachments", token,
+                    data={"file": (io.BytesIO(content), name)},
+                    content_type="multipart/form-data")
+
+
+def test_the_issuer_attaches_and_both_parties_download(trade, api, make):
+    inquiry = trade.create("buyer", "inquiry")
+    drawing = _upload(api, trade.buyer_token, inquiry["id"], pdf_bytes(), "drawing.pdf")
+    assert drawing.status_code == 201, drawing.get_json()
+    item = drawing.get_json()
+    assert (item["name"], item["content_type"]) == ("drawing.pdf", "application/pdf")
+    photo = _upload(api, trade.buyer_token, inquiry["id"], jpeg_bytes(), "sample.jpg")
+    assert photo.status_code == 201
+    listed = trade.get("buyer", inquiry)["attachments"]
+    assert [a["name"] for a in listed] == ["drawing.pdf", "sample.jpg"]
+    url = listed[0]["url"]
+    assert url == f"/api/v1/documents/{inquiry['id']}/attachments/{item['id']}"
+    path = url.removeprefix("/api/v1")
+    assert api.get(path, trade.supplier_token).status_code == 404  # still a draft
+    trade.act("buyer", inquiry, "send")
+    got = api.get(path, trade.supplier_token)
+    assert got.status_code == 200 and got.data == pdf_bytes()
+    assert got.headers["Content-Disposition"].startswith("attachment")
+    stranger = make.company_with_admin("Elsewhere")
+    assert api.get(path, api.token(stranger)).status_code == 404
+    # A file no attachment of this document: not found, even the issuer's own.
+    other = trade.create("buyer", "inquiry")
+    assert api.get(f"/documents/{other['id']}/attachments/{item['id']}",
+                   trade.buyer_token).status_code == 404
+
+
+def test_a_sent_document_takes_no_attachment_and_loses_none(trade, api):
+    inquiry = trade.create("buyer", "inquiry")
+    item = _upload(api, trade.buyer_token, inquiry["id"], pdf_bytes(), "a.pdf").get_json()
+    trade.act("buyer", inquiry, "send")
+    refused = _upload(api, trade.buyer_token, inquiry["id"], pdf_bytes(), "b.pdf")
+    assert refused.status_code == 409
+    assert api.delete(f"/documents/{inquiry['id']}/attachments/{item['id']}",
+                      trade.buyer_token).status_code == 409
+    # The recipient neither adds nor removes the issuer's files.
+    assert _upload(api, trade.supplier_token, inquiry["id"], pdf_bytes(),
+                   "c.pdf").status_code == 409
+    assert [a["name"] for a in trade.get("buyer", inquiry)["attachments"]] == ["a.pdf"]
+
+
+def test_bad_files_are_refused_and_nothing_is_listed(trade, api):
+    inquiry = trade.create("buyer", "inquiry")
+    assert _upload(api, trade.buyer_token, inquiry["id"], b"MZ\x90\x00 not a pdf",
+                   "invoice.pdf").status_code == 415
+    assert api.post(f"/documents/{inquiry['id']}/attachments", trade.buyer_token,
+                    data={"file": "text, not a file"}).status_code == 422
+    assert trade.get("buyer", inquiry)["attachments"] == []
+
+
+def test_removing_an_attachment_from_a_draft(trade, api):
+    inquiry = trade.create("buyer", "inquiry")
+    item = _upload(api, trade.buyer_token, inquiry["id"], pdf_bytes(), "a.pdf").get_json()
+    path = f"/documents/{inquiry['id']}/attachments/{item['id']}"
+    assert api.delete(path, trade.buyer_token).status_code == 204
+    assert trade.get("buyer", inquiry)["attachments"] == []
+    assert api.get(path, trade.buyer_token).status_code == 404
+    assert api.delete(path, trade.buyer_token).status_code == 404
