@@ -121,7 +121,10 @@ def test_api_access(world, api, actor, method, path, body, expected):
     assert response.status_code == expected[ACTORS.index(actor)], response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("actor", "expected"), list(zip(ACTORS, (401, 201, 404, 403), strict=True)))
+UPLOAD_EXPECTED = list(zip(ACTORS, (401, 201, 404, 403), strict=True))
+
+
+@pytest.mark.parametrize(("actor", "expected"), UPLOAD_EXPECTED)
 def test_attachment_upload_access(world, api, actor, expected):
     who = {"own": world.own, "other": world.other, "operator": world.operator}.get(actor)
     response = api.post(f"/documents/{world.ids['D']}/attachments",
