@@ -606,4 +606,5 @@ def _forget_prepared(product_id: int) -> None:
 
 
 # The settings pages, in their own file (they import the helpers above).
+from marketplace.trading import attachment_views as _attachment_views  # noqa: E402, F401
 from marketplace.trading import settings_views as _settings_views  # noqa: E402, F401

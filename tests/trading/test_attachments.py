@@ -84,3 +84,37 @@ def test_removing_an_attachment_from_a_draft(trade, api):
     assert trade.get("buyer", inquiry)["attachments"] == []
     assert api.get(path, trade.buyer_token).status_code == 404
     assert api.delete(path, trade.buyer_token).status_code == 404
+
+
+def test_attach_download_and_remove_in_the_portal(app, trade, api):
+    from tests.factories import csrf_token, portal_login
+    from tests.trading.test_portal import flashes, text_of
+
+    inquiry = trade.create("buyer", "inquiry")
+    buyer = app.test_client()
+    portal_login(buyer, trade.buyer.email)
+    editor = f"/trading/documents/{inquiry['id']}/edit"
+    token = csrf_token(buyer, editor)
+    done = buyer.post(f"/trading/documents/{inquiry['id']}/attachments",
+                      data={"csrf_token": token, "file": (io.BytesIO(pdf_bytes()), "spec.pdf")},
+                      content_type="multipart/form-data")
+    assert done.status_code == 303
+    assert flashes(buyer.get(done.headers["Location"])) == ["spec.pdf is attached."]
+    refused = buyer.post(f"/trading/documents/{inquiry['id']}/attachments",
+                         data={"csrf_token": token,
+                               "file": (io.BytesIO(b"GIF89a-broken"), "x.exe")},
+                         content_type="multipart/form-data")
+    assert flashes(buyer.get(refused.headers["Location"]), "danger")
+    assert "spec.pdf" in text_of(buyer.get(editor)) and "x.exe" not in text_of(buyer.get(editor))
+    trade.act("buyer", inquiry, "send")
+    supplier = app.test_client()
+    portal_login(supplier, trade.supplier.email)
+    page = text_of(supplier.get(f"/trading/documents/{inquiry['id']}"))
+    item = trade.get("buyer", inquiry)["attachments"][0]
+    link = f"/trading/documents/{inquiry['id']}/attachments/{item['id']}"
+    assert f'href="{link}">spec.pdf</a>' in page
+    assert supplier.get(link).data == pdf_bytes()
+    # Sent: the issuer no longer removes it.
+    gone = buyer.post(f"{link}/delete", data={"csrf_token": csrf_token(buyer, "/")})
+    assert flashes(buyer.get(gone.headers["Location"]), "danger")
+    assert supplier.get(link).status_code == 200
