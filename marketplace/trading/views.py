@@ -311,6 +311,13 @@ def _issuable_types(company) -> list[tuple[str, str]]:
     return [(dt.code, str(dt.label)) for dt in doctypes.all_types() if _issues(dt, company)]
 
 
+def _first_type(company) -> str:
+    """A new document starts as what the company usually writes first: a buyer's inquiry,
+    a supplier's quotation (not the alphabetically first type, a cancellation)."""
+    issued = [code for code, _label in _issuable_types(company)]
+    return next((code for code in ("inquiry", "quotation") if code in issued), issued[0])
+
+
 def _document_form(**kwargs) -> DocumentForm:
     actor = current_actor()
     return DocumentForm(
@@ -324,7 +331,7 @@ def _document_form(**kwargs) -> DocumentForm:
 def new_document():
     actor = current_actor()
     if request.method == "GET":
-        data = {"type": request.args.get("type") or "inquiry",
+        data = {"type": request.args.get("type") or _first_type(actor.company),
                 "recipient": request.args.get("to") or "", "currency": "USD"}
         form = _document_form(formdata=None, data=data)
         return _render_editor(None, form)

@@ -307,6 +307,17 @@ def test_a_new_document_from_the_form(app, trade, browser):
         ("Nut M10", "5000.0000")]
 
 
+def test_a_new_document_starts_as_the_companys_usual_first_type(trade, browser):
+    def chosen(member) -> str:
+        page = text_of(browser(member).get("/trading/documents/new"))
+        select = re.search(r'<select[^>]*name="type".*?</select>', page, re.S).group(0)
+        return re.search(r'<option selected value="([^"]+)"|<option value="([^"]+)" selected',
+                         select).group(0)
+
+    assert 'value="inquiry"' in chosen(trade.buyer)
+    assert 'value="quotation"' in chosen(trade.supplier)
+
+
 def test_a_new_document_without_recipient_or_with_a_bad_line_saves_nothing(app, trade, browser):
     buyer = browser(trade.buyer)
     base = {"type": "inquiry", "recipient": str(trade.supplier.company_id), "currency": "USD",
