@@ -12,7 +12,7 @@ from marketplace.core.pagination import Page
 from marketplace.core.scoping import acting_company_id
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Category, Company, CompanyStatus, Membership, User
-from marketplace.workflow.models import Document, DocumentLine
+from marketplace.workflow.models import Document, DocumentLine, DocumentParty
 
 PICKER_LIMIT = 20
 MAX_PARTNERS = 1000
@@ -25,6 +25,18 @@ def colleagues(company_id: int, *, but: int | None = None) -> list[User]:
     if but is not None:
         stmt = stmt.where(User.id != but)
     return list(db.session.scalars(stmt))
+
+
+MAX_FOLDERS = 50
+
+
+def folders(company_id: int) -> list[str]:
+    """The folders the company filed documents in (by name), to browse them from the
+    boxes: a folder is otherwise only reached through a document that is in it."""
+    return list(db.session.scalars(
+        select(DocumentParty.folder).where(DocumentParty.company_id == company_id,
+                                           DocumentParty.folder.is_not(None))
+        .group_by(DocumentParty.folder).order_by(DocumentParty.folder).limit(MAX_FOLDERS)))
 
 
 def product_lines(company_id: int) -> list[ProductLine]:

@@ -139,7 +139,8 @@ def documents():
     return render_template(
         "trading/documents.html", page=page, box=box, boxes=BOXES, doc_type=doc_type,
         status=status, q=q or "", folder=folder, tag=tag, mine=mine, statuses=STATUSES,
-        types=doctypes.all_types(), unread=queries.unread_count(actor))
+        types=doctypes.all_types(), unread=queries.unread_count(actor),
+        folders=portal.folders(actor.company.id))
 
 
 # ----- the document page ----------------------------------------------------------------------

@@ -270,6 +270,11 @@ def test_folder_and_tags_are_the_companys_own(trade, browser):
     assert 'data-number=' not in text_of(supplier.get("/trading/documents?box=inbox&tag=nuts"))
     by_folder = text_of(supplier.get("/trading/documents?box=inbox&folder=Germany"))
     assert f'data-number="{inquiry["number"]}"' in by_folder
+    # The boxes list the company's folders, to browse them; the other side sees none.
+    folders = re.search(r'<nav[^>]*id="folders".*?</nav>', text_of(supplier.get(
+        "/trading/documents?box=inbox")), re.S).group(0)
+    assert '/trading/documents?box=inbox&folder=Germany">Germany</a>' in folders
+    assert 'id="folders"' not in text_of(buyer.get("/trading/documents?box=outbox"))
     too_long = post_form(supplier, page, f"{page}/state", folder="x" * 61)
     assert too_long.status_code == 303
     assert 'value="Germany"' in text_of(supplier.get(page))
