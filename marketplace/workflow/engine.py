@@ -579,7 +579,10 @@ def _invite(rfq: Document, company_id: int, index: int, actor: Actor) -> Documen
         type=rfq.type, number=f"{rfq.number}-{index:02}", status=DRAFT,
         issuer_company_id=rfq.issuer_company_id, recipient_company_id=company_id,
         created_by_id=rfq.created_by_id, parent_id=rfq.id,
-        thread=DocumentThread(subject=rfq.subject), extras={"invitation": True},
+        thread=DocumentThread(subject=rfq.subject),
+        # The rfq's own fields and what modules keep (its attachments) go to every supplier.
+        extras={**{key: value for key, value in (rfq.extras or {}).items()
+                   if key not in RESERVED_EXTRAS}, "invitation": True},
         lines=[DocumentLine(position=line.position, product_id=line.product_id, sku=line.sku,
                             description=line.description, quantity=line.quantity,
                             unit=line.unit, unit_price=line.unit_price, amount=line.amount,

@@ -118,3 +118,20 @@ def test_attach_download_and_remove_in_the_portal(app, trade, api):
     gone = buyer.post(f"{link}/delete", data={"csrf_token": csrf_token(buyer, "/")})
     assert flashes(buyer.get(gone.headers["Location"]), "danger")
     assert supplier.get(link).status_code == 200
+
+
+def test_every_invited_supplier_gets_the_rfqs_attachments(trade, api, make):
+    rival = make.company_with_admin("Ningbo Bolts", roles=("supplier",), country="CN")
+    created = api.post("/documents", trade.buyer_token, json={
+        "type": "rfq", "subject": "M8 bolts, 2027 contract", "currency": "USD",
+        "recipient_company_ids": [trade.supplier.company_id, rival.company_id],
+        "lines": [{"description": "Hex bolt M8", "quantity": "1000"}]})
+    rfq = created.get_json()
+    assert _upload(api, trade.buyer_token, rfq["id"], pdf_bytes(), "drawing.pdf") \
+        .status_code == 201
+    invitations = trade.act("buyer", rfq, "send")["invitations"]
+    for invitation, token in zip(invitations, (trade.supplier_token, api.token(rival)),
+                                 strict=True):
+        [item] = api.get(f"/documents/{invitation['id']}", token).get_json()["attachments"]
+        assert item["name"] == "drawing.pdf"
+        assert api.get(item["url"].removeprefix("/api/v1"), token).data == pdf_bytes()
