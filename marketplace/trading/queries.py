@@ -192,13 +192,20 @@ def history(document: Document, actor: Actor) -> list[DocumentEvent | SimpleName
 
 
 def _as_seen_by(event: DocumentEvent, company_id: int) -> DocumentEvent | SimpleNamespace | None:
-    if event.action not in APPROVAL_ACTIONS or event.actor_company_id == company_id:
+    if event.actor_company_id == company_id:
+        return event
+    if event.to_status == engine.PENDING_APPROVAL:  # the send held by the sender's chain
+        return None
+    if event.action not in APPROVAL_ACTIONS:
         return event
     completed = COMPLETES.get(event.to_status)
     if event.action != "approve" or event.from_status == event.to_status or not completed:
         return None
     # A stand-in, never the row itself: the session must not write these changes back.
-    return SimpleNamespace(id=event.id, action=completed, from_status=event.from_status,
+    # The send the sender's last approval completed reads, as for any other, draft → sent.
+    from_status = engine.DRAFT if event.from_status == engine.PENDING_APPROVAL \
+        else event.from_status
+    return SimpleNamespace(id=event.id, action=completed, from_status=from_status,
                            to_status=event.to_status, actor=event.actor,
                            actor_company_id=event.actor_company_id, at=event.at, comment=None)
 

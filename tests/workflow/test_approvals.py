@@ -157,7 +157,8 @@ def test_each_company_sees_only_its_own_approvals_in_the_history(make, api, trad
     supplier_sees = history(trade.supplier_token)
     assert ("reject", "sent", "sent", "Price too low, push them") in supplier_sees
     assert ("approve", "sent", "accepted", "Fine this once") in supplier_sees
-    assert ("send", "pending_approval", "sent", None) in supplier_sees  # not the comment
+    assert ("send", "draft", "sent", None) in supplier_sees  # not the approver's comment
+    assert not any("pending_approval" in (e[1], e[2]) for e in supplier_sees)
     assert not any("budget" in (comment or "") for *_, comment in supplier_sees)
     buyer_sees = history(trade.buyer_token)
     assert ("approve", "pending_approval", "sent", "Within budget, they were cheapest") \
