@@ -18,10 +18,13 @@ from marketplace.core.errors import Forbidden
 from marketplace.core.pagination import page_schema
 from marketplace.infrastructure.auth import Actor, api_auth, current_actor
 from marketplace.trading import api_bp, operations, queries
+from marketplace.trading.files import attachment_response
 from marketplace.trading.schemas import (
     ActionArgsSchema,
     ApprovalRuleArgsSchema,
     ApprovalRuleSchema,
+    AttachmentSchema,
+    AttachmentUploadArgsSchema,
     BoxArgsSchema,
     BoxCountsSchema,
     DeriveArgsSchema,
@@ -168,6 +171,43 @@ def derive_document(values, document_id):
     actor = _actor()
     parent = queries.visible_document(document_id, actor)
     return _created(operations.derive_document(parent, values["type"], actor))
+
+
+@api_bp.route("/documents/<int:document_id>/attachments", methods=["POST"])
+@api_auth(permission="documents.edit")
+@api_bp.arguments(AttachmentUploadArgsSchema, location="files")
+@api_bp.response(201, AttachmentSchema)
+@api_bp.doc(responses=problem_responses(404, 409, 413, 415, 422))
+def upload_attachment(args, document_id):
+    """Attach an image or PDF (multipart ``file``) to your draft: a drawing, a spec
+    sheet, an L/C draft. The other party downloads it once the document is sent."""
+    actor = _actor()
+    document = queries.visible_document(document_id, actor)
+    upload = args["file"]
+    item = operations.attach_file(document, actor, upload.stream, upload.filename or "")
+    url = url_for("trading_api.get_attachment", document_id=document.id, media_id=item["id"])
+    return {**item, "url": url}, 201, {"Location": url}
+
+
+@api_bp.route("/documents/<int:document_id>/attachments/<int:media_id>")
+@api_auth(permission="documents.view")
+@api_bp.doc(responses=problem_responses(404))
+def get_attachment(document_id, media_id):
+    """Download one of the document's attachments (either party)."""
+    document = queries.visible_document(document_id, _actor())
+    return attachment_response(queries.attachment(document, media_id))
+
+
+@api_bp.route("/documents/<int:document_id>/attachments/<int:media_id>", methods=["DELETE"])
+@api_auth(permission="documents.edit")
+@api_bp.response(204)
+@api_bp.doc(responses=problem_responses(404, 409))
+def delete_attachment(document_id, media_id):
+    """Remove an attachment from your draft (its file is deleted)."""
+    actor = _actor()
+    document = queries.visible_document(document_id, actor)
+    queries.attachment(document, media_id)
+    operations.detach_file(document, actor, media_id)
 
 
 @api_bp.route("/documents/<int:document_id>/history")

@@ -60,8 +60,16 @@ TERMS = ("subject", "currency", "incoterm", "incoterm_place", "payment_terms",
          "delivery_date", "port_of_loading", "port_of_discharge")
 
 
-def _carry(*parents: str, reply: bool = True, fields=HEADER, lines: bool = True) -> tuple:
-    return tuple(Carry(parent, reply=reply, fields=fields, lines=lines) for parent in parents)
+# A reply starts its own notes: the parent's are the other side's words to us ("please
+# quote FOB"), which would otherwise reappear in our quotation and its exported PDF.
+REPLY_HEADER = tuple(name for name in HEADER if name != "notes")
+
+
+def _carry(*parents: str, reply: bool = True, fields=None, lines: bool = True,
+           parent_states: tuple[str, ...] = ()) -> tuple:
+    fields = fields or (REPLY_HEADER if reply else HEADER)
+    return tuple(Carry(parent, reply=reply, fields=fields, lines=lines,
+                       parent_states=parent_states) for parent in parents)
 
 
 def _text(length: int) -> fields.String:
@@ -110,8 +118,9 @@ PURCHASE_ORDER = _type("purchase_order", _l("Purchase order"), BUYER, "PO",
                        prices_required=True,
                        extra_fields=ORDER_EXTRAS)
 ORDER_CONFIRMATION = _type("order_confirmation", _l("Order confirmation"), SUPPLIER, "OC",
-                           derived_from=_carry("purchase_order"), prices_required=True,
-                           extra_fields=ORDER_EXTRAS)
+                           derived_from=_carry("purchase_order",
+                                               parent_states=("accepted", "closed")),
+                           prices_required=True, extra_fields=ORDER_EXTRAS)
 CHANGE_REQUEST = _type("change_request", _l("Change request"), EITHER, "CR",
                        derived_from=_carry("purchase_order", "order_confirmation")
                        + _carry("purchase_order", "order_confirmation", reply=False))

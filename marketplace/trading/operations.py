@@ -4,7 +4,7 @@ rules, dispatch rules and groups). Flush, never commit."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -182,3 +182,50 @@ def create_dispatch_rule(actor: Actor, values: dict) -> DispatchRule:
     db.session.add(rule)
     db.session.flush()
     return rule
+
+
+# ----- attachments --------------------------------------------------------------------------
+
+# A document's attachments (a drawing, a spec sheet, an L/C draft) are the issuer's files,
+# listed in ``extras["attachments"]`` beside the type's fields: no table of their own.
+ATTACHMENTS = "attachments"
+MAX_ATTACHMENTS = 10
+
+
+def attachments_of(document: Document) -> list[dict]:
+    return list((document.extras or {}).get(ATTACHMENTS) or [])
+
+
+def attach_file(document: Document, actor: Actor, stream: IO[bytes], filename: str) -> dict:
+    """Store an image or PDF (checked by its content) and list it on the issuer's draft."""
+    from marketplace.content.models import MediaKind
+    from marketplace.content.operations.media import store_upload
+
+    engine.ensure_editable(document, actor)
+    listed = attachments_of(document)
+    if len(listed) >= MAX_ATTACHMENTS:
+        raise ValidationFailed(errors={"file": [str(_l(
+            "A document takes at most %(n)d attachments; remove one first.",
+            n=MAX_ATTACHMENTS))]})
+    media = store_upload(actor.company, stream, filename,
+                         allowed=(MediaKind.IMAGE, MediaKind.PDF))
+    item = {"id": media.id, "name": media.original_name, "content_type": media.content_type,
+            "size": media.size}
+    document.extras = {**(document.extras or {}), ATTACHMENTS: [*listed, item]}
+    db.session.flush()
+    return item
+
+
+def detach_file(document: Document, actor: Actor, media_id: int) -> None:
+    """Take an attachment off the issuer's draft and delete its file."""
+    from marketplace.content.models import MediaFile
+    from marketplace.content.operations.media import delete_media
+
+    engine.ensure_editable(document, actor)
+    listed = attachments_of(document)
+    document.extras = {**(document.extras or {}),
+                       ATTACHMENTS: [item for item in listed if item["id"] != media_id]}
+    media = db.session.get(MediaFile, media_id)
+    if media is not None and media.company_id == document.issuer_company_id:
+        delete_media(media)
+    db.session.flush()

@@ -7,12 +7,12 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from marketplace.content.models import Product
+from marketplace.content.models import Product, ProductLine
 from marketplace.core.pagination import Page
 from marketplace.core.scoping import acting_company_id
 from marketplace.extensions import db
-from marketplace.infrastructure.models import Company, CompanyStatus, Membership, User
-from marketplace.workflow.models import Document, DocumentLine
+from marketplace.infrastructure.models import Category, Company, CompanyStatus, Membership, User
+from marketplace.workflow.models import Document, DocumentLine, DocumentParty
 
 PICKER_LIMIT = 20
 MAX_PARTNERS = 1000
@@ -25,6 +25,29 @@ def colleagues(company_id: int, *, but: int | None = None) -> list[User]:
     if but is not None:
         stmt = stmt.where(User.id != but)
     return list(db.session.scalars(stmt))
+
+
+MAX_FOLDERS = 50
+
+
+def folders(company_id: int) -> list[str]:
+    """The folders the company filed documents in (by name), to browse them from the
+    boxes: a folder is otherwise only reached through a document that is in it."""
+    return list(db.session.scalars(
+        select(DocumentParty.folder).where(DocumentParty.company_id == company_id,
+                                           DocumentParty.folder.is_not(None))
+        .group_by(DocumentParty.folder).order_by(DocumentParty.folder).limit(MAX_FOLDERS)))
+
+
+def product_lines(company_id: int) -> list[ProductLine]:
+    """The company's own product lines (a dispatch rule may route by them), by name."""
+    return list(db.session.scalars(select(ProductLine).where(
+        ProductLine.company_id == company_id).order_by(ProductLine.name, ProductLine.id)))
+
+
+def categories() -> list[Category]:
+    """The platform's categories (a dispatch rule may route by them), by name."""
+    return list(db.session.scalars(select(Category).order_by(Category.name, Category.id)))
 
 
 def trade_partners(company_id: int) -> list[Company]:

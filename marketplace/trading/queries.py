@@ -3,6 +3,7 @@ history, and the company's document settings."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
@@ -170,14 +171,43 @@ def box_counts(actor: Actor) -> dict[str, int]:
             "waiting_for_approval": waiting}
 
 
-def history(document: Document, actor: Actor) -> list[DocumentEvent]:
-    """Every state change in order; a party's own forwards and archiving only to it."""
+# A company's approval chain is its own business: the other party never sees the
+# requests, rejections or approvers' comments ("price too low, push them"), only the step
+# that moved the document on, as the send or accept it completes.
+APPROVAL_ACTIONS = ("request_approval", "approve", "reject")
+COMPLETES = {"sent": "send", "accepted": "accept"}
+
+
+def history(document: Document, actor: Actor) -> list[DocumentEvent | SimpleNamespace]:
+    """Every state change in order; a party's own forwards and archiving only to it, and
+    its approvals as above."""
     company_id = actor.company.id
-    return list(db.session.scalars(
+    events = db.session.scalars(
         select(DocumentEvent).where(DocumentEvent.document_id == document.id, or_(
             DocumentEvent.action.not_in(engine.PRIVATE_ACTIONS),
             DocumentEvent.actor_company_id == company_id))
-        .options(joinedload(DocumentEvent.actor)).order_by(DocumentEvent.id)))
+        .options(joinedload(DocumentEvent.actor)).order_by(DocumentEvent.id))
+    seen = (_as_seen_by(event, company_id) for event in events)
+    return [event for event in seen if event is not None]
+
+
+def _as_seen_by(event: DocumentEvent, company_id: int) -> DocumentEvent | SimpleNamespace | None:
+    if event.actor_company_id == company_id:
+        return event
+    if event.to_status == engine.PENDING_APPROVAL:  # the send held by the sender's chain
+        return None
+    if event.action not in APPROVAL_ACTIONS:
+        return event
+    completed = COMPLETES.get(event.to_status)
+    if event.action != "approve" or event.from_status == event.to_status or not completed:
+        return None
+    # A stand-in, never the row itself: the session must not write these changes back.
+    # The send the sender's last approval completed reads, as for any other, draft → sent.
+    from_status = engine.DRAFT if event.from_status == engine.PENDING_APPROVAL \
+        else event.from_status
+    return SimpleNamespace(id=event.id, action=completed, from_status=from_status,
+                           to_status=event.to_status, actor=event.actor,
+                           actor_company_id=event.actor_company_id, at=event.at, comment=None)
 
 
 def thread(document: Document, actor: Actor) -> list[Document]:
@@ -275,7 +305,8 @@ def document_details(document: Document, actor: Actor) -> dict:
             "incoterm", "incoterm_place", "payment_terms", "valid_until", "delivery_date",
             "port_of_loading", "port_of_discharge", "notes")},
         "extras": {key: value for key, value in (document.extras or {}).items()
-                   if key not in engine.RESERVED_EXTRAS},
+                   if key not in engine.RESERVED_EXTRAS and key != "attachments"},
+        "attachments": attachments(document),
         "created_by": _user_ref(document.created_by)
         if document.issuer_company_id == company_id else None,
         "lines": document.lines,
@@ -289,3 +320,25 @@ def document_details(document: Document, actor: Actor) -> dict:
                        "decided_at": s.decided_at, "comment": s.comment} for s in steps],
         "invitations": invitations,
     }
+
+
+def attachment(document: Document, media_id: int):
+    """The stored file of one of the document's attachments (the document is already
+    visible to the actor); NotFound for a file the document does not list."""
+    from marketplace.content.models import MediaFile
+
+    listed = any(item.get("id") == media_id
+                 for item in (document.extras or {}).get("attachments") or [])
+    media = db.session.get(MediaFile, media_id) if listed else None
+    if media is None or media.company_id != document.issuer_company_id:
+        raise NotFound(str(_l("Attachment %(id)s was not found.", id=media_id)))
+    return media
+
+
+def attachments(document: Document) -> list[dict]:
+    """The document's attachments, each with the API url that downloads it."""
+    from flask import url_for
+
+    return [{**item, "url": url_for("trading_api.get_attachment", document_id=document.id,
+                                    media_id=item["id"])}
+            for item in (document.extras or {}).get("attachments") or []]

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, fields, validate
 
+from marketplace.content.schemas.media import FileField, MultipartArgsSchema
 from marketplace.core.pagination import PaginationArgsSchema
 from marketplace.core.schemas import Country, Currency, Id, OptionalText, Text
 from marketplace.trading.queries import BOXES
@@ -269,6 +270,23 @@ class DocumentSchema(DocumentSummarySchema):
         "description": "Your company's approval steps on this document"})
     invitations = fields.List(fields.Nested(lambda: DocumentLinkSchema()), metadata={
         "description": "rfq: one invitation per supplier, once sent"})
+    attachments = fields.List(fields.Nested(lambda: AttachmentSchema()), required=True,
+                              metadata={"description": "The issuer's files (images, PDFs); "
+                                        "``url`` downloads one for either party"})
+
+
+class AttachmentUploadArgsSchema(MultipartArgsSchema):
+    file = FileField(required=True, metadata={
+        "description": "An image (JPEG, PNG, GIF, WebP) or a PDF, recognised by its "
+                       "content; too large: 413; another type: 415"})
+
+
+class AttachmentSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+    url = fields.String(required=True)
 
 
 class DocumentLinkSchema(Schema):
@@ -344,6 +362,8 @@ class DerivationSchema(Schema):
     reply = fields.Boolean(required=True, metadata={
         "description": "true: the other side answers; false: the same side follows up"})
     lines = fields.Boolean(required=True)
+    parent_states = fields.List(fields.String(), required=True, metadata={
+        "description": "The parent's statuses it may be made from; empty: any delivered"})
 
 
 class DocumentTypeSchema(Schema):

@@ -7,6 +7,7 @@ operations as ``/api/v1/document-settings/...``: one set of rules and messages."
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
@@ -39,7 +40,9 @@ def settings():
         approval_rules=queries.approval_rules(company_id),
         dispatch_rules=queries.dispatch_rules(company_id),
         groups=queries.dispatch_groups(company_id), roles=ROLES,
-        members=portal.colleagues(company_id))
+        members=portal.colleagues(company_id),
+        product_lines=portal.product_lines(company_id), categories=portal.categories(),
+        chinese=str(get_locale() or "").startswith("zh"))
 
 
 def _done(message) -> object:
@@ -53,9 +56,25 @@ def _refused(problem: str) -> object:
     return redirect(url_for(SETTINGS), 303)
 
 
+# The forms' own labels for the API's field names, so a refusal names what the user sees.
+FIELD_LABELS = {
+    "type": _l("Type"), "direction": _l("When"), "min_total": _l("Total at least"),
+    "currency": _l("Currency"), "steps": _l("Steps"), "position": _l("Position"),
+    "name": _l("Name"), "member_ids": _l("Members"), "keyword": _l("Keyword"),
+    "sender_country": _l("Sender country"), "product_line_id": _l("Product line"),
+    "category_id": _l("Category"), "assignee_id": _l("Member"), "group_id": _l("or group"),
+    "pattern": _l("Pattern"),
+}
+
+
 def _problems(messages: dict) -> str:
-    return "; ".join(f"{field}: {' '.join(texts)}" for field, texts in
+    return "; ".join(f"{_label(field)}: {' '.join(texts)}" for field, texts in
                      flatten_messages(messages).items())
+
+
+def _label(field: str) -> str:
+    head = field.split(".", 1)[0]
+    return str(FIELD_LABELS[head]) if head in FIELD_LABELS else field
 
 
 def _save(schema, raw: dict, save, message):
@@ -128,6 +147,7 @@ def _ident_of(value: str) -> int | str:
 @member_with("documents.settings")
 def add_dispatch_rule():
     raw = {"type": _text("type"), "keyword": _text("keyword"),
+           "product_line_id": _ident("product_line_id"), "category_id": _ident("category_id"),
            "sender_country": _text("sender_country"), "assignee_id": _ident("assignee_id"),
            "group_id": _ident("group_id")}
     return _save(DispatchRuleArgsSchema(), raw,

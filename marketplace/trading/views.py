@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from marketplace.content.models import Product
 from marketplace.content.queries.products import visible_product
 from marketplace.content.schemas.products import money_text, quantity_text
-from marketplace.core.errors import DomainError, Forbidden, NotFound
+from marketplace.core.errors import DomainError, Forbidden, NotFound, flatten_messages
 from marketplace.extensions import db
 from marketplace.infrastructure.auth import current_actor
 from marketplace.infrastructure.forms import EmptyForm
@@ -36,6 +36,9 @@ STATUSES = {"draft": _l("Draft"), "pending_approval": _l("Waiting for approval")
 ACTIONS = {"send": _l("Send"), "approve": _l("Approve"), "reject": _l("Reject"),
            "accept": _l("Accept"), "decline": _l("Decline"), "cancel": _l("Cancel"),
            "forward": _l("Forward"), "archive": _l("Archive"), "close": _l("Close")}
+# The history also shows the engine's own steps, which are no buttons.
+HISTORY_LABELS = {**ACTIONS, "create": _l("Created"),
+                  "request_approval": _l("Accepted, waiting for approval")}
 ACTION_DONE = {"send": _l("%(number)s is sent."), "accept": _l("%(number)s is accepted."),
                "approve": _l("You approved %(number)s."),
                "reject": _l("You rejected %(number)s."),
@@ -83,7 +86,11 @@ def _csrf_checked() -> None:
 def _refused(error: DomainError, fallback: str):
     """Show the engine's reason and go back; nothing of the refused change is kept."""
     db.session.rollback()
-    flash(error.detail, "danger")
+    # The engine's field messages are whole sentences ("Say why you reject it."); the
+    # bare detail of a validation failure ("Validation failed") would say nothing.
+    said = [str(m) for messages in flatten_messages(error.errors or {}).values()
+            for m in messages]
+    flash(" ".join(said) or error.detail, "danger")
     return redirect(fallback, 303)
 
 
@@ -132,7 +139,8 @@ def documents():
     return render_template(
         "trading/documents.html", page=page, box=box, boxes=BOXES, doc_type=doc_type,
         status=status, q=q or "", folder=folder, tag=tag, mine=mine, statuses=STATUSES,
-        types=doctypes.all_types(), unread=queries.unread_count(actor))
+        types=doctypes.all_types(), unread=queries.unread_count(actor),
+        folders=portal.folders(actor.company.id))
 
 
 # ----- the document page ----------------------------------------------------------------------
@@ -157,7 +165,8 @@ def document_page(document_id):
         "tags": ", ".join(party.tags or []) if party else ""})
     return render_template(
         "trading/document.html", document=document, party=party, actions=actions,
-        action_labels=ACTIONS, action_form=action_form, derive_form=derive_form,
+        action_labels=ACTIONS, history_labels=HISTORY_LABELS,
+        action_form=action_form, derive_form=derive_form,
         party_form=party_form, thread=queries.thread(document, actor),
         history=queries.history(document, actor),
         own=document.issuer_company_id == actor.company.id, formats=exporting.FORMATS,
@@ -182,7 +191,8 @@ def derivable_types(document: Document) -> list:
     reply = document.recipient_company_id == actor.company.id
     found = []
     for declared in doctypes.all_types():
-        if declared.carry_from(document.type, reply=reply) is not None and \
+        carry = declared.carry_from(document.type, reply=reply)
+        if carry is not None and carry.allows(document.status) and \
                 _issues(declared, actor.company):
             found.append(declared)
     # The usual next step first, so "Derive" mostly needs no choosing.
@@ -302,6 +312,13 @@ def _issuable_types(company) -> list[tuple[str, str]]:
     return [(dt.code, str(dt.label)) for dt in doctypes.all_types() if _issues(dt, company)]
 
 
+def _first_type(company) -> str:
+    """A new document starts as what the company usually writes first: a buyer's inquiry,
+    a supplier's quotation (not the alphabetically first type, a cancellation)."""
+    issued = [code for code, _label in _issuable_types(company)]
+    return next((code for code in ("inquiry", "quotation") if code in issued), issued[0])
+
+
 def _document_form(**kwargs) -> DocumentForm:
     actor = current_actor()
     return DocumentForm(
@@ -315,7 +332,7 @@ def _document_form(**kwargs) -> DocumentForm:
 def new_document():
     actor = current_actor()
     if request.method == "GET":
-        data = {"type": request.args.get("type") or "inquiry",
+        data = {"type": request.args.get("type") or _first_type(actor.company),
                 "recipient": request.args.get("to") or "", "currency": "USD"}
         form = _document_form(formdata=None, data=data)
         return _render_editor(None, form)
@@ -597,4 +614,5 @@ def _forget_prepared(product_id: int) -> None:
 
 
 # The settings pages, in their own file (they import the helpers above).
+from marketplace.trading import attachment_views as _attachment_views  # noqa: E402, F401
 from marketplace.trading import settings_views as _settings_views  # noqa: E402, F401

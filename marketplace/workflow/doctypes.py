@@ -50,6 +50,12 @@ class Carry:
     reply: bool = True
     fields: tuple[str, ...] = CARRIABLE_FIELDS
     lines: bool = True
+    # The parent's statuses this type may be made from; empty: any delivered one. An
+    # order confirmation answers an *accepted* order, else the order stays open unseen.
+    parent_states: tuple[str, ...] = ()
+
+    def allows(self, parent_status: str) -> bool:
+        return not self.parent_states or parent_status in self.parent_states
 
 
 @dataclass(frozen=True)

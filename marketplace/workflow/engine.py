@@ -360,6 +360,8 @@ def _check_parent(declared: DocType, parent: Document, header: dict, recipient_i
             _("Only the issuer of %(number)s makes a %(type)s from it.",
               number=parent.number, type=declared.label)]
         return
+    if not carry.allows(parent.status):
+        errors["parent_id"] = [_not_yet(declared, carry, parent)]
     expected = parent.issuer_company_id if carry.reply else parent.recipient_company_id
     if recipient_id is not None and recipient_id != expected:
         errors["recipient_company_id"] = [_("It goes to the other party of the %(parent)s.",
@@ -367,6 +369,13 @@ def _check_parent(declared: DocType, parent: Document, header: dict, recipient_i
     if header.get("currency") and header["currency"] != parent.currency:
         errors["currency"] = [_("The currency must stay %(currency)s, as in %(number)s.",
                                 currency=parent.currency, number=parent.number)]
+
+
+def _not_yet(declared: DocType, carry, parent: Document) -> str:
+    return _("A %(type)s is made from a %(parent)s that is %(states)s; %(number)s is "
+             "%(status)s.", type=declared.label, parent=doctypes.get(parent.type).label,
+             states=" / ".join(carry.parent_states), number=parent.number,
+             status=parent.status)
 
 
 def _only_drafts(document: Document, actor: Actor) -> None:
@@ -378,6 +387,12 @@ def _only_drafts(document: Document, actor: Actor) -> None:
                          status=document.status), allowed_actions=allowed_actions(document, actor))
     if not actor.can("documents.edit"):
         raise Forbidden(_("Your role does not allow writing documents."))
+
+
+def ensure_editable(document: Document, actor: Actor) -> None:
+    """Refuse, as an edit is refused, anything but the issuer changing its own draft (a
+    module's own additions to a document, e.g. its attachments, follow the same rule)."""
+    _only_drafts(document, actor)
 
 
 def update_draft(document: Document, *, actor: Actor, header: dict, lines: list[dict] | None,
@@ -564,7 +579,10 @@ def _invite(rfq: Document, company_id: int, index: int, actor: Actor) -> Documen
         type=rfq.type, number=f"{rfq.number}-{index:02}", status=DRAFT,
         issuer_company_id=rfq.issuer_company_id, recipient_company_id=company_id,
         created_by_id=rfq.created_by_id, parent_id=rfq.id,
-        thread=DocumentThread(subject=rfq.subject), extras={"invitation": True},
+        thread=DocumentThread(subject=rfq.subject),
+        # The rfq's own fields and what modules keep (its attachments) go to every supplier.
+        extras={**{key: value for key, value in (rfq.extras or {}).items()
+                   if key not in RESERVED_EXTRAS}, "invitation": True},
         lines=[DocumentLine(position=line.position, product_id=line.product_id, sku=line.sku,
                             description=line.description, quantity=line.quantity,
                             unit=line.unit, unit_price=line.unit_price, amount=line.amount,
@@ -672,6 +690,9 @@ def derive(parent: Document, doctype: str, *, actor: Actor) -> Document:
     if parent.status in (DRAFT, PENDING_APPROVAL, "cancelled"):
         raise Conflict(_("A %(status)s document cannot be answered or revised.",
                          status=parent.status), allowed_actions=allowed_actions(parent, actor))
+    if not carry.allows(parent.status):
+        raise Conflict(_not_yet(declared, carry, parent),
+                       allowed_actions=allowed_actions(parent, actor))
     recipient = parent.issuer_company_id if side == RECIPIENT else parent.recipient_company_id
     header = {name: getattr(parent, name) for name in carry.fields}
     # A product withdrawn from the catalog since stays on the line as text only.

@@ -4,10 +4,12 @@ documents are private to their parties, the operator included (no role: 403)."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import pytest
 
+from tests.content.conftest import _empty_media_folder, pdf_bytes  # noqa: F401 - fixture
 from tests.trading.support import LINES
 
 ACTORS = ("anonymous", "own", "other", "operator")
@@ -50,6 +52,11 @@ def world(make, api):
         "G": created(own_token, "/document-settings/dispatch-groups", {
             "name": "Desk", "member_ids": [own.user_id]}),
     }
+    upload = api.post(f"/documents/{ids['D']}/attachments", own_token,
+                      data={"file": (io.BytesIO(pdf_bytes()), "spec.pdf")},
+                      content_type="multipart/form-data")
+    assert upload.status_code == 201, upload.get_json()
+    ids["A"] = upload.get_json()["id"]
     return World(own, other, operator, ids)
 
 
@@ -67,6 +74,8 @@ API_ROUTES = [
     ("POST", "/documents/{S}/actions/decline", {"comment": "No capacity"},
      (401, 200, 404, 403)),
     ("POST", "/documents/{S}/derive", {"type": "quotation"}, (401, 201, 404, 403)),
+    ("GET", "/documents/{D}/attachments/{A}", None, (401, 200, 404, 403)),
+    ("DELETE", "/documents/{D}/attachments/{A}", None, (401, 204, 404, 403)),
     ("GET", "/documents/{S}/history", None, (401, 200, 404, 403)),
     ("GET", "/documents/{S}/thread", None, (401, 200, 404, 403)),
     ("GET", "/documents/{S}/party-state", None, (401, 200, 404, 403)),
@@ -110,6 +119,19 @@ def test_api_access(world, api, actor, method, path, body, expected):
     response = api.call(method, path.format(**world.ids), token,
                         json=_fill(body, world.ids) if body is not None else None)
     assert response.status_code == expected[ACTORS.index(actor)], response.get_data(as_text=True)
+
+
+UPLOAD_EXPECTED = list(zip(ACTORS, (401, 201, 404, 403), strict=True))
+
+
+@pytest.mark.parametrize(("actor", "expected"), UPLOAD_EXPECTED)
+def test_attachment_upload_access(world, api, actor, expected):
+    who = {"own": world.own, "other": world.other, "operator": world.operator}.get(actor)
+    response = api.post(f"/documents/{world.ids['D']}/attachments",
+                        api.token(who) if who else None,
+                        data={"file": (io.BytesIO(pdf_bytes()), "more.pdf")},
+                        content_type="multipart/form-data")
+    assert response.status_code == expected, response.get_data(as_text=True)
 
 
 def test_an_api_key_acts_for_its_company_but_cannot_change_settings(world, api, make):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.trading.support import LINES, Trade
+from tests.trading.support import LINES, Trade, sent_purchase_order
 
 PROBLEM = "application/problem+json"
 
@@ -141,6 +141,23 @@ def test_wrong_side_wrong_parent_and_wrong_recipient_are_refused(trade, api, mak
     # The buyer cannot answer its own inquiry with a quotation.
     _problem(api.post(f"/documents/{inquiry['id']}/derive", trade.buyer_token,
                       json={"type": "quotation"}), 422)
+
+
+def test_an_order_is_confirmed_only_once_accepted(trade, api, make):
+    order = sent_purchase_order(make, api, trade)
+    drafts = api.get("/documents?box=drafts", trade.supplier_token).get_json()["total"]
+    body = _problem(api.post(f"/documents/{order['id']}/derive", trade.supplier_token,
+                             json={"type": "order_confirmation"}), 409)
+    assert body["detail"] == (f"A Order confirmation is made from a Purchase order that is "
+                              f"accepted / closed; {order['number']} is sent.")
+    assert "accept" in body["allowed_actions"]
+    body = _problem(api.post("/documents", trade.supplier_token, json={
+        "type": "order_confirmation", "parent_id": order["id"],
+        "recipient_company_id": trade.buyer.company_id, "lines": LINES}), 422)
+    assert "parent_id" in body["errors"]
+    assert api.get("/documents?box=drafts", trade.supplier_token).get_json()["total"] == drafts
+    trade.act("supplier", order, "accept")
+    assert trade.derive("supplier", order, "order_confirmation")["parent_id"] == order["id"]
 
 
 def test_a_quotation_needs_prices_before_it_is_sent(trade, api):

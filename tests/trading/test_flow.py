@@ -115,6 +115,8 @@ def test_the_document_types_are_listed_as_declared(api):
     assert (accept["from_states"], accept["to_state"], accept["by"]) == (
         ["sent"], "accepted", "recipient")
     assert types["rfq"]["many_recipients"] is True
+    assert types["order_confirmation"]["derived_from"][0]["parent_states"] == [
+        "accepted", "closed"]
 
 
 def test_closing_and_revising(make, api):
@@ -128,3 +130,17 @@ def test_closing_and_revising(make, api):
     advice = trade.act("supplier", advice, "send")
     assert "accept" not in trade.get("buyer", advice)["allowed_actions"]
     assert trade.act("buyer", advice, "close")["status"] == "closed"
+
+
+def test_a_reply_starts_its_own_notes_a_revision_keeps_them(make, api):
+    trade = Trade.start(make, api)
+    inquiry = trade.act("buyer", trade.create("buyer", "inquiry", notes="Please quote FOB."),
+                        "send")
+    quotation = trade.derive("supplier", inquiry, "quotation")
+    assert quotation["notes"] is None  # the buyer's request is not the supplier's offer
+    assert quotation["subject"] == inquiry["subject"]  # terms still carry over
+    quotation = trade.patch("supplier", quotation, lines=trade.priced(quotation),
+                            notes="Lead time 30 days.")
+    quotation = trade.act("supplier", quotation, "send")
+    revised = trade.derive("supplier", quotation, "quotation")
+    assert revised["notes"] == "Lead time 30 days."

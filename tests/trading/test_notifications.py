@@ -89,3 +89,14 @@ def test_a_forwarded_document_tells_the_colleague(make, api):
     assert _bell(api, api.token(colleague)) == [
         f"Inquiry {inquiry['number']} was forwarded to you."]
     assert _bell(api, trade.buyer_token) == []
+
+
+def test_a_refused_send_tells_nobody(make, api, mailbox):
+    trade = Trade.start(make, api)
+    inquiry = trade.act("buyer", trade.create("buyer", "inquiry"), "send")
+    quotation = trade.derive("supplier", inquiry, "quotation")  # no prices yet
+    before = len(mailbox.to(trade.buyer.email))
+    refused = api.post(f"/documents/{quotation['id']}/actions/send", trade.supplier_token)
+    assert refused.status_code == 409
+    assert _bell(api, trade.buyer_token) == []
+    assert len(mailbox.to(trade.buyer.email)) == before

@@ -19,7 +19,7 @@ from tests.content.conftest import (  # noqa: F401 - fixtures
     make_product_media,
 )
 from tests.factories import csrf_token, portal_login
-from tests.trading.support import Trade
+from tests.trading.support import Trade, sent_purchase_order
 
 
 def text_of(response) -> str:
@@ -173,6 +173,25 @@ def test_accepting_with_a_comment_through_the_buttons(app, trade, browser):
     assert "“Agreed, thank you”" in text_of(after)
 
 
+def test_an_order_confirmation_is_offered_once_the_order_is_accepted(
+        make, api, trade, browser):
+    order = sent_purchase_order(make, api, trade)
+    supplier = browser(trade.supplier)
+    page = f"/trading/documents/{order['id']}"
+
+    def offered() -> list[str]:
+        select = re.search(r'<select[^>]*id="derive-type".*?</select>',
+                           text_of(supplier.get(page)), re.S)
+        return re.findall(r'<option[^>]*value="([^"]+)"', select.group(0)) if select else []
+
+    assert "order_confirmation" not in offered() and "change_request" in offered()
+    refused = post_form(supplier, page, f"{page}/derive", type="order_confirmation")
+    assert flashes(supplier.get(refused.headers["Location"]), "danger")
+    assert api.get("/documents?box=drafts", trade.supplier_token).get_json()["total"] == 0
+    trade.act("supplier", order, "accept")
+    assert offered()[0] == "order_confirmation"
+
+
 def test_an_action_not_allowed_now_is_refused_with_the_reason(app, trade, browser):
     inquiry = trade.act("buyer", trade.create("buyer", "inquiry"), "send")
     supplier = browser(trade.supplier)
@@ -251,6 +270,11 @@ def test_folder_and_tags_are_the_companys_own(trade, browser):
     assert 'data-number=' not in text_of(supplier.get("/trading/documents?box=inbox&tag=nuts"))
     by_folder = text_of(supplier.get("/trading/documents?box=inbox&folder=Germany"))
     assert f'data-number="{inquiry["number"]}"' in by_folder
+    # The boxes list the company's folders, to browse them; the other side sees none.
+    folders = re.search(r'<nav[^>]*id="folders".*?</nav>', text_of(supplier.get(
+        "/trading/documents?box=inbox")), re.S).group(0)
+    assert '/trading/documents?box=inbox&folder=Germany">Germany</a>' in folders
+    assert 'id="folders"' not in text_of(buyer.get("/trading/documents?box=outbox"))
     too_long = post_form(supplier, page, f"{page}/state", folder="x" * 61)
     assert too_long.status_code == 303
     assert 'value="Germany"' in text_of(supplier.get(page))
@@ -286,6 +310,17 @@ def test_a_new_document_from_the_form(app, trade, browser):
     assert document.recipient_company_id == trade.supplier.company_id
     assert [(line.description, str(line.quantity)) for line in document.lines] == [
         ("Nut M10", "5000.0000")]
+
+
+def test_a_new_document_starts_as_the_companys_usual_first_type(trade, browser):
+    def chosen(member) -> str:
+        page = text_of(browser(member).get("/trading/documents/new"))
+        select = re.search(r'<select[^>]*name="type".*?</select>', page, re.S).group(0)
+        return re.search(r'<option selected value="([^"]+)"|<option value="([^"]+)" selected',
+                         select).group(0)
+
+    assert 'value="inquiry"' in chosen(trade.buyer)
+    assert 'value="quotation"' in chosen(trade.supplier)
 
 
 def test_a_new_document_without_recipient_or_with_a_bad_line_saves_nothing(app, trade, browser):
@@ -489,6 +524,10 @@ def test_a_send_held_for_approval_shows_the_chain_and_the_approver_approves(
     shown = text_of(boss.get(page))
     assert re.search(r'id="approval-steps">\s*<li data-status="pending">Approver', shown)
     assert 'id="action-approve"' in shown
+    refused = post_form(boss, page, f"{page}/actions/reject")  # no reason given
+    assert flashes(boss.get(refused.headers["Location"]), "danger") == [
+        "Say why you reject it."]
+    assert stored(app, draft["id"]).status == "pending_approval"
     post_form(boss, page, f"{page}/actions/approve", comment="OK")
     assert stored(app, draft["id"]).status == "sent"
 

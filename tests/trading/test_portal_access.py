@@ -4,11 +4,16 @@ the operator is no party to a trade (403 in the portal and the API)."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import pytest
 
-from tests.content.conftest import make_product  # noqa: F401 - fixture
+from tests.content.conftest import (  # noqa: F401 - fixtures
+    _empty_media_folder,
+    make_product,
+    pdf_bytes,
+)
 from tests.factories import Member, csrf_token, portal_login
 from tests.trading.support import Trade
 
@@ -34,9 +39,13 @@ def world(make, api, make_product):
     rule = api.post("/document-settings/approval-rules", trade.supplier_token, json={
         "type": "quotation", "direction": "send", "steps": [{"role": "admin"}]})
     assert rule.status_code == 201, rule.get_json()
+    attached = api.post(f"/documents/{quotation['id']}/attachments", trade.supplier_token,
+                        data={"file": (io.BytesIO(pdf_bytes()), "spec.pdf")},
+                        content_type="multipart/form-data")
+    assert attached.status_code == 201, attached.get_json()
     return World(trade.supplier, other, operator, {
         "d": inquiry["id"], "q": quotation["id"], "p": product, "r": rule.get_json()["id"],
-        "A": trade.supplier.company_id})
+        "A": trade.supplier.company_id, "f": attached.get_json()["id"]})
 
 
 # method, path, expected status for (anonymous, own, other, operator)
@@ -53,6 +62,9 @@ PORTAL_ROUTES = [
     ("POST", "/trading/documents/new", (302, 422, 422, 403)),
     ("GET", "/trading/documents/{q}/edit", (302, 200, 404, 403)),
     ("POST", "/trading/documents/{q}/edit", (302, 303, 404, 403)),
+    ("POST", "/trading/documents/{q}/attachments", (302, 303, 404, 403)),
+    ("GET", "/trading/documents/{q}/attachments/{f}", (302, 200, 404, 403)),
+    ("POST", "/trading/documents/{q}/attachments/{f}/delete", (302, 303, 404, 403)),
     ("GET", "/trading/picker/products?supplier={A}", (302, 200, 200, 403)),
     ("POST", "/trading/inquiries/product/{p}", (302, 303, 303, 403)),
     ("GET", "/trading/settings", (302, 200, 200, 403)),

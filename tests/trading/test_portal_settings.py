@@ -68,6 +68,9 @@ def test_an_approval_rule_without_steps_or_with_a_bad_amount_saves_nothing(admin
                   "min_total": "lots"},
                  {"type": "nonsense", "direction": "send", "steps": "admin"}):
         assert "Nothing was saved" in _post(admin, "/trading/settings/approval-rules", **data)
+    said = _post(admin, "/trading/settings/approval-rules", type="quotation",
+                 direction="send")
+    assert said == "Nothing was saved: Steps: Length must be between 1 and 10."
     assert 'id="approval-rules"' not in text_of(admin.get("/trading/settings"))
 
 
@@ -80,6 +83,44 @@ def test_dispatch_group_and_rule_assign_incoming_documents(make, trade, admin):
     assert "saved" in _post(admin, "/trading/settings/dispatch-groups", name="Desk",
                             member_ids=[str(mei.user_id)], is_default="1")
     assert "Desk" in text_of(admin.get("/trading/settings"))
+
+
+def test_dispatch_rules_by_product_line_and_category_from_the_form(
+        make, trade, admin, make_product):
+    mei = make.member(trade.supplier.company_id, "sales", full_name="Mei Lin")
+    kai = make.member(trade.supplier.company_id, "sales", full_name="Kai Wu")
+    towel, towels, _ = make_product(trade.supplier.company_id, name="Bath towel",
+                                    product_line="Towels")
+    anchor, _, anchors = make_product(trade.supplier.company_id, name="Wedge anchor",
+                                      category="anchors")
+    page = text_of(admin.get("/trading/settings"))
+    assert f'<option value="{towels}">Towels</option>' in page
+    assert f'<option value="{anchors}">Anchors</option>' in page
+    assert "saved" in _post(admin, "/trading/settings/dispatch-rules",
+                            product_line_id=str(towels), assignee_id=str(mei.user_id))
+    assert "saved" in _post(admin, "/trading/settings/dispatch-rules",
+                            category_id=str(anchors), assignee_id=str(kai.user_id))
+    rules = text_of(admin.get("/trading/settings")).split('id="dispatch-rules"')[1]
+    assert "Towels" in rules and "Anchors" in rules
+
+    def assignee(product_id: int) -> int:
+        lines = [{"product_id": product_id, "quantity": "10"}]
+        inquiry = trade.act("buyer", trade.create("buyer", "inquiry", lines=lines), "send")
+        return trade.get("supplier", inquiry)["assigned_to"]["id"]
+
+    assert assignee(towel) == mei.user_id
+    assert assignee(anchor) == kai.user_id
+
+
+def test_a_dispatch_rule_for_another_companys_product_line_saves_nothing(
+        make, trade, admin, make_product):
+    other = make.company_with_admin("Elsewhere", roles=("supplier",))
+    _, theirs, _ = make_product(other.company_id, name="Their towel", product_line="Theirs")
+    said = _post(admin, "/trading/settings/dispatch-rules", product_line_id=str(theirs),
+                 assignee_id=str(trade.supplier.user_id))
+    assert "Nothing was saved: Product line: Not found." in said
+    assert 'id="dispatch-rules"' not in text_of(admin.get("/trading/settings"))
+    assert "Theirs" not in text_of(admin.get("/trading/settings"))
 
 
 def test_a_dispatch_rule_needs_one_target_and_a_group_real_members(make, trade, admin):

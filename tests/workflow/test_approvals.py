@@ -134,6 +134,41 @@ def test_both_companies_chains_on_one_document(make, api, trade):
         ("send", "approved")]
 
 
+def test_each_company_sees_only_its_own_approvals_in_the_history(make, api, trade):
+    _rule(api, trade.buyer_token, type="purchase_order", direction="send",
+          steps=[{"role": "approver"}])
+    _rule(api, trade.supplier_token, type="purchase_order", direction="accept",
+          steps=[{"role": "approver"}])
+    order, clerk = _order_by_clerk(trade, api)
+    api.post(f"/documents/{order['id']}/actions/send", clerk)
+    api.post(f"/documents/{order['id']}/actions/approve", api.token(trade.buyer_manager),
+             json={"comment": "Within budget, they were cheapest"})
+    trade.act("supplier", order, "accept", comment="Please approve")
+    api.post(f"/documents/{order['id']}/actions/reject", api.token(trade.supplier_manager),
+             json={"comment": "Price too low, push them"})
+    trade.act("supplier", order, "accept")
+    api.post(f"/documents/{order['id']}/actions/approve", api.token(trade.supplier_manager),
+             json={"comment": "Fine this once"})
+
+    def history(token):
+        events = api.get(f"/documents/{order['id']}/history", token).get_json()
+        return [(e["action"], e["from_status"], e["to_status"], e["comment"]) for e in events]
+
+    supplier_sees = history(trade.supplier_token)
+    assert ("reject", "sent", "sent", "Price too low, push them") in supplier_sees
+    assert ("approve", "sent", "accepted", "Fine this once") in supplier_sees
+    assert ("send", "draft", "sent", None) in supplier_sees  # not the approver's comment
+    assert not any("pending_approval" in (e[1], e[2]) for e in supplier_sees)
+    assert not any("budget" in (comment or "") for *_, comment in supplier_sees)
+    buyer_sees = history(trade.buyer_token)
+    assert ("approve", "pending_approval", "sent", "Within budget, they were cheapest") \
+        in buyer_sees
+    assert buyer_sees[-1] == ("accept", "sent", "accepted", None)
+    assert not any(action in ("request_approval", "reject") or "push" in (comment or "")
+                   for action, _, _, comment in buyer_sees)
+    assert len([e for e in buyer_sees if e[0] == "accept"]) == 1
+
+
 def test_approval_rules_refuse_bad_input_and_belong_to_their_company(trade, api):
     for body in ({"type": "memo", "direction": "send", "steps": [{"role": "approver"}]},
                  {"type": "purchase_order", "direction": "sideways",
