@@ -89,12 +89,19 @@ def _flash_refusal(error: DomainError) -> None:
     flash(" ".join([error.detail, *details]), "danger")
 
 
-def _quantities(prefix: str) -> list[dict]:
-    """``<prefix><line id>`` form fields with a quantity filled in."""
+def _quantities(prefix: str, measures: tuple[str, ...] = ()) -> list[dict]:
+    """``<prefix><line id>`` form fields with a quantity filled in, each with the
+    ``<measure>-<line id>`` fields filled in beside it (packages, weights, volume)."""
     lines = []
     for name, value in request.form.items():
         if name.startswith(prefix) and value.strip():
-            lines.append({"order_line_id": name.removeprefix(prefix), "quantity": value.strip()})
+            line_id = name.removeprefix(prefix)
+            item = {"order_line_id": line_id, "quantity": value.strip()}
+            for measure in measures:
+                given = (request.form.get(f"{measure}-{line_id}") or "").strip()
+                if given:
+                    item[measure] = given
+            lines.append(item)
     return lines
 
 
@@ -177,7 +184,7 @@ def new_shipment():
     lines = queries.open_lines(buyer_id)
     if request.method == "POST":
         _csrf()
-        wanted = _quantities("ship-")
+        wanted = _quantities("ship-", shipment_ops.LINE_MEASURES)
         order_ids = sorted({line.order_id for line in lines
                             if str(line.id) in {w["order_line_id"] for w in wanted}})
         header = {key: request.form.get(key) or None for key in (
