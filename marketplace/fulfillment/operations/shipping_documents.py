@@ -65,6 +65,10 @@ def issue_commercial_invoice(shipment: Shipment, actor) -> tuple[Invoice, Shippi
         raise Conflict(str(_l("Shipment %(number)s is invoiced already (%(invoice)s).",
                               number=shipment.number, invoice=shipment.invoice.number)),
                        allowed_actions=[])
+    if shipment.is_replacement:
+        raise Conflict(str(_l("Shipment %(number)s replaces goods invoiced already: it is "
+                              "not invoiced again.", number=shipment.number)),
+                       allowed_actions=["packing-list", "shipping-advice"])
     printed = generate_document(shipment, ShippingDocumentKind.COMMERCIAL_INVOICE, actor)
     document = printed.document
     invoice = record_invoice(shipment, number=document.number, document_id=document.id,
