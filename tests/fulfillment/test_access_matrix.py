@@ -33,6 +33,11 @@ def world(make, api, pair, app, monkeypatch):
         fresh = api.post("/shipments", pair.supplier_token, json={
             "order_ids": [order], "lines": [{"order_line_id": lines[0]["id"],
                                              "quantity": "10"}]}).get_json()["id"]
+        gone = api.post("/shipments", pair.supplier_token, json={
+            "order_ids": [order], "lines": [{"order_line_id": lines[0]["id"],
+                                             "quantity": "10"}]}).get_json()
+        assert api.post(f"/shipments/{gone['id']}/events", pair.supplier_token,
+                        json={"status": "shipped"}).status_code == 201
         assert api.post(f"/shipments/{shipment}/documents/packing-list",
                         pair.supplier_token).status_code == 201
         invoice = api.post(f"/shipments/{shipment}/commercial-invoice",
@@ -42,7 +47,8 @@ def world(make, api, pair, app, monkeypatch):
                    "operator": make.operator()}
         yield World(members, {"o": order, "o2": second, "l": lines[1]["id"], "s": shipment,
                               "s2": fresh, "i": invoice, "line": lines[0]["id"],
-                              "B": pair.buyer.company_id})
+                              "B": pair.buyer.company_id,
+                              "gone_line": gone["lines"][0]["id"]})
 
 
 # method, path, body, expected for (anonymous, own, partner, other, operator)
@@ -55,6 +61,9 @@ API_ROUTES = [
     ("GET", "/shipments", None, (401, 200, 200, 200, 403)),
     ("POST", "/shipments", {"order_ids": ["{o}"],
                             "lines": [{"order_line_id": "{l}", "quantity": "1"}]},
+     (401, 201, 403, 404, 403)),
+    ("POST", "/shipments/replacements",
+     {"lines": [{"shipment_line_id": "{gone_line}", "quantity": "1"}]},
      (401, 201, 403, 404, 403)),
     ("GET", "/shipments/{s}", None, (401, 200, 200, 404, 403)),
     ("POST", "/shipments/{s}/events", {"status": "packed"}, (401, 201, 403, 404, 403)),
