@@ -76,6 +76,18 @@ def mergeable_with(order: Order) -> list[Order]:
         .order_by(Order.id).limit(50)))
 
 
+def origin_numbers(order: Order) -> dict[int, str]:
+    """The numbers of the orders this order's lines were merged or split from (orders
+    between the same two parties), by id: the history names them as people do."""
+    ids = {line.origin_order_id for line in order.lines if line.origin_order_id}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Order.id, Order.number).where(
+        Order.id.in_(ids), Order.buyer_company_id == order.buyer_company_id,
+        Order.supplier_company_id == order.supplier_company_id))
+    return {row.id: row.number for row in rows}
+
+
 def shipments_of_order(order: Order) -> list[Shipment]:
     line_ids = select(OrderLine.id).where(OrderLine.order_id == order.id)
     return list(db.session.scalars(select(Shipment).where(Shipment.id.in_(

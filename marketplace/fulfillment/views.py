@@ -35,6 +35,7 @@ from marketplace.fulfillment.schemas import (
 )
 from marketplace.infrastructure.auth import current_actor
 from marketplace.infrastructure.forms import EmptyForm
+from marketplace.trading.exports import payment_terms_label
 
 STATUS_BADGES = {"open": "secondary", "partially_shipped": "info", "shipped": "primary",
                  "partially_received": "info", "received": "primary", "closed": "success",
@@ -52,7 +53,8 @@ KIND_LABELS = {"commercial-invoice": _l("Commercial invoice"),
 
 @bp.app_context_processor
 def _fulfillment_helpers() -> dict:
-    return {"money_text": money_text, "quantity_text": quantity_text}
+    return {"money_text": money_text, "quantity_text": quantity_text,
+            "payment_terms_label": payment_terms_label}
 
 
 def _context(**values) -> dict:
@@ -130,7 +132,8 @@ def order(order_id):
     mergeable = queries.mergeable_with(found) if supplier else []
     return render_template("fulfillment/order.html", order=found, supplier=supplier,
                            mergeable=mergeable, shipments=queries.shipments_of_order(found),
-                           documents=queries.documents_of_order(found), **_context())
+                           documents=queries.documents_of_order(found),
+                           origin_numbers=queries.origin_numbers(found), **_context())
 
 
 @bp.route("/orders/merge", methods=["POST"])

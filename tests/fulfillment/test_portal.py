@@ -142,3 +142,17 @@ def test_the_shipment_form_takes_packages_and_weights_for_the_packing_list(
     text = pdf_text(api.get(f"/shipments/{shipment_id}/documents/packing-list",
                             pair.buyer_token))
     assert "Packages 20" in text and "195.5" in text and "0.8" in text
+
+
+def test_the_order_page_names_origin_orders_and_payment_terms_as_people_read_them(
+        make, api, pair, client):
+    first = accepted_purchase_order(make, pair.buyer, pair.supplier)
+    second = accepted_purchase_order(make, pair.buyer, pair.supplier)
+    numbers = [api.get(f"/orders/{o}", pair.buyer_token).get_json()["number"]
+               for o in (first, second)]
+    merged = api.post("/orders/merge", pair.supplier_token, json={"order_ids": [first, second]})
+    assert merged.status_code == 201, merged.get_json()
+    portal_login(client, pair.supplier.email)
+    page = client.get(f"/fulfillment/orders/{merged.get_json()['id']}").get_data(as_text=True)
+    assert f"from order {numbers[0]}" in page and f"from order {numbers[1]}" in page
+    assert "T/T (telegraphic transfer)" in page
