@@ -4,7 +4,7 @@ L/C clause settings. Thin: form → schema → operation → redirect or templat
 
 from __future__ import annotations
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
@@ -295,6 +295,9 @@ def payables():
         flash(_l("Thank you: the card payment is recorded as soon as the card company "
                  "confirms it."), "info")
     rows = queries.invoices(side="buyer", status=request.args.get("status") or None)
+    origin = current_app.config.get("STRIPE_CHECKOUT_ORIGIN")
+    if origin:  # "Pay by card" redirects there
+        g.form_action_origins = [origin]
     return render_template("fulfillment/invoices.html", side="buyer",
                            invoices=list(db.session.scalars(rows)),
                            aging=queries.aging("buyer"), buckets=queries.AGING_BUCKETS,
