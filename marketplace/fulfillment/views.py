@@ -9,7 +9,13 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
 from marketplace.content.views.profiles import permission_required
-from marketplace.core.errors import DomainError, Forbidden, ValidationFailed, flatten_messages
+from marketplace.core.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    ValidationFailed,
+    flatten_messages,
+)
 from marketplace.core.pagination import paginate
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
@@ -28,6 +34,7 @@ from marketplace.fulfillment.operations import shipping_documents as document_op
 from marketplace.fulfillment.schemas import (
     CheckoutArgsSchema,
     MergeArgsSchema,
+    ReplacementShipmentArgsSchema,
     ShipmentArgsSchema,
     SplitArgsSchema,
     money_text,
@@ -224,9 +231,36 @@ def shipment(shipment_id):
     form = ShipmentEventForm()
     form.status.choices = [(s.value, SHIPMENT_LABELS[s.value])
                            for s in SHIPMENT_STATUS_ORDER[current + 1:]]
+    replaceable = {line.id: shipment_ops.replaceable_quantity(line) for line in found.lines} \
+        if supplier and found.status in shipment_ops.LEFT_THE_WAREHOUSE else {}
     return render_template("fulfillment/shipment.html", shipment=found, supplier=supplier,
                            latest=latest, event_form=form, kinds=list(ShippingDocumentKind),
+                           replaceable={k: v for k, v in replaceable.items() if v > 0},
+                           modes=list(ShipmentMode),
                            **_context())
+
+
+@bp.route("/shipments/<int:shipment_id>/replacement", methods=["POST"])
+@permission_required("fulfillment.manage")
+def replace_goods(shipment_id):
+    """The shipment page's "Ship again" form: rejected, short or lost goods of its lines."""
+    _csrf()
+    found = queries.shipment(shipment_id)
+    wanted = [item for item in _quantities("again-")
+              if item["order_line_id"] in {str(line.id) for line in found.lines}]
+    lines = [{"shipment_line_id": item["order_line_id"], "quantity": item["quantity"]}
+             for item in wanted]
+    header = {key: request.form.get(key) for key in ("carrier", "mode", "tracking_number")
+              if request.form.get(key)}
+    try:
+        args = _load(ReplacementShipmentArgsSchema, {**header, "lines": lines or []})
+        originals = queries.shipment_lines_by_ids([i["shipment_line_id"] for i in args["lines"]])
+        made = shipment_ops.create_replacement_shipment(originals, args, _company_actor())
+    except (ValidationFailed, Conflict) as error:
+        _flash_refusal(error)
+        return redirect(url_for("fulfillment.shipment", shipment_id=shipment_id))
+    flash(_l("Replacement shipment %(number)s booked.", number=made.number), "success")
+    return redirect(url_for("fulfillment.shipment", shipment_id=made.id))
 
 
 @bp.route("/shipments/<int:shipment_id>/timeline.json")

@@ -48,7 +48,7 @@ def world(make, api, pair, app, monkeypatch):
         yield World(members, {"o": order, "o2": second, "l": lines[1]["id"], "s": shipment,
                               "s2": fresh, "i": invoice, "line": lines[0]["id"],
                               "B": pair.buyer.company_id,
-                              "gone_line": gone["lines"][0]["id"]})
+                              "gone": gone["id"], "gone_line": gone["lines"][0]["id"]})
 
 
 # method, path, body, expected for (anonymous, own, partner, other, operator)
@@ -122,6 +122,7 @@ PORTAL_ROUTES = [
     ("GET", "/fulfillment/shipments/{s}/timeline.json", (302, 200, 200, 404, 403)),
     ("POST", "/fulfillment/shipments/{s}/events", (302, 302, 403, 404, 403)),
     ("POST", "/fulfillment/shipments/{s}/documents/shipping-advice", (302, 302, 403, 404, 403)),
+    ("POST", "/fulfillment/shipments/{gone}/replacement", (302, 302, 403, 404, 403)),
     ("GET", "/fulfillment/receivables", (302, 200, 200, 200, 403)),
     ("GET", "/fulfillment/payables", (302, 200, 200, 200, 403)),
     ("POST", "/fulfillment/invoices/{i}/payments", (302, 302, 403, 404, 403)),
@@ -142,7 +143,8 @@ def test_portal_access(world, client, actor, method, path, expected):
         response = client.post(url, data={
             "csrf_token": csrf_token(client, "/login"), "order_ids": [world.ids["o"],
                                                                       world.ids["o2"]],
-            f"split-{world.ids['l']}": "1", "status": "packed", "amount": "1",
+            f"split-{world.ids['l']}": "1", f"again-{world.ids['gone_line']}": "1",
+            "status": "packed", "amount": "1",
             "method": "tt"})
     else:
         response = client.get(url)

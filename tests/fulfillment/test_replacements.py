@@ -121,3 +121,47 @@ def test_only_the_supplier_replaces_and_bad_input_changes_nothing(make, api, pai
     assert api.post("/shipments/replacements", pair.supplier_token, json={
         "lines": [{"shipment_line_id": 10**6, "quantity": "1"}]}).status_code == 404
     assert shipment_count(api, pair) == before
+
+
+def test_the_replacement_page_says_what_it_replaces_and_offers_no_invoice(make, api, pair,
+                                                                         client):
+    from tests.factories import portal_login
+
+    order_id = accepted_purchase_order(make, pair.buyer, pair.supplier)
+    original = shipped(api, pair, order_id)
+    leave(api, pair, original)
+    replacement = replace(api, pair.supplier_token, original, {"NUT-M8": "500"}).get_json()
+    portal_login(client, pair.supplier.email)
+    page = client.get(f"/fulfillment/shipments/{replacement['id']}").get_data(as_text=True)
+    assert 'id="replacement-note"' in page and original["number"] in page
+    assert 'id="generate-commercial-invoice"' not in page
+    assert 'id="generate-packing-list"' in page
+    order_page = client.get(f"/fulfillment/orders/{order_id}").get_data(as_text=True)
+    assert replacement["number"] in order_page
+
+
+def test_ship_again_from_the_shipment_page(make, api, pair, client):
+    from tests.factories import csrf_token, portal_login
+
+    order_id = accepted_purchase_order(make, pair.buyer, pair.supplier)
+    original = shipped(api, pair, order_id)
+    portal_login(client, pair.supplier.email)
+    path = f"/fulfillment/shipments/{original['id']}"
+    assert 'id="ship-again"' not in client.get(path).get_data(as_text=True)  # not left yet
+    leave(api, pair, original)
+    receive(api, pair, order_id, original, {"BOLT-M8": ("1000", "40"), "NUT-M8": ("500", "0")})
+    page = client.get(path).get_data(as_text=True)
+    bolt, nut = (line["id"] for line in original["lines"])
+    assert f'name="again-{bolt}"' in page and f'name="again-{nut}"' not in page  # all accepted
+    token = csrf_token(client, path)
+    refused = client.post(f"{path}/replacement", data={"csrf_token": token,
+                                                       f"again-{bolt}": "41"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "Only 40 pcs of BOLT-M8" in refused
+    before = api.get("/shipments", pair.supplier_token).get_json()["total"]
+    made = client.post(f"{path}/replacement", data={
+        "csrf_token": token, f"again-{bolt}": "40", "carrier": "DHL", "mode": "courier"})
+    assert made.status_code == 302
+    assert api.get("/shipments", pair.supplier_token).get_json()["total"] == before + 1
+    page = client.get(made.headers["Location"]).get_data(as_text=True)
+    assert 'id="replacement-note"' in page and "DHL" in page
