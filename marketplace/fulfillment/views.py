@@ -54,6 +54,7 @@ STATUS_LABELS = {"open": _l("open"), "partially_shipped": _l("partially shipped"
 SHIPMENT_LABELS = {"booked": _l("Booked"), "packed": _l("Packed"), "shipped": _l("Shipped"),
                    "in_transit": _l("In transit"), "arrived": _l("Arrived"),
                    "customs_cleared": _l("Customs cleared"), "delivered": _l("Delivered")}
+MODE_LABELS = {"sea": _l("Sea"), "air": _l("Air"), "courier": _l("Courier"), "road": _l("Road")}
 KIND_LABELS = {"commercial-invoice": _l("Commercial invoice"),
                "packing-list": _l("Packing list"), "shipping-advice": _l("Shipping advice")}
 
@@ -68,6 +69,7 @@ def _context(**values) -> dict:
     actor = current_actor()
     return {"status_badges": STATUS_BADGES, "status_labels": STATUS_LABELS,
             "shipment_labels": SHIPMENT_LABELS, "kind_labels": KIND_LABELS,
+            "mode_labels": MODE_LABELS,
             "company_id": actor.company.id if actor and actor.company else None,
             "can_manage": bool(actor and actor.can("fulfillment.manage")),
             "empty_form": EmptyForm(), **values}

@@ -166,3 +166,16 @@ def test_the_payables_page_lets_pay_by_card_lead_to_stripe_checkout(pair, client
     assert "form-action 'self' https://checkout.stripe.com;" in policy
     other = client.get("/fulfillment/orders").headers["Content-Security-Policy"]
     assert "form-action 'self';" in other
+
+
+def test_shipping_modes_read_as_words(make, api, pair, client):
+    order_id = accepted_purchase_order(make, pair.buyer, pair.supplier)
+    bolt = api.get(f"/orders/{order_id}", pair.supplier_token).get_json()["lines"][0]["id"]
+    shipment = api.post("/shipments", pair.supplier_token, json={
+        "order_ids": [order_id], "carrier": "Evergreen", "mode": "sea",
+        "lines": [{"order_line_id": bolt, "quantity": "10"}]}).get_json()
+    portal_login(client, pair.supplier.email)
+    form = client.get(f"/fulfillment/shipments/new?buyer={pair.buyer.company_id}")
+    assert '<option value="courier">Courier</option>' in form.get_data(as_text=True)
+    page = client.get(f"/fulfillment/shipments/{shipment['id']}").get_data(as_text=True)
+    assert "Evergreen (Sea)" in page
