@@ -115,6 +115,9 @@ class Default:
     STRIPE_SECRET_KEY: str | None = None
     STRIPE_WEBHOOK_SECRET: str | None = None
     STRIPE_TIMEOUT = 15  # seconds a checkout waits for Stripe's answer
+    # Where "Pay by card" sends the buyer: the payables page's Content-Security-Policy
+    # lets its form lead there (browsers check form-action along the redirect).
+    STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
 
 
 class Development(Default):
@@ -150,7 +153,8 @@ CONFIGS = {"default": Default, "development": Development, "testing": Testing,
 _ENV_OVERRIDES = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI", "REDIS_URL": "REDIS_URL",
                   "SECRET_KEY": "SECRET_KEY", "BASE_URL": "BASE_URL",
                   "STRIPE_API_BASE": "STRIPE_API_BASE", "STRIPE_SECRET_KEY": "STRIPE_SECRET_KEY",
-                  "STRIPE_WEBHOOK_SECRET": "STRIPE_WEBHOOK_SECRET"}
+                  "STRIPE_WEBHOOK_SECRET": "STRIPE_WEBHOOK_SECRET",
+                  "STRIPE_CHECKOUT_ORIGIN": "STRIPE_CHECKOUT_ORIGIN"}
 
 
 def load_config(app, name_or_path: str | None = None) -> None:

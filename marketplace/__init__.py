@@ -6,7 +6,7 @@ import importlib
 import importlib.util
 from pathlib import Path
 
-from flask import Flask, jsonify, request, send_from_directory, session
+from flask import Flask, g, jsonify, request, send_from_directory, session
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
@@ -203,10 +203,13 @@ def _register_hooks(app: Flask) -> None:
     def security_headers(response):
         docs = request.path.startswith("/api/v1/docs")
         script = "'self' 'unsafe-inline'" if docs else "'self'"
+        # A page whose form redirects off-site (a card checkout) names that origin in
+        # g.form_action_origins: form-action is checked along the redirect.
+        forms = " ".join(["'self'", *getattr(g, "form_action_origins", ())])
         response.headers.setdefault(
             "Content-Security-Policy",
             f"default-src 'self'; script-src {script}; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data: blob:; frame-ancestors 'none'; form-action 'self'; "
+            f"img-src 'self' data: blob:; frame-ancestors 'none'; form-action {forms}; "
             "base-uri 'self'")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")

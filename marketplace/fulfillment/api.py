@@ -39,6 +39,7 @@ from marketplace.fulfillment.schemas import (
     OrderSummarySchema,
     PaymentArgsSchema,
     PaymentSchema,
+    ReplacementShipmentArgsSchema,
     ShipmentArgsSchema,
     ShipmentEventArgsSchema,
     ShipmentEventSchema,
@@ -152,6 +153,25 @@ def create_shipment(args):
     on a line → 422 and nothing is shipped."""
     orders = queries.orders_by_ids(args["order_ids"])
     shipment = shipment_ops.create_shipment(orders, args, _company_actor())
+    return _answer(ShipmentSchema(), shipment, 201,
+                   url_for("fulfillment_api.get_shipment", shipment_id=shipment.id))
+
+
+@api_bp.route("/shipments/replacements", methods=["POST"])
+@api_auth(permission="fulfillment.manage")
+@idempotent
+@api_bp.arguments(ReplacementShipmentArgsSchema)
+@api_bp.response(201, ShipmentSchema, headers=ETAG_HEADER)
+@api_bp.doc(responses=problem_responses(403, 404, 409, 422))
+def create_replacement_shipment(args):
+    """Supplier: ship again goods of shipped lines that the buyer rejected, or that came
+    short or were lost (``lines: [{shipment_line_id, quantity, ...}]``, the header as for
+    a shipment). At most what the buyer's receipts did not accept, less earlier
+    replacements (422); the line's shipment must have left (409). The order's shipped
+    quantities stay as they are, and no commercial invoice is issued for it."""
+    originals = queries.shipment_lines_by_ids([line["shipment_line_id"]
+                                               for line in args["lines"]])
+    shipment = shipment_ops.create_replacement_shipment(originals, args, _company_actor())
     return _answer(ShipmentSchema(), shipment, 201,
                    url_for("fulfillment_api.get_shipment", shipment_id=shipment.id))
 

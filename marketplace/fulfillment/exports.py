@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from marketplace.core.printing import render_pdf
 from marketplace.fulfillment.schemas import money_text, quantity_text
+from marketplace.trading.exports import payment_terms_label
 
 PDF_TEMPLATE = "fulfillment/print/shipping_document.html"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,7 +37,17 @@ def filename(snapshot: dict[str, Any], extension: str) -> str:
 
 def shipping_document_pdf(snapshot: dict[str, Any], paper: str = "a4") -> bytes:
     return render_pdf(PDF_TEMPLATE, paper=paper, doc=snapshot, money=_money,
-                      quantity=_quantity)
+                      quantity=_quantity, terms=payment_terms_label)
+
+
+def _template_digest() -> str:
+    """The print template's source, hashed: a changed template prints anew rather
+    than serving the cached print of the old one."""
+    from flask import current_app
+
+    source, _name, _uptodate = current_app.jinja_env.loader.get_source(
+        current_app.jinja_env, PDF_TEMPLATE)
+    return hashlib.sha256(source.encode()).hexdigest()[:12]
 
 
 def cached_pdf(printed, paper: str) -> bytes:
@@ -49,7 +60,8 @@ def cached_pdf(printed, paper: str) -> bytes:
     folder = Path(current_app.instance_path) / "shipping-documents"
     # The snapshot's digest in the name: a database restored or rebuilt (ids used again)
     # never gets another document's print.
-    digest = hashlib.sha256(json.dumps(printed.snapshot, sort_keys=True).encode()).hexdigest()
+    digest = hashlib.sha256((json.dumps(printed.snapshot, sort_keys=True)
+                             + _template_digest()).encode()).hexdigest()
     path = folder / f"{printed.id}-{digest[:20]}-{paper}-{get_locale() or 'en'}.pdf"
     if path.is_file():
         return path.read_bytes()
@@ -83,7 +95,7 @@ def shipping_document_xlsx(snapshot: dict[str, Any]) -> bytes:
                          (_("Port of discharge"), ship["port_of_discharge"]),
                          (_("ETD"), ship["etd"]), (_("ETA"), ship["eta"]),
                          (_("Incoterm"), snapshot["incoterm"]),
-                         (_("Payment terms"), snapshot["payment_terms"]),
+                         (_("Payment terms"), payment_terms_label(snapshot["payment_terms"])),
                          (_("Currency"), snapshot["currency"])):
         sheet.append([label, value])
     sheet.append([])

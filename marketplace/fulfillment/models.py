@@ -250,6 +250,11 @@ class Shipment(PartiesMixin, TimestampMixin, VersionedMixin, db.Model):
         return sum((line.amount for line in self.lines), ZERO)
 
     @property
+    def is_replacement(self) -> bool:
+        """Made by ``create_replacement_shipment``: its goods are not invoiced again."""
+        return any(line.replaces_line_id is not None for line in self.lines)
+
+    @property
     def order_ids(self) -> list[int]:
         return sorted({line.order_line.order_id for line in self.lines})
 
@@ -267,9 +272,16 @@ class ShipmentLine(db.Model):
     gross_weight: Mapped[Decimal | None] = mapped_column(Quantity())  # kg
     net_weight: Mapped[Decimal | None] = mapped_column(Quantity())  # kg
     volume: Mapped[Decimal | None] = mapped_column(Quantity())  # m³
+    # A replacement line ships again goods of an earlier shipped line that were rejected
+    # or lost; it does not add to the order line's shipped quantity (that line's goods
+    # were counted, and invoiced, once already).
+    replaces_line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("shipment_lines.id", ondelete="RESTRICT"), index=True)
 
     shipment: Mapped[Shipment] = relationship(back_populates="lines")
     order_line: Mapped[OrderLine] = relationship()
+    replaces: Mapped[ShipmentLine | None] = relationship(
+        remote_side=[id], foreign_keys=[replaces_line_id])
 
     @property
     def amount(self) -> Decimal:

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
-from marketplace.core.scoping import acting_company_id, get_visible, visible
+from marketplace.core.errors import NotFound
+from marketplace.core.scoping import acting_company_id, get_visible, visibility_clause, visible
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.fulfillment.models import (
@@ -74,6 +76,18 @@ def mergeable_with(order: Order) -> list[Order]:
         .order_by(Order.id).limit(50)))
 
 
+def origin_numbers(order: Order) -> dict[int, str]:
+    """The numbers of the orders this order's lines were merged or split from (orders
+    between the same two parties), by id: the history names them as people do."""
+    ids = {line.origin_order_id for line in order.lines if line.origin_order_id}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Order.id, Order.number).where(
+        Order.id.in_(ids), Order.buyer_company_id == order.buyer_company_id,
+        Order.supplier_company_id == order.supplier_company_id))
+    return {row.id: row.number for row in rows}
+
+
 def shipments_of_order(order: Order) -> list[Shipment]:
     line_ids = select(OrderLine.id).where(OrderLine.order_id == order.id)
     return list(db.session.scalars(select(Shipment).where(Shipment.id.in_(
@@ -117,6 +131,21 @@ def shipments(*, role: str | None = None, status: str | None = None,
 
 def shipment(shipment_id: int) -> Shipment:
     return get_visible(Shipment, shipment_id)
+
+
+def shipment_lines_by_ids(line_ids: list[int]) -> dict[int, ShipmentLine]:
+    """Each named shipped line, of a shipment visible to the acting company (404 on the
+    first that is not), by id."""
+    found = {}
+    for line_id in dict.fromkeys(line_ids):
+        line = db.session.scalars(
+            select(ShipmentLine).join(Shipment, Shipment.id == ShipmentLine.shipment_id)
+            .where(ShipmentLine.id == line_id, visibility_clause(Shipment, acting_company_id()))
+        ).first()
+        if line is None:
+            raise NotFound(str(_l("Shipment line %(id)s was not found.", id=line_id)))
+        found[line_id] = line
+    return found
 
 
 def open_lines(buyer_id: int) -> list[OrderLine]:

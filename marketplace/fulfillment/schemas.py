@@ -177,6 +177,10 @@ class ShipmentLineSchema(Schema):
     gross_weight = QuantityField()
     net_weight = QuantityField()
     volume = QuantityField()
+    replaces_shipment_line_id = fields.Integer(attribute="replaces_line_id", allow_none=True,
+                                               metadata={"description": (
+                                                   "Set on a replacement: the shipped line "
+                                                   "whose goods this ships again")})
 
 
 class ShipmentEventSchema(Schema):
@@ -229,6 +233,8 @@ class ShipmentSchema(ShipmentSummarySchema):
         "description": "The timeline, oldest first"})
     documents = fields.List(fields.Nested(ShippingDocumentSchema))
     invoice_id = fields.Function(lambda s: s.invoice.id if s.invoice else None)
+    replacement = fields.Boolean(attribute="is_replacement", metadata={
+        "description": "Ships again goods already shipped (and invoiced); not invoiced"})
 
 
 class InvoiceSchema(Schema):
@@ -347,6 +353,27 @@ class ShipmentArgsSchema(Schema):
         if data.get("etd") and data.get("eta") and data["eta"] < data["etd"]:
             raise ValidationError(str(_l("The arrival cannot come before the departure.")),
                                   field_name="eta")
+
+
+class ReplacementLineArgsSchema(Schema):
+    shipment_line_id = Id(required=True, metadata={
+        "description": "The shipped line whose rejected, short or lost goods ship again"})
+    quantity = PositiveDecimal(required=True)
+    packages = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=10**9))
+    gross_weight = OptionalDecimal(metadata={"description": "kg"})
+    net_weight = OptionalDecimal(metadata={"description": "kg"})
+    volume = OptionalDecimal(metadata={"description": "m³"})
+
+
+class ReplacementShipmentArgsSchema(ShipmentArgsSchema):
+    """A shipment's header (carrier, mode, ...) with shipped lines to replace instead of
+    order lines."""
+
+    class Meta:
+        exclude = ("order_ids",)
+
+    lines = fields.List(fields.Nested(ReplacementLineArgsSchema), required=True,
+                        validate=validate.Length(min=1, max=MAX_LINES))
 
 
 class ShipmentQueryArgsSchema(Schema):

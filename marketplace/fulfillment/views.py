@@ -4,12 +4,18 @@ L/C clause settings. Thin: form → schema → operation → redirect or templat
 
 from __future__ import annotations
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
 from marketplace.content.views.profiles import permission_required
-from marketplace.core.errors import DomainError, Forbidden, ValidationFailed, flatten_messages
+from marketplace.core.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    ValidationFailed,
+    flatten_messages,
+)
 from marketplace.core.pagination import paginate
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
@@ -28,6 +34,7 @@ from marketplace.fulfillment.operations import shipping_documents as document_op
 from marketplace.fulfillment.schemas import (
     CheckoutArgsSchema,
     MergeArgsSchema,
+    ReplacementShipmentArgsSchema,
     ShipmentArgsSchema,
     SplitArgsSchema,
     money_text,
@@ -35,6 +42,7 @@ from marketplace.fulfillment.schemas import (
 )
 from marketplace.infrastructure.auth import current_actor
 from marketplace.infrastructure.forms import EmptyForm
+from marketplace.trading.exports import payment_terms_label
 
 STATUS_BADGES = {"open": "secondary", "partially_shipped": "info", "shipped": "primary",
                  "partially_received": "info", "received": "primary", "closed": "success",
@@ -46,6 +54,7 @@ STATUS_LABELS = {"open": _l("open"), "partially_shipped": _l("partially shipped"
 SHIPMENT_LABELS = {"booked": _l("Booked"), "packed": _l("Packed"), "shipped": _l("Shipped"),
                    "in_transit": _l("In transit"), "arrived": _l("Arrived"),
                    "customs_cleared": _l("Customs cleared"), "delivered": _l("Delivered")}
+MODE_LABELS = {"sea": _l("Sea"), "air": _l("Air"), "courier": _l("Courier"), "road": _l("Road")}
 KIND_LABELS = {"commercial-invoice": _l("Commercial invoice"),
                "packing-list": _l("Packing list"), "shipping-advice": _l("Shipping advice")}
 
@@ -54,13 +63,15 @@ KIND_LABELS = {"commercial-invoice": _l("Commercial invoice"),
 # separators) must not be replaced on every other page.
 @bp.context_processor
 def _fulfillment_helpers() -> dict:
-    return {"money_text": money_text, "quantity_text": quantity_text}
+    return {"money_text": money_text, "quantity_text": quantity_text,
+            "payment_terms_label": payment_terms_label}
 
 
 def _context(**values) -> dict:
     actor = current_actor()
     return {"status_badges": STATUS_BADGES, "status_labels": STATUS_LABELS,
             "shipment_labels": SHIPMENT_LABELS, "kind_labels": KIND_LABELS,
+            "mode_labels": MODE_LABELS,
             "company_id": actor.company.id if actor and actor.company else None,
             "can_manage": bool(actor and actor.can("fulfillment.manage")),
             "empty_form": EmptyForm(), **values}
@@ -91,12 +102,19 @@ def _flash_refusal(error: DomainError) -> None:
     flash(" ".join([error.detail, *details]), "danger")
 
 
-def _quantities(prefix: str) -> list[dict]:
-    """``<prefix><line id>`` form fields with a quantity filled in."""
+def _quantities(prefix: str, measures: tuple[str, ...] = ()) -> list[dict]:
+    """``<prefix><line id>`` form fields with a quantity filled in, each with the
+    ``<measure>-<line id>`` fields filled in beside it (packages, weights, volume)."""
     lines = []
     for name, value in request.form.items():
         if name.startswith(prefix) and value.strip():
-            lines.append({"order_line_id": name.removeprefix(prefix), "quantity": value.strip()})
+            line_id = name.removeprefix(prefix)
+            item = {"order_line_id": line_id, "quantity": value.strip()}
+            for measure in measures:
+                given = (request.form.get(f"{measure}-{line_id}") or "").strip()
+                if given:
+                    item[measure] = given
+            lines.append(item)
     return lines
 
 
@@ -125,7 +143,8 @@ def order(order_id):
     mergeable = queries.mergeable_with(found) if supplier else []
     return render_template("fulfillment/order.html", order=found, supplier=supplier,
                            mergeable=mergeable, shipments=queries.shipments_of_order(found),
-                           documents=queries.documents_of_order(found), **_context())
+                           documents=queries.documents_of_order(found),
+                           origin_numbers=queries.origin_numbers(found), **_context())
 
 
 @bp.route("/orders/merge", methods=["POST"])
@@ -179,7 +198,7 @@ def new_shipment():
     lines = queries.open_lines(buyer_id)
     if request.method == "POST":
         _csrf()
-        wanted = _quantities("ship-")
+        wanted = _quantities("ship-", shipment_ops.LINE_MEASURES)
         order_ids = sorted({line.order_id for line in lines
                             if str(line.id) in {w["order_line_id"] for w in wanted}})
         header = {key: request.form.get(key) or None for key in (
@@ -216,9 +235,36 @@ def shipment(shipment_id):
     form = ShipmentEventForm()
     form.status.choices = [(s.value, SHIPMENT_LABELS[s.value])
                            for s in SHIPMENT_STATUS_ORDER[current + 1:]]
+    replaceable = {line.id: shipment_ops.replaceable_quantity(line) for line in found.lines} \
+        if supplier and found.status in shipment_ops.LEFT_THE_WAREHOUSE else {}
     return render_template("fulfillment/shipment.html", shipment=found, supplier=supplier,
                            latest=latest, event_form=form, kinds=list(ShippingDocumentKind),
+                           replaceable={k: v for k, v in replaceable.items() if v > 0},
+                           modes=list(ShipmentMode),
                            **_context())
+
+
+@bp.route("/shipments/<int:shipment_id>/replacement", methods=["POST"])
+@permission_required("fulfillment.manage")
+def replace_goods(shipment_id):
+    """The shipment page's "Ship again" form: rejected, short or lost goods of its lines."""
+    _csrf()
+    found = queries.shipment(shipment_id)
+    wanted = [item for item in _quantities("again-")
+              if item["order_line_id"] in {str(line.id) for line in found.lines}]
+    lines = [{"shipment_line_id": item["order_line_id"], "quantity": item["quantity"]}
+             for item in wanted]
+    header = {key: request.form.get(key) for key in ("carrier", "mode", "tracking_number")
+              if request.form.get(key)}
+    try:
+        args = _load(ReplacementShipmentArgsSchema, {**header, "lines": lines or []})
+        originals = queries.shipment_lines_by_ids([i["shipment_line_id"] for i in args["lines"]])
+        made = shipment_ops.create_replacement_shipment(originals, args, _company_actor())
+    except (ValidationFailed, Conflict) as error:
+        _flash_refusal(error)
+        return redirect(url_for("fulfillment.shipment", shipment_id=shipment_id))
+    flash(_l("Replacement shipment %(number)s booked.", number=made.number), "success")
+    return redirect(url_for("fulfillment.shipment", shipment_id=made.id))
 
 
 @bp.route("/shipments/<int:shipment_id>/timeline.json")
@@ -287,6 +333,9 @@ def payables():
         flash(_l("Thank you: the card payment is recorded as soon as the card company "
                  "confirms it."), "info")
     rows = queries.invoices(side="buyer", status=request.args.get("status") or None)
+    origin = current_app.config.get("STRIPE_CHECKOUT_ORIGIN")
+    if origin:  # "Pay by card" redirects there
+        g.form_action_origins = [origin]
     return render_template("fulfillment/invoices.html", side="buyer",
                            invoices=list(db.session.scalars(rows)),
                            aging=queries.aging("buyer"), buckets=queries.AGING_BUCKETS,

@@ -74,3 +74,93 @@ def test_supplier_ships_in_two_parts_and_the_buyer_sees_the_timeline_live(
     expect(customer.locator("[data-status]").first).to_have_attribute("data-status", "shipped")
     customer.screenshot(path=str(artifacts / "fulfillment-order-buyer.png"), full_page=True)
     assert not broken, broken
+
+
+def test_from_the_order_to_paid_invoices_and_a_closed_order_in_the_browser(
+        make, api, app, new_page, artifacts, monkeypatch):
+    """The issue's "done when", in the portal: two shipments, each with its full
+    document set; the first invoice paid partly by T/T and the rest by card (Stripe
+    Checkout answered by a local stand-in), the second by L/C; the buyer watches a
+    shipment arrive without reloading; the order closes."""
+    from tests.fulfillment.stripe_stub import StripeStub, signature
+
+    supplier = make.member(make.company("Formosa Bolts", roles=("supplier",)), "admin")
+    buyer = make.member(make.company("Baltic Tools", roles=("buyer",), country="SE"), "admin")
+    order_id = accepted_purchase_order(make, buyer, supplier)  # 145.00 USD
+    broken: list[str] = []
+    seller, customer = new_page(), new_page()
+    watch_for_errors(seller, broken)
+    watch_for_errors(customer, broken)
+    login(seller, supplier.email)
+    login(customer, buyer.email)
+
+    first = ship(seller, order_id, {"BOLT-M8": "600", "NUT-M8": "500"}, "Evergreen")
+    second = ship(seller, order_id, {"BOLT-M8": "400"}, "China Airlines Cargo")
+    invoices = []
+    for shipment in (first, second):
+        seller.goto(f"/fulfillment/shipments/{shipment}")
+        for kind in ("packing-list", "shipping-advice", "commercial-invoice"):
+            seller.click(f"#generate-{kind}")
+            expect(seller.locator(f"#shipping-documents tr[data-kind='{kind}']")).to_contain_text(
+                "revision 1")
+        invoices.append(re.search(r"CI-\d{4}-\d+", seller.locator(
+            "#shipping-documents tr[data-kind='commercial-invoice']").inner_text()).group(0))
+        with seller.expect_download() as download:
+            seller.click("#shipping-documents tr[data-kind='packing-list'] a >> nth=0")
+        assert download.value.suggested_filename.endswith("-r1.pdf")
+
+    # The buyer has the first shipment open while it is delivered.
+    customer.goto(f"/fulfillment/shipments/{first}")
+    for shipment in (first, second):
+        seller.goto(f"/fulfillment/shipments/{shipment}")
+        seller.select_option("#event-status", "delivered")
+        seller.fill("#event-location", "Gothenburg")
+        seller.click("#record-event")
+        expect(seller.locator("#shipment-status")).to_have_text("Delivered")
+    expect(customer.locator("#shipment-status")).to_have_text("Delivered", timeout=15_000)
+
+    # Invoice one (72.00 + 25.00): 50 by T/T, recorded by the supplier.
+    seller.goto("/fulfillment/receivables")
+    row = seller.locator("#invoices tbody tr", has_text=invoices[0])
+    row.locator("input[name=amount]").fill("50")
+    row.locator("select[name=method]").select_option("tt")
+    row.locator("input[name=reference]").fill("TT-0001")
+    row.locator("button").click()
+    expect(seller.locator("#invoices tbody tr", has_text=invoices[0]).locator(".balance")
+           ).to_have_text("47.00")
+
+    # The rest by card: the buyer is sent to Stripe Checkout (the stand-in), and
+    # Stripe's webhook, delivered twice, records the payment once.
+    with StripeStub() as stub:
+        monkeypatch.setitem(app.config, "STRIPE_API_BASE", stub.base)
+        monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", "sk_test_local")
+        monkeypatch.setitem(app.config, "STRIPE_WEBHOOK_SECRET", "whsec_browser")
+        monkeypatch.setitem(app.config, "STRIPE_CHECKOUT_ORIGIN", stub.base)
+        customer.goto("/fulfillment/payables")
+        customer.locator("#invoices tbody tr", has_text=invoices[0]).locator("button").click()
+        customer.wait_for_url(f"{stub.base}/pay/**")
+        expect(customer.locator("h1")).to_have_text("Stripe Checkout")
+        session_id = customer.url.rsplit("/", 1)[1]
+        payload = stub.completed_event(session_id)
+        for _ in range(2):
+            response = api.client.post("/api/v1/webhooks/stripe", data=payload, headers={
+                "Stripe-Signature": signature(payload, "whsec_browser"),
+                "Content-Type": "application/json"})
+            assert response.status_code == 200, response.get_json()
+
+    # Invoice two by L/C.
+    seller.goto("/fulfillment/receivables")
+    row = seller.locator("#invoices tbody tr", has_text=invoices[1])
+    row.locator("input[name=amount]").fill("48")
+    row.locator("select[name=method]").select_option("lc")
+    row.locator("button").click()
+    expect(seller.locator("#invoices tbody tr", has_text=invoices[1])).to_contain_text("paid")
+
+    customer.goto("/fulfillment/payables")
+    for number in invoices:
+        expect(customer.locator("#invoices tbody tr", has_text=number).locator(".balance")
+               ).to_have_text("0.00")
+    customer.goto(f"/fulfillment/orders/{order_id}")
+    expect(customer.locator("[data-status]").first).to_have_attribute("data-status", "closed")
+    customer.screenshot(path=str(artifacts / "fulfillment-closed-buyer.png"), full_page=True)
+    assert not broken, broken

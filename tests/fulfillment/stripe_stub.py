@@ -48,6 +48,16 @@ class StripeStub:
                 stub.sessions[session["id"]] = session
                 return self._answer(200, session)
 
+            def do_GET(self):  # noqa: N802 - the checkout page a browser is sent to
+                if not self.path.startswith("/pay/"):
+                    return self._answer(404, {"error": {"message": "Unknown path"}})
+                raw = b"<!doctype html><title>Checkout</title><h1>Stripe Checkout</h1>"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
             def _answer(self, status, body):
                 raw = json.dumps(body).encode()
                 self.send_response(status)

@@ -39,7 +39,8 @@ _numbers = iter(range(1, 10**6))
 
 
 def accepted_purchase_order(make, buyer: Member, supplier: Member, lines=None, *,
-                            currency="USD", payment_terms="tt", incoterm="FOB") -> int:
+                            currency="USD", payment_terms="tt", incoterm="FOB",
+                            delivery_date=None, line_dates=None) -> int:
     """An accepted purchase order (built with the models, accepted through the engine's
     signal as the engine does) → the id of the order it opened."""
     lines = lines or [("BOLT-M8", "1000", "0.12"), ("NUT-M8", "500", "0.05")]
@@ -51,11 +52,14 @@ def accepted_purchase_order(make, buyer: Member, supplier: Member, lines=None, *
                             recipient_company_id=supplier.company_id, thread=thread,
                             currency=currency, incoterm=incoterm, incoterm_place="Kaohsiung",
                             payment_terms=payment_terms, sent_at=utcnow(),
-                            port_of_loading="Kaohsiung", port_of_discharge="Gothenburg")
+                            port_of_loading="Kaohsiung", port_of_discharge="Gothenburg",
+                            delivery_date=delivery_date)
         for position, (sku, quantity, price) in enumerate(lines, start=1):
+            wanted = (line_dates or {}).get(sku)
             line = DocumentLine(position=position, sku=sku, description=f"Item {sku}",
                                 quantity=Decimal(quantity), unit="pcs",
-                                unit_price=Decimal(price))
+                                unit_price=Decimal(price),
+                                extras={"requested_delivery_date": wanted} if wanted else {})
             line.compute_amount()
             document.lines.append(line)
         document.compute_total()

@@ -33,6 +33,11 @@ def world(make, api, pair, app, monkeypatch):
         fresh = api.post("/shipments", pair.supplier_token, json={
             "order_ids": [order], "lines": [{"order_line_id": lines[0]["id"],
                                              "quantity": "10"}]}).get_json()["id"]
+        gone = api.post("/shipments", pair.supplier_token, json={
+            "order_ids": [order], "lines": [{"order_line_id": lines[0]["id"],
+                                             "quantity": "10"}]}).get_json()
+        assert api.post(f"/shipments/{gone['id']}/events", pair.supplier_token,
+                        json={"status": "shipped"}).status_code == 201
         assert api.post(f"/shipments/{shipment}/documents/packing-list",
                         pair.supplier_token).status_code == 201
         invoice = api.post(f"/shipments/{shipment}/commercial-invoice",
@@ -42,7 +47,8 @@ def world(make, api, pair, app, monkeypatch):
                    "operator": make.operator()}
         yield World(members, {"o": order, "o2": second, "l": lines[1]["id"], "s": shipment,
                               "s2": fresh, "i": invoice, "line": lines[0]["id"],
-                              "B": pair.buyer.company_id})
+                              "B": pair.buyer.company_id,
+                              "gone": gone["id"], "gone_line": gone["lines"][0]["id"]})
 
 
 # method, path, body, expected for (anonymous, own, partner, other, operator)
@@ -55,6 +61,9 @@ API_ROUTES = [
     ("GET", "/shipments", None, (401, 200, 200, 200, 403)),
     ("POST", "/shipments", {"order_ids": ["{o}"],
                             "lines": [{"order_line_id": "{l}", "quantity": "1"}]},
+     (401, 201, 403, 404, 403)),
+    ("POST", "/shipments/replacements",
+     {"lines": [{"shipment_line_id": "{gone_line}", "quantity": "1"}]},
      (401, 201, 403, 404, 403)),
     ("GET", "/shipments/{s}", None, (401, 200, 200, 404, 403)),
     ("POST", "/shipments/{s}/events", {"status": "packed"}, (401, 201, 403, 404, 403)),
@@ -113,6 +122,7 @@ PORTAL_ROUTES = [
     ("GET", "/fulfillment/shipments/{s}/timeline.json", (302, 200, 200, 404, 403)),
     ("POST", "/fulfillment/shipments/{s}/events", (302, 302, 403, 404, 403)),
     ("POST", "/fulfillment/shipments/{s}/documents/shipping-advice", (302, 302, 403, 404, 403)),
+    ("POST", "/fulfillment/shipments/{gone}/replacement", (302, 302, 403, 404, 403)),
     ("GET", "/fulfillment/receivables", (302, 200, 200, 200, 403)),
     ("GET", "/fulfillment/payables", (302, 200, 200, 200, 403)),
     ("POST", "/fulfillment/invoices/{i}/payments", (302, 302, 403, 404, 403)),
@@ -133,7 +143,8 @@ def test_portal_access(world, client, actor, method, path, expected):
         response = client.post(url, data={
             "csrf_token": csrf_token(client, "/login"), "order_ids": [world.ids["o"],
                                                                       world.ids["o2"]],
-            f"split-{world.ids['l']}": "1", "status": "packed", "amount": "1",
+            f"split-{world.ids['l']}": "1", f"again-{world.ids['gone_line']}": "1",
+            "status": "packed", "amount": "1",
             "method": "tt"})
     else:
         response = client.get(url)

@@ -144,3 +144,19 @@ def test_receipts_move_the_status_on_to_received(make, api, pair, app):
     with app.test_request_context(), pytest.raises(ValidationFailed):
         record_received_quantity(db.session.get(OrderLine, lines["NUT-M8"]["id"]),
                                  Decimal(0))
+
+
+def test_each_line_keeps_its_requested_delivery_date(make, api, pair, client):
+    from datetime import date
+
+    from tests.factories import portal_login
+
+    order_id = accepted_purchase_order(make, pair.buyer, pair.supplier,
+                                       delivery_date=date(2027, 3, 1),
+                                       line_dates={"BOLT-M8": "2027-02-01"})
+    lines = api.get(f"/orders/{order_id}", pair.buyer_token).get_json()["lines"]
+    assert [(line["sku"], line["requested_delivery_date"]) for line in lines] == [
+        ("BOLT-M8", "2027-02-01"), ("NUT-M8", "2027-03-01")]  # else the order's date
+    portal_login(client, pair.supplier.email)
+    page = client.get(f"/fulfillment/orders/{order_id}").get_data(as_text=True)
+    assert "Requested by" in page and "2027-02-01" in page and "2027-03-01" in page

@@ -6,6 +6,7 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.fulfillment.models import Invoice, Payment
+from tests.factories import csrf_token, portal_login
 from tests.fulfillment.stripe_stub import StripeStub, signature
 from tests.fulfillment.support import accepted_purchase_order
 
@@ -143,3 +144,27 @@ def test_payments_and_refusals_leave_an_honest_audit_trail(make, api, pair, app)
         actions = {r.action for r in AuditEvent.query}
     assert {"order.created", "shipment.created", "invoice.issued",
             "shipping_document.generated"} <= actions
+
+
+def test_checkout_when_stripe_cannot_be_reached_says_so_plainly(make, api, pair, app,
+                                                                 monkeypatch, client):
+    """No network to Stripe: the buyer reads that nothing was charged and what to do,
+    not the library's text about support@stripe.com and socket errors."""
+    with StripeStub() as stub:  # a port that was open a moment ago, now closed
+        closed = stub.base
+    monkeypatch.setitem(app.config, "STRIPE_API_BASE", closed)
+    monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", "sk_test_local")
+    invoice = invoiced(make, api, pair)
+    response = api.post(f"/invoices/{invoice['id']}/checkout", pair.buyer_token, json={})
+    assert response.status_code == 503
+    detail = response.get_json()["detail"]
+    assert "cannot be reached" in detail and "nothing was charged" in detail
+    assert "stripe.com" not in detail and "Connection" not in detail
+
+    portal_login(client, pair.buyer.email)
+    token = csrf_token(client, "/fulfillment/payables")
+    page = client.post(f"/fulfillment/invoices/{invoice['id']}/checkout",
+                       data={"csrf_token": token}, follow_redirects=True)
+    text = page.get_data(as_text=True)
+    assert "nothing was charged" in text and "support@stripe.com" not in text
+    assert balance(app, invoice["id"]) == "145.0000"

@@ -4,6 +4,7 @@ import re
 
 from tests.factories import csrf_token, portal_login
 from tests.fulfillment.support import accepted_purchase_order
+from tests.fulfillment.test_flow import pdf_text
 
 
 def test_supplier_ships_from_the_order_page_and_the_buyer_follows(make, api, pair, client):
@@ -111,3 +112,70 @@ def test_lc_clauses_for_one_buyer_only_among_the_suppliers_customers(make, api, 
         "csrf_token": token, "buyer_company_id": pair.buyer.company_id, "lc_number": "LC-NT"})
     [saved] = api.get("/letter-of-credit-clauses", pair.supplier_token).get_json()
     assert (saved["buyer_company_id"], saved["lc_number"]) == (pair.buyer.company_id, "LC-NT")
+
+
+def test_the_shipment_form_takes_packages_and_weights_for_the_packing_list(
+        make, api, pair, client):
+    order_id = accepted_purchase_order(make, pair.buyer, pair.supplier)
+    lines = {line["sku"]: line["id"] for line in
+             api.get(f"/orders/{order_id}", pair.supplier_token).get_json()["lines"]}
+    bolt = lines["BOLT-M8"]
+    portal_login(client, pair.supplier.email)
+    new = f"/fulfillment/shipments/new?buyer={pair.buyer.company_id}"
+    token = csrf_token(client, new)
+    # A weight that is not a number: refused with the reason, nothing shipped.
+    refused = client.post(new, data={"csrf_token": token, f"ship-{bolt}": "100",
+                                     f"gross_weight-{bolt}": "heavy"}, follow_redirects=True)
+    assert "gross_weight" in refused.get_data(as_text=True)
+    assert api.get(f"/orders/{order_id}", pair.buyer_token).get_json()["lines"][0][
+        "shipped_quantity"] == "0"
+    response = client.post(new, data={
+        "csrf_token": token, "carrier": "Evergreen", "mode": "sea", f"ship-{bolt}": "400",
+        f"packages-{bolt}": "20", f"net_weight-{bolt}": "180", f"gross_weight-{bolt}": "195.5",
+        f"volume-{bolt}": "0.8"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    shipment_id = int(re.search(r"/shipments/(\d+)", response.headers["Location"]).group(1))
+    line = api.get(f"/shipments/{shipment_id}", pair.buyer_token).get_json()["lines"][0]
+    assert (line["packages"], line["net_weight"], line["gross_weight"]) == (20, "180", "195.5")
+    made = api.post(f"/shipments/{shipment_id}/documents/packing-list", pair.supplier_token)
+    assert made.status_code == 201, made.get_json()
+    text = pdf_text(api.get(f"/shipments/{shipment_id}/documents/packing-list",
+                            pair.buyer_token))
+    assert "Packages 20" in text and "195.5" in text and "0.8" in text
+
+
+def test_the_order_page_names_origin_orders_and_payment_terms_as_people_read_them(
+        make, api, pair, client):
+    first = accepted_purchase_order(make, pair.buyer, pair.supplier)
+    second = accepted_purchase_order(make, pair.buyer, pair.supplier)
+    numbers = [api.get(f"/orders/{o}", pair.buyer_token).get_json()["number"]
+               for o in (first, second)]
+    merged = api.post("/orders/merge", pair.supplier_token, json={"order_ids": [first, second]})
+    assert merged.status_code == 201, merged.get_json()
+    portal_login(client, pair.supplier.email)
+    page = client.get(f"/fulfillment/orders/{merged.get_json()['id']}").get_data(as_text=True)
+    assert f"from order {numbers[0]}" in page and f"from order {numbers[1]}" in page
+    assert "T/T (telegraphic transfer)" in page
+
+
+def test_the_payables_page_lets_pay_by_card_lead_to_stripe_checkout(pair, client):
+    """Browsers check the form's CSP form-action along the redirect to Stripe: without
+    Checkout's origin there, "Pay by card" is blocked (seen in Chromium)."""
+    portal_login(client, pair.buyer.email)
+    policy = client.get("/fulfillment/payables").headers["Content-Security-Policy"]
+    assert "form-action 'self' https://checkout.stripe.com;" in policy
+    other = client.get("/fulfillment/orders").headers["Content-Security-Policy"]
+    assert "form-action 'self';" in other
+
+
+def test_shipping_modes_read_as_words(make, api, pair, client):
+    order_id = accepted_purchase_order(make, pair.buyer, pair.supplier)
+    bolt = api.get(f"/orders/{order_id}", pair.supplier_token).get_json()["lines"][0]["id"]
+    shipment = api.post("/shipments", pair.supplier_token, json={
+        "order_ids": [order_id], "carrier": "Evergreen", "mode": "sea",
+        "lines": [{"order_line_id": bolt, "quantity": "10"}]}).get_json()
+    portal_login(client, pair.supplier.email)
+    form = client.get(f"/fulfillment/shipments/new?buyer={pair.buyer.company_id}")
+    assert '<option value="courier">Courier</option>' in form.get_data(as_text=True)
+    page = client.get(f"/fulfillment/shipments/{shipment['id']}").get_data(as_text=True)
+    assert "Evergreen (Sea)" in page

@@ -219,3 +219,28 @@ def test_printed_documents_carry_chinese_text(make, api, app):
              for font in page["/Resources"]["/Font"].values()}
     assert any("CJK" in str(name) for name in fonts)  # Chinese from the CJK font …
     assert any("DejaVu" in str(name) for name in fonts)  # … Latin from a small one
+
+
+def test_a_later_revision_of_the_invoice_still_prints_its_due_date_and_terms(make, api, pair):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from tests.fulfillment.test_flow import pdf_text
+
+    order_id = accepted_purchase_order(make, pair.buyer, pair.supplier)
+    bolt = order_lines(api, pair.supplier_token, order_id)["BOLT-M8"]["id"]
+    shipment = ship(api, pair.supplier_token, [order_id], [(bolt, "100")]).get_json()
+    invoice = api.post(f"/shipments/{shipment['id']}/commercial-invoice",
+                       pair.supplier_token).get_json()["invoice"]
+    again = api.post(f"/shipments/{shipment['id']}/documents/commercial-invoice",
+                     pair.supplier_token)
+    assert again.get_json()["revision"] == 2
+    path = f"/shipments/{shipment['id']}/documents/commercial-invoice"
+    for revision in (1, 2):
+        text = pdf_text(api.get(f"{path}?revision={revision}", pair.buyer_token))
+        assert f"due {invoice['due_date']}" in text, revision
+        assert "T/T (telegraphic transfer)" in text
+    sheet = load_workbook(BytesIO(api.get(f"{path}?format=xlsx", pair.buyer_token).data)).active
+    assert ["Payment terms", "T/T (telegraphic transfer)"] in [
+        list(row[:2]) for row in sheet.iter_rows(values_only=True)]

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.core.audit import record_audit
-from marketplace.core.errors import Conflict, Forbidden, ValidationFailed
+from marketplace.core.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.fulfillment.models import (
@@ -29,6 +29,12 @@ from marketplace.fulfillment.operations.orders import plain_number, record_event
 from marketplace.infrastructure.notifications import N_, notify
 
 log = logging.getLogger(__name__)
+
+
+class PaymentServiceUnavailable(DomainError):
+    """Stripe could not be reached (network, DNS, timeout): nothing was charged."""
+
+    status, title, slug = 503, _l("Payment service unavailable"), "payment-service-unavailable"
 
 
 def due_date_for(payment_terms: str | None, issued_on: date) -> date:
@@ -192,6 +198,14 @@ def open_checkout(invoice: Invoice, actor, *, amount: Decimal | None, success_ur
                 "unit_amount": to_minor_units(amount, invoice.currency),
                 "product_data": {"name": f"Invoice {invoice.number}"}}}],
         })
+    except stripe.APIConnectionError as error:
+        # The library's own text names support@stripe.com and a stack of socket errors:
+        # the buyer needs to know only that nothing was charged and what to do instead.
+        log.warning("Stripe checkout for invoice %s: %s", invoice.number, error)
+        raise PaymentServiceUnavailable(str(_l(
+            "The card payment service cannot be reached right now, so nothing was charged. "
+            "Try again in a few minutes, or pay invoice %(number)s by bank transfer.",
+            number=invoice.number))) from error
     except stripe.StripeError as error:
         raise Conflict(str(_l("The card payment service refused: %(reason)s",
                               reason=error.user_message or str(error))),

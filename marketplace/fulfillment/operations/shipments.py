@@ -150,6 +150,134 @@ def _take_open_quantity(line: OrderLine, quantity: Decimal, index: int) -> None:
                                errors={f"lines.{index}.quantity": [_over_shipment(line)]})
 
 
+# ----- replacements ---------------------------------------------------------------------------
+
+LEFT_THE_WAREHOUSE = SHIPMENT_STATUS_ORDER[SHIPMENT_STATUS_ORDER.index(ShipmentStatus.SHIPPED):]
+
+
+def accepted_quantity(line: ShipmentLine) -> Decimal:
+    """What the buyer's goods receipts accepted of this shipped line (received less
+    rejected). Receipts are the supplier link's (it builds on fulfillment, so it is
+    imported here, at use, never at module load)."""
+    from sqlalchemy import func
+
+    from marketplace.supplier_link.models import GoodsReceiptLine
+
+    accepted = db.session.scalar(
+        select(func.coalesce(func.sum(GoodsReceiptLine.quantity_received
+                                      - GoodsReceiptLine.quantity_rejected), 0))
+        .where(GoodsReceiptLine.shipment_line_id == line.id))
+    return Decimal(accepted or 0)
+
+
+def replaced_quantity(line: ShipmentLine) -> Decimal:
+    """What replacement shipments have already shipped again for this line."""
+    from sqlalchemy import func
+
+    replaced = db.session.scalar(select(func.coalesce(func.sum(ShipmentLine.quantity), 0))
+                                 .where(ShipmentLine.replaces_line_id == line.id))
+    return Decimal(replaced or 0)
+
+
+def replaceable_quantity(line: ShipmentLine) -> Decimal:
+    """How much of a shipped line may be shipped again: what the buyer did not accept
+    (rejected, short or lost: nothing received at all counts as lost) less what earlier
+    replacements already shipped."""
+    return max(line.quantity - accepted_quantity(line) - replaced_quantity(line), Decimal(0))
+
+
+def create_replacement_shipment(originals: dict[int, ShipmentLine], values: dict[str, Any],
+                                actor) -> Shipment:
+    """Ship again goods of lines already shipped that were rejected, short or lost
+    (``values["lines"]``: ``[{shipment_line_id, quantity, packages?, ...}]``; the other
+    values as for ``create_shipment``). Each quantity is at most the line's
+    ``replaceable_quantity``; the lines' shipments must have left the warehouse and be
+    the acting supplier's, to one buyer. The order lines' shipped quantities do not
+    change and no commercial invoice is issued for it (the goods were invoiced once).
+    Else 403/409/422 and nothing is written."""
+    wanted = values["lines"]
+    # Locked as for a shipment: two replacements of one line queue, never overlap.
+    orders = _lock_orders(sorted({line.order_line.order_id for line in originals.values()}))
+    _check_replacement_parties(list(originals.values()), actor)
+    errors = _replacement_errors(originals, wanted)
+    if errors:
+        raise ValidationFailed(str(_l("Some lines cannot be shipped again as asked.")),
+                               errors=errors)
+    first = next(iter(originals.values())).shipment
+    shipment = Shipment(
+        number=f"pending-{uuid4().hex}", buyer_company_id=first.buyer_company_id,
+        supplier_company_id=first.supplier_company_id, currency=first.currency,
+        created_by_id=actor.user.id if actor.user else None,
+        status=ShipmentStatus.BOOKED, created_at=utcnow(),
+        **{field: values[field] for field in HEADER_FIELDS if values.get(field) is not None})
+    shipment.port_of_loading = shipment.port_of_loading or first.port_of_loading
+    shipment.port_of_discharge = shipment.port_of_discharge or first.port_of_discharge
+    db.session.add(shipment)
+    for item in wanted:
+        original = originals[item["shipment_line_id"]]
+        shipment.lines.append(ShipmentLine(
+            order_line_id=original.order_line_id, quantity=item["quantity"],
+            replaces_line_id=original.id, **{m: item.get(m) for m in LINE_MEASURES}))
+    db.session.flush()
+    shipment.number = f"SHP-{shipment.created_at:%Y}-{shipment.id:06d}"
+    shipment.events.append(ShipmentEvent(status=ShipmentStatus.BOOKED, at=utcnow(),
+                                         recorded_by_id=shipment.created_by_id,
+                                         note=_replacement_note(originals)))
+    record_audit("shipment.replacement_created", shipment,
+                 company_id=shipment.supplier_company_id, changes={"lines": [
+                     {"replaces_line_id": i["shipment_line_id"], "quantity": str(i["quantity"])}
+                     for i in wanted]})
+    for order in orders:
+        record_event(order, "replacement", actor, shipment_id=shipment.id,
+                     shipment_number=shipment.number)
+    _tell_parties(shipment, "shipment.created",
+                  N_("Replacement shipment %(number)s was booked (%(carrier)s)."),
+                  {"number": shipment.number, "carrier": shipment.carrier or "-"},
+                  replacement=True)
+    return shipment
+
+
+def _check_replacement_parties(lines: list[ShipmentLine], actor) -> None:
+    if actor.company is None or any(line.shipment.supplier_company_id != actor.company.id
+                                    for line in lines):
+        raise Forbidden(str(_l("Only the supplier who shipped the goods ships them again.")))
+    if len({line.shipment.buyer_company_id for line in lines}) > 1:
+        raise ValidationFailed(errors={"lines": [str(_l(
+            "One shipment goes to one buyer: these lines went to different buyers."))]})
+    waiting = sorted({line.shipment.number for line in lines
+                      if line.shipment.status not in LEFT_THE_WAREHOUSE})
+    if waiting:
+        raise Conflict(str(_l("Shipment %(numbers)s has not left your warehouse yet: change "
+                              "it rather than ship its goods again.",
+                              numbers=", ".join(waiting))), allowed_actions=[])
+
+
+def _replacement_errors(originals: dict[int, ShipmentLine],
+                        wanted: list[dict]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    seen: set[int] = set()
+    for index, item in enumerate(wanted):
+        line = originals[item["shipment_line_id"]]
+        if line.id in seen:
+            errors[f"lines.{index}.shipment_line_id"] = [str(_l("This line is named twice."))]
+            continue
+        seen.add(line.id)
+        replaceable = replaceable_quantity(line)
+        if item["quantity"] > replaceable:
+            errors[f"lines.{index}.quantity"] = [str(_l(
+                "Only %(left)s %(unit)s of %(what)s in shipment %(number)s were not accepted "
+                "by the buyer or shipped again already; ship no more than that.",
+                left=plain_number(replaceable), unit=line.order_line.unit,
+                what=line.order_line.sku or line.order_line.description,
+                number=line.shipment.number))]
+    return errors
+
+
+def _replacement_note(originals: dict[int, ShipmentLine]) -> str:
+    numbers = sorted({line.shipment.number for line in originals.values()})
+    return str(_l("Replacement for %(numbers)s", numbers=", ".join(numbers)))
+
+
 # ----- events ---------------------------------------------------------------------------------
 
 

@@ -65,13 +65,15 @@ def issue_commercial_invoice(shipment: Shipment, actor) -> tuple[Invoice, Shippi
         raise Conflict(str(_l("Shipment %(number)s is invoiced already (%(invoice)s).",
                               number=shipment.number, invoice=shipment.invoice.number)),
                        allowed_actions=[])
+    if shipment.is_replacement:
+        raise Conflict(str(_l("Shipment %(number)s replaces goods invoiced already: it is "
+                              "not invoiced again.", number=shipment.number)),
+                       allowed_actions=["packing-list", "shipping-advice"])
     printed = generate_document(shipment, ShippingDocumentKind.COMMERCIAL_INVOICE, actor)
     document = printed.document
     invoice = record_invoice(shipment, number=document.number, document_id=document.id,
                              payment_terms=document.payment_terms)
-    printed.snapshot = {**printed.snapshot, "invoice": {
-        "number": invoice.number, "due_date": invoice.due_date.isoformat(),
-        "amount": str(invoice.amount)}}
+    printed.snapshot = {**printed.snapshot, "invoice": _invoice_part(invoice)}
     return invoice, printed
 
 
@@ -202,6 +204,7 @@ def snapshot(shipment: Shipment, kind: ShippingDocumentKind, document: Document,
         for measure in ("gross_weight", "net_weight", "volume"):
             totals[measure] += getattr(line, measure) or ZERO
     clauses = lc_clauses_for(shipment.supplier_company_id, shipment.buyer_company_id)
+    invoice = shipment.invoice if kind == ShippingDocumentKind.COMMERCIAL_INVOICE else None
     return {
         "kind": kind.value, "title": kind_label(kind), "number": document.number,
         "revision": revision, "date": utcnow().date().isoformat(),
@@ -225,7 +228,14 @@ def snapshot(shipment: Shipment, kind: ShippingDocumentKind, document: Document,
         "lc": None if clauses is None else {
             "lc_number": clauses.lc_number, "issuing_bank": clauses.issuing_bank,
             "marks_and_numbers": clauses.marks_and_numbers, "statements": clauses.statements},
+        # A later revision of an issued invoice still prints its due date.
+        **({"invoice": _invoice_part(invoice)} if invoice is not None else {}),
     }
+
+
+def _invoice_part(invoice: Invoice) -> dict[str, str]:
+    return {"number": invoice.number, "due_date": invoice.due_date.isoformat(),
+            "amount": str(invoice.amount)}
 
 
 # ----- L/C clauses ----------------------------------------------------------------------------
