@@ -49,3 +49,111 @@ def load_demo_stock_reports() -> int:
                                   "quantity_on_hand": Decimal(60 + (index * 31 + week * 7)
                                                               % 240)}))
     return import_stock_report(buyer, None, rows, "json").accepted
+
+
+# ----- Northwind's orders from both suppliers ---------------------------------------------------
+
+BUYER_EMAIL, APPROVER_EMAIL = "james@northwind.example.com", "olivia@northwind.example.com"
+SUPPLIER_EMAILS = {SUPPLIERS[0]: "lin@tpf.example.com", SUPPLIERS[1]: "murat@anatolia.example.com"}
+
+
+def load_demo_trade() -> list:
+    """Northwind orders from each supplier, once, so every supplier-link view has rows:
+    Taiwan Precision Fasteners shipped part of its order, Northwind counted it (short and
+    partly damaged: an open discrepancy), was invoiced and paid half; Anatolia's shipment
+    has arrived and waits to be received from its shipping notice. Made through the
+    engine and fulfillment's own operations, as the members would have made it."""
+    from flask import g
+
+    from marketplace.fulfillment.demo import _actor
+    from marketplace.fulfillment.models import Order
+    from marketplace.infrastructure.auth import bind_actor
+
+    buyer = db.session.scalar(select(Company).where(Company.name.contains(BUYER)))
+    james = _actor(BUYER_EMAIL)
+    if buyer is None or james is None or db.session.scalar(select(func.count()).select_from(
+            Order).where(Order.buyer_company_id == buyer.id)):
+        return []
+    orders, saved = [], g.get("actor")
+    try:
+        for name, email in SUPPLIER_EMAILS.items():
+            supplier = db.session.scalar(select(Company).where(Company.name.contains(name)))
+            seller = _actor(email)
+            if supplier is None or seller is None:
+                continue
+            order = _order(buyer, supplier, james, seller)
+            if order is None:
+                continue
+            bind_actor(seller)
+            shipment = _ship_and_arrive(order, seller, first=name == SUPPLIERS[0])
+            if name == SUPPLIERS[0]:
+                _invoice_and_pay_half(shipment, seller)
+                bind_actor(james)
+                _count_short_and_damaged(order, shipment, james)
+            orders.append(order)
+    finally:
+        bind_actor(saved)
+    return orders
+
+
+def _order(buyer: Company, supplier: Company, james, seller):
+    """A purchase order for the supplier's first three priced products, accepted."""
+    from marketplace.fulfillment.demo import _actor
+    from marketplace.fulfillment.models import Order
+    from marketplace.workflow import engine
+
+    products = [p for p in db.session.scalars(select(Product).where(
+        Product.company_id == supplier.id).order_by(Product.id)) if p.price_tiers][:3]
+    if not products:
+        return None
+    purchase_order = engine.create_document(
+        "purchase_order", actor=james, recipient_company_id=supplier.id,
+        header={"subject": "Replenishment for the spring season",
+                "currency": products[0].currency or "USD", "incoterm": "FOB",
+                "payment_terms": "tt",
+                "delivery_date": utcnow().date() - timedelta(days=3)},
+        lines=[{"product_id": p.id, "quantity": "1000",
+                "unit_price": str(p.price_tiers[-1].unit_price)} for p in products])
+    engine.perform(purchase_order, "send", james)
+    if purchase_order.status == "pending_approval":  # Northwind's rule: Olivia approves
+        engine.perform(purchase_order, "approve", _actor(APPROVER_EMAIL), "Spring budget.")
+    engine.perform(purchase_order, "accept", seller)  # opens the order (fulfillment.receivers)
+    return db.session.scalar(select(Order).where(Order.purchase_order_id == purchase_order.id))
+
+
+def _ship_and_arrive(order, seller, *, first: bool):
+    """600 of every line on the water and arrived: the rest is short past the date."""
+    from marketplace.fulfillment.operations import shipments
+
+    shipment = shipments.create_shipment([order], {
+        "carrier": "Evergreen" if first else "Arkas Line", "mode": "sea",
+        "tracking_number": "EGLV2612000481" if first else "ARKU2612000733",
+        "lines": [{"order_line_id": line.id, "quantity": Decimal(600), "packages": 30}
+                  for line in order.lines]}, seller)
+    for status in ("shipped", "in_transit", "arrived"):
+        shipments.record_shipment_event(shipment, {"status": status, "at": utcnow()}, seller)
+    return shipment
+
+
+def _invoice_and_pay_half(shipment, seller) -> None:
+    from marketplace.fulfillment.operations import receivables, shipping_documents
+
+    invoice, _ = shipping_documents.issue_commercial_invoice(shipment, seller)
+    half = (invoice.amount / 2).quantize(Decimal("0.01"))
+    receivables.record_payment(invoice, {"amount": half, "method": "tt",
+                                         "reference": "First half"}, seller)
+
+
+def _count_short_and_damaged(order, shipment, james) -> None:
+    """The first line came 20 short, the second with 15 damaged: two discrepancies."""
+    from marketplace.supplier_link.operations.receipts import record_receipt
+
+    lines = []
+    for index, line in enumerate(order.lines):
+        received = Decimal(580) if index == 0 else Decimal(600)
+        rejected = Decimal(15) if index == 1 else Decimal(0)
+        lines.append({"order_line_id": line.id, "quantity_received": received,
+                      "quantity_rejected": rejected,
+                      "reason": "damaged" if rejected else None})
+    record_receipt(james, {"order_id": order.id, "shipment_id": shipment.id, "lines": lines},
+                   source="portal")
