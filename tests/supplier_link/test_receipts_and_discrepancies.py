@@ -233,3 +233,24 @@ def test_a_credit_note_waiting_for_the_buyers_approver_closes_once_approved(trad
                               json={})
     assert approved.status_code == 200, approved.get_json()
     assert trade.api.get(case, trade.buyer.token).get_json()["status"] == "closed"
+
+
+def test_goods_over_what_was_shipped_offer_no_claim_the_buyer_keeps_them_and_closes(trade):
+    order, _ = _order_and_shipment(trade)
+    bolts, nuts = order.line_ids
+    response = _receive(trade, order, [{"order_line_id": bolts, "quantity_received": "110"},
+                                       {"order_line_id": nuts, "quantity_received": "40"}])
+    [found] = response.get_json()["discrepancies"]
+    assert (found["over"], found["short"], found["claim_amount"]) == ("10", "0", "0.00")
+    case = f"/supplier-link/discrepancies/{found['id']}"
+    # Nothing short or rejected: "claim" is not offered (it was, and then refused).
+    assert trade.api.get(case, trade.buyer.token).get_json()["allowed_steps"] == ["close"]
+    assert trade.api.post(f"{case}/claim", trade.buyer.token, json={}).status_code == 409
+    assert trade.api.post(f"{case}/close", trade.supplier_a.token, json={}).status_code == 409
+    closed = trade.api.post(f"{case}/close", trade.buyer.token, json={})
+    assert closed.status_code == 200, closed.get_json()
+    closed = closed.get_json()
+    assert (closed["status"], closed["resolution"], closed["allowed_steps"]) == (
+        "closed", "kept", [])
+    assert closed["claim_document_id"] is None
+    assert _received(trade, bolts) == 110  # counted as received, never capped

@@ -80,7 +80,11 @@ def allowed_steps(case: Discrepancy, actor: Actor) -> list[str]:
     side = "buyer" if actor.company and actor.company.id == case.buyer_company_id \
         else "supplier"
     if case.status == DiscrepancyStatus.OPEN:
-        return ["claim"] if side == "buyer" else []
+        if side != "buyer":
+            return []
+        # Goods over what was shipped (none short or rejected) leave nothing to claim:
+        # the buyer keeps them and closes the case (a claim would be refused).
+        return ["claim"] if _claim_quantity(case) > 0 else ["close"]
     if case.status == DiscrepancyStatus.CLAIMED:
         return ["debit_note"] if side == "buyer" else ["credit_note", "replacement"]
     if case.status == DiscrepancyStatus.RESOLVING:
@@ -90,6 +94,13 @@ def allowed_steps(case: Discrepancy, actor: Actor) -> list[str]:
         if note is not None and note.recipient_company_id == actor.company.id:
             return ["close"]
     return []
+
+
+def _claim_quantity(case: Discrepancy):
+    from marketplace.supplier_link.queries.discrepancies import discrepancy_of
+
+    found = discrepancy_of(case.order_line_id, case.shipment_line_id, case.buyer_company_id)
+    return found.claim_quantity if found is not None else 0
 
 
 def _ensure_step(case: Discrepancy, actor: Actor, step: str) -> None:
@@ -169,9 +180,12 @@ def _replacement_shipment(case: Discrepancy, shipment_id: int | None) -> Shipmen
 
 
 def close_discrepancy(case: Discrepancy, actor: Actor, comment: str | None = None) -> None:
-    """The party the note was sent to accepts it (the buyer confirms a replacement);
-    the claim is closed in the engine and the discrepancy with it."""
+    """The party the note was sent to accepts it (the buyer confirms a replacement, or
+    keeps goods over what was shipped); the claim is closed in the engine and the
+    discrepancy with it."""
     _ensure_step(case, actor, "close")
+    if case.status == DiscrepancyStatus.OPEN:  # goods over what was shipped, kept
+        case.resolution = "kept"
     note = case.resolution_document
     if note is not None and "accept" in _engine().allowed_actions(note, actor):
         _engine().perform(note, "accept", actor, comment)  # the receiver below closes
