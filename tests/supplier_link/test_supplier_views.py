@@ -202,3 +202,23 @@ def test_lists_cost_the_same_queries_for_one_row_or_many(trade):
     receive_and_return(9)
     many = [_queries(trade.app, lambda p=p, w=w: trade.api.get(p, w.token)) for p, w in paths]
     assert many == one
+
+
+def test_exports_keep_numbers_numbers_a_falling_trend_included(trade):
+    trade.map_sku("B-100", trade.supplier_a, "A-100")
+    rows = [{"sku": "B-100", "period_start": start, "period_end": end, "quantity_sold": sold,
+             "quantity_on_hand": "100"}
+            for start, end, sold in (("2026-10-26", "2026-11-01", "80"),
+                                     ("2026-11-02", "2026-11-08", "40"))]
+    assert trade.api.post("/supplier-link/stock-reports", trade.buyer.token,
+                          json={"rows": rows}).get_json()["accepted"] == 2
+    as_csv = trade.view(trade.supplier_a, "sales-inventory", format="csv")
+    assert as_csv.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset
+    [first, latest] = list(csv.DictReader(io.StringIO(as_csv.get_data().decode("utf-8-sig"))))
+    assert latest["trend"] == "-0.5"  # not "'-0.5": a number, not a defused formula
+    sheet = load_workbook(io.BytesIO(trade.view(trade.supplier_a, "sales-inventory",
+                                                format="xlsx").get_data())).active
+    header, *values = list(sheet.iter_rows(values_only=True))
+    row = dict(zip(header, values[-1], strict=True))
+    assert row["trend"] == -0.5 and row["quantity_sold"] == 40  # numbers Excel can sum
+    assert row["sku"] == "A-100" and row["latest_quantity_on_hand"] == 100
