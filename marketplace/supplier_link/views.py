@@ -5,6 +5,7 @@ views, with charts and exports). Thin: form → operation → template."""
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -96,6 +97,33 @@ STEP_LABELS = {"claim": _l("Claim"), "credit_note": _l("Issue a credit note"),
 def quantity_filter(value) -> str:
     """100.0000 → "100" (never "1E+2")."""
     return plain(value) or ""
+
+
+PERCENT_COLUMNS = ("sell_through", "latest_sell_through")
+CODE_COLUMNS = ("status", "aging_bucket", "trend_direction")
+
+
+@bp.app_template_filter("view_cell")
+def view_cell(value: Any, key: str) -> str:
+    """A view's JSON value as a person reads it: times to the minute, ratios as
+    percentages (the trend signed), codes as words. The API and exports keep the
+    JSON values."""
+    if value is None or value == "":
+        return "—"
+    try:
+        if key.endswith("_at"):
+            return f"{datetime.fromisoformat(value):%Y-%m-%d %H:%M} UTC"
+        if key in PERCENT_COLUMNS or key == "trend":
+            percent = (Decimal(value) * 100).quantize(Decimal("0.1")).normalize()
+            sign = "+" if key == "trend" and percent > 0 else ""
+            return f"{sign}{percent:f} %".replace("-", "−")
+    except (ValueError, InvalidOperation):
+        return str(value)
+    if key == "reason" and value in REASON_LABELS:
+        return str(REASON_LABELS[value])
+    if key in CODE_COLUMNS:
+        return str(STATUS_LABELS.get(value) or value.replace("_", " "))
+    return str(value)
 
 
 def _context(**values) -> dict:

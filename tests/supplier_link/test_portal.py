@@ -145,3 +145,26 @@ def test_an_arrived_shipment_is_received_from_its_notice(trade, client):
     assert [(d["sku"], d["short"]) for d in receipt["discrepancies"]] == [("A-200", "1")]
     assert f"shipment_id={shipment}" not in client.get("/supplier_link/receipts") \
         .get_data(as_text=True)
+
+
+def test_the_supplier_reads_times_percentages_and_words_not_raw_json(trade, client):
+    from datetime import UTC, datetime
+
+    order = trade.order(trade.supplier_a, [("A-100", "100", "2.50", None)])
+    shipment = trade.ship(trade.supplier_a, order, {order.line_ids[0]: "100"})
+    trade.pay(trade.supplier_a, trade.invoice(shipment), "100",
+              received_at=datetime(2026, 11, 20, 9, 30, 15, tzinfo=UTC))
+    trade.map_sku("B-100", trade.supplier_a, "A-100")
+    trade.api.post("/supplier-link/stock-reports", trade.buyer.token, json={"rows": [
+        {"sku": "B-100", "period_start": start, "period_end": end, "quantity_sold": sold,
+         "quantity_on_hand": "120"}
+        for start, end, sold in (("2026-10-26", "2026-11-01", "80"),
+                                 ("2026-11-02", "2026-11-08", "40"))]})
+    portal_login(client, trade.supplier_a.member.email)
+    base = f"/supplier_link/buyers/{trade.buyer.company_id}"
+    payables = client.get(f"{base}/payables").get_data(as_text=True)
+    assert 'data-column="last_paid_at">2026-11-20 09:30 UTC<' in payables
+    assert 'data-column="aging_bucket">current<' in payables
+    figures = client.get(f"{base}/sales-inventory").get_data(as_text=True)
+    assert 'data-column="sell_through">25 %<' in figures  # 40 / (40 + 120)
+    assert 'data-column="trend">−50 %<' in figures  # 40 / 80 − 1
