@@ -168,3 +168,25 @@ def test_the_supplier_reads_times_percentages_and_words_not_raw_json(trade, clie
     figures = client.get(f"{base}/sales-inventory").get_data(as_text=True)
     assert 'data-column="sell_through">25 %<' in figures  # 40 / (40 + 120)
     assert 'data-column="trend">−50 %<' in figures  # 40 / 80 − 1
+
+
+def test_the_return_request_and_claim_numbers_lead_to_their_documents(trade, client):
+    order = trade.order(trade.supplier_a, [("A-100", "100", "2.50", None)])
+    trade.ship(trade.supplier_a, order, {order.line_ids[0]: "100"})
+    line = order.line_ids[0]
+    receipt = trade.api.post("/supplier-link/receipts", trade.buyer.token, json={
+        "order_id": order.id, "lines": [{"order_line_id": line, "quantity_received": "90"}]})
+    [found] = receipt.get_json()["discrepancies"]
+    claim = trade.api.post(f"/supplier-link/discrepancies/{found['id']}/claim",
+                           trade.buyer.token, json={}).get_json()["claim_document_id"]
+    returned = trade.api.post("/supplier-link/returns", trade.buyer.token, json={
+        "order_id": order.id, "lines": [{"order_line_id": line, "quantity": "5",
+                                         "reason": "quality"}]}).get_json()["document_id"]
+    portal_login(client, trade.supplier_a.member.email)
+    views = client.get(f"/supplier_link/buyers/{trade.buyer.company_id}/returns")
+    assert f'href="/trading/documents/{returned}"' in views.get_data(as_text=True)
+    cases = client.get("/supplier_link/discrepancies").get_data(as_text=True)
+    assert f'href="/trading/documents/{claim}"' in cases
+    # where the supplier accepts or declines them
+    assert client.get(f"/trading/documents/{returned}").status_code == 200
+    assert client.get(f"/trading/documents/{claim}").status_code == 200
