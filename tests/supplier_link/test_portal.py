@@ -190,3 +190,10 @@ def test_the_return_request_and_claim_numbers_lead_to_their_documents(trade, cli
     # where the supplier accepts or declines them
     assert client.get(f"/trading/documents/{returned}").status_code == 200
     assert client.get(f"/trading/documents/{claim}").status_code == 200
+
+
+def test_the_buyers_overview_leads_to_discrepancies_and_payables(trade, client):
+    portal_login(client, trade.buyer.member.email)
+    home = client.get("/supplier_link/").get_data(as_text=True)
+    assert 'href="/supplier_link/discrepancies"' in home
+    assert 'href="/fulfillment/payables"' in home  # open invoices, paid, due
