@@ -199,8 +199,10 @@ def buyer_view(buyer_id, view):
     chart = None
     if view == "sales-inventory":
         weeks = args.get("target_cover_weeks") or opened.setting.target_cover_weeks
-        chart = charts.cover_bars(page.items, label=str(_l("Weeks of cover per SKU")),
-                                  target_weeks=weeks)
+        chart = charts.cover_bars(
+            page.items, label=str(_l("Weeks of cover per SKU")), target_weeks=weeks,
+            target_label=str(_l("target %(weeks)s weeks", weeks=weeks)),
+            no_sales_label=str(_l("no sales: cover not known")))
         for row, item in zip(rows, page.items, strict=True):
             row["chart"] = charts.sales_and_stock(
                 item.periods, label=str(_l("Sales and stock of %(sku)s", sku=item.sku)),

@@ -197,3 +197,23 @@ def test_the_buyers_overview_leads_to_discrepancies_and_payables(trade, client):
     home = client.get("/supplier_link/").get_data(as_text=True)
     assert 'href="/supplier_link/discrepancies"' in home
     assert 'href="/fulfillment/payables"' in home  # open invoices, paid, due
+
+
+def test_the_cover_chart_names_each_figure_the_target_and_a_sku_that_sold_nothing(trade,
+                                                                               client):
+    trade.product(trade.supplier_a, "A-300")
+    trade.map_sku("B-100", trade.supplier_a, "A-100")
+    trade.map_sku("B-300", trade.supplier_a, "A-300")
+    trade.api.post("/supplier-link/stock-reports", trade.buyer.token, json={"rows": [
+        {"sku": sku, "period_start": "2026-11-02", "period_end": "2026-11-08",
+         "quantity_sold": sold, "quantity_on_hand": "140"}
+        for sku, sold in (("B-100", "70"), ("B-300", "0"))]})
+    portal_login(client, trade.supplier_a.member.email)
+    html = client.get(f"/supplier_link/buyers/{trade.buyer.company_id}/sales-inventory"
+                      ).get_data(as_text=True)
+    chart = html[html.index('class="cover-chart"'):html.index("</svg>",
+                                                             html.index('class="cover-chart"'))]
+    assert "<title>A-100: 2</title>" in chart and ">2</text>" in chart  # 140 / 70 a week
+    assert "target 8 weeks" in chart
+    # A-300 sold nothing: its cover is unknown, not an empty bar "about to run out"
+    assert "no sales: cover not known" in chart and "<title>A-300" not in chart
