@@ -100,6 +100,7 @@ def quantity_filter(value) -> str:
 
 
 PERCENT_COLUMNS = ("sell_through", "latest_sell_through")
+TENTHS_COLUMNS = ("weeks_of_cover", "weekly_sales")  # 1.4065 weeks reads as 1.4
 CODE_COLUMNS = ("status", "aging_bucket", "trend_direction")
 
 
@@ -117,6 +118,8 @@ def view_cell(value: Any, key: str) -> str:
             percent = (Decimal(value) * 100).quantize(Decimal("0.1")).normalize()
             sign = "+" if key == "trend" and percent > 0 else ""
             return f"{sign}{percent:f} %".replace("-", "−")
+        if key in TENTHS_COLUMNS:
+            return f"{Decimal(value).quantize(Decimal('0.1')).normalize():f}"
     except (ValueError, InvalidOperation):
         return str(value)
     if key == "reason" and value in REASON_LABELS:

@@ -168,6 +168,7 @@ def test_the_supplier_reads_times_percentages_and_words_not_raw_json(trade, clie
     figures = client.get(f"{base}/sales-inventory").get_data(as_text=True)
     assert 'data-column="sell_through">25 %<' in figures  # 40 / (40 + 120)
     assert 'data-column="trend">−50 %<' in figures  # 40 / 80 − 1
+    assert 'data-column="weeks_of_cover">2<' in figures  # 120 / 60 a week
 
 
 def test_the_return_request_and_claim_numbers_lead_to_their_documents(trade, client):
