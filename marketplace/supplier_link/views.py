@@ -475,6 +475,8 @@ def discrepancies():
         | (Discrepancy.supplier_company_id == company.id))
         .where(Discrepancy.order_id == order_id if order_id else True)
         .order_by(Discrepancy.id.desc()).limit(500)).all()
+    cases = [case for case in cases if case.buyer_company_id == company.id
+             or discrepancy_operations.supplier_sees(case)]
     actor = current_actor()
     rows = [(discrepancy_queries.figures_of_case(case),
              discrepancy_operations.allowed_steps(case, actor)) for case in cases]

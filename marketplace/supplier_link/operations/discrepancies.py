@@ -65,9 +65,19 @@ def party_discrepancy(discrepancy_id: int, actor: Actor) -> Discrepancy:
     """A discrepancy of the acting company (buyer or supplier); else 404."""
     company_id = actor.company.id if actor.company else None
     case = db.session.get(Discrepancy, discrepancy_id) if 0 < discrepancy_id < 2**31 else None
-    if case is None or company_id not in (case.buyer_company_id, case.supplier_company_id):
+    if case is None or company_id not in (case.buyer_company_id, case.supplier_company_id) \
+            or (company_id != case.buyer_company_id and not supplier_sees(case)):
         raise NotFound(str(_l("Discrepancy %(id)s was not found.", id=discrepancy_id)))
     return case
+
+
+def supplier_sees(case: Discrepancy) -> bool:
+    """The supplier sees a discrepancy once claimed from it (it must answer), before
+    that only while the buyer shares its discrepancies with it."""
+    from marketplace.supplier_link.operations.sharing import sharing_of
+
+    return case.claim_document_id is not None or sharing_of(
+        case.buyer_company_id, case.supplier_company_id).shares("discrepancies")
 
 
 def _refuse(case: Discrepancy, allowed: list[str]):
