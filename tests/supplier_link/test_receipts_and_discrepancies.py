@@ -269,6 +269,9 @@ def test_a_replacement_shipment_settles_a_shortage_once_the_buyer_confirms_it(tr
     refused = trade.api.post(f"{case}/resolve", trade.supplier_a.token,
                              json={"resolution": "replacement", "shipment_id": foreign})
     assert refused.status_code == 422 and "shipment_id" in refused.get_json()["errors"]
+    itself = trade.api.post(f"{case}/resolve", trade.supplier_a.token,
+                            json={"resolution": "replacement", "shipment_id": first})
+    assert itself.status_code == 422 and "shipment_id" in itself.get_json()["errors"]
     assert trade.api.get(case, trade.buyer.token).get_json()["status"] == "claimed"
 
     replacement = trade.ship(trade.supplier_a, order, {line: "10"})

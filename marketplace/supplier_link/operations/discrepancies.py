@@ -186,6 +186,12 @@ def _replacement_shipment(case: Discrepancy, shipment_id: int | None) -> Shipmen
             shipment.buyer_company_id != case.buyer_company_id:
         raise ValidationFailed(errors={"shipment_id": [str(_l(
             "Name the replacement shipment: one of yours to this buyer."))]})
+    own = case.shipment_line.shipment_id if case.shipment_line else None
+    if shipment.id == own or not any(line.order_line_id == case.order_line_id
+                                     for line in shipment.lines):
+        # the shipment that came short cannot replace itself, nor one without the goods
+        raise ValidationFailed(errors={"shipment_id": [str(_l(
+            "The replacement shipment must be a later one carrying these goods."))]})
     return shipment
 
 
