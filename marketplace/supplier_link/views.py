@@ -480,7 +480,10 @@ def discrepancies():
     actor = current_actor()
     rows = [(discrepancy_queries.figures_of_case(case),
              discrepancy_operations.allowed_steps(case, actor)) for case in cases]
+    replacements = discrepancy_operations.replacement_candidates(
+        [case for case, (_, steps) in zip(cases, rows, strict=True) if "replacement" in steps])
     return render_template("supplier_link/discrepancies.html", rows=rows, company=company,
+                           replacements=replacements,
                            shipments=discrepancy_queries.per_shipment([f for f, _ in rows]),
                            **_context())
 

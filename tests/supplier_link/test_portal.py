@@ -218,3 +218,27 @@ def test_the_cover_chart_names_each_figure_the_target_and_a_sku_that_sold_nothin
     assert "target 8 weeks" in chart
     # A-300 sold nothing: its cover is unknown, not an empty bar "about to run out"
     assert "no sales: cover not known" in chart and "<title>A-300" not in chart
+
+
+def test_the_supplier_picks_a_replacement_shipment_by_its_number(trade, client):
+    order = trade.order(trade.supplier_a, [("A-100", "100", "2.50", None)])
+    line = order.line_ids[0]
+    first = trade.ship(trade.supplier_a, order, {line: "60"})
+    [found] = trade.api.post("/supplier-link/receipts", trade.buyer.token, json={
+        "order_id": order.id, "shipment_id": first,
+        "lines": [{"order_line_id": line, "quantity_received": "50"}]}).get_json()[
+        "discrepancies"]
+    trade.api.post(f"/supplier-link/discrepancies/{found['id']}/claim", trade.buyer.token,
+                   json={})
+    portal_login(client, trade.supplier_a.member.email)
+    page = client.get("/supplier_link/discrepancies").get_data(as_text=True)
+    assert 'data-step="replacement"' not in page and "ship them first" in page
+    second = trade.ship(trade.supplier_a, order, {line: "10"})
+    page = client.get("/supplier_link/discrepancies").get_data(as_text=True)
+    row = page[page.index(f'id="discrepancy-{found["id"]}"'):]
+    assert f'<option value="{second}">SHP-' in row and f'<option value="{first}">' not in row
+    done = client.post(f"/supplier_link/discrepancies/{found['id']}/replacement",
+                       data={"csrf_token": csrf_token(client, "/supplier_link/discrepancies"),
+                             "shipment_id": second}, follow_redirects=True)
+    assert done.status_code == 200 and "resolving" in done.get_data(as_text=True)
+    assert "replacement shipment SHP-" in done.get_data(as_text=True)

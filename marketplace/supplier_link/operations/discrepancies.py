@@ -179,6 +179,26 @@ def resolve_discrepancy(case: Discrepancy, actor: Actor, resolution: str, *,
     return note
 
 
+def replacement_candidates(cases: list[Discrepancy]) -> dict[int, list[Shipment]]:
+    """Per case, the shipments that could replace its goods (later ones of the supplier
+    to the buyer carrying its order line), for the portal to offer by number."""
+    from marketplace.fulfillment.models import ShipmentLine
+
+    line_ids = {case.order_line_id for case in cases}
+    if not line_ids:
+        return {}
+    rows = db.session.execute(select(ShipmentLine.order_line_id, Shipment).join(
+        Shipment, Shipment.id == ShipmentLine.shipment_id).where(
+        ShipmentLine.order_line_id.in_(line_ids)).order_by(Shipment.id.desc())).all()
+    found: dict[int, list[Shipment]] = {}
+    for case in cases:
+        own = case.shipment_line.shipment_id if case.shipment_line else None
+        found[case.id] = [shipment for line_id, shipment in rows
+                          if line_id == case.order_line_id and shipment.id != own
+                          and shipment.supplier_company_id == case.supplier_company_id]
+    return found
+
+
 def _replacement_shipment(case: Discrepancy, shipment_id: int | None) -> Shipment:
     shipment = db.session.get(Shipment, shipment_id) if shipment_id and \
         0 < shipment_id < 2**31 else None
