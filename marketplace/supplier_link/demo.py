@@ -51,18 +51,20 @@ def load_demo_stock_reports() -> int:
     return import_stock_report(buyer, None, rows, "json").accepted
 
 
-# ----- Northwind's orders from both suppliers ---------------------------------------------------
+# ----- Northwind's order from Anatolia -------------------------------------------------------
+# One supplier only: the trading demo leaves Taiwan Precision Fasteners' order waiting for
+# its acceptance, and the fulfillment demo keeps Anatolia's one invoice (to Hanse Import).
 
 BUYER_EMAIL, APPROVER_EMAIL = "james@northwind.example.com", "olivia@northwind.example.com"
-SUPPLIER_EMAILS = {SUPPLIERS[0]: "lin@tpf.example.com", SUPPLIERS[1]: "murat@anatolia.example.com"}
+SELLER, SELLER_EMAIL = SUPPLIERS[1], "murat@anatolia.example.com"
 
 
-def load_demo_trade() -> list:
-    """Northwind orders from each supplier, once, so every supplier-link view has rows:
-    Taiwan Precision Fasteners shipped part of its order, Northwind counted it (short and
-    partly damaged: an open discrepancy), was invoiced and paid half; Anatolia's shipment
-    has arrived and waits to be received from its shipping notice. Made through the
-    engine and fulfillment's own operations, as the members would have made it."""
+def load_demo_trade():
+    """Northwind orders towels from Anatolia, once, so the supplier-link views of goods
+    have rows: two shipments arrived; Northwind counted the first (one line 20 short,
+    15 of another rejected as damaged: two open discrepancies to claim), the second waits
+    to be received from its shipping notice. Made through the engine and fulfillment's
+    own operations, as the members would have made them."""
     from flask import g
 
     from marketplace.fulfillment.demo import _actor
@@ -70,33 +72,27 @@ def load_demo_trade() -> list:
     from marketplace.infrastructure.auth import bind_actor
 
     buyer = db.session.scalar(select(Company).where(Company.name.contains(BUYER)))
-    james = _actor(BUYER_EMAIL)
-    if buyer is None or james is None or db.session.scalar(select(func.count()).select_from(
-            Order).where(Order.buyer_company_id == buyer.id)):
-        return []
-    orders, saved = [], g.get("actor")
+    supplier = db.session.scalar(select(Company).where(Company.name.contains(SELLER)))
+    james, seller = _actor(BUYER_EMAIL), _actor(SELLER_EMAIL)
+    if None in (buyer, supplier, james, seller) or db.session.scalar(
+            select(func.count()).select_from(Order).where(Order.buyer_company_id == buyer.id)):
+        return None
+    order = _order(supplier, james, seller)
+    if order is None:
+        return None
+    saved = g.get("actor")
     try:
-        for name, email in SUPPLIER_EMAILS.items():
-            supplier = db.session.scalar(select(Company).where(Company.name.contains(name)))
-            seller = _actor(email)
-            if supplier is None or seller is None:
-                continue
-            order = _order(buyer, supplier, james, seller)
-            if order is None:
-                continue
-            bind_actor(seller)
-            shipment = _ship_and_arrive(order, seller, first=name == SUPPLIERS[0])
-            if name == SUPPLIERS[0]:
-                _invoice_and_pay_half(shipment, seller)
-                bind_actor(james)
-                _count_short_and_damaged(order, shipment, james)
-            orders.append(order)
+        bind_actor(seller)
+        first = _ship_and_arrive(order, seller, Decimal(600), "ARKU2612000481")
+        _ship_and_arrive(order, seller, Decimal(200), "ARKU2612000733")
+        bind_actor(james)
+        _count_short_and_damaged(order, first, james)
     finally:
         bind_actor(saved)
-    return orders
+    return order
 
 
-def _order(buyer: Company, supplier: Company, james, seller):
+def _order(supplier: Company, james, seller):
     """A purchase order for the supplier's first three priced products, accepted."""
     from marketplace.fulfillment.demo import _actor
     from marketplace.fulfillment.models import Order
@@ -108,10 +104,9 @@ def _order(buyer: Company, supplier: Company, james, seller):
         return None
     purchase_order = engine.create_document(
         "purchase_order", actor=james, recipient_company_id=supplier.id,
-        header={"subject": "Replenishment for the spring season",
+        header={"subject": "Towels for the spring season",
                 "currency": products[0].currency or "USD", "incoterm": "FOB",
-                "payment_terms": "tt",
-                "delivery_date": utcnow().date() - timedelta(days=3)},
+                "payment_terms": "tt", "delivery_date": utcnow().date() - timedelta(days=3)},
         lines=[{"product_id": p.id, "quantity": "1000",
                 "unit_price": str(p.price_tiers[-1].unit_price)} for p in products])
     engine.perform(purchase_order, "send", james)
@@ -121,27 +116,18 @@ def _order(buyer: Company, supplier: Company, james, seller):
     return db.session.scalar(select(Order).where(Order.purchase_order_id == purchase_order.id))
 
 
-def _ship_and_arrive(order, seller, *, first: bool):
-    """600 of every line on the water and arrived: the rest is short past the date."""
+def _ship_and_arrive(order, seller, quantity: Decimal, tracking: str):
+    """``quantity`` of every line on the water and arrived (the rest is short past the
+    requested date)."""
     from marketplace.fulfillment.operations import shipments
 
     shipment = shipments.create_shipment([order], {
-        "carrier": "Evergreen" if first else "Arkas Line", "mode": "sea",
-        "tracking_number": "EGLV2612000481" if first else "ARKU2612000733",
-        "lines": [{"order_line_id": line.id, "quantity": Decimal(600), "packages": 30}
+        "carrier": "Arkas Line", "mode": "sea", "tracking_number": tracking,
+        "lines": [{"order_line_id": line.id, "quantity": quantity, "packages": 30}
                   for line in order.lines]}, seller)
     for status in ("shipped", "in_transit", "arrived"):
         shipments.record_shipment_event(shipment, {"status": status, "at": utcnow()}, seller)
     return shipment
-
-
-def _invoice_and_pay_half(shipment, seller) -> None:
-    from marketplace.fulfillment.operations import receivables, shipping_documents
-
-    invoice, _ = shipping_documents.issue_commercial_invoice(shipment, seller)
-    half = (invoice.amount / 2).quantize(Decimal("0.01"))
-    receivables.record_payment(invoice, {"amount": half, "method": "tt",
-                                         "reference": "First half"}, seller)
 
 
 def _count_short_and_damaged(order, shipment, james) -> None:
