@@ -194,7 +194,7 @@ def replacement_candidates(cases: list[Discrepancy]) -> dict[int, list[Shipment]
     for case in cases:
         own = case.shipment_line.shipment_id if case.shipment_line else None
         found[case.id] = [shipment for line_id, shipment in rows
-                          if line_id == case.order_line_id and shipment.id != own
+                          if line_id == case.order_line_id and shipment.id > (own or 0)
                           and shipment.supplier_company_id == case.supplier_company_id]
     return found
 
@@ -207,7 +207,7 @@ def _replacement_shipment(case: Discrepancy, shipment_id: int | None) -> Shipmen
         raise ValidationFailed(errors={"shipment_id": [str(_l(
             "Name the replacement shipment: one of yours to this buyer."))]})
     own = case.shipment_line.shipment_id if case.shipment_line else None
-    if shipment.id == own or not any(line.order_line_id == case.order_line_id
+    if shipment.id <= (own or 0) or not any(line.order_line_id == case.order_line_id
                                      for line in shipment.lines):
         # the shipment that came short cannot replace itself, nor one without the goods
         raise ValidationFailed(errors={"shipment_id": [str(_l(
