@@ -242,3 +242,11 @@ def test_the_supplier_picks_a_replacement_shipment_by_its_number(trade, client):
                              "shipment_id": second}, follow_redirects=True)
     assert done.status_code == 200 and "resolving" in done.get_data(as_text=True)
     assert "replacement shipment SHP-" in done.get_data(as_text=True)
+
+
+def test_the_suppliers_discrepancies_view_leads_to_where_claims_are_answered(trade, client):
+    portal_login(client, trade.supplier_a.member.email)
+    trade.order(trade.supplier_a, [("A-100", "10", "1.00", None)])
+    page = client.get(f"/supplier_link/buyers/{trade.buyer.company_id}/discrepancies")
+    assert 'href="/supplier_link/discrepancies" id="answer-claims"' in page.get_data(
+        as_text=True)
