@@ -95,9 +95,10 @@ def seed_demo(if_empty: bool) -> None:
     db.session.flush()
     load_demo_negotiation()
     load_demo_fulfillment()
-    from marketplace.supplier_link.demo import load_demo_stock_reports
+    from marketplace.supplier_link.demo import load_demo_stock_reports, load_demo_trade
 
     load_demo_stock_reports()
+    load_demo_trade()
     commit()
     click.echo(f"Demo data loaded. Every demo account's password is {DEMO_PASSWORD}.")
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.core.api import idempotent, problem_responses
 from marketplace.core.errors import (
+    Forbidden,
     NotFound,
     UnsupportedMediaType,
     ValidationFailed,
@@ -147,7 +148,7 @@ def list_receipts(pagination):
 @api_bp.route(f"{BASE}/receipts/<int:receipt_id>")
 @api_auth(permission="supplier_link.view")
 @api_bp.response(200, ReceiptSchema)
-@api_bp.doc(responses=problem_responses(404))
+@api_bp.doc(responses=problem_responses(403, 404))
 def get_receipt(receipt_id):
     """A goods receipt, to its buyer and its supplier."""
     company = acting_company()
@@ -155,6 +156,11 @@ def get_receipt(receipt_id):
     if receipt is None or company.id not in (receipt.buyer_company_id,
                                              receipt.supplier_company_id):
         raise NotFound(str(_l("Goods receipt %(id)s was not found.", id=receipt_id)))
+    if company.id != receipt.buyer_company_id and not sharing_operations.sharing_of(
+            receipt.buyer_company_id, company.id).shares("receipts"):
+        # the supplier reads a receipt only while the buyer shares its receipts with it
+        raise Forbidden(str(_l("%(buyer)s does not share “%(view)s” with you.",
+                               buyer=receipt.order.buyer.name, view=VIEWS["receipts"])))
     return receipt_answer(receipt)
 
 

@@ -49,27 +49,39 @@ def sales_and_stock(periods, *, label: str, sold_label: str, stock_label: str) -
         f'stroke="#adb5bd"/></svg>')
 
 
-def cover_bars(items, *, label: str, target_weeks: int) -> Markup:
-    """Horizontal bars: weeks of cover per SKU, with the target as a dashed line."""
+def cover_bars(items, *, label: str, target_weeks: int, target_label: str = "",
+               no_sales_label: str = "") -> Markup:
+    """Horizontal bars: weeks of cover per SKU, each with its figure, and the target as a
+    dashed line. A SKU that sold nothing has no cover to draw (not "none left"): it is
+    named so, never shown as an empty red bar."""
     if not items:
         return Markup("")
     row_h, left, width = 20, 110, 520
-    covers = [item.weeks_of_cover or Decimal(0) for item in items]
-    top = max(_scale(covers), Decimal(target_weeks))
-    inner = width - left - 20
+    covers = [item.weeks_of_cover for item in items]
+    top = max(_scale([c for c in covers if c is not None]), Decimal(target_weeks))
+    inner = width - left - 60  # room for the figure after the longest bar
     parts = []
     for index, (item, cover) in enumerate(zip(items, covers, strict=True)):
-        y = 6 + index * row_h
-        w = Decimal(inner) * cover / top
-        color = "#dc3545" if cover < target_weeks / 2 else "#198754"
+        y = 20 + index * row_h
         parts.append(f'<text x="{left - 6}" y="{y + 12}" font-size="11" text-anchor="end">'
-                     f'{escape(item.sku)}</text><rect class="cover" x="{left}" y="{y}" '
-                     f'width="{w:.1f}" height="14" fill="{color}"><title>{escape(item.sku)}: '
-                     f'{cover.normalize():f}</title></rect>')
+                     f'{escape(item.sku)}</text>')
+        if cover is None:
+            parts.append(f'<text class="no-sales" x="{left}" y="{y + 12}" font-size="10" '
+                         f'fill="#6c757d">{escape(no_sales_label)}</text>')
+            continue
+        w = Decimal(inner) * cover / top
+        color = "#dc3545" if cover < Decimal(target_weeks) / 2 else \
+            "#fd7e14" if cover < target_weeks else "#198754"
+        figure = f"{cover.quantize(Decimal('0.1')).normalize():f}"
+        parts.append(f'<rect class="cover" x="{left}" y="{y}" width="{w:.1f}" height="14" '
+                     f'fill="{color}"><title>{escape(item.sku)}: {figure}</title></rect>'
+                     f'<text x="{left + w + 4:.1f}" y="{y + 11}" font-size="10">{figure}</text>')
     target_x = left + Decimal(inner) * target_weeks / top
-    height = 12 + len(items) * row_h
-    parts.append(f'<line class="target" x1="{target_x:.1f}" y1="0" x2="{target_x:.1f}" '
-                 f'y2="{height}" stroke="#6c757d" stroke-dasharray="4 3"/>')
+    height = 26 + len(items) * row_h
+    parts.append(f'<line class="target" x1="{target_x:.1f}" y1="14" x2="{target_x:.1f}" '
+                 f'y2="{height}" stroke="#6c757d" stroke-dasharray="4 3"/>'
+                 f'<text x="{target_x:.1f}" y="10" font-size="10" text-anchor="middle" '
+                 f'fill="#6c757d">{escape(target_label)}</text>')
     return Markup(f'<svg class="cover-chart" role="img" aria-label="{escape(label)}" '
                   f'viewBox="0 0 {width} {height}" width="100%" height="{height}" '
                   f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>')

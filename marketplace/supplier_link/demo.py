@@ -49,3 +49,97 @@ def load_demo_stock_reports() -> int:
                                   "quantity_on_hand": Decimal(60 + (index * 31 + week * 7)
                                                               % 240)}))
     return import_stock_report(buyer, None, rows, "json").accepted
+
+
+# ----- Northwind's order from Anatolia -------------------------------------------------------
+# One supplier only: the trading demo leaves Taiwan Precision Fasteners' order waiting for
+# its acceptance, and the fulfillment demo keeps Anatolia's one invoice (to Hanse Import).
+
+BUYER_EMAIL, APPROVER_EMAIL = "james@northwind.example.com", "olivia@northwind.example.com"
+SELLER, SELLER_EMAIL = SUPPLIERS[1], "murat@anatolia.example.com"
+
+
+def load_demo_trade():
+    """Northwind orders towels from Anatolia, once, so the supplier-link views of goods
+    have rows: two shipments arrived; Northwind counted the first (one line 20 short,
+    15 of another rejected as damaged: two open discrepancies to claim), the second waits
+    to be received from its shipping notice. Made through the engine and fulfillment's
+    own operations, as the members would have made them."""
+    from flask import g
+
+    from marketplace.fulfillment.demo import _actor
+    from marketplace.fulfillment.models import Order
+    from marketplace.infrastructure.auth import bind_actor
+
+    buyer = db.session.scalar(select(Company).where(Company.name.contains(BUYER)))
+    supplier = db.session.scalar(select(Company).where(Company.name.contains(SELLER)))
+    james, seller = _actor(BUYER_EMAIL), _actor(SELLER_EMAIL)
+    if None in (buyer, supplier, james, seller) or db.session.scalar(
+            select(func.count()).select_from(Order).where(Order.buyer_company_id == buyer.id)):
+        return None
+    order = _order(supplier, james, seller)
+    if order is None:
+        return None
+    saved = g.get("actor")
+    try:
+        bind_actor(seller)
+        first = _ship_and_arrive(order, seller, Decimal(600), "ARKU2612000481")
+        _ship_and_arrive(order, seller, Decimal(200), "ARKU2612000733")
+        bind_actor(james)
+        _count_short_and_damaged(order, first, james)
+    finally:
+        bind_actor(saved)
+    return order
+
+
+def _order(supplier: Company, james, seller):
+    """A purchase order for the supplier's first three priced products, accepted."""
+    from marketplace.fulfillment.demo import _actor
+    from marketplace.fulfillment.models import Order
+    from marketplace.workflow import engine
+
+    products = [p for p in db.session.scalars(select(Product).where(
+        Product.company_id == supplier.id).order_by(Product.id)) if p.price_tiers][:3]
+    if not products:
+        return None
+    purchase_order = engine.create_document(
+        "purchase_order", actor=james, recipient_company_id=supplier.id,
+        header={"subject": "Towels for the spring season",
+                "currency": products[0].currency or "USD", "incoterm": "FOB",
+                "payment_terms": "tt", "delivery_date": utcnow().date() - timedelta(days=3)},
+        lines=[{"product_id": p.id, "quantity": "1000",
+                "unit_price": str(p.price_tiers[-1].unit_price)} for p in products])
+    engine.perform(purchase_order, "send", james)
+    if purchase_order.status == "pending_approval":  # Northwind's rule: Olivia approves
+        engine.perform(purchase_order, "approve", _actor(APPROVER_EMAIL), "Spring budget.")
+    engine.perform(purchase_order, "accept", seller)  # opens the order (fulfillment.receivers)
+    return db.session.scalar(select(Order).where(Order.purchase_order_id == purchase_order.id))
+
+
+def _ship_and_arrive(order, seller, quantity: Decimal, tracking: str):
+    """``quantity`` of every line on the water and arrived (the rest is short past the
+    requested date)."""
+    from marketplace.fulfillment.operations import shipments
+
+    shipment = shipments.create_shipment([order], {
+        "carrier": "Arkas Line", "mode": "sea", "tracking_number": tracking,
+        "lines": [{"order_line_id": line.id, "quantity": quantity, "packages": 30}
+                  for line in order.lines]}, seller)
+    for status in ("shipped", "in_transit", "arrived"):
+        shipments.record_shipment_event(shipment, {"status": status, "at": utcnow()}, seller)
+    return shipment
+
+
+def _count_short_and_damaged(order, shipment, james) -> None:
+    """The first line came 20 short, the second with 15 damaged: two discrepancies."""
+    from marketplace.supplier_link.operations.receipts import record_receipt
+
+    lines = []
+    for index, line in enumerate(order.lines):
+        received = Decimal(580) if index == 0 else Decimal(600)
+        rejected = Decimal(15) if index == 1 else Decimal(0)
+        lines.append({"order_line_id": line.id, "quantity_received": received,
+                      "quantity_rejected": rejected,
+                      "reason": "damaged" if rejected else None})
+    record_receipt(james, {"order_id": order.id, "shipment_id": shipment.id, "lines": lines},
+                   source="portal")

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from functools import cache
 from typing import IO, Any
 
 from openpyxl import Workbook
@@ -16,17 +19,50 @@ from openpyxl import Workbook
 from marketplace.supplier_link.models import VIEWS
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_MIMETYPE = "text/csv; charset=utf-8"
+CSV_MIMETYPE = "text/csv"  # the response adds "; charset=utf-8" (once)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"-?\d+(\.\d+)?")  # as the views write numbers: "12.5", "-0.25"
 
 
 def _cell(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
+    """Text a spreadsheet would run as a formula gets a leading apostrophe; a plain
+    number (a falling trend, "-0.25") is no formula and stays a number."""
     if isinstance(value, list):
         value = ", ".join(str(item) for item in value)
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) \
+            and not NUMBER.fullmatch(value):
         return "'" + value
     return value
+
+
+@cache
+def numeric_columns(view: str) -> frozenset[str]:
+    """The view's columns that hold numbers (quantities, amounts, ratios, counts), by
+    its row schema: Excel gets them as numbers, so they sum and sort."""
+    from marshmallow import fields
+
+    from marketplace.supplier_link.schemas import (
+        VIEW_SCHEMAS,
+        MoneyText,
+        PeriodRowSchema,
+        QuantityText,
+        RatioText,
+    )
+
+    kinds = (QuantityText, MoneyText, RatioText, fields.Integer)
+    names = {name for name, field in VIEW_SCHEMAS[view][1]().fields.items()
+             if isinstance(field, kinds) and not name.endswith("_id")}
+    if view == "sales-inventory":
+        periods = {name for name, field in PeriodRowSchema().fields.items()
+                   if isinstance(field, kinds)}
+        names |= periods | {f"latest_{name}" for name in periods}
+    return frozenset(names)
+
+
+def _xlsx_cell(name: str, value: Any, numeric: frozenset[str]) -> Any:
+    if name in numeric and isinstance(value, str) and NUMBER.fullmatch(value):
+        return Decimal(value)
+    return _cell(value)
 
 
 def flat_rows(view: str, dumped: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -55,8 +91,9 @@ def render(view: str, fmt: str, dumped: list[dict[str, Any]],
         book = Workbook(write_only=True)
         sheet = book.create_sheet(str(VIEWS[view])[:31])
         sheet.append(columns)
+        numeric = numeric_columns(view)
         for row in rows:
-            sheet.append([_cell(row.get(name)) for name in columns])
+            sheet.append([_xlsx_cell(name, row.get(name), numeric) for name in columns])
         book.save(out)
     else:
         text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)

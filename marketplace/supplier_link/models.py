@@ -306,7 +306,8 @@ class Discrepancy(PartiesMixin, TimestampMixin, VersionedMixin, db.Model):
     status: Mapped[str] = mapped_column(String(20), default=DiscrepancyStatus.OPEN, index=True)
     claim_document_id: Mapped[int | None] = mapped_column(
         ForeignKey("documents.id", ondelete="SET NULL"), index=True)
-    # How it was settled: "credit_note", "debit_note", "replacement".
+    # How it was settled: "credit_note", "debit_note", "replacement" ("kept": goods over
+    # what was shipped, kept by the buyer; "received": the rest arrived unclaimed).
     resolution: Mapped[str | None] = mapped_column(String(20))
     resolution_document_id: Mapped[int | None] = mapped_column(
         ForeignKey("documents.id", ondelete="SET NULL"))
@@ -319,6 +320,7 @@ class Discrepancy(PartiesMixin, TimestampMixin, VersionedMixin, db.Model):
     shipment_line = relationship("ShipmentLine")
     claim_document = relationship("Document", foreign_keys=[claim_document_id])
     resolution_document = relationship("Document", foreign_keys=[resolution_document_id])
+    replacement_shipment = relationship("Shipment", foreign_keys=[replacement_shipment_id])
 
 
 class ReturnRequest(PartiesMixin, TimestampMixin, db.Model):

@@ -5,6 +5,7 @@ views, with charts and exports). Thin: form → operation → template."""
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -98,6 +99,36 @@ def quantity_filter(value) -> str:
     return plain(value) or ""
 
 
+PERCENT_COLUMNS = ("sell_through", "latest_sell_through")
+TENTHS_COLUMNS = ("weeks_of_cover", "weekly_sales")  # 1.4065 weeks reads as 1.4
+CODE_COLUMNS = ("status", "aging_bucket", "trend_direction")
+
+
+@bp.app_template_filter("view_cell")
+def view_cell(value: Any, key: str) -> str:
+    """A view's JSON value as a person reads it: times to the minute, ratios as
+    percentages (the trend signed), codes as words. The API and exports keep the
+    JSON values."""
+    if value is None or value == "":
+        return "—"
+    try:
+        if key.endswith("_at"):
+            return f"{datetime.fromisoformat(value):%Y-%m-%d %H:%M} UTC"
+        if key in PERCENT_COLUMNS or key == "trend":
+            percent = (Decimal(value) * 100).quantize(Decimal("0.1")).normalize()
+            sign = "+" if key == "trend" and percent > 0 else ""
+            return f"{sign}{percent:f} %".replace("-", "−")
+        if key in TENTHS_COLUMNS:
+            return f"{Decimal(value).quantize(Decimal('0.1')).normalize():f}"
+    except (ValueError, InvalidOperation):
+        return str(value)
+    if key == "reason" and value in REASON_LABELS:
+        return str(REASON_LABELS[value])
+    if key in CODE_COLUMNS:
+        return str(STATUS_LABELS.get(value) or value.replace("_", " "))
+    return str(value)
+
+
 def _context(**values) -> dict:
     return {"views": VIEWS, "reasons": REASON_LABELS, "empty_form": EmptyForm(),
             "status_labels": STATUS_LABELS, "step_labels": STEP_LABELS, **values}
@@ -171,8 +202,10 @@ def buyer_view(buyer_id, view):
     chart = None
     if view == "sales-inventory":
         weeks = args.get("target_cover_weeks") or opened.setting.target_cover_weeks
-        chart = charts.cover_bars(page.items, label=str(_l("Weeks of cover per SKU")),
-                                  target_weeks=weeks)
+        chart = charts.cover_bars(
+            page.items, label=str(_l("Weeks of cover per SKU")), target_weeks=weeks,
+            target_label=str(_l("target %(weeks)s weeks", weeks=weeks)),
+            no_sales_label=str(_l("no sales: cover not known")))
         for row, item in zip(rows, page.items, strict=True):
             row["chart"] = charts.sales_and_stock(
                 item.periods, label=str(_l("Sales and stock of %(sku)s", sku=item.sku)),
@@ -442,10 +475,15 @@ def discrepancies():
         | (Discrepancy.supplier_company_id == company.id))
         .where(Discrepancy.order_id == order_id if order_id else True)
         .order_by(Discrepancy.id.desc()).limit(500)).all()
+    cases = [case for case in cases if case.buyer_company_id == company.id
+             or discrepancy_operations.supplier_sees(case)]
     actor = current_actor()
     rows = [(discrepancy_queries.figures_of_case(case),
              discrepancy_operations.allowed_steps(case, actor)) for case in cases]
+    replacements = discrepancy_operations.replacement_candidates(
+        [case for case, (_, steps) in zip(cases, rows, strict=True) if "replacement" in steps])
     return render_template("supplier_link/discrepancies.html", rows=rows, company=company,
+                           replacements=replacements,
                            shipments=discrepancy_queries.per_shipment([f for f, _ in rows]),
                            **_context())
 

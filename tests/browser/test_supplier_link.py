@@ -56,7 +56,7 @@ def test_the_supplier_reads_its_buyers_figures_with_charts(make, api, new_page, 
     expect(page.locator("svg.sales-chart rect.sold")).to_have_count(2)
     row = table.locator("tbody tr:not(.chart-row)").first
     expect(row.locator("[data-column=quantity_sold]")).to_have_text("91")
-    expect(row.locator("[data-column=trend]")).to_have_text("0.3")
+    expect(row.locator("[data-column=trend]")).to_have_text("+30 %")
     page.screenshot(path=str(artifacts / "supplier-link-sales-inventory.png"), full_page=True)
 
     page.click("#view-tabs >> text=Discrepancies")

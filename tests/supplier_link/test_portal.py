@@ -145,3 +145,108 @@ def test_an_arrived_shipment_is_received_from_its_notice(trade, client):
     assert [(d["sku"], d["short"]) for d in receipt["discrepancies"]] == [("A-200", "1")]
     assert f"shipment_id={shipment}" not in client.get("/supplier_link/receipts") \
         .get_data(as_text=True)
+
+
+def test_the_supplier_reads_times_percentages_and_words_not_raw_json(trade, client):
+    from datetime import UTC, datetime
+
+    order = trade.order(trade.supplier_a, [("A-100", "100", "2.50", None)])
+    shipment = trade.ship(trade.supplier_a, order, {order.line_ids[0]: "100"})
+    trade.pay(trade.supplier_a, trade.invoice(shipment), "100",
+              received_at=datetime(2026, 11, 20, 9, 30, 15, tzinfo=UTC))
+    trade.map_sku("B-100", trade.supplier_a, "A-100")
+    trade.api.post("/supplier-link/stock-reports", trade.buyer.token, json={"rows": [
+        {"sku": "B-100", "period_start": start, "period_end": end, "quantity_sold": sold,
+         "quantity_on_hand": "120"}
+        for start, end, sold in (("2026-10-26", "2026-11-01", "80"),
+                                 ("2026-11-02", "2026-11-08", "40"))]})
+    portal_login(client, trade.supplier_a.member.email)
+    base = f"/supplier_link/buyers/{trade.buyer.company_id}"
+    payables = client.get(f"{base}/payables").get_data(as_text=True)
+    assert 'data-column="last_paid_at">2026-11-20 09:30 UTC<' in payables
+    assert 'data-column="aging_bucket">current<' in payables
+    figures = client.get(f"{base}/sales-inventory").get_data(as_text=True)
+    assert 'data-column="sell_through">25 %<' in figures  # 40 / (40 + 120)
+    assert 'data-column="trend">−50 %<' in figures  # 40 / 80 − 1
+    assert 'data-column="weeks_of_cover">2<' in figures  # 120 / 60 a week
+
+
+def test_the_return_request_and_claim_numbers_lead_to_their_documents(trade, client):
+    order = trade.order(trade.supplier_a, [("A-100", "100", "2.50", None)])
+    trade.ship(trade.supplier_a, order, {order.line_ids[0]: "100"})
+    line = order.line_ids[0]
+    receipt = trade.api.post("/supplier-link/receipts", trade.buyer.token, json={
+        "order_id": order.id, "lines": [{"order_line_id": line, "quantity_received": "90"}]})
+    [found] = receipt.get_json()["discrepancies"]
+    claim = trade.api.post(f"/supplier-link/discrepancies/{found['id']}/claim",
+                           trade.buyer.token, json={}).get_json()["claim_document_id"]
+    returned = trade.api.post("/supplier-link/returns", trade.buyer.token, json={
+        "order_id": order.id, "lines": [{"order_line_id": line, "quantity": "5",
+                                         "reason": "quality"}]}).get_json()["document_id"]
+    portal_login(client, trade.supplier_a.member.email)
+    views = client.get(f"/supplier_link/buyers/{trade.buyer.company_id}/returns")
+    assert f'href="/trading/documents/{returned}"' in views.get_data(as_text=True)
+    cases = client.get("/supplier_link/discrepancies").get_data(as_text=True)
+    assert f'href="/trading/documents/{claim}"' in cases
+    # where the supplier accepts or declines them
+    assert client.get(f"/trading/documents/{returned}").status_code == 200
+    assert client.get(f"/trading/documents/{claim}").status_code == 200
+
+
+def test_the_buyers_overview_leads_to_discrepancies_and_payables(trade, client):
+    portal_login(client, trade.buyer.member.email)
+    home = client.get("/supplier_link/").get_data(as_text=True)
+    assert 'href="/supplier_link/discrepancies"' in home
+    assert 'href="/fulfillment/payables"' in home  # open invoices, paid, due
+
+
+def test_the_cover_chart_names_each_figure_the_target_and_a_sku_that_sold_nothing(trade,
+                                                                               client):
+    trade.product(trade.supplier_a, "A-300")
+    trade.map_sku("B-100", trade.supplier_a, "A-100")
+    trade.map_sku("B-300", trade.supplier_a, "A-300")
+    trade.api.post("/supplier-link/stock-reports", trade.buyer.token, json={"rows": [
+        {"sku": sku, "period_start": "2026-11-02", "period_end": "2026-11-08",
+         "quantity_sold": sold, "quantity_on_hand": "140"}
+        for sku, sold in (("B-100", "70"), ("B-300", "0"))]})
+    portal_login(client, trade.supplier_a.member.email)
+    html = client.get(f"/supplier_link/buyers/{trade.buyer.company_id}/sales-inventory"
+                      ).get_data(as_text=True)
+    chart = html[html.index('class="cover-chart"'):html.index("</svg>",
+                                                             html.index('class="cover-chart"'))]
+    assert "<title>A-100: 2</title>" in chart and ">2</text>" in chart  # 140 / 70 a week
+    assert "target 8 weeks" in chart
+    # A-300 sold nothing: its cover is unknown, not an empty bar "about to run out"
+    assert "no sales: cover not known" in chart and "<title>A-300" not in chart
+
+
+def test_the_supplier_picks_a_replacement_shipment_by_its_number(trade, client):
+    order = trade.order(trade.supplier_a, [("A-100", "100", "2.50", None)])
+    line = order.line_ids[0]
+    first = trade.ship(trade.supplier_a, order, {line: "60"})
+    [found] = trade.api.post("/supplier-link/receipts", trade.buyer.token, json={
+        "order_id": order.id, "shipment_id": first,
+        "lines": [{"order_line_id": line, "quantity_received": "50"}]}).get_json()[
+        "discrepancies"]
+    trade.api.post(f"/supplier-link/discrepancies/{found['id']}/claim", trade.buyer.token,
+                   json={})
+    portal_login(client, trade.supplier_a.member.email)
+    page = client.get("/supplier_link/discrepancies").get_data(as_text=True)
+    assert 'data-step="replacement"' not in page and "ship them first" in page
+    second = trade.ship(trade.supplier_a, order, {line: "10"})
+    page = client.get("/supplier_link/discrepancies").get_data(as_text=True)
+    row = page[page.index(f'id="discrepancy-{found["id"]}"'):]
+    assert f'<option value="{second}">SHP-' in row and f'<option value="{first}">' not in row
+    done = client.post(f"/supplier_link/discrepancies/{found['id']}/replacement",
+                       data={"csrf_token": csrf_token(client, "/supplier_link/discrepancies"),
+                             "shipment_id": second}, follow_redirects=True)
+    assert done.status_code == 200 and "resolving" in done.get_data(as_text=True)
+    assert "replacement shipment SHP-" in done.get_data(as_text=True)
+
+
+def test_the_suppliers_discrepancies_view_leads_to_where_claims_are_answered(trade, client):
+    portal_login(client, trade.supplier_a.member.email)
+    trade.order(trade.supplier_a, [("A-100", "10", "1.00", None)])
+    page = client.get(f"/supplier_link/buyers/{trade.buyer.company_id}/discrepancies")
+    assert 'href="/supplier_link/discrepancies" id="answer-claims"' in page.get_data(
+        as_text=True)

@@ -233,3 +233,56 @@ def test_a_credit_note_waiting_for_the_buyers_approver_closes_once_approved(trad
                               json={})
     assert approved.status_code == 200, approved.get_json()
     assert trade.api.get(case, trade.buyer.token).get_json()["status"] == "closed"
+
+
+def test_goods_over_what_was_shipped_offer_no_claim_the_buyer_keeps_them_and_closes(trade):
+    order, _ = _order_and_shipment(trade)
+    bolts, nuts = order.line_ids
+    response = _receive(trade, order, [{"order_line_id": bolts, "quantity_received": "110"},
+                                       {"order_line_id": nuts, "quantity_received": "40"}])
+    [found] = response.get_json()["discrepancies"]
+    assert (found["over"], found["short"], found["claim_amount"]) == ("10", "0", "0.00")
+    case = f"/supplier-link/discrepancies/{found['id']}"
+    # Nothing short or rejected: "claim" is not offered (it was, and then refused).
+    assert trade.api.get(case, trade.buyer.token).get_json()["allowed_steps"] == ["close"]
+    assert trade.api.post(f"{case}/claim", trade.buyer.token, json={}).status_code == 409
+    assert trade.api.post(f"{case}/close", trade.supplier_a.token, json={}).status_code == 409
+    closed = trade.api.post(f"{case}/close", trade.buyer.token, json={})
+    assert closed.status_code == 200, closed.get_json()
+    closed = closed.get_json()
+    assert (closed["status"], closed["resolution"], closed["allowed_steps"]) == (
+        "closed", "kept", [])
+    assert closed["claim_document_id"] is None
+    assert _received(trade, bolts) == 110  # counted as received, never capped
+
+
+def test_a_replacement_shipment_settles_a_shortage_once_the_buyer_confirms_it(trade):
+    order = trade.order(trade.supplier_a, [("A-100", "100", "2.50", None)])
+    line = order.line_ids[0]
+    first = trade.ship(trade.supplier_a, order, {line: "60"})
+    [found] = _receive(trade, order, [{"order_line_id": line, "quantity_received": "50"}],
+                       shipment_id=first).get_json()["discrepancies"]
+    case = f"/supplier-link/discrepancies/{found['id']}"
+    trade.api.post(f"{case}/claim", trade.buyer.token, json={})
+    other_buyers = trade.order(trade.supplier_b, [("Z-1", "5", "1.00", None)])
+    foreign = trade.ship(trade.supplier_b, other_buyers, {other_buyers.line_ids[0]: "5"})
+    refused = trade.api.post(f"{case}/resolve", trade.supplier_a.token,
+                             json={"resolution": "replacement", "shipment_id": foreign})
+    assert refused.status_code == 422 and "shipment_id" in refused.get_json()["errors"]
+    itself = trade.api.post(f"{case}/resolve", trade.supplier_a.token,
+                            json={"resolution": "replacement", "shipment_id": first})
+    assert itself.status_code == 422 and "shipment_id" in itself.get_json()["errors"]
+    assert trade.api.get(case, trade.buyer.token).get_json()["status"] == "claimed"
+
+    replacement = trade.ship(trade.supplier_a, order, {line: "10"})
+    resolved = trade.api.post(f"{case}/resolve", trade.supplier_a.token,
+                              json={"resolution": "replacement", "shipment_id": replacement})
+    assert resolved.status_code == 200, resolved.get_json()
+    assert resolved.get_json()["status"] == "resolving"
+    assert trade.api.get(case, trade.buyer.token).get_json()["allowed_steps"] == ["close"]
+    assert trade.api.post(f"{case}/close", trade.supplier_a.token, json={}).status_code == 409
+    _receive(trade, order, [{"order_line_id": line, "quantity_received": "10"}],
+             shipment_id=replacement)
+    closed = trade.api.post(f"{case}/close", trade.buyer.token, json={}).get_json()
+    assert (closed["status"], closed["resolution"]) == ("closed", "replacement")
+    assert _received(trade, line) == 60

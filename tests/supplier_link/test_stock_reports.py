@@ -183,3 +183,24 @@ def test_the_statistics_sort_across_every_sku(trade):
                      page=2).get_json()
     assert [i["sku"] for i in one["items"]] == ["A-100"] and one["total"] == 3
     assert trade.view(trade.supplier_a, "sales-inventory", sort="price").status_code == 422
+
+
+def test_goods_counted_short_or_rejected_are_not_in_transit(trade):
+    """Once the buyer has counted a shipment, what it lacked is a discrepancy: it no
+    longer lowers the suggested replenishment as if it were still on the water."""
+    _known_data(trade)
+    order = trade.order(trade.supplier_a, [("A-100", "200", "3.00", None)])
+    first = trade.ship(trade.supplier_a, order, {order.line_ids[0]: "100"})
+    trade.api.post("/supplier-link/receipts", trade.buyer.token, json={
+        "order_id": order.id, "shipment_id": first, "lines": [{
+            "order_line_id": order.line_ids[0], "quantity_received": "90",
+            "quantity_rejected": "5", "reason": "damaged"}]})  # 10 short, 5 rejected
+    trade.ship(trade.supplier_a, order, {order.line_ids[0]: "30"})  # on the water
+
+    [row] = [r for r in trade.view(trade.supplier_a, "sales-inventory").get_json()["items"]
+             if r["sku"] == "A-100"]
+    assert row["in_transit"] == "30"  # not 45 (130 shipped − 85 accepted)
+    assert row["suggested_replenishment"] == "453"  # 602 − 119 on hand − 30
+    [line] = trade.view(trade.supplier_a, "outstanding").get_json()["items"]
+    assert (line["shipped_quantity"], line["received_quantity"], line["in_transit"]) == (
+        "130", "85", "30")

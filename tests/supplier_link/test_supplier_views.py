@@ -202,3 +202,57 @@ def test_lists_cost_the_same_queries_for_one_row_or_many(trade):
     receive_and_return(9)
     many = [_queries(trade.app, lambda p=p, w=w: trade.api.get(p, w.token)) for p, w in paths]
     assert many == one
+
+
+def test_exports_keep_numbers_numbers_a_falling_trend_included(trade):
+    trade.map_sku("B-100", trade.supplier_a, "A-100")
+    rows = [{"sku": "B-100", "period_start": start, "period_end": end, "quantity_sold": sold,
+             "quantity_on_hand": "100"}
+            for start, end, sold in (("2026-10-26", "2026-11-01", "80"),
+                                     ("2026-11-02", "2026-11-08", "40"))]
+    assert trade.api.post("/supplier-link/stock-reports", trade.buyer.token,
+                          json={"rows": rows}).get_json()["accepted"] == 2
+    as_csv = trade.view(trade.supplier_a, "sales-inventory", format="csv")
+    assert as_csv.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset
+    [first, latest] = list(csv.DictReader(io.StringIO(as_csv.get_data().decode("utf-8-sig"))))
+    assert latest["trend"] == "-0.5"  # not "'-0.5": a number, not a defused formula
+    sheet = load_workbook(io.BytesIO(trade.view(trade.supplier_a, "sales-inventory",
+                                                format="xlsx").get_data())).active
+    header, *values = list(sheet.iter_rows(values_only=True))
+    row = dict(zip(header, values[-1], strict=True))
+    assert row["trend"] == -0.5 and row["quantity_sold"] == 40  # numbers Excel can sum
+    assert row["sku"] == "A-100" and row["latest_quantity_on_hand"] == 100
+
+
+def test_what_the_buyer_stops_sharing_is_not_read_by_another_door(trade, client):
+    """With receipts and discrepancies unshared, the supplier reads neither a receipt by
+    its id nor an unclaimed discrepancy (API or portal list); a claim sent to it stays
+    readable, since the supplier must answer it."""
+    from tests.factories import portal_login
+
+    order, shipment = _setup(trade)
+    bolts, nuts = order.line_ids
+    receipt = trade.api.post("/supplier-link/receipts", trade.buyer.token, json={
+        "order_id": order.id, "lines": [{"order_line_id": bolts, "quantity_received": "50"},
+                                        {"order_line_id": nuts, "quantity_received": "30"}]}
+    ).get_json()
+    short_bolts, short_nuts = sorted(receipt["discrepancies"],
+                                     key=lambda d: d["order_line_id"])
+    claimed = f"/supplier-link/discrepancies/{short_nuts['id']}"
+    assert trade.api.post(f"{claimed}/claim", trade.buyer.token, json={}).status_code == 200
+    unclaimed = f"/supplier-link/discrepancies/{short_bolts['id']}"
+    assert trade.api.get(unclaimed, trade.supplier_a.token).status_code == 200  # shared
+    trade.api.patch(f"/supplier-link/sharing/{trade.supplier_a.company_id}", trade.buyer.token,
+                    json={"share_receipts": False, "share_discrepancies": False})
+
+    assert trade.api.get(f"/supplier-link/receipts/{receipt['id']}",
+                         trade.supplier_a.token).status_code == 403
+    assert trade.api.get(f"/supplier-link/receipts/{receipt['id']}",
+                         trade.buyer.token).status_code == 200
+    assert trade.api.get(unclaimed, trade.supplier_a.token).status_code == 404
+    assert trade.api.get(claimed, trade.supplier_a.token).status_code == 200
+    assert trade.api.get(unclaimed, trade.buyer.token).status_code == 200
+    portal_login(client, trade.supplier_a.member.email)
+    listed = client.get("/supplier_link/discrepancies").get_data(as_text=True)
+    assert listed.count('data-step="credit_note"') == 1  # the claimed one only
+    assert f"/discrepancies/{short_bolts['id']}/" not in listed

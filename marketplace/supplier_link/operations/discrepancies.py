@@ -65,9 +65,19 @@ def party_discrepancy(discrepancy_id: int, actor: Actor) -> Discrepancy:
     """A discrepancy of the acting company (buyer or supplier); else 404."""
     company_id = actor.company.id if actor.company else None
     case = db.session.get(Discrepancy, discrepancy_id) if 0 < discrepancy_id < 2**31 else None
-    if case is None or company_id not in (case.buyer_company_id, case.supplier_company_id):
+    if case is None or company_id not in (case.buyer_company_id, case.supplier_company_id) \
+            or (company_id != case.buyer_company_id and not supplier_sees(case)):
         raise NotFound(str(_l("Discrepancy %(id)s was not found.", id=discrepancy_id)))
     return case
+
+
+def supplier_sees(case: Discrepancy) -> bool:
+    """The supplier sees a discrepancy once claimed from it (it must answer), before
+    that only while the buyer shares its discrepancies with it."""
+    from marketplace.supplier_link.operations.sharing import sharing_of
+
+    return case.claim_document_id is not None or sharing_of(
+        case.buyer_company_id, case.supplier_company_id).shares("discrepancies")
 
 
 def _refuse(case: Discrepancy, allowed: list[str]):
@@ -80,7 +90,11 @@ def allowed_steps(case: Discrepancy, actor: Actor) -> list[str]:
     side = "buyer" if actor.company and actor.company.id == case.buyer_company_id \
         else "supplier"
     if case.status == DiscrepancyStatus.OPEN:
-        return ["claim"] if side == "buyer" else []
+        if side != "buyer":
+            return []
+        # Goods over what was shipped (none short or rejected) leave nothing to claim:
+        # the buyer keeps them and closes the case (a claim would be refused).
+        return ["claim"] if _claim_quantity(case) > 0 else ["close"]
     if case.status == DiscrepancyStatus.CLAIMED:
         return ["debit_note"] if side == "buyer" else ["credit_note", "replacement"]
     if case.status == DiscrepancyStatus.RESOLVING:
@@ -90,6 +104,13 @@ def allowed_steps(case: Discrepancy, actor: Actor) -> list[str]:
         if note is not None and note.recipient_company_id == actor.company.id:
             return ["close"]
     return []
+
+
+def _claim_quantity(case: Discrepancy):
+    from marketplace.supplier_link.queries.discrepancies import discrepancy_of
+
+    found = discrepancy_of(case.order_line_id, case.shipment_line_id, case.buyer_company_id)
+    return found.claim_quantity if found is not None else 0
 
 
 def _ensure_step(case: Discrepancy, actor: Actor, step: str) -> None:
@@ -158,6 +179,26 @@ def resolve_discrepancy(case: Discrepancy, actor: Actor, resolution: str, *,
     return note
 
 
+def replacement_candidates(cases: list[Discrepancy]) -> dict[int, list[Shipment]]:
+    """Per case, the shipments that could replace its goods (later ones of the supplier
+    to the buyer carrying its order line), for the portal to offer by number."""
+    from marketplace.fulfillment.models import ShipmentLine
+
+    line_ids = {case.order_line_id for case in cases}
+    if not line_ids:
+        return {}
+    rows = db.session.execute(select(ShipmentLine.order_line_id, Shipment).join(
+        Shipment, Shipment.id == ShipmentLine.shipment_id).where(
+        ShipmentLine.order_line_id.in_(line_ids)).order_by(Shipment.id.desc())).all()
+    found: dict[int, list[Shipment]] = {}
+    for case in cases:
+        own = case.shipment_line.shipment_id if case.shipment_line else None
+        found[case.id] = [shipment for line_id, shipment in rows
+                          if line_id == case.order_line_id and shipment.id > (own or 0)
+                          and shipment.supplier_company_id == case.supplier_company_id]
+    return found
+
+
 def _replacement_shipment(case: Discrepancy, shipment_id: int | None) -> Shipment:
     shipment = db.session.get(Shipment, shipment_id) if shipment_id and \
         0 < shipment_id < 2**31 else None
@@ -165,13 +206,22 @@ def _replacement_shipment(case: Discrepancy, shipment_id: int | None) -> Shipmen
             shipment.buyer_company_id != case.buyer_company_id:
         raise ValidationFailed(errors={"shipment_id": [str(_l(
             "Name the replacement shipment: one of yours to this buyer."))]})
+    own = case.shipment_line.shipment_id if case.shipment_line else None
+    if shipment.id <= (own or 0) or not any(line.order_line_id == case.order_line_id
+                                     for line in shipment.lines):
+        # the shipment that came short cannot replace itself, nor one without the goods
+        raise ValidationFailed(errors={"shipment_id": [str(_l(
+            "The replacement shipment must be a later one carrying these goods."))]})
     return shipment
 
 
 def close_discrepancy(case: Discrepancy, actor: Actor, comment: str | None = None) -> None:
-    """The party the note was sent to accepts it (the buyer confirms a replacement);
-    the claim is closed in the engine and the discrepancy with it."""
+    """The party the note was sent to accepts it (the buyer confirms a replacement, or
+    keeps goods over what was shipped); the claim is closed in the engine and the
+    discrepancy with it."""
     _ensure_step(case, actor, "close")
+    if case.status == DiscrepancyStatus.OPEN:  # goods over what was shipped, kept
+        case.resolution = "kept"
     note = case.resolution_document
     if note is not None and "accept" in _engine().allowed_actions(note, actor):
         _engine().perform(note, "accept", actor, comment)  # the receiver below closes

@@ -147,7 +147,7 @@ def _order_row(order: Order) -> dict:
                                             if line.requested_delivery_date), default=None)}
 
 
-def _line_row(row, today: date | None = None) -> dict:
+def _line_row(row, uncounted: dict[int, Decimal], today: date | None = None) -> dict:
     line, order = row
     today = today or utcnow().date()
     due = line.requested_delivery_date
@@ -157,7 +157,7 @@ def _line_row(row, today: date | None = None) -> dict:
             "shipped_quantity": line.shipped_quantity,
             "received_quantity": line.received_quantity,
             "not_shipped": max(line.quantity - line.shipped_quantity, ZERO),
-            "in_transit": max(line.shipped_quantity - line.received_quantity, ZERO),
+            "in_transit": _in_transit_of(line, uncounted),
             "outstanding": max(line.quantity - line.received_quantity, ZERO),
             "requested_delivery_date": due,
             "days_late": (today - due).days if due and due < today else 0}
@@ -169,7 +169,7 @@ def shortages(sv: SupplierView, args: dict, page: int, per_page: int | None) -> 
                             OrderLine.requested_delivery_date < utcnow().date(),
                             OrderLine.shipped_quantity < OrderLine.quantity) \
         .order_by(OrderLine.requested_delivery_date, Order.id, OrderLine.position)
-    return page_of(stmt, page, per_page, convert=_line_row)
+    return _line_rows(sv, page_of(stmt, page, per_page))
 
 
 def outstanding(sv: SupplierView, args: dict, page: int, per_page: int | None) -> Page:
@@ -177,7 +177,13 @@ def outstanding(sv: SupplierView, args: dict, page: int, per_page: int | None) -
     stmt = _lines(sv).where(Order.status.not_in(FINISHED),
                             OrderLine.received_quantity < OrderLine.quantity) \
         .order_by(Order.id, OrderLine.position, OrderLine.id)
-    return page_of(stmt, page, per_page, convert=_line_row)
+    return _line_rows(sv, page_of(stmt, page, per_page))
+
+
+def _line_rows(sv: SupplierView, found: Page) -> Page:
+    uncounted = _uncounted(sv.supplier.id, sv.buyer.id)
+    found.items = [_line_row(row, uncounted) for row in found.items]
+    return found
 
 
 def receipts(sv: SupplierView, args: dict, page: int, per_page: int | None) -> Page:
@@ -263,21 +269,44 @@ def payable_row(invoice: Invoice) -> dict:
                           "reference": p.reference} for p in invoice.payments]}
 
 
-def in_transit(supplier_id: int, buyer_id: int, product_ids: list[int] | None = None
-               ) -> dict[int, Decimal]:
-    """Per product, what was shipped to the buyer and not yet received (open orders)."""
-    quantity = type_coerce(func.sum(OrderLine.shipped_quantity - OrderLine.received_quantity),
-                           Quantity())
-    stmt = (select(OrderLine.product_id, quantity)
+def _uncounted(supplier_id: int, buyer_id: int) -> dict[int, Decimal]:
+    """Per order line (open orders), what its shipments carry that no receipt has counted
+    yet. A counted shipment line has arrived: what it lacks (short, rejected) is a
+    discrepancy, not goods on the way."""
+    counted = select(GoodsReceiptLine.id).where(
+        GoodsReceiptLine.shipment_line_id == ShipmentLine.id).exists()
+    quantity = type_coerce(func.sum(ShipmentLine.quantity), Quantity())
+    stmt = (select(ShipmentLine.order_line_id, quantity)
+            .join(OrderLine, OrderLine.id == ShipmentLine.order_line_id)
             .join(Order, Order.id == OrderLine.order_id)
             .where(Order.buyer_company_id == buyer_id, Order.supplier_company_id == supplier_id,
-                   Order.merged_into_id.is_(None), Order.status.not_in(FINISHED),
-                   OrderLine.product_id.is_not(None),
-                   OrderLine.shipped_quantity > OrderLine.received_quantity)
-            .group_by(OrderLine.product_id))
+                   Order.merged_into_id.is_(None), Order.status.not_in(FINISHED), ~counted)
+            .group_by(ShipmentLine.order_line_id))
+    return {line_id: value for line_id, value in db.session.execute(stmt)}
+
+
+def _in_transit_of(line: OrderLine, uncounted: dict[int, Decimal]) -> Decimal:
+    """Shipped, not yet counted; never more than shipped minus received (goods counted
+    without naming their shipment)."""
+    return max(min(uncounted.get(line.id, ZERO),
+                   line.shipped_quantity - line.received_quantity), ZERO)
+
+
+def in_transit(supplier_id: int, buyer_id: int, product_ids: list[int] | None = None
+               ) -> dict[int, Decimal]:
+    """Per product, what was shipped to the buyer and not yet counted (open orders)."""
+    uncounted = _uncounted(supplier_id, buyer_id)
+    if not uncounted:
+        return {}
+    stmt = select(OrderLine).where(OrderLine.id.in_(list(uncounted)),
+                                   OrderLine.product_id.is_not(None))
     if product_ids is not None:
         stmt = stmt.where(OrderLine.product_id.in_(product_ids))
-    return {product_id: value for product_id, value in db.session.execute(stmt)}
+    found: dict[int, Decimal] = {}
+    for line in db.session.scalars(stmt):
+        found[line.product_id] = found.get(line.product_id, ZERO) + _in_transit_of(line,
+                                                                                   uncounted)
+    return {product_id: value for product_id, value in found.items() if value > 0}
 
 
 def sales_inventory(sv: SupplierView, args: dict, page: int, per_page: int | None) -> Page:

@@ -1,0 +1,24 @@
+"""The demo (``flask seed-demo``) gives every supplier-link view of Northwind rows."""
+
+from marketplace.cli import DEMO_PASSWORD
+
+
+def test_the_demo_holds_a_counted_shipment_an_announced_one_and_stock_figures(app, api):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    james = api.token("james@northwind.example.com", DEMO_PASSWORD)
+    murat = api.token("murat@anatolia.example.com", DEMO_PASSWORD)
+    lin = api.token("lin@tpf.example.com", DEMO_PASSWORD)
+    cases = api.get("/supplier-link/discrepancies", james).get_json()
+    assert sorted((d["short"], d["rejected"], d["status"]) for d in cases) == [
+        ("0", "15", "open"), ("20", "0", "open")]
+    [northwind] = [b for b in api.get("/supplier-link/buyers", murat).get_json()
+                   if b["buyer"]["name"].startswith("Northwind")]
+    base = f"/supplier-link/buyers/{northwind['buyer']['id']}"
+    outstanding = api.get(f"{base}/outstanding", murat).get_json()["items"]
+    assert [line["in_transit"] for line in outstanding] == ["200", "200", "200"]
+    assert api.get(f"{base}/shortages", murat).get_json()["total"] == 3  # past the date
+    figures = api.get(f"{base}/sales-inventory", lin).get_json()["items"]
+    towels = api.get(f"{base}/sales-inventory", murat).get_json()["items"]
+    assert figures and towels and not {f["sku"] for f in figures} & {t["sku"] for t in towels}
+    assert api.get(f"{base}/order-status", lin).get_json()["items"] == []  # its own only
