@@ -168,7 +168,8 @@ def invoices(*, side: str, status: str | None = None, counterparty_id: int | Non
     """Receivables (``side="supplier"``) or payables (``side="buyer"``) of the acting
     company, soonest due first."""
     stmt = visible(Invoice, operator_sees_all=False).where(_role_clause(Invoice, side)).options(
-        selectinload(Invoice.buyer), selectinload(Invoice.supplier))
+        selectinload(Invoice.buyer), selectinload(Invoice.supplier),
+        selectinload(Invoice.payments))
     if status == "unpaid":
         stmt = stmt.where(Invoice.status != InvoiceStatus.PAID)
     elif status:

@@ -20,7 +20,12 @@ from marketplace.core.pagination import paginate
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.fulfillment import bp, queries
-from marketplace.fulfillment.forms import LcClausesForm, PaymentForm, ShipmentEventForm
+from marketplace.fulfillment.forms import (
+    METHOD_LABELS,
+    LcClausesForm,
+    PaymentForm,
+    ShipmentEventForm,
+)
 from marketplace.fulfillment.models import (
     SHIPMENT_STATUS_ORDER,
     OrderStatus,
@@ -74,7 +79,7 @@ def _context(**values) -> dict:
             "mode_labels": MODE_LABELS,
             "company_id": actor.company.id if actor and actor.company else None,
             "can_manage": bool(actor and actor.can("fulfillment.manage")),
-            "empty_form": EmptyForm(), **values}
+            "empty_form": EmptyForm(), "method_labels": METHOD_LABELS, **values}
 
 
 def _load(schema, data: dict) -> dict:

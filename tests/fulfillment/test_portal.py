@@ -2,6 +2,7 @@
 
 import re
 
+from marketplace.core.types import utcnow
 from tests.factories import csrf_token, portal_login
 from tests.fulfillment.support import accepted_purchase_order
 from tests.fulfillment.test_flow import pdf_text
@@ -83,6 +84,12 @@ def test_receivables_aging_and_payment_recording(make, api, pair, client):
     assert "more than" in over.get_data(as_text=True)
     assert api.get(f"/invoices/{invoice['id']}", pair.supplier_token).get_json()[
         "balance"] == "100.00"
+    # The buyer's payables say what was paid, when and how.
+    portal_login(client, pair.buyer.email)
+    payables = client.get("/fulfillment/payables").get_data(as_text=True)
+    today = utcnow().date().isoformat()
+    assert re.search(rf'class="[^"]*payment">{today} · Telegraphic transfer \(T/T\) 20\.00<',
+                     payables)
 
 
 def test_lc_clause_settings(make, api, pair, client):
