@@ -18,11 +18,17 @@ from marketplace.workflow.doctypes import (
     Carry,
     DocType,
     register,
+    register_status_words,
 )
 
 STATUSES = ("draft", "pending_approval", "sent", "accepted", "declined", "cancelled", "closed")
 ANY_STATUS = STATUSES
 DELIVERED = ("sent", "accepted", "declined", "cancelled", "closed")
+# The statuses as words in the engine's sentences ("... while the document is sent").
+register_status_words({
+    "draft": _l("draft"), "pending_approval": _l("waiting for approval"),
+    "sent": _l("sent"), "accepted": _l("accepted"), "declined": _l("declined"),
+    "cancelled": _l("cancelled"), "closed": _l("closed")})
 
 SEND = Action("send", ("draft",), "sent", by=ISSUER)
 CANCEL = Action("cancel", ("draft", "pending_approval", "sent"), "cancelled", by=ISSUER)

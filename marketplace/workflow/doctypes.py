@@ -113,3 +113,16 @@ def codes() -> list[str]:
 
 def all_types() -> list[DocType]:
     return [_registry[code] for code in codes()]
+
+
+# How a status reads inside a sentence ("... while the document is sent"), in the
+# reader's language; the module that declares the types names them (lazy strings).
+_status_words: dict[str, Any] = {}
+
+
+def register_status_words(words: dict[str, Any]) -> None:
+    _status_words.update(words)
+
+
+def status_word(code: str) -> str:
+    return str(_status_words.get(code, code))

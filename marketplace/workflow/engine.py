@@ -374,8 +374,8 @@ def _check_parent(declared: DocType, parent: Document, header: dict, recipient_i
 def _not_yet(declared: DocType, carry, parent: Document) -> str:
     return _("A %(type)s is made from a %(parent)s that is %(states)s; %(number)s is "
              "%(status)s.", type=declared.label, parent=doctypes.get(parent.type).label,
-             states=" / ".join(carry.parent_states), number=parent.number,
-             status=parent.status)
+             states=" / ".join(doctypes.status_word(state) for state in carry.parent_states),
+             number=parent.number, status=doctypes.status_word(parent.status))
 
 
 def _only_drafts(document: Document, actor: Actor) -> None:
@@ -384,7 +384,8 @@ def _only_drafts(document: Document, actor: Actor) -> None:
                        allowed_actions=allowed_actions(document, actor))
     if document.status != DRAFT:
         raise Conflict(_("A %(status)s document is read-only; derive a new one to change it.",
-                         status=document.status), allowed_actions=allowed_actions(document, actor))
+                         status=doctypes.status_word(document.status)),
+                       allowed_actions=allowed_actions(document, actor))
     if not actor.can("documents.edit"):
         raise Forbidden(_("Your role does not allow writing documents."))
 
@@ -461,7 +462,7 @@ def _declared_refusal(document: Document, declared: DocType, name: str, actor: A
         return _("A %(type)s has no action %(action)s.", type=declared.label, action=name)
     if document.status not in action.from_states:
         return _("The action %(action)s is not possible while the document is %(status)s.",
-                 status=document.status, action=name)
+                 status=doctypes.status_word(document.status), action=name)
     if not _side_allows(action.by, side):
         return _("Only the %(side)s may do this.", side=_("issuer") if action.by == ISSUER
                  else _("recipient"))
@@ -689,7 +690,8 @@ def derive(parent: Document, doctype: str, *, actor: Actor) -> Document:
         _refuse(errors)
     if parent.status in (DRAFT, PENDING_APPROVAL, "cancelled"):
         raise Conflict(_("A %(status)s document cannot be answered or revised.",
-                         status=parent.status), allowed_actions=allowed_actions(parent, actor))
+                         status=doctypes.status_word(parent.status)),
+                       allowed_actions=allowed_actions(parent, actor))
     if not carry.allows(parent.status):
         raise Conflict(_not_yet(declared, carry, parent),
                        allowed_actions=allowed_actions(parent, actor))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from marketplace.extensions import db
+from marketplace.infrastructure.models import User
 from tests.trading.support import LINES, Trade, sent_purchase_order
 
 PROBLEM = "application/problem+json"
@@ -69,6 +71,16 @@ def test_a_sent_document_is_read_only(trade, api):
                               json={"subject": "Changed"}), 409)
     assert "read-only" in body["detail"]
     assert trade.get("buyer", sent)["subject"] == "M8 fasteners for spring"
+
+
+def test_a_refusal_names_the_status_in_the_readers_language(trade, api, app):
+    sent = trade.act("buyer", trade.create("buyer", "inquiry"), "send")
+    with app.app_context():
+        db.session.get(User, trade.buyer.user_id).language = "zh_Hant"
+        db.session.commit()
+    body = _problem(api.patch(f"/documents/{sent['id']}", trade.buyer_token,
+                              json={"subject": "Changed"}), 409)
+    assert "已傳送" in body["detail"] and "sent" not in body["detail"]
 
 
 def test_a_stale_version_is_refused_with_412(trade, api):
