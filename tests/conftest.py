@@ -98,12 +98,26 @@ def _clean_state(request, app, smtp_server):
         _empty_tables()
 
 
+# Every sequence of the schema starts again at 1, as after TRUNCATE ... RESTART IDENTITY.
+_RESTART_SEQUENCES = """
+    SELECT setval(c.oid, 1, false) FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind = 'S' AND n.nspname = current_schema()
+"""
+
+
 def _empty_tables() -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as conn:
         if db.engine.dialect.name == "postgresql":
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
-                              + " RESTART IDENTITY CASCADE"))
+            # DELETE and a sequence reset, not TRUNCATE: TRUNCATE makes new files for
+            # every table (about 180 ms a test, a third of the PostgreSQL run), DELETE
+            # of a test's few rows takes milliseconds. Foreign-key triggers are off for
+            # this transaction, so the order of the tables does not matter.
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+            conn.execute(text(_RESTART_SEQUENCES))
         else:
             conn.execute(text("PRAGMA defer_foreign_keys = ON"))  # self-references, cycles
             for table in tables:
