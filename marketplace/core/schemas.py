@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
@@ -39,3 +41,21 @@ def Text(max_length: int, *, min_length: int = 1, **kwargs) -> fields.String:  #
 
 def OptionalText(max_length: int, **kwargs) -> fields.String:  # noqa: N802
     return fields.String(validate=validate.Length(max=max_length), allow_none=True, **kwargs)
+
+
+def decimal_text(value: Decimal | int | None) -> str | None:
+    """A decimal as JSON and pages show it, without trailing zeros and never with an
+    exponent: 100.0000 → "100", 2.5000 → "2.5"."""
+    if value is None:
+        return None
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def money_text(value: Decimal | int | None) -> str | None:
+    """An amount with at least two places: 12.5 → "12.50", 0.1234 → "0.1234"."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    cents = value.quantize(Decimal("0.01"))
+    return f"{cents:f}" if cents == value else decimal_text(value)

@@ -8,7 +8,8 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from marketplace.core.schemas import Id, OptionalText, Text
+from marketplace.core.schemas import Id, OptionalText, Text, money_text
+from marketplace.core.schemas import decimal_text as quantity_text
 from marketplace.core.types import utcnow
 from marketplace.fulfillment.models import (
     OrderStatus,
@@ -24,21 +25,6 @@ LARGEST = Decimal("99999999999999.9999")
 DECIMAL_PATTERN = r"^[0-9]{1,14}(\.[0-9]{1,4})?$"
 
 
-def money_text(value: Decimal | None) -> str | None:
-    """At least two places: 12.5 → "12.50", 0.1234 → "0.1234"."""
-    if value is None:
-        return None
-    value = Decimal(value)
-    cents = value.quantize(Decimal("0.01"))
-    return f"{cents:f}" if cents == value else quantity_text(value)
-
-
-def quantity_text(value: Decimal | None) -> str | None:
-    """Without trailing zeros: 100.0000 → "100"."""
-    if value is None:
-        return None
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class MoneyField(fields.Field):

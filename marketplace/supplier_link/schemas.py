@@ -11,6 +11,8 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 from werkzeug.datastructures import FileStorage
 
 from marketplace.core.schemas import Id, OptionalText, Text
+from marketplace.core.schemas import decimal_text as plain
+from marketplace.core.schemas import money_text as money
 from marketplace.supplier_link.models import VIEWS, RejectionReason, view_flag
 from marketplace.supplier_link.operations.stock_reports import MAX_ROWS
 
@@ -19,20 +21,6 @@ MAX_LINES = 500
 _QUANTITY_PATTERN = r"^[0-9]{1,13}(\.[0-9]{1,4})?$"
 
 
-def plain(value: Decimal | None) -> str | None:
-    """100.0000 → "100", 12.5000 → "12.5" (never an exponent)."""
-    if value is None:
-        return None
-    text = f"{Decimal(value):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def money(value: Decimal | None) -> str | None:
-    """At least two places: 12.5 → "12.50", 0.1234 → "0.1234"."""
-    if value is None:
-        return None
-    cents = Decimal(value).quantize(Decimal("0.01"))
-    return f"{cents:f}" if cents == value else plain(value)
 
 
 class QuantityText(fields.Decimal):

@@ -4,13 +4,12 @@ Money and quantities are decimal strings ("1234.50", "100")."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from marshmallow import Schema, fields, validate
 
 from marketplace.content.schemas.media import FileField, MultipartArgsSchema
 from marketplace.core.pagination import PaginationArgsSchema
-from marketplace.core.schemas import Country, Currency, Id, OptionalText, Text
+from marketplace.core.schemas import Country, Currency, Id, OptionalText, Text, money_text
+from marketplace.core.schemas import decimal_text as quantity_text
 from marketplace.trading.queries import BOXES
 from marketplace.workflow import doctypes
 from marketplace.workflow.approvals import DIRECTIONS
@@ -19,20 +18,6 @@ from marketplace.workflow.engine import INCOTERMS_2020, MAX_LINES, MAX_RECIPIENT
 ROLES = ("admin", "sales", "purchasing", "approver", "viewer")
 
 
-def money_text(value: Decimal | None) -> str | None:
-    """12.5 → "12.50"; 0.1234 → "0.1234"."""
-    if value is None:
-        return None
-    cents = value.quantize(Decimal("0.01"))
-    return f"{cents:f}" if cents == value else f"{value.normalize():f}"
-
-
-def quantity_text(value: Decimal | None) -> str | None:
-    """100.0000 → "100"; 2.5000 → "2.5"."""
-    if value is None:
-        return None
-    text = f"{value.normalize():f}"
-    return text
 
 
 class MoneyField(fields.Field):

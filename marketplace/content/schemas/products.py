@@ -19,18 +19,9 @@ from marketplace.content.operations.products import (
 )
 from marketplace.content.queries.media import media_url
 from marketplace.content.schemas.media import FileField, MultipartArgsSchema
-from marketplace.core.schemas import MAX_ID, Currency, Id, OptionalText, Text
+from marketplace.core.schemas import MAX_ID, Currency, Id, OptionalText, Text, money_text
 
 STATUSES = [status.value for status in ProductStatus]
-
-
-def money_text(value: Decimal | None) -> str | None:
-    """An amount as a decimal string with at least two places: 12.5 → "12.50",
-    0.1234 → "0.1234"."""
-    if value is None:
-        return None
-    cents = value.quantize(Decimal("0.01"))
-    return f"{cents:f}" if cents == value else plain_number(value)
 
 
 def quantity_text(value: Decimal | None) -> str | None:
