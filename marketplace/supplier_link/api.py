@@ -13,14 +13,13 @@ from sqlalchemy.orm import selectinload
 from marketplace.core.api import idempotent, problem_responses
 from marketplace.core.errors import (
     Forbidden,
-    NotFound,
     UnsupportedMediaType,
     ValidationFailed,
     flatten_messages,
 )
 from marketplace.core.pagination import PaginationArgsSchema, page_schema, paginate
+from marketplace.core.scoping import get_visible
 from marketplace.core.types import utcnow
-from marketplace.extensions import db
 from marketplace.infrastructure.auth import api_auth, current_actor
 from marketplace.supplier_link import api_bp, exports
 from marketplace.supplier_link.models import (
@@ -152,10 +151,7 @@ def list_receipts(pagination):
 def get_receipt(receipt_id):
     """A goods receipt, to its buyer and its supplier."""
     company = acting_company()
-    receipt = db.session.get(GoodsReceipt, receipt_id)
-    if receipt is None or company.id not in (receipt.buyer_company_id,
-                                             receipt.supplier_company_id):
-        raise NotFound(str(_l("Goods receipt %(id)s was not found.", id=receipt_id)))
+    receipt = get_visible(GoodsReceipt, receipt_id, operator_sees_all=False)
     if company.id != receipt.buyer_company_id and not sharing_operations.sharing_of(
             receipt.buyer_company_id, company.id).shares("receipts"):
         # the supplier reads a receipt only while the buyer shares its receipts with it
@@ -300,10 +296,8 @@ def post_cross_reference(values):
 @api_bp.doc(responses=problem_responses(404))
 def delete_cross_reference(xref_id):
     """Buyer: remove a mapping (the stock reports already saved stay)."""
-    buyer = acting_company()
-    xref = db.session.get(SkuCrossReference, xref_id)
-    if xref is None or xref.buyer_company_id != buyer.id:
-        raise NotFound(str(_l("SKU cross-reference %(id)s was not found.", id=xref_id)))
+    acting_company()  # a member of a company, not the operator
+    xref = get_visible(SkuCrossReference, xref_id, operator_sees_all=False)
     sharing_operations.delete_cross_reference(xref)
 
 
