@@ -1,10 +1,16 @@
-"""The crm module. Its portal and API blueprints are registered by the app
-factory; its routes arrive with the module's issue."""
+"""Customer analytics and trade speed, computed from the trade records.
+
+The crm module sits on top of the others: it reads trading, fulfillment and the
+supplier link through their queries and signals, and writes only its own snapshot
+tables. Its rooms are packages, one file a subject (customers, treatments,
+associations, speed, scorecards, work list); each package's ``__init__`` loads every
+file in it, so a new subject is a new file and nothing else.
+"""
 
 from flask import Blueprint
 from flask_smorest import Blueprint as ApiBlueprint
 
 bp = Blueprint("crm", __name__, template_folder="templates", url_prefix="/crm")
-api_bp = ApiBlueprint("crm_api", __name__, url_prefix="", description="crm")
+api_bp = ApiBlueprint("crm_api", __name__, url_prefix="", description="analytics")
 
 API_BLUEPRINTS = (api_bp,)

@@ -1,0 +1,1 @@
+"""The crm module's operations, one file a subject."""

@@ -1,0 +1,1 @@
+"""The crm module's queries, one file a subject."""

@@ -1,0 +1,1 @@
+"""The crm module's schemas, one file a subject."""
