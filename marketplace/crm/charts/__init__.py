@@ -1,0 +1,1 @@
+"""Server-side SVG charts for the analytics pages, one file a kind of chart."""

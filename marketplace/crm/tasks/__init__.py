@@ -1,0 +1,1 @@
+"""The crm module's background jobs, one file a subject."""
