@@ -16,3 +16,7 @@ product_changed = _signals.signal("product-changed")
 company_profile_changed = _signals.signal("company-profile-changed")
 # Emitted by the workflow engine for every document action (see marketplace.workflow).
 document_transitioned = _signals.signal("document-transitioned")
+# Emitted by the workflow engine's derive once the new draft exists (flushed), with
+# ``parent`` and ``actor``: a module higher up may fill in its own defaults (crm applies
+# the terms a supplier set for the buyer's customer segment to a derived quotation).
+document_derived = _signals.signal("document-derived")

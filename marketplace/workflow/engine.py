@@ -27,7 +27,7 @@ from marketplace.core.errors import (
     PreconditionFailed,
     ValidationFailed,
 )
-from marketplace.core.signals import document_transitioned
+from marketplace.core.signals import document_derived, document_transitioned
 from marketplace.core.types import utcnow
 from marketplace.core.validation import currency_codes
 from marketplace.extensions import db
@@ -703,6 +703,8 @@ def derive(parent: Document, doctype: str, *, actor: Actor) -> Document:
               "unit_price": line.unit_price,
               "source_line_id": line.id, "extras": dict(line.extras or {})}
              for line in parent.lines] if carry.lines else []
-    return create_document(declared.code, actor=actor, recipient_company_id=recipient,
-                           header={k: v for k, v in header.items() if v is not None},
-                           lines=lines, parent=parent)
+    document = create_document(declared.code, actor=actor, recipient_company_id=recipient,
+                               header={k: v for k, v in header.items() if v is not None},
+                               lines=lines, parent=parent)
+    document_derived.send(document, parent=parent, actor=actor)
+    return document
