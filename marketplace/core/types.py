@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import BigInteger, DateTime, Numeric
 from sqlalchemy.types import TypeDecorator
 
+_replayed_now: ContextVar[datetime | None] = ContextVar("replayed_now", default=None)
+
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, in UTC: the one clock every timestamp and default date is read from."""
+    replayed = _replayed_now.get()
+    return replayed if replayed is not None else datetime.now(UTC)
+
+
+@contextmanager
+def replayed_clock() -> Iterator[Callable[[datetime], None]]:
+    """Set the clock back while history is replayed through the real operations (the
+    demo's 18 months of trade), so every record they write carries its own moment:
+    ``with replayed_clock() as move_to: move_to(moment); operation(...)``."""
+    token = _replayed_now.set(None)
+
+    def move_to(moment: datetime) -> None:
+        if moment.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware UTC datetime")
+        _replayed_now.set(moment.astimezone(UTC))
+
+    try:
+        yield move_to
+    finally:
+        _replayed_now.reset(token)
 
 
 class UTCDateTime(TypeDecorator):
