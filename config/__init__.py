@@ -40,6 +40,11 @@ class Default:
     RATELIMIT_PASSWORD_RESET = "5 per hour"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # While Redis is away, limits are counted in each process's memory (a warning is
+    # logged) and Redis is tried again until it answers; a dead Redis host is given up
+    # on after a second rather than holding every login.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 
     # Mail: "smtp" sends through MAIL_SERVER; "console" prints and writes instance/mail/
     MAIL_BACKEND = "smtp"

@@ -37,7 +37,21 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 bootstrap = Bootstrap5()
-limiter = Limiter(key_func=get_remote_address)
+
+
+class FallbackLimiter(Limiter):
+    """Flask-Limiter, counting in this process's memory while its storage (Redis) is
+    away (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED: a warning is logged, and the storage is
+    tried again with a growing pause until it answers). The limiter is process-wide:
+    an app bound to it starts on its own storage, not in the fallback an earlier app
+    fell into."""
+
+    def init_app(self, app) -> None:
+        super().init_app(app)
+        self._storage_dead = False
+
+
+limiter = FallbackLimiter(key_func=get_remote_address)
 
 
 class ProblemApi(Api):
