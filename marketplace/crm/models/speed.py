@@ -1,0 +1,55 @@
+"""Trade speed facts: one row per measured interval, taken from the documents' own
+timestamps (see ``crm/queries/speed.py`` for how each is measured).
+
+A fact carries both parties and each side's member, so one table answers a supplier
+("how fast do we answer") and a buyer ("how fast are we answered"), per month and per
+member, without touching the documents again at read time.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketplace.core.types import UTCDateTime
+from marketplace.extensions import db
+
+# What a fact measures; ``value`` is in hours, except "quotation_won" (1 won, 0 not).
+INQUIRY_TO_QUOTATION = "inquiry_to_quotation"
+INQUIRY_TO_ORDER = "inquiry_to_order"
+PO_TO_ACCEPTED = "po_to_accepted"
+ACCEPTED_TO_DOCUMENTS = "accepted_to_documents"
+QUOTATION_WON = "quotation_won"
+MEASURES = (INQUIRY_TO_QUOTATION, INQUIRY_TO_ORDER, PO_TO_ACCEPTED, ACCEPTED_TO_DOCUMENTS,
+            QUOTATION_WON)
+
+
+class ResponseFact(db.Model):
+    """One measured interval: the document it starts from, when it started, how long it
+    took (null while it has not ended: an inquiry not yet answered)."""
+
+    __tablename__ = "crm_response_facts"
+    __table_args__ = (
+        UniqueConstraint("measure", "document_id"),
+        Index("ix_crm_response_facts_supplier", "supplier_company_id", "measure", "started_at"),
+        Index("ix_crm_response_facts_buyer", "buyer_company_id", "measure", "started_at"),
+        Index("ix_crm_response_facts_platform", "measure", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure: Mapped[str] = mapped_column(String(30))
+    # The inquiry, purchase order or quotation the interval starts from.
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    thread_id: Mapped[int | None] = mapped_column(Integer)
+    supplier_company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"))
+    buyer_company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    supplier_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    buyer_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    month: Mapped[date] = mapped_column(Date)  # the first day of started_at's month
+    value: Mapped[float | None] = mapped_column(Float)

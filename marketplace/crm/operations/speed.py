@@ -1,0 +1,196 @@
+"""Write the trade speed facts (``crm_response_facts``) from the documents' own timestamps.
+
+Each measure is one set-based ``INSERT … SELECT``, so a full recomputation is a handful
+of statements whatever the number of orders; a new document refreshes only the facts of
+its supplier–buyer pair (``refresh_pair``). How each interval is measured:
+
+- inquiry → first quotation: the inquiry's ``sent_at`` to the first quotation the
+  supplier sent in the same thread (null while unanswered; a cancelled inquiry is left
+  out: the buyer withdrew it);
+- inquiry → purchase order: the same inquiry to the first purchase order the buyer sent
+  in the thread;
+- purchase order → accepted: the order's ``sent_at`` to its ``accept`` event;
+- accepted → shipping documents: that ``accept`` event to the first shipping document
+  (commercial invoice, packing list or shipping advice) of a shipment carrying the
+  order's goods;
+- quotation won: 1 when the buyer sent a purchase order in the quotation's thread after
+  it (a revised quotation that was ordered wins for the earlier ones too), else 0.
+
+Operations flush, never commit (the caller's boundary commits).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Date,
+    and_,
+    case,
+    cast,
+    delete,
+    exists,
+    extract,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+)
+from sqlalchemy.orm import aliased
+
+from marketplace.crm.models.speed import (
+    ACCEPTED_TO_DOCUMENTS,
+    INQUIRY_TO_ORDER,
+    INQUIRY_TO_QUOTATION,
+    PO_TO_ACCEPTED,
+    QUOTATION_WON,
+    ResponseFact,
+)
+from marketplace.crm.queries.speed import forget_platform_figures
+from marketplace.extensions import db
+from marketplace.fulfillment.models import Order, OrderLine, ShipmentLine, ShippingDocument
+from marketplace.workflow.models import Document, DocumentEvent
+
+COLUMNS = ("measure", "document_id", "thread_id", "supplier_company_id", "buyer_company_id",
+           "supplier_member_id", "buyer_member_id", "started_at", "month", "value")
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def hours_between(later, earlier):
+    """``later - earlier`` in hours, in SQL (null when either is null)."""
+    if _dialect() == "postgresql":
+        return extract("epoch", later - earlier) / 3600.0
+    return (func.julianday(later) - func.julianday(earlier)) * 24.0
+
+
+def month_of(moment):
+    """The first day of ``moment``'s month (UTC), in SQL."""
+    if _dialect() == "postgresql":
+        return cast(func.date_trunc("month", func.timezone("UTC", moment)), Date)
+    return func.date(moment, "start of month")
+
+
+def _pair(model_supplier, model_buyer, supplier_id: int | None, buyer_id: int | None):
+    clauses = []
+    if supplier_id is not None:
+        clauses.append(model_supplier == supplier_id)
+    if buyer_id is not None:
+        clauses.append(model_buyer == buyer_id)
+    return and_(true(), *clauses)
+
+
+def _inquiry_facts(supplier_id, buyer_id):
+    """inquiry → first quotation, and inquiry → first purchase order (two selects)."""
+    inquiry, answer = aliased(Document), aliased(Document)
+
+    def first_sent(doctype: str, issuer_side):
+        return (select(answer.thread_id, issuer_side(answer).label("party"),
+                       func.min(answer.sent_at).label("first_at"))
+                .where(answer.type == doctype, answer.sent_at.is_not(None),
+                       _pair(*_parties(answer, doctype), supplier_id, buyer_id))
+                .group_by(answer.thread_id, issuer_side(answer)).subquery())
+
+    quotations = first_sent("quotation", lambda d: d.issuer_company_id)
+    orders = first_sent("purchase_order", lambda d: d.issuer_company_id)
+    asked = and_(inquiry.type == "inquiry", inquiry.sent_at.is_not(None),
+                 inquiry.recipient_company_id.is_not(None), inquiry.status != "cancelled",
+                 _pair(inquiry.recipient_company_id, inquiry.issuer_company_id,
+                       supplier_id, buyer_id))
+
+    def facts(measure, answers, answered_by):
+        return (select(literal(measure), inquiry.id, inquiry.thread_id,
+                       inquiry.recipient_company_id, inquiry.issuer_company_id,
+                       inquiry.assigned_to_id, inquiry.created_by_id, inquiry.sent_at,
+                       month_of(inquiry.sent_at),
+                       hours_between(answers.c.first_at, inquiry.sent_at))
+                .select_from(inquiry).outerjoin(answers, and_(
+                    answers.c.thread_id == inquiry.thread_id,
+                    answers.c.party == answered_by))
+                .where(asked))
+
+    return (facts(INQUIRY_TO_QUOTATION, quotations, inquiry.recipient_company_id),
+            facts(INQUIRY_TO_ORDER, orders, inquiry.issuer_company_id))
+
+
+def _parties(document, doctype: str):
+    """(supplier column, buyer column) of a document of ``doctype``."""
+    if doctype in ("quotation",):
+        return document.issuer_company_id, document.recipient_company_id
+    return document.recipient_company_id, document.issuer_company_id
+
+
+def _order_facts(supplier_id, buyer_id):
+    """purchase order → accepted, and accepted → first shipping document."""
+    order = aliased(Document)
+    accepted = (select(DocumentEvent.document_id, func.min(DocumentEvent.at).label("at"))
+                .join(Document, Document.id == DocumentEvent.document_id)
+                .where(DocumentEvent.action == "accept", DocumentEvent.to_status == "accepted",
+                       Document.type == "purchase_order",
+                       _pair(Document.recipient_company_id, Document.issuer_company_id,
+                             supplier_id, buyer_id))
+                .group_by(DocumentEvent.document_id).subquery())
+    papers = (select(Order.purchase_order_id.label("po_id"),
+                     func.min(ShippingDocument.created_at).label("at"))
+              .select_from(ShippingDocument)
+              .join(ShipmentLine, ShipmentLine.shipment_id == ShippingDocument.shipment_id)
+              .join(OrderLine, OrderLine.id == ShipmentLine.order_line_id)
+              .join(Order, Order.id == OrderLine.order_id)
+              .where(Order.purchase_order_id.is_not(None),
+                     _pair(Order.supplier_company_id, Order.buyer_company_id,
+                           supplier_id, buyer_id))
+              .group_by(Order.purchase_order_id).subquery())
+    sent = and_(order.type == "purchase_order", order.sent_at.is_not(None),
+                order.recipient_company_id.is_not(None),
+                _pair(order.recipient_company_id, order.issuer_company_id,
+                      supplier_id, buyer_id))
+    parties = (order.id, order.thread_id, order.recipient_company_id, order.issuer_company_id,
+               order.assigned_to_id, order.created_by_id)
+    to_accepted = (select(literal(PO_TO_ACCEPTED), *parties, order.sent_at,
+                          month_of(order.sent_at), hours_between(accepted.c.at, order.sent_at))
+                   .select_from(order).outerjoin(accepted, accepted.c.document_id == order.id)
+                   .where(sent))
+    to_papers = (select(literal(ACCEPTED_TO_DOCUMENTS), *parties, accepted.c.at,
+                        month_of(accepted.c.at), hours_between(papers.c.at, accepted.c.at))
+                 .select_from(order).join(accepted, accepted.c.document_id == order.id)
+                 .outerjoin(papers, papers.c.po_id == order.id)
+                 .where(sent))
+    return to_accepted, to_papers
+
+
+def _quotation_facts(supplier_id, buyer_id):
+    """Each sent quotation, 1 when a purchase order followed it in its thread."""
+    quotation, order = aliased(Document), aliased(Document)
+    ordered = exists().where(order.thread_id == quotation.thread_id,
+                             order.type == "purchase_order", order.sent_at.is_not(None),
+                             order.sent_at >= quotation.sent_at,
+                             order.issuer_company_id == quotation.recipient_company_id)
+    return (select(literal(QUOTATION_WON), quotation.id, quotation.thread_id,
+                   quotation.issuer_company_id, quotation.recipient_company_id,
+                   quotation.created_by_id, quotation.assigned_to_id, quotation.sent_at,
+                   month_of(quotation.sent_at), case((ordered, 1.0), else_=0.0))
+            .where(quotation.type == "quotation", quotation.sent_at.is_not(None),
+                   quotation.recipient_company_id.is_not(None),
+                   _pair(quotation.issuer_company_id, quotation.recipient_company_id,
+                         supplier_id, buyer_id)))
+
+
+def refresh_response_facts(supplier_id: int | None = None, buyer_id: int | None = None) -> int:
+    """Recompute the facts (all of them, or one supplier's, one buyer's or one pair's):
+    delete, then one ``INSERT … SELECT`` per measure. Returns the number of facts written."""
+    db.session.flush()
+    db.session.execute(delete(ResponseFact).where(_pair(
+        ResponseFact.supplier_company_id, ResponseFact.buyer_company_id, supplier_id, buyer_id)))
+    written = 0
+    for facts in (*_inquiry_facts(supplier_id, buyer_id), *_order_facts(supplier_id, buyer_id),
+                  _quotation_facts(supplier_id, buyer_id)):
+        result = db.session.execute(insert(ResponseFact).from_select(COLUMNS, facts))
+        written += max(result.rowcount or 0, 0)
+    forget_platform_figures()
+    return written
+
+
+def refresh_pair(supplier_id: int, buyer_id: int) -> int:
+    """A document between these two companies moved: their facts, and nobody else's."""
+    return refresh_response_facts(supplier_id, buyer_id)

@@ -1,0 +1,284 @@
+"""Trade speed read from the facts table: a company's median and 90th percentile per
+measure, per month and per member, beside the platform's.
+
+Medians and percentiles are the continuous kind (``percentile_cont``: linear
+interpolation between the two middle values), computed in SQL on PostgreSQL and by the
+same rule in Python on SQLite, so both give the same figures.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, time as clock, timedelta
+
+from sqlalchemy import and_, func, select
+
+from marketplace.crm.models.speed import (
+    ACCEPTED_TO_DOCUMENTS,
+    INQUIRY_TO_ORDER,
+    INQUIRY_TO_QUOTATION,
+    MEASURES,
+    PO_TO_ACCEPTED,
+    QUOTATION_WON,
+    ResponseFact,
+)
+from marketplace.extensions import db
+from marketplace.infrastructure.models import User
+
+SUPPLIER, BUYER = "supplier", "buyer"
+SIDES = (SUPPLIER, BUYER)
+# The platform's figures change slowly and cost a scan of every fact in the period:
+# each process keeps them this long per period.
+PLATFORM_CACHE_SECONDS = 600
+
+
+@dataclass
+class SpeedFigures:
+    """One company's (or member's, or month's, or the platform's) trade speed."""
+
+    inquiries: int = 0
+    inquiries_answered: int = 0
+    response_rate: float | None = None  # share of inquiries answered with a quotation
+    inquiry_to_quotation_hours_median: float | None = None
+    inquiry_to_quotation_hours_p90: float | None = None
+    inquiry_to_order_days_median: float | None = None
+    inquiry_to_order_days_p90: float | None = None
+    purchase_orders: int = 0
+    po_to_accepted_hours_median: float | None = None
+    po_to_accepted_hours_p90: float | None = None
+    po_to_documents_hours_median: float | None = None
+    po_to_documents_hours_p90: float | None = None
+    quotations: int = 0
+    quotations_won: int = 0
+    quotation_win_rate: float | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class MonthSpeed(SpeedFigures):
+    month: str = ""  # "2026-03"
+
+
+@dataclass
+class MemberSpeed(SpeedFigures):
+    member_id: int | None = None
+    member_name: str = ""
+
+
+@dataclass
+class SpeedReport:
+    """What ``GET /analytics/response-times`` answers."""
+
+    company_id: int | None
+    side: str
+    period: str
+    date_from: date
+    date_to: date
+    company: SpeedFigures
+    platform: SpeedFigures
+    months: list[MonthSpeed] = field(default_factory=list)
+    members: list[MemberSpeed] = field(default_factory=list)
+
+
+# ----- percentiles -----------------------------------------------------------------------
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    """``percentile_cont``: the value at ``fraction`` of the sorted values, interpolated."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    below = int(position)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
+
+
+@dataclass
+class _Stats:
+    count: int = 0
+    measured: int = 0
+    mean: float | None = None
+    median: float | None = None
+    p90: float | None = None
+
+
+def _stats_rows(keys: list, where) -> dict[tuple, dict[str, _Stats]]:
+    """{group key: {measure: stats}} for the facts matching ``where``, grouped by ``keys``."""
+    found: dict[tuple, dict[str, _Stats]] = {}
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = (select(*keys, ResponseFact.measure, func.count(), func.count(ResponseFact.value),
+                       func.avg(ResponseFact.value),
+                       func.percentile_cont(0.5).within_group(ResponseFact.value),
+                       func.percentile_cont(0.9).within_group(ResponseFact.value))
+                .where(where).group_by(*keys, ResponseFact.measure))
+        for row in db.session.execute(stmt):
+            key, (measure, count, measured, mean, median, p90) = tuple(row[:len(keys)]), \
+                row[len(keys):]
+            found.setdefault(key, {})[measure] = _Stats(count, measured, mean, median, p90)
+        return found
+    values: dict[tuple, dict[str, list]] = {}
+    for row in db.session.execute(select(*keys, ResponseFact.measure, ResponseFact.value)
+                                  .where(where)):
+        key, measure, value = tuple(row[:len(keys)]), row[-2], row[-1]
+        values.setdefault(key, {}).setdefault(measure, []).append(value)
+    for key, measures in values.items():
+        for measure, listed in measures.items():
+            known = [v for v in listed if v is not None]
+            found.setdefault(key, {})[measure] = _Stats(
+                len(listed), len(known), sum(known) / len(known) if known else None,
+                percentile(known, 0.5), percentile(known, 0.9))
+    return found
+
+
+def _rounded(value: float | None, places: int = 2, scale: float = 1.0) -> float | None:
+    return None if value is None else round(float(value) / scale, places)
+
+
+def _figures(stats: dict[str, _Stats], into: SpeedFigures) -> SpeedFigures:
+    asked = stats.get(INQUIRY_TO_QUOTATION, _Stats())
+    into.inquiries, into.inquiries_answered = asked.count, asked.measured
+    into.response_rate = _rounded(asked.measured / asked.count, 4) if asked.count else None
+    into.inquiry_to_quotation_hours_median = _rounded(asked.median)
+    into.inquiry_to_quotation_hours_p90 = _rounded(asked.p90)
+    ordered = stats.get(INQUIRY_TO_ORDER, _Stats())
+    into.inquiry_to_order_days_median = _rounded(ordered.median, scale=24.0)
+    into.inquiry_to_order_days_p90 = _rounded(ordered.p90, scale=24.0)
+    accepted = stats.get(PO_TO_ACCEPTED, _Stats())
+    into.purchase_orders = accepted.count
+    into.po_to_accepted_hours_median = _rounded(accepted.median)
+    into.po_to_accepted_hours_p90 = _rounded(accepted.p90)
+    papers = stats.get(ACCEPTED_TO_DOCUMENTS, _Stats())
+    into.po_to_documents_hours_median = _rounded(papers.median)
+    into.po_to_documents_hours_p90 = _rounded(papers.p90)
+    won = stats.get(QUOTATION_WON, _Stats())
+    into.quotations = won.count
+    into.quotations_won = round((won.mean or 0) * won.measured)
+    into.quotation_win_rate = _rounded(won.mean, 4)
+    return into
+
+
+# ----- the report ------------------------------------------------------------------------
+
+
+def _in_period(date_from: date, date_to: date):
+    start = datetime.combine(date_from, clock.min, tzinfo=UTC)
+    end = datetime.combine(date_to + timedelta(days=1), clock.min, tzinfo=UTC)
+    return and_(ResponseFact.started_at >= start, ResponseFact.started_at < end)
+
+
+def _company_column(side: str):
+    return ResponseFact.supplier_company_id if side == SUPPLIER else ResponseFact.buyer_company_id
+
+
+def _member_column(side: str):
+    return ResponseFact.supplier_member_id if side == SUPPLIER else ResponseFact.buyer_member_id
+
+
+def company_figures(company_id: int, date_from: date, date_to: date,
+                    side: str = SUPPLIER) -> SpeedFigures:
+    """The company's figures over the period, on one side of the trade."""
+    where = and_(_company_column(side) == company_id, _in_period(date_from, date_to))
+    return _figures(_stats_rows([], where).get((), {}), SpeedFigures())
+
+
+def monthly_figures(company_id: int, date_from: date, date_to: date,
+                    side: str = SUPPLIER) -> list[MonthSpeed]:
+    """One row per month of the period (months without facts included, empty)."""
+    where = and_(_company_column(side) == company_id, _in_period(date_from, date_to))
+    found = {key[0]: stats for key, stats in _stats_rows([ResponseFact.month], where).items()}
+    rows = []
+    for first in months_between(date_from, date_to):
+        stats = found.get(first) or found.get(first.isoformat()) or {}
+        rows.append(_figures(stats, MonthSpeed(month=first.strftime("%Y-%m"))))
+    return rows
+
+
+def member_figures(company_id: int, date_from: date, date_to: date,
+                   side: str = SUPPLIER) -> list[MemberSpeed]:
+    """One row per member of the company who had a part in the period's facts (the
+    member in charge of the inquiry or order, the maker of the quotation), by name."""
+    member = _member_column(side)
+    where = and_(_company_column(side) == company_id, _in_period(date_from, date_to))
+    found = _stats_rows([member], where)
+    names = dict(db.session.execute(select(User.id, User.full_name).where(
+        User.id.in_([key[0] for key in found if key[0] is not None]))).all()) if found else {}
+    rows = [_figures(stats, MemberSpeed(member_id=key[0], member_name=names.get(key[0], "")))
+            for key, stats in found.items()]
+    return sorted(rows, key=lambda row: (row.member_id is None, row.member_name.lower()))
+
+
+_platform_cache: dict[tuple, tuple[float, SpeedFigures]] = {}
+_platform_lock = threading.Lock()
+
+
+def platform_figures(date_from: date, date_to: date, *, fresh: bool = False) -> SpeedFigures:
+    """Every company's facts together: the platform-wide median beside a company's own
+    (cached per period for ``PLATFORM_CACHE_SECONDS`` in this process)."""
+    key = (db.session.get_bind().url.render_as_string(), date_from, date_to)
+    now = time.monotonic()
+    with _platform_lock:
+        cached = _platform_cache.get(key)
+    if cached and not fresh and now - cached[0] < PLATFORM_CACHE_SECONDS:
+        return cached[1]
+    figures = _figures(_stats_rows([], _in_period(date_from, date_to)).get((), {}),
+                       SpeedFigures())
+    with _platform_lock:
+        _platform_cache[key] = (now, figures)
+    return figures
+
+
+def forget_platform_figures() -> None:
+    """The facts were recomputed: the next read computes the platform's figures again."""
+    with _platform_lock:
+        _platform_cache.clear()
+
+
+def response_times(company_id: int, date_from: date, date_to: date, *, side: str = SUPPLIER,
+                   period: str = "month") -> SpeedReport:
+    """The whole response-time view for one company: its figures, the platform's, one
+    row per month and one per member."""
+    return SpeedReport(
+        company_id=company_id, side=side, period=period, date_from=date_from, date_to=date_to,
+        company=company_figures(company_id, date_from, date_to, side),
+        platform=platform_figures(date_from, date_to),
+        months=monthly_figures(company_id, date_from, date_to, side),
+        members=member_figures(company_id, date_from, date_to, side))
+
+
+def months_between(date_from: date, date_to: date) -> list[date]:
+    first, rows = date_from.replace(day=1), []
+    while first <= date_to:
+        rows.append(first)
+        first = (first + timedelta(days=32)).replace(day=1)
+    return rows
+
+
+# ----- the public profile ----------------------------------------------------------------
+
+
+@dataclass
+class ProfileSpeed:
+    """What a supplier's public profile shows: how fast and how often it answers."""
+
+    response_hours_median: float | None
+    response_rate: float | None
+    inquiries: int
+
+
+def supplier_profile_speed(supplier_id: int, today: date | None = None) -> ProfileSpeed:
+    """The supplier's median inquiry → quotation time and response rate over the last
+    12 months (as buyers see it on the public profile)."""
+    today = today or datetime.now(UTC).date()
+    figures = company_figures(supplier_id, today - timedelta(days=365), today, SUPPLIER)
+    return ProfileSpeed(figures.inquiry_to_quotation_hours_median, figures.response_rate,
+                        figures.inquiries)
+
+
+__all__ = ["MEASURES", "SIDES", "SpeedFigures", "SpeedReport", "company_figures",
+           "forget_platform_figures", "member_figures", "monthly_figures", "percentile",
+           "platform_figures", "response_times", "supplier_profile_speed"]
