@@ -1,0 +1,90 @@
+"""Test data for differentiated treatment and the portal pages: a buyer's segment as
+the customer figures say it (a figures row, as helper H1's recomputation writes one),
+and a supplier's terms per segment."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from marketplace.core.boundary import commit
+from marketplace.extensions import db
+
+
+def classify(app, supplier_id: int, buyer_id: int, segment: str, **figures) -> None:
+    """The supplier's figures row about the buyer, in ``segment``."""
+    from marketplace.crm.models.customers import CustomerFigures
+
+    with app.test_request_context():
+        db.session.add(CustomerFigures(
+            supplier_company_id=supplier_id, buyer_company_id=buyer_id, as_of=date.today(),
+            currency="USD", segment=segment, **figures))
+        commit()
+
+
+def set_terms(app, supplier_id: int, segment: str, **terms) -> None:
+    from marketplace.crm.models.treatments import SegmentTreatment
+
+    with app.test_request_context():
+        db.session.add(SegmentTreatment(
+            supplier_company_id=supplier_id, segment=segment,
+            **{"discount_pct": Decimal(0), "currency": "USD", **terms}))
+        commit()
+
+
+def stand_in_for_customer_figures(monkeypatch) -> None:
+    """TEMPORARY until helper H1 commits ``marketplace.crm.queries.customers``: its
+    ``customer_figures(supplier_id, buyer_id)`` read straight from the figures row."""
+    import sys
+    import types
+
+    try:
+        from marketplace.crm.queries import customers  # noqa: F401
+        return
+    except ImportError:
+        pass
+    from sqlalchemy import select
+
+    from marketplace.crm.models.customers import CustomerFigures
+
+    stand_in = types.ModuleType("marketplace.crm.queries.customers")
+    stand_in.customer_figures = lambda supplier_id, buyer_id: db.session.scalar(
+        select(CustomerFigures).where(CustomerFigures.supplier_company_id == supplier_id,
+                                      CustomerFigures.buyer_company_id == buyer_id))
+    monkeypatch.setitem(sys.modules, "marketplace.crm.queries.customers", stand_in)
+    import marketplace.crm.queries as queries
+    monkeypatch.setattr(queries, "customers", stand_in, raising=False)
+
+
+def with_pending_chinese(app, tmp_path, monkeypatch) -> None:
+    """Until the lead merges translations-pending/crm-portal.po into the catalog, load
+    it beside the catalog (after the merge this adds nothing)."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from flask_babel import get_babel
+
+    pending = Path(__file__).resolve().parents[2] / "translations-pending" / "crm-portal.po"
+    if not pending.exists():
+        return
+    with pending.open("rb") as source:
+        catalog = read_po(source, locale="zh_Hant")
+    target = tmp_path / "pending" / "zh_Hant" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    with (target / "messages.mo").open("wb") as out:
+        write_mo(out, catalog)
+    with app.app_context():
+        babel = get_babel()
+        monkeypatch.setattr(babel, "translation_directories",
+                            [*babel.translation_directories, str(tmp_path / "pending")])
+        domain = babel.instance.domain_instance
+        monkeypatch.setattr(domain, "cache", {})
+
+
+def speaks_chinese(app, user_id: int) -> None:
+    from marketplace.infrastructure.models import User
+
+    with app.test_request_context():
+        db.session.get(User, user_id).language = "zh_Hant"
+        commit()
