@@ -187,13 +187,13 @@ def select_locale() -> str:
 def _register_hooks(app: Flask) -> None:
     from marketplace.core import boundary, slots
     from marketplace.core.errors import register_error_handlers
-    from marketplace.core.validation import refuse_nul_characters
+    from marketplace.core.validation import refuse_hostile_input
     from marketplace.infrastructure.auth import bind_actor, portal_actor
 
     register_error_handlers(app)
     boundary.init_app(app)
     app.jinja_env.globals["slot"] = slots.render
-    app.before_request(refuse_nul_characters)
+    app.before_request(refuse_hostile_input)
 
     @app.before_request
     def bind_portal_actor():
