@@ -11,9 +11,10 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, time as clock, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, true
 
 from marketplace.crm.models.speed import (
     ACCEPTED_TO_DOCUMENTS,
@@ -171,25 +172,31 @@ def _in_period(date_from: date, date_to: date):
     return and_(ResponseFact.started_at >= start, ResponseFact.started_at < end)
 
 
-def _company_column(side: str):
-    return ResponseFact.supplier_company_id if side == SUPPLIER else ResponseFact.buyer_company_id
+def _of_company(company_id: int | None, side: str):
+    """The company's facts on one side of the trade (every fact when ``company_id`` is
+    None: the platform, as the operator sees it)."""
+    if company_id is None:
+        return true()
+    column = ResponseFact.supplier_company_id if side == SUPPLIER else \
+        ResponseFact.buyer_company_id
+    return column == company_id
 
 
 def _member_column(side: str):
     return ResponseFact.supplier_member_id if side == SUPPLIER else ResponseFact.buyer_member_id
 
 
-def company_figures(company_id: int, date_from: date, date_to: date,
+def company_figures(company_id: int | None, date_from: date, date_to: date,
                     side: str = SUPPLIER) -> SpeedFigures:
     """The company's figures over the period, on one side of the trade."""
-    where = and_(_company_column(side) == company_id, _in_period(date_from, date_to))
+    where = and_(_of_company(company_id, side), _in_period(date_from, date_to))
     return _figures(_stats_rows([], where).get((), {}), SpeedFigures())
 
 
-def monthly_figures(company_id: int, date_from: date, date_to: date,
+def monthly_figures(company_id: int | None, date_from: date, date_to: date,
                     side: str = SUPPLIER) -> list[MonthSpeed]:
     """One row per month of the period (months without facts included, empty)."""
-    where = and_(_company_column(side) == company_id, _in_period(date_from, date_to))
+    where = and_(_of_company(company_id, side), _in_period(date_from, date_to))
     found = {key[0]: stats for key, stats in _stats_rows([ResponseFact.month], where).items()}
     rows = []
     for first in months_between(date_from, date_to):
@@ -202,8 +209,10 @@ def member_figures(company_id: int, date_from: date, date_to: date,
                    side: str = SUPPLIER) -> list[MemberSpeed]:
     """One row per member of the company who had a part in the period's facts (the
     member in charge of the inquiry or order, the maker of the quotation), by name."""
+    if company_id is None:
+        return []
     member = _member_column(side)
-    where = and_(_company_column(side) == company_id, _in_period(date_from, date_to))
+    where = and_(_of_company(company_id, side), _in_period(date_from, date_to))
     found = _stats_rows([member], where)
     names = dict(db.session.execute(select(User.id, User.full_name).where(
         User.id.in_([key[0] for key in found if key[0] is not None]))).all()) if found else {}
@@ -238,7 +247,7 @@ def forget_platform_figures() -> None:
         _platform_cache.clear()
 
 
-def response_times(company_id: int, date_from: date, date_to: date, *, side: str = SUPPLIER,
+def response_times(company_id: int | None, date_from: date, date_to: date, *, side: str = SUPPLIER,
                    period: str = "month") -> SpeedReport:
     """The whole response-time view for one company: its figures, the platform's, one
     row per month and one per member."""
