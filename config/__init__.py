@@ -74,6 +74,10 @@ class Default:
     OPENAPI_SWAGGER_UI_PATH = "docs"
     OPENAPI_SWAGGER_UI_URL = "/api/v1/docs/assets/"
     IDEMPOTENCY_KEY_LIFETIME = timedelta(hours=24)
+    # A repeat of a request still in flight waits this long for its answer, then 409; a
+    # claimed key whose request never answered (a killed process) is freed after the lease.
+    IDEMPOTENCY_WAIT_SECONDS = 10.0
+    IDEMPOTENCY_CLAIM_LEASE = timedelta(minutes=5)
 
     # Background jobs: without REDIS_URL, Celery runs tasks in-process
     CELERY_TASK_ALWAYS_EAGER: bool | None = None

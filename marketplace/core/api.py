@@ -6,16 +6,19 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import time
 from datetime import datetime
 
 from flask import current_app, g, make_response, request
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
-from sqlalchemy import String, Text, UniqueConstraint, delete, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import String, Text, UniqueConstraint, delete, event, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from marketplace.core.errors import PreconditionFailed, ValidationFailed
+from marketplace.core.errors import Conflict, PreconditionFailed, ValidationFailed
 from marketplace.core.types import UTCDateTime, utcnow
 from marketplace.extensions import db
 
@@ -89,7 +92,8 @@ def with_etag(response, resource):
 
 
 class IdempotencyRecord(db.Model):
-    """The first answer to a POST with an Idempotency-Key, replayed for repeats."""
+    """A claimed Idempotency-Key and, once its request has answered, that first answer,
+    replayed for repeats. A row without ``status_code`` is a request still in flight."""
 
     __tablename__ = "idempotency_records"
     __table_args__ = (UniqueConstraint("principal", "key"),)
@@ -98,8 +102,8 @@ class IdempotencyRecord(db.Model):
     principal: Mapped[str] = mapped_column(String(80))
     key: Mapped[str] = mapped_column(String(255))
     request_hash: Mapped[str] = mapped_column(String(64))
-    status_code: Mapped[int]
-    body: Mapped[str] = mapped_column(Text)
+    status_code: Mapped[int | None]
+    body: Mapped[str | None] = mapped_column(Text)
     location: Mapped[str | None] = mapped_column(String(500))
     etag: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
@@ -134,9 +138,16 @@ IDEMPOTENCY_PARAMETER = {
 
 def idempotent(view):
     """Same key and body: the first response again, nothing created twice.
-    Same key, other body: 422. Apply inside the authentication decorator."""
+    Same key, other body: 422. Apply inside the authentication decorator.
 
-    @Blueprint.doc(parameters=[IDEMPOTENCY_PARAMETER])
+    The key is claimed before the work, by inserting its row in a transaction of its
+    own (INSERT ... ON CONFLICT DO NOTHING): of parallel requests with one key exactly
+    one inserts it and does the work; the others wait for its answer and replay it, or
+    answer 409 if it takes longer than IDEMPOTENCY_WAIT_SECONDS. The answer is written
+    into the claimed row in the request's own transaction, so the work and its record
+    are committed together; a request that fails releases its claim."""
+
+    @Blueprint.doc(parameters=[IDEMPOTENCY_PARAMETER], responses=problem_responses(409))
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         key = request.headers.get("Idempotency-Key")
@@ -145,31 +156,110 @@ def idempotent(view):
         if len(key) > 255:
             raise ValidationFailed(errors={"Idempotency-Key": [str(_l("At most 255 characters."))]})
         principal, fingerprint = _principal(), _request_fingerprint()
-        lifetime = current_app.config["IDEMPOTENCY_KEY_LIFETIME"]
-        record = db.session.scalar(select(IdempotencyRecord).where(
-            IdempotencyRecord.principal == principal, IdempotencyRecord.key == key,
-            IdempotencyRecord.created_at > utcnow() - lifetime))
-        if record is not None:
+        # The authentication's bookkeeping (a key's last use) is stored now, so that this
+        # request holds no connection while it claims the key or waits for another.
+        db.session.commit()
+        claim_id, record = _claim_or_wait(principal, key, fingerprint)
+        if claim_id is None:
             return _replay(record, fingerprint)
-        db.session.execute(delete(IdempotencyRecord).where(
-            IdempotencyRecord.principal == principal, IdempotencyRecord.key == key))
-        response = make_response(view(*args, **kwargs))
-        if response.status_code < 400:
-            db.session.add(IdempotencyRecord(
-                principal=principal, key=key, request_hash=fingerprint,
-                status_code=response.status_code, body=response.get_data(as_text=True),
-                location=response.headers.get("Location"), etag=response.headers.get("ETag")))
+        db.session.info[_CLAIM] = claim_id
+        try:
+            response = make_response(view(*args, **kwargs))
+        except BaseException:
+            _release(claim_id)
+            raise
+        if response.status_code >= 400:
+            _release(claim_id)
+            return response
+        db.session.execute(update(IdempotencyRecord).where(IdempotencyRecord.id == claim_id).values(
+            status_code=response.status_code, body=response.get_data(as_text=True),
+            location=response.headers.get("Location"), etag=response.headers.get("ETag")))
         return response
 
     return wrapper
 
 
+_CLAIM = "idempotency_claim"
+_POLL_SECONDS = 0.05
+
+
+def _claim_or_wait(principal: str, key: str, fingerprint: str
+                   ) -> tuple[int | None, IdempotencyRecord | None]:
+    """Claim the key (its row id, None) or wait for the request holding it and answer
+    (None, its finished record). Raises 409 when the holder takes too long."""
+    config = current_app.config
+    deadline = time.monotonic() + float(config["IDEMPOTENCY_WAIT_SECONDS"])
+    while True:
+        with db.engine.begin() as connection:
+            claim_id = _insert_claim(connection, principal, key, fingerprint)
+            if claim_id is not None:
+                return claim_id, None
+            record = connection.execute(select(IdempotencyRecord.__table__).where(
+                IdempotencyRecord.principal == principal,
+                IdempotencyRecord.key == key)).first()
+            if record is not None and _expired(record):
+                # An old answer, or a claim whose request died: free the key, claim again.
+                connection.execute(delete(IdempotencyRecord).where(
+                    IdempotencyRecord.id == record.id))
+                continue
+        if record is not None and record.status_code is not None:
+            return None, IdempotencyRecord(**record._asdict())
+        if record is not None and record.request_hash != fingerprint:
+            _refuse_other_body()
+        if time.monotonic() >= deadline:
+            raise Conflict(str(_l("A request with this Idempotency-Key is still in progress. "
+                                  "Send it again in a moment to get its answer.")))
+        time.sleep(_POLL_SECONDS)
+
+
+def _insert_claim(connection, principal: str, key: str, fingerprint: str) -> int | None:
+    table = IdempotencyRecord.__table__
+    insert = (postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert)
+    statement = insert(table).values(
+        principal=principal, key=key, request_hash=fingerprint, created_at=utcnow(),
+    ).on_conflict_do_nothing(index_elements=["principal", "key"]).returning(table.c.id)
+    return connection.execute(statement).scalar()
+
+
+def _expired(record) -> bool:
+    config = current_app.config
+    age = utcnow() - record.created_at
+    if record.status_code is None:
+        return age > config["IDEMPOTENCY_CLAIM_LEASE"]
+    return age > config["IDEMPOTENCY_KEY_LIFETIME"]
+
+
+def _release(claim_id: int) -> None:
+    """Free a key whose request failed (nothing of it is stored), so it can be sent again."""
+    with db.engine.begin() as connection:
+        connection.execute(delete(IdempotencyRecord).where(
+            IdempotencyRecord.id == claim_id, IdempotencyRecord.status_code.is_(None)))
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_claim(session: Session) -> None:
+    session.info.pop(_CLAIM, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _release_claim_on_rollback(session: Session) -> None:
+    """The commit at the request boundary can still fail (a conflict found at commit):
+    the claim is released with the rest of the request's work."""
+    claim_id = session.info.pop(_CLAIM, None)
+    if claim_id is not None:
+        _release(claim_id)
+
+
+def _refuse_other_body():
+    raise ValidationFailed(
+        str(_l("This Idempotency-Key was already used for a different request. "
+               "Use a new key for a new request.")),
+        errors={"Idempotency-Key": [str(_l("Already used with another body."))]})
+
+
 def _replay(record: IdempotencyRecord, fingerprint: str):
     if record.request_hash != fingerprint:
-        raise ValidationFailed(
-            str(_l("This Idempotency-Key was already used for a different request. "
-                   "Use a new key for a new request.")),
-            errors={"Idempotency-Key": [str(_l("Already used with another body."))]})
+        _refuse_other_body()
     response = make_response(record.body, record.status_code)
     response.mimetype = "application/json"
     response.headers["Idempotent-Replayed"] = "true"

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, flash, jsonify, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -150,9 +151,43 @@ def handle_http_exception(error: HTTPException):
     return _render_portal_error(status, error.name, detail)
 
 
+def _roll_back() -> None:
+    """The failed flush left the session unusable; roll back before anything (the
+    caller's language, the audit) is read through it again."""
+    from marketplace.extensions import db
+
+    db.session.rollback()
+
+
 def handle_stale_data(error: StaleDataError):
+    _roll_back()
     return handle_domain_error(PreconditionFailed(str(_l(
         "This record was changed by someone else since you loaded it. Reload and try again."))))
+
+
+def handle_integrity_error(error: IntegrityError):
+    """A unique rule broken by a record saved at the same moment (two commercial invoices
+    of one shipment): the other request won; this one is refused, nothing saved."""
+    _roll_back()
+    log.info("integrity error on %s %s", request.method, request.path, exc_info=True)
+    return handle_domain_error(Conflict(str(_l(
+        "This conflicts with a record saved at the same moment. Try again.")),
+        allowed_actions=[]))
+
+
+# PostgreSQL's answers when two transactions collide: deadlock, serialization failure,
+# lock not available. The database rolled one back; the caller may simply try again.
+_COLLISION_CODES = frozenset({"40P01", "40001", "55P03"})
+
+
+def handle_operational_error(error: OperationalError):
+    if getattr(getattr(error, "orig", None), "sqlstate", None) not in _COLLISION_CODES:
+        return handle_unexpected(error)
+    _roll_back()
+    log.info("transactions collided on %s %s", request.method, request.path, exc_info=True)
+    return handle_domain_error(Conflict(str(_l(
+        "This conflicts with a change made at the same moment. Try again.")),
+        allowed_actions=[]))
 
 
 def handle_unexpected(error: Exception):
@@ -171,4 +206,6 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(StaleDataError, handle_stale_data)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
+    app.register_error_handler(OperationalError, handle_operational_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -109,6 +109,10 @@ def record_payment(invoice: Invoice, values: dict, actor) -> Payment:
     if actor.company is None or actor.company.id != invoice.supplier_company_id:
         raise Forbidden(str(_l("Only the supplier who issued the invoice records its "
                                "payments; a buyer pays by card (checkout).")))
+    # Payments on one invoice queue on its row (SELECT ... FOR UPDATE on PostgreSQL) and
+    # each is checked against the balance the one before it left.
+    invoice = db.session.scalar(select(Invoice).where(Invoice.id == invoice.id)
+                                .with_for_update().execution_options(populate_existing=True))
     _check_amount(invoice, values["amount"])
     payment = Payment(invoice=invoice, amount=values["amount"], currency=invoice.currency,
                       method=PaymentMethod(values["method"]), reference=values.get("reference"),
