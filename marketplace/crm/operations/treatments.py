@@ -238,6 +238,11 @@ def apply_segment_treatment(document: Document, *, parent: Document, actor: Acto
     if document.type != "quotation" or parent.type not in ("inquiry", "rfq") \
             or document.recipient_company_id is None:
         return None
+    return apply_to_quotation(document)
+
+
+def apply_to_quotation(document: Document) -> AppliedTreatment | None:
+    """Give a quotation draft its buyer's segment terms and record what they did."""
     supplier_id = document.issuer_company_id
     segment = treatment_queries.segment_of(supplier_id, document.recipient_company_id)
     treatment = treatment_queries.treatment_for(supplier_id, segment)
