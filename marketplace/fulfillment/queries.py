@@ -7,7 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from marketplace.core.errors import NotFound
@@ -239,3 +239,88 @@ def lc_clauses() -> list[LetterOfCreditClauses]:
     return list(db.session.scalars(select(LetterOfCreditClauses).where(
         LetterOfCreditClauses.company_id == acting_company_id()).order_by(
         LetterOfCreditClauses.buyer_company_id.is_not(None), LetterOfCreditClauses.id)))
+
+
+# ----- the personal office's work items --------------------------------------------------------
+
+# The papers a shipment travels with; a shipment lacking one still has work to do.
+SHIPPING_PAPERS = ("commercial-invoice", "packing-list", "shipping-advice")
+
+
+def orders_to_ship(company_id: int, limit: int = 100) -> list[Order]:
+    """The supplier's orders with goods not yet shipped, oldest first."""
+    return list(db.session.scalars(
+        select(Order).where(Order.supplier_company_id == company_id,
+                            Order.status.in_(("open", "partially_shipped")))
+        .options(selectinload(Order.buyer), selectinload(Order.lines))
+        .order_by(Order.created_at).limit(limit)))
+
+
+def shipments_without_documents(company_id: int, limit: int = 100) -> list[Shipment]:
+    """The supplier's shipments missing a commercial invoice, packing list or advice."""
+    complete = (select(ShippingDocument.shipment_id)
+                .where(ShippingDocument.kind.in_(SHIPPING_PAPERS))
+                .group_by(ShippingDocument.shipment_id)
+                .having(func.count(func.distinct(ShippingDocument.kind)) == len(SHIPPING_PAPERS)))
+    return list(db.session.scalars(
+        select(Shipment).where(Shipment.supplier_company_id == company_id,
+                               Shipment.id.not_in(complete))
+        .options(selectinload(Shipment.buyer)).order_by(Shipment.created_at).limit(limit)))
+
+
+def overdue_invoices(company_id: int, limit: int = 100) -> list[Invoice]:
+    """Unpaid invoices past their due date, that the company owes or is owed."""
+    return list(db.session.scalars(
+        select(Invoice).where(Invoice.visible_to(company_id),
+                              Invoice.status != InvoiceStatus.PAID,
+                              Invoice.due_date < utcnow().date())
+        .options(selectinload(Invoice.buyer), selectinload(Invoice.supplier))
+        .order_by(Invoice.due_date, Invoice.id).limit(limit)))
+
+
+def _work_items(actor):
+    from datetime import UTC, datetime, time
+
+    from flask import url_for
+
+    from marketplace.infrastructure.office import WorkItem
+
+    company = actor.company
+    if company is None or not actor.can("fulfillment.view"):
+        return []
+    items = []
+    if company.is_supplier and actor.can("fulfillment.manage"):
+        for order in orders_to_ship(company.id):
+            requested = [line.requested_delivery_date for line in order.lines
+                         if line.requested_delivery_date and line.open_quantity > 0]
+            items.append(WorkItem(
+                kind="order_to_ship", title=order.number, detail=order.buyer.name,
+                link=url_for("fulfillment.order", order_id=order.id), since=order.created_at,
+                due_at=datetime.combine(min(requested), time.min, UTC) if requested else None))
+        for shipment in shipments_without_documents(company.id):
+            items.append(WorkItem(
+                kind="shipment_without_documents", title=shipment.number,
+                detail=shipment.buyer.name, since=shipment.created_at,
+                link=url_for("fulfillment.shipment", shipment_id=shipment.id)))
+    for invoice in overdue_invoices(company.id):
+        owed_to_us = invoice.supplier_company_id == company.id
+        if not actor.can("payments.record" if owed_to_us else "payments.pay") and \
+                actor.role is not None and actor.role.value != "admin":
+            continue
+        due = datetime.combine(invoice.due_date, time.min, UTC)
+        items.append(WorkItem(
+            kind="invoice_overdue", title=invoice.number, since=due, due_at=due,
+            document_id=invoice.document_id,
+            detail=f"{(invoice.buyer if owed_to_us else invoice.supplier).name} · "
+                   f"{invoice.currency} {invoice.balance:,.2f}",
+            link=url_for("fulfillment.receivables" if owed_to_us else "fulfillment.payables")))
+    return items
+
+
+def _register_work_items() -> None:
+    from marketplace.infrastructure.office import register_work_items
+
+    register_work_items(_work_items)
+
+
+_register_work_items()

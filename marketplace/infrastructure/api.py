@@ -50,6 +50,7 @@ from marketplace.infrastructure.schemas import (
     TokenArgsSchema,
     TokenSchema,
     VerifyEmailArgsSchema,
+    WorkItemSchema,
 )
 
 # ----- auth ---------------------------------------------------------------
@@ -156,6 +157,20 @@ def me():
     return {"user": actor.user, "company": actor.company, "role": actor.role,
             "permissions": sorted(actor.permissions), "scopes": sorted(actor.scopes),
             "via": actor.via}
+
+
+@blp_accounts.route("/me/work-list")
+@api_auth()
+@blp_accounts.arguments(PaginationArgsSchema, location="query")
+@blp_accounts.response(200, page_schema(WorkItemSchema))
+@blp_accounts.doc(responses=problem_responses(422))
+def my_work_list(pagination):
+    """The caller's open work, late first, then oldest: inquiries to answer, purchase
+    orders to accept, approvals, orders to ship, shipments without documents, overdue
+    invoices, open discrepancies (the operator: companies to approve)."""
+    from marketplace.infrastructure import office
+
+    return office.work_list(current_actor(), **pagination)
 
 
 @blp_accounts.route("/companies/<int:company_id>")

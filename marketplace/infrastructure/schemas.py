@@ -129,6 +129,22 @@ class MeSchema(Schema):
     authenticated_by = fields.String(attribute="via", required=True)
 
 
+class WorkItemSchema(Schema):
+    """One piece of the caller's open work (the personal office's work list)."""
+
+    kind = fields.String(required=True, metadata={
+        "description": "inquiry_to_answer, purchase_order_to_accept, approval_waiting, "
+                       "order_to_ship, shipment_without_documents, invoice_overdue, "
+                       "discrepancy_open, companies_to_approve (operator)"})
+    title = fields.String(required=True)
+    detail = fields.String(allow_none=True)
+    link = fields.String(required=True, metadata={"description": "The portal page to act on"})
+    document_id = fields.Integer(allow_none=True)
+    age_hours = fields.Decimal(as_string=True, required=True)
+    due_at = fields.DateTime(allow_none=True)
+    overdue = fields.Boolean(required=True)
+
+
 class CategoryBriefSchema(Schema):
     id = fields.Integer(required=True)
     code = fields.String(required=True)

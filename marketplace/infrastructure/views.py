@@ -88,9 +88,14 @@ def home():
     actor = current_actor()
     if actor is None:
         return render_template("infrastructure/landing.html")
-    if actor.is_operator:
-        return redirect(url_for("infrastructure.operator_companies", status="pending"))
-    return render_template("infrastructure/dashboard.html", company=actor.company)
+    from marketplace.infrastructure import office
+
+    # The office is a work list: what waits for this member (the operator: companies to
+    # approve), gathered from every module's provider, and a few figures (slots).
+    items = office.work_items(actor)
+    return render_template("infrastructure/dashboard.html", company=actor.company,
+                           work=office.grouped(items), work_total=len(items),
+                           platform=office.platform_companies() if actor.is_operator else None)
 
 
 @bp.route("/language/<code>", methods=["POST"])
@@ -192,7 +197,11 @@ def login():
             return render_template("infrastructure/login.html", form=form), error.status
         _start_session(user)
         flash(_l("Welcome back, %(name)s.", name=user.full_name), "success")
-        return redirect(_safe_next() or url_for("infrastructure.home"))
+        # The operator's first work of the day is the approval queue; members land in
+        # their office.
+        landing = url_for("infrastructure.operator_companies", status="pending") \
+            if user.is_operator else url_for("infrastructure.home")
+        return redirect(_safe_next() or landing)
     return render_template("infrastructure/login.html", form=form)
 
 

@@ -193,3 +193,41 @@ def per_shipment(found: list[DiscrepancyFigures]) -> list[ShipmentTotals]:
         total.over += item.over
         total.claim_amount += item.claim_amount
     return list(totals.values())
+
+
+# ----- the personal office's work items --------------------------------------------------------
+
+
+def open_cases(company_id: int, limit: int = 100) -> list[Discrepancy]:
+    """Discrepancies not closed: the buyer's own (to claim or settle), and those a buyer
+    claimed from the company as supplier (to answer)."""
+    waiting = (Discrepancy.buyer_company_id == company_id) | (
+        (Discrepancy.supplier_company_id == company_id)
+        & Discrepancy.claim_document_id.is_not(None))
+    return list(db.session.scalars(
+        select(Discrepancy).where(waiting, Discrepancy.status != DiscrepancyStatus.CLOSED)
+        .join(Order, Order.id == Discrepancy.order_id)
+        .order_by(Discrepancy.created_at, Discrepancy.id).limit(limit)))
+
+
+def _work_items(actor):
+    from flask import url_for
+
+    from marketplace.infrastructure.office import WorkItem
+
+    if actor.company is None or not actor.can("supplier_link.view"):
+        return []
+    return [WorkItem(kind="discrepancy_open", title=case.order.number,
+                     detail=f"{case.order_line.sku or case.order_line.description}",
+                     since=case.created_at, document_id=case.claim_document_id,
+                     link=url_for("supplier_link.discrepancies", order_id=case.order_id))
+            for case in open_cases(actor.company.id)]
+
+
+def _register_work_items() -> None:
+    from marketplace.infrastructure.office import register_work_items
+
+    register_work_items(_work_items)
+
+
+_register_work_items()
