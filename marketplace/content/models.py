@@ -145,6 +145,9 @@ class Product(CompanyOwnedMixin, TimestampMixin, VersionedMixin, db.Model):
     unit: Mapped[str] = mapped_column(String(20), default="pcs")
     moq: Mapped[Decimal | None] = mapped_column(Quantity())
     currency: Mapped[str] = mapped_column(String(3), default="USD")
+    # What one unit costs the supplier, in ``currency``; never shown to buyers. Optional:
+    # customer analytics compute gross margin only where it is known.
+    cost_price: Mapped[Decimal | None] = mapped_column(Money())
     attributes: Mapped[dict] = mapped_column(JSON, default=dict)
     hs_code: Mapped[str | None] = mapped_column(String(12))
     lead_time_days: Mapped[int | None]
