@@ -84,3 +84,10 @@ def test_percentile_is_percentile_cont():
     assert speed.percentile([], 0.5) is None
     assert speed.percentile([7.0], 0.9) == 7.0
     assert speed.percentile([1.0, 2.0, 4.0, 6.0, 24.0], 0.9) == pytest.approx(16.8)
+
+
+def test_cli_command_recomputes_every_fact(app, history):
+    # 6 inquiries × 2 measures, 2 orders × 2 measures, 6 quotations (5 of S, 1 of S2)
+    result = app.test_cli_runner().invoke(args=["crm", "speed"])
+    assert result.exit_code == 0, result.output
+    assert "22 trade speed facts written" in result.output

@@ -180,15 +180,14 @@ def refresh_response_facts(supplier_id: int | None = None, buyer_id: int | None 
     """Recompute the facts (all of them, or one supplier's, one buyer's or one pair's):
     delete, then one ``INSERT … SELECT`` per measure. Returns the number of facts written."""
     db.session.flush()
-    db.session.execute(delete(ResponseFact).where(_pair(
-        ResponseFact.supplier_company_id, ResponseFact.buyer_company_id, supplier_id, buyer_id)))
-    written = 0
+    own_facts = _pair(ResponseFact.supplier_company_id, ResponseFact.buyer_company_id,
+                      supplier_id, buyer_id)
+    db.session.execute(delete(ResponseFact).where(own_facts))
     for facts in (*_inquiry_facts(supplier_id, buyer_id), *_order_facts(supplier_id, buyer_id),
                   _quotation_facts(supplier_id, buyer_id)):
-        result = db.session.execute(insert(ResponseFact).from_select(COLUMNS, facts))
-        written += max(result.rowcount or 0, 0)
+        db.session.execute(insert(ResponseFact).from_select(COLUMNS, facts))
     forget_platform_figures()
-    return written
+    return db.session.scalar(select(func.count()).select_from(ResponseFact).where(own_facts))
 
 
 def refresh_pair(supplier_id: int, buyer_id: int) -> int:
