@@ -28,11 +28,13 @@ def buyer_id() -> int:
     if actor is None or actor.company is None or not actor.company.is_buyer:
         raise Forbidden(str(_l("Supplier scorecards are for buyers about their own "
                                "suppliers.")))
+    if not actor.can("documents.view"):
+        raise Forbidden(str(_l("Your role does not allow this.")))
     return actor.company.id
 
 
 @api_bp.route("/analytics/supplier-scorecards")
-@api_auth(permission="documents.view")
+@api_auth()
 # A misspelt filter (or another company's id) is refused, never silently ignored.
 @api_bp.arguments(ScorecardArgsSchema, location="query", unknown=RAISE)
 @api_bp.response(200, page_schema(SupplierScorecardSchema))
