@@ -45,6 +45,9 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(reindex)
     app.cli.add_command(deliver_webhooks)
+    from marketplace.crm.cli import crm_cli
+
+    app.cli.add_command(crm_cli)
 
 
 @click.command("seed-demo")

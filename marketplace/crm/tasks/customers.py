@@ -1,0 +1,122 @@
+"""Keeping customer figures in step with the trade (docs/ANALYTICS.md, "Updates").
+
+- Incrementally: whenever an order (or its lines), an invoice or a payment is written,
+  the transaction's (supplier, buyer) pairs are gathered; once it has committed, one
+  job recomputes just those customers' rows (``recompute_customers``). A rollback
+  forgets them. ``CRM_INCREMENTAL_UPDATES = False`` turns this off (bulk loads).
+- Periodically: ``recompute_all_customers`` (Celery beat, nightly; ``flask crm
+  recompute``) recomputes every supplier in full, which ranks every customer into
+  fifths and segments again and writes this month's segment snapshot.
+
+An incremental job places its customer among the others' stored values; theirs move
+only at the periodic run, as fifths depend on everyone.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery.schedules import crontab
+from flask import current_app
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from marketplace.core import boundary
+from marketplace.extensions import celery, db
+from marketplace.fulfillment.models import Invoice, Order, OrderLine, Payment
+
+log = logging.getLogger(__name__)
+_BATCH = "crm_customers_batch"
+
+
+@celery.task(name="marketplace.crm.recompute_customers", ignore_result=True)
+def recompute_customers(pairs: list[list[int]]) -> None:
+    """Recompute the rows of these (supplier, buyer) customers, one commit each."""
+    from marketplace.crm.operations.customers import recompute_customer
+
+    for supplier_id, buyer_id in pairs:
+        try:
+            recompute_customer(supplier_id, buyer_id)
+            boundary.commit()
+        except Exception:  # one customer's failure must not hold up the others
+            db.session.rollback()
+            log.exception("crm: recomputing customer %s of %s failed", buyer_id, supplier_id)
+
+
+@celery.task(name="marketplace.crm.recompute_all_customers", ignore_result=True)
+def recompute_all_customers() -> None:
+    """Every supplier's customers in full, one commit per supplier."""
+    from marketplace.crm.operations.customers import recompute_supplier, suppliers_with_orders
+
+    for supplier_id in suppliers_with_orders():
+        try:
+            count = recompute_supplier(supplier_id)
+            boundary.commit()
+            log.info("crm: %d customers of supplier %s recomputed", count, supplier_id)
+        except Exception:
+            db.session.rollback()
+            log.exception("crm: recomputing supplier %s failed", supplier_id)
+
+
+@celery.on_after_finalize.connect
+def _schedule(sender, **_) -> None:
+    sender.add_periodic_task(crontab(hour=2, minute=30), recompute_all_customers.s(),
+                             name="crm: recompute every supplier's customers")
+
+
+# ----- what changed in a transaction --------------------------------------------------------
+
+
+def _batch(session: Session) -> dict:
+    batch = session.info.get(_BATCH)
+    if batch is None:
+        batch = session.info[_BATCH] = {"pairs": set(), "orders": set(), "invoices": set()}
+        boundary.after_commit(_send)
+    return batch
+
+
+@event.listens_for(Session, "after_flush")
+def _gather(session: Session, _context) -> None:
+    touched = [*session.new, *session.dirty, *session.deleted]
+    if not any(isinstance(obj, Order | OrderLine | Invoice | Payment) for obj in touched):
+        return
+    if not _enabled():
+        return
+    batch = _batch(session)
+    for obj in touched:
+        if isinstance(obj, Order | Invoice):
+            if obj.supplier_company_id and obj.buyer_company_id:
+                batch["pairs"].add((obj.supplier_company_id, obj.buyer_company_id))
+        elif isinstance(obj, OrderLine) and obj.order_id:
+            batch["orders"].add(obj.order_id)
+        elif isinstance(obj, Payment) and obj.invoice_id:
+            batch["invoices"].add(obj.invoice_id)
+
+
+def _enabled() -> bool:
+    try:
+        return bool(current_app.config.get("CRM_INCREMENTAL_UPDATES", True))
+    except RuntimeError:  # no app: nothing to queue into
+        return False
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_BATCH, None)
+
+
+def _send() -> None:
+    batch = db.session.info.pop(_BATCH, None)
+    if not batch:
+        return
+    pairs = set(batch["pairs"])
+    if batch["orders"]:
+        pairs |= {tuple(row) for row in db.session.execute(
+            select(Order.supplier_company_id, Order.buyer_company_id)
+            .where(Order.id.in_(batch["orders"])))}
+    if batch["invoices"]:
+        pairs |= {tuple(row) for row in db.session.execute(
+            select(Invoice.supplier_company_id, Invoice.buyer_company_id)
+            .where(Invoice.id.in_(batch["invoices"])))}
+    if pairs:
+        recompute_customers.delay(sorted([list(pair) for pair in pairs]))
