@@ -197,3 +197,18 @@ def test_the_pages_speak_chinese(app, shop, login, tmp_path, monkeypatch):
         page = text_of(response)
         for word in words:
             assert word in page, (path, word)
+
+
+def test_the_export_links_give_the_filtered_table_as_files(shop, login):
+    client = login(shop["supplier"])
+    page = text_of(client.get("/crm/customers?segment=BZ&sort=recency_days"))
+    links = dict(re.findall(r'href="(/api/v1/analytics/customers\?[^"]+)" id="export-(\w+)"',
+                            page))
+    links = {kind: href for href, kind in links.items()}
+    assert set(links) == {"csv", "xlsx"} and "segment=BZ" in links["csv"]
+    csv = client.get(links["csv"])
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    body = csv.get_data(as_text=True)
+    assert "Beta Trading" in body and "Alpha Imports" not in body
+    xlsx = client.get(links["xlsx"])
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"

@@ -33,15 +33,15 @@ def fifths_shares(rows, *, label: str, fifth_labels: list[str], revenue_label: s
     ``rows``: five items with ``revenue_share`` and ``margin_share`` (0..1 or None)."""
     if not rows:
         return Markup("")
-    width, left, row_h, bar_h = 360, 92, 34, 12
-    inner = width - left - 44  # room for the figure after the bar
-    parts = [f'<text x="{left}" y="12" font-size="11" fill="{REVENUE_COLOR}">■ '
-             f'{escape(revenue_label)}</text><text x="{left + 130}" y="12" font-size="11" '
+    width, left, row_h, bar_h = 360, 84, 38, 14
+    inner = width - left - 52  # room for the figure after the bar
+    parts = [f'<text x="{left}" y="13" font-size="13" fill="{REVENUE_COLOR}">■ '
+             f'{escape(revenue_label)}</text><text x="{left + 130}" y="13" font-size="13" '
              f'fill="{MARGIN_COLOR}">■ {escape(margin_label)}</text>']
     for index, row in enumerate(rows):
         y = 22 + index * row_h
         name = fifth_labels[index] if index < len(fifth_labels) else str(index + 1)
-        parts.append(f'<text x="{left - 6}" y="{y + 16}" font-size="11" '
+        parts.append(f'<text x="{left - 6}" y="{y + 18}" font-size="13" '
                      f'text-anchor="end">{escape(name)}</text>')
         for offset, share, color, what in (
                 (0, row_get(row, "revenue_share"), REVENUE_COLOR, revenue_label),
@@ -53,8 +53,8 @@ def fifths_shares(rows, *, label: str, fifth_labels: list[str], revenue_label: s
                 f'<rect class="share" x="{left}" y="{y + offset}" width="{w:.1f}" '
                 f'height="{bar_h}" fill="{color}"><title>{escape(name)} — {escape(what)}: '
                 f'{_pct(share)}</title></rect><text x="{left + w + 4:.1f}" '
-                f'y="{y + offset + 10}" font-size="10">{_pct(share)}</text>')
-    height = 26 + len(rows) * row_h
+                f'y="{y + offset + 11}" font-size="12">{_pct(share)}</text>')
+    height = 28 + len(rows) * row_h
     parts.append(f'<line x1="{left}" y1="18" x2="{left}" y2="{height - 4}" '
                  f'stroke="#6c757d"/>')
     return _svg(label, width, height, "".join(parts), "fifths-chart")
@@ -73,15 +73,15 @@ def segment_history(history, *, label: str, segment_labels: dict[str, str],
     if not months:
         return Markup("")
     ordered = sorted(months)
-    width, height, left, top, bottom = 360, 190, 26, 34, 22
+    width, height, left, top, bottom = 360, 210, 28, 42, 24
     inner_w, inner_h = width - left - 6, height - top - bottom
     tallest = max(sum(counts.values()) for counts in months.values()) or 1
     step = Decimal(inner_w) / len(ordered)
     bar_w = max(step * Decimal("0.7"), Decimal(2))
     parts = []
     for index, segment in enumerate(segments):  # legend: two rows of two, fits 390 px
-        x, y = left + (index % 2) * 165, 11 + (index // 2) * 13
-        parts.append(f'<text x="{x}" y="{y}" font-size="10" fill="{SEGMENT_COLORS[segment]}">'
+        x, y = left + (index % 2) * 165, 13 + (index // 2) * 16
+        parts.append(f'<text x="{x}" y="{y}" font-size="12" fill="{SEGMENT_COLORS[segment]}">'
                      f'■ <tspan fill="#212529">{escape(segment_labels.get(segment, segment))}'
                      f'</tspan></text>')
     for index, month in enumerate(ordered):
@@ -98,12 +98,12 @@ def segment_history(history, *, label: str, segment_labels: dict[str, str],
                          f'fill="{SEGMENT_COLORS.get(segment, "#6c757d")}"><title>{month} — '
                          f'{escape(segment_labels.get(segment, segment))}: {count}</title>'
                          f'</rect>')
-        every = max(1, len(ordered) // 4)  # a month name every few bars stays legible
+        every = max(1, (len(ordered) + 3) // 4)  # a month name every few bars stays legible
         if index % every == 0 or index == len(ordered) - 1:
-            parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{height - 6}" font-size="9" '
+            parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{height - 6}" font-size="11" '
                          f'text-anchor="middle">{month}</text>')
-    parts.append(f'<text x="{left - 4}" y="{top + 8}" font-size="9" text-anchor="end">'
-                 f'{tallest}</text><text x="{left - 4}" y="{top + inner_h}" font-size="9" '
+    parts.append(f'<text x="{left - 4}" y="{top + 8}" font-size="11" text-anchor="end">'
+                 f'{tallest}</text><text x="{left - 4}" y="{top + inner_h}" font-size="11" '
                  f'text-anchor="end">0</text><line x1="{left}" y1="{top + inner_h}" '
                  f'x2="{width - 6}" y2="{top + inner_h}" stroke="#6c757d"/>')
     return _svg(label, width, height, "".join(parts), "segments-chart")

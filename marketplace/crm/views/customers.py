@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from marketplace.core.errors import ValidationFailed
+from marketplace.core.schemas import decimal_text
 from marketplace.crm import bp
 from marketplace.crm.charts import customers as charts
 from marketplace.crm.charts.customers import row_get
@@ -99,14 +100,16 @@ def _ltv_method(supplier_id: int) -> dict:
     """The lifetime-value parameters as percentages, with this supplier's observed
     retention and the resulting multiple of yearly margin."""
     config = current_app.config
-    shown = {name: Decimal(str(config.get(key, default))) * 100 for name, key, default in (
+    shown = {name: decimal_text(Decimal(str(config.get(key, default))) * 100)
+             for name, key, default in (
         ("margin_rate", "CRM_DEFAULT_MARGIN_RATE", "0.25"),
         ("retention", "CRM_DEFAULT_RETENTION", "0.6"),
         ("max_retention", "CRM_MAX_RETENTION", "0.9"),
         ("discount", "CRM_DISCOUNT_RATE", "0.1"))}
     used = _queries().ltv_parameters(supplier_id)
-    shown["observed_retention"] = (used["retention"] * 100).quantize(Decimal("0.1"))
-    shown["multiple"] = used["multiple"].quantize(Decimal("0.01"))
+    shown["observed_retention"] = decimal_text((used["retention"] * 100).quantize(
+        Decimal("0.1")))
+    shown["multiple"] = decimal_text(used["multiple"].quantize(Decimal("0.01")))
     return shown
 
 
