@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
+from config.crm import CrmSettings
+
 DEMO_SECRET_KEY = "demo-only-secret-key-change-me"
 
 
-class Default:
+class Default(CrmSettings):  # customer analytics parameters: config/crm.py
     SECRET_KEY = DEMO_SECRET_KEY
     DEMO_MODE = False
     SQLALCHEMY_DATABASE_URI: str | None = None  # None: SQLite file in the instance folder
