@@ -58,10 +58,10 @@ def test_the_scorecards_page(client, make, trade, who, status):
     assert response.status_code == status
     html = response.get_data(as_text=True)
     if who == "buyer":
-        assert 'data-supplier="%d"' % trade.alpha.company_id in html
-        assert 'data-supplier="%d"' % trade.beta.company_id in html
+        assert f'data-supplier="{trade.alpha.company_id}"' in html
+        assert f'data-supplier="{trade.beta.company_id}"' in html
     if who == "other_buyer":
-        assert 'data-supplier="%d"' % trade.beta.company_id not in html
+        assert f'data-supplier="{trade.beta.company_id}"' not in html
         assert "90.0%" in html  # its own shortage
     if status == 403:
         assert "Alpha Fasteners" not in html or who == "alpha"
