@@ -18,7 +18,6 @@ from tests.crm.treatment_support import (
     customers_of,
     set_terms,
     speaks_chinese,
-    stand_in_for_customer_figures,
     with_pending_chinese,
 )
 from tests.factories import csrf_token, portal_login
@@ -32,10 +31,9 @@ def text_of(response) -> str:
 
 
 @pytest.fixture
-def shop(app, make, monkeypatch):
+def shop(app, make):
     """A supplier with three customers (one MVC, one BZ at risk, one other) and another
     supplier with a customer of its own."""
-    stand_in_for_customer_figures(monkeypatch)
     supplier = make.company_with_admin("Formosa Valves", roles=("supplier",))
     alpha = make.company("Alpha Imports", roles=("buyer",))
     beta = make.company("Beta Trading", roles=("buyer",))

@@ -12,7 +12,6 @@ from tests.crm.treatment_support import (
     classify,
     set_terms,
     speaks_chinese,
-    stand_in_for_customer_figures,
     with_pending_chinese,
 )
 from tests.trading.support import Trade
@@ -25,8 +24,7 @@ PRICED = [{"description": "Hex bolt M8×30", "sku": "HB-M8-30", "quantity": "200
 
 
 @pytest.fixture
-def trade(make, api, monkeypatch):
-    stand_in_for_customer_figures(monkeypatch)
+def trade(make, api):
     return Trade.start(make, api)
 
 

@@ -17,7 +17,6 @@ from tests.crm.treatment_support import (
     classify,
     set_terms,
     speaks_chinese,
-    stand_in_for_customer_figures,
     with_pending_chinese,
 )
 from tests.factories import csrf_token, portal_login
@@ -34,8 +33,7 @@ def text_of(response) -> str:
 
 
 @pytest.fixture
-def trade(make, api, monkeypatch):
-    stand_in_for_customer_figures(monkeypatch)
+def trade(make, api):
     return Trade.start(make, api)
 
 

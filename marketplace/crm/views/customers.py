@@ -144,7 +144,8 @@ def customers():
         page=max(page, 1), per_page=PER_PAGE, filters=filters, sorts=SORTS,
         exports=_export_links("customers", {
             **filters, "at_risk": "true" if at_risk else None}),
-        ltv=_ltv_method(supplier_id), **_common(period, period_errors)), 422 if period_errors else 200
+        ltv=_ltv_method(supplier_id),
+        **_common(period, period_errors)), 422 if period_errors else 200
 
 
 @bp.route("/quintiles")
@@ -161,7 +162,8 @@ def quintiles():
         "crm/quintiles.html", rows=rows, chart=chart, fifths=FIFTHS, row_get=row_get,
         exports=_export_links("quintiles", {"from": request.args.get("from"),
                                             "to": request.args.get("to")}),
-        ltv=_ltv_method(supplier_id), **_common(period, period_errors)), 422 if period_errors else 200
+        ltv=_ltv_method(supplier_id),
+        **_common(period, period_errors)), 422 if period_errors else 200
 
 
 @bp.route("/segments")
