@@ -64,6 +64,10 @@ class ProductForm(Form):
     unit = StringField(_l("Unit"), default="pcs", validators=[DataRequired(), Length(max=20)])
     moq = StringField(_l("Minimum order"), validators=[Optional(), Length(max=30)])
     currency = SelectField(_l("Currency"), default="USD")
+    cost_price = StringField(_l("Cost price"), validators=[Optional(), Length(max=30)],
+                             description=_l("What one unit costs you, in the currency above. "
+                                            "Only your company sees it; customer analytics "
+                                            "use it for gross margin."))
     hs_code = StringField(_l("HS code"), validators=[Optional(), Length(max=12)])
     lead_time_days = StringField(_l("Lead time (days)"), validators=[Optional(), Length(max=5)])
     packaging = StringField(_l("Packaging"), validators=[Optional(), Length(max=300)])

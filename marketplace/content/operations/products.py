@@ -71,7 +71,7 @@ TEXT_FIELDS: dict[str, tuple[int, bool]] = {
 }
 PRODUCT_FIELDS = frozenset(TEXT_FIELDS) | {
     "category", "product_line", "moq", "currency", "price_tiers", "attributes",
-    "lead_time_days", "status"}
+    "lead_time_days", "status", "cost_price"}
 HS_CODE = re.compile(r"\d{4}(\.?\d{2}){0,4}")
 
 
@@ -212,6 +212,8 @@ def _checked_values(company: Company, values: dict[str, Any], product: Product |
         clean["moq"] = decimal_value(values["moq"], "moq", errors, positive=True)
     if "currency" in values:
         clean["currency"] = _currency(values["currency"], errors)
+    if "cost_price" in values:  # the supplier's own cost, for customer analytics' margin
+        clean["cost_price"] = decimal_value(values["cost_price"], "cost_price", errors)
     if "price_tiers" in values:
         clean["price_tiers"] = _price_tiers(values["price_tiers"], errors)
     if "attributes" in values:

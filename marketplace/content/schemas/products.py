@@ -91,6 +91,9 @@ class ProductArgsSchema(Schema):
     unit = Text(20, metadata={"example": "pcs"})
     moq = DecimalText(allow_none=True, metadata={"description": "Minimum order quantity"})
     currency = Currency()
+    cost_price = DecimalText(allow_none=True, metadata={
+        "description": "What one unit costs you, in the product's currency (optional; "
+                       "seen by your company only, for gross margin in customer analytics)"})
     price_tiers = fields.List(fields.Nested(PriceTierArgsSchema),
                               validate=validate.Length(max=MAX_PRICE_TIERS),
                               metadata={"description": "Replaces the list; quantities go up"})
@@ -147,6 +150,15 @@ class ProductLineArgsSchema(Schema):
 
 def _string(**metadata) -> dict:
     return {"type": "string", **metadata}
+
+
+def _own_cost_price(product) -> str | None:
+    """A supplier's cost is its own business: shown to its company only."""
+    from marketplace.core.scoping import acting_company_id
+
+    if product.cost_price is None or acting_company_id() != product.company_id:
+        return None
+    return money_text(product.cost_price)
 
 
 class PriceTierSchema(Schema):
@@ -208,6 +220,9 @@ class ProductSchema(Schema):
     moq = fields.Function(lambda p: quantity_text(p.moq), required=True, allow_none=True,
                           metadata=_string(example="500"))
     currency = fields.String(required=True)
+    cost_price = fields.Function(_own_cost_price, allow_none=True, metadata=_string(
+        example="0.08", description="Your cost of one unit; null unless the product is "
+                                    "your company's own"))
     price_tiers = fields.List(fields.Nested(PriceTierSchema), required=True)
     attributes = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
     hs_code = fields.String(allow_none=True, required=True)

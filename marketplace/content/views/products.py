@@ -185,6 +185,7 @@ def _form_data(product) -> dict:
         "category": product.category.code if product.category else "",
         "product_line": product.product_line.name if product.product_line else "",
         "unit": product.unit, "moq": quantity_text(product.moq), "currency": product.currency,
+        "cost_price": money_text(product.cost_price) or "",
         "hs_code": product.hs_code, "lead_time_days": product.lead_time_days,
         "packaging": product.packaging, "port": product.port,
         "price_tiers": [{"min_qty": quantity_text(t.min_qty),
@@ -210,6 +211,7 @@ def _form_values(form: ProductForm, product) -> tuple[dict, dict]:
         "description": form.description.data, "description_zh": form.description_zh.data,
         "category": form.category.data or None, "product_line": form.product_line.data,
         "unit": form.unit.data, "moq": form.moq.data, "currency": form.currency.data,
+        "cost_price": form.cost_price.data,
         "hs_code": form.hs_code.data, "lead_time_days": form.lead_time_days.data,
         "packaging": form.packaging.data, "port": form.port.data,
         "price_tiers": [{"min_qty": row.form.min_qty.data, "unit_price": row.form.unit_price.data}
