@@ -70,9 +70,11 @@ def test_a_segment_response_target_moves_the_due_time(api, office, app):
     from marketplace.crm.models.treatments import SegmentTreatment
     from marketplace.extensions import db
 
+    # Whatever segment the buyer's figures put it in, the supplier answers it in 48 h.
     with app.test_request_context():
-        db.session.add(SegmentTreatment(supplier_company_id=office.ids["supplier"],
-                                        segment="other", response_hours=48))
+        for segment in ("MVC", "MGC", "BZ", "other"):
+            db.session.add(SegmentTreatment(supplier_company_id=office.ids["supplier"],
+                                            segment=segment, response_hours=48))
         commit()
     inquiries = {item["title"]: item for item in _by_kind(
         _work(api, office.supplier_admin, per_page=100))["inquiry_to_answer"]}
