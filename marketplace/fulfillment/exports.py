@@ -15,6 +15,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from marketplace.core.printing import render_pdf
+from marketplace.core.spreadsheets import xlsx_row
 from marketplace.fulfillment.schemas import money_text, quantity_text
 from marketplace.trading.exports import payment_terms_label
 
@@ -82,7 +83,8 @@ def shipping_document_xlsx(snapshot: dict[str, Any]) -> bytes:
     sheet = workbook.active
     sheet.title = snapshot["kind"][:31]
     bold = Font(bold=True)
-    sheet.append([_(snapshot["title"]), snapshot["number"], _("Revision"), snapshot["revision"]])
+    sheet.append(xlsx_row(sheet, [_(snapshot["title"]), snapshot["number"], _("Revision"),
+                                  snapshot["revision"]]))
     sheet["A1"].font = Font(bold=True, size=14)
     ship = snapshot["shipment"]
     for label, value in ((_("Date"), snapshot["date"]),
@@ -97,32 +99,34 @@ def shipping_document_xlsx(snapshot: dict[str, Any]) -> bytes:
                          (_("Incoterm"), snapshot["incoterm"]),
                          (_("Payment terms"), payment_terms_label(snapshot["payment_terms"])),
                          (_("Currency"), snapshot["currency"])):
-        sheet.append([label, value])
+        sheet.append(xlsx_row(sheet, [label, value]))
     sheet.append([])
     headers = ["#", _("SKU"), _("Description"), _("Order"), _("Quantity"), _("Unit"),
                _("Unit price"), _("Amount"), _("Packages"), _("Net kg"), _("Gross kg"), _("m³")]
-    sheet.append(headers)
+    sheet.append(xlsx_row(sheet, headers))
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     for line in snapshot["lines"]:
-        sheet.append([line["position"], line["sku"], line["description"], line["order_number"],
-                      _number(line["quantity"]), line["unit"], _number(line["unit_price"]),
-                      _number(line["amount"]), line["packages"], _number(line["net_weight"]),
-                      _number(line["gross_weight"]), _number(line["volume"])])
+        sheet.append(xlsx_row(sheet, [
+            line["position"], line["sku"], line["description"], line["order_number"],
+            _number(line["quantity"]), line["unit"], _number(line["unit_price"]),
+            _number(line["amount"]), line["packages"], _number(line["net_weight"]),
+            _number(line["gross_weight"]), _number(line["volume"])]))
     totals = snapshot["totals"]
-    sheet.append([_("Total"), None, None, None, _number(totals["quantity"]), None, None,
-                  _number(totals["amount"]), int(totals["packages"]),
-                  _number(totals["net_weight"]), _number(totals["gross_weight"]),
-                  _number(totals["volume"])])
+    sheet.append(xlsx_row(sheet, [
+        _("Total"), None, None, None, _number(totals["quantity"]), None, None,
+        _number(totals["amount"]), int(totals["packages"]), _number(totals["net_weight"]),
+        _number(totals["gross_weight"]), _number(totals["volume"])]))
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     if snapshot.get("lc"):
         lc = snapshot["lc"]
         sheet.append([])
-        sheet.append([_("L/C No."), lc["lc_number"], _("Issuing bank"), lc["issuing_bank"]])
-        sheet.append([_("Marks and numbers"), lc["marks_and_numbers"]])
+        sheet.append(xlsx_row(sheet, [_("L/C No."), lc["lc_number"], _("Issuing bank"),
+                                      lc["issuing_bank"]]))
+        sheet.append(xlsx_row(sheet, [_("Marks and numbers"), lc["marks_and_numbers"]]))
         for statement in lc["statements"]:
-            sheet.append([statement])
+            sheet.append(xlsx_row(sheet, [statement]))
     sheet.column_dimensions["C"].width = 40
     out = BytesIO()
     workbook.save(out)

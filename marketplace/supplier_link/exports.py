@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -16,22 +15,17 @@ from typing import IO, Any
 
 from openpyxl import Workbook
 
+from marketplace.core.spreadsheets import PLAIN_NUMBER, csv_row, xlsx_cell, xlsx_row
 from marketplace.supplier_link.models import VIEWS
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIMETYPE = "text/csv"  # the response adds "; charset=utf-8" (once)
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-NUMBER = re.compile(r"-?\d+(\.\d+)?")  # as the views write numbers: "12.5", "-0.25"
 
 
-def _cell(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe; a plain
-    number (a falling trend, "-0.25") is no formula and stays a number."""
+def _flat(value: Any) -> Any:
+    """A list inside a row (the payments of an invoice) as one cell."""
     if isinstance(value, list):
-        value = ", ".join(str(item) for item in value)
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) \
-            and not NUMBER.fullmatch(value):
-        return "'" + value
+        return ", ".join(str(item) for item in value)
     return value
 
 
@@ -59,10 +53,11 @@ def numeric_columns(view: str) -> frozenset[str]:
     return frozenset(names)
 
 
-def _xlsx_cell(name: str, value: Any, numeric: frozenset[str]) -> Any:
-    if name in numeric and isinstance(value, str) and NUMBER.fullmatch(value):
+def _xlsx_cell(sheet, name: str, value: Any, numeric: frozenset[str]) -> Any:
+    """Numbers as numbers; text through core.spreadsheets (formulas made inert)."""
+    if name in numeric and isinstance(value, str) and PLAIN_NUMBER.fullmatch(value):
         return Decimal(value)
-    return _cell(value)
+    return xlsx_cell(sheet, _flat(value))
 
 
 def flat_rows(view: str, dumped: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -90,19 +85,18 @@ def render(view: str, fmt: str, dumped: list[dict[str, Any]],
     if fmt == "xlsx":
         book = Workbook(write_only=True)
         sheet = book.create_sheet(str(VIEWS[view])[:31])
-        sheet.append(columns)
+        sheet.append(xlsx_row(sheet, columns))
         numeric = numeric_columns(view)
         for row in rows:
-            sheet.append([_xlsx_cell(name, row.get(name), numeric) for name in columns])
+            sheet.append([_xlsx_cell(sheet, name, row.get(name), numeric) for name in columns])
         book.save(out)
     else:
         text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
         text.write("\ufeff")
         writer = csv.writer(text)
-        writer.writerow(columns)
+        writer.writerow(csv_row(columns))
         for row in rows:
-            writer.writerow(["" if row.get(name) is None else _cell(row.get(name))
-                             for name in columns])
+            writer.writerow(csv_row(_flat(row.get(name)) for name in columns))
         text.detach()
     out.seek(0)
     return out

@@ -30,6 +30,7 @@ from marketplace.content.models import MediaFile, MediaKind, Product, ProductMed
 from marketplace.content.operations.media import media_path
 from marketplace.content.queries.media import media_url, public_media_clause
 from marketplace.core.errors import ValidationFailed
+from marketplace.core.spreadsheets import xlsx_row
 from marketplace.extensions import db
 from marketplace.infrastructure.links import absolute_url
 from marketplace.workflow.models import Document, DocumentLine
@@ -430,25 +431,26 @@ def render_xlsx(sheet: Sheet, *, paper: str) -> bytes:
     ws.title = _safe_filename(doc.number)[:31]
     ws.page_setup.paperSize = ws.PAPERSIZE_LETTER if paper == "letter" else ws.PAPERSIZE_A4
     bold = Font(bold=True)
-    ws.append([sheet.title, doc.number])
+    ws.append(xlsx_row(ws, [sheet.title, doc.number]))
     ws["A1"].font = Font(bold=True, size=14)
     header = [(_("From"), doc.issuer.name),
               (_("To"), doc.recipient.name if doc.recipient is not None else ""),
               (_("Subject"), doc.subject or ""), *sheet.dates(), *sheet.terms()]
     for label, value in header:
-        ws.append([label, value])
+        ws.append(xlsx_row(ws, [label, value]))
         ws.cell(ws.max_row, 1).font = bold
     ws.append([])
-    ws.append([str(label) for label in (_l("#"), _l("SKU"), _l("Description"), _l("Quantity"),
-                                        _l("Unit"), _l("Unit price"), _l("Amount"),
-                                        _l("Product page"))])
+    ws.append(xlsx_row(ws, [str(label) for label in (
+        _l("#"), _l("SKU"), _l("Description"), _l("Quantity"), _l("Unit"), _l("Unit price"),
+        _l("Amount"), _l("Product page"))]))
     for cell in ws[ws.max_row]:
         cell.font = bold
     money_format = f'#,##0.00##" {doc.currency}"'
     for number, item in enumerate(sheet.lines, start=1):
         line = item.line
-        ws.append([number, line.sku or "", line.description, line.quantity, line.unit,
-                   line.unit_price, line.amount, item.links[0].url if item.links else ""])
+        ws.append(xlsx_row(ws, [number, line.sku or "", line.description, line.quantity,
+                                line.unit, line.unit_price, line.amount,
+                                item.links[0].url if item.links else ""]))
         row = ws.max_row
         ws.cell(row, 4).number_format = "#,##0.####"
         for column in (6, 7):
@@ -456,13 +458,13 @@ def render_xlsx(sheet: Sheet, *, paper: str) -> bytes:
         if item.links:
             ws.cell(row, 8).hyperlink = item.links[0].url
     ws.append([])
-    ws.append(["", "", "", "", "", _("Total"), sheet.total])
+    ws.append(xlsx_row(ws, ["", "", "", "", "", _("Total"), sheet.total]))
     ws.cell(ws.max_row, 6).font = bold
     total = ws.cell(ws.max_row, 7)
     total.font, total.number_format = bold, money_format
     if doc.notes:
         ws.append([])
-        ws.append([_("Notes"), doc.notes])
+        ws.append(xlsx_row(ws, [_("Notes"), doc.notes]))
     for column, width in zip("ABCDEFGH", (16, 14, 44, 12, 8, 16, 18, 40), strict=True):
         ws.column_dimensions[column].width = width
     out = io.BytesIO()

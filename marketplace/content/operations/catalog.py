@@ -54,14 +54,13 @@ from marketplace.content.operations import products as product_operations
 from marketplace.content.queries.catalog import (
     COLUMN_NAMES,
     COLUMNS_BY_NAME,
-    CSV_FORMULA_PREFIXES,
     PRODUCTS_SHEET,
     REQUIRED_COLUMNS,
     STATUSES,
     TIERS,
     categories,
 )
-from marketplace.core import boundary
+from marketplace.core import boundary, outbox
 from marketplace.core.audit import record_audit
 from marketplace.core.errors import (
     DomainError,
@@ -70,6 +69,7 @@ from marketplace.core.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from marketplace.core.spreadsheets import unescape_csv_cell
 from marketplace.core.types import utcnow
 from marketplace.core.validation import currency_codes
 from marketplace.extensions import celery, db
@@ -272,7 +272,7 @@ def _open_csv(stream: IO[bytes]) -> CatalogFile:
                 raise UnreadableRow(number, str(_l(
                     "The file cannot be read from this row on (%(reason)s); check its "
                     "quotes.", reason=str(error)))) from None
-            yield number, tuple(_unescape_csv(cell) for cell in cells)
+            yield number, tuple(unescape_csv_cell(cell) for cell in cells)
 
     return CatalogFile("csv", _header_names(header), max(lines - 1, 0), numbered(),
                        text_stream.detach)
@@ -296,13 +296,6 @@ def _check_utf8_text(stream: IO[bytes]) -> int:
             "'CSV UTF-8 (Comma delimited)', or save as .xlsx, and upload it again."))) from None
     stream.seek(0)
     return lines + (1 if last and not last.endswith(b"\n") else 0)
-
-
-def _unescape_csv(cell: str) -> str:
-    """The export writes '=... for text a spreadsheet would run as a formula."""
-    if cell.startswith("'") and cell[1:].startswith(CSV_FORMULA_PREFIXES):
-        return cell[1:]
-    return cell
 
 
 def _header_names(cells) -> list[str | None]:
@@ -1044,7 +1037,7 @@ def queue_import(company: Company, user: User | None, stream: IO[bytes], filenam
     record_audit("catalog_import.queued", job,
                  changes={"file": job.original_name, "rows_total": job.rows_total})
     job_id = job.id
-    boundary.after_commit(lambda: run_catalog_import.delay(job_id))
+    outbox.enqueue("content.run_catalog_import", job_id=job_id)
     return job
 
 
@@ -1054,6 +1047,7 @@ def _label(filename: str) -> str:
     return name[:255] or "catalog"
 
 
+@outbox.handler("content.run_catalog_import")
 @celery.task(name="marketplace.content.run_catalog_import", ignore_result=True)
 def run_catalog_import(job_id: int) -> None:
     """The job's own unit of work: it commits its progress every batch (each row still

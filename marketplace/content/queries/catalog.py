@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -30,6 +30,7 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.content.models import CatalogImport, Product
 from marketplace.core.scoping import get_visible
+from marketplace.core.spreadsheets import csv_row, xlsx_cell
 from marketplace.core.validation import currency_codes
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Category, Company
@@ -280,10 +281,11 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def _text_cell(sheet, value: Any, **style) -> WriteOnlyCell:
-    """A cell that keeps text as text: "=..." stays a string, never becomes a formula."""
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"
+    """A styled cell that keeps text as text: "=..." stays a string, never becomes a
+    formula (core.spreadsheets)."""
+    cell = xlsx_cell(sheet, value)
+    if not isinstance(cell, Cell):
+        cell = WriteOnlyCell(sheet, value=cell)
     for name, setting in style.items():
         setattr(cell, name, setting)
     return cell
@@ -441,28 +443,15 @@ def write_xlsx(rows: Iterable[dict[str, Any]], out: IO[bytes]) -> None:
     workbook.save(out)
 
 
-CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> str:
-    """Text a spreadsheet would run as a formula (=, +, -, @) gets a leading apostrophe,
-    which the import removes again: the file round-trips and nothing runs when opened."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return "'" + value if value.startswith(CSV_FORMULA_PREFIXES) else value
-    return str(value)
-
-
 def write_csv(rows: Iterable[dict[str, Any]], out: IO[bytes]) -> None:
     """UTF-8 with a byte-order mark (so Excel reads the Chinese right), comma separated,
     the template's header first."""
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     text.write(UTF8_BOM)
     writer = csv.writer(text)
-    writer.writerow(COLUMN_NAMES)
+    writer.writerow(csv_row(COLUMN_NAMES))
     for row in rows:
-        writer.writerow([csv_cell(row.get(name)) for name in COLUMN_NAMES])
+        writer.writerow(csv_row(row.get(name) for name in COLUMN_NAMES))
     text.flush()
     text.detach()  # leave ``out`` open for the caller
 
