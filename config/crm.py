@@ -61,3 +61,10 @@ class CrmSettings:
     CRM_MAX_PERIOD_DAYS = 3660
     # Months of segment history a periodic run keeps written.
     CRM_SEGMENT_HISTORY_MONTHS = 18
+
+    # Association rules ("often ordered together"): a pair of products is kept when it
+    # is in at least CRM_ASSOCIATION_MIN_ORDERS of the supplier's orders, with support
+    # and confidence at least these shares (docs/ANALYTICS.md, "Association rules").
+    CRM_ASSOCIATION_MIN_SUPPORT = "0.01"
+    CRM_ASSOCIATION_MIN_CONFIDENCE = "0.1"
+    CRM_ASSOCIATION_MIN_ORDERS = 2

@@ -74,3 +74,10 @@ def test_operator_sees_the_platform(client, make, history):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "The platform" in html and "Ann Answer" not in html
+
+
+def test_documents_menu_links_the_page(client, history):
+    portal_login(client, history["bm"].email)
+    html = client.get("/crm/speed").get_data(as_text=True)
+    menu = re.search(r'id="nav-documents">(.*?)</li>\s*</ul>', html, re.S).group(1)
+    assert 'href="/crm/speed"' in menu
