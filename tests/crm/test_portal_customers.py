@@ -161,6 +161,12 @@ def test_a_message_reaches_the_customers_members(app, shop, login):
         assert told[0].params["text"] == "We miss your orders: 5 % off in May."
 
 
+def test_the_menu_leads_suppliers_not_buyers_to_their_customers(shop, login):
+    supplier_home = text_of(login(shop["supplier"]).get("/"))
+    assert 'id="nav-customers"' in supplier_home and 'href="/crm/at-risk"' in supplier_home
+    assert 'id="nav-customers"' not in text_of(login(shop["buyer_member"]).get("/"))
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_a_buyer_is_refused_and_a_visitor_sent_to_log_in(shop, login, app, path):
     assert login(shop["buyer_member"]).get(path).status_code == 403
