@@ -62,6 +62,10 @@ class CrmSettings:
     # Months of segment history a periodic run keeps written.
     CRM_SEGMENT_HISTORY_MONTHS = 18
 
+    # The personal office ages an inquiry against the response target of the buyer's
+    # segment (the supplier's terms per segment), else against this many hours.
+    CRM_RESPONSE_TARGET_HOURS = 24
+
     # Association rules ("often ordered together"): a pair of products is kept when it
     # is in at least CRM_ASSOCIATION_MIN_ORDERS of the supplier's orders, with support
     # and confidence at least these shares (docs/ANALYTICS.md, "Association rules").
