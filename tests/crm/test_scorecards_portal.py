@@ -40,7 +40,7 @@ def test_a_bad_period_is_named_at_its_field(client, trade):
     response = client.get("/crm/supplier-scorecards", query_string={"from": "2026-02-30"})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert 'id="period-from-error"' in html and "From: Write the date as YYYY-MM-DD" in html
+    assert 'id="period-from-error"' in html and "From date: Write the date as YYYY-MM-DD" in html
     # The default period is still shown below.
     assert 'id="scorecards"' in html
 
