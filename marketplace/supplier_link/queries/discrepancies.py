@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import Select, and_, func, literal, or_, select, type_coerce
+from sqlalchemy.orm import joinedload
 
 from marketplace.core.types import Quantity
 from marketplace.extensions import db
@@ -206,7 +207,7 @@ def open_cases(company_id: int, limit: int = 100) -> list[Discrepancy]:
         & Discrepancy.claim_document_id.is_not(None))
     return list(db.session.scalars(
         select(Discrepancy).where(waiting, Discrepancy.status != DiscrepancyStatus.CLOSED)
-        .join(Order, Order.id == Discrepancy.order_id)
+        .options(joinedload(Discrepancy.order), joinedload(Discrepancy.order_line))
         .order_by(Discrepancy.created_at, Discrepancy.id).limit(limit)))
 
 
