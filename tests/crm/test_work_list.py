@@ -3,10 +3,12 @@ supplier's admin and sales member, a buyer's admin and approver, and the operato
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
+from marketplace.core.types import utcnow
 from tests.crm.work_list_trade import build_office
 from tests.factories import portal_login
 
@@ -136,9 +138,39 @@ def test_the_operators_office_shows_platform_totals(client, office):
     html = client.get("/").get_data(as_text=True)
     assert 'id="platform-totals"' in html
     assert 'id="total-companies">3<' in html and 'id="total-members">4<' in html
-    assert 'id="platform-documents">7<' in html and 'id="platform-orders">1<' in html
-    assert "USD 200.00" in html  # the order's 100 × 2
+    # This month's: the documents were made 1 to 50 hours ago, the order 4 days ago
+    # (early in a month some of them belong to the month before).
+    now = utcnow()
+    documents = sum((now - timedelta(hours=h)).month == now.month
+                    for h in (30, 2, 5, 50, 40, 3, 1))
+    order_this_month = (now - timedelta(days=4)).month == now.month
+    assert f'id="platform-documents">{documents}<' in html
+    assert f'id="platform-orders">{int(order_this_month)}<' in html
+    assert ("USD 200.00" in html) is order_this_month  # the order's 100 × 2
     assert "Newcomer Trading" in html
+
+
+def test_a_suppliers_figures_of_the_month(client, office, app):
+    from marketplace.core.boundary import commit
+    from marketplace.extensions import db
+    from marketplace.fulfillment.models import Order, OrderLine
+
+    with app.test_request_context():  # two orders today: 3 × 10.50 and 1 × 5 (EUR)
+        for currency, quantity, price in (("USD", 3, "10.50"), ("EUR", 1, "5")):
+            order = Order(number=f"ORD-M-{currency}", buyer_company_id=office.ids["buyer"],
+                          supplier_company_id=office.ids["supplier"], currency=currency,
+                          status="open")
+            order.lines.append(OrderLine(position=0, sku="NUT", description="Nut",
+                                         quantity=Decimal(quantity), unit_price=Decimal(price)))
+            db.session.add(order)
+        commit()
+    portal_login(client, office.supplier_admin.email)
+    html = client.get("/").get_data(as_text=True)
+    earlier = int((utcnow() - timedelta(days=4)).month == utcnow().month)
+    assert f'id="figure-orders">{2 + earlier}<' in html
+    assert "EUR 5.00" in html and ("USD 231.50" if earlier else "USD 31.50") in html
+    # Orders per month, the last six months, as a small chart with its words.
+    assert 'class="month-chart" role="img" aria-label="Orders received per month: ' in html
 
 
 def test_an_empty_office_says_nothing_waits(client, make):
