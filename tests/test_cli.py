@@ -3,6 +3,7 @@
 from sqlalchemy import func, select
 
 from marketplace.cli import DEMO_COMPANIES, DEMO_OPERATOR, DEMO_PASSWORD
+from marketplace.crm.demo import DEMO_BUYERS
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Category, Company, CompanyStatus, User
 from tests.factories import portal_login
@@ -12,18 +13,21 @@ def test_every_demo_account_logs_in_to_the_portal_and_the_api(app, api):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["seed-demo", "--if-empty"])
     assert result.exit_code == 0, result.output
-    accounts = [DEMO_OPERATOR[0]] + [m[0] for c in DEMO_COMPANIES for m in c[3]]
+    accounts = [DEMO_OPERATOR[0]] + [m[0] for c in DEMO_COMPANIES for m in c[3]] + [
+        b[2] for b in DEMO_BUYERS]
     for email in accounts:
         api.token(email, DEMO_PASSWORD)
         browser = app.test_client()
         assert portal_login(browser, email, DEMO_PASSWORD).status_code == 302, email
     with app.app_context():
         companies = db.session.scalars(select(Company)).all()
-        assert {c.name for c in companies} == {c[0] for c in DEMO_COMPANIES}
+        # The four named companies, and the analytics' ten more buyers (crm.demo).
+        assert {c.name for c in companies} == {c[0] for c in DEMO_COMPANIES} | {
+            b[0] for b in DEMO_BUYERS}
         assert all(c.status == CompanyStatus.ACTIVE for c in companies)
         taiwanese = next(c for c in companies if c.country == "TW")
         assert "臺灣" in taiwanese.name and taiwanese.is_supplier
-        assert sum(c.is_buyer for c in companies) == 2
+        assert sum(c.is_buyer for c in companies) == 2 + len(DEMO_BUYERS)
         assert db.session.scalar(select(func.count()).select_from(Category)) > 20
 
     # The two suppliers' catalogs: published, pictured, and found by search.
@@ -68,7 +72,8 @@ def test_the_demo_holds_a_negotiation_between_buyer_and_supplier(app, api):
     assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
     james = api.token("james@northwind.example.com", DEMO_PASSWORD)
     lin = api.token("lin@tpf.example.com", DEMO_PASSWORD)
-    [order] = api.get("/documents?box=inbox&type=purchase_order", lin).get_json()["items"]
+    [order] = api.get("/documents?box=inbox&type=purchase_order&status=sent",
+                      lin).get_json()["items"]
     assert order["status"] == "sent" and order["total"] == "4335.00"
     details = api.get(f"/documents/{order['id']}", lin).get_json()
     assert "accept" in details["allowed_actions"]
