@@ -18,6 +18,10 @@ DEMO_SECRET_KEY = "demo-only-secret-key-change-me"
 class Default(CrmSettings):  # customer analytics parameters: config/crm.py
     SECRET_KEY = DEMO_SECRET_KEY
     DEMO_MODE = False
+    # Production settings refuse demo mode, a SECRET_KEY shorter than MIN_SECRET_KEY_BYTES
+    # and `flask seed-demo` (the demo accounts' password is published).
+    PRODUCTION = False
+    MIN_SECRET_KEY_BYTES = 32
     SQLALCHEMY_DATABASE_URI: str | None = None  # None: SQLite file in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     REDIS_URL: str | None = None
@@ -154,6 +158,7 @@ class Testing(Default):
 
 
 class Production(Default):
+    PRODUCTION = True
     SESSION_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
 

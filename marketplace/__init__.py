@@ -49,9 +49,20 @@ def create_app(config: str | None = None, overrides: dict | None = None,
 
 
 def _refuse_default_secrets(app: Flask) -> None:
-    if not app.config["DEMO_MODE"] and app.config["SECRET_KEY"] in (DEMO_SECRET_KEY, "", None):
+    """Outside demo mode a real secret key is required; production settings also refuse
+    demo mode itself (MARKETPLACE_DEMO_MODE=true would waive the key check)."""
+    if app.config.get("PRODUCTION") and app.config["DEMO_MODE"]:
+        raise RuntimeError("Production settings refuse demo mode: unset MARKETPLACE_DEMO_MODE.")
+    if app.config["DEMO_MODE"]:
+        return
+    key = app.config["SECRET_KEY"]
+    if key in (DEMO_SECRET_KEY, "", None):
         raise RuntimeError("Set SECRET_KEY (or MARKETPLACE_SECRET_KEY): production refuses the "
                            "demo secret key.")
+    minimum = app.config["MIN_SECRET_KEY_BYTES"]
+    if len(key.encode() if isinstance(key, str) else key) < minimum:
+        raise RuntimeError(f"SECRET_KEY must be at least {minimum} bytes long (for example "
+                           "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`).")
 
 
 def _configure_database(app: Flask) -> None:

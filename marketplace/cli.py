@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
@@ -55,7 +55,10 @@ def register(app: Flask) -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing when any company exists already.")
 def seed_demo(if_empty: bool) -> None:
     """Load the demo: an operator, two suppliers with their catalogs and two buyers, with
-    their members."""
+    their members. Refused under production settings: the demo password is published."""
+    if current_app.config.get("PRODUCTION"):
+        raise click.ClickException("seed-demo refuses to run under production settings: the "
+                                   "demo accounts' password is published.")
     from marketplace.content.demo import load_demo_catalog
     from marketplace.infrastructure import operations
     from marketplace.infrastructure.models import (

@@ -12,6 +12,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from marketplace.core.redirects import same_site_path
+
 log = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -116,7 +118,7 @@ def _render_portal_error(status: int, title: str, detail: str):
     # access (403, 404) keeps its status, so nobody mistakes it for success.
     if status in (409, 412, 422) and request.method == "POST":
         flash(detail, "danger")
-        return redirect(request.referrer or "/")
+        return redirect(same_site_path(request.referrer) or "/")
     return render_template("errors.html", status=status, title=title, detail=detail), status
 
 

@@ -17,6 +17,7 @@ from marketplace.core.errors import (
     flatten_messages,
 )
 from marketplace.core.pagination import paginate
+from marketplace.core.redirects import same_site_path
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.fulfillment import bp, queries
@@ -163,7 +164,7 @@ def merge_orders():
                                         _company_actor())
     except ValidationFailed as error:
         _flash_refusal(error)
-        return redirect(request.referrer or url_for("fulfillment.orders"))
+        return redirect(same_site_path(request.referrer) or url_for("fulfillment.orders"))
     flash(_l("Merged into order %(number)s.", number=merged.number), "success")
     return redirect(url_for("fulfillment.order", order_id=merged.id))
 

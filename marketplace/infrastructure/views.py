@@ -11,6 +11,7 @@ from flask_login import login_user
 
 from marketplace.core.errors import DomainError, Forbidden, PreconditionFailed
 from marketplace.core.pagination import paginate
+from marketplace.core.redirects import same_site_path
 from marketplace.extensions import limiter
 from marketplace.infrastructure import bp, forms, operations, queries
 from marketplace.infrastructure.auth import (
@@ -109,7 +110,7 @@ def switch_language(code):
     actor = current_actor()
     if actor is not None and actor.user is not None:
         operations.update_profile(actor.user, {"language": code})
-    return redirect(request.referrer or url_for("infrastructure.home"))
+    return redirect(same_site_path(request.referrer) or url_for("infrastructure.home"))
 
 
 # ----- registration, verification, login -----------------------------------------------------
@@ -156,7 +157,7 @@ def resend_verification():
     forms.EmptyForm().validate_on_submit() or abort(400)
     operations.send_verification(current_actor().user)
     flash(_l("We sent the confirmation link again."), "info")
-    return redirect(request.referrer or url_for("infrastructure.home"))
+    return redirect(same_site_path(request.referrer) or url_for("infrastructure.home"))
 
 
 def _start_session(user) -> None:
@@ -201,13 +202,8 @@ def login():
         # their office.
         landing = url_for("infrastructure.operator_companies", status="pending") \
             if user.is_operator else url_for("infrastructure.home")
-        return redirect(_safe_next() or landing)
+        return redirect(same_site_path(request.args.get("next")) or landing)
     return render_template("infrastructure/login.html", form=form)
-
-
-def _safe_next() -> str | None:
-    target = request.args.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else None
 
 
 @bp.route("/logout", methods=["POST"])
@@ -528,7 +524,8 @@ def operator_approve_company(company_id):
     forms.EmptyForm().validate_on_submit() or abort(400)
     company = operations.approve_company(queries.company_for_operator(company_id))
     flash(_l("%(name)s is approved.", name=company.name), "success")
-    return redirect(request.referrer or url_for("infrastructure.operator_companies"))
+    return redirect(same_site_path(request.referrer)
+                    or url_for("infrastructure.operator_companies"))
 
 
 @bp.route("/admin/companies/<int:company_id>/suspend", methods=["POST"])
@@ -537,11 +534,13 @@ def operator_suspend_company(company_id):
     form = forms.SuspendForm()
     if not form.validate_on_submit():
         flash(_l("Give a reason for the suspension."), "danger")
-        return redirect(request.referrer or url_for("infrastructure.operator_companies"))
+        return redirect(same_site_path(request.referrer)
+                        or url_for("infrastructure.operator_companies"))
     company = operations.suspend_company(queries.company_for_operator(company_id),
                                          form.reason.data)
     flash(_l("%(name)s is suspended.", name=company.name), "warning")
-    return redirect(request.referrer or url_for("infrastructure.operator_companies"))
+    return redirect(same_site_path(request.referrer)
+                    or url_for("infrastructure.operator_companies"))
 
 
 @bp.route("/admin/categories", methods=["GET", "POST"])

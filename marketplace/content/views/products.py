@@ -36,6 +36,7 @@ from marketplace.content.queries.media import media_url
 from marketplace.content.schemas.products import money_text, quantity_text
 from marketplace.core.errors import DomainError, Forbidden, NotFound
 from marketplace.core.pagination import paginate
+from marketplace.core.redirects import same_site_path
 from marketplace.infrastructure import queries as accounts
 from marketplace.infrastructure.auth import current_actor
 from marketplace.infrastructure.forms import EmptyForm, country_choices
@@ -257,12 +258,7 @@ def _status_action(product_id: int, action, done):
         flash(error.detail, "danger")
         return my_products(), error.status  # type: ignore[misc]
     flash(done(product), "success")
-    return redirect(request.referrer if _same_site(request.referrer)
-                    else url_for("content.my_products"))
-
-
-def _same_site(url: str | None) -> bool:
-    return bool(url) and url.startswith(request.host_url)
+    return redirect(same_site_path(request.referrer) or url_for("content.my_products"))
 
 
 @bp.route("/my/products/<int:product_id>/publish", methods=["POST"])

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from marketplace.core.errors import DomainError, PreconditionFailed
 from marketplace.core.pagination import paginate
+from marketplace.core.redirects import same_site_path
 from marketplace.core.types import utcnow
 from marketplace.infrastructure.auth import current_actor
 from marketplace.infrastructure.forms import EmptyForm
@@ -49,11 +50,8 @@ def _post_with_csrf() -> None:
 
 
 def _back(default: str):
-    target = request.form.get("next") or request.referrer or ""
-    if target.startswith(request.host_url):
-        target = "/" + target.removeprefix(request.host_url)
-    return redirect(target if target.startswith("/") and not target.startswith("//")
-                    else default)
+    return redirect(same_site_path(request.form.get("next"))
+                    or same_site_path(request.referrer) or default)
 
 
 # ----- notifications ---------------------------------------------------------------------
