@@ -124,7 +124,8 @@ def test_segments_now_and_their_movement(shop, login):
 
 
 def test_the_at_risk_list_starts_a_quotation_to_the_customer(app, shop, login):
-    set_terms(app, shop["supplier"].company_id, "BZ", payment_terms="tt", lead_time_days=45)
+    set_terms(app, shop["supplier"].company_id, "BZ", payment_terms="tt", lead_time_days=45,
+              discount_pct=Decimal("3"))
     client = login(shop["supplier"])
     page = text_of(client.get("/crm/at-risk"))
     assert "Beta Trading" in page and "3,100.00" in page and "Alpha Imports" not in page
@@ -141,6 +142,7 @@ def test_the_at_risk_list_starts_a_quotation_to_the_customer(app, shop, login):
     editor = text_of(client.get(started.headers["Location"]))
     assert "Defaults for BZ (below zero) customers applied:" in editor
     assert "lead time 45 days" in editor
+    assert "a discount of 3 % on the prices you enter" in editor  # no lines yet
 
 
 def test_a_message_reaches_the_customers_members(app, shop, login):

@@ -187,3 +187,41 @@ def test_a_buyer_and_an_unknown_field_are_refused(make, api, trade):
     assert set_terms_response.status_code == 200
     mine = api.get("/analytics/treatments", trade.supplier_token).get_json()["treatments"]
     assert mine[0]["discount_pct"] == "0"  # the other supplier's terms are its own
+
+
+def test_catalog_lines_are_priced_from_tiers_and_free_text_lines_are_named(app, trade):
+    from marketplace.content.operations.products import save_product
+    from marketplace.core.boundary import commit
+    from marketplace.extensions import db
+    from marketplace.infrastructure.models import Company
+
+    with app.test_request_context():
+        product = save_product(db.session.get(Company, trade.supplier.company_id), {
+            "sku": "VAL-50", "name": "Ball valve DN50", "status": "published",
+            "currency": "USD", "price_tiers": [{"min_qty": "1", "unit_price": "20"},
+                                               {"min_qty": "100", "unit_price": "18"}]})
+        commit()
+        product_id = product.id
+    classify(app, trade.supplier.company_id, trade.buyer.company_id, "MVC")
+    set_terms(app, trade.supplier.company_id, "MVC", discount_pct=Decimal("10"))
+    inquiry = _inquiry(trade, lines=[
+        {"product_id": product_id, "quantity": "150", "unit": "pcs"},
+        {"description": "Custom gasket to drawing", "quantity": "150", "unit": "pcs"}])
+    quotation = trade.derive("supplier", inquiry, "quotation")
+    # The tier for 150 is 18; 10 % off is 16.20. The free-text line stays unpriced.
+    assert [line["unit_price"] for line in quotation["lines"]] == ["16.20", None]
+    summary = trade.api.get(f"/analytics/treatments/applied/{quotation['id']}",
+                            trade.supplier_token).get_json()["summary"]
+    assert summary == ["10 % off the list price on 1 line(s)",
+                       "1 line(s) without a price: enter the net price with the discount"]
+
+
+def test_the_surcharge_is_stated_in_money(app, trade):
+    classify(app, trade.supplier.company_id, trade.buyer.company_id, "BZ")
+    set_terms(app, trade.supplier.company_id, "BZ", min_order_value=Decimal("2000"),
+              small_order_surcharge=Decimal("35"))
+    quotation = trade.derive("supplier", _inquiry(trade), "quotation")
+    body = trade.api.get(f"/analytics/treatments/applied/{quotation['id']}",
+                         trade.supplier_token).get_json()
+    assert body["applied"]["surcharge"] == "35.00"
+    assert body["summary"] == ["small-order surcharge 35.00 (total below 2000.00)"]

@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from marketplace.core.errors import Forbidden, ValidationFailed
+from marketplace.core.schemas import money_text
 from marketplace.core.validation import currency_codes
 from marketplace.crm.models.treatments import SEGMENTS, AppliedTreatment, SegmentTreatment
 from marketplace.crm.queries import treatments as treatment_queries
@@ -262,8 +263,8 @@ def apply_to_quotation(document: Document) -> AppliedTreatment | None:
                                         if line.unit_price is None)
     surcharge = _surcharge(document, treatment)
     if surcharge is not None:
-        applied["surcharge"] = f"{surcharge:f}"
-        applied["min_order_value"] = f"{treatment.min_order_value:f}"
+        applied["surcharge"] = money_text(surcharge)
+        applied["min_order_value"] = money_text(treatment.min_order_value)
     if treatment.response_hours is not None:
         applied["response_hours"] = treatment.response_hours
     if not applied:

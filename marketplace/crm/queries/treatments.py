@@ -66,9 +66,12 @@ def applied_summary(record: AppliedTreatment) -> list[str]:
         terms = applied["payment_terms"]
         parts.append(_("payment terms %(terms)s", terms=PAYMENT_TERMS.get(terms, terms)))
     if applied.get("discount_pct"):
-        pct = Decimal(applied["discount_pct"]).normalize()
-        parts.append(_("%(pct)s %% off the list price on %(n)d line(s)", pct=f"{pct:f}",
-                       n=applied.get("discounted_lines", 0)))
+        pct = f"{Decimal(applied['discount_pct']).normalize():f}"
+        if applied.get("discounted_lines"):
+            parts.append(_("%(pct)s %% off the list price on %(n)d line(s)", pct=pct,
+                           n=applied["discounted_lines"]))
+        elif not applied.get("unpriced_lines"):  # no lines yet (a win-back quotation)
+            parts.append(_("a discount of %(pct)s %% on the prices you enter", pct=pct))
         if applied.get("unpriced_lines"):
             parts.append(_("%(n)d line(s) without a price: enter the net price with the "
                            "discount", n=applied["unpriced_lines"]))
