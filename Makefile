@@ -29,7 +29,7 @@ test: $(STAMP) translations
 # Only with REDIS_URL set: a Celery worker that sends mail and other background jobs.
 worker: $(STAMP) translations
 	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): without it jobs run in-process and no worker is needed."; exit 2; }
-	$(VENV)/bin/celery -A marketplace.worker worker --loglevel=info
+	$(VENV)/bin/celery -A marketplace.worker:celery worker --beat --loglevel=info
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check marketplace config tests bench

@@ -87,6 +87,17 @@ class Default(CrmSettings):  # customer analytics parameters: config/crm.py
 
     # Background jobs: without REDIS_URL, Celery runs tasks in-process
     CELERY_TASK_ALWAYS_EAGER: bool | None = None
+    # The job outbox (core/outbox.py): a job claimed by a worker that never reports back
+    # is run again after OUTBOX_LEASE_SECONDS (longer than any job takes); a failing job
+    # is tried again after OUTBOX_RETRY_SECONDS, doubling, OUTBOX_MAX_ATTEMPTS times, then
+    # marked failed (`flask jobs`). Due jobs (kept while Redis was away) are handed over
+    # after requests and by Celery beat every OUTBOX_SWEEP_SECONDS (None: after requests
+    # never). /healthz says degraded when no worker beat for WORKER_HEARTBEAT_MAX_AGE s.
+    OUTBOX_LEASE_SECONDS = 600.0
+    OUTBOX_RETRY_SECONDS = 30.0
+    OUTBOX_MAX_ATTEMPTS = 8
+    OUTBOX_SWEEP_SECONDS: float | None = 30.0
+    WORKER_HEARTBEAT_MAX_AGE = 180.0
 
     # Search (Whoosh): None puts the indexes in <instance>/search; a writer waits this
     # many seconds for the index lock, then the update is retried later (never dropped)
@@ -155,6 +166,7 @@ class Testing(Default):
     # Webhook receivers are local HTTP servers; tests sweep due retries themselves
     WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
     WEBHOOK_SWEEP_INTERVAL = None
+    OUTBOX_SWEEP_SECONDS = None
 
 
 class Production(Default):

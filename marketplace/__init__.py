@@ -7,7 +7,7 @@ import importlib.util
 from pathlib import Path
 
 from flask import Flask, g, jsonify, request, send_from_directory, session
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
@@ -134,10 +134,22 @@ def _init_celery(app: Flask) -> None:
         task_always_eager=(not redis_url) if eager is None else eager,
         task_ignore_result=True,
         broker_connection_retry_on_startup=True,
+        # A job is acknowledged once done, and given back when its worker dies, so a
+        # killed worker loses nothing (core/outbox.py: the outbox's lease covers Redis,
+        # which gives an unacknowledged job back only after its visibility timeout).
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        beat_schedule={"outbox-sweep": {
+            "task": "marketplace.outbox.sweep",
+            "schedule": float(app.config["OUTBOX_SWEEP_SECONDS"] or 30)}},
     )
     celery.close()  # connections pooled for an earlier configuration are not reused
     celery.flask_app = app
     app.extensions["celery"] = celery
+    from marketplace.core import outbox
+
+    app.after_request(outbox.request_end_sweep.after_request)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -161,13 +173,10 @@ def _register_blueprints(app: Flask) -> None:
 
     @app.route("/healthz")
     def healthz():
-        from marketplace.extensions import db
+        from marketplace.core.health import report
 
-        try:
-            db.session.execute(text("SELECT 1"))
-        except Exception as error:  # the probe must answer, whatever the database says
-            return jsonify(status="unavailable", database=type(error).__name__), 503
-        return jsonify(status="ok", database="ok")
+        body, status = report()
+        return jsonify(body), status
 
 
 def _import_routes(package: str) -> None:

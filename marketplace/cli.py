@@ -48,6 +48,9 @@ def register(app: Flask) -> None:
     from marketplace.crm.cli import crm_cli
 
     app.cli.add_command(crm_cli)
+    from marketplace.core.jobs_cli import jobs_cli
+
+    app.cli.add_command(jobs_cli)
 
 
 @click.command("seed-demo")

@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import current_app, render_template
 from flask_babel import force_locale
 
-from marketplace.core.boundary import after_commit
+from marketplace.core import outbox
 from marketplace.extensions import celery
 
 
@@ -25,7 +25,7 @@ def queue_mail(to: str, subject: str, template: str, language: str = "en", **con
         subject = str(subject)
     message = {"to": to, "subject": subject, "body": body,
                "sender": current_app.config["MAIL_DEFAULT_SENDER"]}
-    after_commit(lambda: send_mail.delay(message))
+    outbox.enqueue("mail.send", message=message)
 
 
 def _build(message: dict) -> EmailMessage:
@@ -41,6 +41,13 @@ def _build(message: dict) -> EmailMessage:
 @celery.task(name="marketplace.send_mail", autoretry_for=(OSError, smtplib.SMTPException),
              retry_backoff=True, max_retries=5)
 def send_mail(message: dict) -> None:
+    """Kept for messages queued before the outbox; new mail goes through ``deliver``."""
+    deliver(message)
+
+
+@outbox.handler("mail.send")
+def deliver(message: dict) -> None:
+    """Send one message (an outbox job: a failure is retried by the outbox)."""
     email = _build(message)
     config = current_app.config
     if config["MAIL_BACKEND"] == "console":

@@ -8,6 +8,7 @@ import threading
 import time
 
 import pytest
+from sqlalchemy import func, select
 
 from marketplace.content import search
 from marketplace.content.models import Product
@@ -68,16 +69,20 @@ def test_renaming_archiving_and_deleting_through_the_api_follow(app, catalog, ap
     assert search_in(app, "carbon")[0] == []
 
 
-def test_the_changes_of_one_transaction_make_one_index_job(app, catalog, monkeypatch):
-    jobs = []
-    monkeypatch.setattr(tasks.refresh_index, "delay", lambda kind, ids: jobs.append((kind, ids)))
+def test_the_changes_of_one_transaction_make_one_index_job(app, catalog):
+    from marketplace.core.outbox import JobStatus, OutboxJob
+
     with app.test_request_context():
+        before = db.session.scalar(select(func.max(OutboxJob.id))) or 0
         company = _company(catalog.fasteners_id)
         for number in range(30):
             save_product(company, {"sku": f"BULK-{number}", "name": "Bulk washer",
                                    "status": "published"})
         commit()
-    assert len(jobs) == 1 and jobs[0][0] == "products" and len(jobs[0][1]) == 30
+        jobs = db.session.scalars(select(OutboxJob).where(
+            OutboxJob.id > before, OutboxJob.task == "search.refresh_index")).all()
+        assert [(job.kwargs["kind"], len(job.kwargs["ids"]), job.status) for job in jobs] == [
+            ("products", 30, JobStatus.DONE)]
 
 
 def test_a_company_that_moves_country_takes_its_products_along(app, catalog, api):

@@ -1,4 +1,7 @@
 def test_health_check_answers_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    body = response.get_json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "redis", "search", "worker"}
+    assert all(check["status"] == "ok" for check in body["checks"].values())

@@ -39,8 +39,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from marketplace.content.models import MediaFile, MediaKind
+from marketplace.core import outbox
 from marketplace.core.audit import record_audit
-from marketplace.core.boundary import after_commit
 from marketplace.core.errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Company
@@ -346,7 +346,12 @@ def delete_media(media: MediaFile) -> None:
         "kind": media.kind, "original_name": media.original_name, "size": media.size})
     db.session.delete(media)
     db.session.flush()
-    after_commit(lambda: _remove_files(paths))
+    outbox.enqueue("content.remove_media_files", paths=[str(path) for path in paths])
+
+
+@outbox.handler("content.remove_media_files")
+def _remove_files_job(paths: list[str]) -> None:
+    _remove_files(Path(path) for path in paths)
 
 
 def _remove_files(paths: Iterable[Path]) -> None:

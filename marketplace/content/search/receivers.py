@@ -10,8 +10,8 @@ from __future__ import annotations
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from marketplace.content.search.tasks import refresh_index  # registers the task
-from marketplace.core.boundary import after_commit
+from marketplace.content.search import tasks  # noqa: F401 - registers the job's handler
+from marketplace.core import outbox
 from marketplace.core.signals import (
     company_approved,
     company_profile_changed,
@@ -28,20 +28,18 @@ def queue_refresh(kind: str, ids) -> None:
     ids = {int(i) for i in ids if i is not None}
     if not ids:
         return
-    info = db.session.info
-    batch = info.get(_BATCH)
-    if batch is None:
-        batch = info[_BATCH] = {"products": set(), "companies": set()}
-        after_commit(_send)
-    batch[kind] |= ids
+    # One outbox job per kind and transaction, its ids growing with the transaction
+    # (a catalog import of 10,000 rows makes one job).
+    jobs = db.session.info.setdefault(_BATCH, {})
+    job = jobs.get(kind)
+    if job is None:
+        job = jobs[kind] = outbox.enqueue("search.refresh_index", kind=kind, ids=[])
+    job.kwargs = {"kind": kind, "ids": sorted(set(job.kwargs["ids"]) | ids)}
 
 
-def _send() -> None:
-    batch = db.session.info.pop(_BATCH, None) or {}
-    # Companies first: a company that left takes its products with it.
-    for kind in ("companies", "products"):
-        if batch.get(kind):
-            refresh_index.delay(kind, sorted(batch[kind]))
+@event.listens_for(Session, "after_commit")
+def _done(session: Session) -> None:
+    session.info.pop(_BATCH, None)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 
+from marketplace.core import outbox
 from marketplace.extensions import celery
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,24 @@ MAX_RETRIES = 10
 def backoff(attempt: int) -> float:
     """Seconds to wait before attempt ``attempt + 1``: 0.2, 0.4, 0.8 ... at most 60."""
     return min(0.2 * 2 ** attempt, 60.0)
+
+
+@outbox.handler("search.refresh_index")
+def refresh_job(kind: str, ids: list[int]) -> None:
+    """The outbox job: a busy index is retried by the outbox, after growing pauses (the
+    ids wait in the index's pending file meanwhile)."""
+    from marketplace.content.search.indexing import refresh
+    from marketplace.content.search.whoosh_backend import IndexBusy
+
+    for attempt in range(EAGER_ATTEMPTS):
+        try:
+            refresh(kind, ids)
+            return
+        except IndexBusy:
+            if attempt + 1 < EAGER_ATTEMPTS:
+                time.sleep(backoff(attempt))
+    raise outbox.RetryLater(backoff(EAGER_ATTEMPTS),
+                            f"search index {kind} busy; {len(ids)} ids wait in its pending file")
 
 
 @celery.task(bind=True, name="marketplace.search.refresh_index", max_retries=MAX_RETRIES)

@@ -24,12 +24,11 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from marketplace.core import boundary
+from marketplace.core import boundary, outbox
 from marketplace.core.types import utcnow
 from marketplace.extensions import celery, db
 from marketplace.infrastructure.models import MemberRole, Membership
@@ -63,26 +62,18 @@ def max_attempts() -> int:
 
 
 def queue_deliveries(delivery_ids: Iterable[int]) -> None:
-    """Start the deliveries' jobs once the current transaction commits (never before:
-    a job must find its delivery stored, and a rollback must send nothing)."""
-    ids = [int(i) for i in delivery_ids]
-    if not ids:
-        return
-    batch = db.session.info.get(_BATCH)
-    if batch is None:
-        batch = db.session.info[_BATCH] = []
-        boundary.after_commit(_start_jobs)
-    batch.extend(ids)
+    """A job per delivery, written in the current transaction (the outbox): started
+    once it commits, never before (a job must find its delivery stored), and a
+    rollback sends nothing."""
+    for delivery_id in dict.fromkeys(int(i) for i in delivery_ids):
+        outbox.enqueue("notifications.deliver_webhook", delivery_id=delivery_id)
 
 
-def _start_jobs() -> None:
-    for delivery_id in dict.fromkeys(db.session.info.pop(_BATCH, [])):
-        deliver_webhook.delay(delivery_id)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget(session: Session) -> None:
-    session.info.pop(_BATCH, None)
+@outbox.handler("notifications.deliver_webhook")
+def _deliver_job(delivery_id: int) -> float | None:
+    """The outbox job: this attempt, and the pause until the next one (the job runs
+    again then), or None when there is none to make."""
+    return attempt_delivery(delivery_id)
 
 
 # ----- the job ---------------------------------------------------------------------------
