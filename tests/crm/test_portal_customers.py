@@ -218,3 +218,20 @@ def test_the_export_links_give_the_filtered_table_as_files(shop, login):
     assert "Beta Trading" in body and "Alpha Imports" not in body
     xlsx = client.get(links["xlsx"])
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+
+
+def test_the_table_pages_by_twenty_keeping_the_filters(app, make, shop, login):
+    many = [{"buyer_id": make.company(f"Small Buyer {n:02d}", roles=("buyer",)),
+             "segment": "other", "quintile": 4, "lifetime_value": Decimal(100 + n)}
+            for n in range(21)]
+    customers_of(app, shop["supplier"].company_id, many)
+    client = login(shop["supplier"])
+    first = text_of(client.get("/crm/customers?segment=other"))
+    assert len(re.findall(r'<tr data-buyer="', first)) == 20
+    assert "22 customers" in first
+    second_link = re.search(r'href="([^"]*page=2[^"]*)"', first).group(1)
+    assert "segment=other" in second_link
+    second = text_of(client.get(html.unescape(second_link)))
+    names = re.findall(r'<tr data-buyer="\d+">\s*<th scope="row"[^>]*>([^<]+)', second)
+    # Gamma (9000) and Small Buyer 20 … 03 on page 1; the two smallest on page 2.
+    assert [n.strip() for n in names] == ["Small Buyer 01", "Small Buyer 00"]
