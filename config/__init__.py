@@ -40,8 +40,14 @@ class Default(CrmSettings):  # customer analytics parameters: config/crm.py
     INVITATION_MAX_AGE = timedelta(days=14)
     PASSWORD_MIN_LENGTH = 10
 
-    # Rate limits (Flask-Limiter syntax); failed attempts only for login
+    # Rate limits (Flask-Limiter syntax); failed attempts only for login, counted per
+    # account (RATELIMIT_LOGIN) and per client address (RATELIMIT_LOGIN_ADDRESS)
     RATELIMIT_LOGIN = "5 per minute; 20 per hour"
+    RATELIMIT_LOGIN_ADDRESS = "20 per minute; 100 per hour"
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed
+    # (Werkzeug's ProxyFix): 0 (the default) believes none, so a client cannot choose its
+    # own address; 1 behind one proxy (nginx, a load balancer) that sets them.
+    TRUSTED_PROXIES = 0
     RATELIMIT_REGISTER = "10 per hour"
     RATELIMIT_PASSWORD_RESET = "5 per hour"
     RATELIMIT_STORAGE_URI = "memory://"

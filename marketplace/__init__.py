@@ -38,6 +38,7 @@ def create_app(config: str | None = None, overrides: dict | None = None,
     app.config.update(overrides or {})
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _refuse_default_secrets(app)
+    _trust_proxies(app)
     _configure_database(app)
     _init_extensions(app)
     _register_blueprints(app)
@@ -63,6 +64,17 @@ def _refuse_default_secrets(app: Flask) -> None:
     if len(key.encode() if isinstance(key, str) else key) < minimum:
         raise RuntimeError(f"SECRET_KEY must be at least {minimum} bytes long (for example "
                            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`).")
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, the client's address, scheme and host are
+    the ones they forward (rate limits count the client, not the proxy); with none (the
+    default), forwarded headers are ignored, so a client cannot name its own address."""
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
 
 def _configure_database(app: Flask) -> None:

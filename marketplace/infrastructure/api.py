@@ -19,7 +19,14 @@ from marketplace.core.pagination import PaginationArgsSchema, page_schema, pagin
 from marketplace.extensions import limiter
 from marketplace.infrastructure import blp_accounts, blp_auth, blp_backoffice, operations, queries
 from marketplace.infrastructure.auth import api_auth, current_actor, ensure_may_act
-from marketplace.infrastructure.limits import failed_login, login_limit, register_limit, reset_limit
+from marketplace.infrastructure.limits import (
+    failed_login,
+    login_account_key,
+    login_address_limit,
+    login_limit,
+    register_limit,
+    reset_limit,
+)
 from marketplace.infrastructure.schemas import (
     AcceptInvitationArgsSchema,
     AddressBookEntryArgsSchema,
@@ -69,7 +76,9 @@ def register(args):
 
 
 @blp_auth.route("/token", methods=["POST"])
-@limiter.shared_limit(login_limit, scope="login", deduct_when=failed_login)
+@limiter.shared_limit(login_limit, scope="login", key_func=login_account_key,
+                      deduct_when=failed_login)
+@limiter.shared_limit(login_address_limit, scope="login-address", deduct_when=failed_login)
 @blp_auth.arguments(TokenArgsSchema)
 @blp_auth.response(200, TokenSchema)
 @blp_auth.doc(responses=problem_responses(401, 429))

@@ -22,6 +22,8 @@ from marketplace.infrastructure.auth import (
 )
 from marketplace.infrastructure.limits import (
     failed_login,
+    login_account_key,
+    login_address_limit,
     login_limit,
     page_view,
     register_limit,
@@ -185,7 +187,9 @@ class _SessionUser:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.shared_limit(login_limit, scope="login", deduct_when=failed_login,
+@limiter.shared_limit(login_limit, scope="login", key_func=login_account_key,
+                      deduct_when=failed_login, exempt_when=page_view)
+@limiter.shared_limit(login_address_limit, scope="login-address", deduct_when=failed_login,
                       exempt_when=page_view)
 def login():
     form = forms.LoginForm()

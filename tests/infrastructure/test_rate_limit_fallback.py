@@ -62,6 +62,9 @@ class _Forwarder:
 @pytest.fixture
 def redis_away_app(app, database_url, smtp_server, tmp_path):
     """An app whose REDIS_URL points at a closed port (jobs still run in-process)."""
+    from marketplace.extensions import celery
+
+    saved = {key: celery.conf[key] for key in ("broker_url", "task_always_eager")}
     port = _closed_port()
     away = create_app("testing", {
         "SQLALCHEMY_DATABASE_URI": database_url, "MAIL_PORT": smtp_server[1],
@@ -71,10 +74,10 @@ def redis_away_app(app, database_url, smtp_server, tmp_path):
     away.redis_port = port
     yield away
     # The limiter and Celery are process-wide: give them back to the session's app.
-    from marketplace import _init_celery
-
     limiter.init_app(app)
-    _init_celery(app)
+    celery.conf.update(saved)
+    celery.close()
+    celery.flask_app = app
 
 
 def test_login_registration_and_reset_work_while_redis_is_away(redis_away_app, make, caplog):
