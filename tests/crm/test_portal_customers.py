@@ -111,6 +111,8 @@ def test_the_fifths_chart_and_table(shop, login):
     table = page[page.index('id="fifths-table"'):]
     first = re.search(r"1st fifth</th>(.*?)</tr>", table, re.S).group(1)
     assert "80.8 %" in first and "87.7 %" in first and "52,000.00" in first
+    assert "Your top fifth of customers brings 80.8 % of your revenue and 87.7 % of your " \
+        "margin." in page
     assert page.count("<rect class=\"share\"") == 10
 
 
