@@ -51,7 +51,8 @@ def test_unknown_or_unpublished_product_is_404(api, computed, buyer_token, key):
     assert response.content_type.startswith("application/problem+json")
 
 
-@pytest.mark.parametrize("query", ["", "product_id=abc", "product_id=0", "product_id=1&x=2"])
+@pytest.mark.parametrize("query", ["", "product_id=abc", "product_id=0", "product_id=1&x=2",
+                                   "product_id=99999999999999999999"])
 def test_missing_or_invalid_product_id_is_422(api, computed, buyer_token, query):
     response = api.get(f"/analytics/recommendations?{query}", buyer_token)
     assert response.status_code == 422

@@ -69,7 +69,8 @@ def test_export_has_months_members_company_and_platform(api, history, supplier_t
 @pytest.mark.parametrize(("query", "field"), [
     ("period=week", "period"), ("from=2026-13-01", "from"), ("from=2026-04-01&to=2026-03-01",
                                                               "from"),
-    ("side=seller", "side"), ("format=pdf", "format"), ("colour=red", "colour")])
+    ("side=seller", "side"), ("format=pdf", "format"), ("colour=red", "colour"),
+    ("company_id=99999999999999999999", "company_id"), ("company_id=0", "company_id")])
 def test_bad_input_is_a_422_naming_the_field(api, history, supplier_token, query, field):
     response = api.get(f"/analytics/response-times?{query}", supplier_token)
     assert response.status_code == 422

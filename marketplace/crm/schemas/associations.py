@@ -8,10 +8,12 @@ from marshmallow import Schema, fields, validate
 from marketplace.core.pagination import PaginationArgsSchema
 from marketplace.crm.exports import FormatArgsSchema
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
+
 
 class RecommendationArgsSchema(PaginationArgsSchema, FormatArgsSchema):
     product_id = fields.Integer(required=True, strict=False, validate=validate.Range(
-        min=1, error=_l("Give a product's id (a whole number from 1).")), metadata={
+        min=1, max=MAX_ID, error=_l("Give a product's id (a whole number from 1).")), metadata={
         "description": "The published product to find companions of"},
         error_messages={"required": _l("Give the product's id: ?product_id=123."),
                         "invalid": _l("Give a product's id (a whole number from 1).")})

@@ -84,8 +84,10 @@ class ResponseTimesArgsSchema(PeriodArgsSchema, FormatArgsSchema):
     side = fields.String(load_default=None, validate=validate.OneOf(
         SIDES, error=_l("Choose one of: supplier, buyer.")), metadata={
         "description": "default: supplier for a company that sells, else buyer"})
-    company_id = fields.Integer(load_default=None, strict=False, metadata={
-        "description": "Operator only: the company to read (default: the whole platform)"})
+    company_id = fields.Integer(load_default=None, strict=False, validate=validate.Range(
+        min=1, max=2**31 - 1, error=_l("Give a company's id (a whole number from 1).")),
+        metadata={"description": "Operator only: the company to read (default: the whole "
+                                 "platform)"})
 
 
 # The CSV/XLSX export: one row per month, per member, the company's total and the
