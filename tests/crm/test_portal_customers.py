@@ -98,8 +98,13 @@ def test_a_bad_period_or_filter_is_named_not_a_500(shop, login):
     future = client.get("/crm/quintiles?to=2999-01-01")
     assert future.status_code == 422 and "To date: The period cannot end after today" in \
         text_of(future)
-    assert client.get("/crm/customers?segment=VIP").status_code == 400
-    assert client.get("/crm/customers?sort=password").status_code == 400
+    vip = client.get("/crm/customers?segment=VIP")
+    assert vip.status_code == 422 and "Segment: choose one from the list." in text_of(vip)
+    assert "Sort by: choose one" in text_of(client.get("/crm/customers?sort=password"))
+    assert client.get("/crm/customers?quintile=9").status_code == 422
+    far = client.get(f"/crm/customers?page={10**30}")
+    assert far.status_code == 200 and "Alpha Imports" not in text_of(far)
+    assert client.get(f"/crm/at-risk?page={10**30}").status_code == 200
 
 
 def test_the_fifths_chart_and_table(shop, login):

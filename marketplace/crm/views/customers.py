@@ -113,9 +113,21 @@ def _ltv_method(supplier_id: int) -> dict:
     return shown
 
 
+FILTER_LABELS = {"segment": _l("Segment"), "quintile": _l("Fifth"), "sort": _l("Sort by")}
+MAX_PAGE = 100_000  # far beyond any list; a larger offset would overflow the database
+
+
 def _choice(name: str, allowed) -> str | None:
+    """A filter from its list, or a clear refusal naming it (a hand-edited address)."""
     value = request.args.get(name) or None
-    return value if value is None or value in allowed else abort(400)
+    if value is None or value in allowed:
+        return value
+    raise ValidationFailed(_("%(field)s: choose one from the list.",
+                             field=FILTER_LABELS[name]))
+
+
+def _page() -> int:
+    return min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
 
 
 def _common(period, period_errors) -> dict:
@@ -132,16 +144,16 @@ def customers():
     quintile = _choice("quintile", ("1", "2", "3", "4", "5"))
     at_risk = request.args.get("at_risk") == "1"
     sort = _choice("sort", SORTS) or "lifetime_value"
-    page = request.args.get("page", 1, type=int) or 1
+    page = _page()
     rows, total = _queries().customer_rows(
         supplier_id, period, segment=segment, quintile=int(quintile) if quintile else None,
-        at_risk=True if at_risk else None, sort=sort, page=max(page, 1), per_page=PER_PAGE)
+        at_risk=True if at_risk else None, sort=sort, page=page, per_page=PER_PAGE)
     filters = {"from": request.args.get("from") or None, "to": request.args.get("to") or None,
                "segment": segment, "quintile": quintile, "at_risk": "1" if at_risk else None,
                "sort": sort}
     return render_template(
         "crm/customers.html", rows=[_customer(row) for row in rows], total=total,
-        page=max(page, 1), per_page=PER_PAGE, filters=filters, sorts=SORTS,
+        page=page, per_page=PER_PAGE, filters=filters, sorts=SORTS,
         exports=_export_links("customers", {
             **filters, "at_risk": "true" if at_risk else None}),
         ltv=_ltv_method(supplier_id),
@@ -185,7 +197,7 @@ def segments():
 @supplier_member
 def at_risk():
     period, period_errors = _period()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = _page()
     rows, total = _queries().at_risk_rows(current_actor().company.id, period, page,
                                           PER_PAGE)
     items = [{"buyer_id": _first(row, "buyer_id", "buyer_company_id"),
