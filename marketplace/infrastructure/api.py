@@ -28,6 +28,7 @@ from marketplace.infrastructure.limits import (
     reset_limit,
 )
 from marketplace.infrastructure.schemas import (
+    AcceptedSchema,
     AcceptInvitationArgsSchema,
     AddressBookEntryArgsSchema,
     AddressBookEntrySchema,
@@ -127,11 +128,13 @@ def resend_verification():
 @blp_auth.route("/password-reset", methods=["POST"])
 @limiter.shared_limit(reset_limit, scope="password-reset")
 @blp_auth.arguments(PasswordResetArgsSchema)
-@blp_auth.response(202)
+@blp_auth.response(202, AcceptedSchema)
 @blp_auth.doc(responses=problem_responses(429))
 def request_password_reset(args):
     """Mail a reset link when the address is known (the answer is the same either way)."""
     operations.request_password_reset(args["email"])
+    return {"detail": str(_l("If the address is registered, a reset link is on its way. It "
+                             "works for one hour."))}
 
 
 @blp_auth.route("/password-reset/confirm", methods=["POST"])

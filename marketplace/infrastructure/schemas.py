@@ -71,6 +71,13 @@ class RegisteredSchema(Schema):
     user = fields.Nested(UserBriefSchema, required=True)
 
 
+class AcceptedSchema(Schema):
+    """What a 202 answer accepted, in the reader's language."""
+
+    detail = fields.String(required=True, metadata={
+        "example": "If the address is registered, a reset link is on its way."})
+
+
 class TokenArgsSchema(Schema):
     email = fields.String(required=True, validate=validate.Length(min=1, max=254))
     password = _password(required=True)

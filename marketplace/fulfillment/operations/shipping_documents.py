@@ -14,13 +14,13 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.core.audit import pending_changes, record_audit
 from marketplace.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from marketplace.core.scoping import visibility_clause
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.fulfillment.models import (
     ZERO,
     Invoice,
     LetterOfCreditClauses,
+    Order,
     OrderLine,
     Shipment,
     ShipmentLine,
@@ -28,7 +28,6 @@ from marketplace.fulfillment.models import (
     ShippingDocumentKind,
 )
 from marketplace.fulfillment.operations.receivables import invoice_amount, record_invoice
-from marketplace.infrastructure.models import Company
 from marketplace.infrastructure.notifications import N_, notify
 from marketplace.workflow.models import Document
 
@@ -247,10 +246,13 @@ def save_lc_clauses(actor, values: dict[str, Any]) -> LetterOfCreditClauses:
     if actor.company is None:
         raise Forbidden(str(_l("Only a company keeps L/C clauses.")))
     buyer_id = values.get("buyer_company_id")
+    # Clauses name a buyer the supplier trades with: one it has orders from (as the
+    # portal's list of buyers), never just any company it can see.
     if buyer_id is not None and (buyer_id == actor.company.id or db.session.scalar(
-            select(Company.id).where(Company.id == buyer_id,
-                                     visibility_clause(Company, actor.company.id))) is None):
-        raise ValidationFailed(errors={"buyer_company_id": [str(_l("No such buyer."))]})
+            select(Order.id).where(Order.supplier_company_id == actor.company.id,
+                                   Order.buyer_company_id == buyer_id).limit(1)) is None):
+        raise ValidationFailed(errors={"buyer_company_id": [
+            str(_l("Not a buyer you have orders from."))]})
     row = db.session.scalar(select(LetterOfCreditClauses).where(
         LetterOfCreditClauses.company_id == actor.company.id,
         LetterOfCreditClauses.buyer_company_id.is_(None) if buyer_id is None
