@@ -12,6 +12,7 @@ from wtforms import (
     FieldList,
     FormField,
     HiddenField,
+    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -19,7 +20,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms import Form as RowForm
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from marketplace.content.forms.products import currency_choices
 from marketplace.infrastructure.forms import Form
@@ -59,6 +60,9 @@ class DocumentForm(Form):
     payment_terms = SelectField(_l("Payment terms"), default="")
     valid_until = DateField(_l("Valid until"), validators=[Optional()])
     delivery_date = DateField(_l("Delivery date"), validators=[Optional()])
+    # A quotation's promised lead time (the type's extras), shown when editing one.
+    lead_time_days = IntegerField(_l("Lead time (days)"),
+                                  validators=[Optional(), NumberRange(min=0, max=3650)])
     port_of_loading = StringField(_l("Port of loading"), validators=[Optional(), Length(max=120)])
     port_of_discharge = StringField(_l("Port of discharge"),
                                     validators=[Optional(), Length(max=120)])

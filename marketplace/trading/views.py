@@ -372,6 +372,8 @@ def edit_document(document_id):
     if not form.validate_on_submit():
         return _invalid(document, form)
     header, lines, rows = _form_values(form)
+    if _has_lead_time(document):  # empty: no lead time promised
+        header["extras"] = {"lead_time_days": form.lead_time_days.data}
     try:
         expected = int(form.version.data)
     except (TypeError, ValueError):
@@ -412,7 +414,13 @@ def _render_editor(document: Document | None, form: DocumentForm, status: int = 
     actor = current_actor()
     return render_template(
         "trading/edit.html", document=document, form=form,
-        supplier_id=_supplier_id(document, actor), own_company=actor.company), status
+        supplier_id=_supplier_id(document, actor), own_company=actor.company,
+        lead_time=_has_lead_time(document)), status
+
+
+def _has_lead_time(document: Document | None) -> bool:
+    return document is not None and doctypes.is_known(document.type) and \
+        "lead_time_days" in doctypes.get(document.type).extra_fields
 
 
 def _supplier_id(document: Document | None, actor) -> int | None:
@@ -442,6 +450,7 @@ def _form_data(document: Document) -> dict:
                    "unit": line.unit, "unit_price": money_text(line.unit_price) or "",
                    "source_line_id": str(line.source_line_id or "")}
                   for line in document.lines],
+        "lead_time_days": (document.extras or {}).get("lead_time_days"),
         "version": str(document.version)}
 
 

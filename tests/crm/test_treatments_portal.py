@@ -145,16 +145,21 @@ def test_a_quotation_derived_in_the_portal_shows_the_terms_and_can_change_them(
     # The member changes the terms and a price, then sends.
     from tests.trading.test_portal import editor_data
 
+    assert re.search(r'name="lead_time_days"[^>]*value="20"|value="20"[^>]*name="lead_time_days"',
+                     editor)
     data = editor_data(supplier, quotation_id, **{
-        "payment_terms": "dp", "lines-0-unit_price": "0.070", "save_and_send": "Save and send"})
+        "payment_terms": "dp", "lead_time_days": "30", "lines-0-unit_price": "0.070",
+        "save_and_send": "Save and send"})
     sent = supplier.post(edit_url, data=data)
     assert sent.status_code == 303
     with app.app_context():
         quotation = db.session.get(Document, quotation_id)
         assert quotation.status == "sent" and quotation.payment_terms == "dp"
+        assert quotation.extras["lead_time_days"] == 30
         assert [line.unit_price for line in quotation.lines] == [Decimal("0.07"),
                                                                  Decimal("0.0114")]
 
     # The buyer reads the quotation without a word about its segment.
     buyer_page = text_of(login(trade.buyer).get(f"/trading/documents/{quotation_id}"))
     assert "segment-terms" not in buyer_page and "MVC" not in buyer_page
+    assert re.search(r"Lead time \(days\)</dt><dd[^>]*>30<", buyer_page)
