@@ -91,3 +91,20 @@ def test_cli_command_recomputes_every_fact(app, history):
     result = app.test_cli_runner().invoke(args=["crm", "speed"])
     assert result.exit_code == 0, result.output
     assert "22 trade speed facts written" in result.output
+
+
+def test_refreshing_one_thread_rewrites_only_its_facts(ctx, history):
+    from sqlalchemy import func, select
+
+    from marketplace.crm.models.speed import ResponseFact
+    from marketplace.crm.operations.speed import refresh_threads
+    from marketplace.extensions import db
+
+    thread = db.session.scalar(select(ResponseFact.thread_id).where(
+        ResponseFact.measure == "po_to_accepted").order_by(ResponseFact.started_at))
+    before = db.session.scalar(select(func.count()).select_from(ResponseFact))
+    # I1's thread: 2 inquiry facts, 2 quotations, 2 order facts
+    assert refresh_threads([thread]) == 6
+    commit()
+    assert db.session.scalar(select(func.count()).select_from(ResponseFact)) == before
+    assert speed.company_figures(history["s"], FROM, TO).inquiry_to_quotation_hours_p90 == 18.6

@@ -2,7 +2,7 @@
 
 Each measure is one set-based ``INSERT … SELECT``, so a full recomputation is a handful
 of statements whatever the number of orders; a new document refreshes only the facts of
-its supplier–buyer pair (``refresh_pair``). How each interval is measured:
+its thread (``refresh_threads``). How each interval is measured:
 
 - inquiry → first quotation: the inquiry's ``sent_at`` to the first quotation the
   supplier sent in the same thread (null while unanswered; a cancelled inquiry is left
@@ -20,6 +20,8 @@ Operations flush, never commit (the caller's boundary commits).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy import (
     Date,
@@ -72,16 +74,27 @@ def month_of(moment):
     return func.date(moment, "start of month")
 
 
-def _pair(model_supplier, model_buyer, supplier_id: int | None, buyer_id: int | None):
-    clauses = []
-    if supplier_id is not None:
-        clauses.append(model_supplier == supplier_id)
-    if buyer_id is not None:
-        clauses.append(model_buyer == buyer_id)
-    return and_(true(), *clauses)
+@dataclass(frozen=True)
+class Scope:
+    """Which facts to recompute: all (nothing set), a supplier's, a buyer's, a pair's,
+    or those of a few threads (what one document action can change)."""
+
+    supplier_id: int | None = None
+    buyer_id: int | None = None
+    thread_ids: tuple[int, ...] | None = None
+
+    def where(self, supplier_column, buyer_column, thread_column=None):
+        clauses = []
+        if self.supplier_id is not None:
+            clauses.append(supplier_column == self.supplier_id)
+        if self.buyer_id is not None:
+            clauses.append(buyer_column == self.buyer_id)
+        if self.thread_ids is not None and thread_column is not None:
+            clauses.append(thread_column.in_(self.thread_ids))
+        return and_(true(), *clauses)
 
 
-def _inquiry_facts(supplier_id, buyer_id):
+def _inquiry_facts(scope: Scope):
     """inquiry → first quotation, and inquiry → first purchase order (two selects)."""
     inquiry, answer = aliased(Document), aliased(Document)
 
@@ -89,15 +102,15 @@ def _inquiry_facts(supplier_id, buyer_id):
         return (select(answer.thread_id, issuer_side(answer).label("party"),
                        func.min(answer.sent_at).label("first_at"))
                 .where(answer.type == doctype, answer.sent_at.is_not(None),
-                       _pair(*_parties(answer, doctype), supplier_id, buyer_id))
+                       scope.where(*_parties(answer, doctype), answer.thread_id))
                 .group_by(answer.thread_id, issuer_side(answer)).subquery())
 
     quotations = first_sent("quotation", lambda d: d.issuer_company_id)
     orders = first_sent("purchase_order", lambda d: d.issuer_company_id)
     asked = and_(inquiry.type == "inquiry", inquiry.sent_at.is_not(None),
                  inquiry.recipient_company_id.is_not(None), inquiry.status != "cancelled",
-                 _pair(inquiry.recipient_company_id, inquiry.issuer_company_id,
-                       supplier_id, buyer_id))
+                 scope.where(inquiry.recipient_company_id, inquiry.issuer_company_id,
+                             inquiry.thread_id))
 
     def facts(measure, answers, answered_by):
         return (select(literal(measure), inquiry.id, inquiry.thread_id,
@@ -121,15 +134,15 @@ def _parties(document, doctype: str):
     return document.recipient_company_id, document.issuer_company_id
 
 
-def _order_facts(supplier_id, buyer_id):
+def _order_facts(scope: Scope):
     """purchase order → accepted, and accepted → first shipping document."""
     order = aliased(Document)
     accepted = (select(DocumentEvent.document_id, func.min(DocumentEvent.at).label("at"))
                 .join(Document, Document.id == DocumentEvent.document_id)
                 .where(DocumentEvent.action == "accept", DocumentEvent.to_status == "accepted",
                        Document.type == "purchase_order",
-                       _pair(Document.recipient_company_id, Document.issuer_company_id,
-                             supplier_id, buyer_id))
+                       scope.where(Document.recipient_company_id, Document.issuer_company_id,
+                                   Document.thread_id))
                 .group_by(DocumentEvent.document_id).subquery())
     papers = (select(Order.purchase_order_id.label("po_id"),
                      func.min(ShippingDocument.created_at).label("at"))
@@ -138,13 +151,15 @@ def _order_facts(supplier_id, buyer_id):
               .join(OrderLine, OrderLine.id == ShipmentLine.order_line_id)
               .join(Order, Order.id == OrderLine.order_id)
               .where(Order.purchase_order_id.is_not(None),
-                     _pair(Order.supplier_company_id, Order.buyer_company_id,
-                           supplier_id, buyer_id))
+                     scope.where(Order.supplier_company_id, Order.buyer_company_id),
+                     true() if scope.thread_ids is None else Order.purchase_order_id.in_(
+                         select(Document.id).where(Document.thread_id.in_(scope.thread_ids),
+                                                   Document.type == "purchase_order")))
               .group_by(Order.purchase_order_id).subquery())
     sent = and_(order.type == "purchase_order", order.sent_at.is_not(None),
                 order.recipient_company_id.is_not(None),
-                _pair(order.recipient_company_id, order.issuer_company_id,
-                      supplier_id, buyer_id))
+                scope.where(order.recipient_company_id, order.issuer_company_id,
+                            order.thread_id))
     parties = (order.id, order.thread_id, order.recipient_company_id, order.issuer_company_id,
                order.assigned_to_id, order.created_by_id)
     to_accepted = (select(literal(PO_TO_ACCEPTED), *parties, order.sent_at,
@@ -159,7 +174,7 @@ def _order_facts(supplier_id, buyer_id):
     return to_accepted, to_papers
 
 
-def _quotation_facts(supplier_id, buyer_id):
+def _quotation_facts(scope: Scope):
     """Each sent quotation, 1 when a purchase order followed it in its thread."""
     quotation, order = aliased(Document), aliased(Document)
     ordered = exists().where(order.thread_id == quotation.thread_id,
@@ -172,24 +187,35 @@ def _quotation_facts(supplier_id, buyer_id):
                    month_of(quotation.sent_at), case((ordered, 1.0), else_=0.0))
             .where(quotation.type == "quotation", quotation.sent_at.is_not(None),
                    quotation.recipient_company_id.is_not(None),
-                   _pair(quotation.issuer_company_id, quotation.recipient_company_id,
-                         supplier_id, buyer_id)))
+                   scope.where(quotation.issuer_company_id, quotation.recipient_company_id,
+                               quotation.thread_id)))
 
 
 def refresh_response_facts(supplier_id: int | None = None, buyer_id: int | None = None) -> int:
     """Recompute the facts (all of them, or one supplier's, one buyer's or one pair's):
     delete, then one ``INSERT … SELECT`` per measure. Returns the number of facts written."""
-    db.session.flush()
-    own_facts = _pair(ResponseFact.supplier_company_id, ResponseFact.buyer_company_id,
-                      supplier_id, buyer_id)
-    db.session.execute(delete(ResponseFact).where(own_facts))
-    for facts in (*_inquiry_facts(supplier_id, buyer_id), *_order_facts(supplier_id, buyer_id),
-                  _quotation_facts(supplier_id, buyer_id)):
-        db.session.execute(insert(ResponseFact).from_select(COLUMNS, facts))
-    forget_platform_figures()
-    return db.session.scalar(select(func.count()).select_from(ResponseFact).where(own_facts))
+    return _refresh(Scope(supplier_id, buyer_id))
 
 
 def refresh_pair(supplier_id: int, buyer_id: int) -> int:
     """A document between these two companies moved: their facts, and nobody else's."""
-    return refresh_response_facts(supplier_id, buyer_id)
+    return _refresh(Scope(supplier_id, buyer_id))
+
+
+def refresh_threads(thread_ids: list[int]) -> int:
+    """Documents of these threads moved: their facts only (an inquiry, its quotations,
+    orders and shipping documents share a thread), a few rows whatever the history."""
+    if not thread_ids:
+        return 0
+    return _refresh(Scope(thread_ids=tuple(sorted(set(thread_ids)))))
+
+
+def _refresh(scope: Scope) -> int:
+    db.session.flush()
+    own_facts = scope.where(ResponseFact.supplier_company_id, ResponseFact.buyer_company_id,
+                            ResponseFact.thread_id)
+    db.session.execute(delete(ResponseFact).where(own_facts))
+    for facts in (*_inquiry_facts(scope), *_order_facts(scope), _quotation_facts(scope)):
+        db.session.execute(insert(ResponseFact).from_select(COLUMNS, facts))
+    forget_platform_figures()
+    return db.session.scalar(select(func.count()).select_from(ResponseFact).where(own_facts))

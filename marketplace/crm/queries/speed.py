@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 
-from sqlalchemy import and_, func, select, true
+from sqlalchemy import and_, func, select, true, tuple_
 
 from marketplace.crm.models.speed import (
     ACCEPTED_TO_DOCUMENTS,
@@ -129,11 +129,14 @@ def _stats_rows(keys: list, where) -> dict[tuple, dict[str, _Stats]]:
         values.setdefault(key, {}).setdefault(measure, []).append(value)
     for key, measures in values.items():
         for measure, listed in measures.items():
-            known = [v for v in listed if v is not None]
-            found.setdefault(key, {})[measure] = _Stats(
-                len(listed), len(known), sum(known) / len(known) if known else None,
-                percentile(known, 0.5), percentile(known, 0.9))
+            found.setdefault(key, {})[measure] = _stats_of(listed)
     return found
+
+
+def _stats_of(listed: list) -> _Stats:
+    known = [value for value in listed if value is not None]
+    return _Stats(len(listed), len(known), sum(known) / len(known) if known else None,
+                  percentile(known, 0.5), percentile(known, 0.9))
 
 
 def _rounded(value: float | None, places: int = 2, scale: float = 1.0) -> float | None:
@@ -213,12 +216,7 @@ def member_figures(company_id: int, date_from: date, date_to: date,
         return []
     member = _member_column(side)
     where = and_(_of_company(company_id, side), _in_period(date_from, date_to))
-    found = _stats_rows([member], where)
-    names = dict(db.session.execute(select(User.id, User.full_name).where(
-        User.id.in_([key[0] for key in found if key[0] is not None]))).all()) if found else {}
-    rows = [_figures(stats, MemberSpeed(member_id=key[0], member_name=names.get(key[0], "")))
-            for key, stats in found.items()]
-    return sorted(rows, key=lambda row: (row.member_id is None, row.member_name.lower()))
+    return _member_rows({key[0]: stats for key, stats in _stats_rows([member], where).items()})
 
 
 _platform_cache: dict[tuple, tuple[float, SpeedFigures]] = {}
@@ -250,13 +248,70 @@ def forget_platform_figures() -> None:
 def response_times(company_id: int | None, date_from: date, date_to: date, *, side: str = SUPPLIER,
                    period: str = "month") -> SpeedReport:
     """The whole response-time view for one company: its figures, the platform's, one
-    row per month and one per member."""
+    row per month and one per member. One read of the company's facts (on PostgreSQL
+    from the covering index, grouped three ways at once); the platform's is cached."""
+    if company_id is None:
+        company = company_figures(None, date_from, date_to, side)
+        months = monthly_figures(None, date_from, date_to, side)
+        members: list[MemberSpeed] = []
+    else:
+        company, months, members = _company_report(company_id, date_from, date_to, side)
     return SpeedReport(
         company_id=company_id, side=side, period=period, date_from=date_from, date_to=date_to,
-        company=company_figures(company_id, date_from, date_to, side),
-        platform=platform_figures(date_from, date_to),
-        months=monthly_figures(company_id, date_from, date_to, side),
-        members=member_figures(company_id, date_from, date_to, side))
+        company=company, platform=platform_figures(date_from, date_to), months=months,
+        members=members)
+
+
+def _company_report(company_id: int, date_from: date, date_to: date, side: str
+                    ) -> tuple[SpeedFigures, list[MonthSpeed], list[MemberSpeed]]:
+    member = _member_column(side)
+    where = and_(_of_company(company_id, side), _in_period(date_from, date_to))
+    total: dict[str, _Stats] = {}
+    by_month: dict = {}
+    by_member: dict = {}
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = (select(ResponseFact.month, member, ResponseFact.measure,
+                       func.grouping(ResponseFact.month), func.grouping(member),
+                       func.count(), func.count(ResponseFact.value), func.avg(ResponseFact.value),
+                       func.percentile_cont(0.5).within_group(ResponseFact.value),
+                       func.percentile_cont(0.9).within_group(ResponseFact.value))
+                .where(where)
+                .group_by(func.grouping_sets(
+                    tuple_(ResponseFact.measure), tuple_(ResponseFact.month, ResponseFact.measure),
+                    tuple_(member, ResponseFact.measure))))
+        for month, member_id, measure, no_month, no_member, *figures in db.session.execute(stmt):
+            stats = _Stats(*figures)
+            if no_month and no_member:
+                total[measure] = stats
+            elif not no_month:
+                by_month.setdefault(month, {})[measure] = stats
+            else:
+                by_member.setdefault(member_id, {})[measure] = stats
+    else:
+        values: dict = {}
+        for month, member_id, measure, value in db.session.execute(
+                select(ResponseFact.month, member, ResponseFact.measure, ResponseFact.value)
+                .where(where)):
+            for key in (("total",), ("month", month), ("member", member_id)):
+                values.setdefault(key, {}).setdefault(measure, []).append(value)
+        for key, measures in values.items():
+            into = total if key[0] == "total" else by_month.setdefault(key[1], {}) \
+                if key[0] == "month" else by_member.setdefault(key[1], {})
+            for measure, listed in measures.items():
+                into[measure] = _stats_of(listed)
+    months = [_figures(by_month.get(first) or by_month.get(first.isoformat()) or {},
+                       MonthSpeed(month=first.strftime("%Y-%m")))
+              for first in months_between(date_from, date_to)]
+    return _figures(total, SpeedFigures()), months, _member_rows(by_member)
+
+
+def _member_rows(found: dict) -> list[MemberSpeed]:
+    ids = [member_id for member_id in found if member_id is not None]
+    names = dict(db.session.execute(select(User.id, User.full_name).where(
+        User.id.in_(ids))).all()) if ids else {}
+    rows = [_figures(stats, MemberSpeed(member_id=key, member_name=names.get(key, "")))
+            for key, stats in found.items()]
+    return sorted(rows, key=lambda row: (row.member_id is None, row.member_name.lower()))
 
 
 def months_between(date_from: date, date_to: date) -> list[date]:

@@ -1,9 +1,11 @@
 """Keeping the trade speed facts in step with the documents.
 
 - Incrementally: every document action (the engine's ``document_transitioned``) notes
-  the document's supplier–buyer pair; once the transaction has committed, one job
-  refreshes just those pairs' facts (``refresh_speed_pairs``). A shipping document is
-  an engine document too, so printing one refreshes its order's pair.
+  the document's thread; once the transaction has committed, one job refreshes just
+  those threads' facts (``refresh_speed_threads``). An inquiry, its quotations, the
+  purchase order and the shipping documents share a thread (a shipping document is an
+  engine document in the order's thread), so a few rows are rewritten, whatever the
+  history.
 - In full: ``refresh_all_speed`` (Celery beat, nightly; ``flask crm speed``).
 """
 
@@ -17,29 +19,26 @@ from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from marketplace.core import boundary
+from marketplace.core import boundary, outbox
 from marketplace.core.signals import document_transitioned
 from marketplace.crm.cli import crm_cli
 from marketplace.extensions import celery, db
 
 log = logging.getLogger(__name__)
-_PAIRS = "crm_speed_pairs"
-SUPPLIER_ISSUED = {"quotation", "proforma_invoice", "order_confirmation", "commercial_invoice",
-                   "packing_list", "shipping_advice", "credit_note"}
+_THREADS = "crm_speed_threads"
 
 
-@celery.task(name="marketplace.crm.refresh_speed_pairs", ignore_result=True)
-def refresh_speed_pairs(pairs: list[list[int]]) -> None:
-    """Refresh these (supplier, buyer) pairs' facts, one commit each."""
-    from marketplace.crm.operations.speed import refresh_pair
+@celery.task(name="marketplace.crm.refresh_speed_threads", ignore_result=True)
+def refresh_speed_threads(thread_ids: list[int]) -> None:
+    """Refresh the facts of these threads, in one transaction."""
+    from marketplace.crm.operations.speed import refresh_threads
 
-    for supplier_id, buyer_id in pairs:
-        try:
-            refresh_pair(supplier_id, buyer_id)
-            boundary.commit()
-        except Exception:  # one pair's failure must not hold up the others
-            db.session.rollback()
-            log.exception("crm: trade speed of %s with %s failed", supplier_id, buyer_id)
+    try:
+        refresh_threads(thread_ids)
+        boundary.commit()
+    except Exception:  # the nightly run puts them right
+        db.session.rollback()
+        log.exception("crm: trade speed of threads %s failed", thread_ids)
 
 
 @celery.task(name="marketplace.crm.refresh_all_speed", ignore_result=True)
@@ -68,28 +67,26 @@ def speed_command() -> None:
 # ----- what moved in a transaction ----------------------------------------------------------
 
 
-def _pair(document) -> tuple[int, int] | None:
-    if document.issuer_company_id is None or document.recipient_company_id is None:
-        return None
-    if document.type in SUPPLIER_ISSUED:
-        return document.issuer_company_id, document.recipient_company_id
-    return document.recipient_company_id, document.issuer_company_id
-
-
 @document_transitioned.connect
 def _note(sender=None, document=None, **_) -> None:
+    """Note the document's thread; one outbox job per transaction (core/outbox.py)
+    refreshes every thread noted, written with the change (a rollback drops both)."""
     document = document if document is not None else sender
-    if document is None or not hasattr(document, "issuer_company_id") or not _enabled():
-        return
-    pair = _pair(document)
-    if pair is None:
+    thread_id = getattr(document, "thread_id", None)
+    if thread_id is None or not _enabled():
         return
     session: Session = db.session()
-    pairs = session.info.get(_PAIRS)
-    if pairs is None:
-        pairs = session.info[_PAIRS] = set()
-        boundary.after_commit(_send)
-    pairs.add(pair)
+    noted = session.info.get(_THREADS)
+    if noted is None:
+        noted = session.info[_THREADS] = {"threads": set(), "job": None}
+    if thread_id in noted["threads"]:
+        return
+    noted["threads"].add(thread_id)
+    wanted = sorted(noted["threads"])
+    if noted["job"] is None:
+        noted["job"] = outbox.enqueue("crm.refresh_speed_threads", thread_ids=wanted)
+    else:
+        noted["job"].kwargs = {"thread_ids": wanted}
 
 
 def _enabled() -> bool:
@@ -99,12 +96,12 @@ def _enabled() -> bool:
         return False
 
 
+@event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
-    session.info.pop(_PAIRS, None)
+    session.info.pop(_THREADS, None)
 
 
-def _send() -> None:
-    pairs = db.session.info.pop(_PAIRS, None)
-    if pairs:
-        refresh_speed_pairs.delay(sorted([list(pair) for pair in pairs]))
+@outbox.handler("crm.refresh_speed_threads")
+def _refresh_job(thread_ids: list[int]) -> None:
+    refresh_speed_threads(thread_ids)
