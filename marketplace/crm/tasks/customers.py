@@ -21,7 +21,7 @@ from flask import current_app
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from marketplace.core import boundary
+from marketplace.core import boundary, outbox
 from marketplace.extensions import celery, db
 from marketplace.fulfillment.models import Invoice, Order, OrderLine, Payment
 
@@ -71,7 +71,6 @@ def _batch(session: Session) -> dict:
     batch = session.info.get(_BATCH)
     if batch is None:
         batch = session.info[_BATCH] = {"pairs": set(), "orders": set(), "invoices": set()}
-        boundary.after_commit(_send)
     return batch
 
 
@@ -100,23 +99,39 @@ def _enabled() -> bool:
         return False
 
 
+@event.listens_for(Session, "before_commit")
+def _write_job(session: Session) -> None:
+    """The transaction's job (core/outbox.py), written into it just before it commits
+    (after a last flush, so every change is gathered): stored with the change, dropped
+    with a rollback."""
+    if session.info.get(_BATCH) is None and not (session.new or session.dirty
+                                                  or session.deleted):
+        return
+    session.flush()
+    batch = session.info.pop(_BATCH, None)
+    if not batch:
+        return
+    outbox.enqueue("crm.recompute_customers",
+                   pairs=sorted([list(pair) for pair in batch["pairs"]]),
+                   orders=sorted(batch["orders"]), invoices=sorted(batch["invoices"]))
+
+
+@event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_BATCH, None)
 
 
-def _send() -> None:
-    batch = db.session.info.pop(_BATCH, None)
-    if not batch:
-        return
-    pairs = set(batch["pairs"])
-    if batch["orders"]:
-        pairs |= {tuple(row) for row in db.session.execute(
+@outbox.handler("crm.recompute_customers")
+def _recompute_job(pairs: list[list[int]], orders: list[int], invoices: list[int]) -> None:
+    found = {tuple(pair) for pair in pairs}
+    if orders:
+        found |= {tuple(row) for row in db.session.execute(
             select(Order.supplier_company_id, Order.buyer_company_id)
-            .where(Order.id.in_(batch["orders"])))}
-    if batch["invoices"]:
-        pairs |= {tuple(row) for row in db.session.execute(
+            .where(Order.id.in_(orders)))}
+    if invoices:
+        found |= {tuple(row) for row in db.session.execute(
             select(Invoice.supplier_company_id, Invoice.buyer_company_id)
-            .where(Invoice.id.in_(batch["invoices"])))}
-    if pairs:
-        recompute_customers.delay(sorted([list(pair) for pair in pairs]))
+            .where(Invoice.id.in_(invoices)))}
+    if found:
+        recompute_customers(sorted([list(pair) for pair in found]))
