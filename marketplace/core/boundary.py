@@ -2,8 +2,11 @@
 
 A request (portal or API) commits when it answers below 400 and rolls back
 otherwise, so a failure anywhere leaves nothing half-written. Side work (mail,
-webhooks, index updates) is registered with ``after_commit`` and runs only once
-the data it speaks of is really stored; a rollback drops it.
+webhooks, index updates) is an outbox job (core/outbox.py): a row written in the
+same transaction, handed over once the data it speaks of is really stored; a
+rollback drops it. ``after_commit`` runs a callable after the commit, in this
+process only (lost if the process dies): the outbox uses it to hand its jobs over;
+work that cannot be written down as a job would use it (none does at present).
 """
 
 from __future__ import annotations
