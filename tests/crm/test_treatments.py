@@ -225,3 +225,22 @@ def test_the_surcharge_is_stated_in_money(app, trade):
                          trade.supplier_token).get_json()
     assert body["applied"]["surcharge"] == "35.00"
     assert body["summary"] == ["small-order surcharge 35.00 (total below 2000.00)"]
+
+
+def test_a_change_of_terms_is_audited(app, trade):
+    from marketplace.core.audit import AuditEvent
+    from marketplace.extensions import db
+
+    body = {"treatments": [{"segment": "MVC", "discount_pct": "3.5"}]}
+    assert trade.api.call("PUT", "/analytics/treatments", trade.supplier_token,
+                          json=body).status_code == 200
+    assert trade.api.call("PUT", "/analytics/treatments", trade.supplier_token,
+                          json=body).status_code == 200  # the same again changes nothing
+    with app.app_context():
+        events = db.session.scalars(db.select(AuditEvent).where(
+            AuditEvent.action == "crm.treatment_changed")).all()
+        assert len(events) == 1
+        assert events[0].actor_user_id == trade.supplier.user_id
+        assert events[0].company_id == trade.supplier.company_id
+        assert events[0].changes["segment"] == "MVC"
+        assert events[0].changes["discount_pct"] == [None, "3.50"]

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from marketplace.core.audit import pending_changes, record_audit
 from marketplace.core.errors import Forbidden, ValidationFailed
 from marketplace.core.schemas import money_text
 from marketplace.core.validation import currency_codes
@@ -140,7 +141,8 @@ def _checked(raw: dict, errors: dict, where: str) -> dict | None:
             errors[f"{where}.{field}"] = [problem]
     if any(key.startswith(f"{where}.") for key in errors):
         return None
-    return {"payment_terms": terms, "discount_pct": values["discount_pct"] or Decimal(0),
+    return {"payment_terms": terms,
+            "discount_pct": (values["discount_pct"] or Decimal(0)).quantize(Decimal("0.01")),
             "lead_time_days": int(values["lead_time_days"])
             if values["lead_time_days"] is not None else None,
             "response_hours": int(values["response_hours"])
@@ -171,6 +173,7 @@ def set_treatments(actor: Actor, rows: list[dict]) -> list[SegmentTreatment]:
     if errors:
         raise ValidationFailed(_("Check the terms marked below; nothing was saved."),
                                errors=errors)
+    changed = []
     for segment, values in clean.items():
         row = treatment_queries.treatment_for(supplier_id, segment)
         if row is None:
@@ -178,7 +181,12 @@ def set_treatments(actor: Actor, rows: list[dict]) -> list[SegmentTreatment]:
             db.session.add(row)
         for field, value in values.items():
             setattr(row, field, value)
+        if changes := pending_changes(row):
+            changed.append((row, changes))
     db.session.flush()
+    for row, changes in changed:  # who changed which terms, and from what
+        record_audit("crm.treatment_changed", row, company_id=supplier_id,
+                     changes={**changes, "segment": row.segment})
     return treatment_queries.treatments_of(supplier_id)
 
 
