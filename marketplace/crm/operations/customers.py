@@ -19,6 +19,7 @@ Entry points:
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -235,13 +236,16 @@ class Reader:
     def _only(self, column) -> list[ColumnElement]:
         return [column == self.buyer_id] if self.buyer_id is not None else []
 
-    def read(self) -> dict[int, Raw]:
+    def read(self, *, segments_only: bool = False) -> dict[int, Raw]:
+        """Every fact; ``segments_only`` leaves out what only the at-risk rule needs
+        (the order dates), for the month-end snapshots of the past."""
         self._orders()
         if not self.raw:
             return {}
         self._order_lines()
         self._small_orders()
-        self._order_days()
+        if not segments_only:
+            self._order_days()
         self._invoices()
         self._trouble()
         self._quotations()
@@ -416,27 +420,31 @@ class Reader:
         categories = (select(Product.category_id)
                       .where(Product.company_id == self.supplier_id,
                              Product.category_id.is_not(None)).distinct())
-        buyers = list(self.raw)
-        base = [Order.status != OrderStatus.CANCELLED, Order.merged_into_id.is_(None),
-                Order.created_at >= w.start_12m, Order.created_at < w.end,
-                Order.buyer_company_id.in_(buyers), Product.category_id.in_(categories)]
-        own = Order.supplier_company_id == self.supplier_id
-        stmt = (select(Order.buyer_company_id, Order.currency,
-                       _as_amount(_sum_if(own, line_amount())),
+        if self.buyer_id is not None:
+            buyers = [Order.buyer_company_id == self.buyer_id]
+        else:  # our customers, as a sub-query (not thousands of bound ids)
+            ours = select(Order.buyer_company_id).where(
+                *counted_orders(self.supplier_id, w.end)).distinct()
+            buyers = [Order.buyer_company_id.in_(ours)]
+        stmt = (select(Order.buyer_company_id, Order.supplier_company_id, Order.currency,
                        _as_amount(func.sum(line_amount())))
                 .join(OrderLine, OrderLine.order_id == Order.id)
                 .join(Product, Product.id == OrderLine.product_id)
-                .where(*base).group_by(Order.buyer_company_id, Order.currency))
-        for buyer_id, currency, ours, everyone in db.session.execute(stmt):
-            raw = self.raw[buyer_id]
-            raw.own_in_categories += self.money(ours, currency)
-            raw.all_in_categories += self.money(everyone, currency)
-        suppliers = (select(Order.buyer_company_id, func.count(distinct(Order.supplier_company_id)))
-                     .join(OrderLine, OrderLine.order_id == Order.id)
-                     .join(Product, Product.id == OrderLine.product_id)
-                     .where(*base).group_by(Order.buyer_company_id))
-        for buyer_id, count in db.session.execute(suppliers):
-            self.raw[buyer_id].suppliers_in_categories = count
+                .where(Order.status != OrderStatus.CANCELLED, Order.merged_into_id.is_(None),
+                       Order.created_at >= w.start_12m, Order.created_at < w.end, *buyers,
+                       Product.category_id.in_(categories))
+                .group_by(Order.buyer_company_id, Order.supplier_company_id, Order.currency))
+        suppliers: dict[int, set[int]] = defaultdict(set)
+        for buyer_id, supplier_id, currency, amount in db.session.execute(stmt):
+            if buyer_id not in self.raw:
+                continue
+            raw, value = self.raw[buyer_id], self.money(amount, currency)
+            raw.all_in_categories += value
+            if supplier_id == self.supplier_id:
+                raw.own_in_categories += value
+            suppliers[buyer_id].add(supplier_id)
+        for buyer_id, seen in suppliers.items():
+            self.raw[buyer_id].suppliers_in_categories = len(seen)
 
 
 # ----- from facts to figures -------------------------------------------------------------
@@ -593,11 +601,11 @@ def rank_and_segment(rows: list[dict]) -> list[dict]:
     return rows
 
 
-def compute_supplier(supplier_id: int, as_of: date, buyer_id: int | None = None
-                     ) -> list[dict]:
+def compute_supplier(supplier_id: int, as_of: date, buyer_id: int | None = None, *,
+                     segments_only: bool = False) -> list[dict]:
     """Every customer's figures as of ``as_of`` (or one buyer's, unranked)."""
     windows, money = Windows(as_of), Converter.for_supplier(supplier_id)
-    raw = Reader(supplier_id, windows, money, buyer_id).read()
+    raw = Reader(supplier_id, windows, money, buyer_id).read(segments_only=segments_only)
     retention = observed_retention(supplier_id, windows)
     return [figures_of(facts, as_of, money, retention) for facts in raw.values()]
 
@@ -700,7 +708,7 @@ def backfill_segment_history(supplier_id: int, months: int = 18,
     for the ``months`` months before the current one. Returns the rows written."""
     written = 0
     for end in month_ends(today or utcnow().date(), months):
-        rows = rank_and_segment(compute_supplier(supplier_id, end))
+        rows = rank_and_segment(compute_supplier(supplier_id, end, segments_only=True))
         _write_snapshots(supplier_id, _month(end), rows)
         written += len(rows)
     db.session.flush()

@@ -246,6 +246,33 @@ def ltv_parameters(supplier_id: int, as_of: date | None = None) -> dict[str, Dec
 
 
 @dataclass
+class _Member:
+    buyer_id: int
+    quintile: int
+    segment: str
+    lifetime_value: Decimal
+    revenue: Decimal
+    margin: Decimal | None
+
+
+def _members(supplier_id: int, period: Period) -> list[_Member]:
+    """Each customer's fifth, segment and value with its revenue and margin in the
+    period: plain tuples from the snapshot (no objects), the period's sums when it is
+    not the default one."""
+    members = [_Member(*row) for row in db.session.execute(
+        select(CustomerFigures.buyer_company_id, CustomerFigures.quintile,
+               CustomerFigures.segment, CustomerFigures.lifetime_value,
+               CustomerFigures.revenue_12m, CustomerFigures.margin_12m)
+        .where(CustomerFigures.supplier_company_id == supplier_id))]
+    if not period.is_default:
+        live = period_figures(supplier_id, period)
+        for member in members:
+            figures = live.get(member.buyer_id, PeriodFigures())
+            member.revenue, member.margin = figures.revenue, figures.margin
+    return members
+
+
+@dataclass
 class QuintileRow:
     quintile: int
     customers: int = 0
@@ -264,11 +291,10 @@ def quintile_rows(supplier_id: int, period: Period) -> list[QuintileRow]:
     fifths = {q: QuintileRow(q) for q in range(1, 6)}
     if not _may_read(supplier_id):
         return list(fifths.values())
-    rows, _ = customer_rows(supplier_id, period, per_page=None)
-    for row in rows:
+    for row in _members(supplier_id, period):
         fifth = fifths[row.quintile]
         fifth.customers += 1
-        fifth.revenue += row.monetary or ZERO
+        fifth.revenue += row.revenue
         if row.margin is not None:
             fifth.margin = (fifth.margin or ZERO) + row.margin
         value = row.lifetime_value
@@ -310,11 +336,10 @@ def segment_summary(supplier_id: int, period: Period
     current = {name: SegmentRow(name) for name in SEGMENTS}
     if not _may_read(supplier_id):
         return list(current.values()), []
-    rows, _ = customer_rows(supplier_id, period, per_page=None)
-    for row in rows:
+    for row in _members(supplier_id, period):
         summary = current[row.segment]
         summary.customers += 1
-        summary.revenue += row.monetary or ZERO
+        summary.revenue += row.revenue
         summary.lifetime_value += row.lifetime_value
         if row.margin is not None:
             summary.margin = (summary.margin or ZERO) + row.margin
