@@ -55,7 +55,7 @@ def test_add_puts_the_suggestion_on_a_line(new_page, app, make, baskets):  # noq
     page = new_page()
     _login(page, seller.email)
     page.goto(f"/trading/documents/{draft_id}/edit")
-    suggestion = page.locator('#peers-order-with-it tr[data-suggestion="%d"]' % baskets["B"])
+    suggestion = page.locator(f'#peers-order-with-it tr[data-suggestion="{baskets["B"]}"]')
     suggestion.get_by_role("button", name="Add Product B as a line").click()
     skus = page.locator("#line-rows [data-field='sku']")
     expect(skus.nth(0)).to_have_value("A")
