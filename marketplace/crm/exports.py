@@ -3,16 +3,17 @@ response times, scorecards...): one writer, so each list's file looks the same.
 
 A route calls ``export_response(rows, columns, fmt, name)`` with the rows as its JSON
 schema dumps them. CSV is UTF-8 with a byte-order mark (Excel then reads Chinese
-names right). Text a spreadsheet would run as a formula (starting with = + - @, a tab
-or a carriage return) gets a leading apostrophe; a plain number ("-12.5") stays a
-number, and in Excel numeric columns are real numbers, so they sum and sort.
+names right). Cells go through the marketplace's one escaping helper
+(``core.spreadsheets``): text a spreadsheet would run as a formula (starting with
+= + - @, a tab or a carriage return) is made inert; a plain number ("-12.5") stays a
+number, and in Excel numbers written as decimal strings become real numbers, so they
+sum and sort.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -23,13 +24,12 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 from openpyxl import Workbook
 
+from marketplace.core.spreadsheets import PLAIN_NUMBER, csv_row, xlsx_row
 from marketplace.core.types import utcnow
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIMETYPE = "text/csv"
 FORMATS = ("json", "csv", "xlsx")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
 
@@ -49,22 +49,19 @@ def export_responses(page_schema: type[Schema] | Schema) -> dict:
                                 CSV_MIMETYPE: _BINARY, XLSX_MIMETYPE: _BINARY}}}
 
 
-def safe_cell(value: Any) -> Any:
-    """A value as a spreadsheet should see it: formula-leading text made inert."""
+def _flat(value: Any) -> Any:
+    """A list in a row (rare) as one cell of text."""
     if isinstance(value, list | tuple):
-        value = ", ".join(str(item) for item in value)
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) \
-            and not NUMBER.fullmatch(value):
-        return "'" + value
+        return ", ".join(str(item) for item in value)
     return value
 
 
-def _xlsx_cell(value: Any) -> Any:
-    if isinstance(value, str) and NUMBER.fullmatch(value):
+def _xlsx_value(value: Any) -> Any:
+    """Decimal strings (money, shares) as numbers; everything else as it is."""
+    value = _flat(value)
+    if isinstance(value, str) and PLAIN_NUMBER.fullmatch(value):
         return Decimal(value)
-    if isinstance(value, bool | int | float | Decimal) or value is None:
-        return value
-    return safe_cell(str(value) if not isinstance(value, list | tuple) else value)
+    return value
 
 
 def render(rows: Iterable[dict[str, Any]], columns: Sequence[str], fmt: str,
@@ -76,7 +73,7 @@ def render(rows: Iterable[dict[str, Any]], columns: Sequence[str], fmt: str,
         sheet = book.create_sheet(sheet_title[:31] or "export")
         sheet.append(list(columns))
         for row in rows:
-            sheet.append([_xlsx_cell(row.get(name)) for name in columns])
+            sheet.append(xlsx_row(sheet, [_xlsx_value(row.get(name)) for name in columns]))
         book.save(out)
     else:
         text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
@@ -84,8 +81,7 @@ def render(rows: Iterable[dict[str, Any]], columns: Sequence[str], fmt: str,
         writer = csv.writer(text)
         writer.writerow(list(columns))
         for row in rows:
-            writer.writerow(["" if row.get(name) is None else safe_cell(row.get(name))
-                             for name in columns])
+            writer.writerow(csv_row(_flat(row.get(name)) for name in columns))
         text.detach()
     out.seek(0)
     return out

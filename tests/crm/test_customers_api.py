@@ -138,6 +138,10 @@ def test_csv_export_holds_every_row_and_defuses_formulas(api, world, token, app)
     assert c["buyer_name"] == "'=HYPERLINK(\"x\")"
     d = next(row for row in rows if row["buyer_id"] == str(world.buyers["D"]))
     assert d["growth_pct"] == "-100"  # a negative number stays a number
+    book = load_workbook(io.BytesIO(api.get("/analytics/customers?format=xlsx", token).data))
+    cells = {row[1].value: row[1] for row in book.active.iter_rows(min_row=2)}
+    formula = cells['=HYPERLINK("x")']
+    assert formula.data_type == "s" and formula.quotePrefix  # shown as text, never run
 
 
 def test_xlsx_exports(api, world, token):

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from marketplace.core.boundary import commit
 from marketplace.crm.models.customers import CustomerFigures, CustomerSegmentSnapshot
 from marketplace.crm.operations.customers import (
     backfill_segment_history,
@@ -21,7 +22,6 @@ from marketplace.crm.operations.customers import (
 )
 from marketplace.crm.periods import last_12_months
 from marketplace.crm.queries import customers as queries
-from marketplace.core.boundary import commit
 from marketplace.extensions import db
 from tests.crm.support import today
 
