@@ -53,3 +53,43 @@ def test_operator_reads_the_platform_or_any_company(api, make, history, company)
 def test_operator_asking_for_an_unknown_company_gets_404(api, make, history):
     token = api.token(make.operator())
     assert api.get("/analytics/response-times?company_id=999999", token).status_code == 404
+
+
+# ----- GET /analytics/recommendations and the portal page -----------------------------------
+
+def test_recommendations_matrix(api, app, make, history):
+    from tests.crm.associations_support import order, product
+
+    with app.test_request_context():
+        first, second = product(history["s"], "R1"), product(history["s"], "R2")
+        for _ in range(2):
+            order(history["s"], history["b"], [first, second])
+        ids = (first.id, second.id)
+        from marketplace.core.boundary import commit
+
+        commit()
+    with app.app_context():
+        from marketplace.crm.tasks.associations import run_associations
+
+        run_associations()
+    path = f"/analytics/recommendations?product_id={ids[0]}"
+    assert api.get(path).status_code == 401
+    readers = {"own supplier": history["m1"], "its buyer": history["bm"],
+               "another company": make.company_with_admin("Outsider Co"),
+               "operator": make.operator()}
+    for who, member in readers.items():
+        body = api.get(path, api.token(member)).get_json()
+        assert [row["product_id"] for row in body["items"]] == [ids[1]], who
+
+
+@pytest.mark.parametrize("who", ["anonymous", "viewer"])
+def test_portal_page_matrix(client, make, history, who):
+    from tests.factories import portal_login
+
+    if who == "viewer":
+        portal_login(client, make.member(history["s"], "viewer").email)
+        response = client.get("/crm/speed")  # the last 12 months hold March and April
+        assert response.status_code == 200
+        assert "Ann Answer" in response.get_data(as_text=True)  # own company's members
+    else:
+        assert client.get("/crm/speed").status_code in (302, 401)
