@@ -124,7 +124,7 @@ class CustomerFigures(db.Model):
     switches_often: Mapped[bool] = mapped_column(Boolean, default=False)
     pays_poorly: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    buyer = relationship("Company", foreign_keys=[buyer_company_id], lazy="joined")
+    buyer = relationship("Company", foreign_keys=[buyer_company_id])
 
     @classmethod
     def visible_to(cls, company_id: int):
@@ -133,7 +133,10 @@ class CustomerFigures(db.Model):
 
     @property
     def buyer_name(self) -> str:
-        return self.buyer.name
+        """The buyer's name: read with the row by the customer table's query, else
+        loaded from the company."""
+        name = self.__dict__.get("_buyer_name")
+        return name if name is not None else self.buyer.name
 
 
 class CustomerSegmentSnapshot(db.Model):

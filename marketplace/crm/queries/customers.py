@@ -18,7 +18,6 @@ from decimal import Decimal
 
 from flask import has_request_context
 from sqlalchemy import Select, and_, distinct, func, select
-from sqlalchemy.orm import contains_eager
 
 from marketplace.content.models import Product
 from marketplace.core.scoping import acting_as_operator, acting_company_id
@@ -146,9 +145,19 @@ def _with_period(rows: list[CustomerFigures], supplier_id: int, period: Period,
 
 
 def _figures(supplier_id: int) -> Select:
-    return (select(CustomerFigures)
-            .where(CustomerFigures.supplier_company_id == supplier_id)
-            .join(CustomerFigures.buyer).options(contains_eager(CustomerFigures.buyer)))
+    """Figures with the buyer's name as a plain column (not a second object per row)
+    and the count of every matching row (one round trip for a page and its total)."""
+    return (select(CustomerFigures, Company.name, func.count().over())
+            .join(Company, Company.id == CustomerFigures.buyer_company_id)
+            .where(CustomerFigures.supplier_company_id == supplier_id))
+
+
+def _named(result) -> tuple[list[CustomerFigures], int | None]:
+    rows, total = [], None
+    for figures, name, count in result:
+        figures._buyer_name, total = name, count
+        rows.append(figures)
+    return rows, total
 
 
 def _filtered(stmt: Select, segment: str | None, quintile: int | None,
@@ -183,18 +192,19 @@ def customer_rows(supplier_id: int, period: Period, *, segment: str | None = Non
         return [], 0
     stmt = _filtered(_figures(supplier_id), segment, quintile, at_risk)
     if period.is_default or sort not in _PERIOD_SORTS:
-        total = db.session.scalar(select(func.count()).select_from(
-            _filtered(select(CustomerFigures.id).where(
-                CustomerFigures.supplier_company_id == supplier_id),
-                segment, quintile, at_risk).subquery()))
         stmt = stmt.order_by(*_order_by(sort))
         if per_page is not None:
             stmt = stmt.limit(per_page).offset((page - 1) * per_page)
-        rows = list(db.session.scalars(stmt).unique())
+        rows, total = _named(db.session.execute(stmt))
+        if total is None:  # a page past the end: count apart
+            total = db.session.scalar(select(func.count()).select_from(
+                _filtered(select(CustomerFigures.id).where(
+                    CustomerFigures.supplier_company_id == supplier_id),
+                    segment, quintile, at_risk).subquery()))
         return _with_period(rows, supplier_id, period), total or 0
     # Sorted by a figure of another period: every row gets it, then the page is cut.
-    rows = _with_period(list(db.session.scalars(stmt).unique()), supplier_id, period,
-                        period_figures(supplier_id, period))
+    rows, _ = _named(db.session.execute(stmt))
+    rows = _with_period(rows, supplier_id, period, period_figures(supplier_id, period))
     key = _PERIOD_SORTS[sort]
     rows.sort(key=lambda row: (getattr(row, key) is None,
                                -(getattr(row, key) or 0), row.buyer_company_id))
