@@ -216,7 +216,8 @@ def test_the_viewer_and_its_assets_are_served_locally(client):
 def generous_rate_limits(app):
     """Many registrations and logins from one address within seconds: the limits would
     answer 429 for most of them (documented, but then nothing behind them is exercised)."""
-    names = ("RATELIMIT_LOGIN", "RATELIMIT_REGISTER", "RATELIMIT_PASSWORD_RESET")
+    names = ("RATELIMIT_LOGIN", "RATELIMIT_LOGIN_ADDRESS", "RATELIMIT_REGISTER",
+             "RATELIMIT_PASSWORD_RESET")
     saved = {name: app.config[name] for name in names}
     app.config.update({name: "100000 per hour" for name in names})
     yield

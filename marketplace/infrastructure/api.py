@@ -43,6 +43,7 @@ from marketplace.infrastructure.schemas import (
     CategorySchema,
     CompanyPatchArgsSchema,
     CompanySchema,
+    DeclineArgsSchema,
     InvitationSchema,
     InviteArgsSchema,
     MemberPatchArgsSchema,
@@ -54,6 +55,9 @@ from marketplace.infrastructure.schemas import (
     PasswordResetConfirmArgsSchema,
     RegisterArgsSchema,
     RegisteredSchema,
+    RoleRequestArgsSchema,
+    RoleRequestQueryArgsSchema,
+    RoleRequestSchema,
     SuspendArgsSchema,
     TokenArgsSchema,
     TokenSchema,
@@ -207,6 +211,27 @@ def patch_company(changes, company_id):
     check_if_match(company)
     operations.update_company(company, changes)
     return with_etag(CompanySchema().dump(company), company)
+
+
+@blp_accounts.route("/companies/<int:company_id>/role-requests", methods=["POST"])
+@api_auth(permission="company.edit")
+@blp_accounts.arguments(RoleRequestArgsSchema)
+@blp_accounts.response(201, RoleRequestSchema)
+@blp_accounts.doc(responses=problem_responses(403, 404, 409, 422))
+def request_role_change(args, company_id):
+    """Ask the operator to change the own company's roles (admins); the roles change
+    when the operator approves. One request waits at a time."""
+    company = _own_company_for_admin(company_id)
+    return operations.request_role_change(company, args["roles"], current_actor().user)
+
+
+@blp_accounts.route("/companies/<int:company_id>/role-requests")
+@api_auth(permission="company.edit")
+@blp_accounts.response(200, RoleRequestSchema(many=True))
+@blp_accounts.doc(responses=problem_responses(403, 404))
+def list_role_requests(company_id):
+    """The own company's role requests and the operator's decisions, newest first."""
+    return queries.role_requests_of(_own_company_for_admin(company_id))
 
 
 def _own_company_for_admin(company_id: int):
@@ -428,6 +453,38 @@ def list_companies(query, pagination):
 def approve_company(company_id):
     """Approve a pending (or reinstate a suspended) company."""
     return operations.approve_company(queries.company_for_operator(company_id))
+
+
+@blp_backoffice.route("/role-requests")
+@api_auth(operator=True)
+@blp_backoffice.arguments(RoleRequestQueryArgsSchema, location="query")
+@blp_backoffice.arguments(PaginationArgsSchema, location="query")
+@blp_backoffice.response(200, page_schema(RoleRequestSchema))
+def list_all_role_requests(query, pagination):
+    """Companies' requests to change their roles; ``status=pending`` is the queue."""
+    return paginate(queries.role_requests_for_operator(query.get("status")), **pagination)
+
+
+@blp_backoffice.route("/role-requests/<int:request_id>/approve", methods=["POST"])
+@api_auth(operator=True)
+@blp_backoffice.response(200, RoleRequestSchema)
+@blp_backoffice.doc(responses=problem_responses(404, 409))
+def approve_role_request(request_id):
+    """Approve a role request: the company takes the roles asked for."""
+    return operations.decide_role_request(queries.role_request_for_operator(request_id),
+                                          current_actor().user, approve=True)
+
+
+@blp_backoffice.route("/role-requests/<int:request_id>/decline", methods=["POST"])
+@api_auth(operator=True)
+@blp_backoffice.arguments(DeclineArgsSchema)
+@blp_backoffice.response(200, RoleRequestSchema)
+@blp_backoffice.doc(responses=problem_responses(404, 409, 422))
+def decline_role_request(args, request_id):
+    """Decline a role request, saying why; the company keeps its roles."""
+    return operations.decide_role_request(queries.role_request_for_operator(request_id),
+                                          current_actor().user, approve=False,
+                                          reason=args["reason"])
 
 
 @blp_backoffice.route("/companies/<int:company_id>/suspend", methods=["POST"])

@@ -196,6 +196,12 @@ class ApiKeyForm(Form):
     submit = SubmitField(_l("Create key"))
 
 
+class DeclineForm(Form):
+    """Approve (no reason needed) or decline (a reason required) a role request."""
+
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
+
+
 class SuspendForm(Form):
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
     submit = SubmitField(_l("Suspend"))

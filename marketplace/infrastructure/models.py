@@ -346,3 +346,35 @@ class Contact(db.Model):
     phone: Mapped[str | None] = mapped_column(String(40))
 
     entry: Mapped[AddressBookEntry] = relationship(back_populates="contacts")
+
+
+class RoleRequestStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+class CompanyRoleRequest(TimestampMixin, db.Model):
+    """A company admin's request to change the company's roles (become a supplier, stop
+    buying): the operator decides, as for a new company (a company that made itself a
+    supplier could publish at once)."""
+
+    __tablename__ = "company_role_requests"
+    __label__ = "Role change request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"),
+                                            index=True)
+    roles: Mapped[list[str]] = mapped_column(JSON)
+    status: Mapped[RoleRequestStatus] = mapped_column(
+        enum_column(RoleRequestStatus, name="role_request_status"),
+        default=RoleRequestStatus.PENDING, index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reason: Mapped[str | None] = mapped_column(String(500))
+
+    company: Mapped[Company] = relationship()
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])

@@ -41,12 +41,14 @@ from marketplace.infrastructure.models import (
     ApiToken,
     Category,
     Company,
+    CompanyRoleRequest,
     CompanyStatus,
     Contact,
     Invitation,
     LoginSession,
     MemberRole,
     Membership,
+    RoleRequestStatus,
     TokenKind,
     User,
 )
@@ -236,12 +238,19 @@ COMPANY_FIELDS = ("name", "country", "address", "city", "postal_code", "phone", 
                   "description")
 
 
-def update_company(company: Company, changes: dict[str, Any]) -> Company:
+def update_company(company: Company, changes: dict[str, Any], *,
+                   may_change_roles: bool = False) -> Company:
+    """Edit a company's profile. Its roles change only by the operator
+    (``may_change_roles``): an admin asks with ``request_role_change``."""
+    if "roles" in changes and set(changes["roles"]) != set(company.roles):
+        if not may_change_roles:
+            raise ValidationFailed(errors={"roles": [str(_l(
+                "Changing your company's roles is the operator's decision: send a request "
+                "(POST /companies/{id}/role-requests, or the company page)."))]})
+        company.roles = changes["roles"]
     for name in COMPANY_FIELDS:
         if name in changes:
             setattr(company, name, changes[name])
-    if "roles" in changes:
-        company.roles = changes["roles"]
     if "category_ids" in changes:
         company.categories = _categories(changes["category_ids"])
     audit = pending_changes(company)
@@ -274,6 +283,56 @@ def approve_company(company: Company) -> Company:
                    link=links.absolute_url("/"))
     company_approved.send(company)
     return company
+
+
+def request_role_change(company: Company, roles: list[str], user: User) -> CompanyRoleRequest:
+    """An admin asks the operator to change the company's roles; every operator is
+    mailed. One open request at a time; asking for the roles it has is refused."""
+    if not roles:
+        raise ValidationFailed(errors={"roles": [str(_l("Choose at least one role."))]})
+    if set(roles) == set(company.roles):
+        raise ValidationFailed(errors={"roles": [str(_l(
+            "These are already your company's roles."))]})
+    if db.session.scalar(select(CompanyRoleRequest.id).where(
+            CompanyRoleRequest.company_id == company.id,
+            CompanyRoleRequest.status == RoleRequestStatus.PENDING)) is not None:
+        raise Conflict(str(_l("A request to change your roles is already waiting for the "
+                              "operator.")))
+    role_request = CompanyRoleRequest(company=company, roles=sorted(set(roles)),
+                                      requested_by_id=user.id)
+    db.session.add(role_request)
+    db.session.flush()
+    record_audit("company.roles_requested", company, company_id=company.id,
+                 changes={"roles": [company.roles, role_request.roles]})
+    link = links.absolute_url("/admin/role-requests")
+    for operator in db.session.scalars(select(User).where(User.is_operator.is_(True))):
+        queue_mail(operator.email, _l("A company asks to change its roles"), "role_request",
+                   language=operator.language, user=operator, company=company,
+                   role_request=role_request, link=link)
+    return role_request
+
+
+def decide_role_request(role_request: CompanyRoleRequest, operator: User, *, approve: bool,
+                        reason: str | None = None) -> CompanyRoleRequest:
+    """The operator's decision: approved, the company takes the requested roles."""
+    if role_request.status != RoleRequestStatus.PENDING:
+        raise Conflict(str(_l("This request is already decided.")))
+    if not approve and not (reason or "").strip():
+        raise ValidationFailed(errors={"reason": [str(_l("Give a reason for declining."))]})
+    company = role_request.company
+    before = company.roles
+    if approve:
+        company.roles = role_request.roles
+    role_request.status = RoleRequestStatus.APPROVED if approve else RoleRequestStatus.DECLINED
+    role_request.decided_by_id, role_request.decided_at = operator.id, utcnow()
+    role_request.reason = (reason or "").strip() or None
+    db.session.flush()
+    record_audit("company.roles_approved" if approve else "company.roles_declined", company,
+                 company_id=company.id, changes={"roles": [before, company.roles],
+                                                 "reason": role_request.reason})
+    if approve:
+        company_profile_changed.send(company, company_id=company.id)
+    return role_request
 
 
 def suspend_company(company: Company, reason: str) -> Company:

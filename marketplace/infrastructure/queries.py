@@ -15,9 +15,11 @@ from marketplace.infrastructure.models import (
     ApiToken,
     Category,
     Company,
+    CompanyRoleRequest,
     CompanyStatus,
     Invitation,
     Membership,
+    RoleRequestStatus,
     User,
 )
 
@@ -111,6 +113,27 @@ def company_for_operator(company_id: int) -> Company:
     if company is None:
         raise NotFound(str(_l("Company %(id)s was not found.", id=company_id)))
     return company
+
+
+def role_requests_of(company: Company) -> list[CompanyRoleRequest]:
+    """The company's requests to change its roles, newest first."""
+    return list(db.session.scalars(select(CompanyRoleRequest).where(
+        CompanyRoleRequest.company_id == company.id).order_by(CompanyRoleRequest.id.desc())))
+
+
+def role_requests_for_operator(status: RoleRequestStatus | None = None) -> Select:
+    """Every company's role requests (the operator), oldest waiting first."""
+    stmt = select(CompanyRoleRequest).options(selectinload(CompanyRoleRequest.company))
+    if status is not None:
+        stmt = stmt.where(CompanyRoleRequest.status == status)
+    return stmt.order_by(CompanyRoleRequest.id)
+
+
+def role_request_for_operator(request_id: int) -> CompanyRoleRequest:
+    role_request = db.session.get(CompanyRoleRequest, request_id)
+    if role_request is None:
+        raise NotFound(str(_l("Role request %(id)s was not found.", id=request_id)))
+    return role_request
 
 
 def categories() -> list[Category]:

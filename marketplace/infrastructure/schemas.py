@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from marketplace.core.schemas import Country, Id, OptionalText, Text
-from marketplace.infrastructure.models import CompanyStatus, MemberRole
+from marketplace.infrastructure.models import CompanyStatus, MemberRole, RoleRequestStatus
 
 COMPANY_ROLES = ("buyer", "supplier")
 LANGUAGES = ("en", "zh_Hant")
@@ -325,6 +325,33 @@ class OperatorCompanySchema(CompanySchema):
 class OperatorCompanyQueryArgsSchema(Schema):
     status = fields.Enum(CompanyStatus, by_value=True)
     q = fields.String(validate=validate.Length(max=200))
+
+
+class RoleRequestArgsSchema(Schema):
+    roles = _roles_field(required=True, metadata={
+        "description": "The roles the company asks for (the operator decides)"})
+
+
+class RoleRequestSchema(Schema):
+    id = fields.Integer(required=True)
+    company_id = fields.Integer(required=True)
+    company_name = fields.String(attribute="company.name", required=True)
+    current_roles = fields.List(fields.String(), attribute="company.roles", required=True)
+    roles = fields.List(fields.String(), required=True, metadata={
+        "description": "The roles asked for"})
+    status = fields.Enum(RoleRequestStatus, by_value=True, required=True)
+    reason = fields.String(required=True, allow_none=True, metadata={
+        "description": "Why the operator declined"})
+    created_at = fields.AwareDateTime(required=True)
+    decided_at = fields.AwareDateTime(required=True, allow_none=True)
+
+
+class RoleRequestQueryArgsSchema(Schema):
+    status = fields.Enum(RoleRequestStatus, by_value=True)
+
+
+class DeclineArgsSchema(Schema):
+    reason = Text(500, required=True)
 
 
 class SuspendArgsSchema(Schema):

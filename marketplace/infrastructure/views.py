@@ -29,7 +29,7 @@ from marketplace.infrastructure.limits import (
     register_limit,
     reset_limit,
 )
-from marketplace.infrastructure.models import CompanyStatus, MemberRole
+from marketplace.infrastructure.models import CompanyStatus, MemberRole, RoleRequestStatus
 
 
 def login_required(view):
@@ -321,16 +321,23 @@ def company_settings():
         if form.version.data and form.version.data != str(company.version):
             raise PreconditionFailed(str(_l(
                 "Someone else saved the company while you were editing. Reload the page.")))
+        # Other roles are the operator's decision: a change becomes a request.
+        asks_roles = set(form.roles.data or []) != set(company.roles)
         try:
             operations.update_company(company, {
                 **{name: getattr(form, name).data or None for name in (
                     "address", "city", "postal_code", "phone", "website", "description")},
                 "name": form.name.data, "country": form.country.data,
-                "roles": form.roles.data, "category_ids": form.category_ids.data})
+                "category_ids": form.category_ids.data})
+            if asks_roles:
+                operations.request_role_change(company, form.roles.data or [], actor.user)
         except DomainError as error:
             _form_errors_from(error, form)
         else:
             flash(_l("Company details saved."), "success")
+            if asks_roles:
+                flash(_l("Your request to change the company's roles was sent to the operator; "
+                         "the roles change once it is approved."), "info")
             return redirect(url_for("infrastructure.company_settings"))
     return render_template("infrastructure/company.html", form=form, company=company,
                            editable=editable)
@@ -545,6 +552,33 @@ def operator_suspend_company(company_id):
     flash(_l("%(name)s is suspended.", name=company.name), "warning")
     return redirect(same_site_path(request.referrer)
                     or url_for("infrastructure.operator_companies"))
+
+
+@bp.route("/admin/role-requests")
+@operator_required
+def operator_role_requests():
+    pending = request.args.get("status", "pending")
+    status = RoleRequestStatus(pending) if pending in set(RoleRequestStatus) else None
+    page = paginate(queries.role_requests_for_operator(status),
+                    page=request.args.get("page", 1, int), per_page=25)
+    return render_template("infrastructure/operator_role_requests.html", page=page,
+                           status=status, RoleRequestStatus=RoleRequestStatus)
+
+
+@bp.route("/admin/role-requests/<int:request_id>/<any(approve, decline):decision>",
+          methods=["POST"])
+@operator_required
+def operator_decide_role_request(request_id, decision):
+    form = forms.DeclineForm()
+    form.validate_on_submit() or abort(400)
+    role_request = operations.decide_role_request(
+        queries.role_request_for_operator(request_id), current_actor().user,
+        approve=decision == "approve", reason=form.reason.data)
+    flash(_l("%(name)s now has the roles asked for.", name=role_request.company.name)
+          if decision == "approve" else
+          _l("The request of %(name)s is declined.", name=role_request.company.name),
+          "success" if decision == "approve" else "warning")
+    return redirect(url_for("infrastructure.operator_role_requests"))
 
 
 @bp.route("/admin/categories", methods=["GET", "POST"])
