@@ -1,6 +1,9 @@
 """A small trade history with known timestamps, for the trade speed tests; its medians,
 90th percentiles, response and win rates are worked out by hand below.
 
+"Mar" and "Apr" are the history's two months (eight and seven months ago, MARCH and
+APRIL below), so that the default period, the last 12 months, holds them.
+
 Supplier S answers buyer B's inquiries (members M1 and M2 in charge):
 
     inquiry  sent         first quotation  hours  member
@@ -33,7 +36,7 @@ every interval is exactly what the test says.
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -53,8 +56,25 @@ from marketplace.workflow.models import Document, DocumentEvent, DocumentThread
 _numbers = itertools.count(1)
 
 
+def _history_months() -> tuple[date, date]:
+    """The history's "March" and "April": the months starting eight and seven months
+    before this one, so the default period (the last 12 months) always holds them."""
+    first = datetime.now(UTC).date().replace(day=1)
+    for _ in range(8):
+        first = (first - timedelta(days=1)).replace(day=1)
+    return first, (first + timedelta(days=32)).replace(day=1)
+
+
+MARCH, APRIL = _history_months()
+FROM, TO = MARCH, (APRIL + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+PERIOD = f"from={FROM.isoformat()}&to={TO.isoformat()}"
+MONTHS = (MARCH.strftime("%Y-%m"), APRIL.strftime("%Y-%m"))
+
+
 def at(month: int, day: int, hour: int = 8) -> datetime:
-    return datetime(2026, month, day, hour, tzinfo=UTC)
+    """A moment of the history: ``month`` 3 is its first month, 4 its second."""
+    base = MARCH if month == 3 else APRIL
+    return datetime(base.year, base.month, day, hour, tzinfo=UTC)
 
 
 def document(doctype: str, issuer: int, recipient: int, sent_at: datetime | None, *,

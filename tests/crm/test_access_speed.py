@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.crm.speed_support import history  # noqa: F401 - the fixture
-
-PERIOD = "from=2026-03-01&to=2026-04-30"
+from tests.crm.speed_support import (
+    PERIOD,
+    history,  # noqa: F401 - the fixture
+)
 
 
 def test_anonymous_is_refused(api, history):

@@ -3,15 +3,17 @@ tests/crm/speed_support.py."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from marketplace.core.boundary import commit
 from marketplace.crm.queries import speed
-from tests.crm.speed_support import history  # noqa: F401 - the fixture
-
-FROM, TO = date(2026, 3, 1), date(2026, 4, 30)
+from tests.crm.speed_support import (
+    APRIL,
+    FROM,
+    MONTHS,
+    TO,
+    history,  # noqa: F401 - the fixture
+)
 
 
 def test_company_medians_p90_and_rates_are_the_hand_computed_ones(ctx, history):
@@ -33,7 +35,7 @@ def test_company_medians_p90_and_rates_are_the_hand_computed_ones(ctx, history):
 
 def test_per_month_rows_cover_the_period(ctx, history):
     march, april = speed.monthly_figures(history["s"], FROM, TO)
-    assert (march.month, april.month) == ("2026-03", "2026-04")
+    assert (march.month, april.month) == MONTHS
     assert march.inquiry_to_quotation_hours_median == 6.0
     assert march.inquiry_to_quotation_hours_p90 == 20.4
     assert april.inquiry_to_quotation_hours_median == 4.0
@@ -67,7 +69,7 @@ def test_buyer_side_sees_how_fast_it_is_answered(ctx, history):
 
 
 def test_period_limits_the_facts(ctx, history):
-    april = speed.company_figures(history["s"], date(2026, 4, 1), date(2026, 4, 30))
+    april = speed.company_figures(history["s"], APRIL, TO)
     assert april.inquiries == 2 and april.inquiry_to_quotation_hours_median == 4.0
 
 

@@ -8,9 +8,13 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tests.crm.speed_support import history  # noqa: F401 - the fixture
-
-PERIOD = "from=2026-03-01&to=2026-04-30"
+from tests.crm.speed_support import (
+    FROM,
+    MONTHS,
+    PERIOD,
+    TO,
+    history,  # noqa: F401 - the fixture
+)
 
 
 @pytest.fixture
@@ -23,7 +27,7 @@ def test_supplier_reads_its_figures_beside_the_platform(api, history, supplier_t
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert body["period"] == "month" and body["side"] == "supplier"
-    assert (body["from"], body["to"]) == ("2026-03-01", "2026-04-30")
+    assert (body["from"], body["to"]) == (FROM.isoformat(), TO.isoformat())
     assert body["inquiry_to_quotation_hours_median"] == "5.00"
     assert body["inquiry_to_quotation_hours_p90"] == "18.60"
     assert body["inquiry_to_order_days_median"] == "6.50"
@@ -31,7 +35,7 @@ def test_supplier_reads_its_figures_beside_the_platform(api, history, supplier_t
     assert body["quotation_win_rate"] == "0.6000"
     assert body["response_rate"] == "0.8000"
     assert body["platform"]["inquiry_to_quotation_hours_median"] == "4.00"
-    assert [row["month"] for row in body["months"]] == ["2026-03", "2026-04"]
+    assert [row["month"] for row in body["months"]] == list(MONTHS)
     assert body["months"][0]["inquiry_to_quotation_hours_p90"] == "20.40"
     members = {row["member_name"]: row for row in body["members"]}
     assert members["Ben Later"]["inquiry_to_quotation_hours_median"] == "14.00"

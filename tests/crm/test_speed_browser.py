@@ -14,7 +14,7 @@ from marketplace.extensions import db
 from marketplace.workflow.models import DocumentLine
 from tests.browser.conftest import artifacts, browser, live_server, new_page  # noqa: F401
 from tests.crm.associations_support import baskets  # noqa: F401 - the fixture
-from tests.crm.speed_support import document, history  # noqa: F401 - the fixture
+from tests.crm.speed_support import PERIOD, document, history  # noqa: F401 - the fixture
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -32,7 +32,7 @@ def test_trade_speed_fits_a_phone(new_page, history, artifacts):  # noqa: F811
     page = new_page()
     page.set_viewport_size({"width": 390, "height": 800})
     _login(page, history["m1"].email)
-    page.goto("/crm/speed?from=2026-03-01&to=2026-04-30")
+    page.goto(f"/crm/speed?{PERIOD}")
     expect(page.locator('svg.speed-chart[role="img"]')).to_have_count(3)
     expect(page.locator("#row-inquiry-quotation")).to_contain_text("18.6 h")
     expect(page.locator("#speed-members")).to_contain_text("Ben Later")

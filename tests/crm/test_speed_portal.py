@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import re
 
-from tests.crm.speed_support import history  # noqa: F401 - the fixture
+from tests.crm.speed_support import (
+    MONTHS,
+    PERIOD,
+    history,  # noqa: F401 - the fixture
+)
 from tests.factories import portal_login
 
-PAGE = "/crm/speed?from=2026-03-01&to=2026-04-30"
+PAGE = f"/crm/speed?{PERIOD}"
 
 
 def test_supplier_sees_its_figures_platform_and_members(client, history):
@@ -17,7 +21,7 @@ def test_supplier_sees_its_figures_platform_and_members(client, history):
     row = re.search(r'id="row-inquiry-quotation">(.*?)</tr>', html, re.S).group(1)
     assert "5.0 h" in row and "18.6 h" in row and "4.0 h" in row  # median, p90, platform
     assert "60%" in re.search(r'id="row-win-rate">(.*?)</tr>', html, re.S).group(1)
-    assert 'data-month="2026-03"' in html and 'data-month="2026-04"' in html
+    assert all(f'data-month="{month}"' in html for month in MONTHS)
     assert "Ann Answer" in html and "Ben Later" in html
     charts = re.findall(r'<svg class="speed-chart" role="img" aria-label="([^"]+)"', html)
     assert len(charts) == 3 and all(charts)
