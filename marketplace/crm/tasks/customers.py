@@ -1,9 +1,10 @@
 """Keeping customer figures in step with the trade (docs/ANALYTICS.md, "Updates").
 
 - Incrementally: whenever an order (or its lines), an invoice or a payment is written,
-  the transaction's (supplier, buyer) pairs are gathered; once it has committed, one
-  job recomputes just those customers' rows (``recompute_customers``). A rollback
-  forgets them. ``CRM_INCREMENTAL_UPDATES = False`` turns this off (bulk loads).
+  the transaction's (supplier, buyer) pairs are gathered at flush and written, just
+  before it commits, as one outbox job (``core/outbox.py``); the job recomputes just
+  those customers' rows (``recompute_customers``). A rollback drops it with the rest.
+  ``CRM_INCREMENTAL_UPDATES = False`` turns this off (bulk loads).
 - Periodically: ``recompute_all_customers`` (Celery beat, nightly; ``flask crm
   recompute``) recomputes every supplier in full, which ranks every customer into
   fifths and segments again and writes this month's segment snapshot.
