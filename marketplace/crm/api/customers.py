@@ -14,15 +14,22 @@ from flask import jsonify
 from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE
 
+from marketplace.core import outbox
 from marketplace.core.api import problem_responses
 from marketplace.core.errors import Forbidden
 from marketplace.core.pagination import page_schema
 from marketplace.crm import api_bp
 from marketplace.crm.exports import export_response, export_responses, schema_columns
-from marketplace.crm.operations.customers import reporting_currency
+from marketplace.crm.operations.customers import (
+    reporting_currency,
+    set_reporting_currency,
+    setting,
+)
 from marketplace.crm.queries import customers as queries
 from marketplace.crm.schemas.customers import (
     AnalyticsListArgsSchema,
+    AnalyticsSettingsArgsSchema,
+    AnalyticsSettingsSchema,
     AtRiskSchema,
     CustomerArgsSchema,
     CustomerSchema,
@@ -133,3 +140,35 @@ def list_at_risk(args):
                                        args["per_page"])
     return jsonify(_page(rows, total, args, AtRiskSchema))
 
+
+
+def _settings_answer(supplier_id: int) -> dict:
+    rates = setting("CRM_EXCHANGE_RATES")
+    return {"reporting_currency": reporting_currency(supplier_id),
+            "exchange_rates": {code: str(rate) for code, rate in sorted(rates.items())},
+            "lifetime_value": queries.ltv_parameters(supplier_id)}
+
+
+@api_bp.route(f"{BASE}/settings")
+@api_auth(permission=PERMISSION)
+@api_bp.response(200, AnalyticsSettingsSchema)
+@api_bp.doc(responses=problem_responses(403))
+def get_analytics_settings():
+    """Supplier: the reporting currency its figures are in, the exchange rates used to
+    convert other currencies, and the lifetime-value method's parameters
+    (docs/ANALYTICS.md)."""
+    return _settings_answer(acting_supplier_id())
+
+
+@api_bp.route(f"{BASE}/settings", methods=["PUT"])
+@api_auth(permission="company.edit")
+@api_bp.arguments(AnalyticsSettingsArgsSchema)
+@api_bp.response(200, AnalyticsSettingsSchema)
+@api_bp.doc(responses=problem_responses(403, 422))
+def put_analytics_settings(values):
+    """Supplier admin: choose the reporting currency (one with an exchange rate). Every
+    customer's figures are recomputed in it by a background job."""
+    supplier_id = acting_supplier_id()
+    set_reporting_currency(supplier_id, values["reporting_currency"])
+    outbox.enqueue("crm.recompute_supplier", supplier_id=supplier_id)
+    return _settings_answer(supplier_id)

@@ -28,6 +28,7 @@ from statistics import median
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     and_,
     case,
@@ -44,6 +45,7 @@ from sqlalchemy.sql import ColumnElement
 
 from config.crm import CrmSettings
 from marketplace.content.models import Product
+from marketplace.core.errors import ValidationFailed
 from marketplace.core.types import Money, ScaledDecimal, utcnow
 from marketplace.crm.models.customers import (
     BZ,
@@ -722,7 +724,12 @@ def suppliers_with_orders() -> list[int]:
 
 
 def set_reporting_currency(supplier_id: int, currency: str) -> AnalyticsSettings:
-    """A supplier's reporting currency (figures follow at the next recomputation)."""
+    """A supplier's reporting currency: one with an exchange rate in the settings. The
+    figures follow at the recomputation the caller queues."""
+    if currency not in setting("CRM_EXCHANGE_RATES"):
+        known = ", ".join(sorted(setting("CRM_EXCHANGE_RATES")))
+        raise ValidationFailed(errors={"reporting_currency": [str(_l(
+            "Choose a currency the platform has a rate for: %(known)s.", known=known))]})
     chosen = db.session.scalar(select(AnalyticsSettings).where(
         AnalyticsSettings.company_id == supplier_id))
     if chosen is None:

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from marketplace.core.pagination import PaginationArgsSchema
-from marketplace.core.schemas import decimal_text, money_text
+from marketplace.core.schemas import Currency, decimal_text, money_text
 from marketplace.crm.exports import FormatArgsSchema
 from marketplace.crm.models.customers import SEGMENTS
 from marketplace.crm.periods import PeriodArgsSchema
@@ -153,3 +153,27 @@ class AtRiskSchema(Schema):
     segment = fields.String()
     lifetime_value = MoneyText()
     currency = fields.String()
+
+
+# ----- settings -------------------------------------------------------------------------
+
+
+class AnalyticsSettingsArgsSchema(Schema):
+    reporting_currency = Currency(required=True)
+
+
+class LifetimeValueMethodSchema(Schema):
+    retention = DecimalText(required=True, metadata={
+        "description": "observed share of last year's customers who ordered again"})
+    discount_rate = DecimalText(required=True)
+    default_margin_rate = DecimalText(required=True, metadata={
+        "description": "margin assumed where cost prices are unknown"})
+    multiple = DecimalText(required=True, metadata={
+        "description": "lifetime value = yearly margin × this (r / (1 + d − r))"})
+
+
+class AnalyticsSettingsSchema(Schema):
+    reporting_currency = fields.String(required=True)
+    exchange_rates = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
+                                 metadata={"description": "one unit's worth in US dollars"})
+    lifetime_value = fields.Nested(LifetimeValueMethodSchema, required=True)

@@ -136,3 +136,12 @@ def _recompute_job(pairs: list[list[int]], orders: list[int], invoices: list[int
             .where(Invoice.id.in_(invoices)))}
     if found:
         recompute_customers(sorted([list(pair) for pair in found]))
+
+
+@outbox.handler("crm.recompute_supplier")
+def _recompute_supplier_job(supplier_id: int) -> None:
+    """One supplier in full (after its reporting currency changed)."""
+    from marketplace.crm.operations.customers import recompute_supplier
+
+    recompute_supplier(supplier_id)
+    boundary.commit()
