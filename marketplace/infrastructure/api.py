@@ -54,7 +54,6 @@ from marketplace.infrastructure.schemas import (
     PasswordResetArgsSchema,
     PasswordResetConfirmArgsSchema,
     RegisterArgsSchema,
-    RegisteredSchema,
     RoleRequestArgsSchema,
     RoleRequestQueryArgsSchema,
     RoleRequestSchema,
@@ -72,12 +71,15 @@ from marketplace.infrastructure.schemas import (
 @limiter.shared_limit(register_limit, scope="register")
 @idempotent
 @blp_auth.arguments(RegisterArgsSchema)
-@blp_auth.response(201, RegisteredSchema)
+@blp_auth.response(202, AcceptedSchema)
 @blp_auth.doc(responses=problem_responses(422, 429))
 def register(args):
-    """Register a company with its first administrator (pending until the operator approves)."""
-    company, user = operations.register_company(company=args["company"], user=args["user"])
-    return {"company": company, "user": user}
+    """Register a company with its first administrator (pending until the operator
+    approves). The answer is the same whether or not the e-mail address has an account
+    already (its owner is mailed instead): confirm the address from the mail, then log in
+    (POST /auth/token) and read the company from GET /me."""
+    operations.register_company(company=args["company"], user=args["user"])
+    return {"detail": operations.registration_accepted(args["user"]["email"])}
 
 
 @blp_auth.route("/token", methods=["POST"])

@@ -133,8 +133,23 @@ def _end_sessions_and_tokens(user: User, reason: str) -> None:
 # ----- registration, verification, login -------------------------------------------------
 
 
-def register_company(*, company: dict[str, Any], user: dict[str, Any]) -> tuple[Company, User]:
-    """A new company with its first admin. It stays pending until the operator approves."""
+def register_company(*, company: dict[str, Any], user: dict[str, Any]
+                     ) -> tuple[Company, User] | None:
+    """A new company with its first admin. It stays pending until the operator approves.
+
+    When the e-mail address is registered already, nothing is created and the address's
+    owner is mailed instead (None): callers answer the same either way, so registering
+    does not tell who has an account."""
+    email = User.normalize_email(user["email"])
+    check_password_rules(user["password"], email, "user.password")
+    owner = db.session.scalar(select(User).where(User.email == email))
+    if owner is not None:
+        burn_password_check(user["password"])  # as long as hashing a new password takes
+        queue_mail(owner.email, _l("Someone tried to register with your e-mail address"),
+                   "registration_attempt", language=owner.language, user=owner,
+                   login=links.absolute_url("/login"),
+                   reset=links.absolute_url("/forgot-password"))
+        return None
     admin = create_user(user["email"], user["password"], user["full_name"],
                         user.get("language", "en"), field_prefix="user.")
     firm = Company(name=company["name"].strip(), country=company["country"],
@@ -148,6 +163,12 @@ def register_company(*, company: dict[str, Any], user: dict[str, Any]) -> tuple[
     send_verification(admin)
     company_registered.send(firm, admin=admin)
     return firm, admin
+
+
+def registration_accepted(email: str) -> str:
+    """The answer to a registration, the same whether or not the address had an account."""
+    return str(_l("We sent a message to %(email)s. Open it to confirm the address, then log "
+                  "in. The operator reviews new companies shortly.", email=email))
 
 
 def send_verification(user: User) -> None:

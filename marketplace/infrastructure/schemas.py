@@ -66,11 +66,6 @@ class UserBriefSchema(Schema):
     email = fields.String(required=True)
 
 
-class RegisteredSchema(Schema):
-    company = fields.Nested(CompanyBriefSchema, required=True)
-    user = fields.Nested(UserBriefSchema, required=True)
-
-
 class AcceptedSchema(Schema):
     """What a 202 answer accepted, in the reader's language."""
 

@@ -124,7 +124,7 @@ def register():
     form = forms.RegisterForm()
     if form.validate_on_submit():
         try:
-            company, user = operations.register_company(
+            operations.register_company(
                 company={"name": form.company_name.data, "country": form.country.data,
                          "roles": form.roles.data},
                 user={"email": form.email.data, "password": form.password.data,
@@ -132,11 +132,10 @@ def register():
         except DomainError as error:
             _form_errors_from(error, form)
         else:
-            _start_session(user)
-            flash(_l("Welcome! We sent a confirmation link to %(email)s. The operator will "
-                     "review %(company)s shortly.", email=user.email, company=company.name),
-                  "success")
-            return redirect(url_for("infrastructure.home"))
+            # The same page whether the address had an account already (its owner is
+            # mailed instead): registering does not tell who is registered.
+            flash(operations.registration_accepted(form.email.data), "success")
+            return redirect(url_for("infrastructure.login"))
     return render_template("infrastructure/register.html", form=form), 200 if not form.errors \
         else 422
 

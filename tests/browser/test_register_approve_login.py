@@ -22,7 +22,8 @@ def test_registered_company_is_approved_and_its_admin_sees_it_active(
         new_page, make, mailbox, artifacts):
     operator = make.operator()
 
-    # A supplier registers its company and lands in its office, pending approval.
+    # A supplier registers its company, is sent to the login page (the answer is the same
+    # whether or not the address had an account), logs in and finds it pending approval.
     applicant = new_page()
     applicant.goto("/register")
     applicant.fill("#company_name", COMPANY)
@@ -33,6 +34,9 @@ def test_registered_company_is_approved_and_its_admin_sees_it_active(
     applicant.fill("#password", PASSWORD)
     applicant.fill("#confirm", PASSWORD)
     applicant.click("#register-form #submit")
+    applicant.wait_for_url("**/login")
+    expect(applicant.get_by_role("alert")).to_contain_text(ADMIN_EMAIL)
+    _log_in(applicant, ADMIN_EMAIL)
     applicant.wait_for_url("**/")
     expect(applicant.locator("#pending-banner")).to_contain_text(COMPANY)
     expect(applicant.locator("#company-status")).to_have_text("pending approval")

@@ -38,7 +38,7 @@ def test_development_mail_goes_to_the_console_and_the_instance_folder(tmp_path, 
     response = app.test_client().post("/api/v1/auth/register", json={
         "company": {"name": "Dev Co", "country": "JP", "roles": ["buyer"]},
         "user": {"email": "dev@example.com", "password": PASSWORD, "full_name": "Dev"}})
-    assert response.status_code == 201
+    assert response.status_code == 202
     [saved] = list((tmp_path / "mail").glob("*.eml"))
     assert "Confirm your e-mail address" in saved.read_text()
     assert "mail to dev@example.com" in capsys.readouterr().err

@@ -10,7 +10,7 @@ def test_mail_is_sent_by_a_worker_through_redis(redis_worker, api, mailbox):
     response = api.post("/auth/register", json={
         "company": {"name": "Queue Test Ltd.", "country": "SG", "roles": ["buyer"]},
         "user": {"email": "queue@example.com", "password": PASSWORD, "full_name": "Q"}})
-    assert response.status_code == 201
+    assert response.status_code == 202
     deadline = time.monotonic() + 15
     while not mailbox.to("queue@example.com") and time.monotonic() < deadline:
         time.sleep(0.1)

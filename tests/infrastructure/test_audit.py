@@ -4,16 +4,17 @@ from tests.factories import PASSWORD
 
 
 def test_operations_are_audited_with_actor_and_changes(api, make):
-    registered = api.post("/auth/register", json={
+    api.post("/auth/register", json={
         "company": {"name": "Tainan Textiles", "country": "TW", "roles": ["supplier"]},
         "user": {"email": "boss@tainan.example.com", "password": PASSWORD,
-                 "full_name": "Boss"}}).get_json()
-    company_id, admin_id = registered["company"]["id"], registered["user"]["id"]
+                 "full_name": "Boss"}})
+    admin_token = api.token("boss@tainan.example.com")
+    me = api.get("/me", admin_token).get_json()
+    company_id, admin_id = me["company"]["id"], me["user"]["id"]
     operator = make.operator()
     operator_token = api.token(operator)
     api.post(f"/admin/companies/{company_id}/approve", operator_token)
 
-    admin_token = api.token("boss@tainan.example.com")
     api.patch(f"/companies/{company_id}", admin_token, json={"city": "Tainan"})
     api.post(f"/companies/{company_id}/members", admin_token,
              json={"email": "clerk@tainan.example.com", "role": "viewer"})

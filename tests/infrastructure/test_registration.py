@@ -12,15 +12,14 @@ REGISTRATION = {
 
 def test_registration_to_approval_to_login(api, make, mailbox):
     response = api.post("/auth/register", json=REGISTRATION)
-    assert response.status_code == 201, response.get_json()
-    body = response.get_json()
-    assert body["company"]["status"] == "pending"
-    assert body["user"]["email"] == "owner@formosa.example.com"
+    assert response.status_code == 202, response.get_json()
+    assert "Owner@Formosa.example.com" in response.get_json()["detail"]
 
     # The pending company's admin logs in and sees the status, but is not yet active.
     token = api.token("owner@formosa.example.com")
     me = api.get("/me", token).get_json()
-    assert me["company"] == {"id": body["company"]["id"], "name": "Formosa Bolts Ltd.",
+    body = {"company": me["company"]}
+    assert me["company"] == {"id": me["company"]["id"], "name": "Formosa Bolts Ltd.",
                              "roles": ["supplier"], "status": "pending"}
     assert me["role"] == "admin"
 
@@ -53,13 +52,26 @@ def test_registration_mails_a_link_that_confirms_the_address(api, client, mailbo
     assert forged.get_json()["errors"] == {"token": ["Invalid or expired."]}
 
 
-def test_the_same_address_in_other_case_is_refused(api):
-    assert api.post("/auth/register", json=REGISTRATION).status_code == 201
+def test_a_registered_address_gets_the_same_answer_and_its_owner_a_mail(api, make, mailbox):
+    first = api.post("/auth/register", json=REGISTRATION)
+    assert first.status_code == 202
     again = {**REGISTRATION, "user": {**REGISTRATION["user"],
-                                       "email": "OWNER@formosa.EXAMPLE.com"}}
+                                       "email": "OWNER@formosa.EXAMPLE.com"},
+             "company": {**REGISTRATION["company"], "name": "Someone Else's Ltd."}}
+    mailbox.messages.clear()
     response = api.post("/auth/register", json=again)
-    assert response.status_code == 422
-    assert response.get_json()["errors"] == {"user.email": ["Already registered."]}
+    # The same answer as for a new address (the address as typed): nothing tells that
+    # this one has an account. Its owner is mailed instead; nothing is created.
+    assert response.status_code == 202
+    assert response.get_json()["detail"] == first.get_json()["detail"].replace(
+        "Owner@Formosa.example.com", "OWNER@formosa.EXAMPLE.com")
+    [mail] = mailbox.to("owner@formosa.example.com")
+    assert mail["Subject"] == "Someone tried to register with your e-mail address"
+    assert "/forgot-password" in mailbox.body(mail)
+    with make.app.app_context():
+        from marketplace.extensions import db
+
+        assert [c.name for c in db.session.query(Company)] == ["Formosa Bolts Ltd."]
 
 
 def test_mass_assignment_of_status_company_or_role_is_rejected(api, make):

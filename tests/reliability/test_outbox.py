@@ -120,7 +120,7 @@ def test_with_redis_away_jobs_wait_and_health_says_so_then_run_once(
     try:
         for number in range(3):
             response = _register(api, f"away{number}@example.com")
-            assert response.status_code == 201, response.get_json()
+            assert response.status_code == 202, response.get_json()
         jobs = _mail_jobs(app)
         assert [(j.status, j.handed_at) for j in jobs] == [(JobStatus.WAITING, None)] * 3
         health = client.get("/healthz")
@@ -230,7 +230,7 @@ def test_a_worker_killed_mid_job_loses_nothing(app, api, mailbox, worker_queue, 
     first = _worker(app, worker_queue, silent.port)
     second = None
     try:
-        assert _register(api, "killed@example.com").status_code == 201
+        assert _register(api, "killed@example.com").status_code == 202
         # The worker has claimed the job and hangs in the SMTP greeting: kill it there.
         assert _wait(lambda: silent.connections and _mail_jobs(app)[0].status == "running",
                      60), "the worker never took the job"
