@@ -37,17 +37,30 @@ def live_server(app):
     server.server_close()
 
 
+# Browser tests of other folders import these fixtures (tests/crm), so pytest may set up
+# ``browser`` once per folder in one session; Playwright's sync API runs one at a time,
+# so a second set-up borrows the running Chromium instead of starting another.
+_running: dict = {}
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.access(CHROMIUM, os.X_OK):
         pytest.skip(SKIP_REASON)
+    if "chromium" in _running:
+        yield _running["chromium"]
+        return
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                               args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        _running["chromium"] = chromium
+        try:
+            yield chromium
+        finally:
+            _running.pop("chromium", None)
+            chromium.close()
 
 
 @pytest.fixture
