@@ -59,12 +59,12 @@ def _wait(condition, seconds: float = 20) -> bool:
     return condition()
 
 
-def _use_broker(url: str, app, monkeypatch=None) -> None:
+def _use_broker(url: str, app, monkeypatch) -> None:
     from tests.conftest import _forget_declared_queues
 
     celery.conf.update(broker_url=url)
     _forget_declared_queues(celery)
-    app.config["REDIS_URL"] = url
+    monkeypatch.setitem(app.config, "REDIS_URL", url)  # what /healthz pings
 
 
 # ----- in-process (no Redis) -----------------------------------------------------------------
@@ -114,9 +114,9 @@ def test_a_failing_job_waits_is_listed_and_runs_once_when_retried(app, mailbox, 
 
 
 def test_with_redis_away_jobs_wait_and_health_says_so_then_run_once(
-        app, api, client, mailbox, redis_worker):
+        app, api, client, mailbox, redis_worker, monkeypatch):
     closed = f"redis://127.0.0.1:{_closed_port()}/15"
-    _use_broker(closed, app)
+    _use_broker(closed, app, monkeypatch)
     try:
         for number in range(3):
             response = _register(api, f"away{number}@example.com")
@@ -133,7 +133,7 @@ def test_with_redis_away_jobs_wait_and_health_says_so_then_run_once(
         listing = app.test_cli_runner().invoke(args=["jobs"])
         assert listing.output.count("waiting") == 3
     finally:
-        _use_broker(REDIS, app)
+        _use_broker(REDIS, app, monkeypatch)
 
     swept = app.test_cli_runner().invoke(args=["jobs", "retry"])  # as Celery beat does
     assert "3 jobs handed over" in swept.output, swept.output
