@@ -3,8 +3,6 @@ rates in settings (CRM_EXCHANGE_RATES: EUR 1.08 US dollars)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from marketplace.core.boundary import commit
 from marketplace.crm.operations.customers import recompute_supplier
 from marketplace.extensions import db
