@@ -2,6 +2,7 @@
 
 import http
 
+import flask_smorest
 from celery import Celery, Task
 from flask import has_app_context
 from flask_babel import Babel
@@ -15,6 +16,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from marketplace.core.arguments import RequiredBodyParser
 
 # Named constraints keep Alembic migrations portable between SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -54,10 +57,24 @@ class FallbackLimiter(Limiter):
 limiter = FallbackLimiter(key_func=get_remote_address)
 
 
+def decimal_answered_as_string(converter, field, ret, **kwargs) -> dict:
+    """A Decimal field that answers a string ("12.50", API.md's money and figures) is
+    documented as one; apispec says "number" for every Decimal."""
+    from marshmallow import fields
+
+    if isinstance(field, fields.Decimal) and field.as_string and ret.get("type") == "number":
+        return {"type": "string", "format": "decimal"}
+    return {}
+
+
 class ProblemApi(Api):
     """flask-smorest's Api, documenting its standard error responses (``default``, the
     422 of ``arguments``) as core.errors answers them: application/problem+json with the
     Problem schema, not flask-smorest's own JSON error shape."""
+
+    def _init_spec(self, **kwargs):
+        super()._init_spec(**kwargs)
+        self.ma_plugin.converter.add_attribute_function(decimal_answered_as_string)
 
     def _register_responses(self):
         from marketplace.core.api import ProblemSchema
@@ -79,6 +96,9 @@ class ProblemApi(Api):
 
 
 api = ProblemApi()
+# Every module's API blueprint reads its arguments through this parser (set before any
+# route is declared: ``@blp.arguments`` takes the parser when it decorates).
+flask_smorest.Blueprint.ARGUMENTS_PARSER = RequiredBodyParser()
 
 
 class AppContextTask(Task):
