@@ -35,3 +35,12 @@ def render(name: str, **context) -> Markup:
     """Every renderer's output for ``name``, in registration order (None adds nothing)."""
     parts = (renderer(**context) for renderer in _renderers.get(name, ()))
     return Markup("").join(Markup(part) for part in parts if part)
+
+
+def collect(name: str, **context) -> dict:
+    """For an API answer: every provider's fields for ``name`` merged, in registration
+    order (a provider returns a dict, or None to add nothing)."""
+    fields: dict = {}
+    for provider in _renderers.get(name, ()):
+        fields.update(provider(**context) or {})
+    return fields

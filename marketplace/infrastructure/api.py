@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
+from marketplace.core import slots
 from marketplace.core.api import (
     ETAG_HEADER,
     check_if_match,
@@ -198,7 +199,9 @@ def my_work_list(pagination):
 def get_company(company_id):
     """A company's public profile (pending and suspended ones: to themselves only)."""
     company = queries.visible_company(company_id)
-    return with_etag(CompanySchema().dump(company), company)
+    # Figures modules above add to the public profile (crm: a supplier's response time).
+    facts = slots.collect("company_profile.api", company=company)
+    return with_etag({**CompanySchema().dump(company), **facts}, company)
 
 
 @blp_accounts.route("/companies/<int:company_id>", methods=["PATCH"])

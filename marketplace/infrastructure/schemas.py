@@ -169,6 +169,15 @@ class CompanySchema(Schema):
     approved_at = fields.AwareDateTime(allow_none=True)
     created_at = fields.AwareDateTime(required=True)
     version = fields.Integer(required=True)
+    # A supplier's public trade speed (crm fills them in GET /companies/{id}).
+    response_hours_median = fields.Decimal(as_string=True, allow_none=True, dump_only=True,
+                                           metadata={"description": "Supplier: median hours "
+                                                     "from an inquiry to its first quotation, "
+                                                     "last 12 months", "example": "5.50"})
+    response_rate = fields.Decimal(as_string=True, allow_none=True, dump_only=True,
+                                   metadata={"description": "Supplier: share of inquiries "
+                                             "answered with a quotation, last 12 months (0 to "
+                                             "1)", "example": "0.8000"})
 
 
 class CompanyPatchArgsSchema(Schema):

@@ -45,3 +45,17 @@ def test_supplier_without_inquiries_says_not_measured(client, make, history):
 def test_buyer_profile_has_no_response_figures(client, history):
     html = client.get(f"/companies/{history['b']}").get_data(as_text=True)
     assert 'id="profile-speed"' not in html
+
+
+def test_company_api_carries_the_supplier_figures(api, history):
+    body = api.get(f"/companies/{history['s']}").get_json()
+    assert (body["response_hours_median"], body["response_rate"]) == ("5.00", "0.8000")
+    assert body["name"] == "Speedy Supplier"
+    buyer = api.get(f"/companies/{history['b']}").get_json()
+    assert "response_hours_median" not in buyer
+
+
+def test_company_api_supplier_without_inquiries_has_nulls(api, make, history):
+    quiet = make.company("Quiet Supplier", roles=("supplier",))
+    body = api.get(f"/companies/{quiet}").get_json()
+    assert body["response_hours_median"] is None and body["response_rate"] is None

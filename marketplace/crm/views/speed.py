@@ -83,3 +83,15 @@ def profile_speed(company=None, **_context) -> Markup | None:
         return None
     figures = speed_queries.supplier_profile_speed(company.id)
     return Markup(render_template("crm/_profile_speed.html", figures=figures))
+
+
+@slots.fill("company_profile.api")
+def profile_speed_fields(company=None, **_context) -> dict | None:
+    """The same two figures in ``GET /companies/{id}`` (decimal strings, null while
+    nothing was measured)."""
+    if company is None or not getattr(company, "is_supplier", False):
+        return None
+    figures = speed_queries.supplier_profile_speed(company.id)
+    hours, rate = figures.response_hours_median, figures.response_rate
+    return {"response_hours_median": None if hours is None else f"{hours:.2f}",
+            "response_rate": None if rate is None else f"{rate:.4f}"}
