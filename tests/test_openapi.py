@@ -162,9 +162,10 @@ def test_contract_response_schemas_hold_the_contract_fields(document):
     def required(name):
         return set(schemas[name].get("required", []))
 
-    assert {"company", "user"} <= required("Registered")
+    # Registration answers 202 {detail} whether or not the address has an account
+    # (issue 12): the company and user are read from GET /me after logging in.
+    assert {"detail"} <= required("Accepted")
     assert {"id", "name", "status"} <= required("CompanyBrief")
-    assert {"id", "email"} <= required("UserBrief")
     assert {"access_token", "token_type", "expires_in"} <= required("Token")
     assert {"user", "company", "permissions"} <= required("Me")
     assert {"id", "email", "full_name"} <= required("MeUser")

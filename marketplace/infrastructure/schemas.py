@@ -61,11 +61,6 @@ class CompanyBriefSchema(Schema):
     status = fields.Enum(CompanyStatus, by_value=True, required=True)
 
 
-class UserBriefSchema(Schema):
-    id = fields.Integer(required=True)
-    email = fields.String(required=True)
-
-
 class AcceptedSchema(Schema):
     """What a 202 answer accepted, in the reader's language."""
 
