@@ -644,7 +644,7 @@ def _history_notifications_read(since: datetime, now: datetime) -> None:
 
 def compute_figures(supplier_ids: list[int], now: datetime) -> None:
     """What the background jobs would compute from the history: each supplier's customer
-    figures with two years of monthly segment snapshots, the response-time facts and the
+    figures with a year of monthly segment snapshots, the response-time facts and the
     association rules (the history's own after-commit jobs were dropped with its mail)."""
     from marketplace.crm.operations.associations import compute_associations
     from marketplace.crm.operations.customers import backfill_segment_history, recompute_supplier
@@ -652,7 +652,9 @@ def compute_figures(supplier_ids: list[int], now: datetime) -> None:
 
     for supplier_id in supplier_ids:
         recompute_supplier(supplier_id, now.date())
-        backfill_segment_history(supplier_id, MONTHS, today=now.date())
+        # A year of month ends, what the default period shows: each is a whole
+        # recomputation as of that day, and seeding must stay quick.
+        backfill_segment_history(supplier_id, 12, today=now.date())
     refresh_response_facts()
     compute_associations()
 
