@@ -56,12 +56,16 @@ class AttributeValue(fields.Field):
     """A specification's value: text, or a number kept as written."""
 
     def __init__(self, **kwargs):
-        super().__init__(metadata={"type": "string", "maxLength": MAX_ATTRIBUTE_VALUE},
-                         **kwargs)
+        super().__init__(metadata={"anyOf": [
+            {"type": "string", "maxLength": MAX_ATTRIBUTE_VALUE}, {"type": "number"}]},
+            **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise ValidationError(str(_l("Must be text or a number.")))
+        # Here, not only in the operation: a stale If-Match (412) must not hide it.
+        if isinstance(value, str) and len(value) > MAX_ATTRIBUTE_VALUE:
+            raise ValidationError(str(_l("At most %(n)d characters.", n=MAX_ATTRIBUTE_VALUE)))
         return value
 
 
