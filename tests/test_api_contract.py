@@ -8,8 +8,9 @@ documents, an order with a shipment, an invoice and a payment), so the ids in a 
 records that exist. Then the stateful phase chains operations along the links schemathesis
 infers (an id a response gives is the next call's path id).
 
-Bounded for the normal suite (about a minute a database on two cores); a deeper run:
-``API_CONTRACT_EXAMPLES=200 API_CONTRACT_STEPS=400 pytest tests/test_api_contract.py``.
+Bounded for the normal suite by API_CONTRACT_EXAMPLES (15 cases an operation and caller
+mode); a deeper run: ``API_CONTRACT_EXAMPLES=200 API_CONTRACT_STATEFUL=1
+API_CONTRACT_STEPS=50 pytest tests/test_api_contract.py``.
 """
 
 from __future__ import annotations
@@ -186,6 +187,11 @@ def test_every_operation_answers_as_documented_with_every_check(app, world):
         "\n\n".join(failures)
 
 
+# Not yet in the normal run: on the shared two-core machine one scenario of this phase
+# had not finished after five minutes (the inferred links make some thousand rules), so
+# its cost is unmeasured; run it with API_CONTRACT_STATEFUL=1 until it is bounded.
+@pytest.mark.skipif(not os.environ.get("API_CONTRACT_STATEFUL"),
+                    reason="stateful phase: opt in with API_CONTRACT_STATEFUL=1 (cost unmeasured)")
 @pytest.mark.parametrize("who", [0, 1], ids=["supplier", "buyer"])
 def test_linked_operations_answer_as_documented_with_every_check(app, world, who):
     """The stateful phase: scenarios of calls where a response's ids feed the next call
