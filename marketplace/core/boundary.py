@@ -27,6 +27,7 @@ from marketplace.extensions import db
 
 log = logging.getLogger(__name__)
 _JOBS = "after_commit_jobs"
+_DROPPING = "side_work_dropped"
 
 
 def after_commit(job: Callable[[], object]) -> None:
@@ -40,10 +41,17 @@ def side_work_dropped() -> Iterator[None]:
     past trade (the demo's history) must not tell anybody about it today."""
     jobs = db.session.info.setdefault(_JOBS, [])
     mark = len(jobs)
+    db.session.info[_DROPPING] = True
     try:
         yield
     finally:
+        db.session.info.pop(_DROPPING, None)
         del jobs[mark:]
+
+
+def side_work_is_dropped() -> bool:
+    """True inside ``side_work_dropped``: the outbox then writes no job either."""
+    return bool(db.session.info.get(_DROPPING))
 
 
 def commit() -> None:

@@ -42,7 +42,7 @@ from flask import Flask, current_app
 from sqlalchemy import JSON, Enum, Index, String, Text, event, func, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from marketplace.core.boundary import after_commit
+from marketplace.core.boundary import after_commit, side_work_is_dropped
 from marketplace.core.boundary import commit as commit_unit
 from marketplace.core.types import UTCDateTime, utcnow
 from marketplace.extensions import celery, db
@@ -111,10 +111,13 @@ def handler(name: str):
     return register
 
 
-def enqueue(task: str, **kwargs) -> OutboxJob:
-    """Write a job into the current transaction; it is handed over once that commits."""
+def enqueue(task: str, **kwargs) -> OutboxJob | None:
+    """Write a job into the current transaction; it is handed over once that commits.
+    None inside ``boundary.side_work_dropped`` (a replay of past trade queues nothing)."""
     if task not in _HANDLERS:
         raise LookupError(f"no outbox handler named {task!r}")
+    if side_work_is_dropped():
+        return None
     job = OutboxJob(task=task, kwargs=kwargs, status=JobStatus.WAITING,
                     next_attempt_at=utcnow(), attempts=0)
     db.session.add(job)

@@ -34,6 +34,9 @@ def queue_refresh(kind: str, ids) -> None:
     job = jobs.get(kind)
     if job is None:
         job = jobs[kind] = outbox.enqueue("search.refresh_index", kind=kind, ids=[])
+    if job is None:  # side work dropped (a replay of past trade)
+        jobs.pop(kind)
+        return
     job.kwargs = {"kind": kind, "ids": sorted(set(job.kwargs["ids"]) | ids)}
 
 
