@@ -659,6 +659,32 @@ def compute_figures(supplier_ids: list[int], now: datetime) -> None:
     compute_associations()
 
 
+# Each demo supplier's terms per segment (crm.models.treatments), so a quotation derived
+# in the demo shows them: best customers pay later and get a discount, below-zero ones
+# pay first and carry a small-order surcharge. Set after the history, whose quotations
+# were priced as they were at the time.
+DEMO_TREATMENTS = {
+    "MVC": {"payment_terms": "open_account", "discount_pct": Decimal(5), "lead_time_days": 21,
+            "response_hours": 4},
+    "MGC": {"payment_terms": "tt", "discount_pct": Decimal(3), "lead_time_days": 28,
+            "response_hours": 8},
+    "BZ": {"payment_terms": "tt", "discount_pct": Decimal(0), "lead_time_days": 45,
+           "response_hours": 48, "min_order_value": Decimal(2000),
+           "small_order_surcharge": Decimal(150)},
+    "other": {"payment_terms": "tt", "discount_pct": Decimal(0), "lead_time_days": 35,
+              "response_hours": 24},
+}
+
+
+def _set_demo_treatments(supplier_ids: list[int]) -> None:
+    from marketplace.crm.models.treatments import SegmentTreatment
+
+    for supplier_id in supplier_ids:  # the demo catalog and orders are in USD
+        for segment, terms in DEMO_TREATMENTS.items():
+            db.session.add(SegmentTreatment(supplier_company_id=supplier_id, segment=segment,
+                                            currency="USD", **terms))
+
+
 def load_demo_history() -> int:
     """The two years of trade, once; the number of orders placed (0: already there, or a
     demo company or product missing)."""
@@ -681,7 +707,9 @@ def load_demo_history() -> int:
         bind_actor(saved)
     db.session.flush()
     _history_notifications_read(start, now)
-    compute_figures([cast.companies[TPF].id, cast.companies[ANATOLIA].id], now)
+    suppliers = [cast.companies[TPF].id, cast.companies[ANATOLIA].id]
+    compute_figures(suppliers, now)
+    _set_demo_treatments(suppliers)
     return sum(1 for plan in plans if plan.ordered_at is not None and plan.accepted_at
                and plan.accepted_at <= now)
 

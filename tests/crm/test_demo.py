@@ -3,6 +3,8 @@
 growable and below-zero customers, the fading ones at risk, products ordered together,
 response times that got faster; and a demo buyer its suppliers' scorecards."""
 
+from decimal import Decimal
+
 from sqlalchemy import select
 
 from marketplace.cli import DEMO_PASSWORD
@@ -55,6 +57,10 @@ def _suppliers_see_fifths_segments_and_customers_at_risk(api):
         fifths = api.get("/analytics/quintiles", token).get_json()["items"]
         assert [f["quintile"] for f in fifths] == [1, 2, 3, 4, 5]
         assert all(f["customers"] >= 1 for f in fifths)
+        terms = api.get("/analytics/treatments", token).get_json()["treatments"]
+        by_segment = {row["segment"]: row for row in terms}
+        assert Decimal(by_segment["MVC"]["discount_pct"]) > 0  # best customers get a discount
+        assert by_segment["BZ"]["small_order_surcharge"] is not None
         segments = api.get("/analytics/segments", token).get_json()
         assert {s["segment"] for s in segments["current"] if s["customers"]} >= {
             "MVC", "MGC", "BZ"}
