@@ -8,9 +8,10 @@ documents, an order with a shipment, an invoice and a payment), so the ids in a 
 records that exist. Then the stateful phase chains operations along the links schemathesis
 infers (an id a response gives is the next call's path id).
 
-Bounded for the normal suite by API_CONTRACT_EXAMPLES (15 cases an operation and caller
-mode); a deeper run: ``API_CONTRACT_EXAMPLES=200 API_CONTRACT_STATEFUL=1
-API_CONTRACT_STEPS=50 pytest tests/test_api_contract.py``.
+Bounded for the normal suite (a few minutes a database): API_CONTRACT_EXAMPLES cases an
+operation (5), API_CONTRACT_STEPS stateful scenarios a caller (15, of at most 6 calls); a
+deeper run: ``API_CONTRACT_EXAMPLES=200 API_CONTRACT_STEPS=50 pytest
+tests/test_api_contract.py``.
 """
 
 from __future__ import annotations
@@ -23,14 +24,15 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
+from schemathesis.checks import negative_data_rejection
 from schemathesis.config import SchemathesisConfig
 from sqlalchemy import inspect, text
 
 from marketplace.extensions import db
 
 BASE = "/api/v1"
-EXAMPLES = int(os.environ.get("API_CONTRACT_EXAMPLES", "15"))
-STATEFUL_EXAMPLES = int(os.environ.get("API_CONTRACT_STEPS", "5"))
+EXAMPLES = int(os.environ.get("API_CONTRACT_EXAMPLES", "5"))
+STATEFUL_EXAMPLES = int(os.environ.get("API_CONTRACT_STEPS", "15"))
 DEMO_PASSWORD = "Demo-Trade-2026"
 # The demo's trade with a shipment, an invoice and a payment (fulfillment/demo.py).
 SUPPLIER_EMAIL, BUYER_EMAIL = "elif@anatolia.example.com", "jonas@hanse.example.com"
@@ -52,6 +54,12 @@ TABLES = {
 }
 WORDS = {"kind": "commercial-invoice", "action": "send", "type_code": "quotation"}
 CASES = [0]  # cases sent, for the summary line (pytest -s)
+# Checks left out of one operation, each for a reason schemathesis cannot know.
+EXCLUDED = {
+    # Multipart fields are all text on the wire: a "negative" caption that is a number in
+    # the schema arrives as the text "12", a valid caption, so accepting it is right.
+    f"POST {BASE}/companies/{{company_id}}/factory-tour": [negative_data_rejection],
+}
 
 
 @pytest.fixture
@@ -144,7 +152,8 @@ def _run_operation(operation, world) -> None:
         # On the case, so a negative case that only dropped the credentials counts as
         # valid again; and to the call, so the checks know they are the caller's own.
         case.headers = {**(case.headers or {}), **caller.headers()}
-        response = case.call_and_validate(headers=caller.headers())
+        response = case.call_and_validate(headers=caller.headers(),
+                                           excluded_checks=EXCLUDED.get(operation.label))
         caller.after(case, response)
         CASES[0] += 1
 
@@ -169,7 +178,7 @@ def _schema(app):
     return schemathesis.openapi.from_wsgi(f"{BASE}/openapi.json", app, config=CONFIG)
 
 
-def test_every_operation_answers_as_documented_with_every_check(app, world):
+def test_every_operation_answers_as_documented_with_every_check_then_linked(app, world):
     schema = _schema(app)
     operations = sorted((result.ok() for result in schema.get_all_operations()), key=_order)
     CASES[0] = 0
@@ -180,6 +189,15 @@ def test_every_operation_answers_as_documented_with_every_check(app, world):
         except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 - reported below
             failures.append(f"{operation.label}\n{error}")
     print(f"\n{len(operations)} operations, {CASES[0]} cases, {len(failures)} failing")
+    # The stateful phase in the same test: seeding the demo world takes about a minute,
+    # once for both phases (every test starts from empty tables).
+    for who, name in enumerate(("supplier", "buyer")):
+        CASES[0] = 0
+        try:
+            _run_linked_operations(app, world, who)
+        except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 - reported below
+            failures.append(f"stateful phase as the {name}\n{error}")
+        print(f"stateful phase as the {name}: {CASES[0]} calls")
     if os.environ.get("API_CONTRACT_REPORT"):
         with open(os.environ["API_CONTRACT_REPORT"], "w") as report:
             report.write("\n\n".join(failures))
@@ -187,35 +205,31 @@ def test_every_operation_answers_as_documented_with_every_check(app, world):
         "\n\n".join(failures)
 
 
-# Not yet in the normal run: on the shared two-core machine one scenario of this phase
-# had not finished after five minutes (the inferred links make some thousand rules), so
-# its cost is unmeasured; run it with API_CONTRACT_STATEFUL=1 until it is bounded.
-@pytest.mark.skipif(not os.environ.get("API_CONTRACT_STATEFUL"),
-                    reason="stateful phase: opt in with API_CONTRACT_STATEFUL=1 (cost unmeasured)")
-@pytest.mark.parametrize("who", [0, 1], ids=["supplier", "buyer"])
-def test_linked_operations_answer_as_documented_with_every_check(app, world, who):
+def _run_linked_operations(app, world, who: int) -> None:
     """The stateful phase: scenarios of calls where a response's ids feed the next call
     (links schemathesis infers from the response schemas and path parameters), every
     check on every step."""
     caller = world[who][0]
-    machine = _schema(app).as_state_machine()
+    schema = _schema(app)
 
-    class AsMember(machine):
-        def before_call(self, case):
-            case.headers = {**(case.headers or {}), **caller.headers()}
+    # Through schemathesis's auth hook (never cached: a step may revoke the token), so the
+    # checks know the credentials are the caller's own and probe without them.
+    @schema.auth(refresh_interval=None)
+    class AsMember:
+        def get(self, case, context):
+            return caller.token
 
-        def get_call_kwargs(self, case):
-            return {"headers": caller.headers()}
+        def set(self, case, token, context):
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}"}
 
+    class Steps(schema.as_state_machine()):
         def after_call(self, response, case):
             super().after_call(response, case)
             caller.after(case, response)
             CASES[0] += 1
 
-    CASES[0] = 0
-    AsMember.run(settings=settings(
+    Steps.run(settings=settings(
         max_examples=STATEFUL_EXAMPLES, stateful_step_count=6, deadline=None,
         derandomize=True, database=None, phases=[Phase.explicit, Phase.generate],
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                                HealthCheck.data_too_large]))
-    print(f"\nstateful as {('supplier', 'buyer')[who]}: {CASES[0]} calls")
