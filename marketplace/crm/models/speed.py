@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.core.types import UTCDateTime
@@ -61,3 +61,28 @@ class ResponseFact(db.Model):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     month: Mapped[date] = mapped_column(Date)  # the first day of started_at's month
     value: Mapped[float | None] = mapped_column(Float)
+
+
+class ResponseMonth(db.Model):
+    """The snapshot the response-time view reads: one company's facts of one month, on
+    one side of the trade, for one member (null: nobody in charge) and one measure —
+    how many, and their measured values sorted. Written whenever the facts of that
+    company and month are refreshed (``crm/operations/speed.py``).
+
+    The values themselves are kept (not a median): a period's median cannot be made from
+    monthly medians, but it can from the months' sorted values, merged; the view then
+    computes every figure of a period without sorting the company's facts in SQL."""
+
+    __tablename__ = "crm_response_months"
+    __table_args__ = (
+        Index("ix_crm_response_months_company", "company_id", "side", "month"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    side: Mapped[str] = mapped_column(String(10))  # "supplier" or "buyer"
+    month: Mapped[date] = mapped_column(Date)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    measure: Mapped[str] = mapped_column(String(30))
+    count: Mapped[int] = mapped_column(Integer)  # facts, measured or not (unanswered)
+    values: Mapped[list] = mapped_column(JSON)  # the measured values, ascending

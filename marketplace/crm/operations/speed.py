@@ -46,6 +46,7 @@ from marketplace.crm.models.speed import (
     PO_TO_ACCEPTED,
     QUOTATION_WON,
     ResponseFact,
+    ResponseMonth,
 )
 from marketplace.crm.queries.speed import forget_platform_figures
 from marketplace.extensions import db
@@ -214,8 +215,59 @@ def _refresh(scope: Scope) -> int:
     db.session.flush()
     own_facts = scope.where(ResponseFact.supplier_company_id, ResponseFact.buyer_company_id,
                             ResponseFact.thread_id)
+    everything = scope == Scope()
+    touched = set() if everything else _months_of(own_facts)
     db.session.execute(delete(ResponseFact).where(own_facts))
     for facts in (*_inquiry_facts(scope), *_order_facts(scope), _quotation_facts(scope)):
         db.session.execute(insert(ResponseFact).from_select(COLUMNS, facts))
+    if not everything:
+        touched |= _months_of(own_facts)
+    for side in ("supplier", "buyer"):
+        _write_months(side, None if everything else touched)
     forget_platform_figures()
     return db.session.scalar(select(func.count()).select_from(ResponseFact).where(own_facts))
+
+
+# ----- the snapshot the view reads ---------------------------------------------------------
+
+
+def _months_of(own_facts) -> set[tuple]:
+    """(supplier, buyer, month) of the facts a refresh removes or writes: the snapshot
+    rows to write again, on both sides, and no others."""
+    return set(db.session.execute(select(
+        ResponseFact.supplier_company_id, ResponseFact.buyer_company_id, ResponseFact.month)
+        .where(own_facts).distinct()).all())
+
+
+def _write_months(side: str, touched: set[tuple] | None) -> None:
+    """Write again the snapshot rows (``ResponseMonth``) of one side for the touched
+    companies' months (all of them when ``touched`` is None), from the facts."""
+    company = ResponseFact.supplier_company_id if side == "supplier" else \
+        ResponseFact.buyer_company_id
+    member = ResponseFact.supplier_member_id if side == "supplier" else \
+        ResponseFact.buyer_member_id
+    stale, facts = ResponseMonth.side == side, true()
+    if touched is not None:
+        companies = {row[0 if side == "supplier" else 1] for row in touched}
+        months = {row[2] for row in touched}
+        if not companies:
+            return
+        # Companies × months is a superset of the pairs touched; writing a row again
+        # from its facts is harmless.
+        stale = and_(stale, ResponseMonth.company_id.in_(companies),
+                     ResponseMonth.month.in_(months))
+        facts = and_(company.in_(companies), ResponseFact.month.in_(months))
+    db.session.execute(delete(ResponseMonth).where(stale))
+    groups: dict[tuple, list] = {}
+    for company_id, month, member_id, measure, value in db.session.execute(
+            select(company, ResponseFact.month, member, ResponseFact.measure, ResponseFact.value)
+            .where(facts)):
+        group = groups.setdefault((company_id, month, member_id, measure), [0, []])
+        group[0] += 1
+        if value is not None:
+            group[1].append(value)
+    rows = [{"company_id": key[0], "side": side, "month": key[1], "member_id": key[2],
+             "measure": key[3], "count": count, "values": sorted(values)}
+            for key, (count, values) in groups.items()]
+    if rows:
+        db.session.execute(insert(ResponseMonth), rows)

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 
-from sqlalchemy import and_, func, select, true, tuple_
+from sqlalchemy import and_, func, or_, select, true
 
 from marketplace.crm.models.speed import (
     ACCEPTED_TO_DOCUMENTS,
@@ -24,6 +24,7 @@ from marketplace.crm.models.speed import (
     PO_TO_ACCEPTED,
     QUOTATION_WON,
     ResponseFact,
+    ResponseMonth,
 )
 from marketplace.extensions import db
 from marketplace.infrastructure.models import User
@@ -264,45 +265,70 @@ def response_times(company_id: int | None, date_from: date, date_to: date, *, si
 
 def _company_report(company_id: int, date_from: date, date_to: date, side: str
                     ) -> tuple[SpeedFigures, list[MonthSpeed], list[MemberSpeed]]:
-    member = _member_column(side)
-    where = and_(_of_company(company_id, side), _in_period(date_from, date_to))
-    total: dict[str, _Stats] = {}
-    by_month: dict = {}
-    by_member: dict = {}
-    if db.session.get_bind().dialect.name == "postgresql":
-        stmt = (select(ResponseFact.month, member, ResponseFact.measure,
-                       func.grouping(ResponseFact.month), func.grouping(member),
-                       func.count(), func.count(ResponseFact.value), func.avg(ResponseFact.value),
-                       func.percentile_cont(0.5).within_group(ResponseFact.value),
-                       func.percentile_cont(0.9).within_group(ResponseFact.value))
-                .where(where)
-                .group_by(func.grouping_sets(
-                    tuple_(ResponseFact.measure), tuple_(ResponseFact.month, ResponseFact.measure),
-                    tuple_(member, ResponseFact.measure))))
-        for month, member_id, measure, no_month, no_member, *figures in db.session.execute(stmt):
-            stats = _Stats(*figures)
-            if no_month and no_member:
-                total[measure] = stats
-            elif not no_month:
-                by_month.setdefault(month, {})[measure] = stats
-            else:
-                by_member.setdefault(member_id, {})[measure] = stats
-    else:
-        values: dict = {}
+    """The company's figures, months and members over the period from the snapshot
+    (``ResponseMonth``: each month's sorted values per member and measure) for the
+    months the period covers whole, and from the facts for the one or two months it
+    covers in part; the values are merged and the percentiles taken in Python (the same
+    ``percentile_cont`` rule as SQL), so nothing is sorted in the database per request."""
+    whole, parts = [], []
+    for first in months_between(date_from, date_to):
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        if first >= date_from and last <= date_to:
+            whole.append(first)
+        else:
+            parts.append(_in_period(max(first, date_from), min(last, date_to)))
+    runs: dict[tuple, dict[str, list]] = {}
+
+    def add(month, member_id, measure: str, count: int, values: list) -> None:
+        for key in (("total",), ("month", month), ("member", member_id)):
+            found = runs.setdefault(key, {}).setdefault(measure, [0, []])
+            found[0] += count
+            found[1].append(values)
+
+    if whole:
+        for row in db.session.execute(
+                select(ResponseMonth.month, ResponseMonth.member_id, ResponseMonth.measure,
+                       ResponseMonth.count, ResponseMonth.values)
+                .where(ResponseMonth.company_id == company_id, ResponseMonth.side == side,
+                       ResponseMonth.month.in_(whole))):
+            add(*row)
+    if parts:
+        loose: dict[tuple, list] = {}
         for month, member_id, measure, value in db.session.execute(
-                select(ResponseFact.month, member, ResponseFact.measure, ResponseFact.value)
-                .where(where)):
-            for key in (("total",), ("month", month), ("member", member_id)):
-                values.setdefault(key, {}).setdefault(measure, []).append(value)
-        for key, measures in values.items():
-            into = total if key[0] == "total" else by_month.setdefault(key[1], {}) \
-                if key[0] == "month" else by_member.setdefault(key[1], {})
-            for measure, listed in measures.items():
-                into[measure] = _stats_of(listed)
-    months = [_figures(by_month.get(first) or by_month.get(first.isoformat()) or {},
+                select(ResponseFact.month, _member_column(side), ResponseFact.measure,
+                       ResponseFact.value)
+                .where(_of_company(company_id, side), or_(*parts))):
+            found = loose.setdefault((month, member_id, measure), [0, []])
+            found[0] += 1
+            if value is not None:
+                found[1].append(value)
+        for (month, member_id, measure), (count, values) in loose.items():
+            add(month, member_id, measure, count, sorted(values))
+    merged = {key: {measure: _merged_stats(count, listed)
+                    for measure, (count, listed) in measures.items()}
+              for key, measures in runs.items()}
+    months = [_figures(merged.get(("month", first)) or {},
                        MonthSpeed(month=first.strftime("%Y-%m")))
               for first in months_between(date_from, date_to)]
-    return _figures(total, SpeedFigures()), months, _member_rows(by_member)
+    by_member = {key[1]: stats for key, stats in merged.items() if key[0] == "member"}
+    return _figures(merged.get(("total",), {}), SpeedFigures()), months, _member_rows(by_member)
+
+
+def _merged_stats(count: int, runs: list[list]) -> _Stats:
+    """Count, mean, median and p90 of sorted runs of values (merged by one sort, which
+    takes runs already in order in linear time)."""
+    ordered = runs[0] if len(runs) == 1 else sorted(value for run in runs for value in run)
+    if not ordered:
+        return _Stats(count, 0)
+    return _Stats(count, len(ordered), sum(ordered) / len(ordered),
+                  _sorted_percentile(ordered, 0.5), _sorted_percentile(ordered, 0.9))
+
+
+def _sorted_percentile(ordered: list, fraction: float) -> float:
+    position = fraction * (len(ordered) - 1)
+    below = int(position)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
 
 
 def _member_rows(found: dict) -> list[MemberSpeed]:
