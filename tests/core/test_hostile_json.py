@@ -45,11 +45,11 @@ def test_a_lone_surrogate_in_a_text_field_is_a_422_naming_the_field(api, make):
 
 
 def test_a_lone_surrogate_is_refused_before_login_and_registration(api):
-    login = '{"email": "a\\udfff@example.com", "password": "%s"}' % PASSWORD
+    login = f'{{"email": "a\\udfff@example.com", "password": "{PASSWORD}"}}'
     _assert_problem(api.post("/auth/token", data=login, content_type="application/json"), 422)
     register = ('{"company": {"name": "x\\ud800", "country": "SG", "roles": ["buyer"]},'
-                ' "user": {"email": "s@example.com", "password": "%s", "full_name": "S"}}'
-                % PASSWORD)
+                f' "user": {{"email": "s@example.com", "password": "{PASSWORD}",'
+                ' "full_name": "S"}}')
     problem = _assert_problem(api.post("/auth/register", data=register,
                                        content_type="application/json"), 422)
     assert list(problem["errors"]) == ["company.name"]

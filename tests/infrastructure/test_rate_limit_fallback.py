@@ -3,6 +3,7 @@ warning, and back in Redis once it answers again (issue 12, item 3)."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import threading
@@ -49,10 +50,8 @@ class _Forwarder:
             pass
         finally:
             for s in (source, target):
-                try:
+                with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     def close(self):
         self.running = False
