@@ -23,6 +23,7 @@ same run:
                  quotation hours over the documents
 
 Run: PYTHONPATH=. .venv/bin/python bench/analytics.py [--orders 100000] [--repeat 30]
+     [--only-speed]  (the recomputation, then the response-time API alone)
 ``BENCH_ADMIN_URL`` names the server's maintenance database (default
 postgresql://postgres@127.0.0.1:5432/postgres).
 """
@@ -297,7 +298,7 @@ RAW_SPEED = """
             AND i.sent_at > now() - interval '365 days') t"""
 
 
-def measure(app, repeat: int) -> None:
+def measure(app, repeat: int, only_speed: bool = False) -> None:
     from marketplace.crm.operations.associations import compute_associations
     from marketplace.crm.operations.customers import recompute_supplier, suppliers_with_orders
     from marketplace.crm.operations.speed import refresh_response_facts
@@ -313,6 +314,8 @@ def measure(app, repeat: int) -> None:
             commit()
 
         once("full recomputation (figures of 3 suppliers + response facts)", recompute)
+        if only_speed:
+            return _measure_speed(app, repeat)
         once("raw SQL: product pairs over all order lines",
              lambda: db.session.execute(text(RAW_PAIRS)).all())
         once("association rules (compute_associations, all suppliers)",
@@ -342,18 +345,34 @@ def measure(app, repeat: int) -> None:
                          ("at risk only, page 1", "?at_risk=true")):
         report(f"API GET /analytics/customers {label}",
                timed(lambda q=query: get("/api/v1/analytics/customers" + q), repeat), bare)
+    _measure_speed(app, repeat)
+
+
+def _measure_speed(app, repeat: int) -> None:
+    client = app.test_client()
+    token = client.post("/api/v1/auth/token", json={
+        "email": "supplier1@example.com", "password": PASSWORD}).get_json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def get(path: str) -> None:
+        response = client.get(path, headers=headers)
+        assert response.status_code == 200, response.get_data(as_text=True)[:500]
+
     with app.app_context():
         raw_speed = timed(lambda: db.session.execute(text(RAW_SPEED), {"supplier": 1}).all(),
                           repeat)
         report("raw SQL: inquiry → quotation median and p90 (documents)", raw_speed)
     report("API GET /analytics/response-times?period=month",
-           timed(lambda: get("/api/v1/analytics/response-times?period=month"), repeat), bare)
+           timed(lambda: get("/api/v1/analytics/response-times?period=month"), repeat),
+           raw_speed)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--only-speed", action="store_true",
+                        help="after the recomputation, measure the response-time API only")
     args = parser.parse_args()
     url = create_database()
     try:
@@ -362,7 +381,7 @@ def main() -> None:
         sizes = counts(app)
         print("generated " + ", ".join(f"{v:,} {k}" for k, v in sizes.items())
               + f" in {seconds:.0f} s (bulk SQL, then VACUUM ANALYZE)", flush=True)
-        measure(app, args.repeat)
+        measure(app, args.repeat, args.only_speed)
     finally:
         drop_database(url)
 
