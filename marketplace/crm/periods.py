@@ -68,6 +68,12 @@ def period_errors(start: date | None, end: date | None, today: date | None = Non
     return errors
 
 
+def _year_before(end: date) -> date:
+    """The start of the year that ends on ``end``; the first day there is for an end in
+    year 1 (refused as out of range afterwards, never an overflow)."""
+    return max(end, date.min + timedelta(days=YEAR - 1)) - timedelta(days=YEAR - 1)
+
+
 def make_period(start: date | None, end: date | None, today: date | None = None) -> Period:
     """The period from optional bounds: a missing end is today, a missing start is a
     year before the end. Raises ValidationFailed (422) for a period out of range."""
@@ -75,7 +81,7 @@ def make_period(start: date | None, end: date | None, today: date | None = None)
     if start is None and end is None:
         return last_12_months(today)
     end = end or today
-    start = start or end - timedelta(days=YEAR - 1)
+    start = start or _year_before(end)
     errors = period_errors(start, end, today)
     if errors:
         raise ValidationFailed(str(_l("The period is not valid.")), errors=errors)
@@ -121,8 +127,7 @@ class PeriodArgsSchema(Schema):
     def _check_range(self, data, **_):
         errors = period_errors(data.get("period_start"), data.get("period_end"))
         if data.get("period_start") is None and data.get("period_end") is not None:
-            errors = period_errors(data["period_end"] - timedelta(days=YEAR - 1),
-                                   data["period_end"])
+            errors = period_errors(_year_before(data["period_end"]), data["period_end"])
         if errors:
             raise ValidationError(errors)
 

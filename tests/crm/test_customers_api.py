@@ -98,6 +98,7 @@ def test_a_period_of_its_own(api, world, token):
     ("from=2026-03-01&to=2026-02-01", "from"),
     ("to=2999-01-01", "to"),
     ("from=1990-01-01", "from"),
+    ("to=0001-07-21", "from"),  # its year would start before the first day (was a 500)
 ])
 def test_bad_periods_are_refused_naming_the_field(api, world, token, query, field):
     for path in ("customers", "quintiles", "segments", "at-risk"):
