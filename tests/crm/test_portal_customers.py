@@ -18,7 +18,6 @@ from tests.crm.treatment_support import (
     customers_of,
     set_terms,
     speaks_chinese,
-    with_pending_chinese,
 )
 from tests.factories import csrf_token, portal_login
 
@@ -196,8 +195,7 @@ def test_another_supplier_never_sees_these_customers(shop, login):
     assert rival.get(f"/crm/customers/{shop['beta']}/message").status_code == 404
 
 
-def test_the_pages_speak_chinese(app, shop, login, tmp_path, monkeypatch):
-    with_pending_chinese(app, tmp_path, monkeypatch)
+def test_the_pages_speak_chinese(app, shop, login):
     speaks_chinese(app, shop["supplier"].user_id)
     client = login(shop["supplier"])
     for path, words in (("/crm/customers", ["MVC（最有價值）", "終身價值"]),

@@ -12,7 +12,6 @@ from tests.crm.treatment_support import (
     classify,
     set_terms,
     speaks_chinese,
-    with_pending_chinese,
 )
 from tests.trading.support import Trade
 
@@ -163,8 +162,7 @@ def test_a_surcharge_without_a_minimum_is_refused(trade):
     assert "minimum order value" in response.get_json()["errors"]["BZ.small_order_surcharge"][0]
 
 
-def test_refusals_speak_chinese(app, trade, tmp_path, monkeypatch):
-    with_pending_chinese(app, tmp_path, monkeypatch)
+def test_refusals_speak_chinese(app, trade):
     speaks_chinese(app, trade.supplier.user_id)
     response = trade.api.call("PUT", "/analytics/treatments", trade.supplier_token, json={
         "treatments": [{"segment": "MVC", "discount_pct": "-1"}]})

@@ -17,7 +17,6 @@ from tests.crm.treatment_support import (
     classify,
     set_terms,
     speaks_chinese,
-    with_pending_chinese,
 )
 from tests.factories import csrf_token, portal_login
 from tests.trading.support import Trade
@@ -96,8 +95,7 @@ def test_bad_terms_are_named_by_field_and_nothing_typed_is_lost(app, trade, logi
     assert _stored(app, trade.supplier.company_id) == {"MVC": ("dp", Decimal("0.00"), None)}
 
 
-def test_the_settings_page_refuses_in_chinese(app, trade, login, tmp_path, monkeypatch):
-    with_pending_chinese(app, tmp_path, monkeypatch)
+def test_the_settings_page_refuses_in_chinese(app, trade, login):
     speaks_chinese(app, trade.supplier.user_id)
     client = login(trade.supplier)
     refused = client.post("/crm/treatments", data=_form(client, **{"BZ-discount_pct": "150"}))

@@ -32,32 +32,6 @@ def set_terms(app, supplier_id: int, segment: str, **terms) -> None:
         commit()
 
 
-def with_pending_chinese(app, tmp_path, monkeypatch) -> None:
-    """Until the lead merges translations-pending/crm-portal.po into the catalog, load
-    it beside the catalog (after the merge this adds nothing)."""
-    from pathlib import Path
-
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-    from flask_babel import get_babel
-
-    pending = Path(__file__).resolve().parents[2] / "translations-pending" / "crm-portal.po"
-    if not pending.exists():
-        return
-    with pending.open("rb") as source:
-        catalog = read_po(source, locale="zh_Hant")
-    target = tmp_path / "pending" / "zh_Hant" / "LC_MESSAGES"
-    target.mkdir(parents=True)
-    with (target / "messages.mo").open("wb") as out:
-        write_mo(out, catalog)
-    with app.app_context():
-        babel = get_babel()
-        monkeypatch.setattr(babel, "translation_directories",
-                            [*babel.translation_directories, str(tmp_path / "pending")])
-        domain = babel.instance.domain_instance
-        monkeypatch.setattr(domain, "cache", {})
-
-
 def speaks_chinese(app, user_id: int) -> None:
     from marketplace.infrastructure.models import User
 
