@@ -33,17 +33,16 @@ from __future__ import annotations
 import enum
 import logging
 import socket
-import threading
-import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import JSON, Enum, Index, String, Text, event, func, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from marketplace.core.boundary import after_commit, side_work_is_dropped
 from marketplace.core.boundary import commit as commit_unit
+from marketplace.core.sweeps import RequestEndSweep
 from marketplace.core.types import UTCDateTime, utcnow
 from marketplace.extensions import celery, db
 
@@ -326,35 +325,6 @@ def retry(job_ids: list[int] | None = None) -> int:
     return sweep()
 
 
-class RequestEndSweep:
-    """Due jobs (kept while Redis was away, or retries) are handed over after a
-    response has gone out, at most once per OUTBOX_SWEEP_SECONDS in each process."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._last = float("-inf")
-
-    def after_request(self, response):
-        app = current_app._get_current_object()
-        interval = app.config.get("OUTBOX_SWEEP_SECONDS")
-        if not interval:
-            return response
-        now = time.monotonic()
-        with self._lock:
-            if now - self._last < float(interval):
-                return response
-            self._last = now
-        response.call_on_close(lambda: self.sweep(app))
-        return response
-
-    def sweep(self, app: Flask) -> None:
-        with app.app_context():
-            try:
-                sweep()
-            except Exception:  # the jobs stay due; the next sweep takes them
-                log.exception("sweeping the outbox failed")
-            finally:
-                db.session.remove()
-
-
-request_end_sweep = RequestEndSweep()
+# Due jobs (kept while Redis was away, or retries) are handed over after a response
+# has gone out, at most once per OUTBOX_SWEEP_SECONDS in each process.
+request_end_sweep = RequestEndSweep("OUTBOX_SWEEP_SECONDS", sweep, what="the outbox")

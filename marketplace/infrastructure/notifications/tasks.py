@@ -18,17 +18,16 @@ the company's administrators are told.
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from collections.abc import Iterable
 from datetime import timedelta
 
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from marketplace.core import boundary, outbox
+from marketplace.core.sweeps import RequestEndSweep
 from marketplace.core.types import utcnow
 from marketplace.extensions import celery, db
 from marketplace.infrastructure.models import MemberRole, Membership
@@ -193,36 +192,13 @@ def send_due(limit: int = SWEEP_BATCH) -> int:
     return len(ids)
 
 
-class RequestEndSweep:
-    """Without a worker, due retries go out after a response has been sent, at most once
-    per WEBHOOK_SWEEP_INTERVAL seconds in each process (and one sweep at a time)."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._last = float("-inf")
-
-    def after_request(self, response):
-        app = current_app._get_current_object()
-        interval = app.config.get("WEBHOOK_SWEEP_INTERVAL")
-        if not interval or not celery.conf.task_always_eager:
-            return response
-        now = time.monotonic()
-        with self._lock:
-            if now - self._last < float(interval):
-                return response
-            self._last = now
-        response.call_on_close(lambda: self.sweep(app))
-        return response
-
-    def sweep(self, app: Flask) -> None:
-        with app.app_context():
-            try:
-                while send_due() == SWEEP_BATCH:
-                    pass
-            except Exception:  # the deliveries stay due; the next sweep takes them
-                log.exception("sweeping due webhook deliveries failed")
-            finally:
-                db.session.remove()
+def _send_all_due() -> None:
+    while send_due() == SWEEP_BATCH:
+        pass
 
 
-request_end_sweep = RequestEndSweep()
+# Without a worker, due retries go out after a response has been sent, at most once per
+# WEBHOOK_SWEEP_INTERVAL seconds in each process (and one sweep at a time).
+request_end_sweep = RequestEndSweep("WEBHOOK_SWEEP_INTERVAL", _send_all_due,
+                                    what="due webhook deliveries",
+                                    wanted=lambda: bool(celery.conf.task_always_eager))
