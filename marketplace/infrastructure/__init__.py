@@ -18,4 +18,13 @@ from marketplace.infrastructure import notifications  # noqa: E402
 
 bp.register_blueprint(notifications.bp)
 
+
+@bp.record_once
+def _tell_the_guards(state) -> None:
+    """core's portal guards find the acting member and the login page through us."""
+    from marketplace.core import guards
+    from marketplace.infrastructure.auth import current_actor
+
+    guards.init_app(state.app, actor=current_actor, login_endpoint="infrastructure.login")
+
 API_BLUEPRINTS = (blp_auth, blp_accounts, blp_backoffice, *notifications.API_BLUEPRINTS)
