@@ -51,6 +51,9 @@ def register(app: Flask) -> None:
     from marketplace.core.jobs_cli import jobs_cli
 
     app.cli.add_command(jobs_cli)
+    from marketplace.landed_migrations import db_manifest
+
+    app.cli.add_command(db_manifest)
 
 
 @click.command("seed-demo")

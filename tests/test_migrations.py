@@ -1,16 +1,21 @@
-"""`make run` builds the schema with Alembic, the tests with create_all: they must agree."""
+"""`make run` builds the schema with Alembic, the tests with create_all: they must agree.
+And a migration that has landed is history: its file never changes (migrations/landed.txt).
+"""
 
 import os
+import shutil
 import uuid
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from click.testing import CliRunner
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from marketplace import create_app
+from marketplace import create_app, landed_migrations
 from marketplace.extensions import db
+from marketplace.landed_migrations import HISTORY_MESSAGE, MIGRATIONS_DIR
 
 
 def _fresh_database_url(tmp_path):
@@ -45,3 +50,81 @@ def test_migrations_build_the_schema_the_models_describe(tmp_path):
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             admin.dispose()
+
+
+def test_no_landed_migration_has_changed():
+    listed = landed_migrations.read_manifest()
+    assert listed, "migrations/landed.txt lists no migration"
+    breaches = landed_migrations.breaches()
+    assert not breaches, "\n".join(str(b) for b in breaches)
+
+
+def _copy_of_migrations(tmp_path):
+    copy = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
+
+
+def test_a_changed_or_deleted_landed_migration_is_named_and_a_new_one_is_allowed(tmp_path):
+    migrations = _copy_of_migrations(tmp_path)
+    changed, deleted = sorted(landed_migrations.read_manifest(migrations))[:2]
+    (migrations / changed).write_text(
+        (migrations / changed).read_text() + "# regenerated in place\n")
+    (migrations / deleted).unlink()
+    (migrations / "versions" / "zz99_a_new_change.py").write_text('revision = "zz99"\n')
+
+    found = landed_migrations.breaches(migrations)
+    assert {(b.name, b.problem) for b in found} == {(changed, "changed"), (deleted, "deleted")}
+    assert all(HISTORY_MESSAGE in str(b) for b in found)
+    assert HISTORY_MESSAGE == "a landed migration is history: add a new migration instead"
+    assert landed_migrations.unlisted(migrations) == ["versions/zz99_a_new_change.py"]
+
+    # The command reports them and cannot paper over the edit by listing the new digest.
+    result = CliRunner().invoke(landed_migrations.db_manifest,
+                                ["--check", "--directory", str(migrations)])
+    assert result.exit_code == 1
+    assert f"{changed} changed: {HISTORY_MESSAGE}" in result.output
+    assert f"{deleted} deleted: {HISTORY_MESSAGE}" in result.output
+    before = (migrations / "landed.txt").read_bytes()
+    result = CliRunner().invoke(landed_migrations.db_manifest, ["--directory", str(migrations)])
+    assert result.exit_code != 0 and HISTORY_MESSAGE in result.output
+    assert (migrations / "landed.txt").read_bytes() == before
+
+
+def test_the_manifest_command_appends_new_migrations_and_never_rewrites_listed_ones(tmp_path):
+    migrations = _copy_of_migrations(tmp_path)
+    before = (migrations / "landed.txt").read_bytes()
+    new = migrations / "versions" / "zz99_a_new_change.py"
+    new.write_text('revision = "zz99"\n')
+
+    result = CliRunner().invoke(landed_migrations.db_manifest, ["--directory", str(migrations)])
+    assert result.exit_code == 0, result.output
+    assert "listed versions/zz99_a_new_change.py" in result.output
+    after = (migrations / "landed.txt").read_bytes()
+    assert after.startswith(before)
+    assert after[len(before):].decode().split() == [
+        landed_migrations.file_digest(new), "versions/zz99_a_new_change.py"]
+
+    # Listed now, so it is history too.
+    new.write_text('revision = "zz99"\n# edited after it landed\n')
+    assert [(b.name, b.problem) for b in landed_migrations.breaches(migrations)] == [
+        ("versions/zz99_a_new_change.py", "changed")]
+
+
+def test_line_endings_of_a_checkout_are_not_a_change(tmp_path):
+    migrations = _copy_of_migrations(tmp_path)
+    name = sorted(landed_migrations.read_manifest(migrations))[0]
+    path = migrations / name
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    assert landed_migrations.breaches(migrations) == []
+
+
+def test_the_manifest_starts_a_new_file_with_its_header(tmp_path):
+    migrations = _copy_of_migrations(tmp_path)
+    (migrations / "landed.txt").unlink()
+    assert landed_migrations.append_new(migrations) == sorted(
+        landed_migrations.migration_files(migrations))
+    header = (migrations / "landed.txt").read_text()
+    assert header.startswith("# Landed migrations")
+    assert landed_migrations.read_manifest(migrations) == landed_migrations.read_manifest()
+    assert landed_migrations.read_manifest(tmp_path / "nowhere") == {}
