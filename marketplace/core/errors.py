@@ -4,6 +4,8 @@ or a page / flashed message (portal)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, flash, jsonify, redirect, render_template, request
@@ -113,12 +115,52 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
-def _render_portal_error(status: int, title: str, detail: str):
+# ----- refusals in the portal ---------------------------------------------------------------
+
+
+def refusal_lines(detail: str, errors: dict | None = None) -> list[str]:
+    """The reason, then each field's reason ("lines.0.quantity: Not a valid number.")."""
+    return [str(detail), *(" ".join(str(m) for m in messages) if name == "_schema"
+                           else f"{name}: {' '.join(str(m) for m in messages)}"
+                           for name, messages in flatten_messages(errors or {}).items())]
+
+
+def go_back(error: DomainError, fallback: str | None = None, *, code: int = 303):
+    """A refused portal request: nothing of it is kept, the reason (with each field's) is
+    flashed, and the browser goes back to the page it came from (``fallback``, then "/",
+    when the Referer is missing or leads off-site).
+
+    The rollback comes first: the redirect answers below 400, so the request boundary
+    would otherwise commit what the operation flushed before it refused."""
+    from marketplace.extensions import db
+
+    db.session.rollback()
+    for line in refusal_lines(error.detail, error.errors):
+        flash(line, "danger")
+    return redirect(same_site_path(request.referrer) or fallback or "/", code)
+
+
+@contextmanager
+def refusal_goes_back(fallback: str | None = None, *, code: int = 303) -> Iterator[None]:
+    """Around the operation a portal view calls: a DomainError raised inside is answered
+    by ``go_back`` (through the central handler) instead of an error page. Only around
+    the operation: a refused access before it (403, 404) keeps its error page.
+
+        with refusal_goes_back(url_for("trading.document_page", document_id=document.id)):
+            operations.perform_action(document, action, actor, params)
+    """
+    try:
+        yield
+    except DomainError as error:
+        error.goes_back = (fallback, code)
+        raise
+
+
+def _render_portal_error(status: int, title: str, detail: str, errors: dict | None = None):
     # A refused state change goes back to the page with the reason; a refused
     # access (403, 404) keeps its status, so nobody mistakes it for success.
     if status in (409, 412, 422) and request.method == "POST":
-        flash(detail, "danger")
-        return redirect(same_site_path(request.referrer) or "/")
+        return go_back(DomainError(detail, errors=errors), code=302)
     return render_template("errors.html", status=status, title=title, detail=detail), status
 
 
@@ -126,7 +168,11 @@ def handle_domain_error(error: DomainError):
     if wants_problem_json():
         return problem_response(error.status, error.title, error.detail, slug=error.slug,
                                 errors=error.errors, headers=error.headers, **error.extra)
-    return _render_portal_error(error.status, str(error.title), error.detail)
+    going_back = getattr(error, "goes_back", None)
+    if going_back is not None:
+        fallback, code = going_back
+        return go_back(error, fallback, code=code)
+    return _render_portal_error(error.status, str(error.title), error.detail, error.errors)
 
 
 def handle_http_exception(error: HTTPException):
