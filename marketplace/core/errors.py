@@ -118,15 +118,19 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
 # ----- refusals in the portal ---------------------------------------------------------------
 
 
-def refusal_lines(detail: str, errors: dict | None = None) -> list[str]:
-    """The reason, then each field's reason ("lines.0.quantity: Not a valid number.")."""
-    return [str(detail), *(" ".join(str(m) for m in messages) if name == "_schema"
-                           else f"{name}: {' '.join(str(m) for m in messages)}"
-                           for name, messages in flatten_messages(errors or {}).items())]
+def refusal_text(error: DomainError) -> str:
+    """The reason a page flashes: the refusal's detail, then each field's message. The
+    field messages are whole sentences ("Say why you reject it."); when the detail is
+    only the class's title ("Validation failed") it says nothing more and is left out."""
+    said = [str(m) for messages in flatten_messages(error.errors or {}).values()
+            for m in messages]
+    if said and error.detail == str(error.title):
+        return " ".join(said)
+    return " ".join([error.detail, *said])
 
 
 def go_back(error: DomainError, fallback: str | None = None, *, code: int = 303):
-    """A refused portal request: nothing of it is kept, the reason (with each field's) is
+    """A refused portal request: nothing of it is kept, the reason (``refusal_text``) is
     flashed, and the browser goes back to the page it came from (``fallback``, then "/",
     when the Referer is missing or leads off-site).
 
@@ -135,8 +139,7 @@ def go_back(error: DomainError, fallback: str | None = None, *, code: int = 303)
     from marketplace.extensions import db
 
     db.session.rollback()
-    for line in refusal_lines(error.detail, error.errors):
-        flash(line, "danger")
+    flash(refusal_text(error), "danger")
     return redirect(same_site_path(request.referrer) or fallback or "/", code)
 
 
@@ -156,11 +159,12 @@ def refusal_goes_back(fallback: str | None = None, *, code: int = 303) -> Iterat
         raise
 
 
-def _render_portal_error(status: int, title: str, detail: str, errors: dict | None = None):
+def _render_portal_error(status: int, title: str, detail: str,
+                         refusal: DomainError | None = None):
     # A refused state change goes back to the page with the reason; a refused
     # access (403, 404) keeps its status, so nobody mistakes it for success.
     if status in (409, 412, 422) and request.method == "POST":
-        return go_back(DomainError(detail, errors=errors), code=302)
+        return go_back(refusal or DomainError(detail), code=302)
     return render_template("errors.html", status=status, title=title, detail=detail), status
 
 
@@ -172,7 +176,7 @@ def handle_domain_error(error: DomainError):
     if going_back is not None:
         fallback, code = going_back
         return go_back(error, fallback, code=code)
-    return _render_portal_error(error.status, str(error.title), error.detail, error.errors)
+    return _render_portal_error(error.status, str(error.title), error.detail, error)
 
 
 def handle_http_exception(error: HTTPException):

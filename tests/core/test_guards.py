@@ -78,6 +78,9 @@ def guarded(tmp_path_factory):
             db.session.execute(text("INSERT INTO notes (body) VALUES ('half done')"))
             if kind == "fields":
                 raise ValidationFailed(errors={"comment": ["Say why you reject it."]})
+            if kind == "detailed":
+                raise ValidationFailed("Some lines are not valid.", errors={
+                    "lines": {"0": {"quantity": ["Not a valid number."]}}})
             raise Forbidden("Your role does not allow this.")
 
     @app.route("/api/v1/t/refuse", methods=["POST"])
@@ -153,7 +156,11 @@ def test_a_refused_operation_goes_back_with_its_reasons_and_keeps_nothing(guarde
     fields = client.post("/t/refuse/fields",
                          headers={"Referer": "http://localhost/t/form?page=3"})
     assert fields.status_code == 303 and fields.location == "/t/form?page=3"
-    assert _flashes(client) == ["Validation failed", "comment: Say why you reject it."]
+    # A detail that is only the class's title says nothing: the fields' sentences alone.
+    assert _flashes(client) == ["Say why you reject it."]
+    detailed = client.post("/t/refuse/detailed")
+    assert detailed.status_code == 303 and detailed.location == "/t/back"
+    assert _flashes(client) == ["Some lines are not valid. Not a valid number."]
     # No Referer (or one leading off-site): the view's fallback.
     plain = client.post("/t/refuse/other", headers={"Referer": "https://evil.example/"})
     assert plain.status_code == 303 and plain.location == "/t/back"
