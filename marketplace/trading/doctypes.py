@@ -1,12 +1,21 @@
 """The trade document types, declared once for the workflow engine: who issues each,
-its numbering, what it is made from and its actions. Statuses (API.md): draft,
-pending_approval, sent, accepted, declined, cancelled, closed."""
+its name, its place in the trade's sequence, its numbering, what it is made from, its
+actions and its print template. Statuses (API.md): draft, pending_approval, sent,
+accepted, declined, cancelled, closed.
+
+The trade's vocabulary (Incoterms 2020, payment terms), the limits of a document and
+how a line finds its product are told to the engine here too, so the engine knows no
+module (``workflow/registry.py``)."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
+from marketplace.core.types import utcnow
+from marketplace.infrastructure.notifications.messages import N_
+from marketplace.trading.queries.lines import line_products
 from marketplace.workflow.doctypes import (
     BUYER,
     EITHER,
@@ -20,6 +29,24 @@ from marketplace.workflow.doctypes import (
     register,
     register_status_words,
 )
+from marketplace.workflow.registry import (
+    Vocabulary,
+    register_product_resolver,
+    register_vocabulary,
+)
+
+INCOTERMS_2020 = ("EXW", "FCA", "CPT", "CIP", "DAP", "DPU", "DDP", "FAS", "FOB", "CFR", "CIF")
+PAYMENT_TERMS = {
+    "tt": _l("T/T (telegraphic transfer)"), "lc_sight": _l("L/C at sight"),
+    "lc_usance": _l("L/C usance"), "dp": _l("D/P (documents against payment)"),
+    "da": _l("D/A (documents against acceptance)"), "open_account": _l("Open account"),
+    "card": _l("Card payment"),
+}
+MAX_LINES, MAX_RECIPIENTS = 500, 50
+register_vocabulary(Vocabulary(incoterms=INCOTERMS_2020, payment_terms=tuple(PAYMENT_TERMS),
+                               max_lines=MAX_LINES, max_recipients=MAX_RECIPIENTS))
+# A line names a product of the catalog (content), read through trading's queries.
+register_product_resolver(line_products)
 
 STATUSES = ("draft", "pending_approval", "sent", "accepted", "declined", "cancelled", "closed")
 ANY_STATUS = STATUSES
@@ -45,12 +72,9 @@ NOTICE = (SEND, CANCEL, Action("close", ("sent",), "closed", by=PARTY), FORWARD,
 INVITATION = (SEND, CANCEL, Action("decline", ("sent",), "declined", by=RECIPIENT),
               Action("close", ("sent", "declined"), "closed", by=ISSUER), FORWARD, ARCHIVE)
 
+
 def _still_valid(document, actor) -> str | None:
     """A quotation past its validity may no longer be accepted (ask for a revised one)."""
-    from flask_babel import gettext as _
-
-    from marketplace.core.types import utcnow
-
     if document.valid_until is not None and document.valid_until < utcnow().date():
         return _("This offer was valid until %(date)s; ask for a revised one.",
                  date=document.valid_until.isoformat())
@@ -104,70 +128,80 @@ ADVICE_EXTRAS = {"vessel": _text(120), "voyage": _text(40), "bill_of_lading": _t
 REASON_EXTRAS = {"reason": _text(500)}
 
 
-def _type(code, label, issued_by, prefix, actions=NEGOTIATED, derived_from=(), **kwargs):
-    return register(DocType(code=code, label=label, issued_by=issued_by,
+# Every trade document prints on one template; a type may name its own.
+PRINT_TEMPLATE = "trading/print/document.html"
+
+
+def _type(code, title, issued_by, prefix, actions=NEGOTIATED, derived_from=(), **kwargs):
+    kwargs.setdefault("print_template", PRINT_TEMPLATE)
+    return register(DocType(code=code, title=title, issued_by=issued_by,
                             numbering=f"{prefix}-{{year}}-{{seq:05}}", actions=actions,
                             derived_from=derived_from, states=STATUSES, **kwargs))
 
 
-INQUIRY = _type("inquiry", _l("Inquiry"), BUYER, "INQ", NOTICE + (
-    Action("decline", ("sent",), "declined", by=RECIPIENT),))
-RFQ = _type("rfq", _l("Request for quotation"), BUYER, "RFQ", INVITATION,
-            many_recipients=True)
-QUOTATION = _type("quotation", _l("Quotation"), SUPPLIER, "QUO", OFFER,
+# ``order``: the trade's usual sequence (quotation, order, confirmation, proforma,
+# changes, invoice, packing, shipping, receipt, returns, claims, notes; then the
+# buyer's openers), so "Derive" offers the usual next step first.
+INQUIRY = _type("inquiry", N_("Inquiry"), BUYER, "INQ", NOTICE + (
+    Action("decline", ("sent",), "declined", by=RECIPIENT),), order=150)
+RFQ = _type("rfq", N_("Request for quotation"), BUYER, "RFQ", INVITATION,
+            many_recipients=True, order=160)
+QUOTATION = _type("quotation", N_("Quotation"), SUPPLIER, "QUO", OFFER,
                   derived_from=_carry("inquiry", "rfq")
                   + _carry("quotation", reply=False),  # a revised quotation
                   prices_required=True,
-                  extra_fields=OFFER_EXTRAS)
-PURCHASE_ORDER = _type("purchase_order", _l("Purchase order"), BUYER, "PO",
+                  extra_fields=OFFER_EXTRAS, order=10)
+PURCHASE_ORDER = _type("purchase_order", N_("Purchase order"), BUYER, "PO",
                        derived_from=_carry("quotation", "proforma_invoice"),
                        prices_required=True,
-                       extra_fields=ORDER_EXTRAS)
-ORDER_CONFIRMATION = _type("order_confirmation", _l("Order confirmation"), SUPPLIER, "OC",
+                       extra_fields=ORDER_EXTRAS, order=20)
+ORDER_CONFIRMATION = _type("order_confirmation", N_("Order confirmation"), SUPPLIER, "OC",
                            derived_from=_carry("purchase_order",
                                                parent_states=("accepted", "closed")),
-                           prices_required=True, extra_fields=ORDER_EXTRAS)
-CHANGE_REQUEST = _type("change_request", _l("Change request"), EITHER, "CR",
+                           prices_required=True, extra_fields=ORDER_EXTRAS, order=30)
+CHANGE_REQUEST = _type("change_request", N_("Change request"), EITHER, "CR",
                        derived_from=_carry("purchase_order", "order_confirmation")
-                       + _carry("purchase_order", "order_confirmation", reply=False))
-CANCELLATION = _type("cancellation", _l("Cancellation"), EITHER, "CAN",
+                       + _carry("purchase_order", "order_confirmation", reply=False),
+                       order=50)
+CANCELLATION = _type("cancellation", N_("Cancellation"), EITHER, "CAN",
                      derived_from=_carry("purchase_order", "order_confirmation")
-                     + _carry("purchase_order", "order_confirmation", reply=False))
-PROFORMA_INVOICE = _type("proforma_invoice", _l("Proforma invoice"), SUPPLIER, "PI", OFFER,
+                     + _carry("purchase_order", "order_confirmation", reply=False),
+                     order=60)
+PROFORMA_INVOICE = _type("proforma_invoice", N_("Proforma invoice"), SUPPLIER, "PI", OFFER,
                          derived_from=_carry("purchase_order")
                          + _carry("quotation", "order_confirmation", reply=False),
                          prices_required=True,
-                         extra_fields=OFFER_EXTRAS)
-COMMERCIAL_INVOICE = _type("commercial_invoice", _l("Commercial invoice"), SUPPLIER, "CI",
+                         extra_fields=OFFER_EXTRAS, order=40)
+COMMERCIAL_INVOICE = _type("commercial_invoice", N_("Commercial invoice"), SUPPLIER, "CI",
                            derived_from=_carry("purchase_order")
                            + _carry("order_confirmation", "proforma_invoice", reply=False),
                            prices_required=True,
-                           extra_fields=INVOICE_EXTRAS)
-PACKING_LIST = _type("packing_list", _l("Packing list"), SUPPLIER, "PL", NOTICE,
+                           extra_fields=INVOICE_EXTRAS, order=70)
+PACKING_LIST = _type("packing_list", N_("Packing list"), SUPPLIER, "PL", NOTICE,
                      derived_from=_carry("purchase_order")
                      + _carry("order_confirmation", "commercial_invoice", reply=False),
-                     extra_fields=PACKING_EXTRAS)
-SHIPPING_ADVICE = _type("shipping_advice", _l("Shipping advice"), SUPPLIER, "SA", NOTICE,
+                     extra_fields=PACKING_EXTRAS, order=80)
+SHIPPING_ADVICE = _type("shipping_advice", N_("Shipping advice"), SUPPLIER, "SA", NOTICE,
                         derived_from=_carry("purchase_order")
                         + _carry("commercial_invoice", "packing_list", reply=False),
-                        extra_fields=ADVICE_EXTRAS)
-GOODS_RECEIPT = _type("goods_receipt", _l("Goods receipt"), BUYER, "GR", NOTICE,
+                        extra_fields=ADVICE_EXTRAS, order=90)
+GOODS_RECEIPT = _type("goods_receipt", N_("Goods receipt"), BUYER, "GR", NOTICE,
                       derived_from=_carry("shipping_advice", "commercial_invoice",
                                           "packing_list")
-                      + _carry("purchase_order", reply=False))
-RETURN_REQUEST = _type("return_request", _l("Return request"), BUYER, "RR",
+                      + _carry("purchase_order", reply=False), order=100)
+RETURN_REQUEST = _type("return_request", N_("Return request"), BUYER, "RR",
                        derived_from=_carry("commercial_invoice", "order_confirmation")
                        + _carry("goods_receipt", "purchase_order", reply=False),
-                       extra_fields=REASON_EXTRAS)
-DEBIT_NOTE = _type("debit_note", _l("Debit note"), EITHER, "DN",
+                       extra_fields=REASON_EXTRAS, order=110)
+DEBIT_NOTE = _type("debit_note", N_("Debit note"), EITHER, "DN",
                    derived_from=_carry("commercial_invoice")
                    + _carry("commercial_invoice", "return_request", "claim", reply=False),
-                   extra_fields=REASON_EXTRAS)
-CREDIT_NOTE = _type("credit_note", _l("Credit note"), SUPPLIER, "CN",
+                   extra_fields=REASON_EXTRAS, order=130)
+CREDIT_NOTE = _type("credit_note", N_("Credit note"), SUPPLIER, "CN",
                     derived_from=_carry("return_request", "claim", "debit_note")
                     + _carry("commercial_invoice", reply=False),
-                    extra_fields=REASON_EXTRAS)
-CLAIM = _type("claim", _l("Claim"), BUYER, "CLM",
+                    extra_fields=REASON_EXTRAS, order=140)
+CLAIM = _type("claim", N_("Claim"), BUYER, "CLM",
               derived_from=_carry("commercial_invoice", "order_confirmation")
               + _carry("goods_receipt", "purchase_order", reply=False),
-              extra_fields=REASON_EXTRAS)
+              extra_fields=REASON_EXTRAS, order=120)

@@ -33,6 +33,8 @@ from marketplace.core.errors import ValidationFailed
 from marketplace.core.spreadsheets import xlsx_row
 from marketplace.extensions import db
 from marketplace.infrastructure.links import absolute_url
+from marketplace.trading.doctypes import PAYMENT_TERMS, PRINT_TEMPLATE
+from marketplace.workflow import doctypes
 from marketplace.workflow.models import Document, DocumentLine
 
 FORMATS = {
@@ -43,29 +45,11 @@ FORMATS = {
 PAPERS = ("a4", "letter")
 LANGUAGES = ("en", "zh_Hant")
 
-# Titles of the trade document types, for printed headings (the engine's registry holds
-# the same names for the portal; a file must not depend on it being loaded).
-TITLES = {
-    "inquiry": _l("Inquiry"), "rfq": _l("Request for quotation"),
-    "quotation": _l("Quotation"), "purchase_order": _l("Purchase order"),
-    "order_confirmation": _l("Order confirmation"), "change_request": _l("Change request"),
-    "cancellation": _l("Cancellation"), "proforma_invoice": _l("Proforma invoice"),
-    "commercial_invoice": _l("Commercial invoice"), "packing_list": _l("Packing list"),
-    "shipping_advice": _l("Shipping advice"), "goods_receipt": _l("Goods receipt"),
-    "return_request": _l("Return request"), "debit_note": _l("Debit note"),
-    "credit_note": _l("Credit note"), "claim": _l("Claim"),
-}
-PAYMENT_TERMS = {
-    "tt": _l("T/T (telegraphic transfer)"), "lc_sight": _l("L/C at sight"),
-    "lc_usance": _l("L/C usance"), "dp": _l("D/P (documents against payment)"),
-    "da": _l("D/A (documents against acceptance)"), "open_account": _l("Open account"),
-    "card": _l("Card payment"),
-}
-
 
 def document_title(doctype: str) -> str:
-    label = TITLES.get(doctype)
-    return str(label) if label is not None else doctype.replace("_", " ").capitalize()
+    """A type's printed heading: its declared name (``DocType.title``) in the language
+    of the file."""
+    return doctypes.label(doctype)
 
 
 def payment_terms_label(code: str | None) -> str:
@@ -251,7 +235,10 @@ def render_pdf(sheet: Sheet, *, paper: str) -> bytes:
     from marketplace.core.printing import render_pdf as print_pdf
 
     resources = {f"line-{item.line.id}": item.picture for item in sheet.lines if item.picture}
-    return print_pdf("trading/print/document.html", resources=resources, paper=paper,
+    declared = doctypes.get(sheet.document.type) if doctypes.is_known(sheet.document.type) \
+        else None
+    template = (declared and declared.print_template) or PRINT_TEMPLATE
+    return print_pdf(template, resources=resources, paper=paper,
                      sheet=sheet, doc=sheet.document, money=money, quantity=quantity)
 
 

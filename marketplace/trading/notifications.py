@@ -11,7 +11,7 @@ from marketplace.core.signals import document_transitioned
 from marketplace.extensions import db
 from marketplace.infrastructure.models import MemberRole, Membership
 from marketplace.infrastructure.notifications import N_, notify, register_event
-from marketplace.workflow import approvals
+from marketplace.workflow import approvals, doctypes
 from marketplace.workflow.models import Document
 
 register_event("document.received", label=_l("A trade document was received"))
@@ -22,17 +22,6 @@ register_event("document.accepted", label=_l("A document you sent was accepted")
 register_event("document.declined", label=_l("A document you sent was declined"))
 register_event("document.cancelled", label=_l("A document you received was cancelled"))
 register_event("document.forwarded", label=_l("A document was forwarded to you"))
-
-# The types' names as stored msgids, translated in each reader's language.
-TYPE_NAMES = {
-    "inquiry": N_("Inquiry"), "rfq": N_("Request for quotation"), "quotation": N_("Quotation"),
-    "purchase_order": N_("Purchase order"), "order_confirmation": N_("Order confirmation"),
-    "change_request": N_("Change request"), "cancellation": N_("Cancellation"),
-    "proforma_invoice": N_("Proforma invoice"), "commercial_invoice": N_("Commercial invoice"),
-    "packing_list": N_("Packing list"), "shipping_advice": N_("Shipping advice"),
-    "goods_receipt": N_("Goods receipt"), "return_request": N_("Return request"),
-    "debit_note": N_("Debit note"), "credit_note": N_("Credit note"), "claim": N_("Claim"),
-}
 
 
 def portal_link(document: Document) -> str:
@@ -48,10 +37,16 @@ def payload_of(document: Document, action: str) -> dict:
             "currency": document.currency, "total": str(document.total_amount)}
 
 
+def _type_name(code: str) -> str:
+    """The type's name as its stored msgid (``DocType.title``), translated in each
+    reader's language when the notification is read."""
+    return N_(doctypes.get(code).title) if doctypes.is_known(code) else N_("Document")
+
+
 def _tell(event: str, document: Document, action: str, company_id: int,
           user_ids: list[int] | None, message: str, **params) -> None:
     notify(event, company_id=company_id, user_ids=user_ids, message=message,
-           params={"type": TYPE_NAMES.get(document.type, N_("Document")),
+           params={"type": _type_name(document.type),
                    "number": document.number, **params},
            link=portal_link(document), payload=payload_of(document, action))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.core.types import utcnow
@@ -70,8 +71,6 @@ def round_of(document: Document, company_id: int) -> list[DocumentApproval]:
 
 def may_decide(step: DocumentApproval, document: Document, actor: Actor) -> str | None:
     """Why this actor may not decide this step, or None. Side-effect free."""
-    from flask_babel import gettext as _
-
     if actor.user is None:
         return _("Approvals are given by a person, not by a partner system's key.")
     if not actor.can("documents.approve"):

@@ -11,11 +11,14 @@ from sqlalchemy import select, update
 
 from marketplace.extensions import db
 from marketplace.infrastructure.models import MemberRole, Membership
+from marketplace.workflow import registry
 from marketplace.workflow.models import DispatchGroup, DispatchRule, Document
 
 
-def _products(document: Document) -> list:
-    return [line.product for line in document.lines if line.product is not None]
+def _products(document: Document) -> list[registry.LineProduct]:
+    """The products the lines name (the catalog is a module's: found through the
+    registry), whoever may see them now: the rules match what the sender chose."""
+    return list(registry.products([line.product_id for line in document.lines], None).values())
 
 
 def _text_of(document: Document) -> str:

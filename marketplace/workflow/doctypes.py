@@ -2,7 +2,11 @@
 be derived from and what carries over, its states and the actions between them.
 
 A trade module declares its types once (``trading/doctypes.py``) with ``register``;
-the engine reads them with ``get``. Adding a type is one declaration, no new code path.
+the engine reads them with ``get``. Adding a type is one declaration, no new code path:
+its name (``title``, the English msgid; ``label`` in the reader's language), its place
+in the trade's usual sequence (``order``) and its print template are on the
+declaration, and the API, the portal, the exports and the notifications read them
+there (``label``, ``in_trade_order``, ``print_template``).
 """
 
 from __future__ import annotations
@@ -10,6 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from flask_babel import lazy_gettext
+from marshmallow import validate
 
 if TYPE_CHECKING:
     from marketplace.infrastructure.auth import Actor
@@ -58,10 +65,17 @@ class Carry:
         return not self.parent_states or parent_status in self.parent_states
 
 
+# A type without a place in the trade's sequence comes after those that have one.
+UNORDERED = 10_000
+
+
 @dataclass(frozen=True)
 class DocType:
     code: str
-    label: Any  # a lazy translation
+    # The type's name as an English msgid ("Purchase order"), marked for pybabel where it
+    # is declared; ``label`` is it in the reader's language. A notification stores the
+    # msgid and translates it when it is read, so the msgid itself is kept here.
+    title: str
     issued_by: str  # BUYER, SUPPLIER or EITHER
     numbering: str  # the default pattern: "QUO-{year}-{seq:05}"
     actions: tuple[Action, ...]
@@ -74,6 +88,17 @@ class DocType:
     # Type-specific header fields kept in ``Document.extras``: name → marshmallow field
     # (e.g. a purchase order's ``buyer_reference``), checked by the engine.
     extra_fields: dict[str, Any] = field(default_factory=dict)
+    # Where the type stands in the trade's usual sequence (quotation, order, confirmation,
+    # invoice...): the derive menu offers the usual next step first.
+    order: int = UNORDERED
+    # The template a PDF of this type is printed with (it extends ``print/base.html``);
+    # None: the printing module's usual one.
+    print_template: str | None = None
+
+    @property
+    def label(self) -> Any:
+        """The name in the reader's language (a lazy string: translated when shown)."""
+        return lazy_gettext(self.title)
 
     def action(self, name: str) -> Action | None:
         return next((a for a in self.actions if a.name == name), None)
@@ -98,6 +123,11 @@ def register(doctype: DocType) -> DocType:
     return doctype
 
 
+def unregister(code: str) -> None:
+    """Forget a declaration (a test's throw-away type); unknown codes are ignored."""
+    _registry.pop(code, None)
+
+
 def get(code: str) -> DocType:
     """The declaration of ``code``; KeyError for a type nobody declared."""
     return _registry[code]
@@ -113,6 +143,45 @@ def codes() -> list[str]:
 
 def all_types() -> list[DocType]:
     return [_registry[code] for code in codes()]
+
+
+def in_trade_order(types: list[DocType] | None = None) -> list[DocType]:
+    """``types`` (default: all) in the trade's usual sequence, the unordered last (by
+    code): the usual next step first, so "Derive" mostly needs no choosing."""
+    chosen = all_types() if types is None else list(types)
+    return sorted(chosen, key=lambda doctype: (doctype.order, doctype.code))
+
+
+def label(code: str) -> str:
+    """The name of type ``code`` in the reader's language; a type nobody declared (an
+    old document of a withdrawn type) reads as its code made readable."""
+    if code in _registry:
+        return str(_registry[code].label)
+    return code.replace("_", " ").capitalize()
+
+
+class OneOfTypes(validate.OneOf):
+    """A marshmallow validator: one of the declared types, read when a value is checked
+    (and when the API description is made), so a type declared later is known too."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__((), **kwargs)
+
+    @property
+    def choices(self) -> list[str]:  # type: ignore[override]
+        return codes()
+
+    @choices.setter
+    def choices(self, value: Any) -> None:  # OneOf.__init__ sets it; the registry rules
+        pass
+
+    @property
+    def choices_text(self) -> str:  # type: ignore[override]
+        return ", ".join(codes())
+
+    @choices_text.setter
+    def choices_text(self, value: Any) -> None:
+        pass
 
 
 # How a status reads inside a sentence ("... while the document is sent"), in the

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
+from marshmallow import ValidationError
 from sqlalchemy import select
 
 from marketplace.core.errors import (
@@ -31,20 +32,20 @@ from marketplace.core.signals import document_derived, document_transitioned
 from marketplace.core.types import utcnow
 from marketplace.core.validation import currency_codes
 from marketplace.extensions import db
-from marketplace.workflow import approvals, dispatch, doctypes, numbering, parties
+from marketplace.infrastructure.models import Company, CompanyStatus, Membership
+from marketplace.workflow import approvals, dispatch, doctypes, numbering, parties, registry
 from marketplace.workflow.doctypes import ISSUER, PARTY, RECIPIENT, DocType
 from marketplace.workflow.models import Document, DocumentEvent, DocumentLine, DocumentThread
 
 if TYPE_CHECKING:
     from marketplace.infrastructure.auth import Actor
 
-INCOTERMS_2020 = ("EXW", "FCA", "CPT", "CIP", "DAP", "DPU", "DDP", "FAS", "FOB", "CFR", "CIF")
-PAYMENT_TERMS = ("tt", "lc_sight", "lc_usance", "dp", "da", "open_account", "card")
 DRAFT, PENDING_APPROVAL, SENT, ACCEPTED = "draft", "pending_approval", "sent", "accepted"
 ENGINE_ACTIONS = ("approve", "reject")
 # Who may see what an action did: these are one party's own business.
 PRIVATE_ACTIONS = ("forward", "archive")
-MAX_LINES, MAX_RECIPIENTS = 500, 50
+# The trade's words (incoterms, payment terms) and the limits of a document (lines,
+# recipients) are the trade module's, told to the engine in ``registry``.
 MAX_AMOUNT = Decimal(10) ** 14  # Numeric(18, 4): 14 digits before the point
 HEADER_LIMITS = {"subject": 300, "incoterm_place": 120, "port_of_loading": 120,
                  "port_of_discharge": 120, "notes": 20_000}
@@ -115,11 +116,15 @@ def _check_header(header: dict, errors: dict) -> dict:
     clean = {k: v for k, v in header.items() if k in HEADER_FIELDS}
     if "currency" in clean and clean["currency"] not in currency_codes():
         errors["currency"] = [_("Not an ISO 4217 currency code.")]
-    if clean.get("incoterm") is not None and clean["incoterm"] not in INCOTERMS_2020:
+    words = registry.vocabulary()
+    if words.incoterms and clean.get("incoterm") is not None \
+            and clean["incoterm"] not in words.incoterms:
         errors["incoterm"] = [_("Not an Incoterms 2020 rule: %(rules)s.",
-                                rules=", ".join(INCOTERMS_2020))]
-    if clean.get("payment_terms") is not None and clean["payment_terms"] not in PAYMENT_TERMS:
-        errors["payment_terms"] = [_("One of: %(terms)s.", terms=", ".join(PAYMENT_TERMS))]
+                                rules=", ".join(words.incoterms))]
+    if words.payment_terms and clean.get("payment_terms") is not None \
+            and clean["payment_terms"] not in words.payment_terms:
+        errors["payment_terms"] = [_("One of: %(terms)s.",
+                                     terms=", ".join(words.payment_terms))]
     for name, limit in HEADER_LIMITS.items():
         value = clean.get(name)
         if value is not None and (not isinstance(value, str) or len(value) > limit):
@@ -132,8 +137,6 @@ def _check_header(header: dict, errors: dict) -> dict:
 def _check_extras(declared: DocType, extras: Any, errors: dict) -> dict:
     """The type's declared extras checked and stored as JSON (dates and decimals as
     strings); other keys a module keeps (e.g. fulfillment's ``shipment_id``) pass."""
-    from marshmallow import ValidationError
-
     if extras is None:
         return {}
     if not isinstance(extras, dict):
@@ -156,14 +159,6 @@ def _check_extras(declared: DocType, extras: Any, errors: dict) -> dict:
     return clean
 
 
-def _product(product_id: int, company_id: int):
-    from marketplace.content.models import Product  # the catalog is core data, not trade
-    from marketplace.core.scoping import visibility_clause
-
-    return db.session.scalar(select(Product).where(
-        Product.id == product_id, visibility_clause(Product, company_id)))
-
-
 def _check_line(index: int, raw: dict, company_id: int, errors: dict) -> DocumentLine | None:
     where = f"lines.{index}"
     if not isinstance(raw, dict):
@@ -173,7 +168,7 @@ def _check_line(index: int, raw: dict, company_id: int, errors: dict) -> Documen
         errors[f"{where}.{name}"] = [_("Unknown field.")]
     product = None
     if raw.get("product_id") is not None:
-        product = _product(raw["product_id"], company_id)
+        product = registry.product(raw["product_id"], company_id)
         if product is None:
             errors[f"{where}.product_id"] = [_("No such product.")]
     quantity = _decimal(raw.get("quantity"))
@@ -207,16 +202,15 @@ def _check_line(index: int, raw: dict, company_id: int, errors: dict) -> Documen
 
 
 def _check_lines(raw_lines: list[dict], company_id: int, errors: dict) -> list[DocumentLine]:
-    if not isinstance(raw_lines, list) or len(raw_lines) > MAX_LINES:
-        errors["lines"] = [_("A list of at most %(n)d lines.", n=MAX_LINES)]
+    limit = registry.vocabulary().max_lines
+    if not isinstance(raw_lines, list) or len(raw_lines) > limit:
+        errors["lines"] = [_("A list of at most %(n)d lines.", n=limit)]
         return []
     lines = [_check_line(i, raw, company_id, errors) for i, raw in enumerate(raw_lines)]
     return [line for line in lines if line is not None]
 
 
 def _recipient(company_id: Any, issuer_id: int, field: str, errors: dict) -> int | None:
-    from marketplace.infrastructure.models import Company, CompanyStatus
-
     if company_id is None:
         return None
     company = db.session.get(Company, company_id) if isinstance(company_id, int) else None
@@ -238,9 +232,9 @@ def _check_recipients(doctype: DocType, recipient_id: Any, recipient_ids: Any, i
     if recipient_id is not None:
         recipient_ids = [recipient_id, *(recipient_ids or [])]
     recipient_ids = [] if recipient_ids is None else recipient_ids
-    if not isinstance(recipient_ids, list) or len(recipient_ids) > MAX_RECIPIENTS:
-        errors["recipient_company_ids"] = [_("A list of at most %(n)d companies.",
-                                             n=MAX_RECIPIENTS)]
+    limit = registry.vocabulary().max_recipients
+    if not isinstance(recipient_ids, list) or len(recipient_ids) > limit:
+        errors["recipient_company_ids"] = [_("A list of at most %(n)d companies.", n=limit)]
         return None, []
     chosen: list[int] = []
     for index, company_id in enumerate(recipient_ids):
@@ -272,8 +266,6 @@ def _refuse(errors: dict) -> None:
 
 def index_for_search(document: Document) -> None:
     """Refresh the text a box search looks in (see ``Document.search_text``)."""
-    from marketplace.infrastructure.models import Company
-
     company_ids = [document.issuer_company_id, document.recipient_company_id,
                    *(document.extras or {}).get("recipient_company_ids", [])]
     with db.session.no_autoflush:  # the edit being made is flushed once, as one version
@@ -647,8 +639,6 @@ def _decide(document: Document, action: str, actor: Actor, comment: str | None, 
 
 def _forward(document: Document, action: str, actor: Actor, comment: str | None, side: str,
              to_user_id: Any = None, **params: Any) -> None:
-    from marketplace.infrastructure.models import Membership
-
     member = db.session.scalar(select(Membership).where(
         Membership.user_id == to_user_id, Membership.company_id == actor.company.id)) \
         if isinstance(to_user_id, int) and not isinstance(to_user_id, bool) else None
@@ -674,7 +664,8 @@ _HANDLERS = {"send": _send, "accept": _accept, "decline": _close_rounds_and_move
 
 
 def _still_offered(product_id: int | None, actor: Actor) -> int | None:
-    return product_id if product_id and _product(product_id, actor.company.id) else None
+    return product_id if product_id and registry.product(product_id, actor.company.id) \
+        else None
 
 
 def derive(parent: Document, doctype: str, *, actor: Actor) -> Document:

@@ -1,0 +1,73 @@
+"""What a trade module tells the engine, so the engine itself knows no module: the
+words a header may use (incoterms, payment terms), the limits of a document, and how a
+line's product is found (the catalog lives in a module above the engine).
+
+``trading`` fills it when it is imported (``trading/doctypes.py``), beside its
+document types. Until something registers, the engine checks no vocabulary and a line
+names no product.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class LineProduct(Protocol):
+    """What the engine reads of a product named on a line: its defaults for the line
+    (name, unit, sku) and what auto-dispatch rules match (product line, category)."""
+
+    id: int
+    name: str
+    unit: str
+    sku: str | None
+    product_line_id: int | None
+    category_id: int | None
+
+
+# (product ids, the acting company or None) -> the products found, by id. With a
+# company, only those it may see (a line names no product it may not see); with None,
+# any (dispatch reads the products already on a document).
+ProductResolver = Callable[[Collection[int], "int | None"], dict[int, LineProduct]]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The header words and document limits of the trade; empty word lists: not checked."""
+
+    incoterms: tuple[str, ...] = ()
+    payment_terms: tuple[str, ...] = ()
+    max_lines: int = 500
+    max_recipients: int = 50
+
+
+_vocabulary = Vocabulary()
+_resolver: ProductResolver | None = None
+
+
+def register_vocabulary(vocabulary: Vocabulary) -> None:
+    global _vocabulary
+    _vocabulary = vocabulary
+
+
+def vocabulary() -> Vocabulary:
+    return _vocabulary
+
+
+def register_product_resolver(resolver: ProductResolver) -> None:
+    global _resolver
+    _resolver = resolver
+
+
+def products(product_ids: Collection[int], company_id: int | None) -> dict[int, LineProduct]:
+    """The products with these ids (those ``company_id`` may see, when given)."""
+    ids = {i for i in product_ids if i is not None}
+    if not ids or _resolver is None:
+        return {}
+    return _resolver(ids, company_id)
+
+
+def product(product_id: int, company_id: int | None) -> LineProduct | None:
+    # One id asked, so whatever is found is it (an id given as text finds it too).
+    return next(iter(products([product_id], company_id).values()), None)
