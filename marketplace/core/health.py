@@ -4,10 +4,15 @@
 says ``ok``, or ``degraded`` with the reason of each check that is not ok: Redis
 away (jobs wait in the outbox, rate limits count in memory), the search index not
 readable, no worker heartbeat for WORKER_HEARTBEAT_MAX_AGE seconds, jobs failed.
+
+core checks what it owns (the database, Redis, the worker); a module adds the check of
+what it owns with ``register_check`` when it is imported (content: the search index),
+so core imports no module.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from flask import current_app
@@ -16,42 +21,41 @@ from sqlalchemy import func, select, text
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 
+# A check answers ok(...) or degraded(reason, ...); an exception reads as degraded.
+Check = Callable[[], dict]
+_checks: dict[str, Check] = {}
 
-def _ok(**extra) -> dict:
+
+def ok(**extra) -> dict:
     return {"status": "ok", **extra}
 
 
-def _degraded(reason: str, **extra) -> dict:
+def degraded(reason: str, **extra) -> dict:
     return {"status": "degraded", "reason": reason, **extra}
+
+
+def register_check(name: str, check: Check) -> None:
+    """Add a module's check to the report, under ``name`` (once per name)."""
+    _checks[name] = check
 
 
 def _database() -> dict:
     db.session.execute(text("SELECT 1"))
-    return _ok()
+    return ok()
 
 
 def _redis() -> dict:
     url = current_app.config.get("REDIS_URL")
     if not url:
-        return _ok(detail="not used: jobs run in-process, rate limits count in memory")
+        return ok(detail="not used: jobs run in-process, rate limits count in memory")
     import redis
 
     try:
         redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5).ping()
     except Exception as error:  # noqa: BLE001 - any failure is the answer
-        return _degraded(f"Redis does not answer ({type(error).__name__}): jobs wait in the "
+        return degraded(f"Redis does not answer ({type(error).__name__}): jobs wait in the "
                          "outbox, rate limits count in memory")
-    return _ok()
-
-
-def _search() -> dict:
-    from marketplace.content.search.indexing import backend
-
-    try:
-        counts = {kind: backend().doc_count(kind) for kind in ("products", "companies")}
-    except Exception as error:  # noqa: BLE001
-        return _degraded(f"the search index cannot be read ({type(error).__name__})")
-    return _ok(documents=counts)
+    return ok()
 
 
 def _worker() -> dict:
@@ -65,23 +69,23 @@ def _worker() -> dict:
             "failed": counts.get(JobStatus.FAILED, 0)}
     if eager():
         beat = None
-        state = _ok(detail="no worker needed: jobs run in-process")
+        state = ok(detail="no worker needed: jobs run in-process")
     else:
         beat = last_heartbeat()
         state = _worker_state(beat)
     if state["status"] == "ok" and jobs["failed"]:
-        state = _degraded(f"{jobs['failed']} jobs failed (flask jobs)")
+        state = degraded(f"{jobs['failed']} jobs failed (flask jobs)")
     return {**state, "last_heartbeat": beat.isoformat() if beat else None, "jobs": jobs}
 
 
 def _worker_state(beat: datetime | None) -> dict:
     limit = float(current_app.config["WORKER_HEARTBEAT_MAX_AGE"])
     if beat is None:
-        return _degraded("no worker has reported yet")
+        return degraded("no worker has reported yet")
     age = (utcnow() - beat).total_seconds()
     if age > limit:
-        return _degraded(f"no worker heartbeat for {int(age)} s")
-    return _ok()
+        return degraded(f"no worker heartbeat for {int(age)} s")
+    return ok()
 
 
 def report() -> tuple[dict, int]:
@@ -92,11 +96,11 @@ def report() -> tuple[dict, int]:
         return {"status": "unavailable", "checks": {"database": {
             "status": "unavailable", "reason": type(error).__name__}}}, 503
     checks = {"database": database, "redis": _redis()}
-    for name, check in (("search", _search), ("worker", _worker)):
+    for name, check in (*_checks.items(), ("worker", _worker)):
         try:
             checks[name] = check()
         except Exception as error:  # noqa: BLE001
             db.session.rollback()
-            checks[name] = _degraded(f"the check failed ({type(error).__name__})")
+            checks[name] = degraded(f"the check failed ({type(error).__name__})")
     status = "ok" if all(c["status"] == "ok" for c in checks.values()) else "degraded"
     return {"status": status, "checks": checks}, 200

@@ -10,8 +10,11 @@ from __future__ import annotations
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from marketplace.content.search import tasks  # noqa: F401 - registers the job's handler
-from marketplace.core import outbox
+from marketplace.content.search import (
+    KINDS,
+    tasks,  # noqa: F401 - registers the job's handler
+)
+from marketplace.core import health, outbox
 from marketplace.core.signals import (
     company_approved,
     company_profile_changed,
@@ -21,6 +24,20 @@ from marketplace.core.signals import (
 from marketplace.extensions import db
 
 _BATCH = "search_index_batch"
+
+
+def index_health() -> dict:
+    """``/healthz``: the search index can be read (Whoosh loads on the first probe)."""
+    from marketplace.content.search.indexing import backend  # loads Whoosh
+
+    try:
+        counts = {kind: backend().doc_count(kind) for kind in KINDS}
+    except Exception as error:  # noqa: BLE001 - any failure is the answer
+        return health.degraded(f"the search index cannot be read ({type(error).__name__})")
+    return health.ok(documents=counts)
+
+
+health.register_check("search", index_health)
 
 
 def queue_refresh(kind: str, ids) -> None:
