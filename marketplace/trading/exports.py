@@ -23,17 +23,14 @@ from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from marketplace.content.models import MediaFile, MediaKind, Product, ProductMedia
 from marketplace.content.operations.media import media_path
-from marketplace.content.queries.media import media_url, public_media_clause
+from marketplace.content.queries.media import media_url
 from marketplace.core.errors import ValidationFailed
 from marketplace.core.spreadsheets import xlsx_row
-from marketplace.extensions import db
 from marketplace.infrastructure.links import absolute_url
 from marketplace.trading.doctypes import PAYMENT_TERMS, PRINT_TEMPLATE
+from marketplace.trading.queries.lines import ShownProduct, lines_for_print
 from marketplace.workflow import doctypes
 from marketplace.workflow.models import Document, DocumentLine
 
@@ -127,48 +124,23 @@ def _date(value: date | None) -> str:
 
 
 def build_sheet(document: Document) -> Sheet:
-    lines = db.session.scalars(
-        select(DocumentLine).where(DocumentLine.document_id == document.id)
-        .order_by(DocumentLine.position, DocumentLine.id)
-        .options(selectinload(DocumentLine.product).selectinload(Product.media)
-                 .selectinload(ProductMedia.file))).all()
-    products, media = _showable(document, lines)
+    lines, shown = lines_for_print(document)
     return Sheet(document=document, title=document_title(document.type),
-                 lines=[_sheet_line(line, products, media) for line in lines])
+                 lines=[_sheet_line(line, shown.get(line.id)) for line in lines])
 
 
-def _showable(document: Document, lines: list[DocumentLine]) -> tuple[set[int], set[int]]:
-    """The products (and their files) the document's parties may show each other: their
-    own companies' and public ones. Two queries for all lines."""
-    parties = [cid for cid in (document.issuer_company_id, document.recipient_company_id) if cid]
-    product_ids = {line.product_id for line in lines if line.product_id is not None}
-    if not product_ids:
-        return set(), set()
-    products = set(db.session.scalars(select(Product.id).where(
-        Product.id.in_(product_ids), Product.company_id.in_(parties) | Product.publicly_visible())))
-    media_ids = {item.media_id for line in lines if line.product_id in products
-                 for item in line.product.media}
-    media = set(db.session.scalars(select(MediaFile.id).where(
-        MediaFile.id.in_(media_ids), MediaFile.company_id.in_(parties) | public_media_clause()))
-    ) if media_ids else set()
-    return products, media
-
-
-def _sheet_line(line: DocumentLine, products: set[int], media: set[int]) -> SheetLine:
-    product = line.product
-    if product is None or product.id not in products:
+def _sheet_line(line: DocumentLine, shown: ShownProduct | None) -> SheetLine:
+    if shown is None:
         return SheetLine(line)
-    items = [item for item in product.media if item.media_id in media]
-    images = [item.file for item in items if item.file.kind == MediaKind.IMAGE]
-    videos = [item.file for item in items if item.file.kind == MediaKind.VIDEO]
     links = [Link(_("Product page"), absolute_url(
-        url_for("content.product_page", product_id=product.id)))]
+        url_for("content.product_page", product_id=shown.product_id)))]
     links += [Link(_("Video %(n)s", n=n), absolute_url(media_url(video)))
-              for n, video in enumerate(videos, start=1)]
-    return SheetLine(line, picture=_picture_of(images[0]) if images else None, links=links)
+              for n, video in enumerate(shown.videos, start=1)]
+    return SheetLine(line, picture=_picture_of(shown.images[0]) if shown.images else None,
+                     links=links)
 
 
-def _picture_of(image: MediaFile) -> Path | None:
+def _picture_of(image) -> Path | None:
     """The thumbnail (a JPEG, small) when there is one, else the image itself."""
     for stored in (image.thumbnail_path, image.storage_path):
         if stored:

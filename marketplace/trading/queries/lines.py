@@ -1,15 +1,20 @@
-"""The catalog's products a document line names: trading tells the engine how to find
-them (``workflow/registry.py``), so the engine itself never reads the catalog."""
+"""The catalog's products a document line names: how the engine finds them (trading
+registers ``line_products`` in ``workflow/registry.py``, so the engine itself never reads
+the catalog), and what a printed line shows of them (``lines_for_print``, for exports)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from marketplace.content.models import Product
+from marketplace.content.models import MediaFile, MediaKind, Product, ProductMedia
+from marketplace.content.queries.media import public_media_clause
 from marketplace.core.scoping import visibility_clause
 from marketplace.extensions import db
+from marketplace.workflow.models import Document, DocumentLine
 
 
 def line_products(product_ids: Collection[int], company_id: int | None) -> dict[int, Product]:
@@ -19,3 +24,45 @@ def line_products(product_ids: Collection[int], company_id: int | None) -> dict[
     if company_id is not None:
         stmt = stmt.where(visibility_clause(Product, company_id))
     return {product.id: product for product in db.session.scalars(stmt)}
+
+
+@dataclass(frozen=True)
+class ShownProduct:
+    """What a printed line may show of its product: its images and videos, in the order
+    the product shows them, of those files the document's parties may show each other."""
+
+    product_id: int
+    images: list[MediaFile] = field(default_factory=list)
+    videos: list[MediaFile] = field(default_factory=list)
+
+
+def lines_for_print(document: Document) -> tuple[list[DocumentLine], dict[int, ShownProduct]]:
+    """The document's lines in order, and by line id the product each may show: only
+    the two parties' own products and public ones, and of their files only the parties'
+    own and public ones (a third company's private product shows nothing). Three
+    queries for all lines."""
+    lines = list(db.session.scalars(
+        select(DocumentLine).where(DocumentLine.document_id == document.id)
+        .order_by(DocumentLine.position, DocumentLine.id)
+        .options(selectinload(DocumentLine.product).selectinload(Product.media)
+                 .selectinload(ProductMedia.file))))
+    parties = [cid for cid in (document.issuer_company_id, document.recipient_company_id) if cid]
+    product_ids = {line.product_id for line in lines if line.product_id is not None}
+    if not product_ids:
+        return lines, {}
+    products = set(db.session.scalars(select(Product.id).where(
+        Product.id.in_(product_ids), Product.company_id.in_(parties) | Product.publicly_visible())))
+    media_ids = {item.media_id for line in lines if line.product_id in products
+                 for item in line.product.media}
+    media = set(db.session.scalars(select(MediaFile.id).where(
+        MediaFile.id.in_(media_ids), MediaFile.company_id.in_(parties) | public_media_clause()))
+    ) if media_ids else set()
+    shown = {}
+    for line in lines:
+        if line.product is None or line.product.id not in products:
+            continue
+        files = [item.file for item in line.product.media if item.media_id in media]
+        shown[line.id] = ShownProduct(
+            line.product.id, images=[f for f in files if f.kind == MediaKind.IMAGE],
+            videos=[f for f in files if f.kind == MediaKind.VIDEO])
+    return lines, shown
