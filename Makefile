@@ -31,6 +31,24 @@ worker: $(STAMP) translations
 	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): without it jobs run in-process and no worker is needed."; exit 2; }
 	$(VENV)/bin/celery -A marketplace.worker:celery worker --beat --loglevel=info
 
+# Production serving on one machine (README, "Production"): the migrations, then gunicorn
+# (config/gunicorn.conf.py) and, with REDIS_URL, a Celery worker and Celery beat beside it;
+# Ctrl-C stops all three. Production settings unless MARKETPLACE_CONFIG says otherwise
+# (they need SECRET_KEY). Without REDIS_URL, jobs and due work run in the app itself.
+.PHONY: serve
+serve: $(STAMP) translations
+	@export MARKETPLACE_CONFIG=$${MARKETPLACE_CONFIG:-production}; \
+	$(FLASK) db upgrade || exit $$?; \
+	pids=""; \
+	if [ -n "$$REDIS_URL" ]; then \
+		$(VENV)/bin/celery -A marketplace.worker:celery worker --loglevel=info & pids="$$pids $$!"; \
+		$(VENV)/bin/celery -A marketplace.worker:celery beat --loglevel=info & pids="$$pids $$!"; \
+	else \
+		echo "No REDIS_URL: jobs run in-process in the app; no worker or beat is started."; \
+	fi; \
+	trap 'kill $$pids 2>/dev/null; wait' EXIT INT TERM; \
+	$(VENV)/bin/gunicorn -c config/gunicorn.conf.py
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check marketplace config tests bench
 

@@ -152,9 +152,7 @@ def _init_celery(app: Flask) -> None:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
-        beat_schedule={"outbox-sweep": {
-            "task": "marketplace.outbox.sweep",
-            "schedule": float(app.config["OUTBOX_SWEEP_SECONDS"] or 30)}},
+        # The beat process sets beat_schedule (marketplace/worker.py, core/sweeps.py).
     )
     celery.close()  # connections pooled for an earlier configuration are not reused
     celery.flask_app = app

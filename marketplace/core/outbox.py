@@ -325,6 +325,8 @@ def retry(job_ids: list[int] | None = None) -> int:
     return sweep()
 
 
-# Due jobs (kept while Redis was away, or retries) are handed over after a response
-# has gone out, at most once per OUTBOX_SWEEP_SECONDS in each process.
-request_end_sweep = RequestEndSweep("OUTBOX_SWEEP_SECONDS", sweep, what="the outbox")
+# Due jobs (kept while Redis was away, or retries) are handed over every
+# OUTBOX_SWEEP_SECONDS: by Celery beat with a worker, else after a response has gone
+# out, at most once per interval in each process (core/sweeps.py).
+request_end_sweep = RequestEndSweep("OUTBOX_SWEEP_SECONDS", sweep, what="the outbox",
+                                    beat_task="marketplace.outbox.sweep", beat_fallback=30.0)

@@ -197,8 +197,16 @@ def _send_all_due() -> None:
         pass
 
 
-# Without a worker, due retries go out after a response has been sent, at most once per
-# WEBHOOK_SWEEP_INTERVAL seconds in each process (and one sweep at a time).
+@celery.task(name="marketplace.notifications.send_due_webhooks", ignore_result=True)
+def send_due_webhooks() -> int:
+    """Celery beat's periodic call with a worker: a job for each due delivery whose own
+    retry message was lost (the claim keeps a delivery that also has one from going
+    out twice). One round: what the worker has not claimed yet is still due."""
+    return send_due()
+
+
+# Every WEBHOOK_SWEEP_INTERVAL seconds: by Celery beat with a worker, else after a
+# response has been sent, at most once per interval in each process (core/sweeps.py).
 request_end_sweep = RequestEndSweep("WEBHOOK_SWEEP_INTERVAL", _send_all_due,
                                     what="due webhook deliveries",
-                                    wanted=lambda: bool(celery.conf.task_always_eager))
+                                    beat_task="marketplace.notifications.send_due_webhooks")
