@@ -36,7 +36,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from marketplace import create_app  # noqa: E402
-from marketplace.content.operations import catalog as operations  # noqa: E402
+from marketplace.content.catalog import importer, tasks  # noqa: E402
+from marketplace.content.catalog.reading import open_catalog_file  # noqa: E402
+from marketplace.content.catalog.rows import RowParser  # noqa: E402
 from marketplace.content.queries.catalog import COLUMN_NAMES  # noqa: E402
 from marketplace.core.boundary import commit  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
@@ -146,12 +148,12 @@ def import_job(app, company_id: int, user_id: int, path: Path) -> dict:
     with app.test_request_context():
         company, user = db.session.get(Company, company_id), db.session.get(User, user_id)
         with open(path, "rb") as stream:
-            job = operations.queue_import(company, user, stream, path.name)
+            job = importer.queue_import(company, user, stream, path.name)
         db.session.info.pop("after_commit_jobs", None)  # the worker below runs it
         db.session.commit()
         job_id = job.id
     with app.app_context():  # as in a Celery worker: no request
-        operations.run_catalog_import(job_id)
+        tasks.run_catalog_import(job_id)
         from marketplace.content.models import CatalogImport
 
         job = db.session.get(CatalogImport, job_id)
@@ -162,8 +164,8 @@ def import_job(app, company_id: int, user_id: int, path: Path) -> dict:
 
 def read_only(path: Path) -> int:
     with open(path, "rb") as stream:
-        catalog = operations.open_catalog_file(stream)
-        parser = operations.RowParser(catalog.header)
+        catalog = open_catalog_file(stream)
+        parser = RowParser(catalog.header)
         count = 0
         for number, cells in catalog.rows():
             parsed = parser.parse(number, cells)

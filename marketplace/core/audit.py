@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -13,6 +16,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.core.types import UTCDateTime, utcnow
 from marketplace.extensions import db
+
+_UNNAMED = object()
+# The member a background job acts for (``acting_user``); unset: the request's actor.
+_JOB_ACTOR: ContextVar[object] = ContextVar("audit_job_actor", default=_UNNAMED)
 
 
 class AuditEvent(db.Model):
@@ -64,11 +71,30 @@ def pending_changes(obj: Any, *, hidden: frozenset[str] = frozenset()) -> dict[s
     return changes
 
 
+@contextmanager
+def acting_user(user_id: int | None) -> Iterator[None]:
+    """Name the member a background job acts for, so the audit rows its operations write
+    name them. A job has no request (and must not fake one): a request's actor comes
+    from its login, a job's from the job (who queued it)."""
+    token = _JOB_ACTOR.set(user_id)
+    try:
+        yield
+    finally:
+        _JOB_ACTOR.reset(token)
+
+
+def _actor_user_id() -> int | None:
+    named = _JOB_ACTOR.get()
+    if named is not _UNNAMED:
+        return named  # type: ignore[return-value]
+    return getattr(g, "actor_user_id", None) if has_request_context() else None
+
+
 def record_audit(action: str, obj: Any, *, company_id: int | None = None,
                  changes: dict | None = None) -> AuditEvent:
     """Add an audit row to the current unit of work (committed with it, or not at all)."""
     event = AuditEvent(
-        actor_user_id=getattr(g, "actor_user_id", None) if has_request_context() else None,
+        actor_user_id=_actor_user_id(),
         company_id=company_id if company_id is not None else getattr(obj, "company_id", None),
         action=action,
         object_type=type(obj).__name__,

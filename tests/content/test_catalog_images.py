@@ -115,15 +115,15 @@ def test_a_zip_bomb_is_refused_and_nothing_is_imported(app, api, supplier):
 
 
 def test_too_many_or_too_large_entries_are_refused(app, api, supplier, monkeypatch):
-    from marketplace.content.operations import catalog as operations
+    from marketplace.content.catalog import sniffing
 
-    monkeypatch.setattr(operations, "IMAGES_MAX_ENTRIES", 3)
+    monkeypatch.setattr(sniffing, "IMAGES_MAX_ENTRIES", 3)
     many = zip_file({f"TEA-150-{n}.png": png_bytes() for n in range(4)})
     response = post_import(api, supplier.token, csv_file([TEA]), images=many)
     assert response.status_code == 413
     assert response.get_json()["detail"] == \
         "The images zip holds 4 files; at most 3 are accepted."
-    monkeypatch.setattr(operations, "IMAGES_MAX_UNPACKED", 1000)
+    monkeypatch.setattr(sniffing, "IMAGES_MAX_UNPACKED", 1000)
     big = zip_file({"TEA-150.png": png_bytes(size=(400, 400))})
     response = post_import(api, supplier.token, csv_file([TEA]), images=big)
     assert response.status_code == 413

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from marketplace.content.operations import catalog as operations
+from marketplace.content.catalog import importer, sniffing
 from tests.content.catalog_support import (
     BOLT,
     TEA,
@@ -246,7 +246,7 @@ def test_a_broken_workbook_is_refused_clearly(api, supplier):
 
 
 def test_a_workbook_that_unpacks_huge_is_refused(api, supplier, monkeypatch):
-    monkeypatch.setattr(operations, "XLSX_MAX_UNPACKED", 1024)
+    monkeypatch.setattr(sniffing, "XLSX_MAX_UNPACKED", 1024)
     response = post_import(api, supplier.token, xlsx_file([TEA]), "catalog.xlsx")
     assert response.status_code == 413
     assert "would unpack to" in response.get_json()["detail"]
@@ -300,7 +300,7 @@ def _without_dimension(content: bytes) -> bytes:
 def test_a_file_refused_halfway_leaves_no_row_behind(app, api, supplier, monkeypatch):
     """Rows are counted as they are read when the workbook does not say how many it has:
     the 413 at the fourth row takes back the rows saved before it."""
-    monkeypatch.setattr(operations, "BATCH_ROWS", 2)
+    monkeypatch.setattr(importer, "BATCH_ROWS", 2)
     app.config["CATALOG_SYNC_MAX_ROWS"] = 3
     try:
         api.get("/me", supplier.token)  # the token's use is noted now, not in the import

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from marketplace.content.catalog import importer, tasks
 from marketplace.content.models import CatalogImport
-from marketplace.content.operations import catalog as operations
 from marketplace.core import boundary
 from marketplace.core.audit import AuditEvent
 from marketplace.extensions import db
@@ -124,14 +124,14 @@ def _queued_job(app, supplier, content: bytes, name: str = "big.csv") -> int:
     with app.test_request_context():
         company = db.session.get(Company, supplier.company_id)
         user = db.session.get(User, supplier.admin.user_id)
-        job = operations.queue_import(company, user, io.BytesIO(content), name)
+        job = importer.queue_import(company, user, io.BytesIO(content), name)
         db.session.info.pop("after_commit_jobs", None)  # no eager run: a worker's turn
         db.session.commit()
         return job.id
 
 
 def test_a_worker_commits_progress_batch_by_batch(app, supplier, monkeypatch):
-    monkeypatch.setattr(operations, "BATCH_ROWS", 2)
+    monkeypatch.setattr(importer, "BATCH_ROWS", 2)
     rows = [{"sku": f"P-{n}", "name": f"Part {n}"} for n in range(5)]
     rows[3]["moq"] = "lots"
     job_id = _queued_job(app, supplier, csv_file(rows))
@@ -145,7 +145,7 @@ def test_a_worker_commits_progress_batch_by_batch(app, supplier, monkeypatch):
 
     monkeypatch.setattr(boundary, "commit", watching_commit)
     with app.app_context():  # no request: as in a Celery worker
-        operations.run_catalog_import(job_id)
+        tasks.run_catalog_import(job_id)
     assert seen == [("running", 0, 0), ("running", 2, 2), ("running", 4, 3),
                     ("running", 5, 4), ("done", 5, 4)]
     with app.app_context():
@@ -165,12 +165,12 @@ def test_a_job_that_cannot_go_on_fails_with_the_reason_and_keeps_earlier_rows(
     with app.app_context():
         job = db.session.get(CatalogImport, job_id)
         (Path(app.instance_path) / job.file_path).unlink()
-        operations.run_catalog_import(job_id)
+        tasks.run_catalog_import(job_id)
         job = db.session.get(CatalogImport, job_id)
         assert job.status == "failed"
         assert job.detail.startswith("The import stopped on an unexpected error")
         assert job.finished_at is not None
-        operations.run_catalog_import(job_id)  # a repeated delivery does nothing
+        tasks.run_catalog_import(job_id)  # a repeated delivery does nothing
         assert db.session.get(CatalogImport, job_id).status == "failed"
 
 

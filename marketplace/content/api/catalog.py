@@ -9,7 +9,8 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE
 
 from marketplace.content import api_bp
-from marketplace.content.operations import catalog as operations
+from marketplace.content.catalog import importer
+from marketplace.content.catalog.sniffing import SYNC_MAX_ROWS
 from marketplace.content.queries import catalog as queries
 from marketplace.content.schemas.catalog import (
     CatalogFormatArgsSchema,
@@ -72,7 +73,7 @@ IMPORT_DESCRIPTION = (
     "by SKU). Good rows are saved; each bad row is reported with its row number, column "
     "and reason and leaves nothing behind. A file that is no catalog at all is refused "
     "whole: 415 (not .xlsx or UTF-8 CSV), 422 (required columns missing, unknown columns), "
-    f"413 (more than {operations.SYNC_MAX_ROWS} rows: use ``POST /catalog/imports``; an "
+    f"413 (more than {SYNC_MAX_ROWS} rows: use ``POST /catalog/imports``; an "
     "images zip that would unpack too large).")
 
 
@@ -85,7 +86,7 @@ IMPORT_DESCRIPTION = (
 def import_catalog(args):
     """Create or update the caller's products by SKU from a filled-in template."""
     images = args.get("images")
-    return operations.import_catalog(own_company(), args["file"].stream,
+    return importer.import_catalog(own_company(), args["file"].stream,
                                      images.stream if images else None)
 
 
@@ -101,8 +102,8 @@ def queue_catalog_import(args):
     until ``status`` is done or failed for the counts and the row report."""
     images = args.get("images")
     upload = args["file"]
-    job = operations.queue_import(own_company(), current_actor().user, upload.stream,
-                                  upload.filename or "", images.stream if images else None)
+    job = importer.queue_import(own_company(), current_actor().user, upload.stream,
+                                upload.filename or "", images.stream if images else None)
     return job, 202, {
         "Location": url_for("content_api.get_catalog_import", import_id=job.id)}
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from flask import url_for
 from marshmallow import Schema, fields, validate
 
+from marketplace.content.catalog.report import MAX_REPORTED_ERRORS
+from marketplace.content.catalog.sniffing import SYNC_MAX_ROWS
 from marketplace.content.models import CatalogImportStatus
-from marketplace.content.operations.catalog import MAX_REPORTED_ERRORS, SYNC_MAX_ROWS
 from marketplace.content.schemas.profiles import FileUpload, MultipartArgsSchema
 
 
