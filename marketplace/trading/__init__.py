@@ -1,9 +1,16 @@
 """The trading module: the trade document types (``doctypes``), their API and portal,
 and the notifications they cause. Its portal and API blueprints are registered by the
-app factory."""
+app factory, which loads the ``api`` and ``views`` rooms (one file a subject).
+
+Trade documents are the engine's documents (``workflow.models``): trading has no
+tables of its own. The types are declared, and the notifications follow the engine's
+signal, as soon as the package is imported; the office asks it for work items."""
 
 from flask import Blueprint
 from flask_smorest import Blueprint as ApiBlueprint
+
+from marketplace.trading import doctypes, notifications  # noqa: F401 - they declare on import
+from marketplace.trading.queries import office
 
 bp = Blueprint("trading", __name__, template_folder="templates", url_prefix="/trading")
 api_bp = ApiBlueprint("trading_api", __name__, url_prefix="",
@@ -12,8 +19,4 @@ api_bp = ApiBlueprint("trading_api", __name__, url_prefix="",
 
 API_BLUEPRINTS = (api_bp,)
 
-# The types are declared once, on import; the notifications follow the engine's signal.
-# The export route lives beside the engine's api (trading/api.py), in its own file.
-from marketplace.trading import api_exports as _api_exports  # noqa: E402, F401
-from marketplace.trading import doctypes as _doctypes  # noqa: E402, F401
-from marketplace.trading import notifications as _notifications  # noqa: E402, F401
+office.register_work_items()

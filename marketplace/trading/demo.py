@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from marketplace.extensions import db
 from marketplace.infrastructure.auth import ensure_may_act
 from marketplace.infrastructure.models import Company, User
+from marketplace.trading.queries.products import products_by_sku
 from marketplace.workflow import engine
 from marketplace.workflow.models import ApprovalRule, ApprovalStep, Document
 
@@ -31,8 +32,6 @@ def _company(name_part: str) -> Company | None:
 
 def load_demo_negotiation() -> Document | None:
     """The negotiation, once (None when documents exist already or a party is missing)."""
-    from marketplace.content.models import Product
-
     buyer, supplier = _company(BUYER), _company(SUPPLIER)
     if buyer is None or supplier is None or db.session.scalar(
             select(func.count()).select_from(Document)):
@@ -40,8 +39,7 @@ def load_demo_negotiation() -> Document | None:
     db.session.add(ApprovalRule(company_id=buyer.id, type="purchase_order", direction="send",
                                 min_total=Decimal("1000"), currency="USD",
                                 steps=[ApprovalStep(position=0, role="approver")]))
-    products = {p.sku: p for p in db.session.scalars(select(Product).where(
-        Product.company_id == supplier.id))}
+    products = products_by_sku(supplier.id)
     james, lin = _actor("james@northwind.example.com"), _actor("lin@tpf.example.com")
     olivia = _actor("olivia@northwind.example.com")
     inquiry = engine.create_document(

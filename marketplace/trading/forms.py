@@ -24,11 +24,10 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from marketplace.content.forms.products import currency_choices
 from marketplace.infrastructure.forms import Form
-from marketplace.trading.exports import PAYMENT_TERMS
+from marketplace.trading.doctypes import INCOTERMS_2020, PAYMENT_TERMS
 
 BLANK_LINES = 2  # empty rows offered below the filled ones (JavaScript adds more)
 MAX_FORM_LINES = 200
-INCOTERMS_2020 = ("EXW", "FCA", "CPT", "CIP", "DAP", "DPU", "DDP", "FAS", "FOB", "CFR", "CIF")
 
 
 class LineRow(RowForm):

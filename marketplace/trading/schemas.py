@@ -10,10 +10,10 @@ from marketplace.content.schemas.media import FileField, MultipartArgsSchema
 from marketplace.core.pagination import PaginationArgsSchema
 from marketplace.core.schemas import Country, Currency, Id, OptionalText, Text, money_text
 from marketplace.core.schemas import decimal_text as quantity_text
-from marketplace.trading.queries import BOXES
+from marketplace.trading.doctypes import INCOTERMS_2020, MAX_LINES, MAX_RECIPIENTS, PAYMENT_TERMS
+from marketplace.trading.queries.documents import BOXES
 from marketplace.workflow import doctypes
 from marketplace.workflow.approvals import DIRECTIONS
-from marketplace.workflow.engine import INCOTERMS_2020, MAX_LINES, MAX_RECIPIENTS, PAYMENT_TERMS
 
 ROLES = ("admin", "sales", "purchasing", "approver", "viewer")
 
@@ -36,11 +36,11 @@ class QuantityField(fields.Field):
         return quantity_text(value)
 
 
-def DecimalArg(**kwargs) -> fields.Decimal:  # noqa: N802 - a field factory
+def DecimalArg(*, metadata: dict | None = None, **kwargs) -> fields.Decimal:  # noqa: N802
     """A decimal as a string ("12.50") or a JSON number; the engine checks its range."""
     return fields.Decimal(allow_nan=False, metadata={
         "oneOf": [{"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}, {"type": "number"}],
-        "example": "12.50"}, **kwargs)
+        "example": "12.50", **(metadata or {})}, **kwargs)
 
 
 # ----- input ------------------------------------------------------------------------------
@@ -62,7 +62,7 @@ class HeaderArgsSchema(Schema):
     incoterm = fields.String(allow_none=True, validate=validate.OneOf(INCOTERMS_2020),
                              metadata={"description": "Incoterms 2020"})
     incoterm_place = OptionalText(120)
-    payment_terms = fields.String(allow_none=True, validate=validate.OneOf(PAYMENT_TERMS))
+    payment_terms = fields.String(allow_none=True, validate=validate.OneOf(tuple(PAYMENT_TERMS)))
     valid_until = fields.Date(allow_none=True)
     delivery_date = fields.Date(allow_none=True)
     port_of_loading = OptionalText(120)
@@ -79,7 +79,7 @@ class HeaderArgsSchema(Schema):
 
 
 class DocumentArgsSchema(HeaderArgsSchema):
-    type = fields.String(required=True, validate=validate.OneOf(doctypes.codes()))
+    type = fields.String(required=True, validate=doctypes.OneOfTypes())
 
 
 class DocumentPatchArgsSchema(HeaderArgsSchema):
@@ -92,12 +92,24 @@ class ActionArgsSchema(Schema):
 
 
 class DeriveArgsSchema(Schema):
-    type = fields.String(required=True, validate=validate.OneOf(doctypes.codes()))
+    type = fields.String(required=True, validate=doctypes.OneOfTypes())
+
+
+class ProductInquiryArgsSchema(Schema):
+    """An inquiry about one product of the catalog; what is left out, the product gives."""
+
+    product_id = Id(required=True, metadata={
+        "description": "A product you may see (published, of another company)"})
+    subject = OptionalText(300, metadata={"description": "Default: \"Inquiry: <name>\""})
+    quantity = DecimalArg(validate=validate.Range(min=0, min_inclusive=False), metadata={
+        "description": "Default: the product's minimum order (else 1)"})
+    unit = OptionalText(20, metadata={"description": "Default: the product's unit"})
+    notes = OptionalText(5000, metadata={"description": "Your message to the supplier"})
 
 
 class BoxArgsSchema(PaginationArgsSchema):
     box = fields.String(load_default="inbox", validate=validate.OneOf(BOXES))
-    type = fields.String(validate=validate.OneOf(doctypes.codes()))
+    type = fields.String(validate=doctypes.OneOfTypes())
     status = fields.String(validate=validate.Length(max=30))
     q = fields.String(validate=validate.Length(max=200))
     folder = fields.String(validate=validate.Length(max=60))
@@ -133,7 +145,7 @@ class ApprovalStepArgsSchema(Schema):
 
 
 class ApprovalRuleArgsSchema(Schema):
-    type = fields.String(required=True, validate=validate.OneOf(doctypes.codes()))
+    type = fields.String(required=True, validate=doctypes.OneOfTypes())
     direction = fields.String(required=True, validate=validate.OneOf(DIRECTIONS))
     min_total = DecimalArg(allow_none=True)
     currency = Currency(allow_none=True)
@@ -144,7 +156,7 @@ class ApprovalRuleArgsSchema(Schema):
 
 class DispatchRuleArgsSchema(Schema):
     position = fields.Integer(validate=validate.Range(min=0, max=1000))
-    type = fields.String(allow_none=True, validate=validate.OneOf(doctypes.codes()))
+    type = fields.String(allow_none=True, validate=doctypes.OneOfTypes())
     product_line_id = Id(allow_none=True)
     category_id = Id(allow_none=True)
     sender_country = Country(allow_none=True)

@@ -1,7 +1,7 @@
 """crm's part of the personal office: inquiries waiting for an answer, aged against the
 response-time target of the buyer's segment, and the office's figures.
 
-Trading lists the inquiries not yet quoted (``trading.queries.inquiries_waiting``); crm
+Trading lists the inquiries not yet quoted (``trading.queries.office.inquiries_waiting``); crm
 knows each buyer's segment and the supplier's target for it (``SegmentTreatment.
 response_hours``), else ``CRM_RESPONSE_TARGET_HOURS``, so the work item is made here.
 """
@@ -21,7 +21,7 @@ from marketplace.crm.models.treatments import SegmentTreatment
 from marketplace.extensions import db
 from marketplace.fulfillment.models import Order, OrderLine, OrderStatus
 from marketplace.infrastructure.office import WorkItem, register_work_items
-from marketplace.trading import queries as trading_queries
+from marketplace.trading.queries import office as trading_queries
 from marketplace.workflow.models import Document
 
 DEFAULT_RESPONSE_TARGET_HOURS = 24

@@ -8,10 +8,14 @@ from flask import flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from marketplace.core.errors import DomainError
+from marketplace.core.guards import company_member_required
 from marketplace.infrastructure.auth import current_actor
-from marketplace.trading import bp, operations, queries
-from marketplace.trading.files import attachment_response
-from marketplace.trading.views import _csrf_checked, _refused, member_with
+from marketplace.trading import bp
+from marketplace.trading.downloads import attachment_response
+from marketplace.trading.operations import attachments as attachment_operations
+from marketplace.trading.queries import attachments as attachment_queries
+from marketplace.trading.queries import documents as document_queries
+from marketplace.trading.views.context import NO_COMPANY, csrf_checked, refused
 from marketplace.workflow import engine
 
 
@@ -23,41 +27,41 @@ def _back(document) -> str:
 
 
 @bp.route("/documents/<int:document_id>/attachments", methods=["POST"])
-@member_with("documents.edit")
+@company_member_required("documents.edit", message=NO_COMPANY)
 def upload_attachment(document_id):
-    _csrf_checked()
+    csrf_checked()
     actor = current_actor()
-    document = queries.visible_document(document_id, actor)
+    document = document_queries.visible_document(document_id, actor)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         flash(_l("Choose a file to attach (an image or a PDF)."), "danger")
         return redirect(_back(document), 303)
     try:
-        item = operations.attach_file(document, actor, upload.stream, upload.filename)
+        item = attachment_operations.attach_file(document, actor, upload.stream, upload.filename)
     except DomainError as error:
-        return _refused(error, _back(document))
+        return refused(error, _back(document))
     flash(_l("%(name)s is attached.", name=item["name"]), "success")
     return redirect(_back(document), 303)
 
 
 @bp.route("/documents/<int:document_id>/attachments/<int:media_id>")
-@member_with("documents.view")
+@company_member_required("documents.view", message=NO_COMPANY)
 def download_attachment(document_id, media_id):
-    document = queries.visible_document(document_id, current_actor())
-    return attachment_response(queries.attachment(document, media_id))
+    document = document_queries.visible_document(document_id, current_actor())
+    return attachment_response(attachment_queries.attachment(document, media_id))
 
 
 @bp.route("/documents/<int:document_id>/attachments/<int:media_id>/delete", methods=["POST"])
-@member_with("documents.edit")
+@company_member_required("documents.edit", message=NO_COMPANY)
 def delete_attachment(document_id, media_id):
-    _csrf_checked()
+    csrf_checked()
     actor = current_actor()
-    document = queries.visible_document(document_id, actor)
-    media = queries.attachment(document, media_id)
+    document = document_queries.visible_document(document_id, actor)
+    media = attachment_queries.attachment(document, media_id)
     name = media.original_name
     try:
-        operations.detach_file(document, actor, media_id)
+        attachment_operations.detach_file(document, actor, media_id)
     except DomainError as error:
-        return _refused(error, _back(document))
+        return refused(error, _back(document))
     flash(_l("%(name)s is removed.", name=name), "success")
     return redirect(_back(document), 303)

@@ -1,5 +1,6 @@
 """Trade document reads, scoped to the acting company: the boxes, one document, its
-history, and the company's document settings."""
+history and thread, the party's own state, and the document as the API and the portal
+show it."""
 
 from __future__ import annotations
 
@@ -13,15 +14,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from marketplace.core.errors import NotFound
 from marketplace.core.pagination import Page
 from marketplace.extensions import db
+from marketplace.trading.queries.attachments import attachments
 from marketplace.workflow import engine
-from marketplace.workflow.models import (
-    ApprovalRule,
-    DispatchGroup,
-    DispatchRule,
-    Document,
-    DocumentEvent,
-    DocumentParty,
-)
+from marketplace.workflow.models import Document, DocumentEvent, DocumentParty
 
 if TYPE_CHECKING:
     from marketplace.infrastructure.auth import Actor
@@ -44,6 +39,20 @@ def visible_document(document_id: int, actor: Actor) -> Document:
         .options(selectinload(Document.lines), joinedload(Document.issuer),
                  joinedload(Document.recipient), joinedload(Document.assigned_to)))
     if document is None:
+        raise _not_found(document_id)
+    return document
+
+
+def is_issuer(document: Document, actor: Actor) -> bool:
+    """True when the actor's company issued the document (its own, not a received one)."""
+    return actor.company is not None and document.issuer_company_id == actor.company.id
+
+
+def issued_document(document_id: int, actor: Actor) -> Document:
+    """One of the actor's company's own documents (for its editor); a received document
+    is not found here, as if it did not exist."""
+    document = visible_document(document_id, actor)
+    if not is_issuer(document, actor):
         raise _not_found(document_id)
     return document
 
@@ -109,6 +118,19 @@ def documents_in_box(box: str, *, actor: Actor, type: str | None = None,  # noqa
                 per_page=per_page)
 
 
+def assigned_in_inbox(actor: Actor, *, page: int, per_page: int, **filters) -> Page:
+    """The inbox's ``(document, party)`` rows assigned to the acting member (dispatch or
+    a colleague's forward), with the inbox's own filters."""
+    stmt = box_statement("inbox", actor.company.id, **filters).where(
+        Document.assigned_to_id == actor.user.id)
+    total = db.session.scalar(select(func.count()).select_from(
+        stmt.order_by(None).subquery())) or 0
+    rows = db.session.execute(stmt.options(
+        joinedload(Document.issuer), joinedload(Document.recipient),
+        joinedload(Document.assigned_to)).limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(items=[tuple(row) for row in rows], total=total, page=page, per_page=per_page)
+
+
 def _count(stmt: Select, box: str, filters_documents: bool, company_id: int, folder,
            tag) -> int:
     if box in ("inbox", "archive") and not filters_documents:
@@ -135,6 +157,18 @@ def _without_documents(box: str, company_id: int, folder, tag) -> Select:
 def _has_tag(tag: str):
     # Tags are a JSON list: its text holds the tag in quotes ("hot" in ["hot", "new"]).
     return func.lower(func.cast(DocumentParty.tags, db.String)).like(f'%"{tag.lower()}"%')
+
+
+MAX_FOLDERS = 50
+
+
+def folders(company_id: int) -> list[str]:
+    """The folders the company filed documents in (by name), to browse them from the
+    boxes: a folder is otherwise only reached through a document that is in it."""
+    return list(db.session.scalars(
+        select(DocumentParty.folder).where(DocumentParty.company_id == company_id,
+                                           DocumentParty.folder.is_not(None))
+        .group_by(DocumentParty.folder).order_by(DocumentParty.folder).limit(MAX_FOLDERS)))
 
 
 def unread_count(actor: Actor) -> int:
@@ -225,36 +259,6 @@ def party_state(document: Document, actor: Actor) -> DocumentParty | None:
         DocumentParty.company_id == actor.company.id))
 
 
-# ----- settings ---------------------------------------------------------------------------
-
-
-def approval_rules(company_id: int) -> list[ApprovalRule]:
-    return list(db.session.scalars(select(ApprovalRule).where(
-        ApprovalRule.company_id == company_id).options(selectinload(ApprovalRule.steps))
-        .order_by(ApprovalRule.type, ApprovalRule.direction, ApprovalRule.position,
-                  ApprovalRule.id)))
-
-
-def dispatch_rules(company_id: int) -> list[DispatchRule]:
-    return list(db.session.scalars(select(DispatchRule).where(
-        DispatchRule.company_id == company_id).order_by(DispatchRule.position,
-                                                        DispatchRule.id)))
-
-
-def dispatch_groups(company_id: int) -> list[DispatchGroup]:
-    return list(db.session.scalars(select(DispatchGroup).where(
-        DispatchGroup.company_id == company_id).order_by(DispatchGroup.id)))
-
-
-def own_setting(model, ident: int, company_id: int):
-    row = db.session.scalar(select(model).where(model.id == ident,
-                                                model.company_id == company_id))
-    if row is None:
-        raise NotFound(str(_l("%(what)s %(id)s was not found.", what=model.__label__,
-                              id=ident)))
-    return row
-
-
 # ----- what the API and the portal show ---------------------------------------------------
 
 
@@ -320,134 +324,3 @@ def document_details(document: Document, actor: Actor) -> dict:
                        "decided_at": s.decided_at, "comment": s.comment} for s in steps],
         "invitations": invitations,
     }
-
-
-def attachment(document: Document, media_id: int):
-    """The stored file of one of the document's attachments (the document is already
-    visible to the actor); NotFound for a file the document does not list."""
-    from marketplace.content.models import MediaFile
-
-    listed = any(item.get("id") == media_id
-                 for item in (document.extras or {}).get("attachments") or [])
-    media = db.session.get(MediaFile, media_id) if listed else None
-    if media is None or media.company_id != document.issuer_company_id:
-        raise NotFound(str(_l("Attachment %(id)s was not found.", id=media_id)))
-    return media
-
-
-def attachments(document: Document) -> list[dict]:
-    """The document's attachments, each with the API url that downloads it."""
-    from flask import url_for
-
-    return [{**item, "url": url_for("trading_api.get_attachment", document_id=document.id,
-                                    media_id=item["id"])}
-            for item in (document.extras or {}).get("attachments") or []]
-
-
-# ----- the personal office's work items ------------------------------------------------------
-
-
-def _for_member(actor: Actor):
-    """Documents in the member's charge: assigned to them, or to nobody yet."""
-    return or_(Document.assigned_to_id.is_(None), Document.assigned_to_id == actor.user.id)
-
-
-def inquiries_waiting(actor: Actor, limit: int = 100) -> list[Document]:
-    """Inquiries the member's company received and has not yet quoted (no quotation of
-    its own sent in the inquiry's thread), oldest first. crm ages them against the
-    buyer's segment's response target, so the work item is made there."""
-    if actor.company is None or actor.user is None or not actor.can("documents.edit"):
-        return []
-    from sqlalchemy.orm import aliased
-
-    quotation = aliased(Document)
-    quoted = select(quotation.id).where(
-        quotation.type == "quotation", quotation.issuer_company_id == actor.company.id,
-        quotation.sent_at.is_not(None), quotation.thread_id == Document.thread_id).exists()
-    return list(db.session.scalars(
-        select(Document).where(Document.type == "inquiry", Document.status == "sent",
-                               Document.recipient_company_id == actor.company.id,
-                               _for_member(actor), ~quoted)
-        .options(joinedload(Document.issuer)).order_by(Document.sent_at).limit(limit)))
-
-
-def _work_items(actor: Actor):
-    """Purchase orders to accept and approvals waiting for this member."""
-    from flask import url_for
-
-    from marketplace.infrastructure.office import WorkItem
-
-    if actor.company is None or actor.user is None:
-        return []
-    link = lambda document: url_for("trading.document_page", document_id=document.id)  # noqa: E731
-    items = []
-    if actor.can("documents.edit"):
-        for document in _purchase_orders_to_accept(actor):
-            items.append(WorkItem(
-                kind="purchase_order_to_accept", title=document.number, link=link(document),
-                since=document.sent_at, document_id=document.id, detail=document.issuer.name))
-    if actor.can("documents.approve"):
-        for document, step in _approvals_waiting(actor):
-            items.append(WorkItem(
-                kind="approval_waiting", title=document.number, link=link(document),
-                since=_requested_at(document, step), document_id=document.id,
-                detail=(document.recipient or document.issuer).name
-                if document.issuer_company_id == actor.company.id else document.issuer.name))
-    return items
-
-
-def _purchase_orders_to_accept(actor: Actor) -> list[Document]:
-    from marketplace.workflow.models import DocumentApproval
-
-    waiting_approval = select(DocumentApproval.id).where(
-        DocumentApproval.document_id == Document.id, DocumentApproval.closed.is_(False),
-        DocumentApproval.company_id == actor.company.id).exists()
-    return list(db.session.scalars(
-        select(Document).where(Document.type == "purchase_order", Document.status == "sent",
-                               Document.recipient_company_id == actor.company.id,
-                               _for_member(actor), ~waiting_approval)
-        .options(joinedload(Document.issuer)).order_by(Document.sent_at).limit(100)))
-
-
-def _approvals_waiting(actor: Actor) -> list:
-    """The open approval steps of the member's company this member may decide now: the
-    first pending step of its round, for their role (an admin stands in for any)."""
-    from marketplace.workflow import approvals
-    from marketplace.workflow.models import DocumentApproval
-
-    steps = db.session.execute(
-        select(DocumentApproval, Document)
-        .join(Document, Document.id == DocumentApproval.document_id)
-        .where(DocumentApproval.company_id == actor.company.id,
-               DocumentApproval.closed.is_(False), DocumentApproval.status == "pending")
-        .options(joinedload(Document.issuer), joinedload(Document.recipient))
-        .order_by(DocumentApproval.document_id, DocumentApproval.position).limit(200)).all()
-    first: dict[tuple, tuple] = {}
-    for step, document in steps:
-        first.setdefault((document.id, step.direction), (document, step))
-    return [(document, step) for document, step in first.values()
-            if approvals.may_decide(step, document, actor) is None]
-
-
-def _requested_at(document: Document, step):
-    """When the approval was asked for: the document's last event, else its creation."""
-    at = db.session.scalar(select(func.max(DocumentEvent.at))
-                           .where(DocumentEvent.document_id == document.id))
-    if isinstance(at, str):  # MAX() over SQLite loses the column's type
-        from datetime import datetime
-
-        at = datetime.fromisoformat(at)
-    if at is not None and at.tzinfo is None:
-        from datetime import UTC
-
-        at = at.replace(tzinfo=UTC)
-    return at or document.created_at
-
-
-def _register_work_items() -> None:
-    from marketplace.infrastructure.office import register_work_items
-
-    register_work_items(_work_items)
-
-
-_register_work_items()

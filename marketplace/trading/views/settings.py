@@ -12,17 +12,20 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
 from marketplace.core.errors import DomainError, flatten_messages
+from marketplace.core.guards import company_member_required
 from marketplace.extensions import db
 from marketplace.infrastructure.auth import current_actor
-from marketplace.trading import bp, operations, queries
-from marketplace.trading import portal_queries as portal
+from marketplace.trading import bp
+from marketplace.trading.operations import settings as setting_operations
+from marketplace.trading.queries import portal as portal_queries
+from marketplace.trading.queries import settings as setting_queries
 from marketplace.trading.schemas import (
     ROLES,
     ApprovalRuleArgsSchema,
     DispatchGroupArgsSchema,
     DispatchRuleArgsSchema,
 )
-from marketplace.trading.views import _csrf_checked, member_with
+from marketplace.trading.views.context import NO_COMPANY, csrf_checked
 from marketplace.workflow import doctypes
 from marketplace.workflow.models import ApprovalRule, DispatchGroup, DispatchRule
 
@@ -30,18 +33,19 @@ SETTINGS = "trading.settings"
 
 
 @bp.route("/settings")
-@member_with("documents.settings")
+@company_member_required("documents.settings", message=NO_COMPANY)
 def settings():
     company_id = current_actor().company.id
     return render_template(
         "trading/settings.html", types=doctypes.all_types(),
-        numbering={dt.code: operations.numbering_of(company_id, dt.code)
+        numbering={dt.code: setting_queries.numbering_of(company_id, dt.code)
                    for dt in doctypes.all_types()},
-        approval_rules=queries.approval_rules(company_id),
-        dispatch_rules=queries.dispatch_rules(company_id),
-        groups=queries.dispatch_groups(company_id), roles=ROLES,
-        members=portal.colleagues(company_id),
-        product_lines=portal.product_lines(company_id), categories=portal.categories(),
+        approval_rules=setting_queries.approval_rules(company_id),
+        dispatch_rules=setting_queries.dispatch_rules(company_id),
+        groups=setting_queries.dispatch_groups(company_id), roles=ROLES,
+        members=portal_queries.colleagues(company_id),
+        product_lines=portal_queries.product_lines(company_id),
+        categories=portal_queries.categories(),
         chinese=str(get_locale() or "").startswith("zh"))
 
 
@@ -79,7 +83,7 @@ def _label(field: str) -> str:
 
 def _save(schema, raw: dict, save, message):
     """Check ``raw`` with the API's schema, then ``save(values)``; a refusal says why."""
-    _csrf_checked()
+    csrf_checked()
     try:
         values = schema.load(raw)
     except ValidationError as invalid:
@@ -107,35 +111,35 @@ def _ident(name: str) -> int | str | None:
 
 
 @bp.route("/settings/numbering/<string(maxlength=40):type_code>", methods=["POST"])
-@member_with("documents.settings")
+@company_member_required("documents.settings", message=NO_COMPANY)
 def set_numbering(type_code):
     """The company's own pattern for a type (``reset``: back to the type's default)."""
-    _csrf_checked()
+    csrf_checked()
     pattern = None if request.form.get("reset") else _text("pattern")
     if pattern is None and not request.form.get("reset"):
         return _refused(str(_l("Type a pattern, e.g. QUO-{year}-{seq:05}.")))
-    return _attempt(lambda: operations.set_numbering(current_actor(), type_code, pattern),
+    return _attempt(lambda: setting_operations.set_numbering(current_actor(), type_code, pattern),
                     _l("The numbering of this type is saved."))
 
 
 @bp.route("/settings/approval-rules", methods=["POST"])
-@member_with("documents.settings")
+@company_member_required("documents.settings", message=NO_COMPANY)
 def add_approval_rule():
     raw = {"type": _text("type"), "direction": _text("direction"),
            "min_total": _text("min_total"), "currency": _text("currency"),
            "steps": [{"role": role} for role in request.form.getlist("steps") if role]}
     return _save(ApprovalRuleArgsSchema(), raw,
-                 lambda values: operations.create_approval_rule(current_actor(), values),
+                 lambda values: setting_operations.create_approval_rule(current_actor(), values),
                  _l("The approval rule is saved."))
 
 
 @bp.route("/settings/dispatch-groups", methods=["POST"])
-@member_with("documents.settings")
+@company_member_required("documents.settings", message=NO_COMPANY)
 def add_dispatch_group():
     raw = {"name": _text("name") or "", "is_default": bool(request.form.get("is_default")),
            "member_ids": [_ident_of(v) for v in request.form.getlist("member_ids")]}
     return _save(DispatchGroupArgsSchema(), raw,
-                 lambda values: operations.create_dispatch_group(current_actor(), values),
+                 lambda values: setting_operations.create_dispatch_group(current_actor(), values),
                  _l("The group is saved."))
 
 
@@ -144,14 +148,14 @@ def _ident_of(value: str) -> int | str:
 
 
 @bp.route("/settings/dispatch-rules", methods=["POST"])
-@member_with("documents.settings")
+@company_member_required("documents.settings", message=NO_COMPANY)
 def add_dispatch_rule():
     raw = {"type": _text("type"), "keyword": _text("keyword"),
            "product_line_id": _ident("product_line_id"), "category_id": _ident("category_id"),
            "sender_country": _text("sender_country"), "assignee_id": _ident("assignee_id"),
            "group_id": _ident("group_id")}
     return _save(DispatchRuleArgsSchema(), raw,
-                 lambda values: operations.create_dispatch_rule(current_actor(), values),
+                 lambda values: setting_operations.create_dispatch_rule(current_actor(), values),
                  _l("The dispatch rule is saved."))
 
 
@@ -161,9 +165,9 @@ DELETABLE = {"approval-rules": ApprovalRule, "dispatch-rules": DispatchRule,
 
 @bp.route("/settings/<any('approval-rules', 'dispatch-rules', 'dispatch-groups'):kind>"
           "/<int:ident>/delete", methods=["POST"])
-@member_with("documents.settings")
+@company_member_required("documents.settings", message=NO_COMPANY)
 def delete_setting(kind, ident):
-    _csrf_checked()
-    row = queries.own_setting(DELETABLE[kind], ident, current_actor().company.id)
-    operations.delete_setting(row)
+    csrf_checked()
+    row = setting_queries.own_setting(DELETABLE[kind], ident, current_actor().company.id)
+    setting_operations.delete_setting(row)
     return _done(_l("Removed."))

@@ -2,18 +2,18 @@
 
 Both parties may download it; anyone else gets 404, as if the document did not exist.
 The files are rendered by ``trading.exports``; the portal's download buttons answer the
-same files (``trading.views``)."""
+same files (``trading/views/documents.py``)."""
 
 from __future__ import annotations
 
-from flask import Response
 from marshmallow import Schema, fields, validate
 
 from marketplace.core.api import problem_responses
 from marketplace.infrastructure.auth import api_auth, current_actor
 from marketplace.trading import api_bp
 from marketplace.trading import exports as exporting
-from marketplace.trading.queries import visible_document
+from marketplace.trading.downloads import file_response
+from marketplace.trading.queries.documents import visible_document
 
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
 FILE_RESPONSES = {"200": {
@@ -30,13 +30,6 @@ class ExportArgsSchema(Schema):
     lang = fields.String(validate=validate.OneOf(exporting.LANGUAGES),
                          metadata={"description": "Language of the labels: en or zh_Hant "
                                                   "(default: the caller's)"})
-
-
-def file_response(exported: exporting.ExportedFile) -> Response:
-    response = Response(exported.content, mimetype=exported.mimetype)
-    response.headers.set("Content-Disposition", "attachment", filename=exported.filename)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @api_bp.route("/documents/<int:document_id>/export")
