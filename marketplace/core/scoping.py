@@ -27,6 +27,12 @@ def acting_as_operator() -> bool:
     return bool(getattr(g, "acting_as_operator", False))
 
 
+def is_own(row) -> bool:
+    """Whether ``row`` (anything with a ``company_id``) belongs to the acting company."""
+    company_id = acting_company_id()
+    return company_id is not None and row.company_id == company_id
+
+
 def visibility_clause(model, company_id: int | None):
     """The model's own rule (``visible_to``) when it has one, else ownership."""
     if company_id is None:

@@ -15,7 +15,7 @@ from marketplace.core.api import (
     problem_responses,
     with_etag,
 )
-from marketplace.core.errors import Forbidden, NotFound
+from marketplace.core.errors import Forbidden
 from marketplace.core.pagination import PaginationArgsSchema, page_schema, paginate
 from marketplace.extensions import limiter
 from marketplace.infrastructure import blp_accounts, blp_auth, blp_backoffice, operations, queries
@@ -212,7 +212,7 @@ def get_company(company_id):
 @honours_if_match
 def patch_company(changes, company_id):
     """Edit the own company's profile (admins; honours If-Match)."""
-    company = _own_company_for_admin(company_id)
+    company = queries.acting_company(company_id)
     check_if_match(company)
     operations.update_company(company, changes)
     return with_etag(CompanySchema().dump(company), company)
@@ -226,7 +226,7 @@ def patch_company(changes, company_id):
 def request_role_change(args, company_id):
     """Ask the operator to change the own company's roles (admins); the roles change
     when the operator approves. One request waits at a time."""
-    company = _own_company_for_admin(company_id)
+    company = queries.acting_company(company_id)
     return operations.request_role_change(company, args["roles"], current_actor().user)
 
 
@@ -236,14 +236,7 @@ def request_role_change(args, company_id):
 @blp_accounts.doc(responses=problem_responses(403, 404))
 def list_role_requests(company_id):
     """The own company's role requests and the operator's decisions, newest first."""
-    return queries.role_requests_of(_own_company_for_admin(company_id))
-
-
-def _own_company_for_admin(company_id: int):
-    actor = current_actor()
-    if actor.company is None or actor.company.id != company_id:
-        raise NotFound(str(_l("Company %(id)s was not found.", id=company_id)))
-    return actor.company
+    return queries.role_requests_of(queries.acting_company(company_id))
 
 
 @blp_accounts.route("/companies/<int:company_id>/members")
@@ -265,7 +258,7 @@ def list_members(pagination, company_id):
 @blp_accounts.doc(responses=problem_responses(404, 422))
 def invite_member(args, company_id):
     """Invite someone by e-mail with a role; they join by the mailed link."""
-    company = _own_company_for_admin(company_id)
+    company = queries.acting_company(company_id)
     return operations.invite_member(company, args["email"], args["role"], current_actor().user)
 
 
@@ -275,7 +268,7 @@ def invite_member(args, company_id):
 @blp_accounts.doc(responses=problem_responses(404))
 def list_invitations(company_id):
     """Invitations not yet accepted."""
-    return queries.open_invitations(_own_company_for_admin(company_id))
+    return queries.open_invitations(queries.acting_company(company_id))
 
 
 @blp_accounts.route("/companies/<int:company_id>/invitations/<int:invitation_id>",
@@ -285,7 +278,7 @@ def list_invitations(company_id):
 @blp_accounts.doc(responses=problem_responses(404, 409))
 def revoke_invitation(company_id, invitation_id):
     """Withdraw an open invitation."""
-    company = _own_company_for_admin(company_id)
+    company = queries.acting_company(company_id)
     operations.revoke_invitation(queries.invitation(company, invitation_id))
 
 
@@ -296,7 +289,7 @@ def revoke_invitation(company_id, invitation_id):
 @blp_accounts.doc(responses=problem_responses(404, 409, 422))
 def change_member_role(args, company_id, member_id):
     """Change a member's role (a company keeps at least one administrator)."""
-    company = _own_company_for_admin(company_id)
+    company = queries.acting_company(company_id)
     return operations.change_member_role(queries.member(company, member_id), args["role"])
 
 
@@ -306,7 +299,7 @@ def change_member_role(args, company_id, member_id):
 @blp_accounts.doc(responses=problem_responses(404, 409))
 def remove_member(company_id, member_id):
     """Remove a member: access ends on their next request, tokens included."""
-    company = _own_company_for_admin(company_id)
+    company = queries.acting_company(company_id)
     operations.remove_member(queries.member(company, member_id))
 
 

@@ -6,6 +6,7 @@ import functools
 import gettext
 
 import pycountry
+from flask import abort, flash
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -25,6 +26,7 @@ from wtforms.i18n import get_translations
 from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from marketplace.core.errors import DomainError
 from marketplace.infrastructure.models import ROLE_LABELS, MemberRole
 
 # pycountry's catalogs are named by territory; Taiwan goes by its common name.
@@ -217,3 +219,21 @@ class CategoryForm(Form):
 
 class EmptyForm(Form):
     """For buttons that POST: the CSRF token and nothing else."""
+
+
+def post_with_csrf() -> None:
+    """A button that POSTs carries the CSRF token and nothing else; without it, 400."""
+    EmptyForm().validate_on_submit() or abort(400)
+
+
+def show_errors(error: DomainError, form) -> None:
+    """An operation's refusal beside the form's fields (the user's input stays on the page),
+    or on top of the page when it names none of them."""
+    shown = False
+    for name, messages in error.errors.items():
+        field = getattr(form, name.split(".")[-1], None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(field.errors) + list(messages)
+            shown = True
+    if not shown:
+        flash(error.detail, "danger")

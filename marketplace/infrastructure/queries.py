@@ -43,6 +43,16 @@ def own_company(company_id: int) -> Company:
     raise NotFound(str(_l("Company %(id)s was not found.", id=company_id)))
 
 
+def acting_company(company_id: int) -> Company:
+    """The acting company itself, for a change by its own members; any other company is
+    not found, and so is every company for the operator (who changes none this way)."""
+    if company_id == acting_company_id():
+        company = db.session.get(Company, company_id)
+        if company is not None:
+            return company
+    raise NotFound(str(_l("Company %(id)s was not found.", id=company_id)))
+
+
 def members(company: Company) -> Select:
     return (select(Membership).join(Membership.user)
             .where(Membership.company_id == company.id)

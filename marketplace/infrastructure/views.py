@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user
 
 from marketplace.core.errors import DomainError, Forbidden, PreconditionFailed
+from marketplace.core.guards import login_required, operator_required, permission_required
 from marketplace.core.pagination import paginate
 from marketplace.core.redirects import same_site_path
 from marketplace.extensions import limiter
@@ -30,53 +29,6 @@ from marketplace.infrastructure.limits import (
     reset_limit,
 )
 from marketplace.infrastructure.models import CompanyStatus, MemberRole, RoleRequestStatus
-
-
-def login_required(view):
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        if current_actor() is None:
-            reason = session.pop("ended_because", None) or g.get("session_end_reason")
-            flash(reason or _l("Please log in to see this page."), "warning")
-            return redirect(url_for("infrastructure.login", next=request.full_path))
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
-def permission_required(permission: str):
-    def decorator(view):
-        @functools.wraps(view)
-        @login_required
-        def wrapper(*args, **kwargs):
-            if not current_actor().can(permission):
-                raise Forbidden(str(_l("Your role does not allow this.")))
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def operator_required(view):
-    @functools.wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if not current_actor().is_operator:
-            raise Forbidden(str(_l("Only the platform operator may do this.")))
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
-def _form_errors_from(error: DomainError, form) -> None:
-    """Show an operation's field errors beside the form's own fields."""
-    for name, messages in error.errors.items():
-        field = getattr(form, name.split(".")[-1], None)
-        if field is not None:
-            field.errors = list(field.errors) + list(messages)
-    if not error.errors or not any(getattr(form, n.split(".")[-1], None) for n in error.errors):
-        flash(error.detail, "danger")
 
 
 def _language() -> str:
@@ -107,7 +59,7 @@ def switch_language(code):
 
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
-    forms.EmptyForm().validate_on_submit() or abort(400)
+    forms.post_with_csrf()
     session["language"] = code
     actor = current_actor()
     if actor is not None and actor.user is not None:
@@ -130,7 +82,7 @@ def register():
                 user={"email": form.email.data, "password": form.password.data,
                       "full_name": form.full_name.data, "language": form.language.data})
         except DomainError as error:
-            _form_errors_from(error, form)
+            forms.show_errors(error, form)
         else:
             # The same page whether the address had an account already (its owner is
             # mailed instead): registering does not tell who is registered.
@@ -155,7 +107,7 @@ def verify_email(token):
 @login_required
 @limiter.shared_limit(reset_limit, scope="verify-resend")
 def resend_verification():
-    forms.EmptyForm().validate_on_submit() or abort(400)
+    forms.post_with_csrf()
     operations.send_verification(current_actor().user)
     flash(_l("We sent the confirmation link again."), "info")
     return redirect(same_site_path(request.referrer) or url_for("infrastructure.home"))
@@ -211,7 +163,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    forms.EmptyForm().validate_on_submit() or abort(400)
+    forms.post_with_csrf()
     end_portal_session()
     session.clear()
     flash(_l("You are logged out."), "info")
@@ -238,7 +190,7 @@ def reset_password(token):
         try:
             operations.reset_password(token, form.password.data)
         except DomainError as error:
-            _form_errors_from(error, form)
+            forms.show_errors(error, form)
         else:
             flash(_l("Your password is changed. Log in with the new one."), "success")
             return redirect(url_for("infrastructure.login"))
@@ -260,7 +212,7 @@ def accept_invitation(token):
                 token, full_name=form.full_name.data, password=form.password.data,
                 existing_user=actor.user if actor else None)
         except DomainError as error:
-            _form_errors_from(error, form)
+            forms.show_errors(error, form)
         else:
             if actor is None:
                 _start_session(membership.user)
@@ -290,7 +242,7 @@ def profile():
             operations.change_password(user, password_form.current_password.data,
                                        password_form.password.data)
         except DomainError as error:
-            _form_errors_from(error, password_form)
+            forms.show_errors(error, password_form)
         else:
             _start_session(user)  # other sessions ended; this one goes on, renewed
             flash(_l("Your password is changed; your other sessions are logged out."),
@@ -331,7 +283,7 @@ def company_settings():
             if asks_roles:
                 operations.request_role_change(company, form.roles.data or [], actor.user)
         except DomainError as error:
-            _form_errors_from(error, form)
+            forms.show_errors(error, form)
         else:
             flash(_l("Company details saved."), "success")
             if asks_roles:
@@ -391,7 +343,7 @@ def change_member_role(member_id):
 @bp.route("/members/<int:member_id>/remove", methods=["POST"])
 @permission_required("members.manage")
 def remove_member(member_id):
-    forms.EmptyForm().validate_on_submit() or abort(400)
+    forms.post_with_csrf()
     membership = queries.member(current_actor().company, member_id)
     name = membership.user.full_name
     operations.remove_member(membership)
@@ -402,7 +354,7 @@ def remove_member(member_id):
 @bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
 @permission_required("members.manage")
 def revoke_invitation(invitation_id):
-    forms.EmptyForm().validate_on_submit() or abort(400)
+    forms.post_with_csrf()
     operations.revoke_invitation(queries.invitation(current_actor().company, invitation_id))
     flash(_l("Invitation withdrawn."), "info")
     return redirect(url_for("infrastructure.members"))
@@ -430,7 +382,7 @@ def api_keys():
 @bp.route("/api-keys/<int:key_id>/revoke", methods=["POST"])
 @permission_required("api_keys.manage")
 def revoke_api_key(key_id):
-    forms.EmptyForm().validate_on_submit() or abort(400)
+    forms.post_with_csrf()
     operations.revoke_api_key(queries.api_key(key_id))
     flash(_l("Key revoked."), "info")
     return redirect(url_for("infrastructure.api_keys"))
@@ -469,7 +421,7 @@ def address_book_entry(entry_id):
                 entry = operations.save_address_book_entry(
                     actor.company, _entry_values(form, entry), entry)
             except DomainError as error:
-                _form_errors_from(error, form)
+                forms.show_errors(error, form)
             else:
                 flash(_l("%(name)s saved in the address book.", name=entry.name), "success")
                 return redirect(url_for("infrastructure.address_book"))
@@ -506,7 +458,7 @@ def _entry_values(form, entry) -> dict:
 @bp.route("/address-book/<int:entry_id>/delete", methods=["POST"])
 @permission_required("address_book.edit")
 def delete_address_book_entry(entry_id):
-    forms.EmptyForm().validate_on_submit() or abort(400)
+    forms.post_with_csrf()
     entry = queries.address_book_entry(entry_id)
     operations.delete_address_book_entry(entry)
     flash(_l("Entry deleted."), "info")
@@ -531,7 +483,7 @@ def operator_companies():
 @bp.route("/admin/companies/<int:company_id>/approve", methods=["POST"])
 @operator_required
 def operator_approve_company(company_id):
-    forms.EmptyForm().validate_on_submit() or abort(400)
+    forms.post_with_csrf()
     company = operations.approve_company(queries.company_for_operator(company_id))
     flash(_l("%(name)s is approved.", name=company.name), "success")
     return redirect(same_site_path(request.referrer)
@@ -593,7 +545,7 @@ def operator_categories():
                                       "name_zh": form.name_zh.data or None,
                                       "parent_id": form.parent_id.data or None})
         except DomainError as error:
-            _form_errors_from(error, form)
+            forms.show_errors(error, form)
         else:
             flash(_l("Category added."), "success")
             return redirect(url_for("infrastructure.operator_categories"))

@@ -28,8 +28,9 @@ from marketplace.core.api import (
     with_etag,
 )
 from marketplace.core.errors import Forbidden
+from marketplace.core.guards import company_actor
 from marketplace.core.pagination import PaginationArgsSchema, page_schema, paginate
-from marketplace.infrastructure.auth import api_auth, current_actor
+from marketplace.infrastructure.auth import api_auth
 from marketplace.infrastructure.models import Company
 
 UPLOAD_REFUSALS = problem_responses(404, 413, 415, 422)
@@ -37,9 +38,7 @@ UPLOAD_REFUSALS = problem_responses(404, 413, 415, 422)
 
 def _supplier() -> Company:
     """The acting company, when it keeps a catalog (a supplier)."""
-    company = current_actor().company
-    if company is None:
-        raise Forbidden(str(_l("Only a company keeps a catalog.")))
+    company = company_actor(_l("Only a company keeps a catalog.")).company
     if not company.is_supplier:
         raise Forbidden(str(_l("Only suppliers keep a catalog: add the supplier role to your "
                                "company first.")))

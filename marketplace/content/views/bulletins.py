@@ -12,19 +12,20 @@ from marketplace.content.models import BulletinKind
 from marketplace.content.operations import bulletins as operations
 from marketplace.content.operations.profiles import as_end_of_day
 from marketplace.content.queries import bulletins as queries
-from marketplace.content.views.profiles import (
-    language,
-    login_required,
-    permission_required,
-    post_with_csrf,
-    show_errors,
-)
-from marketplace.core.errors import DomainError, Forbidden, ValidationFailed
+from marketplace.content.views.profiles import language
+from marketplace.core.errors import DomainError, ValidationFailed
+from marketplace.core.guards import operator_required, permission_required
 from marketplace.core.pagination import paginate
+from marketplace.core.scoping import is_own
 from marketplace.core.validation import country_codes
 from marketplace.infrastructure import queries as accounts
 from marketplace.infrastructure.auth import current_actor
-from marketplace.infrastructure.forms import EmptyForm, country_choices
+from marketplace.infrastructure.forms import (
+    EmptyForm,
+    country_choices,
+    post_with_csrf,
+    show_errors,
+)
 
 KIND_BADGES = {"product_news": "info", "buy_offer": "success", "sell_offer": "warning"}
 
@@ -70,9 +71,7 @@ def bulletin(bulletin_id):
     actor = current_actor()
     return render_template(
         "content/bulletins/bulletin.html", bulletin=found, product=queries.product_of(found),
-        owner=bool(actor and actor.company and actor.company.id == found.company_id),
-        can_edit=bool(actor and actor.company and actor.company.id == found.company_id
-                      and actor.can("bulletins.post")),
+        owner=is_own(found), can_edit=is_own(found) and actor.can("bulletins.post"),
         operator=bool(actor and actor.is_operator), hide_form=HideForm(),
         empty_form=EmptyForm(), **_context())
 
@@ -159,9 +158,8 @@ def delete_bulletin(bulletin_id):
 
 
 @bp.route("/bulletins/<int:bulletin_id>/hide", methods=["POST"])
-@login_required
+@operator_required
 def hide_bulletin(bulletin_id):
-    _operator_only()
     found = queries.any_bulletin(bulletin_id)
     form = HideForm()
     if not form.validate_on_submit():
@@ -173,16 +171,10 @@ def hide_bulletin(bulletin_id):
 
 
 @bp.route("/bulletins/<int:bulletin_id>/unhide", methods=["POST"])
-@login_required
+@operator_required
 def unhide_bulletin(bulletin_id):
-    _operator_only()
     found = queries.any_bulletin(bulletin_id)
     post_with_csrf()
     operations.unhide_bulletin(found)
     flash(_l("The bulletin is listed again."), "success")
     return redirect(url_for("content.bulletin", bulletin_id=found.id))
-
-
-def _operator_only() -> None:
-    if not current_actor().is_operator:
-        raise Forbidden(str(_l("Only the platform operator may do this.")))

@@ -10,7 +10,6 @@ from decimal import Decimal
 from flask import (
     abort,
     flash,
-    g,
     jsonify,
     redirect,
     render_template,
@@ -35,48 +34,31 @@ from marketplace.content.queries import products as queries
 from marketplace.content.queries.media import media_url
 from marketplace.content.schemas.products import money_text, quantity_text
 from marketplace.core.errors import DomainError, Forbidden, NotFound
+from marketplace.core.guards import company_member_required, permission_required
 from marketplace.core.pagination import paginate
 from marketplace.core.redirects import same_site_path
+from marketplace.core.scoping import is_own
 from marketplace.infrastructure import queries as accounts
 from marketplace.infrastructure.auth import current_actor
-from marketplace.infrastructure.forms import EmptyForm, country_choices
+from marketplace.infrastructure.forms import EmptyForm, country_choices, post_with_csrf
 
 PER_PAGE = 24
 
 # ----- access and helpers -------------------------------------------------------------------
 
 
-def login_required(view):
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        if current_actor() is None:
-            reason = session.pop("ended_because", None) or g.get("session_end_reason")
-            flash(reason or _l("Please log in to see this page."), "warning")
-            return redirect(url_for("infrastructure.login", next=request.full_path))
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
 def catalog_editor(view):
     """Logged in, with the role's "catalog.edit" permission, for a supplier company."""
 
     @functools.wraps(view)
-    @login_required
+    @permission_required("catalog.edit")
     def wrapper(*args, **kwargs):
-        actor = current_actor()
-        if not actor.can("catalog.edit"):
-            raise Forbidden(str(_l("Your role does not allow this.")))
-        if not actor.company.is_supplier:
+        if not current_actor().company.is_supplier:
             raise Forbidden(str(_l("Only suppliers keep a catalog: add the supplier role to "
                                    "your company first.")))
         return view(*args, **kwargs)
 
     return wrapper
-
-
-def _post_with_csrf() -> None:
-    EmptyForm().validate_on_submit() or abort(400)
 
 
 def _language() -> str:
@@ -251,7 +233,7 @@ def _show_errors(error: DomainError, form: ProductForm, rows: dict) -> None:
 
 def _status_action(product_id: int, action, done):
     product = queries.own_product(product_id)
-    _post_with_csrf()
+    post_with_csrf()
     try:
         action(product)
     except DomainError as error:  # shown on the list; the status keeps nothing half-done
@@ -288,7 +270,7 @@ def unpublish_product(product_id):
 @catalog_editor
 def delete_product(product_id):
     product = queries.own_product(product_id)
-    _post_with_csrf()
+    post_with_csrf()
     name = product.name
     operations.delete_product(product)
     flash(_l("%(name)s is deleted.", name=name), "info")
@@ -340,7 +322,7 @@ def move_product_media(product_id, product_media_id, direction):
     if direction not in ("up", "down"):
         abort(404)
     product, item = _media_item(product_id, product_media_id)
-    _post_with_csrf()
+    post_with_csrf()
     operations.move_media(product, item, -1 if direction == "up" else 1)
     return redirect(url_for("content.edit_product", product_id=product.id, _anchor="media"))
 
@@ -363,7 +345,7 @@ def caption_product_media(product_id, product_media_id):
 @catalog_editor
 def delete_product_media(product_id, product_media_id):
     product, item = _media_item(product_id, product_media_id)
-    _post_with_csrf()
+    post_with_csrf()
     operations.detach_media(product, item)
     flash(_l("The file is removed."), "info")
     return redirect(url_for("content.edit_product", product_id=product.id, _anchor="media"))
@@ -400,9 +382,7 @@ def catalog_supplier(company_id):
 @bp.route("/products/<int:product_id>")
 def product_page(product_id):
     product = queries.visible_product(product_id)
-    actor = current_actor()
-    own = actor is not None and actor.company is not None and \
-        actor.company.id == product.company_id
+    own = is_own(product)
     return render_template("content/products/product.html", product=product, own=own,
                            draft=_inquiry_drafts().get(str(product.id)),
                            empty_form=EmptyForm(), **_page_context())
@@ -419,15 +399,12 @@ def _inquiry_drafts() -> dict:
 
 
 @bp.route("/products/<int:product_id>/inquiry", methods=["GET", "POST"])
-@login_required
+@company_member_required(message=_l("Inquiries are sent by companies; the operator has none."))
 def inquiry_draft(product_id):
     """A prepared inquiry, kept in the session; "Create the inquiry" posts it to
     trading (``trading.inquire_product``), which makes it a real inquiry draft."""
-    actor = current_actor()
-    if actor.company is None:
-        raise Forbidden(str(_l("Inquiries are sent by companies; the operator has none.")))
     product = queries.visible_product(product_id)
-    own = actor.company.id == product.company_id
+    own = is_own(product)
     kept = _inquiry_drafts().get(str(product.id))
     status = 200
     if request.method == "GET":

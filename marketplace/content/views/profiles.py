@@ -3,9 +3,7 @@ administrators keep their profile, factory tour and certifications."""
 
 from __future__ import annotations
 
-import functools
-
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -19,54 +17,15 @@ from marketplace.content.forms.profiles import (
 from marketplace.content.operations import profiles as operations
 from marketplace.content.operations.profiles import MARKET_REGIONS
 from marketplace.content.queries import profiles as queries
-from marketplace.core.errors import DomainError, Forbidden
+from marketplace.core.errors import DomainError
+from marketplace.core.guards import permission_required
 from marketplace.infrastructure.auth import current_actor
-from marketplace.infrastructure.forms import EmptyForm, country_choices
-
-# ----- access (the portal's rules: log in first; then the role's permission) ----------------
-
-
-def login_required(view):
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        if current_actor() is None:
-            reason = session.pop("ended_because", None) or g.get("session_end_reason")
-            flash(reason or _l("Please log in to see this page."), "warning")
-            return redirect(url_for("infrastructure.login", next=request.full_path))
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
-def permission_required(permission: str):
-    def decorator(view):
-        @functools.wraps(view)
-        @login_required
-        def wrapper(*args, **kwargs):
-            if not current_actor().can(permission):
-                raise Forbidden(str(_l("Your role does not allow this.")))
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def post_with_csrf() -> None:
-    """A button that POSTs carries the CSRF token and nothing else."""
-    EmptyForm().validate_on_submit() or abort(400)
-
-
-def show_errors(error: DomainError, form) -> None:
-    """An operation's refusal beside the form's fields, or on top of the page."""
-    shown = False
-    for name, messages in error.errors.items():
-        field = getattr(form, name.split(".")[-1], None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors) + list(messages)
-            shown = True
-    if not shown:
-        flash(error.detail, "danger")
+from marketplace.infrastructure.forms import (
+    EmptyForm,
+    country_choices,
+    post_with_csrf,
+    show_errors,
+)
 
 
 def language() -> str:

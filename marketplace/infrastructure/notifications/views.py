@@ -10,16 +10,16 @@ from flask_babel import format_timedelta
 from flask_babel import lazy_gettext as _l
 
 from marketplace.core.errors import DomainError, PreconditionFailed
+from marketplace.core.guards import login_required, permission_required
 from marketplace.core.pagination import paginate
 from marketplace.core.redirects import same_site_path
 from marketplace.core.types import utcnow
 from marketplace.infrastructure.auth import current_actor
-from marketplace.infrastructure.forms import EmptyForm
+from marketplace.infrastructure.forms import EmptyForm, post_with_csrf, show_errors
 from marketplace.infrastructure.notifications import bp, operations, queries
 from marketplace.infrastructure.notifications.forms import EmailPreferencesForm, WebhookForm
 from marketplace.infrastructure.notifications.models import DeliveryStatus
 from marketplace.infrastructure.notifications.tasks import request_end_sweep
-from marketplace.infrastructure.views import _form_errors_from, login_required, permission_required
 
 BELL_SIZE = 5
 
@@ -43,10 +43,6 @@ def bell_context():
 def ago(moment: datetime) -> str:
     """How long ago, in the page's language ("5 minutes ago", "5 分鐘前")."""
     return format_timedelta(moment - utcnow(), granularity="minute", add_direction=True)
-
-
-def _post_with_csrf() -> None:
-    EmptyForm().validate_on_submit() or abort(400)
 
 
 def _back(default: str):
@@ -96,7 +92,7 @@ def save_preferences():
 def open_notification(notification_id):
     """Read it and go to what it is about."""
     found = queries.notification(notification_id)
-    _post_with_csrf()
+    post_with_csrf()
     operations.mark_read(found)
     return redirect(found.link or url_for(".notifications"))
 
@@ -105,7 +101,7 @@ def open_notification(notification_id):
 @login_required
 def read_notification(notification_id):
     found = queries.notification(notification_id)
-    _post_with_csrf()
+    post_with_csrf()
     operations.mark_read(found)
     return _back(url_for(".notifications"))
 
@@ -113,7 +109,7 @@ def read_notification(notification_id):
 @bp.route("/notifications/read-all", methods=["POST"])
 @login_required
 def read_all_notifications():
-    _post_with_csrf()
+    post_with_csrf()
     marked = operations.mark_all_read(current_actor().user)
     if marked:
         flash(_l("All notifications are marked read."), "info")
@@ -138,7 +134,7 @@ def webhooks():
                     "description": form.description.data, "secret": form.secret.data or None},
                     actor.user)
             except DomainError as error:
-                _form_errors_from(error, form)
+                show_errors(error, form)
                 status = error.status
             else:
                 flash(_l("Webhook added. Copy its secret now: it is shown only once."),
@@ -175,7 +171,7 @@ def webhook(webhook_id):
                     "description": form.description.data,
                     **({"secret": form.secret.data} if form.secret.data else {})})
             except DomainError as error:
-                _form_errors_from(error, form)
+                show_errors(error, form)
                 status = error.status
             else:
                 flash(_l("Webhook saved."), "success")
@@ -209,7 +205,7 @@ def disable_webhook(webhook_id):
 
 def _switch(webhook_id: int, active: bool, message):
     found = queries.webhook(webhook_id)
-    _post_with_csrf()
+    post_with_csrf()
     operations.update_webhook(found, {"active": active})
     flash(message, "info")
     return _back(url_for(".webhook", webhook_id=found.id))
@@ -219,7 +215,7 @@ def _switch(webhook_id: int, active: bool, message):
 @permission_required("webhooks.manage")
 def delete_webhook(webhook_id):
     found = queries.webhook(webhook_id)
-    _post_with_csrf()
+    post_with_csrf()
     operations.delete_webhook(found)
     flash(_l("Webhook deleted."), "info")
     return redirect(url_for(".webhooks"))
@@ -229,7 +225,7 @@ def delete_webhook(webhook_id):
 @permission_required("webhooks.manage")
 def test_webhook(webhook_id):
     found = queries.webhook(webhook_id)
-    _post_with_csrf()
+    post_with_csrf()
     operations.send_test(found)
     flash(_l("A test delivery (webhook.ping) is on its way; its result shows in the log "
              "below."), "info")
@@ -242,7 +238,7 @@ def test_webhook(webhook_id):
 def redeliver(webhook_id, delivery_id):
     found = queries.webhook(webhook_id)
     delivery = queries.delivery(found, delivery_id)
-    _post_with_csrf()
+    post_with_csrf()
     operations.redeliver(delivery)
     flash(_l("The delivery is sent again."), "info")
     return redirect(url_for(".webhook", webhook_id=found.id))
