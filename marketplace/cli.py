@@ -113,7 +113,7 @@ def seed_demo(if_empty: bool) -> None:
     load_demo_trade()
     from marketplace.crm.demo import load_demo_history
 
-    load_demo_history()  # two years of trade with a dozen buyers, for the analytics
+    load_demo_history(DEMO_PASSWORD)  # two years of trade with a dozen buyers, for the analytics
     commit()
     click.echo(f"Demo data loaded. Every demo account's password is {DEMO_PASSWORD}.")
 

@@ -38,10 +38,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import g
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from marketplace.core.boundary import side_work_dropped
 from marketplace.core.types import replayed_clock, utcnow
+from marketplace.crm.queries import demo_history as history
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Category, Company, CompanyStatus, User
 
@@ -174,9 +175,9 @@ STORIES = [
 # ----- companies and members ---------------------------------------------------------------
 
 
-def load_demo_buyers() -> list[Company]:
-    """The ten more buyer companies, approved, with one member each (skips what exists)."""
-    from marketplace.cli import DEMO_PASSWORD
+def load_demo_buyers(password: str) -> list[Company]:
+    """The ten more buyer companies, approved, with one member each (skips what exists),
+    each member with the demo's ``password`` (the CLI's, shared by every demo account)."""
     from marketplace.infrastructure import operations
     from marketplace.infrastructure.models import MemberRole, Membership
 
@@ -190,7 +191,7 @@ def load_demo_buyers() -> list[Company]:
             company.categories = list(db.session.scalars(
                 select(Category).where(Category.code.in_(category_codes))))
             db.session.add(company)
-            user = operations.create_user(email, DEMO_PASSWORD, full_name,
+            user = operations.create_user(email, password, full_name,
                                           "en")
             user.email_verified_at = utcnow()
             db.session.add(Membership(company=company, user=user, role=MemberRole.ADMIN))
@@ -434,12 +435,10 @@ class Replay:
 
     def _claim_steps(self, order, buyer, seller, at: datetime):
         """Claimed by the buyer, answered with a credit note, the note accepted."""
-        from marketplace.supplier_link.models import Discrepancy
         from marketplace.supplier_link.operations import discrepancies
 
         def cases():
-            return db.session.scalars(select(Discrepancy).where(
-                Discrepancy.order_id == order.id).order_by(Discrepancy.id)).all()
+            return history.discrepancy_cases(order.id)
 
         def each(actor, act):
             def step():
@@ -495,14 +494,11 @@ def _subject(plan: OrderPlan) -> str:
 
 
 def _order_of(purchase_order):
-    from marketplace.fulfillment.models import Order
-
-    return db.session.scalar(select(Order).where(Order.purchase_order_id == purchase_order.id))
+    return history.order_of(purchase_order.id)
 
 
 def _ship_with_documents(order, seller, plan: OrderPlan, now: datetime):
     """The whole order on one shipment, packed and shipped, with its three papers."""
-    from marketplace.fulfillment.models import ShippingDocumentKind
     from marketplace.fulfillment.operations import shipments, shipping_documents
     from marketplace.infrastructure.auth import bind_actor
 
@@ -519,7 +515,7 @@ def _ship_with_documents(order, seller, plan: OrderPlan, now: datetime):
         shipments.record_shipment_event(shipment, {"status": status, "at": utcnow()}, seller)
     shipping_documents.issue_commercial_invoice(shipment, seller)
     if plan.documents_at > now - RECENT:  # the full set of papers for recent orders
-        for kind in (ShippingDocumentKind.PACKING_LIST, ShippingDocumentKind.SHIPPING_ADVICE):
+        for kind in history.LATER_PAPERS:
             shipping_documents.generate_document(shipment, kind, seller)
     return shipment
 
@@ -586,7 +582,6 @@ def _pay(shipment, seller) -> None:
 
 
 def _cast() -> Cast | None:
-    from marketplace.content.models import Product
     from marketplace.infrastructure.auth import ensure_may_act
 
     companies: dict[str, Company] = {}
@@ -607,8 +602,7 @@ def _cast() -> Cast | None:
             row[2] for row in DEMO_BUYERS if short in row[0])
     cast = Cast(companies=companies, actors=actors)
     for supplier in (TPF, ANATOLIA):
-        cast.products[supplier] = {p.sku: p for p in db.session.scalars(select(Product).where(
-            Product.company_id == companies[supplier].id))}
+        cast.products[supplier] = history.products_by_sku(companies[supplier].id)
         if not all(sku in cast.products[supplier] for _, basket in BASKETS[supplier]
                    for sku, _ in basket):
             return None
@@ -617,20 +611,20 @@ def _cast() -> Cast | None:
 
 def _set_cost_prices(cast: Cast) -> None:
     """Most products' cost: the margin is known for those (not for HB-M10-40, WS-4.2-32
-    and PS-WAFFLE, whose lines count as margin unknown)."""
-    for products in cast.products.values():
+    and PS-WAFFLE, whose lines count as margin unknown). Through content's operation, as
+    a supplier would set it (audited, a new version)."""
+    from marketplace.content.operations.products import save_product
+
+    for supplier, products in cast.products.items():
         for sku, cost in COST_PRICES.items():
             if sku in products:
-                products[sku].cost_price = Decimal(cost)
+                save_product(cast.companies[supplier], {"cost_price": cost}, products[sku])
 
 
 def _history_loaded(cast: Cast) -> bool:
-    from marketplace.fulfillment.models import Order
-
     new_buyers = [cast.companies[s.buyer].id for s in STORIES
                   if s.buyer not in BUYER_MEMBERS]
-    return bool(db.session.scalar(select(func.count()).select_from(Order).where(
-        Order.buyer_company_id.in_(new_buyers))))
+    return history.any_orders_of(new_buyers)
 
 
 def _history_notifications_read(since: datetime, now: datetime) -> None:
@@ -685,10 +679,10 @@ def _set_demo_treatments(supplier_ids: list[int]) -> None:
                                             currency="USD", **terms))
 
 
-def load_demo_history() -> int:
+def load_demo_history(password: str) -> int:
     """The two years of trade, once; the number of orders placed (0: already there, or a
-    demo company or product missing)."""
-    load_demo_buyers()
+    demo company or product missing). ``password``: the new buyers' members' password."""
+    load_demo_buyers(password)
     cast = _cast()
     if cast is None or _history_loaded(cast):
         return 0

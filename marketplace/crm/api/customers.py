@@ -20,12 +20,9 @@ from marketplace.core.errors import Forbidden
 from marketplace.core.pagination import page_schema
 from marketplace.crm import api_bp
 from marketplace.crm.exports import export_response, export_responses, schema_columns
-from marketplace.crm.operations.customers import (
-    reporting_currency,
-    set_reporting_currency,
-    setting,
-)
+from marketplace.crm.operations.customers import set_reporting_currency
 from marketplace.crm.queries import customers as queries
+from marketplace.crm.queries.customer_facts import reporting_currency, setting
 from marketplace.crm.schemas.customers import (
     AnalyticsListArgsSchema,
     AnalyticsSettingsArgsSchema,

@@ -18,9 +18,8 @@ from marketplace.crm.schemas.speed import (
     SpeedFiguresSchema,
 )
 from marketplace.crm.tasks import speed as _jobs  # noqa: F401 - keeps the facts in step
-from marketplace.extensions import db
+from marketplace.infrastructure import queries as infrastructure_queries
 from marketplace.infrastructure.auth import api_auth, current_actor
-from marketplace.infrastructure.models import Company
 
 
 def reader(company_id: int | None, side: str | None) -> tuple[int | None, str]:
@@ -29,8 +28,8 @@ def reader(company_id: int | None, side: str | None) -> tuple[int | None, str]:
     or the whole platform."""
     actor = current_actor()
     if actor.is_operator:
-        if company_id is not None and db.session.get(Company, company_id) is None:
-            raise NotFound(str(_l("Company %(id)s was not found.", id=company_id)))
+        if company_id is not None:
+            infrastructure_queries.company_for_operator(company_id)  # or NotFound
         return company_id, side or speed_queries.SUPPLIER
     if not actor.can("documents.view"):
         raise Forbidden(str(_l("Your role does not allow this.")))

@@ -22,8 +22,8 @@ from sqlalchemy import Float, and_, cast, delete, func, insert, literal, select,
 
 from marketplace.core.types import UTCDateTime, utcnow
 from marketplace.crm.models.associations import ProductAssociation
+from marketplace.crm.queries import associations as association_queries
 from marketplace.extensions import db
-from marketplace.fulfillment.models import Order, OrderLine, OrderStatus
 
 DEFAULTS = {"CRM_ASSOCIATION_MIN_SUPPORT": "0.01", "CRM_ASSOCIATION_MIN_CONFIDENCE": "0.1",
             "CRM_ASSOCIATION_MIN_ORDERS": 2}
@@ -37,17 +37,10 @@ def compute_associations(supplier_id: int | None = None) -> int:
     """Recompute the rules (every supplier's, or one supplier's): delete, then count the
     pairs in the database. Returns the number of rules kept. Flushes, never commits."""
     db.session.flush()
-    scope = true() if supplier_id is None else Order.supplier_company_id == supplier_id
     own_rules = true() if supplier_id is None else \
         ProductAssociation.supplier_company_id == supplier_id
     db.session.execute(delete(ProductAssociation).where(own_rules))
-    items = (select(Order.supplier_company_id.label("supplier_id"),
-                    OrderLine.order_id.label("order_id"),
-                    OrderLine.product_id.label("product_id"))
-             .join(Order, Order.id == OrderLine.order_id)
-             .where(scope, OrderLine.product_id.is_not(None),
-                    Order.status != OrderStatus.CANCELLED, Order.merged_into_id.is_(None))
-             .distinct().cte("basket_items"))
+    items = association_queries.basket_items(supplier_id).cte("basket_items")
     baskets = (select(items.c.supplier_id, func.count(func.distinct(items.c.order_id))
                       .label("orders"))
                .group_by(items.c.supplier_id).cte("baskets"))

@@ -21,8 +21,6 @@ Operations flush, never commit (the caller's boundary commits).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import (
     Date,
     and_,
@@ -48,9 +46,9 @@ from marketplace.crm.models.speed import (
     ResponseFact,
     ResponseMonth,
 )
-from marketplace.crm.queries.speed import forget_platform_figures
+from marketplace.crm.queries import speed as speed_queries
+from marketplace.crm.queries.speed import Scope, forget_platform_figures
 from marketplace.extensions import db
-from marketplace.fulfillment.models import Order, OrderLine, ShipmentLine, ShippingDocument
 from marketplace.workflow.models import Document, DocumentEvent
 
 COLUMNS = ("measure", "document_id", "thread_id", "supplier_company_id", "buyer_company_id",
@@ -73,26 +71,6 @@ def month_of(moment):
     if _dialect() == "postgresql":
         return cast(func.date_trunc("month", func.timezone("UTC", moment)), Date)
     return func.date(moment, "start of month")
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which facts to recompute: all (nothing set), a supplier's, a buyer's, a pair's,
-    or those of a few threads (what one document action can change)."""
-
-    supplier_id: int | None = None
-    buyer_id: int | None = None
-    thread_ids: tuple[int, ...] | None = None
-
-    def where(self, supplier_column, buyer_column, thread_column=None):
-        clauses = []
-        if self.supplier_id is not None:
-            clauses.append(supplier_column == self.supplier_id)
-        if self.buyer_id is not None:
-            clauses.append(buyer_column == self.buyer_id)
-        if self.thread_ids is not None and thread_column is not None:
-            clauses.append(thread_column.in_(self.thread_ids))
-        return and_(true(), *clauses)
 
 
 def _inquiry_facts(scope: Scope):
@@ -145,18 +123,7 @@ def _order_facts(scope: Scope):
                        scope.where(Document.recipient_company_id, Document.issuer_company_id,
                                    Document.thread_id))
                 .group_by(DocumentEvent.document_id).subquery())
-    papers = (select(Order.purchase_order_id.label("po_id"),
-                     func.min(ShippingDocument.created_at).label("at"))
-              .select_from(ShippingDocument)
-              .join(ShipmentLine, ShipmentLine.shipment_id == ShippingDocument.shipment_id)
-              .join(OrderLine, OrderLine.id == ShipmentLine.order_line_id)
-              .join(Order, Order.id == OrderLine.order_id)
-              .where(Order.purchase_order_id.is_not(None),
-                     scope.where(Order.supplier_company_id, Order.buyer_company_id),
-                     true() if scope.thread_ids is None else Order.purchase_order_id.in_(
-                         select(Document.id).where(Document.thread_id.in_(scope.thread_ids),
-                                                   Document.type == "purchase_order")))
-              .group_by(Order.purchase_order_id).subquery())
+    papers = speed_queries.first_shipping_documents(scope).subquery()
     sent = and_(order.type == "purchase_order", order.sent_at.is_not(None),
                 order.recipient_company_id.is_not(None),
                 scope.where(order.recipient_company_id, order.issuer_company_id,

@@ -1,14 +1,16 @@
-"""Reading the association rules: what is often ordered with a product."""
+"""Reading the association rules (what is often ordered with a product), and the
+baskets they are counted from (``crm/operations/associations.py``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select, true
 
 from marketplace.content.models import Product
 from marketplace.crm.models.associations import ProductAssociation
 from marketplace.extensions import db
+from marketplace.fulfillment.models import Order, OrderLine, OrderStatus
 
 LIMIT = 10
 
@@ -25,6 +27,28 @@ class Recommendation:
     confidence: float
     lift: float
     orders_together: int
+
+
+def basket_items(supplier_id: int | None = None) -> Select:
+    """Each product of each basket, once: (supplier_id, order_id, product_id) of the
+    orders that count (not cancelled, not merged into another), every supplier's or
+    one's. Lines without a product are left out."""
+    scope = true() if supplier_id is None else Order.supplier_company_id == supplier_id
+    return (select(Order.supplier_company_id.label("supplier_id"),
+                   OrderLine.order_id.label("order_id"),
+                   OrderLine.product_id.label("product_id"))
+            .join(Order, Order.id == OrderLine.order_id)
+            .where(scope, OrderLine.product_id.is_not(None),
+                   Order.status != OrderStatus.CANCELLED, Order.merged_into_id.is_(None))
+            .distinct())
+
+
+def own_products(supplier_id: int, product_ids: list[int]) -> dict[int, Product]:
+    """The supplier's own products among ``product_ids``, by id (its catalog only)."""
+    if not product_ids:
+        return {}
+    return {product.id: product for product in db.session.scalars(select(Product).where(
+        Product.id.in_(product_ids), Product.company_id == supplier_id))}
 
 
 def published_product(product_id: int) -> Product | None:

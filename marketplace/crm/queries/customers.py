@@ -27,21 +27,21 @@ from marketplace.crm.models.customers import (
     CustomerFigures,
     CustomerSegmentSnapshot,
 )
-from marketplace.crm.operations.customers import (
+from marketplace.crm.periods import Period
+from marketplace.crm.queries.customer_facts import (
     CENT,
     RATIO,
     ZERO,
     Converter,
     Windows,
-    _as_amount,
-    _sum_if,
+    as_amount,
     counted_orders,
     decimal_setting,
     line_amount,
     line_cost,
     observed_retention,
+    sum_if,
 )
-from marketplace.crm.periods import Period
 from marketplace.extensions import db
 from marketplace.fulfillment.models import Order, OrderLine
 from marketplace.infrastructure.models import Company
@@ -99,9 +99,9 @@ def period_figures(supplier_id: int, period: Period, buyer_ids: list[int] | None
         found[buyer_id] = PeriodFigures(orders=count)
     known = Product.cost_price.is_not(None)
     stmt = (select(Order.buyer_company_id, Order.currency, Product.currency,
-                   _as_amount(func.sum(line_amount())),
-                   _as_amount(_sum_if(known, line_amount())),
-                   _as_amount(_sum_if(known, line_cost())),
+                   as_amount(func.sum(line_amount())),
+                   as_amount(sum_if(known, line_amount())),
+                   as_amount(sum_if(known, line_cost())),
                    func.count(Product.cost_price))
             .join(OrderLine, OrderLine.order_id == Order.id)
             .outerjoin(Product, Product.id == OrderLine.product_id)

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 
-from sqlalchemy import and_, func, or_, select, true
+from sqlalchemy import Select, and_, func, or_, select, true
 
 from marketplace.crm.models.speed import (
     ACCEPTED_TO_DOCUMENTS,
@@ -27,13 +27,53 @@ from marketplace.crm.models.speed import (
     ResponseMonth,
 )
 from marketplace.extensions import db
+from marketplace.fulfillment.models import Order, OrderLine, ShipmentLine, ShippingDocument
 from marketplace.infrastructure.models import User
+from marketplace.workflow.models import Document
 
 SUPPLIER, BUYER = "supplier", "buyer"
 SIDES = (SUPPLIER, BUYER)
 # The platform's figures change slowly and cost a scan of every fact in the period:
 # each process keeps them this long per period.
 PLATFORM_CACHE_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which facts to recompute: all (nothing set), a supplier's, a buyer's, a pair's,
+    or those of a few threads (what one document action can change)."""
+
+    supplier_id: int | None = None
+    buyer_id: int | None = None
+    thread_ids: tuple[int, ...] | None = None
+
+    def where(self, supplier_column, buyer_column, thread_column=None):
+        clauses = []
+        if self.supplier_id is not None:
+            clauses.append(supplier_column == self.supplier_id)
+        if self.buyer_id is not None:
+            clauses.append(buyer_column == self.buyer_id)
+        if self.thread_ids is not None and thread_column is not None:
+            clauses.append(thread_column.in_(self.thread_ids))
+        return and_(true(), *clauses)
+
+
+def first_shipping_documents(scope: Scope) -> Select:
+    """(po_id, at): for each purchase order an order was made from, when the first
+    shipping document (commercial invoice, packing list or shipping advice) of a shipment
+    carrying the order's goods was made, for the orders in ``scope``."""
+    return (select(Order.purchase_order_id.label("po_id"),
+                   func.min(ShippingDocument.created_at).label("at"))
+            .select_from(ShippingDocument)
+            .join(ShipmentLine, ShipmentLine.shipment_id == ShippingDocument.shipment_id)
+            .join(OrderLine, OrderLine.id == ShipmentLine.order_line_id)
+            .join(Order, Order.id == OrderLine.order_id)
+            .where(Order.purchase_order_id.is_not(None),
+                   scope.where(Order.supplier_company_id, Order.buyer_company_id),
+                   true() if scope.thread_ids is None else Order.purchase_order_id.in_(
+                       select(Document.id).where(Document.thread_id.in_(scope.thread_ids),
+                                                 Document.type == "purchase_order")))
+            .group_by(Order.purchase_order_id))
 
 
 @dataclass

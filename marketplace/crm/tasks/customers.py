@@ -19,12 +19,12 @@ import logging
 
 from celery.schedules import crontab
 from flask import current_app
-from sqlalchemy import event, select
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from marketplace.core import boundary, outbox
+from marketplace.crm.queries import trade_changes
 from marketplace.extensions import celery, db
-from marketplace.fulfillment.models import Invoice, Order, OrderLine, Payment
 
 log = logging.getLogger(__name__)
 _BATCH = "crm_customers_batch"
@@ -78,19 +78,13 @@ def _batch(session: Session) -> dict:
 @event.listens_for(Session, "after_flush")
 def _gather(session: Session, _context) -> None:
     touched = [*session.new, *session.dirty, *session.deleted]
-    if not any(isinstance(obj, Order | OrderLine | Invoice | Payment) for obj in touched):
+    if not any(trade_changes.is_trade_row(obj) for obj in touched):
         return
     if not _enabled():
         return
     batch = _batch(session)
     for obj in touched:
-        if isinstance(obj, Order | Invoice):
-            if obj.supplier_company_id and obj.buyer_company_id:
-                batch["pairs"].add((obj.supplier_company_id, obj.buyer_company_id))
-        elif isinstance(obj, OrderLine) and obj.order_id:
-            batch["orders"].add(obj.order_id)
-        elif isinstance(obj, Payment) and obj.invoice_id:
-            batch["invoices"].add(obj.invoice_id)
+        trade_changes.note_change(obj, batch["pairs"], batch["orders"], batch["invoices"])
 
 
 def _enabled() -> bool:
@@ -125,15 +119,7 @@ def _forget(session: Session) -> None:
 
 @outbox.handler("crm.recompute_customers")
 def _recompute_job(pairs: list[list[int]], orders: list[int], invoices: list[int]) -> None:
-    found = {tuple(pair) for pair in pairs}
-    if orders:
-        found |= {tuple(row) for row in db.session.execute(
-            select(Order.supplier_company_id, Order.buyer_company_id)
-            .where(Order.id.in_(orders)))}
-    if invoices:
-        found |= {tuple(row) for row in db.session.execute(
-            select(Invoice.supplier_company_id, Invoice.buyer_company_id)
-            .where(Invoice.id.in_(invoices)))}
+    found = {tuple(pair) for pair in pairs} | trade_changes.pairs_of(orders, invoices)
     if found:
         recompute_customers(sorted([list(pair) for pair in found]))
 

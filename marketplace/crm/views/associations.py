@@ -11,10 +11,8 @@ from flask import render_template
 from flask_babel import get_locale
 from markupsafe import Markup
 
-from marketplace.content.models import Product
 from marketplace.core import slots
 from marketplace.crm.queries import associations as association_queries
-from marketplace.extensions import db
 from marketplace.infrastructure.auth import current_actor
 
 SHOWN = 5
@@ -43,8 +41,9 @@ def _quantity_text(value: Decimal | None) -> str:
     return "" if value is None else f"{value.normalize():f}"
 
 
-def _line_data(product: Product) -> dict:
-    """What the editor's line row needs: the fields its product picker fills."""
+def _line_data(product) -> dict:
+    """What the editor's line row needs of a (content) product: the fields its product
+    picker fills."""
     quantity = product.moq or (product.price_tiers[0].min_qty if product.price_tiers
                                else Decimal(1))
     price = product.unit_price_for(quantity)
@@ -68,9 +67,8 @@ def peers_order_with_it(document=None, **_context) -> Markup | None:
     rows = [row for row in association_queries.ordered_with_any(on_quotation, limit=SHOWN)]
     if not rows:
         return None
-    products = {p.id: p for p in db.session.query(Product).filter(
-        Product.id.in_([row.product_id for row in rows]),
-        Product.company_id == actor.company.id)}
+    products = association_queries.own_products(actor.company.id,
+                                                [row.product_id for row in rows])
     rows = [row for row in rows if row.product_id in products]  # its own catalog only
     if not rows:
         return None

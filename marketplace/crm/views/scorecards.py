@@ -8,8 +8,8 @@ import functools
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
 
+from marketplace.core import guards
 from marketplace.core.errors import Forbidden, ValidationFailed
 from marketplace.crm import bp
 from marketplace.crm.charts import scorecards as charts
@@ -20,22 +20,22 @@ from marketplace.infrastructure.auth import current_actor
 PER_PAGE = 20
 
 
+BUYERS_ONLY = _l("Supplier scorecards are for buyers about their own suppliers.")
+
+
 def buyer_member(view):
     """A page about the buyer's own suppliers: members of a buyer company who may read
-    documents; a supplier-only company or the operator is refused with 403."""
+    documents; a supplier-only company or the operator is refused with 403 (company,
+    buyer, then the role's permission)."""
+    allowed = guards.permission_required("documents.view")(view)
 
     @functools.wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        actor = current_actor()
-        if actor.company is None or not actor.company.is_buyer:
-            raise Forbidden(str(_l("Supplier scorecards are for buyers about their own "
-                                   "suppliers.")))
-        if not actor.can("documents.view"):
-            raise Forbidden(str(_l("Your role does not allow this.")))
-        return view(*args, **kwargs)
+    def buyers_only(*args, **kwargs):
+        if not guards.current_actor().company.is_buyer:
+            raise Forbidden(str(BUYERS_ONLY))
+        return allowed(*args, **kwargs)
 
-    return wrapper
+    return guards.company_member_required(message=BUYERS_ONLY)(buyers_only)
 
 
 @bp.route("/supplier-scorecards")

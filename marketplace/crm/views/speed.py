@@ -8,11 +8,11 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
 from markupsafe import Markup
 
 from marketplace.core import slots
 from marketplace.core.errors import Forbidden, ValidationFailed
+from marketplace.core.guards import login_required
 from marketplace.crm import bp
 from marketplace.crm.charts import speed as charts
 from marketplace.crm.periods import last_12_months, parse_period

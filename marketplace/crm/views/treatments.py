@@ -9,10 +9,9 @@ import functools
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
 from markupsafe import Markup
 
-from marketplace.core import slots
+from marketplace.core import guards, slots
 from marketplace.core.errors import Forbidden, ValidationFailed
 from marketplace.core.signals import document_derived
 from marketplace.crm import bp
@@ -26,22 +25,22 @@ from marketplace.infrastructure.forms import EmptyForm
 document_derived.connect(treatment_operations.apply_segment_treatment)
 
 
+SUPPLIERS_ONLY = _l("Customer analytics are for suppliers about their own customers.")
+
+
 def supplier_member(view):
     """A page about the supplier's own customers: members of a supplier company only
-    (a buyer, the operator or a role without document access is refused with 403)."""
+    (a buyer, the operator or a role without document access is refused with 403), in
+    that order: company, supplier, then the role's permission."""
+    allowed = guards.permission_required("documents.view")(view)
 
     @functools.wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        actor = current_actor()
-        if actor.company is None or not actor.company.is_supplier:
-            raise Forbidden(str(_l("Customer analytics are for suppliers about their own "
-                                   "customers.")))
-        if not actor.can("documents.view"):
-            raise Forbidden(str(_l("Your role does not allow this.")))
-        return view(*args, **kwargs)
+    def suppliers_only(*args, **kwargs):
+        if not guards.current_actor().company.is_supplier:
+            raise Forbidden(str(SUPPLIERS_ONLY))
+        return allowed(*args, **kwargs)
 
-    return wrapper
+    return guards.company_member_required(message=SUPPLIERS_ONLY)(suppliers_only)
 
 
 def _form_values() -> list[dict]:
