@@ -20,7 +20,11 @@ document; ``action``, ``from_status``, ``to_status``, ``actor``) inside the
 transaction. Look at ``to_status``: a send or an accept held by approvals is
 concluded by the last ``approve``.
 
-Rooms: ``doctypes`` (declarations, registry), ``engine``, ``numbering`` (series with
-a row lock), ``approvals`` (rules and rounds), ``dispatch`` (who takes an incoming
+Rooms: ``doctypes`` (declarations, registry), ``registry`` (what the trade module
+tells the engine: its vocabulary, limits and how a line finds its product, so the
+engine imports no module above infrastructure), ``engine`` (create, edit, derive; the
+names callers use), ``checks`` (what a caller gives), ``actions`` (allowed actions and
+doing them), ``acting`` (sides, history rows and the signal), ``numbering`` (series
+with a row lock), ``approvals`` (rules and rounds), ``dispatch`` (who takes an incoming
 document), ``parties`` (folder, tags, read, archived), ``models``.
 """
