@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 
 from marketplace import create_app
 from marketplace.extensions import db, limiter
-from tests import factories
+from tests import factories, worlds
 
 
 def _free_port() -> int:
@@ -82,46 +82,32 @@ def app(database_url, smtp_server, tmp_path_factory):
     with application.app_context():
         db.create_all()
     yield application
+    worlds.drop_world(application)
     with application.app_context():
         db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)
 def _clean_state(request, app, smtp_server):
-    """Every test starts with empty tables, an empty mailbox and fresh rate limits."""
+    """Every test starts with empty tables, an empty mailbox and fresh rate limits.
+    A case of a shared world (tests/worlds.py) starts from that world instead, and its
+    writes are rolled back rather than deleted."""
+    shares_a_world = worlds.MARKER in request.fixturenames
+    if not shares_a_world:
+        worlds.drop_world(app)
     smtp_server[0].messages.clear()
     with app.app_context():
         limiter.reset()
     yield
-    with app.app_context():
-        db.session.remove()
-        _empty_tables()
+    if not shares_a_world:
+        with app.app_context():
+            db.session.remove()
+            worlds.empty_tables()
 
 
-# Every sequence of the schema starts again at 1, as after TRUNCATE ... RESTART IDENTITY.
-_RESTART_SEQUENCES = """
-    SELECT setval(c.oid, 1, false) FROM pg_class c
-    JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind = 'S' AND n.nspname = current_schema()
-"""
-
-
-def _empty_tables() -> None:
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-    with db.engine.begin() as conn:
-        if db.engine.dialect.name == "postgresql":
-            # DELETE and a sequence reset, not TRUNCATE: TRUNCATE makes new files for
-            # every table (about 180 ms a test, a third of the PostgreSQL run), DELETE
-            # of a test's few rows takes milliseconds. Foreign-key triggers are off for
-            # this transaction, so the order of the tables does not matter.
-            conn.execute(text("SET LOCAL session_replication_role = replica"))
-            for table in tables:
-                conn.execute(text(f'DELETE FROM "{table}"'))
-            conn.execute(text(_RESTART_SEQUENCES))
-        else:
-            conn.execute(text("PRAGMA defer_foreign_keys = ON"))  # self-references, cycles
-            for table in tables:
-                conn.execute(text(f'DELETE FROM "{table}"'))
+@pytest.fixture
+def _shares_a_world():
+    """Asked for by every shared world's fixture: _clean_state leaves its tables alone."""
 
 
 @pytest.fixture

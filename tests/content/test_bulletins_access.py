@@ -12,6 +12,7 @@ from marketplace.content.models import Bulletin
 from marketplace.core.types import utcnow
 from tests.content.test_bulletins import add_category, bulletin_body, set_bulletin
 from tests.factories import csrf_token, portal_login
+from tests.worlds import shared_world
 
 ACTORS = ("anonymous", "own", "other", "operator")
 
@@ -24,7 +25,7 @@ class World:
     ids: dict
 
 
-@pytest.fixture
+@shared_world
 def world(app, make, api):
     add_category(app, "hardware", "Hardware")
     add_category(app, "hardware.fasteners", "Fasteners", "hardware")

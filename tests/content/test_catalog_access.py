@@ -11,6 +11,7 @@ import pytest
 
 from tests.content.catalog_support import TEA, categories, csv_file, post_import  # noqa: F401
 from tests.factories import csrf_token, portal_login
+from tests.worlds import shared_world
 
 ACTORS = ("anonymous", "own", "viewer", "other", "operator")
 
@@ -24,7 +25,7 @@ class World:
     job_id: int
 
 
-@pytest.fixture
+@shared_world
 def world(make, api, categories):  # noqa: F811 - fixture
     own = make.company_with_admin("Own Supplier", roles=("supplier",))
     viewer = make.member(own.company_id, "viewer")

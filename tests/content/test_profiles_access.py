@@ -12,6 +12,7 @@ from marketplace.content.models import Certification, FactoryTourItem
 from marketplace.infrastructure.models import CompanyStatus
 from tests.content.test_profiles import media_folder, pdf_bytes, png_bytes, upload  # noqa: F401
 from tests.factories import csrf_token, portal_login
+from tests.worlds import shared_world
 
 ACTORS = ("anonymous", "own", "other", "operator")
 
@@ -25,7 +26,7 @@ class World:
     ids: dict
 
 
-@pytest.fixture
+@shared_world
 def world(make, api):
     own = make.company_with_admin("Own Co", roles=("supplier",))
     other = make.company_with_admin("Other Co", roles=("buyer",))

@@ -7,12 +7,13 @@ import pytest
 
 from marketplace.core.boundary import commit
 from marketplace.crm.operations.customers import recompute_supplier
+from tests.worlds import shared_world
 
 ROUTES = ("/analytics/customers", "/analytics/quintiles", "/analytics/segments",
           "/analytics/at-risk", "/analytics/customers?format=csv")
 
 
-@pytest.fixture
+@shared_world
 def world(app, customer_world):
     with app.test_request_context():
         recompute_supplier(customer_world.supplier_id)

@@ -12,11 +12,12 @@ import pytest
 from tests.crm.treatment_support import customers_of, set_terms
 from tests.factories import csrf_token, portal_login
 from tests.trading.support import Trade
+from tests.worlds import shared_world
 
 OWN, OTHER, BUYER, OPERATOR = "own", "other", "buyer", "operator"
 
 
-@pytest.fixture
+@shared_world
 def parties(app, make, api):
     trade = Trade.start(make, api)
     customers_of(app, trade.supplier.company_id, [

@@ -7,12 +7,13 @@ import pytest
 
 from tests.crm.scorecard_trade import PERIOD, build_scorecard_trade
 from tests.factories import portal_login
+from tests.worlds import shared_world
 
 API = "/analytics/supplier-scorecards"
 PAGE = "/crm/supplier-scorecards"
 
 
-@pytest.fixture
+@shared_world
 def trade(make, app):
     return build_scorecard_trade(make, app)
 

@@ -8,6 +8,7 @@ import pytest
 from tests.factories import csrf_token, portal_login
 from tests.fulfillment.stripe_stub import StripeStub
 from tests.fulfillment.support import accepted_purchase_order
+from tests.worlds import shared_world
 
 ACTORS = ("anonymous", "own", "partner", "other", "operator")
 
@@ -18,7 +19,7 @@ class World:
     ids: dict
 
 
-@pytest.fixture
+@shared_world
 def world(make, api, pair, app, monkeypatch):
     with StripeStub() as stub:
         monkeypatch.setitem(app.config, "STRIPE_API_BASE", stub.base)

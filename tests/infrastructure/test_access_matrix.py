@@ -7,6 +7,7 @@ import pytest
 
 from marketplace.infrastructure.models import CompanyStatus
 from tests.factories import csrf_token, portal_login
+from tests.worlds import shared_world
 
 ACTORS = ("anonymous", "own", "other", "operator")
 
@@ -21,7 +22,7 @@ class World:
     ids: dict
 
 
-@pytest.fixture
+@shared_world
 def world(make, api):
     own = make.company_with_admin("Own Co", roles=("supplier",))
     other = make.company_with_admin("Other Co", roles=("buyer",))

@@ -9,6 +9,7 @@ import pytest
 
 from tests.factories import csrf_token, portal_login
 from tests.supplier_link.support import Trade
+from tests.worlds import shared_world
 
 # Calls are made in this order: refusals first, the successful writes last.
 ACTORS = ("anonymous", "supplier_b", "stranger", "operator", "supplier_a", "buyer")
@@ -16,7 +17,7 @@ VIEWS = ("order-status", "shortages", "receipts", "discrepancies", "outstanding"
          "payables", "sales-inventory")
 
 
-@pytest.fixture
+@shared_world
 def world(make, api):
     trade = Trade(make, api)
     stranger = trade._party("Stranger Supplier", ("supplier",))

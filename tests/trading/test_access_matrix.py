@@ -11,6 +11,7 @@ import pytest
 
 from tests.content.conftest import _empty_media_folder, pdf_bytes  # noqa: F401 - fixture
 from tests.trading.support import LINES
+from tests.worlds import shared_world
 
 ACTORS = ("anonymous", "own", "other", "operator")
 
@@ -23,7 +24,7 @@ class World:
     ids: dict
 
 
-@pytest.fixture
+@shared_world
 def world(make, api):
     own = make.company_with_admin("Own Trading", roles=("buyer", "supplier"))
     partner = make.company_with_admin("Partner Co", roles=("buyer", "supplier"))

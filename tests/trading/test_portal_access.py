@@ -16,6 +16,7 @@ from tests.content.conftest import (  # noqa: F401 - fixtures
 )
 from tests.factories import Member, csrf_token, portal_login
 from tests.trading.support import Trade
+from tests.worlds import shared_world
 
 ACTORS = ("anonymous", "own", "other", "operator")
 
@@ -28,7 +29,7 @@ class World:
     ids: dict
 
 
-@pytest.fixture
+@shared_world
 def world(make, api, make_product):
     trade = Trade.start(make, api)
     inquiry = trade.act("buyer", trade.create("buyer", "inquiry"), "send")

@@ -11,7 +11,8 @@ import pytest
 
 from marketplace.infrastructure.notifications import N_
 from tests.factories import csrf_token, portal_login
-from tests.infrastructure.notifications.support import notify_now
+from tests.infrastructure.notifications.support import Receiver, notify_now
+from tests.worlds import shared_world
 
 ACTORS = ("anonymous", "own", "colleague", "other", "operator", "key")
 
@@ -23,8 +24,8 @@ class World:
     ids: dict
 
 
-@pytest.fixture
-def world(app, make, api, receiver):
+@shared_world
+def world(app, make, api, keep):
     own = make.company_with_admin("Own Co")
     people = {"own": own, "colleague": make.member(own.company_id, "sales"),
               "other": make.company_with_admin("Other Co"), "operator": make.operator()}
@@ -34,10 +35,17 @@ def world(app, make, api, receiver):
         params={"number": "P-1"}, link="/catalog", email=False)
     token = api.token(own)
     webhook_id = api.post("/webhooks", token, json={
-        "url": receiver().url, "events": ["testing.parcel_arrived"]}).get_json()["id"]
+        "url": _receiver(keep).url, "events": ["testing.parcel_arrived"]}).get_json()["id"]
     delivery_id = api.post(f"/webhooks/{webhook_id}/test", token).get_json()["id"]
     return World(people, make.api_key(own),
                  {"n": notification_id, "w": webhook_id, "d": delivery_id})
+
+
+def _receiver(keep) -> Receiver:
+    """A local webhook receiver that lives as long as the world (cases test-send to it)."""
+    server = Receiver(statuses=[200]).start()
+    keep.callback(server.stop)
+    return server
 
 
 def _token(world, api, actor):

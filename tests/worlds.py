@@ -1,0 +1,230 @@
+"""Worlds built once and shared by many cases, each case's writes rolled back.
+
+An access matrix checks one world (companies, members, documents, files) against every
+route × every actor: hundreds of cases that each change at most a row or two. Building
+that world over HTTP for every case cost about 0.3-0.7 s a case, most of the suite's
+time. ``@shared_world`` turns a world builder into a fixture whose world is built (and
+committed) once, by the first case that needs it, and kept while the following cases
+use the same builder; every case runs inside a transaction that is rolled back at its
+end, so it starts from exactly the world as built:
+
+    @shared_world
+    def world(make, api):
+        ...
+        return World(...)
+
+The builder asks for fixtures by name as any fixture does; they are looked up only
+when the world is built. Two names are special, as they must live as long as the
+world rather than one case: ``monkeypatch`` (undone when the world goes) and ``keep``
+(a contextlib.ExitStack closed when the world goes: local servers, stubs). A builder
+may also be a generator (what follows its ``yield`` runs when the world goes).
+
+How a case is undone (SQLAlchemy's "Joining a Session into an External Transaction"):
+the session of every app context is bound to one connection holding an outer
+transaction, with ``join_transaction_mode="create_savepoint"``: a request's commit
+releases a savepoint, its rollback returns to one, and the case's end rolls the outer
+transaction back. Work on other connections (``db.engine.begin()``) is not undone and
+on SQLite would wait for this transaction's lock: the access matrices use none.
+
+The world goes (its tables emptied, as after any test) when a test not sharing it
+runs, when another world is needed, and at the end of the run. Files the world
+uploaded are kept in a copy and put back in the media folder before every case.
+"""
+
+from __future__ import annotations
+
+import inspect
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import pytest
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import text
+
+from marketplace.extensions import db
+
+# Every sequence of the schema starts again at 1, as after TRUNCATE ... RESTART IDENTITY.
+_RESTART_SEQUENCES = """
+    SELECT setval(c.oid, 1, false) FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind = 'S' AND n.nspname = current_schema()
+"""
+
+
+def empty_tables() -> None:
+    """Delete every row of every table (in an app context)."""
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "postgresql":
+            # DELETE and a sequence reset, not TRUNCATE: TRUNCATE makes new files for
+            # every table (about 180 ms a test, a third of the PostgreSQL run), DELETE
+            # of a test's few rows takes milliseconds. Foreign-key triggers are off for
+            # this transaction, so the order of the tables does not matter.
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+            conn.execute(text(_RESTART_SEQUENCES))
+        else:
+            conn.execute(text("PRAGMA defer_foreign_keys = ON"))  # self-references, cycles
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+
+
+MARKER = "_shares_a_world"  # the fixture every shared-world case depends on
+
+
+class _Held:
+    """The world the database holds now (committed), or none."""
+
+    key: tuple | None = None
+    value: object = None
+    stack: ExitStack | None = None
+    media: Path | None = None      # the media folder as the world left it, copied
+    media_root: Path | None = None  # where the world's files were written
+
+
+_held = _Held()
+
+
+def _media_root(app) -> Path:
+    folder = app.config.get("MEDIA_FOLDER")
+    return Path(folder) if folder else Path(app.instance_path) / "media"
+
+
+def drop_world(app) -> None:
+    """Let the held world go: its resources closed, its rows and files removed."""
+    if _held.key is None:
+        return
+    stack, media, media_root = _held.stack, _held.media, _held.media_root
+    _held.key, _held.value, _held.stack, _held.media, _held.media_root = (None,) * 5
+    try:
+        stack.close()
+    finally:
+        with app.app_context():
+            db.session.remove()
+            empty_tables()
+        if media is not None:
+            shutil.rmtree(media, ignore_errors=True)
+        if media_root is not None:
+            shutil.rmtree(media_root, ignore_errors=True)
+
+
+def _restore_media(app) -> None:
+    root = _media_root(app)
+    shutil.rmtree(root, ignore_errors=True)
+    if _held.media is not None:
+        shutil.copytree(_held.media, root)
+
+
+class _JoinedSession(FlaskSession):
+    """Flask-SQLAlchemy's session picks the app's engine even when the session was given
+    a connection to use; this one uses that connection."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if bind is None and self.bind is not None:
+            return self.bind
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+def _close_all_sessions() -> None:
+    """Close the session of every app context (a test's own context may hold one)."""
+    sessions = db.session.registry.registry  # ScopedRegistry: scope -> session
+    for session in list(sessions.values()):
+        session.close()
+    sessions.clear()
+
+
+@contextmanager
+def rolled_back(app) -> Iterator[None]:
+    """Everything written inside the block, by requests or directly, is undone at its end."""
+    with app.app_context():
+        _close_all_sessions()
+        engine = db.engine
+    connection = engine.connect()
+    sqlite = engine.dialect.name == "sqlite"
+    dbapi_connection = connection.connection.dbapi_connection
+    if sqlite:
+        # pysqlite begins its own transactions only before writes, and a SAVEPOINT
+        # outside a transaction would be committed by its RELEASE: begin ourselves.
+        saved_isolation = dbapi_connection.isolation_level
+        dbapi_connection.isolation_level = None
+    outer = connection.begin()
+    if sqlite:
+        connection.exec_driver_sql("BEGIN")
+    factory = db.session.session_factory
+    saved_kw, saved_class = dict(factory.kw), factory.class_
+    factory.kw.update(bind=connection, join_transaction_mode="create_savepoint")
+    factory.class_ = _JoinedSession
+    try:
+        yield
+    finally:
+        _close_all_sessions()
+        factory.kw.clear()
+        factory.kw.update(saved_kw)
+        factory.class_ = saved_class
+        outer.rollback()
+        if sqlite:
+            dbapi_connection.isolation_level = saved_isolation
+        connection.close()
+
+
+def shared_world(build: Callable) -> Callable:
+    """The decorator described above: ``build``'s world, built once, rolled back per case."""
+    names = list(inspect.signature(build).parameters)
+    key = (build.__module__, build.__qualname__)
+
+    def fixture(request, app, _shares_a_world):
+        if _held.key != key:
+            drop_world(app)
+            _build(request, app)
+        else:
+            _restore_media(app)
+        with rolled_back(app):
+            yield _held.value
+
+    def _build(request, app):
+        stack = ExitStack()
+        arguments = {}
+        try:
+            for name in names:
+                if name == "monkeypatch":
+                    patch = pytest.MonkeyPatch()
+                    stack.callback(patch.undo)
+                    arguments[name] = patch
+                elif name == "keep":
+                    arguments[name] = stack
+                else:
+                    arguments[name] = request.getfixturevalue(name)
+            if inspect.isgeneratorfunction(build):
+                steps = build(**arguments)
+                value = next(steps)
+                stack.callback(_finish, steps)
+            else:
+                value = build(**arguments)
+        except BaseException:
+            stack.close()
+            with app.app_context():
+                db.session.remove()
+            raise
+        media_root = _media_root(app)
+        copy = None
+        if media_root.exists():
+            copy = Path(tempfile.mkdtemp(prefix="world-media-")) / "media"
+            shutil.copytree(media_root, copy)
+        _held.key, _held.value, _held.stack = key, value, stack
+        _held.media, _held.media_root = copy, media_root
+
+    fixture.__module__ = build.__module__
+    fixture.__doc__ = build.__doc__
+    return pytest.fixture(name=build.__name__)(fixture)
+
+
+def _finish(steps) -> None:
+    try:
+        next(steps)
+    except StopIteration:
+        return
+    raise RuntimeError("a shared world's generator yields once")
