@@ -1,5 +1,5 @@
 """The crm module's api, one file a subject; all are loaded here."""
 
-from marketplace.crm.rooms import load_all
+from marketplace.core.rooms import load_all
 
 load_all(__name__, __path__)

@@ -29,8 +29,9 @@ SUPPLIER_MESSAGE = register_event("crm.supplier_message",
 MESSAGE_LENGTH = 2000
 
 
-def _customer(actor: Actor, buyer_id: int):
-    """The supplier's figures about ``buyer_id``; NotFound when it is not its customer."""
+def customer_of(actor: Actor, buyer_id: int):
+    """The supplier's figures about ``buyer_id`` (with its ``buyer`` company); NotFound
+    when it is not its customer."""
     from marketplace.crm.queries.customers import customer_figures
 
     if actor.company is None or not actor.company.is_supplier:
@@ -47,9 +48,9 @@ def start_quotation(actor: Actor, buyer_id: int) -> Document:
     segment's payment terms and lead time (the member adds the lines)."""
     from marketplace.crm.operations.treatments import apply_to_quotation
     from marketplace.infrastructure.models import Company
-    from marketplace.trading import operations as trading_operations
+    from marketplace.trading.operations import documents as trading_operations
 
-    figures = _customer(actor, buyer_id)
+    figures = customer_of(actor, buyer_id)
     name = db.session.get(Company, buyer_id).name
     document = trading_operations.create_document(actor, {
         "type": "quotation", "recipient_company_id": buyer_id,
@@ -61,7 +62,7 @@ def start_quotation(actor: Actor, buyer_id: int) -> Document:
 
 def send_message(actor: Actor, buyer_id: int, text: str | None) -> int:
     """Tell the customer's purchasing members; the number of members told."""
-    _customer(actor, buyer_id)
+    customer_of(actor, buyer_id)
     text = (text or "").strip()
     if not text or len(text) > MESSAGE_LENGTH:
         raise ValidationFailed(errors={"message": [_(

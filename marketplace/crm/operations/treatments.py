@@ -101,7 +101,7 @@ def _check_count(number, label: str, low: int, high: int) -> str | None:
 def _checked(raw: dict, errors: dict, where: str) -> dict | None:
     """One segment's values, parsed; refusals go to ``errors`` under ``where.field``,
     each naming the field as the form labels it, with the segment."""
-    from marketplace.trading.exports import PAYMENT_TERMS
+    from marketplace.trading.doctypes import PAYMENT_TERMS
 
     segment = raw.get("segment")
     name = str(SEGMENT_LABELS.get(segment, segment))

@@ -59,7 +59,7 @@ def applied_summary(record: AppliedTreatment) -> list[str]:
     """What the segment's terms did to the quotation, in the reader's language."""
     from flask_babel import gettext as _
 
-    from marketplace.trading.exports import PAYMENT_TERMS
+    from marketplace.trading.doctypes import PAYMENT_TERMS
 
     applied, parts = record.applied or {}, []
     if applied.get("payment_terms"):

@@ -229,12 +229,9 @@ def start_quotation(buyer_id):
 @bp.route("/customers/<int:buyer_id>/message", methods=["GET", "POST"])
 @supplier_member
 def write_message(buyer_id):
-    from marketplace.extensions import db
-    from marketplace.infrastructure.models import Company
-
     actor = current_actor()
-    outreach._customer(actor, buyer_id)  # not a customer: 404 before anything is shown
-    buyer = db.session.get(Company, buyer_id)
+    # Not a customer: 404 before anything is shown.
+    buyer = outreach.customer_of(actor, buyer_id).buyer
     errors, text, status = {}, "", 200
     if request.method == "POST":
         EmptyForm().validate_on_submit() or abort(400)

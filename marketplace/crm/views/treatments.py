@@ -60,7 +60,7 @@ def _stored_values(supplier_id: int) -> dict[str, dict]:
 @bp.route("/treatments", methods=["GET", "POST"])
 @supplier_member
 def treatments():
-    from marketplace.trading.exports import PAYMENT_TERMS
+    from marketplace.trading.doctypes import PAYMENT_TERMS
 
     actor = current_actor()
     may_edit = actor.can("documents.settings")
