@@ -1,10 +1,12 @@
 """Customer analytics and trade speed, computed from the trade records.
 
-The crm module sits on top of the others: it reads trading, fulfillment and the
-supplier link through their queries and signals, and writes only its own snapshot
-tables. Its rooms are packages, one file a subject (customers, treatments,
-associations, speed, scorecards, work list); each package's ``__init__`` loads every
-file in it, so a new subject is a new file and nothing else.
+The crm module sits on top of the others: it reads the trade records of trading,
+fulfillment and the supplier link in its own queries room (read-only joins, the one
+room that may import another module's models) and through their operations and
+signals, and writes only its own snapshot tables. Its rooms are packages, one file a
+subject (customers, treatments, associations, speed, scorecards, work list); each
+package's ``__init__`` loads every file in it (``core.rooms.load_all``), so a new
+subject is a new file and nothing else.
 """
 
 from flask import Blueprint
