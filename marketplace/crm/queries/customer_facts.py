@@ -421,7 +421,7 @@ class Reader:
             self.raw[buyer_id].suppliers_in_categories = len(seen)
 
 
-# ----- from facts to figures -------------------------------------------------------------
+# ----- across buyers: retention, the suppliers to recompute ------------------------------
 
 
 def observed_retention(supplier_id: int, windows: Windows) -> Decimal:
