@@ -15,7 +15,7 @@ from marketplace.core.api import (
     problem_responses,
     with_etag,
 )
-from marketplace.core.errors import Forbidden
+from marketplace.core.guards import company_actor
 from marketplace.core.pagination import PaginationArgsSchema, page_schema, paginate
 from marketplace.fulfillment import api_bp, exports, queries
 from marketplace.fulfillment.models import ShippingDocumentKind
@@ -50,7 +50,7 @@ from marketplace.fulfillment.schemas import (
     SplitArgsSchema,
     StripeReceiptSchema,
 )
-from marketplace.infrastructure.auth import api_auth, current_actor
+from marketplace.infrastructure.auth import api_auth
 
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
 DOCUMENT_FILE = {"200": {"description": "The document, as an attachment",
@@ -58,12 +58,9 @@ DOCUMENT_FILE = {"200": {"description": "The document, as an attachment",
                                      exports.XLSX_MEDIA_TYPE: _BINARY}}}
 
 
-def _company_actor():
-    actor = current_actor()
-    if actor.company is None:
-        raise Forbidden(str(_l("Orders, shipments and invoices belong to companies; the "
-                               "operator reads them, never writes them.")))
-    return actor
+# Why the operator, who reads every order, shipment and invoice, may not write one.
+OPERATOR_ONLY_READS = _l("Orders, shipments and invoices belong to companies; the "
+                         "operator reads them, never writes them.")
 
 
 def _answer(schema, resource, status: int = 200, location: str | None = None):
@@ -107,7 +104,8 @@ def get_order(order_id):
 def merge_orders(args):
     """Supplier: merge open orders of one buyer (same currency, incoterm and payment
     terms) into a new order; the old ones close and point at it (``merged_into_id``)."""
-    merged = order_ops.merge_orders(queries.orders_by_ids(args["order_ids"]), _company_actor())
+    orders = queries.orders_by_ids(args["order_ids"])
+    merged = order_ops.merge_orders(orders, company_actor(OPERATOR_ONLY_READS))
     return _answer(OrderSchema(), merged, 201,
                    url_for("fulfillment_api.get_order", order_id=merged.id))
 
@@ -123,7 +121,7 @@ def split_order(args, order_id):
     """Supplier: move lines, or part of their open quantity, to a new order."""
     order = queries.order(order_id)
     check_if_match(order)
-    new = order_ops.split_order(order, args["lines"], _company_actor())
+    new = order_ops.split_order(order, args["lines"], company_actor(OPERATOR_ONLY_READS))
     return _answer(OrderSchema(), new, 201, url_for("fulfillment_api.get_order",
                                                     order_id=new.id))
 
@@ -152,7 +150,7 @@ def create_shipment(args):
     """Supplier: ship open lines of one or more orders of one buyer. More than is open
     on a line → 422 and nothing is shipped."""
     orders = queries.orders_by_ids(args["order_ids"])
-    shipment = shipment_ops.create_shipment(orders, args, _company_actor())
+    shipment = shipment_ops.create_shipment(orders, args, company_actor(OPERATOR_ONLY_READS))
     return _answer(ShipmentSchema(), shipment, 201,
                    url_for("fulfillment_api.get_shipment", shipment_id=shipment.id))
 
@@ -171,7 +169,8 @@ def create_replacement_shipment(args):
     quantities stay as they are, and no commercial invoice is issued for it."""
     originals = queries.shipment_lines_by_ids([line["shipment_line_id"]
                                                for line in args["lines"]])
-    shipment = shipment_ops.create_replacement_shipment(originals, args, _company_actor())
+    shipment = shipment_ops.create_replacement_shipment(originals, args,
+                                                        company_actor(OPERATOR_ONLY_READS))
     return _answer(ShipmentSchema(), shipment, 201,
                    url_for("fulfillment_api.get_shipment", shipment_id=shipment.id))
 
@@ -196,7 +195,8 @@ def record_shipment_event(args, shipment_id):
     customs_cleared, delivered); steps may be skipped, never undone (409). Both
     parties are notified (bell and webhook ``shipment.event``)."""
     shipment = queries.shipment(shipment_id)
-    return shipment_ops.record_shipment_event(shipment, args, _company_actor()), 201
+    return shipment_ops.record_shipment_event(shipment, args,
+                                              company_actor(OPERATOR_ONLY_READS)), 201
 
 
 @api_bp.route("/shipments/<int:shipment_id>/commercial-invoice", methods=["POST"])
@@ -208,7 +208,8 @@ def issue_commercial_invoice(shipment_id):
     """Supplier: issue the shipment's commercial invoice (a numbered trade document sent
     to the buyer) and record the receivable; a second call → 409."""
     shipment = queries.shipment(shipment_id)
-    invoice, printed = document_ops.issue_commercial_invoice(shipment, _company_actor())
+    invoice, printed = document_ops.issue_commercial_invoice(
+        shipment, company_actor(OPERATOR_ONLY_READS))
     return {"invoice": invoice, "document_id": printed.document_id}, 201
 
 
@@ -224,7 +225,7 @@ def generate_shipping_document(shipment_id, kind):
     downloadable."""
     shipment = queries.shipment(shipment_id)
     return document_ops.regenerate_document(shipment, ShippingDocumentKind(kind),
-                                            _company_actor()), 201
+                                            company_actor(OPERATOR_ONLY_READS)), 201
 
 
 @api_bp.route("/shipments/<int:shipment_id>/documents/<any(" + ",".join(
@@ -289,7 +290,7 @@ def get_invoice(invoice_id):
 def record_payment(args, invoice_id):
     """Supplier: a payment received (partial is fine; more than the balance → 422)."""
     invoice = queries.invoice(invoice_id)
-    return receivable_ops.record_payment(invoice, args, _company_actor()), 201
+    return receivable_ops.record_payment(invoice, args, company_actor(OPERATOR_ONLY_READS)), 201
 
 
 @api_bp.route("/invoices/<int:invoice_id>/checkout", methods=["POST"])
@@ -303,7 +304,8 @@ def open_checkout(args, invoice_id):
     The payment is recorded when Stripe's webhook confirms it."""
     invoice = queries.invoice(invoice_id)
     back = url_for("fulfillment.payables", _external=True)
-    return receivable_ops.open_checkout(invoice, _company_actor(), amount=args.get("amount"),
+    return receivable_ops.open_checkout(invoice, company_actor(OPERATOR_ONLY_READS),
+                                        amount=args.get("amount"),
                                         success_url=back + "?paid=1", cancel_url=back), 201
 
 
@@ -329,7 +331,7 @@ def stripe_webhook():
 def list_lc_clauses():
     """Supplier: the L/C clauses printed on your shipping documents (per buyer, and one
     set for every other buyer)."""
-    _company_actor()
+    company_actor(OPERATOR_ONLY_READS)
     return queries.lc_clauses()
 
 
@@ -340,4 +342,4 @@ def list_lc_clauses():
 @api_bp.doc(responses=problem_responses(422))
 def save_lc_clauses(args):
     """Supplier: set the clauses for one buyer (``buyer_company_id``) or for all."""
-    return document_ops.save_lc_clauses(_company_actor(), args)
+    return document_ops.save_lc_clauses(company_actor(OPERATOR_ONLY_READS), args)

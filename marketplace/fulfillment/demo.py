@@ -10,10 +10,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import g
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
+from marketplace.fulfillment import queries
 from marketplace.fulfillment.models import Order, ShippingDocumentKind
 from marketplace.fulfillment.operations import receivables, shipments, shipping_documents
 from marketplace.infrastructure.auth import bind_actor, ensure_may_act
@@ -31,16 +32,12 @@ def _actor(email: str):
 
 def load_demo_fulfillment() -> Order | None:
     """The order, once (None when orders exist already or a party is missing)."""
-    from marketplace.content.models import Product
-
     buyer = db.session.scalar(select(Company).where(Company.name.contains(BUYER)))
     supplier = db.session.scalar(select(Company).where(Company.name.contains(SUPPLIER)))
     anna, murat = _actor(BUYER_EMAIL), _actor(SUPPLIER_EMAIL)
-    if None in (buyer, supplier, anna, murat) or db.session.scalar(
-            select(func.count()).select_from(Order)):
+    if None in (buyer, supplier, anna, murat) or queries.any_order():
         return None
-    products = [p for p in db.session.scalars(select(Product).where(
-        Product.company_id == supplier.id).order_by(Product.id)) if p.price_tiers][:3]
+    products = queries.priced_products(supplier.id)
     if not products:
         return None
     purchase_order = engine.create_document(
@@ -52,7 +49,7 @@ def load_demo_fulfillment() -> Order | None:
                 "unit_price": str(p.price_tiers[-1].unit_price)} for p in products])
     engine.perform(purchase_order, "send", anna)
     engine.perform(purchase_order, "accept", murat)  # opens the order (fulfillment.receivers)
-    order = db.session.scalar(select(Order).where(Order.purchase_order_id == purchase_order.id))
+    order = queries.order_of_purchase_order(purchase_order.id)
     if order is not None:
         saved = g.get("actor")
         bind_actor(murat)

@@ -4,12 +4,14 @@ shipment or invoice): another company's record is simply not found."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import selectinload
 
+from marketplace.content.models import Product
 from marketplace.core.errors import NotFound
 from marketplace.core.scoping import acting_company_id, get_visible, visibility_clause, visible
 from marketplace.core.types import utcnow
@@ -20,6 +22,7 @@ from marketplace.fulfillment.models import (
     LetterOfCreditClauses,
     Order,
     OrderLine,
+    OrderStatus,
     Shipment,
     ShipmentLine,
     ShippingDocument,
@@ -109,6 +112,36 @@ def documents_of_order(order: Order) -> list[Document]:
     return list(db.session.scalars(stmt.order_by(Document.id)))
 
 
+def open_orders_as_buyer(limit: int = 200) -> list[Order]:
+    """The acting company's orders as the buyer that goods may still arrive on (not
+    merged away, cancelled or closed), newest first."""
+    return list(db.session.scalars(select(Order).where(
+        Order.buyer_company_id == acting_company_id(), Order.merged_into_id.is_(None),
+        Order.status.not_in((OrderStatus.CANCELLED, OrderStatus.CLOSED)))
+        .order_by(Order.id.desc()).limit(limit)))
+
+
+def order_of_party(order_id: int, company_id: int | None) -> Order | None:
+    """The order when ``company_id`` is its buyer or supplier; else None (an id out of
+    range too), for the caller to refuse in its own words."""
+    found = db.session.get(Order, order_id) if 0 < order_id < 2**31 else None
+    if found is None or company_id not in (found.buyer_company_id, found.supplier_company_id):
+        return None
+    return found
+
+
+def ordered_product_ids(buyer_id: int) -> Select:
+    """The ids of the products on the buyer's orders, as a subquery."""
+    return select(OrderLine.product_id).join(Order, OrderLine.order_id == Order.id).where(
+        Order.buyer_company_id == buyer_id)
+
+
+def trade_between(buyer_id, supplier_id):
+    """True in SQL when the two companies (ids or columns) have an order between them."""
+    return exists().where(Order.buyer_company_id == buyer_id,
+                          Order.supplier_company_id == supplier_id)
+
+
 # ----- shipments ------------------------------------------------------------------------------
 
 
@@ -148,6 +181,33 @@ def shipment_lines_by_ids(line_ids: list[int]) -> dict[int, ShipmentLine]:
     return found
 
 
+def shipment_of_buyer(shipment_id: int | None, buyer_id: int) -> Shipment | None:
+    """The shipment when it goes to ``buyer_id``; else None (an id out of range too)."""
+    found = db.session.get(Shipment, shipment_id) if shipment_id and \
+        0 < shipment_id < 2**31 else None
+    return found if found is not None and found.buyer_company_id == buyer_id else None
+
+
+def shipment_lines_of(order_line_id: int, shipment_id: int | None = None) -> list[ShipmentLine]:
+    """The shipped lines of an order line (of one shipment, if named), oldest first."""
+    stmt = select(ShipmentLine).where(ShipmentLine.order_line_id == order_line_id) \
+        .order_by(ShipmentLine.shipment_id, ShipmentLine.id)
+    if shipment_id is not None:
+        stmt = stmt.where(ShipmentLine.shipment_id == shipment_id)
+    return list(db.session.scalars(stmt))
+
+
+def shipments_carrying(order_line_ids: set[int]) -> list[tuple[int, Shipment]]:
+    """``(order line id, shipment)`` for every shipment carrying goods of these order
+    lines, newest shipment first."""
+    if not order_line_ids:
+        return []
+    return [tuple(row) for row in db.session.execute(
+        select(ShipmentLine.order_line_id, Shipment).join(
+            Shipment, Shipment.id == ShipmentLine.shipment_id).where(
+            ShipmentLine.order_line_id.in_(order_line_ids)).order_by(Shipment.id.desc()))]
+
+
 def open_lines(buyer_id: int) -> list[OrderLine]:
     """The acting supplier's order lines still to ship to ``buyer_id``, oldest first."""
     from marketplace.fulfillment.operations.orders import FINISHED
@@ -158,6 +218,22 @@ def open_lines(buyer_id: int) -> list[OrderLine]:
         OrderLine.shipped_quantity < OrderLine.quantity)
         .order_by(Order.id, OrderLine.position))
     return list(db.session.scalars(stmt))
+
+
+# What the buyer accepted of a shipped line (received less rejected) is counted by the
+# module that keeps goods receipts, above this one: it registers how at import, so
+# fulfillment never imports it. Nothing registered: nothing was accepted.
+_acceptance_counts: list[Callable[[ShipmentLine], Decimal]] = []
+
+
+def register_acceptance_count(count: Callable[[ShipmentLine], Decimal]) -> None:
+    if count not in _acceptance_counts:
+        _acceptance_counts.append(count)
+
+
+def accepted_quantity(line: ShipmentLine) -> Decimal:
+    """What the buyer's goods receipts accepted of this shipped line."""
+    return sum((count(line) for count in _acceptance_counts), Decimal(0))
 
 
 # ----- invoices -------------------------------------------------------------------------------
@@ -239,6 +315,29 @@ def lc_clauses() -> list[LetterOfCreditClauses]:
     return list(db.session.scalars(select(LetterOfCreditClauses).where(
         LetterOfCreditClauses.company_id == acting_company_id()).order_by(
         LetterOfCreditClauses.buyer_company_id.is_not(None), LetterOfCreditClauses.id)))
+
+
+# ----- the demo --------------------------------------------------------------------------------
+
+
+def priced_products(company_id: int, limit: int = 3) -> list[Product]:
+    """The company's first ``limit`` products (by id) that have a price: what the demo's
+    buyers order."""
+    return [product for product in db.session.scalars(select(Product).where(
+        Product.company_id == company_id).order_by(Product.id)) if product.price_tiers][:limit]
+
+
+def order_of_purchase_order(document_id: int) -> Order | None:
+    """The order an accepted purchase order opened, if any."""
+    return db.session.scalar(select(Order).where(Order.purchase_order_id == document_id))
+
+
+def any_order(buyer_id: int | None = None) -> bool:
+    """True when an order exists (of this buyer, if named)."""
+    stmt = select(Order.id)
+    if buyer_id is not None:
+        stmt = stmt.where(Order.buyer_company_id == buyer_id)
+    return db.session.scalar(stmt.limit(1)) is not None
 
 
 # ----- the personal office's work items --------------------------------------------------------

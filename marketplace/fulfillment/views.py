@@ -8,16 +8,15 @@ from flask import current_app, flash, g, jsonify, redirect, render_template, req
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
-from marketplace.content.views.profiles import permission_required
 from marketplace.core.errors import (
     Conflict,
-    DomainError,
     Forbidden,
     ValidationFailed,
     flatten_messages,
+    go_back,
 )
+from marketplace.core.guards import company_actor, permission_required
 from marketplace.core.pagination import paginate
-from marketplace.core.redirects import same_site_path
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.fulfillment import bp, queries
@@ -96,16 +95,8 @@ def _csrf() -> None:
         raise ValidationFailed(str(_l("The form expired; reload the page and try again.")))
 
 
-def _company_actor():
-    actor = current_actor()
-    if actor.company is None:
-        raise Forbidden(str(_l("Orders belong to companies; the operator only reads them.")))
-    return actor
-
-
-def _flash_refusal(error: DomainError) -> None:
-    details = [f"{field}: {', '.join(messages)}" for field, messages in error.errors.items()]
-    flash(" ".join([error.detail, *details]), "danger")
+# Why the operator, who reads every order, may not act on one.
+OPERATOR_ONLY_READS = _l("Orders belong to companies; the operator only reads them.")
 
 
 def _quantities(prefix: str, measures: tuple[str, ...] = ()) -> list[dict]:
@@ -161,10 +152,9 @@ def merge_orders():
     try:
         args = _load(MergeArgsSchema, {"order_ids": ids})
         merged = order_ops.merge_orders(queries.orders_by_ids(args["order_ids"]),
-                                        _company_actor())
+                                        company_actor(OPERATOR_ONLY_READS))
     except ValidationFailed as error:
-        _flash_refusal(error)
-        return redirect(same_site_path(request.referrer) or url_for("fulfillment.orders"))
+        return go_back(error, url_for("fulfillment.orders"), code=302)
     flash(_l("Merged into order %(number)s.", number=merged.number), "success")
     return redirect(url_for("fulfillment.order", order_id=merged.id))
 
@@ -176,10 +166,9 @@ def split_order(order_id):
     found = queries.order(order_id)
     try:
         args = _load(SplitArgsSchema, {"lines": _quantities("split-")})
-        new = order_ops.split_order(found, args["lines"], _company_actor())
+        new = order_ops.split_order(found, args["lines"], company_actor(OPERATOR_ONLY_READS))
     except ValidationFailed as error:
-        _flash_refusal(error)
-        return redirect(url_for("fulfillment.order", order_id=order_id))
+        return go_back(error, url_for("fulfillment.order", order_id=order_id), code=302)
     flash(_l("Split off as order %(number)s.", number=new.number), "success")
     return redirect(url_for("fulfillment.order", order_id=new.id))
 
@@ -197,7 +186,7 @@ def shipments():
 @bp.route("/shipments/new", methods=["GET", "POST"])
 @permission_required("fulfillment.manage")
 def new_shipment():
-    actor = _company_actor()
+    actor = company_actor(OPERATOR_ONLY_READS)
     buyer_id = request.args.get("buyer", type=int)
     if buyer_id is None:
         raise ValidationFailed(str(_l("Start from an order: its page has “Ship”.")))
@@ -222,8 +211,7 @@ def new_shipment():
             shipment = shipment_ops.create_shipment(queries.orders_by_ids(args["order_ids"]),
                                                     args, actor)
         except ValidationFailed as error:
-            _flash_refusal(error)
-            return redirect(url_for("fulfillment.new_shipment", buyer=buyer_id))
+            return go_back(error, url_for("fulfillment.new_shipment", buyer=buyer_id), code=302)
         flash(_l("Shipment %(number)s booked.", number=shipment.number), "success")
         return redirect(url_for("fulfillment.shipment", shipment_id=shipment.id))
     return render_template("fulfillment/new_shipment.html", lines=lines, buyer_id=buyer_id,
@@ -265,10 +253,11 @@ def replace_goods(shipment_id):
     try:
         args = _load(ReplacementShipmentArgsSchema, {**header, "lines": lines or []})
         originals = queries.shipment_lines_by_ids([i["shipment_line_id"] for i in args["lines"]])
-        made = shipment_ops.create_replacement_shipment(originals, args, _company_actor())
+        made = shipment_ops.create_replacement_shipment(originals, args,
+                                                        company_actor(OPERATOR_ONLY_READS))
     except (ValidationFailed, Conflict) as error:
-        _flash_refusal(error)
-        return redirect(url_for("fulfillment.shipment", shipment_id=shipment_id))
+        return go_back(error, url_for("fulfillment.shipment", shipment_id=shipment_id),
+                       code=302)
     flash(_l("Replacement shipment %(number)s booked.", number=made.number), "success")
     return redirect(url_for("fulfillment.shipment", shipment_id=made.id))
 
@@ -294,7 +283,7 @@ def record_shipment_event(shipment_id):
         raise ValidationFailed(errors=form.errors)
     shipment_ops.record_shipment_event(found, {
         "status": form.status.data, "location": form.location.data or None,
-        "note": form.note.data or None, "at": utcnow()}, _company_actor())
+        "note": form.note.data or None, "at": utcnow()}, company_actor(OPERATOR_ONLY_READS))
     flash(_l("Recorded: %(status)s.", status=SHIPMENT_LABELS[form.status.data]), "success")
     return redirect(url_for("fulfillment.shipment", shipment_id=shipment_id))
 
@@ -307,11 +296,12 @@ def generate_document(shipment_id, kind):
     found = queries.shipment(shipment_id)
     kind = ShippingDocumentKind(kind)
     if kind == ShippingDocumentKind.COMMERCIAL_INVOICE and found.invoice is None:
-        invoice, _printed = document_ops.issue_commercial_invoice(found, _company_actor())
+        invoice, _printed = document_ops.issue_commercial_invoice(
+            found, company_actor(OPERATOR_ONLY_READS))
         flash(_l("Commercial invoice %(number)s issued; due %(due)s.", number=invoice.number,
                  due=invoice.due_date.isoformat()), "success")
     else:
-        printed = document_ops.regenerate_document(found, kind, _company_actor())
+        printed = document_ops.regenerate_document(found, kind, company_actor(OPERATOR_ONLY_READS))
         flash(_l("%(kind)s revision %(revision)s made.", kind=KIND_LABELS[kind.value],
                  revision=printed.revision), "success")
     return redirect(url_for("fulfillment.shipment", shipment_id=shipment_id))
@@ -323,7 +313,7 @@ def generate_document(shipment_id, kind):
 @bp.route("/receivables")
 @permission_required("fulfillment.view")
 def receivables():
-    _company_actor()
+    company_actor(OPERATOR_ONLY_READS)
     rows = queries.invoices(side="supplier", status=request.args.get("status") or None)
     return render_template("fulfillment/invoices.html", side="supplier",
                            invoices=list(db.session.scalars(rows)),
@@ -334,7 +324,7 @@ def receivables():
 @bp.route("/payables")
 @permission_required("fulfillment.view")
 def payables():
-    _company_actor()
+    company_actor(OPERATOR_ONLY_READS)
     if request.args.get("paid"):
         flash(_l("Thank you: the card payment is recorded as soon as the card company "
                  "confirms it."), "info")
@@ -357,7 +347,7 @@ def record_payment(invoice_id):
         raise ValidationFailed(errors=form.errors)
     payment = receivable_ops.record_payment(invoice, {
         "amount": form.amount.data, "method": form.method.data,
-        "reference": form.reference.data or None}, _company_actor())
+        "reference": form.reference.data or None}, company_actor(OPERATOR_ONLY_READS))
     flash(_l("%(amount)s %(currency)s recorded on %(number)s.",
              amount=money_text(payment.amount), currency=invoice.currency,
              number=invoice.number), "success")
@@ -371,7 +361,8 @@ def checkout(invoice_id):
     invoice = queries.invoice(invoice_id)
     args = _load(CheckoutArgsSchema, {"amount": request.form.get("amount") or None})
     back = url_for("fulfillment.payables", _external=True)
-    session = receivable_ops.open_checkout(invoice, _company_actor(), amount=args.get("amount"),
+    session = receivable_ops.open_checkout(invoice, company_actor(OPERATOR_ONLY_READS),
+                                           amount=args.get("amount"),
                                            success_url=back + "?paid=1", cancel_url=back)
     return redirect(session.url, code=303)
 
@@ -382,7 +373,7 @@ def checkout(invoice_id):
 @bp.route("/letter-of-credit", methods=["GET", "POST"])
 @permission_required("fulfillment.view")
 def lc_clauses():
-    actor = _company_actor()
+    actor = company_actor(OPERATOR_ONLY_READS)
     form = LcClausesForm()
     form.buyer_company_id.choices = [(0, str(_l("Every buyer without clauses of its own")))] + [
         (company.id, company.name) for company in queries.buyers_of_supplier()]

@@ -21,3 +21,20 @@ from marketplace.core.signals import document_transitioned  # noqa: E402
 from marketplace.supplier_link import notifications as _notifications  # noqa: E402, F401
 
 document_transitioned.connect(_on_document_transitioned)
+
+
+def _accepted_quantity(shipment_line):
+    from marketplace.supplier_link.queries.receipts import accepted_quantity
+
+    return accepted_quantity(shipment_line)
+
+
+def _count_acceptance() -> None:
+    """Fulfillment asks what the buyer accepted of a shipped line (the rest may be shipped
+    again); goods receipts are this module's, so it answers through fulfillment's hook."""
+    from marketplace.fulfillment.queries import register_acceptance_count
+
+    register_acceptance_count(_accepted_quantity)
+
+
+_count_acceptance()

@@ -7,12 +7,9 @@ from __future__ import annotations
 from flask import jsonify, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from marketplace.core.api import idempotent, problem_responses
 from marketplace.core.errors import (
-    Forbidden,
     UnsupportedMediaType,
     ValidationFailed,
     flatten_messages,
@@ -26,9 +23,6 @@ from marketplace.supplier_link.models import (
     VIEWS,
     Discrepancy,
     GoodsReceipt,
-    GoodsReceiptLine,
-    ReturnLine,
-    ReturnRequest,
     SkuCrossReference,
 )
 from marketplace.supplier_link.operations import discrepancies as discrepancy_operations
@@ -36,9 +30,12 @@ from marketplace.supplier_link.operations import receipts as receipt_operations
 from marketplace.supplier_link.operations import returns as return_operations
 from marketplace.supplier_link.operations import sharing as sharing_operations
 from marketplace.supplier_link.operations import stock_reports
-from marketplace.supplier_link.operations.parties import acting_company, supplier_for_sharing
+from marketplace.supplier_link.queries import cross_references as cross_reference_queries
 from marketplace.supplier_link.queries import discrepancies as discrepancy_queries
+from marketplace.supplier_link.queries import receipts as receipt_queries
+from marketplace.supplier_link.queries import returns as return_queries
 from marketplace.supplier_link.queries import supplier_views
+from marketplace.supplier_link.queries.parties import acting_company, supplier_for_sharing
 from marketplace.supplier_link.schemas import (
     VIEW_SCHEMAS,
     BuyerLinkSchema,
@@ -80,12 +77,6 @@ def with_discrepancies(receipts: list[GoodsReceipt]) -> list[GoodsReceipt]:
     return receipts
 
 
-RECEIPT_LOADING = (selectinload(GoodsReceipt.order),
-                   selectinload(GoodsReceipt.lines).selectinload(GoodsReceiptLine.order_line),
-                   selectinload(GoodsReceipt.lines).selectinload(
-                       GoodsReceiptLine.shipment_line))
-
-
 def receipt_answer(receipt: GoodsReceipt) -> GoodsReceipt:
     return with_discrepancies([receipt])[0]
 
@@ -118,7 +109,7 @@ def import_receipt(args):
     ``POST /supplier-link/receipts``; a refused line is named by its row in the file
     (``row 3.reason``) and nothing is saved."""
     actor = current_actor()
-    order = receipt_operations.buyers_order(args["order_id"], actor)
+    order = receipt_queries.buyers_order(args["order_id"], actor)
     lines = receipt_operations.read_receipt_csv(order, args["file"].stream)
     try:
         receipt = receipt_operations.record_receipt(actor, {
@@ -136,10 +127,8 @@ def import_receipt(args):
 @api_bp.response(200, page_schema(ReceiptSchema))
 def list_receipts(pagination):
     """Buyer: its goods receipts, newest first."""
-    company = acting_company()
-    page = paginate(select(GoodsReceipt).options(*RECEIPT_LOADING)
-                    .where(GoodsReceipt.buyer_company_id == company.id)
-                    .order_by(GoodsReceipt.id.desc()), **pagination)
+    acting_company()  # a member of a company, not the operator
+    page = paginate(receipt_queries.receipts_of_buyer(with_details=True), **pagination)
     page.items = with_discrepancies(page.items)
     return page
 
@@ -150,14 +139,8 @@ def list_receipts(pagination):
 @api_bp.doc(responses=problem_responses(403, 404))
 def get_receipt(receipt_id):
     """A goods receipt, to its buyer and its supplier."""
-    company = acting_company()
-    receipt = get_visible(GoodsReceipt, receipt_id, operator_sees_all=False)
-    if company.id != receipt.buyer_company_id and not sharing_operations.sharing_of(
-            receipt.buyer_company_id, company.id).shares("receipts"):
-        # the supplier reads a receipt only while the buyer shares its receipts with it
-        raise Forbidden(str(_l("%(buyer)s does not share “%(view)s” with you.",
-                               buyer=receipt.order.buyer.name, view=VIEWS["receipts"])))
-    return receipt_answer(receipt)
+    acting_company()  # a member of a company, not the operator
+    return receipt_answer(receipt_queries.readable_receipt(receipt_id))
 
 
 # ----- returns ----------------------------------------------------------------------------------
@@ -182,12 +165,8 @@ def post_return(values):
 @api_bp.response(200, page_schema(ReturnSchema))
 def list_returns(pagination):
     """Buyer: its returns, newest first."""
-    company = acting_company()
-    return paginate(select(ReturnRequest).options(
-        selectinload(ReturnRequest.order), selectinload(ReturnRequest.document),
-        selectinload(ReturnRequest.lines).selectinload(ReturnLine.order_line))
-        .where(ReturnRequest.buyer_company_id == company.id)
-        .order_by(ReturnRequest.id.desc()), **pagination)
+    acting_company()  # a member of a company, not the operator
+    return paginate(return_queries.returns_of_buyer(with_details=True), **pagination)
 
 
 # ----- stock reports ------------------------------------------------------------------------------
@@ -272,11 +251,8 @@ def patch_sharing(values, supplier_id):
 @api_bp.response(200, page_schema(CrossReferenceSchema))
 def list_cross_references(pagination):
     """Buyer: its SKUs mapped to suppliers' products, by SKU."""
-    buyer = acting_company()
-    return paginate(select(SkuCrossReference).options(
-        selectinload(SkuCrossReference.product), selectinload(SkuCrossReference.supplier))
-        .where(SkuCrossReference.buyer_company_id == buyer.id)
-        .order_by(SkuCrossReference.buyer_sku), **pagination)
+    acting_company()  # a member of a company, not the operator
+    return paginate(cross_reference_queries.cross_references(with_details=True), **pagination)
 
 
 @api_bp.route(f"{BASE}/sku-cross-references", methods=["POST"])
@@ -325,13 +301,12 @@ def list_discrepancies(args):
 @api_bp.doc(responses=problem_responses(404))
 def get_discrepancy(discrepancy_id):
     """A discrepancy, to its buyer and its supplier, with the steps open to the caller."""
-    return _case_answer(discrepancy_operations.party_discrepancy(discrepancy_id,
-                                                                 current_actor()))
+    return _case_answer(discrepancy_queries.party_discrepancy(discrepancy_id, current_actor()))
 
 
 def _step(discrepancy_id: int, run) -> dict:
     actor = current_actor()
-    case = discrepancy_operations.party_discrepancy(discrepancy_id, actor)
+    case = discrepancy_queries.party_discrepancy(discrepancy_id, actor)
     run(case, actor)
     return _case_answer(case)
 

@@ -9,12 +9,12 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from marketplace.content.models import Product
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Company
 from marketplace.supplier_link.models import SkuCrossReference
 from marketplace.supplier_link.operations.stock_reports import import_stock_report
+from marketplace.supplier_link.queries.cross_references import products_of_companies
 
 BUYER = "Northwind Retail"
 SUPPLIERS = ("Taiwan Precision Fasteners", "Anatolia Home Textiles")
@@ -27,9 +27,9 @@ def load_demo_stock_reports() -> int:
     if buyer is None or db.session.scalar(select(func.count()).select_from(
             SkuCrossReference).where(SkuCrossReference.buyer_company_id == buyer.id)):
         return 0
-    products = db.session.scalars(select(Product).join(Company).where(
-        Company.name.contains(SUPPLIERS[0]) | Company.name.contains(SUPPLIERS[1]))
-        .order_by(Product.company_id, Product.sku)).all()
+    suppliers = db.session.scalars(select(Company.id).where(
+        Company.name.contains(SUPPLIERS[0]) | Company.name.contains(SUPPLIERS[1]))).all()
+    products = products_of_companies(suppliers)
     for product in products:
         db.session.add(SkuCrossReference(buyer_company_id=buyer.id,
                                          supplier_company_id=product.company_id,
@@ -67,15 +67,14 @@ def load_demo_trade():
     own operations, as the members would have made them."""
     from flask import g
 
+    from marketplace.fulfillment import queries as fulfillment
     from marketplace.fulfillment.demo import _actor
-    from marketplace.fulfillment.models import Order
     from marketplace.infrastructure.auth import bind_actor
 
     buyer = db.session.scalar(select(Company).where(Company.name.contains(BUYER)))
     supplier = db.session.scalar(select(Company).where(Company.name.contains(SELLER)))
     james, seller = _actor(BUYER_EMAIL), _actor(SELLER_EMAIL)
-    if None in (buyer, supplier, james, seller) or db.session.scalar(
-            select(func.count()).select_from(Order).where(Order.buyer_company_id == buyer.id)):
+    if None in (buyer, supplier, james, seller) or fulfillment.any_order(buyer.id):
         return None
     order = _order(supplier, james, seller)
     if order is None:
@@ -94,12 +93,11 @@ def load_demo_trade():
 
 def _order(supplier: Company, james, seller):
     """A purchase order for the supplier's first three priced products, accepted."""
+    from marketplace.fulfillment import queries as fulfillment
     from marketplace.fulfillment.demo import _actor
-    from marketplace.fulfillment.models import Order
     from marketplace.workflow import engine
 
-    products = [p for p in db.session.scalars(select(Product).where(
-        Product.company_id == supplier.id).order_by(Product.id)) if p.price_tiers][:3]
+    products = fulfillment.priced_products(supplier.id)
     if not products:
         return None
     purchase_order = engine.create_document(
@@ -113,7 +111,7 @@ def _order(supplier: Company, james, seller):
     if purchase_order.status == "pending_approval":  # Northwind's rule: Olivia approves
         engine.perform(purchase_order, "approve", _actor(APPROVER_EMAIL), "Spring budget.")
     engine.perform(purchase_order, "accept", seller)  # opens the order (fulfillment.receivers)
-    return db.session.scalar(select(Order).where(Order.purchase_order_id == purchase_order.id))
+    return fulfillment.order_of_purchase_order(purchase_order.id)
 
 
 def _ship_and_arrive(order, seller, quantity: Decimal, tracking: str):

@@ -13,24 +13,20 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from marshmallow import fields as ma_fields
-from sqlalchemy import select
 
-from marketplace.content.views.profiles import permission_required
-from marketplace.core.errors import DomainError, NotFound, ValidationFailed, flatten_messages
+from marketplace.core.errors import DomainError, ValidationFailed, flatten_messages
+from marketplace.core.guards import permission_required
 from marketplace.core.pagination import paginate
+from marketplace.core.scoping import visible
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
-from marketplace.fulfillment.models import Order, OrderStatus
+from marketplace.fulfillment import queries as fulfillment_queries
 from marketplace.infrastructure.auth import current_actor
 from marketplace.infrastructure.forms import EmptyForm
 from marketplace.supplier_link import bp, charts, exports
 from marketplace.supplier_link.models import (
     REASON_LABELS,
     VIEWS,
-    Discrepancy,
-    GoodsReceipt,
-    ReturnRequest,
-    SkuCrossReference,
     StockReport,
     view_flag,
 )
@@ -39,10 +35,16 @@ from marketplace.supplier_link.operations import receipts as receipt_operations
 from marketplace.supplier_link.operations import returns as return_operations
 from marketplace.supplier_link.operations import sharing as sharing_operations
 from marketplace.supplier_link.operations import stock_reports
-from marketplace.supplier_link.operations.parties import acting_company, supplier_for_sharing
+from marketplace.supplier_link.queries import cross_references as cross_reference_queries
 from marketplace.supplier_link.queries import discrepancies as discrepancy_queries
 from marketplace.supplier_link.queries import receipts as receipt_queries
+from marketplace.supplier_link.queries import returns as return_queries
 from marketplace.supplier_link.queries import supplier_views
+from marketplace.supplier_link.queries.parties import (
+    acting_company,
+    active_suppliers,
+    supplier_for_sharing,
+)
 from marketplace.supplier_link.schemas import VIEW_SCHEMAS, plain
 
 COLUMNS: dict[str, list[tuple[str, Any]]] = {
@@ -219,21 +221,13 @@ def buyer_view(buyer_id, view):
 # ----- receipts ---------------------------------------------------------------------------------
 
 
-def _buyers_orders():
-    company = acting_company()
-    return db.session.scalars(select(Order).where(
-        Order.buyer_company_id == company.id, Order.merged_into_id.is_(None),
-        Order.status.not_in((OrderStatus.CANCELLED, OrderStatus.CLOSED)))
-        .order_by(Order.id.desc()).limit(200)).all()
-
-
 @bp.route("/receipts")
 @permission_required("supplier_link.view")
 def receipts():
     company = acting_company()
-    page = paginate(select(GoodsReceipt).where(GoodsReceipt.buyer_company_id == company.id)
-                    .order_by(GoodsReceipt.id.desc()), page=request.args.get("page", 1, int))
-    return render_template("supplier_link/receipts.html", page=page, orders=_buyers_orders(),
+    page = paginate(receipt_queries.receipts_of_buyer(), page=request.args.get("page", 1, int))
+    return render_template("supplier_link/receipts.html", page=page,
+                           orders=fulfillment_queries.open_orders_as_buyer(),
                            announced=receipt_queries.announced_shipments(company.id),
                            **_context())
 
@@ -248,7 +242,7 @@ def _decimal(text: str | None) -> Decimal:
     return value
 
 
-def _receipt_lines_from_form(order: Order) -> list[dict]:
+def _receipt_lines_from_form(order) -> list[dict]:
     lines = []
     for line in order.lines:
         received = _decimal(request.form.get(f"received-{line.id}"))
@@ -265,7 +259,7 @@ def _receipt_lines_from_form(order: Order) -> list[dict]:
 @permission_required("supplier_link.record")
 def record_receipt(order_id):
     actor = current_actor()
-    order = receipt_operations.buyers_order(order_id, actor)
+    order = receipt_queries.buyers_order(order_id, actor)
     status, errors, lines = 200, {}, []
     if request.method == "POST":
         _csrf()
@@ -279,7 +273,7 @@ def record_receipt(order_id):
                 source="csv" if upload and upload.filename else "portal")
         except DomainError as error:
             errors, status = _line_errors(error, lines), _refused(error)
-            order = receipt_operations.buyers_order(order_id, actor)
+            order = receipt_queries.buyers_order(order_id, actor)
         else:
             flash(_l("The receipt is recorded."), "success")
             return redirect(url_for("supplier_link.discrepancies", order_id=order.id))
@@ -287,19 +281,10 @@ def record_receipt(order_id):
                            shipment=_announced(order), **_context()), status
 
 
-def _announced(order: Order):
+def _announced(order) -> dict | None:
     """The shipment named by ``?shipment_id=`` (its quantities fill the form), if it
     carries goods of this order."""
-    from marketplace.fulfillment.models import Shipment
-
-    shipment_id = request.values.get("shipment_id", type=int)
-    shipment = db.session.get(Shipment, shipment_id) if shipment_id and \
-        0 < shipment_id < 2**31 else None
-    if shipment is None or shipment.buyer_company_id != order.buyer_company_id:
-        return None
-    expected = {line.order_line_id: line.quantity for line in shipment.lines
-                if line.order_line.order_id == order.id}
-    return {"shipment": shipment, "expected": expected} if expected else None
+    return receipt_queries.announced_for(order, request.values.get("shipment_id", type=int))
 
 
 # ----- returns ----------------------------------------------------------------------------------
@@ -308,10 +293,10 @@ def _announced(order: Order):
 @bp.route("/returns")
 @permission_required("supplier_link.view")
 def returns():
-    company = acting_company()
-    page = paginate(select(ReturnRequest).where(ReturnRequest.buyer_company_id == company.id)
-                    .order_by(ReturnRequest.id.desc()), page=request.args.get("page", 1, int))
-    return render_template("supplier_link/returns.html", page=page, orders=_buyers_orders(),
+    acting_company()  # a member of a company, not the operator
+    page = paginate(return_queries.returns_of_buyer(), page=request.args.get("page", 1, int))
+    return render_template("supplier_link/returns.html", page=page,
+                           orders=fulfillment_queries.open_orders_as_buyer(),
                            **_context())
 
 
@@ -319,7 +304,7 @@ def returns():
 @permission_required("supplier_link.record")
 def request_return(order_id):
     actor = current_actor()
-    order = receipt_operations.buyers_order(order_id, actor)
+    order = receipt_queries.buyers_order(order_id, actor)
     status, errors, lines = 200, {}, []
     if request.method == "POST":
         _csrf()
@@ -333,7 +318,7 @@ def request_return(order_id):
                                                      "note": request.form.get("note") or None})
         except DomainError as error:
             errors, status = _line_errors(error, lines), _refused(error)
-            order = receipt_operations.buyers_order(order_id, actor)
+            order = receipt_queries.buyers_order(order_id, actor)
         else:
             flash(_l("The return request is sent to the supplier."), "success")
             return redirect(url_for("supplier_link.returns"))
@@ -365,9 +350,9 @@ def stock_report():
             flash(_l("%(accepted)s rows saved, %(rejected)s rows not.",
                      accepted=result.accepted, rejected=result.rejected),
                   "success" if not result.rejected else "warning")
-    history = db.session.scalars(select(StockReport).where(
-        StockReport.buyer_company_id == acting_company().id)
-        .order_by(StockReport.id.desc()).limit(20)).all()
+    acting_company()  # a member of a company, not the operator
+    history = db.session.scalars(visible(StockReport, operator_sees_all=False)
+                                 .order_by(StockReport.id.desc()).limit(20)).all()
     return render_template("supplier_link/stock_reports.html", result=result, history=history,
                            columns=stock_reports.COLUMNS, **_context()), status
 
@@ -403,30 +388,19 @@ def cross_references():
         else:
             flash(_l("The SKU is mapped."), "success")
             return redirect(url_for("supplier_link.cross_references"))
-    page = paginate(select(SkuCrossReference).where(
-        SkuCrossReference.buyer_company_id == buyer.id).order_by(SkuCrossReference.buyer_sku),
-        page=request.args.get("page", 1, int), per_page=50)
+    page = paginate(cross_reference_queries.cross_references(),
+                    page=request.args.get("page", 1, int), per_page=50)
     return render_template("supplier_link/cross_references.html", page=page,
-                           suppliers=supplier_views.suppliers_of(buyer) or _active_suppliers(),
-                           **_context()), status
-
-
-def _active_suppliers():
-    from marketplace.infrastructure.models import Company, CompanyStatus
-
-    return db.session.scalars(select(Company).where(
-        Company.is_supplier, Company.status == CompanyStatus.ACTIVE,
-        Company.id != acting_company().id).order_by(Company.name).limit(200)).all()
+                           suppliers=supplier_views.suppliers_of(buyer)
+                           or active_suppliers(buyer), **_context()), status
 
 
 @bp.route("/sku-cross-references/<int:xref_id>/delete", methods=["POST"])
 @permission_required("supplier_link.record")
 def delete_cross_reference(xref_id):
     _csrf()
-    xref = db.session.get(SkuCrossReference, xref_id)
-    if xref is None or xref.buyer_company_id != acting_company().id:
-        raise NotFound(str(_l("SKU cross-reference %(id)s was not found.", id=xref_id)))
-    sharing_operations.delete_cross_reference(xref)
+    acting_company()  # a member of a company, not the operator
+    sharing_operations.delete_cross_reference(cross_reference_queries.cross_reference(xref_id))
     flash(_l("The mapping is removed."), "success")
     return redirect(url_for("supplier_link.cross_references"))
 
@@ -469,18 +443,11 @@ def save_sharing(supplier_id):
 @permission_required("supplier_link.view")
 def discrepancies():
     company = acting_company()
-    order_id = request.args.get("order_id", type=int)
-    cases = db.session.scalars(select(Discrepancy).where(
-        (Discrepancy.buyer_company_id == company.id)
-        | (Discrepancy.supplier_company_id == company.id))
-        .where(Discrepancy.order_id == order_id if order_id else True)
-        .order_by(Discrepancy.id.desc()).limit(500)).all()
-    cases = [case for case in cases if case.buyer_company_id == company.id
-             or discrepancy_operations.supplier_sees(case)]
+    cases = discrepancy_queries.cases_of_party(request.args.get("order_id", type=int))
     actor = current_actor()
     rows = [(discrepancy_queries.figures_of_case(case),
              discrepancy_operations.allowed_steps(case, actor)) for case in cases]
-    replacements = discrepancy_operations.replacement_candidates(
+    replacements = discrepancy_queries.replacement_candidates(
         [case for case, (_, steps) in zip(cases, rows, strict=True) if "replacement" in steps])
     return render_template("supplier_link/discrepancies.html", rows=rows, company=company,
                            replacements=replacements,
@@ -493,7 +460,7 @@ def discrepancies():
 def discrepancy_step(discrepancy_id, step):
     _csrf()
     actor = current_actor()
-    case = discrepancy_operations.party_discrepancy(discrepancy_id, actor)
+    case = discrepancy_queries.party_discrepancy(discrepancy_id, actor)
     comment = (request.form.get("comment") or "").strip()[:2000] or None
     if step == "claim":
         discrepancy_operations.claim_discrepancy(case, actor, comment)

@@ -31,6 +31,7 @@ from marketplace.fulfillment.operations.orders import (
     record_event,
     refresh_orders,
 )
+from marketplace.fulfillment.queries import accepted_quantity
 from marketplace.infrastructure.notifications import N_, notify
 
 HEADER_FIELDS = ("carrier", "mode", "vessel", "voyage", "flight_number", "tracking_number",
@@ -153,21 +154,6 @@ def _take_open_quantity(line: OrderLine, quantity: Decimal, index: int) -> None:
 # ----- replacements ---------------------------------------------------------------------------
 
 LEFT_THE_WAREHOUSE = SHIPMENT_STATUS_ORDER[SHIPMENT_STATUS_ORDER.index(ShipmentStatus.SHIPPED):]
-
-
-def accepted_quantity(line: ShipmentLine) -> Decimal:
-    """What the buyer's goods receipts accepted of this shipped line (received less
-    rejected). Receipts are the supplier link's (it builds on fulfillment, so it is
-    imported here, at use, never at module load)."""
-    from sqlalchemy import func
-
-    from marketplace.supplier_link.models import GoodsReceiptLine
-
-    accepted = db.session.scalar(
-        select(func.coalesce(func.sum(GoodsReceiptLine.quantity_received
-                                      - GoodsReceiptLine.quantity_rejected), 0))
-        .where(GoodsReceiptLine.shipment_line_id == line.id))
-    return Decimal(accepted or 0)
 
 
 def replaced_quantity(line: ShipmentLine) -> Decimal:

@@ -13,14 +13,16 @@ Every step is an engine action, so each document keeps its own history."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from marketplace.core.audit import record_audit
-from marketplace.core.errors import Conflict, NotFound, ValidationFailed
+from marketplace.core.errors import Conflict, ValidationFailed
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
-from marketplace.fulfillment.models import Order, Shipment
+from marketplace.fulfillment.queries import shipment_of_buyer
 from marketplace.infrastructure.auth import Actor
 from marketplace.supplier_link.models import Discrepancy, DiscrepancyStatus
 
@@ -34,7 +36,7 @@ def _engine():
     return engine
 
 
-def sync_discrepancies(order: Order, keys: list[tuple[int, int | None]]) -> None:
+def sync_discrepancies(order: Any, keys: list[tuple[int, int | None]]) -> None:
     """After a receipt: open a discrepancy for every counted line that differs from its
     shipment; close an unclaimed one the goods now match."""
     from marketplace.supplier_link.queries.discrepancies import discrepancy_of
@@ -59,25 +61,6 @@ def _close(case: Discrepancy, resolution: str | None = None) -> None:
     case.status = DiscrepancyStatus.CLOSED
     case.resolution = case.resolution or resolution
     case.closed_at = utcnow()
-
-
-def party_discrepancy(discrepancy_id: int, actor: Actor) -> Discrepancy:
-    """A discrepancy of the acting company (buyer or supplier); else 404."""
-    company_id = actor.company.id if actor.company else None
-    case = db.session.get(Discrepancy, discrepancy_id) if 0 < discrepancy_id < 2**31 else None
-    if case is None or company_id not in (case.buyer_company_id, case.supplier_company_id) \
-            or (company_id != case.buyer_company_id and not supplier_sees(case)):
-        raise NotFound(str(_l("Discrepancy %(id)s was not found.", id=discrepancy_id)))
-    return case
-
-
-def supplier_sees(case: Discrepancy) -> bool:
-    """The supplier sees a discrepancy once claimed from it (it must answer), before
-    that only while the buyer shares its discrepancies with it."""
-    from marketplace.supplier_link.operations.sharing import sharing_of
-
-    return case.claim_document_id is not None or sharing_of(
-        case.buyer_company_id, case.supplier_company_id).shares("discrepancies")
 
 
 def _refuse(case: Discrepancy, allowed: list[str]):
@@ -179,31 +162,10 @@ def resolve_discrepancy(case: Discrepancy, actor: Actor, resolution: str, *,
     return note
 
 
-def replacement_candidates(cases: list[Discrepancy]) -> dict[int, list[Shipment]]:
-    """Per case, the shipments that could replace its goods (later ones of the supplier
-    to the buyer carrying its order line), for the portal to offer by number."""
-    from marketplace.fulfillment.models import ShipmentLine
-
-    line_ids = {case.order_line_id for case in cases}
-    if not line_ids:
-        return {}
-    rows = db.session.execute(select(ShipmentLine.order_line_id, Shipment).join(
-        Shipment, Shipment.id == ShipmentLine.shipment_id).where(
-        ShipmentLine.order_line_id.in_(line_ids)).order_by(Shipment.id.desc())).all()
-    found: dict[int, list[Shipment]] = {}
-    for case in cases:
-        own = case.shipment_line.shipment_id if case.shipment_line else None
-        found[case.id] = [shipment for line_id, shipment in rows
-                          if line_id == case.order_line_id and shipment.id > (own or 0)
-                          and shipment.supplier_company_id == case.supplier_company_id]
-    return found
-
-
-def _replacement_shipment(case: Discrepancy, shipment_id: int | None) -> Shipment:
-    shipment = db.session.get(Shipment, shipment_id) if shipment_id and \
-        0 < shipment_id < 2**31 else None
-    if shipment is None or shipment.supplier_company_id != case.supplier_company_id or \
-            shipment.buyer_company_id != case.buyer_company_id:
+def _replacement_shipment(case: Discrepancy, shipment_id: int | None):
+    """The shipment (fulfillment's) the supplier names as the replacement."""
+    shipment = shipment_of_buyer(shipment_id, case.buyer_company_id)
+    if shipment is None or shipment.supplier_company_id != case.supplier_company_id:
         raise ValidationFailed(errors={"shipment_id": [str(_l(
             "Name the replacement shipment: one of yours to this buyer."))]})
     own = case.shipment_line.shipment_id if case.shipment_line else None

@@ -16,19 +16,11 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, type_coerce
 
 from marketplace.core.audit import record_audit
-from marketplace.core.errors import (
-    Conflict,
-    Forbidden,
-    NotFound,
-    UnsupportedMediaType,
-    ValidationFailed,
-)
-from marketplace.core.types import Quantity, utcnow
+from marketplace.core.errors import UnsupportedMediaType, ValidationFailed
+from marketplace.core.types import utcnow
 from marketplace.extensions import db
-from marketplace.fulfillment.models import Order, OrderLine, OrderStatus, Shipment, ShipmentLine
 from marketplace.fulfillment.operations.orders import record_received_quantity
 from marketplace.infrastructure.auth import Actor
 from marketplace.infrastructure.notifications import N_, notify
@@ -38,40 +30,25 @@ from marketplace.supplier_link.models import (
     RejectionReason,
 )
 from marketplace.supplier_link.operations.discrepancies import sync_discrepancies
+from marketplace.supplier_link.queries.receipts import (
+    buyers_order,
+    match_shipment_line,
+    named_shipment,
+)
 
 ZERO = Decimal(0)
-
-
-def buyers_order(order_id: int, actor: Actor) -> Order:
-    """The order, when the acting company is its buyer. Not a party: 404; the
-    supplier: 403 (it sees the order, but receipts and returns are the buyer's)."""
-    order = db.session.get(Order, order_id) if 0 < order_id < 2**31 else None
-    company_id = actor.company.id if actor.company else None
-    if order is None or company_id not in (order.buyer_company_id, order.supplier_company_id):
-        raise NotFound(str(_l("Order %(id)s was not found.", id=order_id)))
-    if order.buyer_company_id != company_id:
-        raise Forbidden(str(_l("Only the buyer of an order records its receipts and "
-                               "returns.")))
-    if order.merged_into_id is not None:
-        raise Conflict(str(_l("Order %(number)s was merged into another order; record "
-                              "this on that order.", number=order.number)),
-                       allowed_actions=[])
-    if order.status == OrderStatus.CANCELLED:
-        raise Conflict(str(_l("Order %(number)s is cancelled.", number=order.number)),
-                       allowed_actions=[])
-    return order
 
 
 @dataclass
 class _Wanted:
     index: int
-    line: OrderLine
+    line: Any  # fulfillment's order line
     received: Decimal
     rejected: Decimal
     reason: RejectionReason | None
 
 
-def _check_lines(order: Order, lines: list[dict[str, Any]]) -> list[_Wanted]:
+def _check_lines(order: Any, lines: list[dict[str, Any]]) -> list[_Wanted]:
     if not lines:
         raise ValidationFailed(errors={"lines": [str(_l("Name at least one order line."))]})
     by_id = {line.id: line for line in order.lines}
@@ -122,7 +99,7 @@ def _csv_quantity(text: str, column: str, number: int) -> Decimal:
     return value
 
 
-def read_receipt_csv(order: Order, stream: IO[bytes]) -> list[dict[str, Any]]:
+def read_receipt_csv(order: Any, stream: IO[bytes]) -> list[dict[str, Any]]:
     """The lines of a receipt CSV (UTF-8): ``sku`` or ``order_line_id``,
     ``quantity_received``, ``quantity_rejected``, ``reason``; the lines are then checked
     as any receipt's. Not UTF-8 text: 415; an unknown column: 422."""
@@ -166,47 +143,6 @@ def in_csv_rows(error: ValidationFailed, lines: list[dict[str, Any]]) -> Validat
     return ValidationFailed(error.detail, errors=errors)
 
 
-def _named_shipment(order: Order, shipment_id: int | None) -> Shipment | None:
-    if shipment_id is None:
-        return None
-    shipment = db.session.get(Shipment, shipment_id) if 0 < shipment_id < 2**31 else None
-    line_ids = {line.id for line in order.lines}
-    if shipment is None or shipment.buyer_company_id != order.buyer_company_id or not any(
-            line.order_line_id in line_ids for line in shipment.lines):
-        raise ValidationFailed(errors={"shipment_id": [str(_l(
-            "No shipment of order %(number)s has this id.", number=order.number))]})
-    return shipment
-
-
-def _counted(shipment_line_ids: list[int]) -> dict[int, Decimal]:
-    if not shipment_line_ids:
-        return {}
-    rows = db.session.execute(select(
-        GoodsReceiptLine.shipment_line_id,
-        type_coerce(func.sum(GoodsReceiptLine.quantity_received), Quantity()))
-        .where(GoodsReceiptLine.shipment_line_id.in_(shipment_line_ids))
-        .group_by(GoodsReceiptLine.shipment_line_id)).all()
-    return dict(rows)
-
-
-def match_shipment_line(line: OrderLine, shipment: Shipment | None) -> ShipmentLine | None:
-    """The shipment line (advance shipping notice) these goods arrived with: of the
-    named shipment, else the oldest one of this order line not yet fully counted, else
-    the latest (the excess is then a discrepancy). None when nothing was shipped."""
-    stmt = select(ShipmentLine).where(ShipmentLine.order_line_id == line.id) \
-        .order_by(ShipmentLine.shipment_id, ShipmentLine.id)
-    if shipment is not None:
-        stmt = stmt.where(ShipmentLine.shipment_id == shipment.id)
-    candidates = list(db.session.scalars(stmt))
-    if not candidates:
-        return None
-    counted = _counted([candidate.id for candidate in candidates])
-    for candidate in candidates:
-        if counted.get(candidate.id, ZERO) < candidate.quantity:
-            return candidate
-    return candidates[-1]
-
-
 def _tell_supplier(receipt: GoodsReceipt, lines: int) -> None:
     """The supplier hears of it when the buyer shares its receipts with it."""
     from marketplace.supplier_link.operations.sharing import sharing_of
@@ -226,7 +162,7 @@ def record_receipt(actor: Actor, values: dict[str, Any], *, source: str = "api")
     """Record a goods receipt for ``values["order_id"]``; see the module's docstring."""
     order = buyers_order(values["order_id"], actor)
     wanted = _check_lines(order, values["lines"])
-    shipment = _named_shipment(order, values.get("shipment_id"))
+    shipment = named_shipment(order, values.get("shipment_id"))
     receipt = GoodsReceipt(
         buyer_company_id=order.buyer_company_id, supplier_company_id=order.supplier_company_id,
         order=order, received_on=values.get("received_on") or utcnow().date(),

@@ -13,14 +13,13 @@ from marketplace.core.audit import record_audit
 from marketplace.core.errors import ValidationFailed
 from marketplace.core.types import Quantity
 from marketplace.extensions import db
-from marketplace.fulfillment.models import Order
 from marketplace.infrastructure.auth import Actor
 from marketplace.supplier_link.models import (
     RejectionReason,
     ReturnLine,
     ReturnRequest,
 )
-from marketplace.supplier_link.operations.receipts import buyers_order
+from marketplace.supplier_link.queries.receipts import buyers_order
 from marketplace.workflow.models import Document
 
 # A return whose document ended so takes back nothing: its quantity may be asked again.
@@ -41,7 +40,7 @@ def returned_quantities(line_ids: list[int]) -> dict[int, Decimal]:
     return dict(rows)
 
 
-def _check_lines(order: Order, lines: list[dict[str, Any]]) -> None:
+def _check_lines(order: Any, lines: list[dict[str, Any]]) -> None:
     if not lines:
         raise ValidationFailed(errors={"lines": [str(_l("Name at least one order line."))]})
     by_id = {line.id: line for line in order.lines}

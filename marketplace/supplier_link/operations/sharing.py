@@ -7,11 +7,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from marketplace.content.models import Product, ProductStatus
 from marketplace.core.audit import record_audit
 from marketplace.core.errors import ValidationFailed
 from marketplace.extensions import db
-from marketplace.fulfillment.models import Order, OrderLine
 from marketplace.infrastructure.models import Company
 from marketplace.supplier_link.models import (
     VIEWS,
@@ -19,6 +17,7 @@ from marketplace.supplier_link.models import (
     SkuCrossReference,
     view_flag,
 )
+from marketplace.supplier_link.queries.cross_references import product_for_buyer
 
 SETTING_FIELDS = tuple(view_flag(view) for view in VIEWS) + ("target_cover_weeks",)
 
@@ -56,29 +55,10 @@ def update_sharing(buyer: Company, supplier: Company, values: dict[str, Any]) ->
 # ----- SKU cross-references -------------------------------------------------------------------
 
 
-def _product_for_buyer(buyer: Company, product_id: int | None, supplier_id: int | None,
-                       supplier_sku: str | None) -> Product:
-    """A supplier's product the buyer may map: published, or one it has ordered."""
-    stmt = select(Product).where(Product.company_id != buyer.id)
-    if product_id is not None:
-        stmt = stmt.where(Product.id == product_id)
-    else:
-        stmt = stmt.where(Product.company_id == supplier_id, Product.sku == supplier_sku)
-    ordered = select(OrderLine.product_id).join(Order, OrderLine.order_id == Order.id).where(
-        Order.buyer_company_id == buyer.id)
-    product = db.session.scalar(stmt.where(
-        (Product.status == ProductStatus.PUBLISHED) | Product.id.in_(ordered)))
-    if product is None:
-        field = "product_id" if product_id is not None else "supplier_sku"
-        raise ValidationFailed(errors={field: [str(_l(
-            "No such product of a supplier: name a published product, or one you ordered."))]})
-    return product
-
-
 def add_cross_reference(buyer: Company, values: dict[str, Any]) -> SkuCrossReference:
     buyer_sku = values["buyer_sku"].strip()
-    product = _product_for_buyer(buyer, values.get("product_id"), values.get("supplier_id"),
-                                 values.get("supplier_sku"))
+    product = product_for_buyer(buyer, values.get("product_id"), values.get("supplier_id"),
+                                values.get("supplier_sku"))
     taken = db.session.scalar(select(SkuCrossReference).where(
         SkuCrossReference.buyer_company_id == buyer.id,
         SkuCrossReference.buyer_sku == buyer_sku))

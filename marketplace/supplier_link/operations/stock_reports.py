@@ -15,7 +15,6 @@ from typing import IO, Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from marketplace.content.models import Product
 from marketplace.core.errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Company, User
@@ -25,6 +24,7 @@ from marketplace.supplier_link.models import (
     StockReportRow,
     StockSeries,
 )
+from marketplace.supplier_link.queries.sales_inventory import suppliers_of_products
 
 COLUMNS = ("sku", "period_start", "period_end", "quantity_sold", "quantity_on_hand")
 MAX_ROWS = 50_000
@@ -279,8 +279,7 @@ def refresh_series(buyer_id: int, product_ids: set[int]) -> None:
         return
     ids = sorted(product_ids)
     figures = series_figures(buyer_id, ids)
-    suppliers = dict(db.session.execute(select(Product.id, Product.company_id).where(
-        Product.id.in_(ids))).all())
+    suppliers = suppliers_of_products(ids)
     series = {entry.product_id: entry for entry in db.session.scalars(select(StockSeries).where(
         StockSeries.buyer_company_id == buyer_id, StockSeries.product_id.in_(ids)))}
     for product_id, values in figures.items():

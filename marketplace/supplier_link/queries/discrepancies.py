@@ -8,12 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import joinedload
 
+from marketplace.core.errors import NotFound
+from marketplace.core.scoping import acting_company_id, visible
 from marketplace.core.types import Quantity
 from marketplace.extensions import db
 from marketplace.fulfillment.models import Order, OrderLine, Shipment, ShipmentLine
+from marketplace.fulfillment.queries import shipments_carrying
+from marketplace.infrastructure.auth import Actor
 from marketplace.supplier_link.models import (
     Discrepancy,
     DiscrepancyStatus,
@@ -194,6 +199,55 @@ def per_shipment(found: list[DiscrepancyFigures]) -> list[ShipmentTotals]:
         total.over += item.over
         total.claim_amount += item.claim_amount
     return list(totals.values())
+
+
+# ----- the cases, as each party sees them ----------------------------------------------------
+
+
+def supplier_sees(case: Discrepancy) -> bool:
+    """The supplier sees a discrepancy once claimed from it (it must answer), before
+    that only while the buyer shares its discrepancies with it."""
+    from marketplace.supplier_link.operations.sharing import sharing_of
+
+    return case.claim_document_id is not None or sharing_of(
+        case.buyer_company_id, case.supplier_company_id).shares("discrepancies")
+
+
+def party_discrepancy(discrepancy_id: int, actor: Actor) -> Discrepancy:
+    """A discrepancy of the acting company (buyer or supplier); else 404."""
+    company_id = actor.company.id if actor.company else None
+    case = db.session.get(Discrepancy, discrepancy_id) if 0 < discrepancy_id < 2**31 else None
+    if case is None or company_id not in (case.buyer_company_id, case.supplier_company_id) \
+            or (company_id != case.buyer_company_id and not supplier_sees(case)):
+        raise NotFound(str(_l("Discrepancy %(id)s was not found.", id=discrepancy_id)))
+    return case
+
+
+def cases_of_party(order_id: int | None = None, limit: int = 500) -> list[Discrepancy]:
+    """The discrepancies of the acting company (of one order, if named), newest first:
+    as the buyer all of them, as the supplier those it sees (``supplier_sees``)."""
+    company_id = acting_company_id()
+    stmt = visible(Discrepancy, operator_sees_all=False)
+    if order_id:
+        stmt = stmt.where(Discrepancy.order_id == order_id)
+    cases = db.session.scalars(stmt.order_by(Discrepancy.id.desc()).limit(limit)).all()
+    return [case for case in cases if case.buyer_company_id == company_id
+            or supplier_sees(case)]
+
+
+def replacement_candidates(cases: list[Discrepancy]) -> dict[int, list[Shipment]]:
+    """Per case, the shipments that could replace its goods (later ones of the supplier
+    to the buyer carrying its order line), for the portal to offer by number."""
+    rows = shipments_carrying({case.order_line_id for case in cases})
+    if not rows:
+        return {case.id: [] for case in cases}
+    found: dict[int, list[Shipment]] = {}
+    for case in cases:
+        own = case.shipment_line.shipment_id if case.shipment_line else None
+        found[case.id] = [shipment for line_id, shipment in rows
+                          if line_id == case.order_line_id and shipment.id > (own or 0)
+                          and shipment.supplier_company_id == case.supplier_company_id]
+    return found
 
 
 # ----- the personal office's work items --------------------------------------------------------

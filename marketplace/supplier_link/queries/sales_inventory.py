@@ -36,6 +36,12 @@ ZERO = Decimal(0)
 PLACES = Decimal("0.0001")
 
 
+def suppliers_of_products(product_ids: list[int]) -> dict[int, int]:
+    """The supplier (company id) of each product, by product id."""
+    return dict(db.session.execute(select(Product.id, Product.company_id).where(
+        Product.id.in_(product_ids))).all())
+
+
 @dataclass
 class PeriodFigures:
     period_start: date

@@ -40,10 +40,10 @@ from marketplace.supplier_link.models import (
     ReturnRequest,
     SharingSetting,
 )
-from marketplace.supplier_link.operations.parties import acting_company, linked_company
 from marketplace.supplier_link.operations.sharing import sharing_of
 from marketplace.supplier_link.queries import discrepancies as discrepancy_queries
 from marketplace.supplier_link.queries import sales_inventory as statistics
+from marketplace.supplier_link.queries.parties import acting_company, linked_company
 from marketplace.workflow.models import Document
 
 MAX_EXPORT_ROWS = 100_000
@@ -85,7 +85,7 @@ def shared_views(buyer_id: int, supplier_id: int) -> list[str]:
 
 def buyers_of(supplier: Company) -> list[Company]:
     """The buyers that trade with this supplier (for the portal's list)."""
-    from marketplace.supplier_link.operations.parties import linked
+    from marketplace.supplier_link.queries.parties import linked
 
     return list(db.session.scalars(select(Company).where(
         Company.id != supplier.id, linked(Company.id, supplier.id)).order_by(Company.name)))
@@ -93,7 +93,7 @@ def buyers_of(supplier: Company) -> list[Company]:
 
 def suppliers_of(buyer: Company) -> list[Company]:
     """The suppliers this buyer trades with (for its sharing settings)."""
-    from marketplace.supplier_link.operations.parties import linked
+    from marketplace.supplier_link.queries.parties import linked
 
     return list(db.session.scalars(select(Company).where(
         Company.id != buyer.id, Company.is_supplier, linked(buyer.id, Company.id))

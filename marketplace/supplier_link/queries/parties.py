@@ -8,7 +8,7 @@ from sqlalchemy import exists, or_, select
 
 from marketplace.core.errors import Forbidden, NotFound
 from marketplace.extensions import db
-from marketplace.fulfillment.models import Order
+from marketplace.fulfillment.queries import trade_between
 from marketplace.infrastructure.auth import current_actor
 from marketplace.infrastructure.models import Company, CompanyStatus
 from marketplace.supplier_link.models import SkuCrossReference
@@ -29,8 +29,7 @@ def linked(buyer_id, supplier_id):
     setting alone links nothing: nobody becomes a supplier's buyer by choosing what
     to share.)"""
     return or_(
-        exists().where(Order.buyer_company_id == buyer_id,
-                       Order.supplier_company_id == supplier_id),
+        trade_between(buyer_id, supplier_id),
         exists().where(SkuCrossReference.buyer_company_id == buyer_id,
                        SkuCrossReference.supplier_company_id == supplier_id))
 
@@ -52,3 +51,11 @@ def linked_company(company_id: int, *, of: Company, as_buyer: bool) -> Company:
 def supplier_for_sharing(supplier_id: int, buyer: Company) -> Company:
     """A supplier the buyer trades with (an order, or a mapped SKU); else 404."""
     return linked_company(supplier_id, of=buyer, as_buyer=False)
+
+
+def active_suppliers(buyer: Company, limit: int = 200) -> list[Company]:
+    """Every active supplier but the buyer itself, by name: whom a buyer without trading
+    partners yet may map its first SKUs to."""
+    return list(db.session.scalars(select(Company).where(
+        Company.is_supplier, Company.status == CompanyStatus.ACTIVE,
+        Company.id != buyer.id).order_by(Company.name).limit(limit)))
