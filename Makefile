@@ -23,6 +23,7 @@ run: $(STAMP) translations
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --host 127.0.0.1 --port $${PORT:-5000}
 
+# SQLite and PostgreSQL side by side (tests/run_suites.py); prints the total time.
 test: $(STAMP) translations
 	$(PY) tests/run_suites.py
 
@@ -49,6 +50,7 @@ serve: $(STAMP) translations
 	trap 'kill $$pids 2>/dev/null; wait' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn -c config/gunicorn.conf.py
 
+# The same check CI runs (.ci/run) before the suite; keep it clean.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check marketplace config tests bench
 

@@ -1,7 +1,14 @@
-"""Run the whole test suite on SQLite, then on PostgreSQL when one is available.
+"""Run the whole test suite on SQLite and on PostgreSQL (when one is available), the
+two runs at the same time, and print each run's summary and the total time.
 
 ``make test`` calls this as ``.venv/bin/python tests/run_suites.py``; extra arguments go
 to pytest (``make test`` takes none; call the script directly for ``-k``, ``-x``, ...).
+
+The runs share nothing: each has its own database (a temporary SQLite file; a fresh
+PostgreSQL database), instance folder, SMTP server and live server on free ports. On a
+machine with two cores or more they run side by side, each line of output prefixed with
+its run's name, and each run's whole output is kept in a log file named at the end;
+TEST_SUITES_SERIAL=1 (or a single core) runs them one after the other, as before.
 
 PostgreSQL is used when TEST_DATABASE_URL is set, or when a server answers on
 127.0.0.1:5432 (user postgres, trust auth); tests/conftest.py creates a fresh database
@@ -15,6 +22,9 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
+import threading
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,33 +48,83 @@ def local_postgres_answers(timeout: int = 2) -> bool:
         return False
 
 
-def run_pytest(label: str, database_url: str | None, args: list[str]) -> tuple[int, str]:
-    """Run pytest once, its output streamed through; return its exit code and the
-    final summary line ("120 passed, 2 skipped in 40.1s")."""
-    env = dict(os.environ)
-    env.pop("TEST_DATABASE_URL", None)
-    if database_url:
-        env["TEST_DATABASE_URL"] = database_url
-    command = [sys.executable, "-m", "pytest", *args]
-    if sys.stdout.isatty() and not any(a.startswith("--color") for a in args):
-        command.append("--color=yes")
-    print(f"\n===== {label}: {' '.join(command[1:])}", flush=True)
-    summary = ""
-    with subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
-                          encoding="utf-8", errors="replace", bufsize=1) as process:
-        try:
-            for line in process.stdout:
-                sys.stdout.write(line)
-                sys.stdout.flush()
+class Run:
+    """One pytest process over the whole suite, against one database."""
+
+    def __init__(self, label: str, database_url: str | None, args: list[str], log_dir: Path):
+        self.label, self.database_url, self.args = label, database_url, args
+        self.log_path = log_dir / f"{label.lower()}.log"
+        self.summary = ""
+        self.code: int | None = None
+        self.seconds = 0.0
+        self.process: subprocess.Popen | None = None
+
+    def command(self, color: bool) -> list[str]:
+        command = [sys.executable, "-m", "pytest", *self.args]
+        if color and not any(a.startswith("--color") for a in self.args):
+            command.append("--color=yes")
+        return command
+
+    def start(self, color: bool) -> None:
+        env = dict(os.environ)
+        env.pop("TEST_DATABASE_URL", None)
+        if self.database_url:
+            env["TEST_DATABASE_URL"] = self.database_url
+        command = self.command(color)
+        print(f"\n===== {self.label}: {' '.join(command[1:])}", flush=True)
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, text=True, encoding="utf-8", errors="replace",
+            bufsize=1)
+
+    def relay(self, prefix: str, lock: threading.Lock) -> None:
+        """Copy the output through (prefixed) and into the log; note the summary line."""
+        with open(self.log_path, "w", encoding="utf-8") as log:
+            for line in self.process.stdout:
+                log.write(line)
+                with lock:
+                    sys.stdout.write(prefix + line)
+                    sys.stdout.flush()
                 match = SUMMARY.match(ANSI.sub("", line).strip())
                 if match:
-                    summary = match.group(1)
-        except KeyboardInterrupt:
-            process.terminate()
-            process.wait()
-            raise
-    return process.returncode, summary
+                    self.summary = match.group(1)
+        self.code = self.process.wait()
+        self.seconds = time.monotonic() - self.started
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait()
+
+
+def run_all(runs: list[Run], parallel: bool) -> None:
+    color = sys.stdout.isatty()
+    lock = threading.Lock()
+    if not parallel:
+        for run in runs:
+            run.start(color)
+            run.relay("", lock)
+        return
+    width = max(len(run.label) for run in runs)
+    threads = []
+    for run in runs:
+        run.start(color)
+        thread = threading.Thread(target=run.relay, args=(f"[{run.label:<{width}}] ", lock),
+                                  name=run.label, daemon=True)
+        thread.start()
+        threads.append(thread)
+    try:
+        for thread in threads:
+            thread.join()
+    except KeyboardInterrupt:
+        for run in runs:
+            run.stop()
+        raise
+
+
+def _minutes(seconds: float) -> str:
+    return f"{int(seconds // 60)} min {seconds % 60:04.1f} s"
 
 
 def main(args: list[str]) -> int:
@@ -86,21 +146,27 @@ def main(args: list[str]) -> int:
                          "TEST_DATABASE_URL unset; the suite ran on SQLite only.")
         print(postgres_note, flush=True)
 
-    results = []
-    for label, url in runs:
-        code, summary = run_pytest(label, url, args)
-        results.append((label, code, summary))
+    serial = os.environ.get("TEST_SUITES_SERIAL") == "1" or (os.cpu_count() or 1) < 2
+    log_dir = Path(tempfile.mkdtemp(prefix="marketplace-test-logs-"))
+    suites = [Run(label, url, args, log_dir) for label, url in runs]
+    started = time.monotonic()
+    run_all(suites, parallel=len(suites) > 1 and not serial)
+    total = time.monotonic() - started
 
     print("\n===== Summary", flush=True)
-    for label, code, summary in results:
-        meaning = EXIT_MEANINGS.get(code, "failed")
-        verdict = "OK" if code == 0 else f"FAILED ({meaning}, pytest exit code {code})"
-        print(f"{label}: {verdict}" + (f" — {summary}" if summary else ""))
+    for run in suites:
+        meaning = EXIT_MEANINGS.get(run.code, "failed")
+        verdict = "OK" if run.code == 0 else f"FAILED ({meaning}, pytest exit code {run.code})"
+        print(f"{run.label}: {verdict}" + (f" — {run.summary}" if run.summary else "")
+              + f" [{_minutes(run.seconds)}; log: {run.log_path}]")
     if postgres_note:
         print(postgres_note)
     if browser_note:
         print(browser_note)
-    return 0 if all(code == 0 for _, code, _ in results) else 1
+    how = "side by side" if len(suites) > 1 and not serial else "one after the other"
+    print(f"Total time: {_minutes(total)} ({len(suites)} run{'s' if len(suites) > 1 else ''}"
+          f", {how})")
+    return 0 if all(run.code == 0 for run in suites) else 1
 
 
 if __name__ == "__main__":
