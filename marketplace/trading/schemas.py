@@ -101,8 +101,8 @@ class ProductInquiryArgsSchema(Schema):
     product_id = Id(required=True, metadata={
         "description": "A product you may see (published, of another company)"})
     subject = OptionalText(300, metadata={"description": "Default: \"Inquiry: <name>\""})
-    quantity = DecimalArg(validate=validate.Range(min=0, min_inclusive=False), metadata={
-        "description": "Default: the product's minimum order (else 1)"})
+    quantity = DecimalArg(metadata={
+        "description": "More than zero; default: the product's minimum order (else 1)"})
     unit = OptionalText(20, metadata={"description": "Default: the product's unit"})
     notes = OptionalText(5000, metadata={"description": "Your message to the supplier"})
 

@@ -121,6 +121,15 @@ def test_bad_input_is_refused_and_makes_nothing(app, api, trade, bolt, body):
     assert _document_count(app) == 0
 
 
+def test_a_refused_quantity_is_named_as_given(api, trade, bolt):
+    """The engine checks the line (``lines.0.quantity``); the caller sent ``quantity``."""
+    for quantity in ("0", "-5", "1.00001", "1" + "0" * 15):
+        response = api.post(PATH, trade.buyer_token, json={"product_id": bolt,
+                                                           "quantity": quantity})
+        assert response.status_code == 422, (quantity, response.get_json())
+        assert list(response.get_json()["errors"]) == ["quantity"], quantity
+
+
 def test_the_trade_rules_hold(app, api, make, trade, bolt):
     own = api.post(PATH, trade.supplier_token, json={"product_id": bolt})
     assert own.status_code == 422

@@ -59,17 +59,36 @@ def inquire_about_product(actor: Actor, product_id: int, values: dict | None = N
     if existing is not None:
         return Inquiry(existing, created=False, product=product)
     values = values or {}
-    document = create_document(actor, {
+    try:
+        document = _create_inquiry(actor, product, values)
+    except ValidationFailed as refusal:
+        raise ValidationFailed(refusal.detail, errors=_as_given(refusal.errors)) from refusal
+    return Inquiry(document, created=True, product=product)
+
+
+def _create_inquiry(actor: Actor, product, values: dict) -> Document:
+    return create_document(actor, {
         "type": "inquiry", "recipient_company_id": product.company_id,
         "subject": (values.get("subject") or str(_l("Inquiry: %(name)s", name=product.name))
                     )[:SUBJECT_LENGTH],
         "currency": product.currency, "notes": values.get("notes") or None,
         "port_of_loading": product.port or None,
         "lines": [{"product_id": product.id,
-                   "quantity": values.get("quantity") or quantity_text(product.moq) or "1",
+                   "quantity": _given(values.get("quantity"))
+                   or quantity_text(product.moq) or "1",
                    "unit": (values.get("unit") or product.unit)[:UNIT_LENGTH],
                    "description": _line_description(product)}]})
-    return Inquiry(document, created=True, product=product)
+
+
+def _given(quantity):
+    """The quantity as given, a zero too (refused by the engine, not replaced)."""
+    return None if quantity is None else str(quantity)
+
+
+def _as_given(errors: dict) -> dict:
+    """The engine names the line's fields by their place (``lines.0.quantity``); the
+    caller gave them as ``quantity`` and ``unit``."""
+    return {name.removeprefix("lines.0."): messages for name, messages in errors.items()}
 
 
 def _line_description(product) -> str:
