@@ -17,7 +17,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from marketplace.content import bp
@@ -33,6 +32,7 @@ from marketplace.content.operations import products as operations
 from marketplace.content.queries import products as queries
 from marketplace.content.queries.media import media_url
 from marketplace.content.schemas.products import money_text, quantity_text
+from marketplace.content.views.profiles import language
 from marketplace.core.errors import DomainError, Forbidden, NotFound
 from marketplace.core.guards import company_member_required, permission_required
 from marketplace.core.pagination import paginate
@@ -61,10 +61,6 @@ def catalog_editor(view):
     return wrapper
 
 
-def _language() -> str:
-    return str(get_locale() or "en")
-
-
 def _wants_json() -> bool:
     return request.headers.get("X-Requested-With") == "XMLHttpRequest"
 
@@ -80,7 +76,7 @@ def _qty_text(value: Decimal | None) -> str:
 
 
 def _page_context() -> dict:
-    return {"lang": _language(), "media_url": media_url,
+    return {"lang": language(), "media_url": media_url,
             "human_size": media_operations.human_size, "countries": dict(country_choices())}
 
 
@@ -116,7 +112,7 @@ def edit_product(product_id):
 
 
 def _product_form(product=None, **kwargs) -> ProductForm:
-    return ProductForm(categories=accounts.categories(), language=_language(), **kwargs)
+    return ProductForm(categories=accounts.categories(), language=language(), **kwargs)
 
 
 def _edit(product):
@@ -426,7 +422,7 @@ def inquiry_draft(product_id):
 
 
 def _default_inquiry(product) -> dict:
-    name = product.name_zh if _language().startswith("zh") and product.name_zh else product.name
+    name = product.name_zh if language().startswith("zh") and product.name_zh else product.name
     return {"subject": str(_l("Inquiry: %(name)s", name=name))[:200],
             "quantity": quantity_text(product.moq) or "", "unit": product.unit,
             "message": ""}
