@@ -10,12 +10,13 @@ from flask_babel import lazy_gettext as _l
 from marketplace.core.errors import DomainError
 from marketplace.core.guards import company_member_required
 from marketplace.infrastructure.auth import current_actor
+from marketplace.infrastructure.forms import post_with_csrf
 from marketplace.trading import bp
 from marketplace.trading.downloads import attachment_response
 from marketplace.trading.operations import attachments as attachment_operations
 from marketplace.trading.queries import attachments as attachment_queries
 from marketplace.trading.queries import documents as document_queries
-from marketplace.trading.views.context import NO_COMPANY, csrf_checked, refused
+from marketplace.trading.views.context import NO_COMPANY, refused
 from marketplace.workflow import engine
 
 
@@ -29,7 +30,7 @@ def _back(document) -> str:
 @bp.route("/documents/<int:document_id>/attachments", methods=["POST"])
 @company_member_required("documents.edit", message=NO_COMPANY)
 def upload_attachment(document_id):
-    csrf_checked()
+    post_with_csrf()
     actor = current_actor()
     document = document_queries.visible_document(document_id, actor)
     upload = request.files.get("file")
@@ -54,7 +55,7 @@ def download_attachment(document_id, media_id):
 @bp.route("/documents/<int:document_id>/attachments/<int:media_id>/delete", methods=["POST"])
 @company_member_required("documents.edit", message=NO_COMPANY)
 def delete_attachment(document_id, media_id):
-    csrf_checked()
+    post_with_csrf()
     actor = current_actor()
     document = document_queries.visible_document(document_id, actor)
     media = attachment_queries.attachment(document, media_id)

@@ -1,16 +1,15 @@
 """What every trading page shares: the labels of boxes, statuses and actions, the
 navbar's unread count and the label filters (a context processor), the operator's
-refusal, the check of button forms, and how a refused change is shown."""
+refusal, and how a refused change is shown where it must not go back."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect
+from flask import flash, redirect
 from flask_babel import lazy_gettext as _l
 
 from marketplace.core.errors import DomainError, flatten_messages
 from marketplace.extensions import db
 from marketplace.infrastructure.auth import current_actor
-from marketplace.infrastructure.forms import EmptyForm
 from marketplace.trading import bp
 from marketplace.trading import exports as exporting
 from marketplace.trading.queries import documents as document_queries
@@ -37,11 +36,6 @@ ACTION_DONE = {"send": _l("%(number)s is sent."), "accept": _l("%(number)s is ac
                "archive": _l("%(number)s is archived."), "close": _l("%(number)s is closed.")}
 # Why the operator is refused trading's pages (core's ``company_member_required``).
 NO_COMPANY = _l("Trade documents belong to companies; the operator has none.")
-
-
-def csrf_checked() -> None:
-    """A button form (no fields but its CSRF token) really came from our page."""
-    EmptyForm().validate_on_submit() or abort(400)
 
 
 def refused(error: DomainError, page: str):

@@ -15,9 +15,10 @@ from flask_babel import lazy_gettext as _l
 from marketplace.core.errors import DomainError, NotFound
 from marketplace.core.guards import company_member_required
 from marketplace.infrastructure.auth import current_actor
+from marketplace.infrastructure.forms import post_with_csrf
 from marketplace.trading import bp
 from marketplace.trading.operations import inquiries as inquiry_operations
-from marketplace.trading.views.context import NO_COMPANY, csrf_checked, refused
+from marketplace.trading.views.context import NO_COMPANY, refused
 
 INQUIRY_DRAFTS = "inquiry_drafts"  # content keeps a prepared inquiry in the session under this
 
@@ -27,7 +28,7 @@ INQUIRY_DRAFTS = "inquiry_drafts"  # content keeps a prepared inquiry in the ses
 def inquire_product(product_id):
     """A real inquiry draft to the product's supplier with the product as its line, then
     the editor to check and send it. An open draft for the same product is reused."""
-    csrf_checked()
+    post_with_csrf()
     page = url_for("content.product_page", product_id=product_id)
     try:
         inquiry = inquiry_operations.inquire_about_product(

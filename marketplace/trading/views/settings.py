@@ -15,6 +15,7 @@ from marketplace.core.errors import DomainError, flatten_messages
 from marketplace.core.guards import company_member_required
 from marketplace.extensions import db
 from marketplace.infrastructure.auth import current_actor
+from marketplace.infrastructure.forms import post_with_csrf
 from marketplace.trading import bp
 from marketplace.trading.operations import settings as setting_operations
 from marketplace.trading.queries import portal as portal_queries
@@ -25,7 +26,7 @@ from marketplace.trading.schemas import (
     DispatchGroupArgsSchema,
     DispatchRuleArgsSchema,
 )
-from marketplace.trading.views.context import NO_COMPANY, csrf_checked
+from marketplace.trading.views.context import NO_COMPANY
 from marketplace.workflow import doctypes
 from marketplace.workflow.models import ApprovalRule, DispatchGroup, DispatchRule
 
@@ -83,7 +84,7 @@ def _label(field: str) -> str:
 
 def _save(schema, raw: dict, save, message):
     """Check ``raw`` with the API's schema, then ``save(values)``; a refusal says why."""
-    csrf_checked()
+    post_with_csrf()
     try:
         values = schema.load(raw)
     except ValidationError as invalid:
@@ -114,7 +115,7 @@ def _ident(name: str) -> int | str | None:
 @company_member_required("documents.settings", message=NO_COMPANY)
 def set_numbering(type_code):
     """The company's own pattern for a type (``reset``: back to the type's default)."""
-    csrf_checked()
+    post_with_csrf()
     pattern = None if request.form.get("reset") else _text("pattern")
     if pattern is None and not request.form.get("reset"):
         return _refused(str(_l("Type a pattern, e.g. QUO-{year}-{seq:05}.")))
@@ -167,7 +168,7 @@ DELETABLE = {"approval-rules": ApprovalRule, "dispatch-rules": DispatchRule,
           "/<int:ident>/delete", methods=["POST"])
 @company_member_required("documents.settings", message=NO_COMPANY)
 def delete_setting(kind, ident):
-    csrf_checked()
+    post_with_csrf()
     row = setting_queries.own_setting(DELETABLE[kind], ident, current_actor().company.id)
     setting_operations.delete_setting(row)
     return _done(_l("Removed."))
