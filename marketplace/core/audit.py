@@ -11,7 +11,7 @@ from enum import Enum
 from typing import Any
 
 from flask import g, has_request_context, request
-from sqlalchemy import JSON, ForeignKey, String, inspect
+from sqlalchemy import JSON, ForeignKey, String, insert, inspect
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.core.types import UTCDateTime, utcnow
@@ -104,3 +104,21 @@ def record_audit(action: str, obj: Any, *, company_id: int | None = None,
     )
     db.session.add(event)
     return event
+
+
+def record_audits(action: str, object_type: str,
+                  entries: list[tuple[int, int | None, dict]]) -> None:
+    """The rows ``record_audit`` would add one by one, for many objects of one type at
+    once (a bulk write: a catalog import's new products), inserted together. ``entries``:
+    (object id, company id, changes)."""
+    if not entries:
+        return
+    actor = _actor_user_id()
+    address = request.remote_addr if has_request_context() else None
+    now = utcnow()
+    db.session.execute(insert(AuditEvent.__table__), [
+        {"at": now, "actor_user_id": actor, "company_id": company_id, "action": action,
+         "object_type": object_type, "object_id": object_id,
+         "changes": {k: _plain(v) for k, v in (changes or {}).items()},
+         "ip_address": address}
+        for object_id, company_id, changes in entries])

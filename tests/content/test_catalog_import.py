@@ -4,9 +4,20 @@ rows are kept; a file that is no catalog is refused whole."""
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
+from flask import g
+from sqlalchemy import select
+
 from marketplace.content.catalog import importer, sniffing
+from marketplace.content.catalog.reading import open_catalog_file
+from marketplace.content.catalog.rows import RowParser
+from marketplace.content.models import Product
+from marketplace.content.operations import products as product_operations
+from marketplace.core.audit import AuditEvent
+from marketplace.extensions import db
+from marketplace.infrastructure.models import Company
 from tests.content.catalog_support import (
     BOLT,
     TEA,
@@ -311,3 +322,52 @@ def test_a_file_refused_halfway_leaves_no_row_behind(app, api, supplier, monkeyp
     finally:
         del app.config["CATALOG_SYNC_MAX_ROWS"]
     assert products_of(app, supplier.company_id) == {}
+
+
+def _stored(app, company_id: int) -> dict:
+    """What a company's products look like in the database, ids and times aside: each
+    product's values and tiers, and the changes its audit row recorded."""
+    moving = {"id", "company_id", "created_at", "updated_at", "published_at",
+              "product_line_id"}
+    with app.app_context():
+        stored = {}
+        for product in db.session.scalars(select(Product).where(
+                Product.company_id == company_id)):
+            columns = {name: value for name, value in vars(product).items()
+                       if not name.startswith("_") and name not in moving}
+            columns["line"] = product.product_line.name if product.product_line else None
+            columns["tiers"] = [(t.min_qty, t.unit_price) for t in product.price_tiers]
+            event = db.session.scalars(select(AuditEvent).where(
+                AuditEvent.object_type == "Product", AuditEvent.object_id == product.id))
+            (event,) = event.all()
+            changes = dict(event.changes)
+            assert changes.pop("company_id") == [None, company_id]
+            assert ("published_at" in changes) == (product.status == "published")
+            changes.pop("published_at", None)
+            if "product_line" in changes:
+                assert changes.pop("product_line") == [None, product.product_line_id]
+            columns["audit"] = (event.action, event.actor_user_id is not None, changes)
+            stored[product.sku] = columns
+        return stored
+
+
+def test_new_rows_are_stored_as_save_product_stores_them(app, api, make, supplier):
+    """New products go to the database in bulk (create_products), existing ones through
+    save_product: both store the same values, tiers and audit rows."""
+    rows = [BOLT, TEA, {"sku": "BARE-1", "name": "Bare"},
+            {"sku": "LINE-2", "name": "Nut M8", "product_line": "bolts", "moq": "0.5",
+             "attributes": "", "unit": "kg", "lead_time_days": "0", "status": "archived"}]
+    assert _ok(post_import(api, supplier.token, csv_file(rows)))["created"] == 4
+    other = make.company_with_admin("One By One", roles=("supplier",))
+    token = api.token(other)
+    api.get("/me", token)
+    with app.test_request_context():
+        g.actor_user_id = other.user_id
+        company = db.session.get(Company, other.company_id)
+        catalog = open_catalog_file(io.BytesIO(csv_file(rows)))
+        parser = RowParser(catalog.header)
+        for number, cells in catalog.rows():
+            product_operations.save_product(company, dict(parser.parse(number, cells).values))
+        catalog.close()
+        db.session.commit()
+    assert _stored(app, supplier.company_id) == _stored(app, other.company_id)

@@ -115,11 +115,37 @@ class CatalogImporter:
             return
         begin_for_savepoints()
         existing = self._existing([parsed.sku for parsed in batch if not parsed.errors])
+        created = self._create([parsed for parsed in batch
+                                if not parsed.errors and parsed.sku not in existing])
         for parsed in batch:
-            if not parsed.errors:
+            if parsed.row in created:
+                self._created(parsed, created[parsed.row])
+            elif not parsed.errors:
                 self._save_row(parsed, existing.get(parsed.sku))
             if parsed.errors:
                 self._report(parsed)
+
+    def _create(self, rows: list[ParsedRow]) -> dict[int, int | DomainError]:
+        """The batch's new products made together, in bulk: row → the product's id, or
+        its refusal. When the database refuses the whole (a SKU saved at the same
+        moment by another import), nothing of it is kept and the rows go one by one."""
+        if not rows:
+            return {}
+        try:
+            with db.session.begin_nested():
+                made = product_operations.create_products(
+                    self.company, [dict(parsed.values) for parsed in rows])
+        except IntegrityError:
+            log.info("catalog batch refused by the database; saving row by row", exc_info=True)
+            return {}
+        return {parsed.row: outcome for parsed, outcome in zip(rows, made, strict=True)}
+
+    def _created(self, parsed: ParsedRow, outcome: int | DomainError) -> None:
+        if isinstance(outcome, DomainError):
+            self._note_refusal(parsed, outcome)
+            return
+        self.result.created += 1
+        self._keep(parsed, outcome)
 
     def _existing(self, skus: list[str]) -> dict[str, Product]:
         """The company's products of these SKUs, with what the comparison reads."""
@@ -142,7 +168,7 @@ class CatalogImporter:
             keep_further_tiers(product, parsed.values)
         if product is not None and changes_nothing(product, parsed.values):
             self.result.unchanged += 1
-            self._keep(parsed, product)
+            self._keep(parsed, product.id)
             return
         saved = self._saved_or_refused(parsed, product)
         if saved is None:
@@ -151,7 +177,7 @@ class CatalogImporter:
             self.result.created += 1
         else:
             self.result.updated += 1
-        self._keep(parsed, saved)
+        self._keep(parsed, saved.id)
 
     def _saved_or_refused(self, parsed: ParsedRow, product: Product | None) -> Product | None:
         """The row saved in its own savepoint; None with its errors noted when refused."""
@@ -159,13 +185,8 @@ class CatalogImporter:
             with db.session.begin_nested():
                 return product_operations.save_product(self.company, dict(parsed.values),
                                                        product)
-        except ValidationFailed as error:
-            self._refused(parsed, error.errors or {"_schema": [error.detail]})
-        except Forbidden as error:
-            column = "status" if parsed.values.get("status") == "published" else None
-            parsed.errors.append((column, error.detail))
         except DomainError as error:
-            parsed.errors.append((None, error.detail))
+            self._note_refusal(parsed, error)
         except IntegrityError:
             log.info("catalog row %d refused by the database", parsed.row, exc_info=True)
             parsed.errors.append(("sku", str(_l(
@@ -173,14 +194,21 @@ class CatalogImporter:
                 "again."))))
         return None
 
-    def _refused(self, parsed: ParsedRow, errors: dict) -> None:
-        for api_field, messages in errors.items():
-            for message in messages if isinstance(messages, list) else [messages]:
-                parsed.errors.append((column_of(api_field, parsed), str(message)))
+    def _note_refusal(self, parsed: ParsedRow, error: DomainError) -> None:
+        """``save_product``'s refusal in the spreadsheet's terms: its columns."""
+        if isinstance(error, ValidationFailed):
+            for api_field, messages in (error.errors or {"_schema": [error.detail]}).items():
+                for message in messages if isinstance(messages, list) else [messages]:
+                    parsed.errors.append((column_of(api_field, parsed), str(message)))
+        elif isinstance(error, Forbidden):
+            column = "status" if parsed.values.get("status") == "published" else None
+            parsed.errors.append((column, error.detail))
+        else:
+            parsed.errors.append((None, error.detail))
 
-    def _keep(self, parsed: ParsedRow, product: Product) -> None:
+    def _keep(self, parsed: ParsedRow, product_id: int) -> None:
         if self.keep_skus:
-            self.skus.saved[parsed.sku] = (parsed.row, product.id)
+            self.skus.saved[parsed.sku] = (parsed.row, product_id)
 
 
 def begin_for_savepoints() -> None:

@@ -26,11 +26,12 @@ refuse the same things with the same messages. Error keys are the API's field pa
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from marketplace.content.models import (
     MediaFile,
@@ -42,8 +43,8 @@ from marketplace.content.models import (
     ProductStatus,
 )
 from marketplace.content.operations.media import delete_media, store_upload
-from marketplace.core.audit import pending_changes, record_audit
-from marketplace.core.errors import ValidationFailed
+from marketplace.core.audit import pending_changes, record_audit, record_audits
+from marketplace.core.errors import DomainError, ValidationFailed
 from marketplace.core.schemas import MAX_ID
 from marketplace.core.signals import product_changed
 from marketplace.core.types import utcnow
@@ -106,15 +107,8 @@ def save_product(company: Company, values: dict[str, Any], product: Product | No
     # The line first: making a new one flushes, and the product is not added yet.
     line = product_line_named(company, line_name) if line_name not in (None, ...) else None
     if creating:
-        product = Product(company_id=company.id, unit=DEFAULT_UNIT, currency=DEFAULT_CURRENCY,
-                          attributes={}, status=ProductStatus.DRAFT)
-        db.session.add(product)
-    for name, value in clean.items():
-        if getattr(product, name) != value or (name == "category" and
-                                                getattr(product, name) is not value):
-            setattr(product, name, value)
-    if line_name is not ... and product.product_line is not line:
-        product.product_line = line
+        product = _new_product(company)
+    _fill(product, clean, line_name, line)
     if status is not None:
         _set_status(company, product, ProductStatus(status))
     changes = pending_changes(product)
@@ -132,6 +126,144 @@ def save_product(company: Company, values: dict[str, Any], product: Product | No
                      changes=changes)
         _changed(product)
     return product
+
+
+def _new_product(company: Company) -> Product:
+    product = Product(company_id=company.id, unit=DEFAULT_UNIT, currency=DEFAULT_CURRENCY,
+                      attributes={}, status=ProductStatus.DRAFT)
+    db.session.add(product)
+    return product
+
+
+def _fill(product: Product, clean: dict[str, Any], line_name: Any, line: ProductLine | None
+          ) -> None:
+    for name, value in clean.items():
+        if getattr(product, name) != value or (name == "category" and
+                                                getattr(product, name) is not value):
+            setattr(product, name, value)
+    if line_name is not ... and product.product_line is not line:
+        product.product_line = line
+
+
+class _BatchLookups:
+    """What ``_checked_values`` and the product lines ask the database, read once for a
+    batch of new products: the SKUs the company already uses, the categories, the lines."""
+
+    def __init__(self, company: Company, batch: list[dict[str, Any]]):
+        skus = [str(values["sku"]).strip() for values in batch if values.get("sku")]
+        self.taken = set(db.session.scalars(select(Product.sku).where(
+            Product.company_id == company.id, Product.sku.in_(skus)))) if skus else set()
+        self.categories = {category.code: category
+                           for category in db.session.scalars(select(Category))}
+        self.lines = {line.name.lower(): line for line in db.session.scalars(
+            select(ProductLine).where(ProductLine.company_id == company.id))}
+
+    def sku_taken(self, sku: str) -> bool:
+        return sku in self.taken
+
+    def category(self, reference: Any) -> Category | None:
+        if isinstance(reference, str) and reference.strip() in self.categories:
+            return self.categories[reference.strip()]
+        return find_category(reference)
+
+    def line(self, company: Company, name: str) -> ProductLine:
+        line = self.lines.get(name.strip().lower())
+        if line is None:
+            line = self.lines[name.strip().lower()] = product_line_named(company, name)
+        return line
+
+
+def create_products(company: Company, batch: list[dict[str, Any]]) -> list[int | DomainError]:
+    """``save_product`` for many new products at once (a catalog import's batch): the
+    same checks, stored values and audit rows, with the lookups read once and the rows
+    inserted in bulk (products, their tiers, their audit rows: one statement each),
+    then the same ``product_changed`` signal each. For each values, in order: the new
+    product's id, or the refusal that left nothing of it behind. The caller sees to
+    SKUs given twice within the batch."""
+    lookups = _BatchLookups(company, batch)
+    results: list[int | DomainError] = []
+    made: list[tuple[int, _NewProduct]] = []
+    for values in batch:
+        try:
+            new = _new_product_row(company, values, lookups)
+        except DomainError as error:
+            results.append(error)
+            continue
+        lookups.taken.add(new.row["sku"])
+        made.append((len(results), new))
+        results.append(0)  # its id, below
+    if made:
+        ids = _insert_products(company, [new for _, new in made])
+        for (index, _), product_id in zip(made, ids, strict=True):
+            results[index] = product_id
+    return results
+
+
+@dataclass
+class _NewProduct:
+    row: dict[str, Any]  # the products row
+    tiers: list[tuple[Decimal, Decimal]]
+    changes: dict[str, list]  # as ``pending_changes`` finds them on a new Product
+
+
+# A new Product's own values (as ``_new_product`` makes it): in its audit row even when
+# the values leave them as they are.
+_CONSTRUCTED = ("company_id", "unit", "currency", "attributes", "status")
+_COLUMNS = ("company_id", "sku", "name", "name_zh", "description", "description_zh",
+            "category_id", "product_line_id", "unit", "moq", "currency", "cost_price",
+            "attributes", "hs_code", "lead_time_days", "packaging", "port", "status",
+            "published_at")
+
+
+def _new_product_row(company: Company, values: dict[str, Any], lookups: _BatchLookups
+                     ) -> _NewProduct:
+    """One product of ``create_products``: checked (refused before its line is made),
+    as a row, with its audit changes."""
+    clean = _checked_values(company, values, None, lookups)
+    status = ProductStatus(clean.pop("status", None) or ProductStatus.DRAFT)
+    line_name = clean.pop("product_line", ...)
+    tiers = clean.pop("price_tiers", None) or []
+    if status == ProductStatus.PUBLISHED:
+        company.ensure_can_trade()  # 403 for a pending or suspended company
+    line = lookups.line(company, line_name) if line_name not in (None, ...) else None
+    category = clean.pop("category", None)
+    given = {"company_id": company.id, "unit": DEFAULT_UNIT, "currency": DEFAULT_CURRENCY,
+             "attributes": {}, **{k: v for k, v in clean.items() if v is not None},
+             "status": status}
+    if status == ProductStatus.PUBLISHED:
+        given["published_at"] = utcnow()
+    changes = {name: [None, value] for name, value in given.items()
+               if name in _CONSTRUCTED or value is not None}
+    for name, related in (("category", category), ("product_line", line)):
+        if related is not None:
+            changes[name] = [None, related]
+    if tiers:
+        changes["price_tiers"] = [[], _tiers_for_audit(tiers)]
+    row = {column: given.get(column) for column in _COLUMNS}
+    row.update(category_id=category.id if category else None,
+               product_line_id=line.id if line else None)
+    return _NewProduct(row, tiers, changes)
+
+
+def _insert_products(company: Company, made: list[_NewProduct]) -> list[int]:
+    """Insert the rows, their tiers and audit rows, one statement each (executemany: no
+    ids back, which SQLite could give only one row at a time); the products' ids, read
+    back by SKU (unique in the company), in order."""
+    rows = [new.row for new in made]
+    db.session.execute(insert(Product.__table__), rows)  # every column given: one batch
+    by_sku = dict(db.session.execute(select(Product.sku, Product.id).where(
+        Product.company_id == company.id, Product.sku.in_([row["sku"] for row in rows]))).all())
+    ids = [by_sku[row["sku"]] for row in rows]
+    tiers = [{"product_id": product_id, "min_qty": qty, "unit_price": price}
+             for product_id, new in zip(ids, made, strict=True) for qty, price in new.tiers]
+    if tiers:
+        db.session.execute(insert(PriceTier.__table__), tiers)
+    record_audits("product.created", Product.__name__,
+                  [(product_id, company.id, new.changes)
+                   for product_id, new in zip(ids, made, strict=True)])
+    for product_id in ids:
+        product_changed.send(None, product_id=product_id, company_id=company.id)
+    return ids
 
 
 def publish_product(product: Product) -> Product:
@@ -181,9 +313,10 @@ def delete_product(product: Product) -> None:
     _changed(product, product_id)
 
 
-def _checked_values(company: Company, values: dict[str, Any], product: Product | None
-                    ) -> dict[str, Any]:
-    """The values as the model stores them; every problem found is reported at once."""
+def _checked_values(company: Company, values: dict[str, Any], product: Product | None,
+                    lookups: _BatchLookups | None = None) -> dict[str, Any]:
+    """The values as the model stores them; every problem found is reported at once.
+    ``lookups``: a batch's answers read beforehand (``create_products``)."""
     errors: Errors = {}
     creating = product is None
     for name in values:
@@ -200,11 +333,13 @@ def _checked_values(company: Company, values: dict[str, Any], product: Product |
     if clean.get("hs_code") and not HS_CODE.fullmatch(clean["hs_code"]):
         _add(errors, "hs_code", _l("An HS code is 4 to 12 digits, such as 7318.15 or "
                                    "73181500."))
-    if clean.get("sku") and _sku_taken(company, clean["sku"], product):
+    if clean.get("sku") and (lookups.sku_taken(clean["sku"]) if lookups
+                             else _sku_taken(company, clean["sku"], product)):
         _add(errors, "sku", _l("Your company already has a product with SKU %(sku)s.",
                                sku=clean["sku"]))
     if "category" in values:
-        clean["category"] = _category(values["category"], errors)
+        clean["category"] = _category(values["category"], errors,
+                                      lookups.category if lookups else find_category)
     if "product_line" in values:
         clean["product_line"] = _text(values["product_line"], "product_line", 200, False,
                                       errors)
@@ -268,10 +403,10 @@ def find_category(reference: Any) -> Category | None:
     return found
 
 
-def _category(reference: Any, errors: Errors) -> Category | None:
+def _category(reference: Any, errors: Errors, find=find_category) -> Category | None:
     if reference is None or (isinstance(reference, str) and not reference.strip()):
         return None
-    found = find_category(reference)
+    found = find(reference)
     if found is None:
         _add(errors, "category", _l("Unknown category %(ref)s: give an id or a code from "
                                     "GET /categories.", ref=repr(reference)))
