@@ -25,6 +25,7 @@ TEXT_LIMITS = {"sku": 64, "name": 300, "name_zh": 300, "description": 20_000,
 OPTIONAL_TEXT = ("name_zh", "description", "description_zh", "product_line", "hs_code",
                  "packaging", "port")
 TIER_FIELD = re.compile(r"^price_tiers\.(\d+)(?:\.(min_qty|unit_price))?")
+ESCAPED = re.compile(r"\\(.)")
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 OMIT = object()  # an empty unit, currency or status: the default, or unchanged
 
@@ -47,6 +48,8 @@ class CellError(Exception):
 
 def as_text(value: Any) -> str | None:
     """A cell as the spreadsheet shows it: 12 not 12.0, a date without midnight."""
+    if type(value) is str:  # every CSV cell, most workbook cells
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, bool):
@@ -134,6 +137,8 @@ def lead_time_cell(value: Any) -> int | None:
 
 def _split_escaped(text_value: str, separator: str) -> list[str]:
     """Split on ``separator`` except where written as a backslash escape."""
+    if "\\" not in text_value:  # most cells: nothing escaped
+        return text_value.split(separator)
     parts, current, chars = [], [], iter(text_value)
     for char in chars:
         if char == "\\":
@@ -148,7 +153,9 @@ def _split_escaped(text_value: str, separator: str) -> list[str]:
 
 
 def _unescape(text_value: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text_value).strip()
+    if "\\" not in text_value:
+        return text_value.strip()
+    return ESCAPED.sub(r"\1", text_value).strip()
 
 
 def parse_attributes(value: Any) -> dict[str, str]:
