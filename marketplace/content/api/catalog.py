@@ -20,10 +20,10 @@ from marketplace.content.schemas.catalog import (
     ImportResultSchema,
 )
 from marketplace.core.api import idempotent, problem_responses
-from marketplace.core.errors import Forbidden
+from marketplace.core.guards import company_actor
 from marketplace.core.pagination import PaginationArgsSchema, page_schema, paginate
 from marketplace.core.types import utcnow
-from marketplace.infrastructure.auth import api_auth, current_actor
+from marketplace.infrastructure.auth import api_auth
 from marketplace.infrastructure.models import Company
 
 MIMETYPES = {"xlsx": queries.XLSX_MIMETYPE, "csv": "text/csv; charset=utf-8"}
@@ -32,11 +32,12 @@ FILE_RESPONSES = {"200": {"description": "The file, as an attachment",
                           "content": {queries.XLSX_MIMETYPE: _BINARY, "text/csv": _BINARY}}}
 
 
+NO_CATALOG = _l("The platform operator keeps no product catalog.")
+
+
 def own_company() -> Company:
-    company = current_actor().company
-    if company is None:
-        raise Forbidden(str(_l("The platform operator keeps no product catalog.")))
-    return company
+    """The caller's company; the operator, who has none, is refused (403)."""
+    return company_actor(NO_CATALOG).company
 
 
 def send_catalog(fmt: str, rows, name: str):
@@ -102,7 +103,8 @@ def queue_catalog_import(args):
     until ``status`` is done or failed for the counts and the row report."""
     images = args.get("images")
     upload = args["file"]
-    job = importer.queue_import(own_company(), current_actor().user, upload.stream,
+    actor = company_actor(NO_CATALOG)
+    job = importer.queue_import(actor.company, actor.user, upload.stream,
                                 upload.filename or "", images.stream if images else None)
     return job, 202, {
         "Location": url_for("content_api.get_catalog_import", import_id=job.id)}
