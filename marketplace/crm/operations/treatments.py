@@ -193,11 +193,12 @@ def set_treatments(actor: Actor, rows: list[dict]) -> list[SegmentTreatment]:
 # ----- applied to a derived quotation -----------------------------------------------------
 
 
-def _list_price(line: DocumentLine, currency: str) -> Decimal | None:
-    """The line's price, or for an unpriced catalog product its tier price."""
+def _list_price(line: DocumentLine, currency: str, products: dict) -> Decimal | None:
+    """The line's price, or for an unpriced catalog product its tier price (``products``:
+    the lines' catalog products, by id)."""
     if line.unit_price is not None:
         return line.unit_price
-    product = line.product
+    product = products.get(line.product_id)
     if product is None or product.currency != currency:
         return None
     return product.unit_price_for(line.quantity)
@@ -206,8 +207,10 @@ def _list_price(line: DocumentLine, currency: str) -> Decimal | None:
 def _discount(document: Document, pct: Decimal) -> int:
     """Take ``pct`` off each priced line; the number of lines given the discount."""
     given = 0
+    products = treatment_queries.catalog_products(
+        [line.product_id for line in document.lines if line.unit_price is None])
     for line in document.lines:
-        price = _list_price(line, document.currency)
+        price = _list_price(line, document.currency, products)
         if price is None:
             continue
         if pct > 0:

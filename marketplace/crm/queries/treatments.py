@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from marketplace.content.models import Product
 from marketplace.crm.models.treatments import SEGMENTS, AppliedTreatment, SegmentTreatment
 from marketplace.extensions import db
 
@@ -19,6 +20,16 @@ def treatments_of(supplier_id: int) -> list[SegmentTreatment]:
     return [stored.get(segment) or SegmentTreatment(
         supplier_company_id=supplier_id, segment=segment, discount_pct=Decimal(0),
         currency="USD", version=0) for segment in SEGMENTS]
+
+
+def catalog_products(product_ids: list[int | None]) -> dict[int, Product]:
+    """The catalog products these ids name, by id: an unpriced line's list price is its
+    product's tier price (read here, where crm may join the catalog)."""
+    ids = {product_id for product_id in product_ids if product_id is not None}
+    if not ids:
+        return {}
+    return {product.id: product for product in db.session.scalars(
+        select(Product).where(Product.id.in_(ids)))}
 
 
 def treatment_for(supplier_id: int, segment: str) -> SegmentTreatment | None:
