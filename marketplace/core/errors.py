@@ -118,6 +118,14 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
 # ----- refusals in the portal ---------------------------------------------------------------
 
 
+def refusal_lines(detail: str, errors: dict | None = None) -> list[str]:
+    """The reason, then each field's reason on a line of its own ("lines.0.quantity: Not a
+    valid number."), for a page that shows the form again beside them."""
+    return [str(detail), *(" ".join(str(m) for m in messages) if name == "_schema"
+                           else f"{name}: {' '.join(str(m) for m in messages)}"
+                           for name, messages in flatten_messages(errors or {}).items())]
+
+
 def refusal_text(error: DomainError) -> str:
     """The reason a page flashes: the refusal's detail, then each field's message. The
     field messages are whole sentences ("Say why you reject it."); when the detail is

@@ -12,7 +12,13 @@ from sqlalchemy import text
 
 from marketplace import create_app
 from marketplace.core import guards
-from marketplace.core.errors import Conflict, Forbidden, ValidationFailed, refusal_goes_back
+from marketplace.core.errors import (
+    Conflict,
+    Forbidden,
+    ValidationFailed,
+    refusal_goes_back,
+    refusal_lines,
+)
 from marketplace.extensions import db
 
 
@@ -178,3 +184,10 @@ def test_the_api_keeps_problem_json(guarded):
     response = _as(guarded, StandIn()).post("/api/v1/t/refuse")
     assert response.status_code == 409 and response.mimetype == "application/problem+json"
     assert response.get_json()["detail"] == "Not now."
+
+
+def test_refusal_lines_name_each_field_for_a_form_shown_again():
+    assert refusal_lines("Some lines are not valid.", {
+        "lines": {"2": {"quantity": ["Not a valid number."]}}, "_schema": ["Check the dates."]}
+    ) == ["Some lines are not valid.", "lines.2.quantity: Not a valid number.",
+          "Check the dates."]
