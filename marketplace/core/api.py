@@ -238,13 +238,18 @@ def _release(claim_id: int) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _forget_claim(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released; the claim is kept until the request commits
     session.info.pop(_CLAIM, None)
 
 
 @event.listens_for(Session, "after_rollback")
 def _release_claim_on_rollback(session: Session) -> None:
     """The commit at the request boundary can still fail (a conflict found at commit):
-    the claim is released with the rest of the request's work."""
+    the claim is released with the rest of the request's work (not when only a
+    savepoint inside the request rolls back)."""
+    if session.in_nested_transaction():
+        return
     claim_id = session.info.pop(_CLAIM, None)
     if claim_id is not None:
         _release(claim_id)

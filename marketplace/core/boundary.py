@@ -67,6 +67,10 @@ def commit() -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _drop_jobs(session: Session) -> None:
+    # A savepoint rolled back (begin_nested) fires this event too; the request's
+    # transaction goes on, and so does the work it queued before the savepoint.
+    if session.in_nested_transaction():
+        return
     session.info.pop(_JOBS, None)
 
 

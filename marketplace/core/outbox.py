@@ -130,6 +130,8 @@ def enqueue(task: str, **kwargs) -> OutboxJob | None:
 
 @event.listens_for(Session, "after_rollback")
 def _forget_new(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # only a savepoint: the request's jobs are still to be written
     session.info.pop(_NEW, None)  # their rows were rolled back with the change
 
 
