@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from marshmallow import fields as ma_fields
 
-from marketplace.core.errors import DomainError, ValidationFailed, flatten_messages
+from marketplace.core.errors import DomainError, ValidationFailed, flatten_messages, refusal_text
 from marketplace.core.guards import permission_required
 from marketplace.core.pagination import paginate
 from marketplace.core.scoping import visible
@@ -22,7 +22,7 @@ from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.fulfillment import queries as fulfillment_queries
 from marketplace.infrastructure.auth import current_actor
-from marketplace.infrastructure.forms import EmptyForm
+from marketplace.infrastructure.forms import EmptyForm, post_with_csrf
 from marketplace.supplier_link import bp, charts, exports
 from marketplace.supplier_link.models import (
     REASON_LABELS,
@@ -137,11 +137,10 @@ def _context(**values) -> dict:
 
 
 def _refused(error: DomainError) -> int:
-    """Undo the attempt, say why (each field's reason too), answer the error's status."""
+    """Undo the attempt, say why (each field's reason too), answer the error's status: the
+    page is shown again with what was entered (core's go_back would leave it)."""
     db.session.rollback()
-    flash(error.detail, "danger")
-    for name, messages in error.errors.items():
-        flash(f"{name}: {'; '.join(messages)}", "danger")
+    flash(refusal_text(error), "danger")
     return error.status
 
 
@@ -154,10 +153,6 @@ def _line_errors(error: DomainError, lines: list[dict]) -> dict[int, list[str]]:
                 and int(parts[1]) < len(lines):
             by_line.setdefault(lines[int(parts[1])]["order_line_id"], []).extend(messages)
     return by_line
-
-
-def _csrf() -> None:
-    EmptyForm().validate_on_submit() or abort(400)
 
 
 # ----- home -------------------------------------------------------------------------------------
@@ -262,7 +257,7 @@ def record_receipt(order_id):
     order = receipt_queries.buyers_order(order_id, actor)
     status, errors, lines = 200, {}, []
     if request.method == "POST":
-        _csrf()
+        post_with_csrf()
         try:
             upload = request.files.get("file")
             lines = receipt_operations.read_receipt_csv(order, upload.stream) \
@@ -307,7 +302,7 @@ def request_return(order_id):
     order = receipt_queries.buyers_order(order_id, actor)
     status, errors, lines = 200, {}, []
     if request.method == "POST":
-        _csrf()
+        post_with_csrf()
         try:
             for line in order.lines:
                 quantity = _decimal(request.form.get(f"quantity-{line.id}"))
@@ -336,7 +331,7 @@ def stock_report():
     if request.method == "POST":
         if not current_actor().can("supplier_link.record"):
             abort(403)
-        _csrf()
+        post_with_csrf()
         upload = request.files.get("file")
         try:
             if upload is None or not upload.filename:
@@ -375,7 +370,7 @@ def cross_references():
     if request.method == "POST":
         if not current_actor().can("supplier_link.record"):
             abort(403)
-        _csrf()
+        post_with_csrf()
         buyer_sku = (request.form.get("buyer_sku") or "").strip()[:64]
         try:
             if not buyer_sku:
@@ -398,7 +393,7 @@ def cross_references():
 @bp.route("/sku-cross-references/<int:xref_id>/delete", methods=["POST"])
 @permission_required("supplier_link.record")
 def delete_cross_reference(xref_id):
-    _csrf()
+    post_with_csrf()
     acting_company()  # a member of a company, not the operator
     sharing_operations.delete_cross_reference(cross_reference_queries.cross_reference(xref_id))
     flash(_l("The mapping is removed."), "success")
@@ -421,7 +416,7 @@ def sharing():
 @bp.route("/sharing/<int:supplier_id>", methods=["POST"])
 @permission_required("supplier_link.record")
 def save_sharing(supplier_id):
-    _csrf()
+    post_with_csrf()
     buyer = acting_company()
     supplier = supplier_for_sharing(supplier_id, buyer)
     values: dict[str, Any] = {view_flag(view): request.form.get(view_flag(view)) == "on"
@@ -458,7 +453,7 @@ def discrepancies():
 @bp.route("/discrepancies/<int:discrepancy_id>/<step>", methods=["POST"])
 @permission_required("supplier_link.view")
 def discrepancy_step(discrepancy_id, step):
-    _csrf()
+    post_with_csrf()
     actor = current_actor()
     case = discrepancy_queries.party_discrepancy(discrepancy_id, actor)
     comment = (request.form.get("comment") or "").strip()[:2000] or None
