@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, SelectField, StringField, TextAreaField
@@ -36,3 +39,44 @@ class LcClausesForm(FlaskForm):
                                       validators=[Optional(), Length(max=5000)])
     required_statements = TextAreaField(_l("Required statements (one per line)"),
                                         validators=[Optional(), Length(max=10000)])
+
+
+# ----- the order lines' quantity fields of the split, shipment and "ship again" forms ------
+
+
+def line_quantities(form: Mapping[str, str], prefix: str,
+                    measures: tuple[str, ...] = ()) -> list[dict[str, str]]:
+    """``<prefix><line id>`` form fields with a quantity filled in, each with the
+    ``<measure>-<line id>`` fields filled in beside it (packages, weights, volume)."""
+    lines = []
+    for name, value in form.items():
+        if name.startswith(prefix) and value.strip():
+            line_id = name.removeprefix(prefix)
+            item = {"order_line_id": line_id, "quantity": value.strip()}
+            for measure in measures:
+                given = (form.get(f"{measure}-{line_id}") or "").strip()
+                if given:
+                    item[measure] = given
+            lines.append(item)
+    return lines
+
+
+SHIPMENT_HEADER = ("carrier", "mode", "vessel", "voyage", "flight_number", "tracking_number",
+                   "port_of_loading", "port_of_discharge", "etd", "eta")
+
+
+def shipment_values(form: Mapping[str, str], open_lines: Iterable[Any],
+                    measures: tuple[str, ...]) -> dict[str, Any]:
+    """The new-shipment form as the API's ``ShipmentArgsSchema`` takes it: the header
+    fields filled in, the container numbers (comma-separated), the lines with a
+    quantity and the orders of those among ``open_lines``."""
+    wanted = line_quantities(form, "ship-", measures)
+    chosen = {item["order_line_id"] for item in wanted}
+    order_ids = sorted({line.order_id for line in open_lines if str(line.id) in chosen})
+    header = {key: form.get(key) or None for key in SHIPMENT_HEADER}
+    if header["mode"] == "air":  # the form's one "voyage / flight" field
+        header["flight_number"], header["voyage"] = header["voyage"], None
+    containers = [c.strip() for c in (form.get("container_numbers") or "").split(",")
+                  if c.strip()]
+    return {**{key: value for key, value in header.items() if value is not None},
+            "container_numbers": containers, "order_ids": order_ids or [0], "lines": wanted}

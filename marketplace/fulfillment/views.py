@@ -25,6 +25,8 @@ from marketplace.fulfillment.forms import (
     LcClausesForm,
     PaymentForm,
     ShipmentEventForm,
+    line_quantities,
+    shipment_values,
 )
 from marketplace.fulfillment.models import (
     SHIPMENT_STATUS_ORDER,
@@ -99,22 +101,6 @@ def _csrf() -> None:
 OPERATOR_ONLY_READS = _l("Orders belong to companies; the operator only reads them.")
 
 
-def _quantities(prefix: str, measures: tuple[str, ...] = ()) -> list[dict]:
-    """``<prefix><line id>`` form fields with a quantity filled in, each with the
-    ``<measure>-<line id>`` fields filled in beside it (packages, weights, volume)."""
-    lines = []
-    for name, value in request.form.items():
-        if name.startswith(prefix) and value.strip():
-            line_id = name.removeprefix(prefix)
-            item = {"order_line_id": line_id, "quantity": value.strip()}
-            for measure in measures:
-                given = (request.form.get(f"{measure}-{line_id}") or "").strip()
-                if given:
-                    item[measure] = given
-            lines.append(item)
-    return lines
-
-
 # ----- orders ---------------------------------------------------------------------------------
 
 
@@ -165,7 +151,7 @@ def split_order(order_id):
     _csrf()
     found = queries.order(order_id)
     try:
-        args = _load(SplitArgsSchema, {"lines": _quantities("split-")})
+        args = _load(SplitArgsSchema, {"lines": line_quantities(request.form, "split-")})
         new = order_ops.split_order(found, args["lines"], company_actor(OPERATOR_ONLY_READS))
     except ValidationFailed as error:
         return go_back(error, url_for("fulfillment.order", order_id=order_id), code=302)
@@ -193,21 +179,9 @@ def new_shipment():
     lines = queries.open_lines(buyer_id)
     if request.method == "POST":
         _csrf()
-        wanted = _quantities("ship-", shipment_ops.LINE_MEASURES)
-        order_ids = sorted({line.order_id for line in lines
-                            if str(line.id) in {w["order_line_id"] for w in wanted}})
-        header = {key: request.form.get(key) or None for key in (
-            "carrier", "mode", "vessel", "voyage", "flight_number", "tracking_number",
-            "port_of_loading", "port_of_discharge", "etd", "eta")}
-        if header["mode"] == "air":  # the form's one "voyage / flight" field
-            header["flight_number"], header["voyage"] = header["voyage"], None
-        containers = [c.strip() for c in (request.form.get("container_numbers") or "")
-                      .split(",") if c.strip()]
         try:
-            args = _load(ShipmentArgsSchema, {
-                **{k: v for k, v in header.items() if v is not None},
-                "container_numbers": containers, "order_ids": order_ids or [0],
-                "lines": wanted})
+            args = _load(ShipmentArgsSchema, shipment_values(request.form, lines,
+                                                             shipment_ops.LINE_MEASURES))
             shipment = shipment_ops.create_shipment(queries.orders_by_ids(args["order_ids"]),
                                                     args, actor)
         except ValidationFailed as error:
@@ -244,7 +218,7 @@ def replace_goods(shipment_id):
     """The shipment page's "Ship again" form: rejected, short or lost goods of its lines."""
     _csrf()
     found = queries.shipment(shipment_id)
-    wanted = [item for item in _quantities("again-")
+    wanted = [item for item in line_quantities(request.form, "again-")
               if item["order_line_id"] in {str(line.id) for line in found.lines}]
     lines = [{"shipment_line_id": item["order_line_id"], "quantity": item["quantity"]}
              for item in wanted]
