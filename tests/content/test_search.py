@@ -16,11 +16,12 @@ from tests.content.search_support import catalog, fresh_index, run, search_in  #
 # ----- English and Chinese ------------------------------------------------------------------
 
 
-def test_stainless_steel_bolt_finds_the_stainless_bolts_not_the_carbon_steel_one(app, catalog):
+def test_stainless_steel_bolt_ranks_the_stainless_bolts_above_the_carbon_steel_one(app, catalog):
     skus, _ = search_in(app, "stainless steel bolt")
     assert skus[0] == "HB-M8"  # all three words in its name
-    assert "HN-M8" in skus  # the nut "fits our stainless steel bolts": found, ranked lower
-    assert "CB-M10" not in skus and "TW-500" not in skus
+    assert skus[1] == "HN-M8"  # the nut "fits our stainless steel bolts": all three, lower
+    assert skus[2] == "CB-M10"  # "carbon steel bolt": two of the three words
+    assert skus[3:] == ["RW-12"]  # "chrome vanadium steel": one word
 
 
 def test_bolts_finds_products_named_bolt(app, catalog):
@@ -46,7 +47,7 @@ def test_simplified_chinese_finds_the_traditional_name(app, catalog):
 
 
 def test_chinese_and_english_in_one_query(app, catalog):
-    assert search_in(app, "螺帽 M8")[0] == ["HN-M8"]
+    assert search_in(app, "螺帽 M8")[0] == ["HN-M8", "HB-M8"]  # both words, then M8 alone
     assert search_in(app, "純棉 towel")[0] == ["TW-500"]
 
 

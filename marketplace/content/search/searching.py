@@ -7,6 +7,7 @@ the catalog a moment ago never shows, even before its index update has run.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -131,10 +132,21 @@ def search_products(text: str = "", filters: ProductFilters | None = None, *, pa
         .options(joinedload(Product.company), joinedload(Product.category),
                  selectinload(Product.price_tiers),
                  selectinload(Product.media).joinedload(ProductMedia.file)))} if ids else {}
-    items = [ProductHit(rows[h.id], h.highlight, h.score) for h in raw.hits if h.id in rows]
+    items = [ProductHit(rows[h.id], {**h.highlight, "sku": marked_code(rows[h.id].sku, raw.codes)},
+                        h.score) for h in raw.hits if h.id in rows]
     total = max(raw.total - (len(raw.hits) - len(items)), len(items))
     return Results(items=items, total=total, page=page, per_page=per_page,
                    facets=_product_facets(raw.facets, language), suggestion=raw.suggestion)
+
+
+def marked_code(code: str, words: list[str]) -> str:
+    """The item code as HTML (escaped), the longest of ``words`` it starts with in <mark>
+    (case-insensitive: the code is shown as the supplier wrote it)."""
+    lowered = code.lower()
+    found = max((w for w in words if lowered.startswith(w)), key=len, default="")
+    head, rest = code[:len(found)], code[len(found):]
+    marked = f"<mark>{html.escape(head, quote=False)}</mark>" if head else ""
+    return marked + html.escape(rest, quote=False)
 
 
 def search_companies(text: str = "", filters: CompanyFilters | None = None, *, page: int = 1,

@@ -55,8 +55,14 @@ COMPANY_FIELD_BOOSTS = {"name": 5.0, "category_text": 2.0, "certifications": 1.5
                         "description": 1.0, "description_zh": 1.0}
 # At most this many hits are ranked for one request (page x per_page beyond it: empty page).
 MAX_RANKED = 10_000
-# A query that finds fewer hits than this gets a spelling suggestion, if there is one.
+# A query whose words all match fewer hits than this gets a spelling suggestion, if any.
 FEW_HITS = 3
+# A word this long or longer also finds the products whose SKU starts with it ("BX-0123"
+# finds BX-01234 and BX-0123-A), as an ERP's item search does; shorter ones would expand
+# to a large part of the catalog's codes.
+CODE_PREFIX_MIN = 3
+# The field holding item codes (products only), matched whole or by prefix.
+CODE_FIELD = "sku"
 
 
 class IndexBusy(Exception):
@@ -131,6 +137,9 @@ class RawResults:
     total: int
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     suggestion: str | None = None
+    # The words (lower-cased) that were also looked up as item-code prefixes, so the
+    # caller can mark the part of a SKU they matched.
+    codes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -267,10 +276,13 @@ class WhooshBackend:
 
     # -- searching -------------------------------------------------------------------
 
-    def _parser(self, kind: str, schema: Schema) -> qparser.QueryParser:
+    def _parser(self, kind: str, schema: Schema, group=qparser.OrGroup) -> qparser.QueryParser:
+        """Words joined by ``group``: OR for ranking (each word its own clause), AND for
+        the all-words query a spelling suggestion is measured with."""
         boosts = FIELD_BOOSTS[kind]
-        parser = qparser.MultifieldParser(list(boosts), schema, fieldboosts=boosts,
-                                          group=qparser.AndGroup)
+        # What qparser.MultifieldParser (a function) builds, with _WordParser's word rule.
+        parser = _WordParser(None, schema, group=group)
+        parser.add_plugin(qparser.MultifieldPlugin(list(boosts), fieldboosts=boosts))
         # Plain words, quotes, AND/OR/NOT and wildcards; field names and ranges would let a
         # buyer's query reach fields that are not meant to be searched.
         for plugin in (qparser.FieldsPlugin, qparser.RangePlugin, qparser.BoostPlugin,
@@ -282,8 +294,9 @@ class WhooshBackend:
         ix = self._index(kind)
         with ix.searcher() as searcher:
             text = request.text.strip()
-            parser = self._parser(kind, ix.schema)
-            user_query = parser.parse(text) if text else query.Every()
+            code_field = CODE_FIELD if CODE_FIELD in ix.schema.names() else None
+            words = _words(self._parser(kind, ix.schema), text, code_field) if text else None
+            user_query = words.query if words else query.Every()
             filters = _filter_query(request)
             facets = {name: sorting.FieldFacet(fieldname, maptype=sorting.Count,
                                                allow_overlap=fieldname == "category_ids")
@@ -291,11 +304,20 @@ class WhooshBackend:
             limit = min(request.page * request.per_page, MAX_RANKED)
             options = {"limit": max(limit, 1), "filter": filters, "groupedby": facets,
                        "terms": bool(text)}
+            order: list[sorting.FacetType] = []
             if request.sort in ("price", "-price") and kind == "products":
-                options["sortedby"] = sorting.FieldFacet("price",
-                                                         reverse=request.sort == "-price")
+                order.append(sorting.FieldFacet("price", reverse=request.sort == "-price"))
             elif request.sort == "newest" and kind == "products":
-                options["sortedby"] = sorting.FieldFacet("published", reverse=True)
+                order.append(sorting.FieldFacet("published", reverse=True))
+            coverage = _Coverage(searcher, words.counted) if words and len(words.counted) > 1 \
+                else None
+            if coverage is not None:
+                # All the words first, then most words; within a tier the chosen order, then
+                # relevance (scores alone let one word repeated in a name outrank all three).
+                options["sortedby"] = sorting.MultiFacet(
+                    [sorting.FunctionFacet(coverage.key), *order, sorting.ScoreFacet()])
+            elif order:
+                options["sortedby"] = order[0]
             results = searcher.search(user_query, **options)
             total = len(results)
             start = (request.page - 1) * request.per_page
@@ -304,17 +326,98 @@ class WhooshBackend:
                 results.formatter = MarkFormatter()
                 results.fragmenter = SnippetFragmenter(maxchars=240, surround=60)
                 for hit in results[start:start + request.per_page]:
-                    hits.append(RawHit(id=int(hit["id"]), score=hit.score or 0.0,
+                    hits.append(RawHit(id=int(hit["id"]), score=_score(hit, coverage),
                                        highlight=_highlights(kind, hit, bool(text))))
             facet_counts = {name: {str(k): v for k, v in results.groups(name).items()
                                    if k is not None}
                             for name in facets}
             suggestion = None
-            if text and total < FEW_HITS:
-                suggestion = _suggestion(searcher, parser, list(FIELD_BOOSTS[kind]), text, total,
-                                         filters)
+            all_words = coverage.complete(results.docs()) if coverage else total
+            if text and all_words < FEW_HITS:
+                suggestion = _suggestion(searcher, self._parser(kind, ix.schema, qparser.AndGroup),
+                                         list(FIELD_BOOSTS[kind]), text, all_words, filters)
             return RawResults(hits=hits, total=total, facets=facet_counts,
-                              suggestion=suggestion)
+                              suggestion=suggestion, codes=words.codes if words else [])
+
+
+class _WordParser(qparser.QueryParser):
+    """A word the analyzer splits into several (不鏽鋼螺栓 into 不鏽鋼 and 螺栓, BX-0123 into
+    bx and 0123) needs all of its pieces, whatever joins the words: it is one word typed."""
+
+    def multitoken_query(self, spec, texts, fieldname, termclass, boost):
+        return super().multitoken_query("and" if spec == "default" else spec, texts, fieldname,
+                                        termclass, boost)
+
+
+@dataclass
+class _Words:
+    query: query.Query
+    counted: list[query.Query]  # one clause per word that ranks (stop words left out)
+    codes: list[str]  # the words also looked up as item-code prefixes
+
+
+def _words(parser: qparser.QueryParser, text: str, code_field: str | None) -> _Words:
+    """The user's words as one clause each (any field; an item code also by prefix),
+    any of them matching; NOT-ed words exclude."""
+    parsed = parser.parse(text, normalize=False)
+    parts = list(parsed.subqueries) if isinstance(parsed, query.Or) else [parsed]
+    clauses, excluded, codes = [], [], []
+    for part in parts:
+        if isinstance(part, query.Not):
+            excluded.append(part.query)
+            continue
+        code = _code_term(part, code_field)
+        if code is not None and len(code) >= CODE_PREFIX_MIN:
+            part = query.Or([*part.subqueries, query.Prefix(code_field, code)])
+            codes.append(code)
+        part = part.normalize()
+        if part is not query.NullQuery:
+            clauses.append(part)
+    # A stop word ("for") is left only in the code field: it neither ranks nor excludes.
+    counted = [c for c in clauses if {t[0] for t in c.iter_all_terms()} - {code_field}]
+    if not clauses:
+        found = query.Every() if excluded else query.NullQuery
+    else:
+        found = clauses[0] if len(clauses) == 1 else query.Or(clauses)
+    if excluded:
+        found = query.AndNot(found, query.Or(excluded).normalize())
+    return _Words(query=found, counted=counted or clauses, codes=codes)
+
+
+def _code_term(part: query.Query, code_field: str | None) -> str | None:
+    """The word as the code field has it, when ``part`` is a plain word over the fields."""
+    if code_field is None or not isinstance(part, query.Or):
+        return None
+    for sub in part.subqueries:
+        if isinstance(sub, query.Term) and sub.fieldname == code_field:
+            return sub.text
+    return None
+
+
+class _Coverage:
+    """How many of the words each document matches (documents by global number)."""
+
+    def __init__(self, searcher, clauses: list[query.Query]):
+        self.matches = [set(searcher.docs_for_query(clause)) for clause in clauses]
+
+    def count(self, docnum: int) -> int:
+        return sum(docnum in ids for ids in self.matches)
+
+    def key(self, searcher, docnum: int) -> int:
+        return -self.count(docnum)  # sorted ascending: most words first
+
+    def complete(self, docnums: Iterable[int]) -> int:
+        """How many of ``docnums`` match every word."""
+        everyone = len(self.matches)
+        return sum(1 for docnum in docnums if self.count(docnum) == everyone)
+
+
+def _score(hit, coverage: _Coverage | None) -> float:
+    """The hit's relevance: with tiers, Whoosh reports the sort key (its last part is the
+    negated score)."""
+    if coverage is not None:
+        return -float(hit.score[-1]) if isinstance(hit.score, tuple) else 0.0
+    return hit.score or 0.0
 
 
 def _filter_query(request: SearchRequest) -> query.Query | None:
@@ -373,7 +476,8 @@ def _shorten(text: str, limit: int) -> str:
 def _suggestion(searcher, parser, fieldnames: list[str], text: str, total: int, filters
                 ) -> str | None:
     """The query with each unknown word replaced by the closest word of the names,
-    when that finds more than the query as typed."""
+    when that finds more than the query as typed (``parser`` joins the words with AND,
+    ``total`` is what all the words typed find)."""
     corrector = searcher.corrector("spell")
     reader = searcher.reader()
     text_fields = [name for name in fieldnames if isinstance(searcher.schema[name], TEXT)]
