@@ -14,10 +14,29 @@ MAX_QUERY_LENGTH = 200
 PRICE = {"places": 4, "as_string": True}
 
 
+def _not_negative(value) -> None:
+    # A field validator (not in ``_range``): marshmallow skips schema validators once a
+    # field failed, so each bad bound is told at once, next to the other's error.
+    if value < 0:
+        raise ValidationError(str(_l("Must not be negative.")))
+
+
+class _PriceBound(fields.Decimal):
+    """Says "Not a valid number." in the reader's language (marshmallow's own text is
+    English only)."""
+
+    def make_error(self, key: str, **kwargs) -> ValidationError:
+        if key in ("invalid", "special"):
+            return ValidationError(str(_l("Not a valid number.")))
+        return super().make_error(key, **kwargs)
+
+
 def _price_field(**kwargs) -> fields.Decimal:
-    """A price bound, not negative: checked in ``_range`` (a Range validator would be
+    """A price bound, not negative (a plain validator: a Range validator would be
     documented as a string ``minimum``, which OpenAPI refuses)."""
-    return DecimalText(places=4, **kwargs)
+    metadata = {**DecimalText().metadata, **kwargs.pop("metadata", {})}  # documented alike
+    return _PriceBound(places=4, allow_nan=False, validate=_not_negative, metadata=metadata,
+                       **kwargs)
 
 
 class _SearchArgsSchema(PaginationArgsSchema):
@@ -46,9 +65,6 @@ class ProductSearchArgsSchema(_SearchArgsSchema):
     @validates_schema
     def _range(self, data, **kwargs):
         low, high = data.get("min_price"), data.get("max_price")
-        for name, bound in (("min_price", low), ("max_price", high)):
-            if bound is not None and bound < 0:
-                raise ValidationError(str(_l("Must not be negative.")), name)
         if low is not None and high is not None and low > high:
             raise ValidationError(str(_l("Must not be below min_price.")), "max_price")
 
@@ -70,6 +86,9 @@ class HighlightSchema(Schema):
     name = fields.String(required=True, metadata={
         "description": "The name as HTML: escaped, the matched words in <mark>"})
     name_zh = fields.String(metadata={"description": "The Chinese name, likewise"})
+    sku = fields.String(metadata={
+        "description": "Products: the SKU as HTML, the part a query word starts it with in "
+                       "<mark>"})
     snippet = fields.String(required=True, metadata={
         "description": "The best matching passage of the description or specifications, "
                        "as HTML: escaped, the matched words in <mark>"})

@@ -30,12 +30,20 @@ def search_page():
     raw = {k: v for k, v in request.args.items()
            if k in (*KEPT, "page", "per_page") and k != "kind" and v != ""}
     errors: dict[str, list[str]] = {}
-    try:
-        args = schema(unknown=EXCLUDE).load(raw)
-    except ValidationError as error:
-        errors = error.normalized_messages()
-        raw = {k: v for k, v in raw.items() if k not in errors}
-        args = schema(unknown=EXCLUDE).load(raw)
+    # Each refused filter is told and left out, the others kept; a second pass can
+    # refuse what the first could not check (the range once both bounds are numbers).
+    while True:
+        try:
+            args = schema(unknown=EXCLUDE).load(raw)
+            break
+        except ValidationError as error:
+            refused = error.normalized_messages()
+            for field, messages in refused.items():
+                errors.setdefault(field, []).extend(messages)
+            kept = {k: v for k, v in raw.items() if k not in refused}
+            if kept == raw:  # a refusal of no argument we could leave out
+                raise
+            raw = kept
     language = str(get_locale() or "en")
     try:
         results = _search(kind, args, language)
@@ -56,6 +64,7 @@ def search_page():
     return render_template(
         "content/search/results.html", kind=kind, q=args.get("q", ""), args=current,
         results=results, errors=errors, search_url=search_url,
+        typed={k: v for k, v in request.args.items() if k in errors},  # refused, to correct
         countries=dict(country_choices()), language=language, media_url=media_url, amount=amount,
         selected_category=_selected_category(args.get("category"), language))
 
