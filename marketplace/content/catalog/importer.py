@@ -114,30 +114,36 @@ class CatalogImporter:
         if not batch:
             return
         begin_for_savepoints()
-        existing = self._existing([parsed.sku for parsed in batch if not parsed.errors])
-        created = self._create([parsed for parsed in batch
-                                if not parsed.errors and parsed.sku not in existing])
+        good = [parsed for parsed in batch if not parsed.errors]
+        existing = self._existing([parsed.sku for parsed in good])
+        lookups = product_operations.BatchLookups(self.company,
+                                                  [parsed.values for parsed in good])
+        created = self._create([parsed for parsed in good if parsed.sku not in existing],
+                               lookups)
+        if created is None:  # the database refused the batch's new rows: one by one
+            created, lookups = {}, None  # the lookups saw what the rollback took back
         for parsed in batch:
             if parsed.row in created:
                 self._created(parsed, created[parsed.row])
             elif not parsed.errors:
-                self._save_row(parsed, existing.get(parsed.sku))
+                self._save_row(parsed, existing.get(parsed.sku), lookups)
             if parsed.errors:
                 self._report(parsed)
 
-    def _create(self, rows: list[ParsedRow]) -> dict[int, int | DomainError]:
+    def _create(self, rows: list[ParsedRow], lookups: product_operations.BatchLookups
+                ) -> dict[int, int | DomainError] | None:
         """The batch's new products made together, in bulk: row → the product's id, or
-        its refusal. When the database refuses the whole (a SKU saved at the same
-        moment by another import), nothing of it is kept and the rows go one by one."""
+        its refusal. None when the database refuses the whole (a SKU saved at the same
+        moment by another import): nothing of it is kept, the rows are to go one by one."""
         if not rows:
             return {}
         try:
             with db.session.begin_nested():
                 made = product_operations.create_products(
-                    self.company, [dict(parsed.values) for parsed in rows])
+                    self.company, [dict(parsed.values) for parsed in rows], lookups)
         except IntegrityError:
             log.info("catalog batch refused by the database; saving row by row", exc_info=True)
-            return {}
+            return None
         return {parsed.row: outcome for parsed, outcome in zip(rows, made, strict=True)}
 
     def _created(self, parsed: ParsedRow, outcome: int | DomainError) -> None:
@@ -163,14 +169,15 @@ class CatalogImporter:
         if self.keep_skus and parsed.sku and parsed.sku not in self.skus.saved:
             self.skus.failed.setdefault(parsed.sku, parsed.row)
 
-    def _save_row(self, parsed: ParsedRow, product: Product | None) -> None:
+    def _save_row(self, parsed: ParsedRow, product: Product | None,
+                  lookups: product_operations.BatchLookups | None = None) -> None:
         if product is not None:
             keep_further_tiers(product, parsed.values)
         if product is not None and changes_nothing(product, parsed.values):
             self.result.unchanged += 1
             self._keep(parsed, product.id)
             return
-        saved = self._saved_or_refused(parsed, product)
+        saved = self._saved_or_refused(parsed, product, lookups)
         if saved is None:
             return
         if product is None:
@@ -179,12 +186,13 @@ class CatalogImporter:
             self.result.updated += 1
         self._keep(parsed, saved.id)
 
-    def _saved_or_refused(self, parsed: ParsedRow, product: Product | None) -> Product | None:
+    def _saved_or_refused(self, parsed: ParsedRow, product: Product | None,
+                          lookups: product_operations.BatchLookups | None) -> Product | None:
         """The row saved in its own savepoint; None with its errors noted when refused."""
         try:
             with db.session.begin_nested():
                 return product_operations.save_product(self.company, dict(parsed.values),
-                                                       product)
+                                                       product, lookups=lookups)
         except DomainError as error:
             self._note_refusal(parsed, error)
         except IntegrityError:

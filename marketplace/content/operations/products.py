@@ -96,16 +96,17 @@ def _touch(product: Product) -> None:
 # ----- products ---------------------------------------------------------------------------
 
 
-def save_product(company: Company, values: dict[str, Any], product: Product | None = None
-                 ) -> Product:
-    """Create (``product`` None) or change a product from API-shaped ``values``."""
+def save_product(company: Company, values: dict[str, Any], product: Product | None = None,
+                 *, lookups: BatchLookups | None = None) -> Product:
+    """Create (``product`` None) or change a product from API-shaped ``values``.
+    ``lookups``: the answers of a batch's lookups, read once (a catalog import)."""
     creating = product is None
-    clean = _checked_values(company, values, product)
+    clean = _checked_values(company, values, product, lookups)
     status = clean.pop("status", None)
     line_name = clean.pop("product_line", ...)
     tiers = clean.pop("price_tiers", None)
     # The line first: making a new one flushes, and the product is not added yet.
-    line = product_line_named(company, line_name) if line_name not in (None, ...) else None
+    line = _line(company, line_name, lookups) if line_name not in (None, ...) else None
     if creating:
         product = _new_product(company)
     _fill(product, clean, line_name, line)
@@ -145,9 +146,14 @@ def _fill(product: Product, clean: dict[str, Any], line_name: Any, line: Product
         product.product_line = line
 
 
-class _BatchLookups:
+def _line(company: Company, name: str, lookups: BatchLookups | None) -> ProductLine:
+    return lookups.line(company, name) if lookups else product_line_named(company, name)
+
+
+class BatchLookups:
     """What ``_checked_values`` and the product lines ask the database, read once for a
-    batch of new products: the SKUs the company already uses, the categories, the lines."""
+    batch of products' values: the SKUs the company already uses among them, the
+    categories, the company's lines."""
 
     def __init__(self, company: Company, batch: list[dict[str, Any]]):
         skus = [str(values["sku"]).strip() for values in batch if values.get("sku")]
@@ -158,8 +164,9 @@ class _BatchLookups:
         self.lines = {line.name.lower(): line for line in db.session.scalars(
             select(ProductLine).where(ProductLine.company_id == company.id))}
 
-    def sku_taken(self, sku: str) -> bool:
-        return sku in self.taken
+    def sku_taken(self, sku: str, product: Product | None = None) -> bool:
+        """Used by another product than ``product``."""
+        return sku in self.taken and (product is None or product.sku != sku)
 
     def category(self, reference: Any) -> Category | None:
         if isinstance(reference, str) and reference.strip() in self.categories:
@@ -168,19 +175,20 @@ class _BatchLookups:
 
     def line(self, company: Company, name: str) -> ProductLine:
         line = self.lines.get(name.strip().lower())
-        if line is None:
+        if line is None or line not in db.session:  # not yet, or undone with a savepoint
             line = self.lines[name.strip().lower()] = product_line_named(company, name)
         return line
 
 
-def create_products(company: Company, batch: list[dict[str, Any]]) -> list[int | DomainError]:
+def create_products(company: Company, batch: list[dict[str, Any]],
+                    lookups: BatchLookups | None = None) -> list[int | DomainError]:
     """``save_product`` for many new products at once (a catalog import's batch): the
     same checks, stored values and audit rows, with the lookups read once and the rows
     inserted in bulk (products, their tiers, their audit rows: one statement each),
     then the same ``product_changed`` signal each. For each values, in order: the new
     product's id, or the refusal that left nothing of it behind. The caller sees to
     SKUs given twice within the batch."""
-    lookups = _BatchLookups(company, batch)
+    lookups = lookups or BatchLookups(company, batch)
     results: list[int | DomainError] = []
     made: list[tuple[int, _NewProduct]] = []
     for values in batch:
@@ -215,7 +223,7 @@ _COLUMNS = ("company_id", "sku", "name", "name_zh", "description", "description_
             "published_at")
 
 
-def _new_product_row(company: Company, values: dict[str, Any], lookups: _BatchLookups
+def _new_product_row(company: Company, values: dict[str, Any], lookups: BatchLookups
                      ) -> _NewProduct:
     """One product of ``create_products``: checked (refused before its line is made),
     as a row, with its audit changes."""
@@ -314,9 +322,9 @@ def delete_product(product: Product) -> None:
 
 
 def _checked_values(company: Company, values: dict[str, Any], product: Product | None,
-                    lookups: _BatchLookups | None = None) -> dict[str, Any]:
+                    lookups: BatchLookups | None = None) -> dict[str, Any]:
     """The values as the model stores them; every problem found is reported at once.
-    ``lookups``: a batch's answers read beforehand (``create_products``)."""
+    ``lookups``: a batch's answers read beforehand (``BatchLookups``)."""
     errors: Errors = {}
     creating = product is None
     for name in values:
@@ -333,7 +341,7 @@ def _checked_values(company: Company, values: dict[str, Any], product: Product |
     if clean.get("hs_code") and not HS_CODE.fullmatch(clean["hs_code"]):
         _add(errors, "hs_code", _l("An HS code is 4 to 12 digits, such as 7318.15 or "
                                    "73181500."))
-    if clean.get("sku") and (lookups.sku_taken(clean["sku"]) if lookups
+    if clean.get("sku") and (lookups.sku_taken(clean["sku"], product) if lookups
                              else _sku_taken(company, clean["sku"], product)):
         _add(errors, "sku", _l("Your company already has a product with SKU %(sku)s.",
                                sku=clean["sku"]))
