@@ -14,4 +14,5 @@ api_bp = ApiBlueprint("fulfillment_api", __name__, url_prefix="",
 API_BLUEPRINTS = (api_bp,)
 
 from marketplace.fulfillment import notifications as _notifications  # noqa: E402, F401
+from marketplace.fulfillment import office as _office  # noqa: E402, F401
 from marketplace.fulfillment import receivers as _receivers  # noqa: E402, F401

@@ -229,8 +229,11 @@ def _stripe_client():
 
     key = current_app.config.get("STRIPE_SECRET_KEY")
     if not key:
-        raise Conflict(str(_l("Card payments are not set up on this marketplace "
-                              "(STRIPE_SECRET_KEY).")), allowed_actions=[])
+        # A buyer can do nothing about a setting: they read what to do instead. The
+        # operator reads the setting's name here (the log) and in the office (office.py).
+        log.error("Card checkout refused: STRIPE_SECRET_KEY is not set")
+        raise Conflict(str(_l("Card payments are not available on this marketplace: "
+                              "please pay by bank transfer.")), allowed_actions=[])
     base = current_app.config.get("STRIPE_API_BASE") or stripe.DEFAULT_API_BASE
     # A buyer waits on this call: a short timeout, never Stripe's default 80 seconds.
     http = stripe.RequestsClient(timeout=current_app.config.get("STRIPE_TIMEOUT", 15))
