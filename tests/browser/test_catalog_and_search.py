@@ -152,4 +152,21 @@ def test_a_supplier_builds_a_catalog_and_a_buyer_finds_it(
     hit.locator("h2 a").click()
     expect(shopper.locator("video")).to_have_count(1)
     expect(shopper.locator("main img").first).to_be_visible()
+
+    # Not every word has to match: the products with all of them come first, then the
+    # washer (two of the three words), then the rival's zinc bolt (one), the words marked.
+    _search(shopper, "stainless steel bolt")
+    hits = results.locator(".search-hit")
+    expect(hits).to_have_count(4)
+    for n in (0, 1):
+        expect(hits.nth(n)).to_contain_text("Stainless steel")
+        expect(hits.nth(n).locator("h2")).to_contain_text("bolt")
+    expect(hits.nth(2)).to_contain_text("Stainless steel washer M8")
+    expect(hits.nth(3)).to_contain_text("Zinc plated bolt M8")
+    expect(hits.nth(2).locator("h2 mark")).to_have_text(["Stainless", "steel"])
+    # An item code finds the products whose SKU starts with it, the typed part marked.
+    _search(shopper, "hb-m8")
+    expect(hits).to_have_count(1)
+    expect(hits.first.locator(".sku mark")).to_have_text("HB-M8")
+    expect(hits.first.locator(".sku")).to_have_text("HB-M8-30")
     assert broken == [], broken
