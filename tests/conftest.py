@@ -113,6 +113,22 @@ def _shares_a_world():
     """Asked for by every shared world's fixture: _clean_state leaves its tables alone."""
 
 
+@worlds.shared_world
+def demo(app):
+    """The demo world (``flask seed-demo --if-empty`` on the empty database, as ``make
+    run`` does), seeded once for every test that reads it (seeding takes half a minute
+    and more); each test's writes are rolled back. The result is the command's."""
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def pytest_collection_modifyitems(items):
+    """The tests of the demo world run last, one after the other, so they share one
+    seeding (a shared world lasts while consecutive tests use it)."""
+    items.sort(key=lambda item: "demo" in getattr(item, "fixturenames", ()))
+
+
 @pytest.fixture
 def mailbox(smtp_server):
     return smtp_server[0]

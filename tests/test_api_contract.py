@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import negative_data_rejection
 from schemathesis.config import SchemathesisConfig
-from sqlalchemy import inspect, text
+from sqlalchemy import text
 
 from marketplace.extensions import db
 
@@ -97,32 +97,31 @@ class Caller:
 def _record_ids(caller: Caller) -> dict:
     """One existing record for each path parameter, the caller's own where it can be."""
     ids: dict = dict(WORDS)
-    tables = set(inspect(db.engine).get_table_names())
-    with db.engine.connect() as conn:
-        for name, table in TABLES.items():
-            if table not in tables:
-                continue
-            columns = {c["name"] for c in inspect(db.engine).get_columns(table)}
-            found = None
-            if "company_id" in columns:
-                found = conn.execute(text(
-                    f"SELECT id FROM {table} WHERE company_id = :c ORDER BY id"),
-                    {"c": caller.company_id}).scalar()
-            if found is None:
-                found = conn.execute(text(f"SELECT id FROM {table} ORDER BY id")).scalar()
-            if found is not None:
-                ids[name] = found
-        buyer = conn.execute(text("SELECT buyer_company_id FROM orders ORDER BY id")).scalar()
-        supplier = conn.execute(text(
-            "SELECT supplier_company_id FROM orders ORDER BY id")).scalar()
+    tables = db.metadata.tables  # the schema as created for the run
+    conn = db.session.connection()
+    for name, table in TABLES.items():
+        if table not in tables:
+            continue
+        found = None
+        if "company_id" in tables[table].c:
+            found = conn.execute(text(
+                f"SELECT id FROM {table} WHERE company_id = :c ORDER BY id"),
+                {"c": caller.company_id}).scalar()
+        if found is None:
+            found = conn.execute(text(f"SELECT id FROM {table} ORDER BY id")).scalar()
+        if found is not None:
+            ids[name] = found
+    buyer = conn.execute(text("SELECT buyer_company_id FROM orders ORDER BY id")).scalar()
+    supplier = conn.execute(text("SELECT supplier_company_id FROM orders ORDER BY id")).scalar()
     ids.update(company_id=caller.company_id, buyer_id=buyer, supplier_id=supplier)
     return ids
 
 
 @pytest.fixture
-def world(app, api, generous_rate_limits):
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
+def world(app, api, generous_rate_limits, demo):
+    """The demo world (seeded once for the demo tests, tests/conftest.py; what this test
+    writes is rolled back after it)."""
+    assert demo.exit_code == 0, demo.output
     with app.app_context():
         callers = [Caller(api, SUPPLIER_EMAIL), Caller(api, BUYER_EMAIL)]
         return [(caller, _record_ids(caller)) for caller in callers]
@@ -191,8 +190,7 @@ def test_every_operation_answers_as_documented_with_every_check_then_linked(app,
         except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 - reported below
             failures.append(f"{operation.label}\n{error}")
     print(f"\n{len(operations)} operations, {CASES[0]} cases, {len(failures)} failing")
-    # The stateful phase in the same test: seeding the demo world takes about a minute,
-    # once for both phases (every test starts from empty tables).
+    # The stateful phase in the same test, from where the first phase left the world.
     for who, name in enumerate(("supplier", "buyer")):
         CASES[0] = 0
         try:

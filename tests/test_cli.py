@@ -9,9 +9,9 @@ from marketplace.infrastructure.models import Category, Company, CompanyStatus, 
 from tests.factories import portal_login
 
 
-def test_every_demo_account_logs_in_to_the_portal_and_the_api(app, api):
+def test_every_demo_account_logs_in_to_the_portal_and_the_api(app, api, demo):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    result = demo  # `seed-demo --if-empty` on the empty database (tests/conftest.py)
     assert result.exit_code == 0, result.output
     accounts = [DEMO_OPERATOR[0]] + [m[0] for c in DEMO_COMPANIES for m in c[3]] + [
         b[2] for b in DEMO_BUYERS]
@@ -68,8 +68,8 @@ def test_create_operator_asks_twice_without_the_environment(app, api, monkeypatc
         assert db.session.scalar(select(User).where(User.email == "ops2@example.com")) is None
 
 
-def test_the_demo_holds_a_negotiation_between_buyer_and_supplier(app, api):
-    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+def test_the_demo_holds_a_negotiation_between_buyer_and_supplier(app, api, demo):
+    assert demo.exit_code == 0  # seeded once for the demo tests (tests/conftest.py)
     james = api.token("james@northwind.example.com", DEMO_PASSWORD)
     lin = api.token("lin@tpf.example.com", DEMO_PASSWORD)
     [order] = api.get("/documents?box=inbox&type=purchase_order&status=sent",

@@ -23,8 +23,10 @@ How a case is undone (SQLAlchemy's "Joining a Session into an External Transacti
 the session of every app context is bound to one connection holding an outer
 transaction, with ``join_transaction_mode="create_savepoint"``: a request's commit
 releases a savepoint, its rollback returns to one, and the case's end rolls the outer
-transaction back. Work on other connections (``db.engine.begin()``) is not undone and
-on SQLite would wait for this transaction's lock: the access matrices use none.
+transaction back. Code that takes a connection of its own (``db.engine.begin()``, the
+Idempotency-Key claim) would not be undone and, on SQLite, would wait for the case's
+lock: meanwhile ``db.engine`` stands for the case's connection, ``begin()`` a savepoint.
+Threads of the app (a live server) are not covered: they would share the connection.
 
 The world goes (its tables emptied, as after any test) when a test not sharing it
 runs, when another world is needed, and at the end of the run. Files the world
@@ -143,6 +145,27 @@ def _close_all_sessions() -> None:
     sessions.clear()
 
 
+class _EngineOverConnection:
+    """``db.engine`` inside a rolled-back block: what the code runs on a connection of
+    its own (the Idempotency-Key claim) runs in a savepoint of the block's connection,
+    so it is undone with the rest and never waits for the block's locks."""
+
+    def __init__(self, engine, connection):
+        self._engine, self._connection = engine, connection
+
+    @contextmanager
+    def begin(self) -> Iterator:
+        with self._connection.begin_nested():
+            yield self._connection
+
+    @contextmanager
+    def connect(self) -> Iterator:
+        yield self._connection
+
+    def __getattr__(self, name):
+        return getattr(self._engine, name)
+
+
 @contextmanager
 def rolled_back(app) -> Iterator[None]:
     """Everything written inside the block, by requests or directly, is undone at its end."""
@@ -150,6 +173,9 @@ def rolled_back(app) -> Iterator[None]:
         _close_all_sessions()
         engine = db.engine
     connection = engine.connect()
+    # Sessions now answer get_bind() with this connection; code reading the engine's URL
+    # from it (a cache key) finds it here too.
+    connection.url = engine.url
     sqlite = engine.dialect.name == "sqlite"
     dbapi_connection = connection.connection.dbapi_connection
     if sqlite:
@@ -164,10 +190,14 @@ def rolled_back(app) -> Iterator[None]:
     saved_kw, saved_class = dict(factory.kw), factory.class_
     factory.kw.update(bind=connection, join_transaction_mode="create_savepoint")
     factory.class_ = _JoinedSession
+    engines = db._app_engines[app]
+    db._app_engines[app] = {**engines, None: _EngineOverConnection(engine, connection)}
     try:
         yield
     finally:
-        _close_all_sessions()
+        db._app_engines[app] = engines
+        with app.app_context():
+            _close_all_sessions()
         factory.kw.clear()
         factory.kw.update(saved_kw)
         factory.class_ = saved_class

@@ -27,10 +27,9 @@ def _has(names: set[str], short: str) -> bool:
     return any(short in name for name in names)
 
 
-def test_the_demo_fills_every_analytics_view(app, api):
+def test_the_demo_fills_every_analytics_view(app, api, demo):
     """One load of the demo (it takes a while), then what each side sees."""
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
+    assert demo.exit_code == 0, demo.output  # seeded once for the demo tests (conftest)
     _suppliers_see_fifths_segments_and_customers_at_risk(api)
     _supplier_sees_how_fast_it_answers(api)
     _a_buyer_sees_what_sells_together(app, api)

@@ -3,9 +3,8 @@
 from marketplace.cli import DEMO_PASSWORD
 
 
-def test_the_demo_holds_an_order_with_a_shipment_on_the_water(app, api):
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
+def test_the_demo_holds_an_order_with_a_shipment_on_the_water(app, api, demo):
+    assert demo.exit_code == 0, demo.output  # seeded once for the demo tests (conftest)
     anna = api.token("anna@hanse.example.com", DEMO_PASSWORD)
     murat = api.token("murat@anatolia.example.com", DEMO_PASSWORD)
     # Hanse also has a history of closed orders (crm.demo); this one is on its way.

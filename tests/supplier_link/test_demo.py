@@ -3,9 +3,8 @@
 from marketplace.cli import DEMO_PASSWORD
 
 
-def test_the_demo_holds_a_counted_shipment_an_announced_one_and_stock_figures(app, api):
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
+def test_the_demo_holds_a_counted_shipment_an_announced_one_and_stock_figures(app, api, demo):
+    assert demo.exit_code == 0, demo.output  # seeded once for the demo tests (conftest)
     james = api.token("james@northwind.example.com", DEMO_PASSWORD)
     murat = api.token("murat@anatolia.example.com", DEMO_PASSWORD)
     lin = api.token("lin@tpf.example.com", DEMO_PASSWORD)
