@@ -371,3 +371,22 @@ def test_new_rows_are_stored_as_save_product_stores_them(app, api, make, supplie
         catalog.close()
         db.session.commit()
     assert _stored(app, supplier.company_id) == _stored(app, other.company_id)
+
+
+def test_one_index_update_for_the_rows_of_one_import(app, api, supplier):
+    """Each row is saved in its own savepoint; the search index still gets one job for
+    the import's transaction, not one per row."""
+    from marketplace.core.outbox import OutboxJob
+
+    rows = [{"sku": f"P-{n}", "name": f"Part {n}", "tier1_min_qty": "1",
+             "tier1_unit_price": "2"} for n in range(3)]
+    _ok(post_import(api, supplier.token, csv_file(rows)))
+    changed = [row | {"tier1_unit_price": "3"} for row in rows[:2]] + \
+        [{"sku": "BAD", "name": "Bad", "hs_code": "no"}, rows[2] | {"name": "Part two"}]
+    result = _ok(post_import(api, supplier.token, csv_file(changed)))
+    assert (result["updated"], result["failed_rows"]) == (3, 1)
+    with app.app_context():
+        jobs = db.session.scalars(select(OutboxJob).where(
+            OutboxJob.task == "search.refresh_index").order_by(OutboxJob.id)).all()
+        assert [(job.kwargs["kind"], len(job.kwargs["ids"])) for job in jobs] == [
+            ("products", 3), ("products", 3)]

@@ -49,7 +49,7 @@ def queue_refresh(kind: str, ids) -> None:
     # (a catalog import of 10,000 rows makes one job).
     jobs = db.session.info.setdefault(_BATCH, {})
     job = jobs.get(kind)
-    if job is None:
+    if job is None or job not in db.session:  # none yet, or rolled back with a savepoint
         job = jobs[kind] = outbox.enqueue("search.refresh_index", kind=kind, ids=[])
     if job is None:  # side work dropped (a replay of past trade)
         jobs.pop(kind)
@@ -59,12 +59,16 @@ def queue_refresh(kind: str, ids) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _done(session: Session) -> None:
-    session.info.pop(_BATCH, None)
+    # A savepoint released (a catalog import saves each row in one) fires this too: the
+    # transaction's job takes ids until the transaction itself ends.
+    if not session.in_nested_transaction():
+        session.info.pop(_BATCH, None)
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
-    session.info.pop(_BATCH, None)
+    if not session.in_nested_transaction():
+        session.info.pop(_BATCH, None)
 
 
 @product_changed.connect
