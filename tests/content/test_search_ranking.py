@@ -70,6 +70,9 @@ def test_sorting_by_price_keeps_the_tiers(app, make, make_product):
                  price_tiers=[{"min_qty": "1", "unit_price": "0.1000"}])
     assert search_in(app, "stainless steel screw", sort="price")[0] == [
         "CHEAP", "DEAR", "CHEAPEST"]
+    assert search_in(app, "stainless steel screw", sort="-price")[0] == [
+        "DEAR", "CHEAP", "CHEAPEST"]
+    assert search_in(app, "screw", sort="-price")[0] == ["DEAR", "CHEAP", "CHEAPEST"]
 
 
 def test_every_matched_word_is_marked(app, screws):

@@ -312,12 +312,11 @@ class WhooshBackend:
             coverage = _Coverage(searcher, words.counted) if words and len(words.counted) > 1 \
                 else None
             if coverage is not None:
-                # All the words first, then most words; within a tier the chosen order, then
-                # relevance (scores alone let one word repeated in a name outrank all three).
-                options["sortedby"] = sorting.MultiFacet(
-                    [sorting.FunctionFacet(coverage.key), *order, sorting.ScoreFacet()])
-            elif order:
-                options["sortedby"] = order[0]
+                # All the words first, then most words (scores alone let one word repeated
+                # in a name outrank all three); within a tier the chosen order.
+                order.insert(0, sorting.FunctionFacet(coverage.key))
+            if order:  # relevance last: it breaks ties, and is the hit's score to report
+                options["sortedby"] = sorting.MultiFacet([*order, sorting.ScoreFacet()])
             results = searcher.search(user_query, **options)
             total = len(results)
             start = (request.page - 1) * request.per_page
@@ -326,7 +325,7 @@ class WhooshBackend:
                 results.formatter = MarkFormatter()
                 results.fragmenter = SnippetFragmenter(maxchars=240, surround=60)
                 for hit in results[start:start + request.per_page]:
-                    hits.append(RawHit(id=int(hit["id"]), score=_score(hit, coverage),
+                    hits.append(RawHit(id=int(hit["id"]), score=_score(hit),
                                        highlight=_highlights(kind, hit, bool(text))))
             facet_counts = {name: {str(k): v for k, v in results.groups(name).items()
                                    if k is not None}
@@ -412,11 +411,11 @@ class _Coverage:
         return sum(1 for docnum in docnums if self.count(docnum) == everyone)
 
 
-def _score(hit, coverage: _Coverage | None) -> float:
-    """The hit's relevance: with tiers, Whoosh reports the sort key (its last part is the
-    negated score)."""
-    if coverage is not None:
-        return -float(hit.score[-1]) if isinstance(hit.score, tuple) else 0.0
+def _score(hit) -> float:
+    """The hit's relevance: sorted hits report their sort key, whose last part is the
+    negated score."""
+    if isinstance(hit.score, tuple):
+        return -float(hit.score[-1] or 0.0)
     return hit.score or 0.0
 
 
