@@ -14,6 +14,11 @@ full text, when many app servers share one database) can replace Whoosh here:
 ``per_page``, ``facets`` ({"category"|"country"|"supplier": [FacetValue]}) and
 ``suggestion`` (a corrected query, or None).
 
+A query's words need not all match: hits with all of them come first, then those with
+most of them (``whoosh_backend._words``); a word jieba or a hyphen splits (不鏽鋼螺栓,
+BX-0123) still needs all its pieces. A product's SKU also matches by prefix, as an
+ERP's item search does.
+
 The index follows the database by itself: ``receivers`` listen to the content and
 company signals and, after commit, hand the ids to a background job (``tasks``).
 """

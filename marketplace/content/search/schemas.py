@@ -41,8 +41,12 @@ def _price_field(**kwargs) -> fields.Decimal:
 
 class _SearchArgsSchema(PaginationArgsSchema):
     q = fields.String(load_default="", validate=validate.Length(max=MAX_QUERY_LENGTH),
-                      metadata={"description": "Words in English and/or Chinese; empty: "
-                                               "everything (filters still apply)",
+                      metadata={"description": "Words in English and/or Chinese; results "
+                                               "with all the words first, then most words. "
+                                               "A product's SKU matches a word of 3 or more "
+                                               "characters it starts with (BX-0123 finds "
+                                               "BX-01234). Empty: everything (filters still "
+                                               "apply)",
                                 "example": "stainless steel bolt"})
     category = fields.String(validate=validate.Length(min=1, max=60), metadata={
         "description": "A category id or code from GET /categories; its subcategories are "
