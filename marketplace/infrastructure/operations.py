@@ -52,6 +52,7 @@ from marketplace.infrastructure.models import (
     TokenKind,
     User,
 )
+from marketplace.infrastructure.notifications import N_, notify_operators
 
 # ----- users and passwords ---------------------------------------------------------------
 
@@ -161,6 +162,12 @@ def register_company(*, company: dict[str, Any], user: dict[str, Any]
     record_audit("company.registered", firm, company_id=firm.id,
                  changes={"name": firm.name, "country": firm.country, "roles": firm.roles})
     send_verification(admin)
+    # The operator approves new companies: without a word they would wait unseen.
+    notify_operators("company.awaits_approval", company_id=firm.id,
+                     message=N_("%(company)s (%(country)s) registered and waits for your "
+                                "approval."),
+                     params={"company": firm.name, "country": firm.country},
+                     link="/admin/companies?status=pending")
     company_registered.send(firm, admin=admin)
     return firm, admin
 

@@ -37,6 +37,10 @@ from marketplace.infrastructure.notifications.events import (  # noqa: E402
     register_event,
 )
 from marketplace.infrastructure.notifications.messages import N_  # noqa: E402
-from marketplace.infrastructure.notifications.operations import notify  # noqa: E402
+from marketplace.infrastructure.notifications.operations import (  # noqa: E402
+    notify,
+    notify_operators,
+)
 
-__all__ = ["N_", "Event", "UnknownEvent", "known_events", "notify", "register_event"]
+__all__ = ["N_", "Event", "UnknownEvent", "known_events", "notify", "notify_operators",
+           "register_event"]

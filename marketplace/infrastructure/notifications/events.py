@@ -92,3 +92,7 @@ WEBHOOK_PING = register_event(
 WEBHOOK_FAILED = register_event(
     "webhook.failed", label=_l("A webhook delivery failed after its last attempt"),
     roles=[MemberRole.ADMIN], webhook=False)
+# Told to the platform's operators (notify_operators), never to a company's webhooks.
+COMPANY_AWAITS_APPROVAL = register_event(
+    "company.awaits_approval", label=_l("A new company waits for approval (told to the operators)"),
+    webhook=False)

@@ -77,6 +77,28 @@ def notify(event: str, *, company_id: int, user_ids: Iterable[int] | None = None
     return rows
 
 
+def notify_operators(event: str, *, company_id: int, message: str,
+                     params: Mapping[str, Any] | None = None, link: str | None = None,
+                     email: bool = True) -> list[Notification]:
+    """Tell the platform's operators about ``event`` concerning company ``company_id``
+    (a company waiting for approval, say): the same bell and e-mail as ``notify``, for
+    every operator. Operators belong to no company, so the row is filed under the company
+    it is about (only its reader, the operator, sees it) and no webhook hears of it."""
+    declared = registry.get_event(event)
+    stored = freeze_params(message, params)
+    _check_link(link)
+    recipients = list(db.session.scalars(
+        select(User).where(User.is_operator.is_(True)).order_by(User.id)))
+    rows = [Notification(company_id=company_id, user_id=user.id, event=event,
+                         message=str(message), params=stored, link=link)
+            for user in recipients]
+    db.session.add_all(rows)
+    db.session.flush()
+    if email and declared.email:
+        _queue_mails(declared, recipients, str(message), stored, link)
+    return rows
+
+
 def _check_link(link: str | None) -> None:
     if link is None:
         return
