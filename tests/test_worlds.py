@@ -1,0 +1,46 @@
+"""The shared-world harness (tests/worlds.py): a case starts from the world as built,
+whatever the case before it wrote (through requests, factories or db.engine), and a
+test that does not share the world starts from empty tables."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select, text
+
+from marketplace.extensions import db
+from marketplace.infrastructure.models import Company
+from tests.worlds import shared_world
+
+
+@shared_world
+def world(make):
+    return make.company_with_admin("World Co")
+
+
+def _companies(app) -> list[tuple[str, str | None]]:
+    with app.app_context():
+        return [(c.name, c.city) for c in db.session.scalars(select(Company).order_by(Company.id))]
+
+
+@pytest.mark.parametrize("case", range(3))
+def test_each_case_starts_from_the_world_as_built(app, api, make, world, case):
+    assert _companies(app) == [("World Co", None)]
+    token = api.token(world)
+    patched = api.patch(f"/companies/{world.company_id}", token, json={"city": f"City {case}"})
+    assert patched.status_code == 200, patched.get_json()
+    make.company(f"Extra {case}")
+    # db.engine.begin(), as the Idempotency-Key claim does: undone with the rest.
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(text("UPDATE companies SET country = 'JP'"))
+    assert _companies(app) == [("World Co", f"City {case}"), (f"Extra {case}", None)]
+
+
+def test_a_test_without_the_world_starts_empty(app):
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Company)) == 0
+
+
+def test_the_world_is_built_again_after_it_went(app, world):
+    with app.app_context():
+        [(name, country)] = db.session.execute(select(Company.name, Company.country)).all()
+    assert (name, country) == ("World Co", "TW")
