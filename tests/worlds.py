@@ -240,10 +240,11 @@ def shared_world(build: Callable) -> Callable:
                 stack.callback(_finish, steps)
             else:
                 value = build(**arguments)
-        except BaseException:
+        except BaseException:  # what the builder committed goes, as after any test
             stack.close()
             with app.app_context():
                 db.session.remove()
+                empty_tables()
             raise
         media_root = _media_root(app)
         copy = None
