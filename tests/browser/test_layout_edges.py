@@ -126,6 +126,15 @@ def test_every_page_fits_a_phone(new_page, app, make, trader, make_products, lan
     _fits(page, 390, "document page")
     page.screenshot(path=str(artifacts / f"document-390-{language}.png"), full_page=True)
     for path in ("/my/products", "/catalog", "/fulfillment/orders", "/",
-                 "/trading/documents?box=outbox", "/search?q=bolt"):
+                 "/trading/documents?box=outbox", "/search?q=bolt",
+                 f"/companies/{trader.company_id}"):
+        _visit(page, path)
+        _fits(page, 390, path)
+    # And every page the navbar leads to.
+    menu = page.eval_on_selector_all(
+        "nav a.dropdown-item[href^='/'], nav a.nav-link[href^='/']",
+        "links => [...new Set(links.map(a => a.getAttribute('href')))]")
+    assert len(menu) > 20
+    for path in menu:
         _visit(page, path)
         _fits(page, 390, path)
