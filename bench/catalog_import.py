@@ -23,7 +23,8 @@ after it, timed on their own (``index``), not inside ``create``/``update``. The 
 memory of the process is reported; each size and format runs in its own process.
 
 Run: .venv/bin/python bench/catalog_import.py [ROWS ...] [--formats csv,xlsx]
-Set DATABASE_URL to measure on PostgreSQL instead of a temporary SQLite file.
+Set DATABASE_URL to measure on PostgreSQL instead of a temporary SQLite file: a database
+of its own, as its tables are dropped and made again.
 """
 
 from __future__ import annotations
