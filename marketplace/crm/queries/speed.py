@@ -267,7 +267,8 @@ _platform_lock = threading.Lock()
 def platform_figures(date_from: date, date_to: date, *, fresh: bool = False) -> SpeedFigures:
     """Every company's facts together: the platform-wide median beside a company's own
     (cached per period for ``PLATFORM_CACHE_SECONDS`` in this process)."""
-    key = (db.session.get_bind().url.render_as_string(), date_from, date_to)
+    # The engine (a session may be bound to one connection, as the tests share one).
+    key = (db.session.get_bind().engine.url.render_as_string(), date_from, date_to)
     now = time.monotonic()
     with _platform_lock:
         cached = _platform_cache.get(key)
