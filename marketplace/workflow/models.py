@@ -123,7 +123,6 @@ class DocumentLine(db.Model):
     extras: Mapped[dict] = mapped_column(JSON, default=dict)
 
     document: Mapped[Document] = relationship(back_populates="lines")
-    product = relationship("Product")
 
     def compute_amount(self) -> Decimal | None:
         self.amount = None if self.unit_price is None else (

@@ -39,30 +39,32 @@ class ShownProduct:
 def lines_for_print(document: Document) -> tuple[list[DocumentLine], dict[int, ShownProduct]]:
     """The document's lines in order, and by line id the product each may show: only
     the two parties' own products and public ones, and of their files only the parties'
-    own and public ones (a third company's private product shows nothing). Three
-    queries for all lines."""
+    own and public ones (a third company's private product shows nothing). The same
+    few queries however many lines."""
     lines = list(db.session.scalars(
         select(DocumentLine).where(DocumentLine.document_id == document.id)
-        .order_by(DocumentLine.position, DocumentLine.id)
-        .options(selectinload(DocumentLine.product).selectinload(Product.media)
-                 .selectinload(ProductMedia.file))))
+        .order_by(DocumentLine.position, DocumentLine.id)))
     parties = [cid for cid in (document.issuer_company_id, document.recipient_company_id) if cid]
     product_ids = {line.product_id for line in lines if line.product_id is not None}
     if not product_ids:
         return lines, {}
-    products = set(db.session.scalars(select(Product.id).where(
-        Product.id.in_(product_ids), Product.company_id.in_(parties) | Product.publicly_visible())))
-    media_ids = {item.media_id for line in lines if line.product_id in products
-                 for item in line.product.media}
+    # Only the parties' own products and public ones; the engine's line knows a product
+    # by its id alone (workflow never maps content's Product).
+    products = {product.id: product for product in db.session.scalars(
+        select(Product).where(Product.id.in_(product_ids),
+                              Product.company_id.in_(parties) | Product.publicly_visible())
+        .options(selectinload(Product.media).selectinload(ProductMedia.file)))}
+    media_ids = {item.media_id for product in products.values() for item in product.media}
     media = set(db.session.scalars(select(MediaFile.id).where(
         MediaFile.id.in_(media_ids), MediaFile.company_id.in_(parties) | public_media_clause()))
     ) if media_ids else set()
     shown = {}
     for line in lines:
-        if line.product is None or line.product.id not in products:
+        product = products.get(line.product_id)
+        if product is None:
             continue
-        files = [item.file for item in line.product.media if item.media_id in media]
+        files = [item.file for item in product.media if item.media_id in media]
         shown[line.id] = ShownProduct(
-            line.product.id, images=[f for f in files if f.kind == MediaKind.IMAGE],
+            product.id, images=[f for f in files if f.kind == MediaKind.IMAGE],
             videos=[f for f in files if f.kind == MediaKind.VIDEO])
     return lines, shown
