@@ -250,3 +250,53 @@ if __name__ == "__main__":
     problems = violations()
     print(f"\n{len(problems)} violation(s)")
     print("\n".join(problems))
+
+
+def _model_classes(root: Path = ROOT) -> dict[str, str]:
+    """Every class defined in a ``models`` room, by name → the module that defines it."""
+    owners = {}
+    for path in root.rglob("*.py"):
+        relative = path.relative_to(root)
+        if "models" not in (relative.stem, *relative.parts[:-1]) or len(relative.parts) < 2:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                owners.setdefault(node.name, relative.parts[0])
+    return owners
+
+
+def mapper_edges_upward(root: Path = ROOT) -> list[str]:
+    """``relationship("Name")`` names a class by a string, no import: a model of a lower
+    module that maps a higher module's class is the same upward link as an import."""
+    owners, found = _model_classes(root), []
+    for path in root.rglob("*.py"):
+        relative = path.relative_to(root)
+        module = relative.parts[0] if len(relative.parts) > 1 else None
+        if module not in LAYERS:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "relationship"
+                    and node.args and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)):
+                continue
+            target = owners.get(node.args[0].value)
+            if target in LAYERS and LAYERS.index(target) > LAYERS.index(module):
+                found.append(f"{relative}:{node.lineno}: relationship({node.args[0].value!r}) "
+                             f"maps {target}'s model from {module}, a lower module")
+    return found
+
+
+def test_no_model_maps_a_class_of_a_higher_module():
+    found = mapper_edges_upward()
+    assert not found, "\n".join(found)
+
+
+def test_the_mapper_check_sees_a_string_relationship(tmp_path):
+    (tmp_path / "workflow").mkdir()
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "models.py").write_text("class Product:\n    pass\n")
+    (tmp_path / "workflow" / "models.py").write_text(
+        "class Line:\n    product = relationship('Product')\n")
+    assert mapper_edges_upward(tmp_path) == [
+        "workflow/models.py:2: relationship('Product') maps content's model from workflow, "
+        "a lower module"]
