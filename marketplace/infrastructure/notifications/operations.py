@@ -61,17 +61,9 @@ def notify(event: str, *, company_id: int, user_ids: Iterable[int] | None = None
     webhooks receive. Members named who no longer belong to the company are left out.
     """
     declared = registry.get_event(event)
-    stored = freeze_params(message, params)
-    _check_link(link)
     data = _json(payload or {})  # refused here, in the caller's code, if not JSON
     recipients = _recipients(company_id, declared, user_ids)
-    rows = [Notification(company_id=company_id, user_id=user.id, event=event,
-                         message=str(message), params=stored, link=link)
-            for user in recipients]
-    db.session.add_all(rows)
-    db.session.flush()
-    if email and declared.email:
-        _queue_mails(declared, recipients, str(message), stored, link)
+    rows = _tell(declared, company_id, recipients, message, params, link, email)
     if declared.webhook:
         _queue_webhooks(company_id, event, data)
     return rows
@@ -84,12 +76,19 @@ def notify_operators(event: str, *, company_id: int, message: str,
     (a company waiting for approval, say): the same bell and e-mail as ``notify``, for
     every operator. Operators belong to no company, so the row is filed under the company
     it is about (only its reader, the operator, sees it) and no webhook hears of it."""
-    declared = registry.get_event(event)
+    operators = list(db.session.scalars(
+        select(User).where(User.is_operator.is_(True)).order_by(User.id)))
+    return _tell(registry.get_event(event), company_id, operators, message, params, link,
+                 email)
+
+
+def _tell(declared, company_id: int, recipients: list[User], message: str,
+          params: Mapping[str, Any] | None, link: str | None,
+          email: bool) -> list[Notification]:
+    """The bell rows for ``recipients`` and the e-mails of those who want them."""
     stored = freeze_params(message, params)
     _check_link(link)
-    recipients = list(db.session.scalars(
-        select(User).where(User.is_operator.is_(True)).order_by(User.id)))
-    rows = [Notification(company_id=company_id, user_id=user.id, event=event,
+    rows = [Notification(company_id=company_id, user_id=user.id, event=declared.name,
                          message=str(message), params=stored, link=link)
             for user in recipients]
     db.session.add_all(rows)
