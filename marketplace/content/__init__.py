@@ -7,11 +7,11 @@ file per area (products, media, catalog, profiles, bulletins, search)."""
 from flask import Blueprint
 from flask_smorest import Blueprint as ApiBlueprint
 
+# Search follows the catalog: its signal receivers (light: Whoosh loads on first use).
+from marketplace.content.search import receivers as _search_receivers  # noqa: F401
+
 bp = Blueprint("content", __name__, template_folder="templates")
 api_bp = ApiBlueprint("content_api", __name__, url_prefix="",
                       description="Catalog, products and media, search, bulletins, profiles")
 
 API_BLUEPRINTS = (api_bp,)
-
-# Search follows the catalog: its signal receivers (light: Whoosh loads on first use).
-from marketplace.content.search import receivers as _search_receivers  # noqa: E402, F401

@@ -7,12 +7,11 @@ purchase order opens its order through the engine's signal (``receivers``)."""
 from flask import Blueprint
 from flask_smorest import Blueprint as ApiBlueprint
 
+# They declare on import: the events it tells, its office notice, its signal receivers.
+from marketplace.fulfillment import notifications, office, receivers  # noqa: F401
+
 bp = Blueprint("fulfillment", __name__, template_folder="templates", url_prefix="/fulfillment")
 api_bp = ApiBlueprint("fulfillment_api", __name__, url_prefix="",
                       description="Orders, shipments, shipping documents, receivables, payments")
 
 API_BLUEPRINTS = (api_bp,)
-
-from marketplace.fulfillment import notifications as _notifications  # noqa: E402, F401
-from marketplace.fulfillment import office as _office  # noqa: E402, F401
-from marketplace.fulfillment import receivers as _receivers  # noqa: E402, F401

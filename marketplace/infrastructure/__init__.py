@@ -4,6 +4,10 @@ tokens and API keys, address book, categories, back office, audit."""
 from flask import Blueprint
 from flask_smorest import Blueprint as ApiBlueprint
 
+# Notifications and webhooks: a package of their own, with the same rooms inside (its
+# files import none of the blueprints below).
+from marketplace.infrastructure import notifications
+
 bp = Blueprint("infrastructure", __name__, template_folder="templates")
 blp_auth = ApiBlueprint("auth", __name__, url_prefix="/auth",
                         description="Registration, tokens, e-mail verification, password reset")
@@ -12,9 +16,6 @@ blp_accounts = ApiBlueprint("accounts", __name__, url_prefix="",
                                         "categories")
 blp_backoffice = ApiBlueprint("backoffice", __name__, url_prefix="/admin",
                               description="The platform operator's back office")
-
-# Notifications and webhooks: a package of their own, with the same rooms inside.
-from marketplace.infrastructure import notifications  # noqa: E402
 
 bp.register_blueprint(notifications.bp)
 

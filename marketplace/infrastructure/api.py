@@ -28,6 +28,7 @@ from marketplace.infrastructure.limits import (
     register_limit,
     reset_limit,
 )
+from marketplace.infrastructure.notifications import api as _notifications_api  # noqa: F401 - routes of its own
 from marketplace.infrastructure.schemas import (
     AcceptedSchema,
     AcceptInvitationArgsSchema,
@@ -510,7 +511,3 @@ def list_audit_events(query, pagination):
     if not (actor.is_operator or actor.can("audit.view")):
         raise Forbidden(str(_l("Your role does not allow this.")))
     return paginate(queries.audit_events(query.get("action")), **pagination)
-
-
-# Notifications and webhooks keep their routes in their own package.
-from marketplace.infrastructure.notifications import api as _notifications_api  # noqa: E402, F401

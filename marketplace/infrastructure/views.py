@@ -29,6 +29,7 @@ from marketplace.infrastructure.limits import (
     reset_limit,
 )
 from marketplace.infrastructure.models import CompanyStatus, MemberRole, RoleRequestStatus
+from marketplace.infrastructure.notifications import views as _notifications_views  # noqa: F401 - pages of its own
 
 
 def _language() -> str:
@@ -551,7 +552,3 @@ def operator_categories():
             return redirect(url_for("infrastructure.operator_categories"))
     return render_template("infrastructure/operator_categories.html", form=form,
                            categories=categories)
-
-
-# Notifications and webhooks keep their pages in their own package.
-from marketplace.infrastructure.notifications import views as _notifications_views  # noqa: E402, F401, I001

@@ -19,6 +19,19 @@ views, forms, templates; ``tasks`` delivers webhooks, ``transport`` makes the HT
 from flask import Blueprint
 from flask_smorest import Blueprint as ApiBlueprint
 
+# What other modules call; none of these files imports the blueprints below.
+from marketplace.infrastructure.notifications.events import (
+    Event,
+    UnknownEvent,
+    known_events,
+    register_event,
+)
+from marketplace.infrastructure.notifications.messages import N_
+from marketplace.infrastructure.notifications.operations import (
+    notify,
+    notify_operators,
+)
+
 bp = Blueprint("notifications", __name__, template_folder="templates")
 blp_notifications = ApiBlueprint(
     "notifications_api", __name__, url_prefix="/notifications",
@@ -29,18 +42,6 @@ blp_webhooks = ApiBlueprint(
                 "systems, retried with back-off, with the log of every attempt")
 
 API_BLUEPRINTS = (blp_notifications, blp_webhooks)
-
-from marketplace.infrastructure.notifications.events import (  # noqa: E402
-    Event,
-    UnknownEvent,
-    known_events,
-    register_event,
-)
-from marketplace.infrastructure.notifications.messages import N_  # noqa: E402
-from marketplace.infrastructure.notifications.operations import (  # noqa: E402
-    notify,
-    notify_operators,
-)
 
 __all__ = ["N_", "Event", "UnknownEvent", "known_events", "notify", "notify_operators",
            "register_event"]
