@@ -17,7 +17,6 @@ from marshmallow import fields as ma_fields
 from marketplace.core.errors import DomainError, ValidationFailed, flatten_messages, refusal_text
 from marketplace.core.guards import permission_required
 from marketplace.core.pagination import paginate
-from marketplace.core.scoping import visible
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.fulfillment import queries as fulfillment_queries
@@ -27,7 +26,6 @@ from marketplace.supplier_link import bp, charts, exports
 from marketplace.supplier_link.models import (
     REASON_LABELS,
     VIEWS,
-    StockReport,
     view_flag,
 )
 from marketplace.supplier_link.operations import discrepancies as discrepancy_operations
@@ -39,6 +37,7 @@ from marketplace.supplier_link.queries import cross_references as cross_referenc
 from marketplace.supplier_link.queries import discrepancies as discrepancy_queries
 from marketplace.supplier_link.queries import receipts as receipt_queries
 from marketplace.supplier_link.queries import returns as return_queries
+from marketplace.supplier_link.queries import stock_reports as stock_report_queries
 from marketplace.supplier_link.queries import supplier_views
 from marketplace.supplier_link.queries.parties import (
     acting_company,
@@ -346,8 +345,7 @@ def stock_report():
                      accepted=result.accepted, rejected=result.rejected),
                   "success" if not result.rejected else "warning")
     acting_company()  # a member of a company, not the operator
-    history = db.session.scalars(visible(StockReport, operator_sees_all=False)
-                                 .order_by(StockReport.id.desc()).limit(20)).all()
+    history = stock_report_queries.recent_stock_reports()
     return render_template("supplier_link/stock_reports.html", result=result, history=history,
                            columns=stock_reports.COLUMNS, **_context()), status
 
