@@ -163,10 +163,19 @@ def _init_celery(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from marketplace import content, crm, fulfillment, infrastructure, supplier_link, trading
+    from marketplace import (
+        content,
+        crm,
+        fulfillment,
+        infrastructure,
+        sourcing,
+        supplier_link,
+        trading,
+    )
     from marketplace.extensions import api, csrf
 
-    for module in (infrastructure, content, trading, fulfillment, supplier_link, crm):
+    for module in (infrastructure, content, trading, fulfillment, supplier_link, crm,
+                   sourcing):
         _import_routes(module.__name__)
         app.register_blueprint(module.bp)
         for blueprint in module.API_BLUEPRINTS:
