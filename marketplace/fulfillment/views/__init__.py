@@ -17,6 +17,7 @@ from marketplace.core.errors import (
 )
 from marketplace.core.guards import company_actor, permission_required
 from marketplace.core.pagination import paginate
+from marketplace.core.rooms import load_all
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.fulfillment import bp, queries
@@ -366,3 +367,8 @@ def lc_clauses():
             return redirect(url_for("fulfillment.lc_clauses"))
     return render_template("fulfillment/lc_clauses.html", form=form,
                            clauses=queries.lc_clauses(), **_context())
+
+
+# Later subjects live one file each beside this one (letters of credit, statements, ...):
+# each attaches its routes when loaded here.
+load_all(__name__, __path__)

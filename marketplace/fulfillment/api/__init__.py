@@ -17,6 +17,7 @@ from marketplace.core.api import (
 )
 from marketplace.core.guards import company_actor
 from marketplace.core.pagination import PaginationArgsSchema, page_schema, paginate
+from marketplace.core.rooms import load_all
 from marketplace.fulfillment import api_bp, exports, queries
 from marketplace.fulfillment.models import ShippingDocumentKind
 from marketplace.fulfillment.operations import orders as order_ops
@@ -343,3 +344,8 @@ def list_lc_clauses():
 def save_lc_clauses(args):
     """Supplier: set the clauses for one buyer (``buyer_company_id``) or for all."""
     return document_ops.save_lc_clauses(company_actor(OPERATOR_ONLY_READS), args)
+
+
+# Later subjects live one file each beside this one (letters of credit, statements, ...):
+# each attaches its routes when loaded here.
+load_all(__name__, __path__)
