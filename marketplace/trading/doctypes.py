@@ -15,6 +15,7 @@ from marshmallow import fields, validate
 
 from marketplace.core.types import utcnow
 from marketplace.infrastructure.notifications.messages import N_
+from marketplace.trading.queries.derived import derived_defaults
 from marketplace.trading.queries.lines import line_products
 from marketplace.workflow.doctypes import (
     BUYER,
@@ -31,6 +32,7 @@ from marketplace.workflow.doctypes import (
 )
 from marketplace.workflow.registry import (
     Vocabulary,
+    register_derive_defaults,
     register_product_resolver,
     register_vocabulary,
 )
@@ -47,6 +49,9 @@ register_vocabulary(Vocabulary(incoterms=INCOTERMS_2020, payment_terms=tuple(PAY
                                max_lines=MAX_LINES, max_recipients=MAX_RECIPIENTS))
 # A line names a product of the catalog (content), read through trading's queries.
 register_product_resolver(line_products)
+# A reply's subject names what it answers; a quotation answering an inquiry starts from
+# the products' price tiers (queries/derived.py).
+register_derive_defaults(derived_defaults)
 
 STATUSES = ("draft", "pending_approval", "sent", "accepted", "declined", "cancelled", "closed")
 ANY_STATUS = STATUSES

@@ -205,6 +205,7 @@ def derive(parent: Document, doctype: str, *, actor: Actor) -> Document:
               "unit_price": line.unit_price,
               "source_line_id": line.id, "extras": dict(line.extras or {})}
              for line in parent.lines] if carry.lines else []
+    registry.fill_derived(declared.code, parent, company_id_of(actor), header, lines)
     document = create_document(declared.code, actor=actor, recipient_company_id=recipient,
                                header={k: v for k, v in header.items() if v is not None},
                                lines=lines, parent=parent)

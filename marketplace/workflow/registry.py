@@ -71,3 +71,25 @@ def products(product_ids: Collection[int], company_id: int | None) -> dict[int, 
 def product(product_id: int, company_id: int | None) -> LineProduct | None:
     # One id asked, so whatever is found is it (an id given as text finds it too).
     return next(iter(products([product_id], company_id).values()), None)
+
+
+# ----- what a derived document starts from -----------------------------------------------------
+# (new type, the parent, the issuing company, the header carried over, the lines carried
+# over as dicts) -> changes the header and lines in place where the trade knows better
+# (trading: a reply's subject names what it answers; a quotation answering an inquiry
+# starts from the product's price tier for the quantity). The engine knows no prices.
+DeriveDefaults = Callable[[str, object, int, dict, list[dict]], None]
+
+_derive_defaults: list[DeriveDefaults] = []
+
+
+def register_derive_defaults(fill: DeriveDefaults) -> None:
+    if fill not in _derive_defaults:
+        _derive_defaults.append(fill)
+
+
+def fill_derived(doctype: str, parent: object, company_id: int, header: dict,
+                 lines: list[dict]) -> None:
+    """Let each registered filler change a derived draft's header and lines."""
+    for fill in _derive_defaults:
+        fill(doctype, parent, company_id, header, lines)

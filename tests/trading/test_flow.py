@@ -138,9 +138,12 @@ def test_a_reply_starts_its_own_notes_a_revision_keeps_them(make, api):
                         "send")
     quotation = trade.derive("supplier", inquiry, "quotation")
     assert quotation["notes"] is None  # the buyer's request is not the supplier's offer
-    assert quotation["subject"] == inquiry["subject"]  # terms still carry over
+    # A reply names what it answers; terms still carry over.
+    assert quotation["subject"] == f"Quotation for inquiry {inquiry['number']}"
+    assert quotation["currency"] == inquiry["currency"]
     quotation = trade.patch("supplier", quotation, lines=trade.priced(quotation),
                             notes="Lead time 30 days.")
     quotation = trade.act("supplier", quotation, "send")
     revised = trade.derive("supplier", quotation, "quotation")
     assert revised["notes"] == "Lead time 30 days."
+    assert revised["subject"] == quotation["subject"]  # a revision keeps its subject
