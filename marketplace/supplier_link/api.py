@@ -19,6 +19,7 @@ from marketplace.core.scoping import get_visible
 from marketplace.core.types import utcnow
 from marketplace.infrastructure.auth import api_auth, current_actor
 from marketplace.supplier_link import api_bp, exports
+from marketplace.supplier_link.downloads import photo_response
 from marketplace.supplier_link.models import (
     VIEWS,
     Discrepancy,
@@ -39,6 +40,7 @@ from marketplace.supplier_link.queries.parties import acting_company, supplier_f
 from marketplace.supplier_link.schemas import (
     VIEW_SCHEMAS,
     BuyerLinkSchema,
+    ClaimUploadArgsSchema,
     CommentArgsSchema,
     CrossReferenceArgsSchema,
     CrossReferenceSchema,
@@ -311,15 +313,63 @@ def _step(discrepancy_id: int, run) -> dict:
     return _case_answer(case)
 
 
+CLAIM_BODY = {"required": False, "content": {
+    "application/json": {"schema": CommentArgsSchema},
+    "multipart/form-data": {"schema": ClaimUploadArgsSchema}}}
+
+
+def _claim_values() -> tuple[str | None, list]:
+    """The claim's comment and photos: JSON ``{comment}``, or multipart/form-data with
+    ``comment`` and ``photos`` (one or more files)."""
+    if request.mimetype == "multipart/form-data":
+        unknown = (set(request.form) - {"comment"}) | (set(request.files) - {"photos"})
+        if unknown:
+            raise ValidationFailed(errors={name: [str(_l("Unknown field."))]
+                                           for name in sorted(unknown)})
+        photos = [upload for upload in request.files.getlist("photos") if upload.filename
+                  or upload.content_length]
+        try:
+            values = CommentArgsSchema().load({key: request.form[key] for key in request.form})
+        except ValidationError as error:
+            raise ValidationFailed(errors=flatten_messages(error.messages)) from None
+        return values.get("comment"), [(upload.stream, upload.filename or "") for upload in photos]
+    if request.get_data() and request.mimetype != "application/json":
+        raise UnsupportedMediaType(str(_l(
+            "Send the claim as JSON, or as multipart/form-data with a comment and photos.")))
+    try:
+        values = CommentArgsSchema().load(request.get_json(silent=True) or {})
+    except ValidationError as error:
+        raise ValidationFailed(errors=flatten_messages(error.messages)) from None
+    return values.get("comment"), []
+
+
 @api_bp.route(f"{BASE}/discrepancies/<int:discrepancy_id>/claim", methods=["POST"])
 @api_auth(permission="supplier_link.record")
-@api_bp.arguments(CommentArgsSchema)
 @api_bp.response(200, DiscrepancyCaseSchema)
-@api_bp.doc(responses=problem_responses(404, 409))
-def claim_discrepancy(args, discrepancy_id):
-    """Buyer: claim the goods short and rejected; a ``claim`` document is sent."""
+@api_bp.doc(requestBody=CLAIM_BODY, responses=problem_responses(404, 409, 413, 415, 422))
+def claim_discrepancy(discrepancy_id):
+    """Buyer: claim the goods short and rejected; a ``claim`` document is sent. JSON
+    ``{comment}``, or multipart/form-data with ``comment`` and ``photos`` (images, at most
+    8, checked by their content). The answer carries ``claim_comment`` and
+    ``claim_photos``; the supplier is told, with the comment."""
+    comment, photos = _claim_values()
     return _step(discrepancy_id, lambda case, actor: discrepancy_operations.claim_discrepancy(
-        case, actor, args.get("comment")))
+        case, actor, comment, photos))
+
+
+@api_bp.route(f"{BASE}/discrepancies/<int:discrepancy_id>/photos/<int:photo_id>")
+@api_auth(permission="supplier_link.view")
+@api_bp.doc(responses={**problem_responses(404), "200": {
+    "description": "The image (its thumbnail, a JPEG, with thumbnail=true)",
+    "content": {"image/*": _BINARY}}}, parameters=[{
+        "in": "query", "name": "thumbnail", "schema": {"type": "boolean"},
+        "description": "The small JPEG shown in lists"}])
+def get_claim_photo(discrepancy_id, photo_id):
+    """A photo of the claim, to the buyer and the supplier of the discrepancy only
+    (anyone else: 404)."""
+    case = discrepancy_queries.party_discrepancy(discrepancy_id, current_actor())
+    return photo_response(discrepancy_queries.claim_photo(case, photo_id),
+                          thumbnail=request.args.get("thumbnail") in ("true", "1"))
 
 
 @api_bp.route(f"{BASE}/discrepancies/<int:discrepancy_id>/resolve", methods=["POST"])

@@ -314,13 +314,37 @@ class Discrepancy(PartiesMixin, TimestampMixin, VersionedMixin, db.Model):
     replacement_shipment_id: Mapped[int | None] = mapped_column(
         ForeignKey("shipments.id", ondelete="SET NULL"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the buyer wrote with its claim (also the claim document's notes).
+    claim_comment: Mapped[str | None] = mapped_column(Text)
 
     order = relationship("Order")
     order_line = relationship("OrderLine")
     shipment_line = relationship("ShipmentLine")
+    claim_photos: Mapped[list[ClaimPhoto]] = relationship(
+        back_populates="discrepancy", order_by="ClaimPhoto.position", lazy="selectin",
+        cascade="all, delete-orphan")
     claim_document = relationship("Document", foreign_keys=[claim_document_id])
     resolution_document = relationship("Document", foreign_keys=[resolution_document_id])
     replacement_shipment = relationship("Shipment", foreign_keys=[replacement_shipment_id])
+
+
+class ClaimPhoto(db.Model):
+    """A photo the buyer sent with its claim (the goods damaged, the carton short): one
+    of content's stored images, seen by the two parties of the discrepancy only."""
+
+    __tablename__ = "supplier_link_claim_photos"
+    __label__ = "Claim photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    discrepancy_id: Mapped[int] = mapped_column(
+        ForeignKey("supplier_link_discrepancies.id", ondelete="CASCADE"), index=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media_files.id", ondelete="CASCADE"),
+                                          index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    discrepancy: Mapped[Discrepancy] = relationship(back_populates="claim_photos")
+    media = relationship("MediaFile", lazy="joined")
 
 
 class ReturnRequest(PartiesMixin, TimestampMixin, db.Model):

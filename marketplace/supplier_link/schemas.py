@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
@@ -276,6 +277,16 @@ class DiscrepancySchema(Schema):
     resolution_document_id = fields.Function(
         lambda d: d.case.resolution_document_id if d.case else None, required=True,
         metadata={"type": "integer", "nullable": True})
+    claim_comment = fields.Function(
+        lambda d: d.case.claim_comment if d.case else None,
+        metadata={"type": "string", "nullable": True,
+                  "description": "What the buyer wrote with its claim"})
+    claim_photos = fields.Function(
+        lambda d: ClaimPhotoSchema(many=True).dump(d.case.claim_photos) if d.case else [],
+        metadata={"type": "array", "items": {"type": "object"},
+                  "description": "The photos sent with the claim: {id, name, content_type, "
+                                 "size, width, height, url, thumbnail_url}; the two parties "
+                                 "only"})
 
 
 class ReceiptLineSchema(Schema):
@@ -361,6 +372,30 @@ class ResolveArgsSchema(CommentArgsSchema):
         ["credit_note", "debit_note", "replacement"]), metadata={
         "description": "credit_note or replacement (the supplier), debit_note (the buyer)"})
     shipment_id = Id(metadata={"description": "The replacement shipment"})
+
+
+class ClaimPhotoSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(attribute="media.original_name", required=True)
+    content_type = fields.String(attribute="media.content_type", required=True)
+    size = fields.Integer(attribute="media.size", required=True)
+    width = fields.Integer(attribute="media.width", allow_none=True)
+    height = fields.Integer(attribute="media.height", allow_none=True)
+    url = fields.Function(lambda photo: url_for(
+        "supplier_link_api.get_claim_photo", discrepancy_id=photo.discrepancy_id,
+        photo_id=photo.id), required=True, metadata={"type": "string"})
+    thumbnail_url = fields.Function(lambda photo: url_for(
+        "supplier_link_api.get_claim_photo", discrepancy_id=photo.discrepancy_id,
+        photo_id=photo.id, thumbnail="true"), required=True, metadata={"type": "string"})
+
+
+class ClaimUploadArgsSchema(Schema):
+    """A claim sent as multipart/form-data: the comment and the photos."""
+
+    comment = OptionalText(2000)
+    photos = fields.List(Upload(), metadata={
+        "description": "Images (JPEG, PNG, GIF or WebP, checked by their content), at most "
+                       "8; each within the image size limit (413), anything else 415"})
 
 
 class DiscrepancyCaseSchema(DiscrepancySchema):

@@ -21,8 +21,10 @@ from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.fulfillment import queries as fulfillment_queries
 from marketplace.infrastructure.auth import current_actor
-from marketplace.infrastructure.forms import EmptyForm, post_with_csrf
+from marketplace.infrastructure.forms import EmptyForm, post_with_csrf, show_errors
 from marketplace.supplier_link import bp, charts, exports
+from marketplace.supplier_link.downloads import photo_response
+from marketplace.supplier_link.forms import ClaimForm
 from marketplace.supplier_link.models import (
     REASON_LABELS,
     VIEWS,
@@ -448,6 +450,56 @@ def discrepancies():
                            **_context())
 
 
+@bp.route("/discrepancies/<int:discrepancy_id>/claim", methods=["GET", "POST"])
+@permission_required("supplier_link.record")
+def claim_discrepancy(discrepancy_id):
+    """The buyer's claim: what is wrong, in its words, and photos of it. A refused claim
+    (a file that is no image, too large) shows the form again with the comment kept."""
+    actor = current_actor()
+    case = discrepancy_queries.party_discrepancy(discrepancy_id, actor)
+    if "claim" not in discrepancy_operations.allowed_steps(case, actor):
+        flash(_l("This discrepancy is %(status)s: there is nothing for you to claim.",
+                 status=STATUS_LABELS[case.status]), "warning")
+        return redirect(url_for("supplier_link.discrepancies"))
+    found = discrepancy_queries.figures_of_case(case)
+    form = ClaimForm()
+    status = 200
+    if form.validate_on_submit():
+        photos = [(upload.stream, upload.filename or "")
+                  for upload in request.files.getlist(form.photos.name) if upload.filename]
+        try:
+            discrepancy_operations.claim_discrepancy(case, actor, form.comment.data, photos)
+        except DomainError as error:
+            if not error.errors:  # not about what was typed: flashed, back (core/errors)
+                raise
+            status = _refused(error)
+            show_errors(error, form)
+        else:
+            flash(_l("Your claim is sent to %(supplier)s.", supplier=case.order.supplier.name),
+                  "success")
+            return redirect(url_for("supplier_link.discrepancies")
+                            + f"#discrepancy-{case.id}")
+    elif form.errors:
+        status = 422
+    return render_template("supplier_link/claim.html", form=form, found=found, case=case,
+                           max_photos=discrepancy_operations.MAX_CLAIM_PHOTOS,
+                           **_context()), status
+
+
+@bp.route("/discrepancies/<int:discrepancy_id>/photos/<int:photo_id>")
+@permission_required("supplier_link.view")
+def claim_photo(discrepancy_id, photo_id):
+    case = discrepancy_queries.party_discrepancy(discrepancy_id, current_actor())
+    return photo_response(discrepancy_queries.claim_photo(case, photo_id))
+
+
+@bp.route("/discrepancies/<int:discrepancy_id>/photos/<int:photo_id>/thumbnail")
+@permission_required("supplier_link.view")
+def claim_photo_thumbnail(discrepancy_id, photo_id):
+    case = discrepancy_queries.party_discrepancy(discrepancy_id, current_actor())
+    return photo_response(discrepancy_queries.claim_photo(case, photo_id), thumbnail=True)
+
+
 @bp.route("/discrepancies/<int:discrepancy_id>/<step>", methods=["POST"])
 @permission_required("supplier_link.view")
 def discrepancy_step(discrepancy_id, step):
@@ -455,9 +507,7 @@ def discrepancy_step(discrepancy_id, step):
     actor = current_actor()
     case = discrepancy_queries.party_discrepancy(discrepancy_id, actor)
     comment = (request.form.get("comment") or "").strip()[:2000] or None
-    if step == "claim":
-        discrepancy_operations.claim_discrepancy(case, actor, comment)
-    elif step in discrepancy_operations.RESOLUTIONS:
+    if step in discrepancy_operations.RESOLUTIONS:
         discrepancy_operations.resolve_discrepancy(
             case, actor, step, shipment_id=request.form.get("shipment_id", type=int),
             comment=comment)

@@ -109,6 +109,7 @@ PORTAL_ROUTES = [
     ("GET", "/supplier_link/discrepancies", PAGE),
     ("POST", "/supplier_link/sku-cross-references/{X}/delete", (302, 302, 404, 404, 404, 403)),
     ("POST", "/supplier_link/sharing/{S}", (302, 302, 404, 404, 404, 403)),
+    ("GET", "/supplier_link/discrepancies/{D}/claim", (302, 200, 302, 404, 404, 403)),
     ("POST", "/supplier_link/discrepancies/{D}/claim", (302, 302, 302, 404, 404, 403)),
 ]
 

@@ -13,20 +13,23 @@ Every step is an engine action, so each document keeps its own history."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import IO, Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from marketplace.core.audit import record_audit
-from marketplace.core.errors import Conflict, ValidationFailed
+from marketplace.core.errors import Conflict, DomainError, ValidationFailed
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.fulfillment.queries import shipment_of_buyer
 from marketplace.infrastructure.auth import Actor
-from marketplace.supplier_link.models import Discrepancy, DiscrepancyStatus
+from marketplace.supplier_link.models import ClaimPhoto, Discrepancy, DiscrepancyStatus
 
 NOTE_TYPES = {"credit_note": "supplier", "debit_note": "buyer"}
+MAX_CLAIM_PHOTOS = 8  # enough to show the damage, few enough to look at
+ATTACHMENTS = "attachments"  # where a document lists its files (trading's attachments)
 RESOLUTIONS = (*NOTE_TYPES, "replacement")
 
 
@@ -106,18 +109,26 @@ def _ensure_step(case: Discrepancy, actor: Actor, step: str) -> None:
         raise _refuse(case, allowed)
 
 
-def claim_discrepancy(case: Discrepancy, actor: Actor, comment: str | None = None):
-    """The buyer claims the goods short and rejected: a sent ``claim`` document."""
+def claim_discrepancy(case: Discrepancy, actor: Actor, comment: str | None = None,
+                      photos: Sequence[tuple[IO[bytes], str]] = ()):
+    """The buyer claims the goods short and rejected: a sent ``claim`` document, with
+    the buyer's comment and photos (images, checked by their content: 415 for anything
+    else, 413 over the image size limit). The supplier is told, comment included."""
     from marketplace.supplier_link.queries.discrepancies import discrepancy_of
 
     _ensure_step(case, actor, "claim")
     found = discrepancy_of(case.order_line_id, case.shipment_line_id, case.buyer_company_id)
     if found is None or found.claim_quantity <= 0:
         raise _refuse(case, [])
+    comment = (comment or "").strip() or None
+    stored = _store_photos(actor, photos)
     order = case.order
     what = found.sku or found.description
     details = ", ".join(f"{kind} {quantity.normalize():f}" for kind, quantity in (
         ("short", found.short), ("rejected", found.rejected)) if quantity > 0)
+    attachments = [{"id": media.id, "name": media.original_name,
+                    "content_type": media.content_type, "size": media.size}
+                   for media in stored]
     claim = _engine().create_document(
         "claim", actor=actor, recipient_company_id=case.supplier_company_id,
         header={"subject": str(_l("Claim on order %(order)s, shipment %(shipment)s: %(what)s",
@@ -125,17 +136,62 @@ def claim_discrepancy(case: Discrepancy, actor: Actor, comment: str | None = Non
                                   what=what))[:300],
                 "currency": order.currency, "notes": comment or details,
                 "extras": {"discrepancy_id": case.id, "order_id": order.id,
-                           "order_line_id": case.order_line_id}},
+                           "order_line_id": case.order_line_id,
+                           **({ATTACHMENTS: attachments} if attachments else {})}},
         lines=[{"sku": found.sku, "description": f"{found.description} ({details})",
                 "quantity": found.claim_quantity, "unit": found.unit,
                 "unit_price": found.unit_price}])
     _engine().perform(claim, "send", actor, comment)
     case.claim_document_id = claim.id
+    case.claim_comment = comment
+    case.claim_photos = [ClaimPhoto(media_id=media.id, position=position)
+                         for position, media in enumerate(stored)]
     case.status = DiscrepancyStatus.CLAIMED
     db.session.flush()
+    _tell_supplier(case, actor, what, comment, len(stored))
     record_audit("supplier_link.discrepancy_claimed", case, company_id=case.buyer_company_id,
-                 changes={"claim": [None, claim.id]})
+                 changes={"claim": [None, claim.id], "photos": [0, len(stored)]})
     return claim
+
+
+def _store_photos(actor: Actor, photos: Sequence[tuple[IO[bytes], str]]) -> list:
+    """Each photo stored as content's media (an image, checked by its content); the
+    refusal names the photo, under the field ``photos``."""
+    from marketplace.content.operations.media import store_upload
+
+    if len(photos) > MAX_CLAIM_PHOTOS:
+        raise ValidationFailed(errors={"photos": [str(_l(
+            "A claim takes at most %(n)d photos.", n=MAX_CLAIM_PHOTOS))]})
+    stored = []
+    for stream, filename in photos:
+        try:
+            stored.append(store_upload(actor.company, stream, filename,
+                                       allowed={"image"}))
+        except DomainError as refusal:
+            reasons = [message for messages in refusal.errors.values() for message in messages]
+            text = f"{filename or _l('photo')}: {' '.join(reasons) or refusal.detail}"
+            raise type(refusal)(text, errors={"photos": [text]}) from None
+    return stored
+
+
+def _tell_supplier(case: Discrepancy, actor: Actor, what: str, comment: str | None,
+                   photos: int) -> None:
+    from marketplace.infrastructure.notifications import N_, notify
+
+    params = {"company": actor.company.name, "order": case.order.number, "what": what,
+              "photos": photos}
+    if comment:
+        message = N_("%(company)s claims %(what)s on order %(order)s, with %(photos)s "
+                     "photo(s): %(comment)s")
+        params["comment"] = comment[:500]
+    else:
+        message = N_("%(company)s claims %(what)s on order %(order)s, with %(photos)s "
+                     "photo(s).")
+    notify("discrepancy.claimed", company_id=case.supplier_company_id, message=message,
+           params=params, link=f"/supplier_link/discrepancies#discrepancy-{case.id}",
+           payload={"discrepancy_id": case.id, "order_id": case.order_id,
+                    "claim_document_id": case.claim_document_id, "comment": comment,
+                    "photos": photos})
 
 
 def resolve_discrepancy(case: Discrepancy, actor: Actor, resolution: str, *,

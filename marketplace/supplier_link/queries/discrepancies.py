@@ -20,6 +20,7 @@ from marketplace.fulfillment.models import Order, OrderLine, Shipment, ShipmentL
 from marketplace.fulfillment.queries import shipments_carrying
 from marketplace.infrastructure.auth import Actor
 from marketplace.supplier_link.models import (
+    ClaimPhoto,
     Discrepancy,
     DiscrepancyStatus,
     GoodsReceipt,
@@ -286,3 +287,12 @@ def _register_work_items() -> None:
 
 
 _register_work_items()
+
+
+def claim_photo(case: Discrepancy, photo_id: int) -> ClaimPhoto:
+    """One photo of the claim on a discrepancy the actor is a party to (``case`` comes
+    from ``party_discrepancy``); any other id is 404."""
+    found = next((photo for photo in case.claim_photos if photo.id == photo_id), None)
+    if found is None or found.media is None:
+        raise NotFound(str(_l("Photo %(id)s was not found.", id=photo_id)))
+    return found
