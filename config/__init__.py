@@ -137,6 +137,11 @@ class Default(CrmSettings):  # customer analytics parameters: config/crm.py
     WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
     WEBHOOK_SWEEP_INTERVAL: float | None = 60
 
+    # Sourcing: sealed rfqs whose closing time has come are opened (all bids together)
+    # by Celery beat every RFQ_OPENING_SECONDS, or without a worker after requests at most
+    # that often per process (None: only `flask sourcing open-due`, e.g. from cron).
+    RFQ_OPENING_SECONDS: float | None = 30
+
     # Fulfillment: days from the invoice to its due date, per payment term; card payments
     # through Stripe Checkout (STRIPE_API_BASE points the official library elsewhere, e.g.
     # a local stand-in in tests; without STRIPE_SECRET_KEY the checkout is refused).
@@ -173,6 +178,7 @@ class Testing(Default):
     WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
     WEBHOOK_SWEEP_INTERVAL = None
     OUTBOX_SWEEP_SECONDS = None
+    RFQ_OPENING_SECONDS = None  # tests open sealed rfqs themselves
 
 
 class Production(Default):

@@ -48,6 +48,9 @@ def register(app: Flask) -> None:
     from marketplace.crm.cli import crm_cli
 
     app.cli.add_command(crm_cli)
+    from marketplace.sourcing.cli import sourcing_cli
+
+    app.cli.add_command(sourcing_cli)
     from marketplace.core.jobs_cli import jobs_cli
 
     app.cli.add_command(jobs_cli)
@@ -114,6 +117,9 @@ def seed_demo(if_empty: bool) -> None:
     from marketplace.crm.demo import load_demo_history
 
     load_demo_history(DEMO_PASSWORD)  # two years of trade with a dozen buyers, for the analytics
+    from marketplace.sourcing.demo import load_demo_sourcing
+
+    load_demo_sourcing(DEMO_PASSWORD)  # sealed rfqs: one opened to compare, one still sealed
     commit()
     click.echo(f"Demo data loaded. Every demo account's password is {DEMO_PASSWORD}.")
 

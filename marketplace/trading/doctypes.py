@@ -122,7 +122,11 @@ def _weight() -> fields.Decimal:
 
 # The type-specific header fields (``extras``) of the types that have some.
 OFFER_EXTRAS = {"lead_time_days": fields.Integer(strict=True,
-                                                 validate=validate.Range(min=0, max=3650))}
+                                                 validate=validate.Range(min=0, max=3650)),
+                # The offer's freight to the named place, in its currency: sourcing's
+                # comparison adds it to the lines as landed cost.
+                "freight": fields.Decimal(as_string=True, places=2, allow_nan=False,
+                                          validate=validate.Range(min=0, max=10**12))}
 ORDER_EXTRAS = {"buyer_reference": _text(60)}
 INVOICE_EXTRAS = {"lc_number": _text(60), "due_date": fields.Date()}
 PACKING_EXTRAS = {"packages": _count(), "gross_weight_kg": _weight(),
@@ -131,6 +135,9 @@ ADVICE_EXTRAS = {"vessel": _text(120), "voyage": _text(40), "bill_of_lading": _t
                  "container_numbers": fields.List(_text(20), validate=validate.Length(max=100)),
                  "etd": fields.Date(), "eta": fields.Date()}
 REASON_EXTRAS = {"reason": _text(500)}
+# A sealed rfq's closing time (sourcing): no bid's prices are readable before it, and
+# at it all bids are opened together. Without it, an rfq's answers arrive as they come.
+RFQ_EXTRAS = {"closes_at": fields.AwareDateTime(format="iso", default_timezone=None)}
 
 
 # Every trade document prints on one template; a type may name its own.
@@ -150,7 +157,7 @@ def _type(code, title, issued_by, prefix, actions=NEGOTIATED, derived_from=(), *
 INQUIRY = _type("inquiry", N_("Inquiry"), BUYER, "INQ", NOTICE + (
     Action("decline", ("sent",), "declined", by=RECIPIENT),), order=150)
 RFQ = _type("rfq", N_("Request for quotation"), BUYER, "RFQ", INVITATION,
-            many_recipients=True, order=160)
+            many_recipients=True, extra_fields=RFQ_EXTRAS, order=160)
 QUOTATION = _type("quotation", N_("Quotation"), SUPPLIER, "QUO", OFFER,
                   derived_from=_carry("inquiry", "rfq")
                   + _carry("quotation", reply=False),  # a revised quotation

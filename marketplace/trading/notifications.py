@@ -95,7 +95,10 @@ def _on_send_or_approval(document: Document, action: str, from_status, to_status
 
 
 def _on_delivery(document: Document, action: str, from_status, to_status, actor) -> None:
-    if to_status == "sent" and from_status != "sent" and document.recipient_company_id:
+    # A held document (a sealed bid) is sent but has not reached its recipient yet
+    # (``sent_at`` unset): it is told when it is released, by the module that holds it.
+    if to_status == "sent" and from_status != "sent" and document.recipient_company_id \
+            and document.sent_at is not None:
         assignee = [document.assigned_to_id] if document.assigned_to_id else None
         _tell("document.received", document, action, document.recipient_company_id, assignee,
               N_("%(company)s sent you %(type)s %(number)s."), company=document.issuer.name)

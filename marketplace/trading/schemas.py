@@ -72,6 +72,9 @@ class HeaderArgsSchema(Schema):
     recipient_company_ids = fields.List(Id(), validate=validate.Length(max=MAX_RECIPIENTS),
                                         metadata={"description": "rfq: every supplier invited"})
     lines = fields.List(fields.Nested(LineArgsSchema), validate=validate.Length(max=MAX_LINES))
+    closes_at = fields.AwareDateTime(allow_none=True, metadata={
+        "description": "rfq: the closing time of a sealed request (with its offset); no "
+                       "bid's prices are readable before it (kept in ``extras``)"})
     extras = fields.Dict(keys=fields.String(validate=validate.Length(max=40)), allow_none=True,
                          metadata={"description": "The type's own fields (``extra_fields`` "
                                                   "of GET /document-types); PATCH changes "

@@ -15,7 +15,7 @@ from marketplace.core.errors import Conflict, ValidationFailed
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Membership
-from marketplace.workflow import approvals, dispatch, doctypes, parties
+from marketplace.workflow import approvals, dispatch, doctypes, parties, registry
 from marketplace.workflow.acting import (
     ACCEPTED,
     DRAFT,
@@ -63,6 +63,8 @@ def _declared_refusal(document: Document, declared: DocType, name: str, actor: A
     if name == "send" and not (document.recipient_company_id
                                or (document.extras or {}).get("recipient_company_ids")):
         return _("Say which company the document goes to.")
+    if (refused := registry.action_refusal(document, name)) is not None:
+        return refused
     return action.guard(document, actor) if action.guard else None
 
 
@@ -135,8 +137,13 @@ def _send(document: Document, action: str, actor: Actor, comment: str | None, si
 
 def _deliver(document: Document, action: str, from_status: str, actor: Actor,
              comment: str | None) -> None:
-    """The document reaches its recipient(s): sent, assigned, in their inbox."""
+    """The document reaches its recipient(s): sent, assigned, in their inbox. A document
+    a module holds (a sealed bid) is sent but reaches its recipient only when that
+    module releases it (``release``): until then the recipient has no side of it."""
     document.status = SENT
+    if document.recipient_company_id is not None and registry.held(document):
+        record(document, action, from_status, actor, comment)
+        return
     document.sent_at = utcnow()
     if document.recipient_company_id is None:  # an rfq to many: one invitation each
         invited = (document.extras or {}).get("recipient_company_ids", [])
@@ -150,6 +157,21 @@ def _deliver(document: Document, action: str, from_status: str, actor: Actor,
             document.assigned_to_id = dispatch.choose_assignee(document)
         db.session.expire(document, ["assigned_to"])
     record(document, action, from_status, actor, comment)
+
+
+def release(document: Document, actor: Actor, action: str, comment: str | None = None) -> bool:
+    """A held, sent document reaches its recipient now (party row, assignee, history
+    row ``action``); False, and nothing done, when it is not held or already delivered."""
+    if document.status != SENT or document.sent_at is not None \
+            or document.recipient_company_id is None:
+        return False
+    document.sent_at = utcnow()
+    with db.session.no_autoflush:
+        parties.ensure_party(document, document.recipient_company_id, RECIPIENT, flush=False)
+        document.assigned_to_id = dispatch.choose_assignee(document)
+    db.session.expire(document, ["assigned_to"])
+    record(document, action, SENT, actor, comment)
+    return True
 
 
 def _assign(document: Document, user_id: int | None) -> None:

@@ -39,7 +39,11 @@ from marketplace.workflow.acting import (  # noqa: F401 - re-exported
     record,
     side_of,
 )
-from marketplace.workflow.actions import allowed_actions, perform  # noqa: F401 - re-exported
+from marketplace.workflow.actions import (  # noqa: F401 - re-exported
+    allowed_actions,
+    perform,
+    release,
+)
 from marketplace.workflow.checks import MAX_AMOUNT, RESERVED_EXTRAS  # noqa: F401 - re-exported
 from marketplace.workflow.doctypes import ISSUER, RECIPIENT
 from marketplace.workflow.models import Document, DocumentThread
@@ -197,6 +201,8 @@ def derive(parent: Document, doctype: str, *, actor: Actor) -> Document:
     if not carry.allows(parent.status):
         raise Conflict(checks.not_yet(declared, carry, parent),
                        allowed_actions=allowed_actions(parent, actor))
+    if (refused := registry.derive_refusal(parent, declared.code)) is not None:
+        raise Conflict(refused, allowed_actions=allowed_actions(parent, actor))
     recipient = parent.issuer_company_id if side == RECIPIENT else parent.recipient_company_id
     header = {name: getattr(parent, name) for name in carry.fields}
     # A product withdrawn from the catalog since stays on the line as text only.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class LineProduct(Protocol):
@@ -93,3 +93,48 @@ def fill_derived(doctype: str, parent: object, company_id: int, header: dict,
     """Let each registered filler change a derived draft's header and lines."""
     for fill in _derive_defaults:
         fill(doctype, parent, company_id, header, lines)
+
+
+# ----- held deliveries and refusals a module above adds ------------------------------------
+# A module above may hold a sent document back from its recipient until it releases it
+# (sourcing: a sealed bid reaches the buyer only when all bids are opened together), and
+# refuse an action or a derive the type itself allows (a bid after the closing time).
+# The engine asks; it does not know why.
+
+Hold = Callable[[Any], bool]  # (document) -> hold its delivery
+ActionRefusal = Callable[[Any, str], "str | None"]  # (document, action) -> why not
+DeriveRefusal = Callable[[Any, str], "str | None"]  # (parent, new type) -> why not
+
+_holds: list[Hold] = []
+_action_refusals: list[ActionRefusal] = []
+_derive_refusals: list[DeriveRefusal] = []
+
+
+def register_hold(hold: Hold) -> None:
+    if hold not in _holds:
+        _holds.append(hold)
+
+
+def register_action_refusal(refusal: ActionRefusal) -> None:
+    if refusal not in _action_refusals:
+        _action_refusals.append(refusal)
+
+
+def register_derive_refusal(refusal: DeriveRefusal) -> None:
+    if refusal not in _derive_refusals:
+        _derive_refusals.append(refusal)
+
+
+def held(document: Any) -> bool:
+    """Whether a module holds this document's delivery back (see ``register_hold``)."""
+    return any(hold(document) for hold in _holds)
+
+
+def action_refusal(document: Any, action: str) -> str | None:
+    return next((why for refusal in _action_refusals
+                 if (why := refusal(document, action)) is not None), None)
+
+
+def derive_refusal(parent: Any, doctype: str) -> str | None:
+    return next((why for refusal in _derive_refusals
+                 if (why := refusal(parent, doctype)) is not None), None)

@@ -31,8 +31,20 @@ def _only_declared_extras(type_code: str, values: dict) -> None:
             for name in unknown})
 
 
+def _closing_in_extras(values: dict) -> dict:
+    """An rfq's ``closes_at`` (a field of its own in the API) is kept in its extras."""
+    if "closes_at" not in values:
+        return values
+    values = dict(values)
+    closes_at = values.pop("closes_at")
+    values["extras"] = {**(values.get("extras") or {}), "closes_at":
+                        closes_at.isoformat() if closes_at is not None else None}
+    return values
+
+
 def create_document(actor: Actor, values: dict, parent: Document | None = None) -> Document:
     """A draft from the API's or a form's fields (``type``, recipient(s), header, lines)."""
+    values = _closing_in_extras(values)
     _only_declared_extras(values.get("type", ""), values)
     values = dict(values)
     doctype = values.pop("type")
@@ -46,6 +58,7 @@ def create_document(actor: Actor, values: dict, parent: Document | None = None) 
 
 def update_document(document: Document, actor: Actor, values: dict,
                     expected_version: int | None = None) -> Document:
+    values = _closing_in_extras(values)
     _only_declared_extras(document.type, values)
     values = dict(values)
     lines = values.pop("lines", None)

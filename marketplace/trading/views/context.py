@@ -26,7 +26,10 @@ ACTIONS = {"send": _l("Send"), "approve": _l("Approve"), "reject": _l("Reject"),
            "forward": _l("Forward"), "archive": _l("Archive"), "close": _l("Close")}
 # The history also shows the engine's own steps, which are no buttons.
 HISTORY_LABELS = {**ACTIONS, "create": _l("Created"),
-                  "request_approval": _l("Accepted, waiting for approval")}
+                  "request_approval": _l("Accepted, waiting for approval"),
+                  # sourcing's steps on an rfq and its bids
+                  "open": _l("Bids opened at the closing time"), "award": _l("Awarded"),
+                  "regret": _l("Not awarded")}
 ACTION_DONE = {"send": _l("%(number)s is sent."), "accept": _l("%(number)s is accepted."),
                "approve": _l("You approved %(number)s."),
                "reject": _l("You rejected %(number)s."),

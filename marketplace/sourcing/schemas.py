@@ -1,0 +1,136 @@
+"""Sourcing's API shapes: the comparison (per line, every bid), the award, and the
+difference between two versions of a document. Money as decimal strings."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from marketplace.core.schemas import Id
+
+
+def _money() -> fields.Decimal:
+    return fields.Decimal(as_string=True, allow_none=True)
+
+
+# ----- input ------------------------------------------------------------------------------
+
+
+class AwardItemArgsSchema(Schema):
+    line_id = Id(required=True, metadata={"description": "A line of the rfq (comparison)"})
+    quotation_id = Id(required=True, metadata={"description": "The winning bid"})
+
+
+class AwardArgsSchema(Schema):
+    awards = fields.List(fields.Nested(AwardItemArgsSchema), required=True,
+                         validate=validate.Length(min=1, max=500))
+    reason = fields.String(allow_none=True, validate=validate.Length(max=2000),
+                           metadata={"description": "Why (kept in the rfq's history; "
+                                                    "never shown to suppliers)"})
+    disclose = fields.Boolean(load_default=False, metadata={
+        "description": "Tell the other bidders, in their regret, how many bid and the "
+                       "awarded total (never the names)"})
+
+
+class ComparisonArgsSchema(Schema):
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "xlsx")))
+
+
+class DiffArgsSchema(Schema):
+    against = Id(allow_none=True, metadata={
+        "description": "The version to compare with (default: the document's parent)"})
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "xlsx")))
+
+
+# ----- output -----------------------------------------------------------------------------
+
+
+class ScorecardFiguresSchema(Schema):
+    orders = fields.Integer()
+    on_time_rate = _money()
+    shortage_rate = _money()
+    damage_rate = _money()
+
+
+class BidCellSchema(Schema):
+    quotation_id = fields.Integer()
+    quotation_number = fields.String()
+    supplier_id = fields.Integer()
+    supplier_name = fields.String()
+    currency = fields.String()
+    quantity = _money()
+    unit_price = _money()
+    total = _money()
+    lead_time_days = fields.Integer(allow_none=True)
+    incoterm = fields.String(allow_none=True)
+    incoterm_place = fields.String(allow_none=True)
+    payment_terms = fields.String(allow_none=True)
+    valid_until = fields.Date(allow_none=True)
+    freight = _money()
+    landed_total = _money()
+    landed_unit_cost = _money()
+    scorecard = fields.Nested(ScorecardFiguresSchema)
+    best_price = fields.Boolean()
+    best_landed = fields.Boolean()
+    best_lead_time = fields.Boolean()
+    awarded = fields.Boolean()
+
+
+class AwardSchema(Schema):
+    quotation_id = fields.Integer()
+    supplier_company_id = fields.Integer(data_key="supplier_id")
+    purchase_order_id = fields.Integer(allow_none=True)
+    awarded_at = fields.DateTime()
+
+
+class ComparisonLineSchema(Schema):
+    line_id = fields.Integer()
+    position = fields.Integer()
+    description = fields.String()
+    sku = fields.String(allow_none=True)
+    quantity = _money()
+    unit = fields.String()
+    required_date = fields.Date(allow_none=True)
+    bids = fields.List(fields.Nested(BidCellSchema))
+    award = fields.Nested(AwardSchema, allow_none=True)
+
+
+class ComparisonSchema(Schema):
+    rfq_id = fields.Function(lambda c: c.rfq.id)
+    number = fields.Function(lambda c: c.rfq.number)
+    currency = fields.Function(lambda c: c.rfq.currency)
+    closes_at = fields.Function(lambda c: c.request.closes_at.isoformat()
+                                if c.request.closes_at else None)
+    opened_at = fields.Function(lambda c: c.request.opened_at.isoformat()
+                                if c.request.opened_at else None)
+    bid_count = fields.Function(lambda c: len(c.bids))
+    lines = fields.List(fields.Nested(ComparisonLineSchema))
+
+
+class AwardResultSchema(Schema):
+    purchase_order_ids = fields.List(fields.Integer())
+
+
+class FieldChangeSchema(Schema):
+    field = fields.String()
+    before = fields.Raw(allow_none=True)
+    after = fields.Raw(allow_none=True)
+
+
+class LineDiffSchema(Schema):
+    change = fields.String(metadata={"description": "added, removed, changed or same"})
+    line_id = fields.Integer(allow_none=True)
+    against_line_id = fields.Integer(allow_none=True)
+    description = fields.String()
+    sku = fields.String(allow_none=True)
+    changes = fields.List(fields.Nested(FieldChangeSchema))
+
+
+class DiffSchema(Schema):
+    document_id = fields.Integer()
+    number = fields.String()
+    against_id = fields.Integer()
+    against_number = fields.String()
+    changed = fields.Boolean()
+    header = fields.List(fields.Nested(FieldChangeSchema))
+    lines = fields.List(fields.Nested(LineDiffSchema))
+    summary = fields.Dict(keys=fields.String(), values=fields.Integer())
