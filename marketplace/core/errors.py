@@ -130,6 +130,8 @@ def refusal_text(error: DomainError) -> str:
     """The reason a page flashes: the refusal's detail, then each field's message. The
     field messages are whole sentences ("Say why you reject it."); when the detail is
     only the class's title ("Validation failed") it says nothing more and is left out."""
+    if getattr(error, "fields_in_detail", False):  # core/field_errors.py named them
+        return error.detail
     said = [str(m) for messages in flatten_messages(error.errors or {}).values()
             for m in messages]
     if said and error.detail == str(error.title):

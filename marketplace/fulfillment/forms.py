@@ -10,10 +10,10 @@ from flask_wtf import FlaskForm
 from wtforms import DecimalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from marketplace.fulfillment.labels import PAYMENT_METHOD
 from marketplace.fulfillment.models import PaymentMethod
 
-METHOD_LABELS = {"tt": _l("Telegraphic transfer (T/T)"), "lc": _l("Letter of credit"),
-                 "card": _l("Card"), "other": _l("Other")}
+METHOD_LABELS = PAYMENT_METHOD
 
 
 class ShipmentEventForm(FlaskForm):

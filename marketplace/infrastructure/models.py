@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.errors import Forbidden
+from marketplace.core.labels import N_, Labels
 from marketplace.core.models import CompanyOwnedMixin, TimestampMixin, VersionedMixin
 from marketplace.core.types import UTCDateTime, utcnow
 from marketplace.extensions import db
@@ -56,6 +57,12 @@ ROLE_LABELS = {
     MemberRole.APPROVER: _l("Approver"),
     MemberRole.VIEWER: _l("Viewer"),
 }
+
+# The words for the company's and the role request's status (core/labels.py).
+COMPANY_STATUS = Labels({"active": N_("Active"), "pending": N_("Pending approval"),
+                         "suspended": N_("Suspended")})
+ROLE_REQUEST_STATUS = Labels({"pending": N_("Waiting"), "approved": N_("Approved"),
+                              "declined": N_("Declined")})
 
 # What each role may do. Modules add their permissions here as they arrive.
 ROLE_PERMISSIONS: dict[MemberRole, frozenset[str]] = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user
 
@@ -28,12 +28,24 @@ from marketplace.infrastructure.limits import (
     register_limit,
     reset_limit,
 )
-from marketplace.infrastructure.models import CompanyStatus, MemberRole, RoleRequestStatus
+from marketplace.infrastructure.models import (
+    COMPANY_STATUS,
+    ROLE_REQUEST_STATUS,
+    CompanyStatus,
+    MemberRole,
+    RoleRequestStatus,
+)
 from marketplace.infrastructure.notifications import views as _notifications_views  # noqa: F401 - pages of its own
 
 
 def _language() -> str:
     return str(get_locale() or "en")
+
+
+@bp.app_context_processor
+def _status_labels() -> dict:
+    """The words for the account codes, on every page (the navbar and macros show them)."""
+    return {"company_status_labels": COMPANY_STATUS, "role_request_labels": ROLE_REQUEST_STATUS}
 
 
 # ----- home and language ---------------------------------------------------------------
@@ -153,7 +165,10 @@ def login():
             flash(error.detail, "danger")
             return render_template("infrastructure/login.html", form=form), error.status
         _start_session(user)
-        flash(_l("Welcome back, %(name)s.", name=user.full_name), "success")
+        # Said in the language the next page speaks: the one chosen with the switch, else
+        # the member's own (the login page itself spoke the browser's).
+        with force_locale(session.get("language") or user.language):
+            flash(str(_l("Welcome back, %(name)s.", name=user.full_name)), "success")
         # The operator's first work of the day is the approval queue; members land in
         # their office.
         landing = url_for("infrastructure.operator_companies", status="pending") \

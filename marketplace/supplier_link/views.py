@@ -15,11 +15,14 @@ from marshmallow import ValidationError
 from marshmallow import fields as ma_fields
 
 from marketplace.core.errors import DomainError, ValidationFailed, flatten_messages, refusal_text
+from marketplace.core.field_errors import named_fields
 from marketplace.core.guards import permission_required
+from marketplace.core.labels import N_, Labels
 from marketplace.core.pagination import paginate
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.fulfillment import queries as fulfillment_queries
+from marketplace.fulfillment.labels import AGING_BUCKET, ORDER_STATUS
 from marketplace.infrastructure.auth import current_actor
 from marketplace.infrastructure.forms import EmptyForm, post_with_csrf, show_errors
 from marketplace.supplier_link import bp, charts, exports
@@ -89,8 +92,12 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
                         ("in_transit", _l("In transit")),
                         ("suggested_replenishment", _l("Suggested replenishment"))],
 }
-STATUS_LABELS = {"open": _l("open"), "claimed": _l("claimed"), "resolving": _l("resolving"),
-                 "closed": _l("closed")}
+STATUS_LABELS = Labels({"open": N_("Open"), "claimed": N_("Claimed"),
+                        "resolving": N_("Resolving"), "closed": N_("Closed")})
+# The views' code columns: an order's or a discrepancy's status (the words agree where the
+# codes do: open, closed), an invoice's aging, a SKU's sales trend.
+TREND_LABELS = Labels({"new": N_("New this period"), "up": N_("Rising"), "down": N_("Falling"),
+                       "flat": N_("Steady")})
 STEP_LABELS = {"claim": _l("Claim"), "credit_note": _l("Issue a credit note"),
                "debit_note": _l("Issue a debit note"),
                "replacement": _l("Replacement shipment"), "close": _l("Accept and close")}
@@ -104,9 +111,6 @@ def quantity_filter(value) -> str:
 
 PERCENT_COLUMNS = ("sell_through", "latest_sell_through")
 TENTHS_COLUMNS = ("weeks_of_cover", "weekly_sales")  # 1.4065 weeks reads as 1.4
-CODE_COLUMNS = ("status", "aging_bucket", "trend_direction")
-
-
 @bp.app_template_filter("view_cell")
 def view_cell(value: Any, key: str) -> str:
     """A view's JSON value as a person reads it: times to the minute, ratios as
@@ -127,8 +131,12 @@ def view_cell(value: Any, key: str) -> str:
         return str(value)
     if key == "reason" and value in REASON_LABELS:
         return str(REASON_LABELS[value])
-    if key in CODE_COLUMNS:
-        return str(STATUS_LABELS.get(value) or value.replace("_", " "))
+    if key == "status":
+        return (STATUS_LABELS if value in STATUS_LABELS else ORDER_STATUS).label(value)
+    if key == "aging_bucket":
+        return AGING_BUCKET.label(value)
+    if key == "trend_direction":
+        return TREND_LABELS.label(value)
     return str(value)
 
 
@@ -268,6 +276,7 @@ def record_receipt(order_id):
                 "shipment_id": request.form.get("shipment_id", type=int) or None},
                 source="csv" if upload and upload.filename else "portal")
         except DomainError as error:
+            error = named_fields(error, _line_fields(order, lines))
             errors, status = _line_errors(error, lines), _refused(error)
             order = receipt_queries.buyers_order(order_id, actor)
         else:
@@ -275,6 +284,22 @@ def record_receipt(order_id):
             return redirect(url_for("supplier_link.discrepancies", order_id=order.id))
     return render_template("supplier_link/record_receipt.html", order=order, errors=errors,
                            shipment=_announced(order), **_context()), status
+
+
+def _line_fields(order, lines: list[dict]) -> dict:
+    """The receipt and return forms' labels; a line is named by its row in the table."""
+    rows = {line.id: number for number, line in enumerate(order.lines, start=1)}
+
+    def row(index: int) -> str:
+        line_id = lines[index].get("order_line_id") if index < len(lines) else None
+        return str(_l("Line %(n)s", n=rows.get(line_id, index + 1)))
+
+    return {"lines": _l("Lines"), "lines.*": row,
+            "lines.*.quantity_received": _l("Received now"),
+            "lines.*.quantity_rejected": _l("Rejected quantity"),
+            "lines.*.quantity": _l("Return"), "lines.*.reason": _l("Reason"),
+            "lines.*.order_line_id": _l("Line"), "lines.*.sku": _l("SKU"),
+            "note": _l("Note"), "shipment_id": _l("Shipment")}
 
 
 def _announced(order) -> dict | None:
@@ -313,6 +338,7 @@ def request_return(order_id):
             return_operations.request_return(actor, {"order_id": order.id, "lines": lines,
                                                      "note": request.form.get("note") or None})
         except DomainError as error:
+            error = named_fields(error, _line_fields(order, lines))
             errors, status = _line_errors(error, lines), _refused(error)
             order = receipt_queries.buyers_order(order_id, actor)
         else:
@@ -458,7 +484,7 @@ def claim_discrepancy(discrepancy_id):
     actor = current_actor()
     case = discrepancy_queries.party_discrepancy(discrepancy_id, actor)
     if "claim" not in discrepancy_operations.allowed_steps(case, actor):
-        flash(_l("This discrepancy is %(status)s: there is nothing for you to claim.",
+        flash(_l("This discrepancy is “%(status)s”: there is nothing for you to claim.",
                  status=STATUS_LABELS[case.status]), "warning")
         return redirect(url_for("supplier_link.discrepancies"))
     found = discrepancy_queries.figures_of_case(case)
@@ -515,7 +541,7 @@ def discrepancy_step(discrepancy_id, step):
         discrepancy_operations.close_discrepancy(case, actor, comment)
     else:
         abort(404)
-    flash(_l("Done: the discrepancy is %(status)s.", status=STATUS_LABELS[case.status]),
+    flash(_l("Done: the discrepancy is now “%(status)s”.", status=STATUS_LABELS[case.status]),
           "success")
     return redirect(url_for("supplier_link.discrepancies"))
 

@@ -39,7 +39,7 @@ def test_registered_company_is_approved_and_its_admin_sees_it_active(
     _log_in(applicant, ADMIN_EMAIL)
     applicant.wait_for_url("**/")
     expect(applicant.locator("#pending-banner")).to_contain_text(COMPANY)
-    expect(applicant.locator("#company-status")).to_have_text("pending approval")
+    expect(applicant.locator("#company-status")).to_have_text("Pending approval")
     assert mailbox.to(ADMIN_EMAIL), "the confirmation mail was not sent"
 
     # The operator logs in, lands on the approval queue and approves the company.

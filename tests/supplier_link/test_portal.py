@@ -164,7 +164,7 @@ def test_the_supplier_reads_times_percentages_and_words_not_raw_json(trade, clie
     base = f"/supplier_link/buyers/{trade.buyer.company_id}"
     payables = client.get(f"{base}/payables").get_data(as_text=True)
     assert 'data-column="last_paid_at">2026-11-20 09:30 UTC<' in payables
-    assert 'data-column="aging_bucket">current<' in payables
+    assert 'data-column="aging_bucket">Not yet due<' in payables
     figures = client.get(f"{base}/sales-inventory").get_data(as_text=True)
     assert 'data-column="sell_through">25 %<' in figures  # 40 / (40 + 120)
     assert 'data-column="trend">−50 %<' in figures  # 40 / 80 − 1
@@ -240,7 +240,7 @@ def test_the_supplier_picks_a_replacement_shipment_by_its_number(trade, client):
     done = client.post(f"/supplier_link/discrepancies/{found['id']}/replacement",
                        data={"csrf_token": csrf_token(client, "/supplier_link/discrepancies"),
                              "shipment_id": second}, follow_redirects=True)
-    assert done.status_code == 200 and "resolving" in done.get_data(as_text=True)
+    assert done.status_code == 200 and "Resolving" in done.get_data(as_text=True)
     assert "replacement shipment SHP-" in done.get_data(as_text=True)
 
 

@@ -146,7 +146,7 @@ COLUMNS: list[Column] = [
            width=22),
     Column("port", "Port of loading, at most 120 characters.", "裝貨港，最多 120 個字元。",
            "Kaohsiung", "Keelung", width=14),
-    Column("status", "draft, published or archived. Empty: draft for a new product, "
+    Column("status", "“draft”, “published” or “archived”. Empty: draft for a new product, "
            "unchanged for an existing one. Publishing needs a company the operator has "
            "approved.",
            "draft（草稿）、published（上架）或 archived（封存）。留白：新產品為 draft，既有產品"

@@ -16,6 +16,7 @@ from marketplace.core.audit import record_audit
 from marketplace.core.errors import Conflict, Forbidden, ValidationFailed
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
+from marketplace.fulfillment.labels import SHIPMENT_STATUS
 from marketplace.fulfillment.models import (
     SHIPMENT_STATUS_ORDER,
     Order,
@@ -294,7 +295,7 @@ def record_shipment_event(shipment: Shipment, values: dict[str, Any], actor) -> 
         refresh_orders(line.order_line.order for line in shipment.lines)
     _tell_parties(shipment, "shipment.event",
                   N_("Shipment %(number)s: %(status)s (%(location)s)."),
-                  {"number": shipment.number, "status": status.value.replace("_", " "),
+                  {"number": shipment.number, "status": N_(SHIPMENT_STATUS.msgid(status)),
                    "location": event.location or "-"},
                   status=status.value, at=at.isoformat(), location=event.location,
                   note=event.note)

@@ -15,12 +15,13 @@ from marketplace.core.errors import (
     flatten_messages,
     go_back,
 )
+from marketplace.core.field_errors import named_fields
 from marketplace.core.guards import company_actor, permission_required
 from marketplace.core.pagination import paginate
 from marketplace.core.rooms import load_all
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
-from marketplace.fulfillment import bp, queries
+from marketplace.fulfillment import bp, labels, queries
 from marketplace.fulfillment.forms import (
     METHOD_LABELS,
     LcClausesForm,
@@ -55,13 +56,8 @@ from marketplace.trading.exports import payment_terms_label
 STATUS_BADGES = {"open": "secondary", "partially_shipped": "info", "shipped": "primary",
                  "partially_received": "info", "received": "primary", "closed": "success",
                  "cancelled": "dark"}
-STATUS_LABELS = {"open": _l("open"), "partially_shipped": _l("partially shipped"),
-                 "shipped": _l("shipped"), "partially_received": _l("partially received"),
-                 "received": _l("received"), "closed": _l("closed"),
-                 "cancelled": _l("cancelled")}
-SHIPMENT_LABELS = {"booked": _l("Booked"), "packed": _l("Packed"), "shipped": _l("Shipped"),
-                   "in_transit": _l("In transit"), "arrived": _l("Arrived"),
-                   "customs_cleared": _l("Customs cleared"), "delivered": _l("Delivered")}
+STATUS_LABELS = labels.ORDER_STATUS
+SHIPMENT_LABELS = labels.SHIPMENT_STATUS
 MODE_LABELS = {"sea": _l("Sea"), "air": _l("Air"), "courier": _l("Courier"), "road": _l("Road")}
 KIND_LABELS = {"commercial-invoice": _l("Commercial invoice"),
                "packing-list": _l("Packing list"), "shipping-advice": _l("Shipping advice")}
@@ -75,6 +71,14 @@ def _fulfillment_helpers() -> dict:
             "payment_terms_label": payment_terms_label}
 
 
+@bp.app_context_processor
+def _fulfillment_labels() -> dict:
+    """Orders and shipments show in other modules' pages too (the supplier link's receipts,
+    the office): their status words, on every page."""
+    return {"order_status_label": labels.ORDER_STATUS.label,
+            "shipment_status_label": labels.SHIPMENT_STATUS.label}
+
+
 def _context(**values) -> dict:
     actor = current_actor()
     return {"status_badges": STATUS_BADGES, "status_labels": STATUS_LABELS,
@@ -82,15 +86,32 @@ def _context(**values) -> dict:
             "mode_labels": MODE_LABELS,
             "company_id": actor.company.id if actor and actor.company else None,
             "can_manage": bool(actor and actor.can("fulfillment.manage")),
-            "empty_form": EmptyForm(), "method_labels": METHOD_LABELS, **values}
+            "empty_form": EmptyForm(), "method_labels": METHOD_LABELS,
+            "event_labels": labels.ORDER_EVENT, "invoice_labels": labels.INVOICE_STATUS,
+            "bucket_labels": labels.AGING_BUCKET, **values}
 
 
 def _load(schema, data: dict) -> dict:
-    """A form's values through the API's own input schema, so both say the same."""
+    """A form's values through the API's own input schema, so both say the same; a refusal
+    names the fields as the forms label them (core/field_errors.py)."""
     try:
         return schema().load(data)
     except ValidationError as error:
-        raise ValidationFailed(errors=flatten_messages(error.messages)) from error
+        raise named_fields(ValidationFailed(errors=flatten_messages(error.messages)),
+                           FIELD_LABELS) from error
+
+
+# The fulfillment forms' labels, by the path of the value in the schemas' data.
+FIELD_LABELS = {
+    "order_ids": _l("Orders"), "lines": _l("Ship now"), "lines.*": _l("Line %(n)s"),
+    "lines.*.quantity": _l("Quantity"), "lines.*.packages": _l("Packages"),
+    "lines.*.gross_weight": _l("Gross kg"), "lines.*.net_weight": _l("Net kg"),
+    "lines.*.volume": _l("m³"), "carrier": _l("Carrier"), "mode": _l("Mode"),
+    "vessel": _l("Vessel"), "voyage": _l("Voyage / flight"),
+    "flight_number": _l("Voyage / flight"), "tracking_number": _l("Tracking number"),
+    "container_numbers": _l("Containers (comma-separated)"),
+    "port_of_loading": _l("Port of loading"), "port_of_discharge": _l("Port of discharge"),
+    "etd": _l("ETD"), "eta": _l("ETA"), "amount": _l("Amount")}
 
 
 def _csrf() -> None:
@@ -181,12 +202,16 @@ def new_shipment():
     if request.method == "POST":
         _csrf()
         try:
-            args = _load(ShipmentArgsSchema, shipment_values(request.form, lines,
-                                                             shipment_ops.LINE_MEASURES))
+            values = shipment_values(request.form, lines, shipment_ops.LINE_MEASURES)
+            if not values["lines"]:  # said as the form says it, not as two schema limits
+                raise named_fields(ValidationFailed(errors={"lines": [str(_l(
+                    "Fill in a quantity to ship on at least one line."))]}), FIELD_LABELS)
+            args = _load(ShipmentArgsSchema, values)
             shipment = shipment_ops.create_shipment(queries.orders_by_ids(args["order_ids"]),
                                                     args, actor)
         except ValidationFailed as error:
-            return go_back(error, url_for("fulfillment.new_shipment", buyer=buyer_id), code=302)
+            return go_back(named_fields(error, FIELD_LABELS),
+                           url_for("fulfillment.new_shipment", buyer=buyer_id), code=302)
         flash(_l("Shipment %(number)s booked.", number=shipment.number), "success")
         return redirect(url_for("fulfillment.shipment", shipment_id=shipment.id))
     return render_template("fulfillment/new_shipment.html", lines=lines, buyer_id=buyer_id,
