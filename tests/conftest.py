@@ -85,7 +85,13 @@ def app(database_url, smtp_server, tmp_path_factory):
         "BASE_URL": "http://localhost",
         # Argon2 with 64 KiB instead of the testing settings' 8 MiB: the same code path,
         # 1 ms a hash instead of 12; a run hashes or checks passwords thousands of times.
-        "ARGON2_MEMORY_COST": 64}, instance_path=str(tmp_path_factory.mktemp("instance")))
+        "ARGON2_MEMORY_COST": 64,
+        # crm's figures follow every document action through an after-commit job (about a
+        # quarter of the CPU of a trading or fulfillment test) that no test outside crm
+        # reads. tests/crm and tests/reliability turn it on for their packages
+        # (keeps_crm_in_step below); the job swallows its own errors, so nothing a test
+        # elsewhere asserts depends on it.
+        "CRM_INCREMENTAL_UPDATES": False}, instance_path=str(tmp_path_factory.mktemp("instance")))
     with application.app_context():
         db.create_all()
     yield application
@@ -192,3 +198,13 @@ def _forget_declared_queues(celery) -> None:
     celery.close()
     for cached in ("queues", "default_queue", "router"):
         celery.amqp.__dict__.pop(cached, None)
+
+
+@pytest.fixture(scope="package")
+def keeps_crm_in_step(app):
+    """crm's figures kept in step with every document action, as in production, for
+    a whole test package (see the app fixture); used autouse by tests/crm and
+    tests/reliability."""
+    app.config["CRM_INCREMENTAL_UPDATES"] = True
+    yield
+    app.config["CRM_INCREMENTAL_UPDATES"] = False

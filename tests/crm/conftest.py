@@ -11,3 +11,8 @@ from tests.crm.support import build_customer_world
 def customer_world(make):
     """Formosa Fasteners and its five customers A-E (see tests/crm/support.py)."""
     return build_customer_world(make)
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _crm_in_step(keeps_crm_in_step):
+    """Every document action here refreshes crm's figures, as in production."""

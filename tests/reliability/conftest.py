@@ -69,3 +69,8 @@ def served(app):
     server = LiveServer(app)
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _crm_in_step(keeps_crm_in_step):
+    """Every document action here refreshes crm's figures, as in production."""
