@@ -85,7 +85,7 @@ def read_all_notifications():
 
 def _preferences(user):
     return [{"event": event.name, "label": event.title, "email": email}
-            for event, email in queries.email_preferences(user.id)]
+            for event, email in queries.email_preferences(user.id, operator=user.is_operator)]
 
 
 @blp_notifications.route("/preferences")

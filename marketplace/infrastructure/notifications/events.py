@@ -38,6 +38,8 @@ class Event:
     email: bool = True
     # Whether webhooks may subscribe to it.
     webhook: bool = True
+    # Told to the platform's operators only (notify_operators), never to a company's members.
+    operators: bool = False
 
     @property
     def title(self) -> str:
@@ -48,7 +50,7 @@ _EVENTS: dict[str, Event] = {}
 
 
 def register_event(name: str, *, label, roles: Iterable[MemberRole | str] | None = None,
-                   email: bool = True, webhook: bool = True) -> Event:
+                   email: bool = True, webhook: bool = True, operators: bool = False) -> Event:
     """Declare an event (at import time). Declaring the same event again with the same
     terms is harmless; a different declaration under a taken name is a mistake."""
     if not NAME.match(name) or len(name) > 80:
@@ -56,10 +58,10 @@ def register_event(name: str, *, label, roles: Iterable[MemberRole | str] | None
                          "'document.received', at most 80 characters")
     event = Event(name=name, label=label,
                   roles=frozenset(MemberRole(r) for r in roles) if roles is not None else None,
-                  email=email, webhook=webhook)
+                  email=email, webhook=webhook, operators=operators)
     known = _EVENTS.get(name)
-    if known is not None and (known.roles, known.email, known.webhook) != (
-            event.roles, event.email, event.webhook):
+    if known is not None and (known.roles, known.email, known.webhook, known.operators) != (
+            event.roles, event.email, event.webhook, event.operators):
         raise ValueError(f"event {name!r} is already declared differently")
     _EVENTS.setdefault(name, event)
     return _EVENTS[name]
@@ -84,6 +86,13 @@ def known_events(*, webhook: bool | None = None, email: bool | None = None) -> l
             and (email is None or event.email == email)]
 
 
+def offered_by_email(*, operator: bool) -> list[Event]:
+    """The events a reader may choose to have by e-mail: an operator those told to the
+    operators, a member those told to members (any of them: ``notify`` may name members
+    outside an event's usual roles)."""
+    return [event for event in known_events(email=True) if event.operators == operator]
+
+
 # The events of the notifications themselves.
 WEBHOOK_PING = register_event(
     "webhook.ping", label=_l("Test delivery (sent from the webhook's page or API)"),
@@ -95,4 +104,4 @@ WEBHOOK_FAILED = register_event(
 # Told to the platform's operators (notify_operators), never to a company's webhooks.
 COMPANY_AWAITS_APPROVAL = register_event(
     "company.awaits_approval", label=_l("A new company waits for approval (told to the operators)"),
-    webhook=False)
+    webhook=False, operators=True)

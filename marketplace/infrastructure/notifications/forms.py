@@ -18,9 +18,10 @@ class EmailPreferencesForm(Form):
     email_events = MultiCheckboxField(_l("Also send me an e-mail for"))
     submit = SubmitField(_l("Save e-mail settings"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, operator: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.email_events.choices = _event_choices(email=True)
+        self.email_events.choices = [(event.name, event.title)
+                                     for event in registry.offered_by_email(operator=operator)]
 
 
 class WebhookForm(Form):

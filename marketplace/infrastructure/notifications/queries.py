@@ -62,11 +62,13 @@ def notification(notification_id: int) -> Notification:
     return found
 
 
-def email_preferences(user_id: int) -> list[tuple[Event, bool]]:
-    """Each event that may come by e-mail, and whether it does for this member."""
+def email_preferences(user_id: int, *, operator: bool = False) -> list[tuple[Event, bool]]:
+    """Each event that may come to this reader by e-mail (an operator's or a member's:
+    registry.offered_by_email), and whether it does."""
     declined = set(db.session.scalars(select(NotificationPreference.event).where(
         NotificationPreference.user_id == user_id, NotificationPreference.email.is_(False))))
-    return [(event, event.name not in declined) for event in registry.known_events(email=True)]
+    return [(event, event.name not in declined)
+            for event in registry.offered_by_email(operator=operator)]
 
 
 # ----- webhooks --------------------------------------------------------------------------

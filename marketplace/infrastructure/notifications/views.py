@@ -60,8 +60,9 @@ def notifications():
     page = paginate(queries.notifications(unread=unread),
                     page=request.args.get("page", 1, int), per_page=20)
     user = current_actor().user
-    form = EmailPreferencesForm(formdata=None, email_events=[
-        event.name for event, email in queries.email_preferences(user.id) if email])
+    form = EmailPreferencesForm(formdata=None, operator=user.is_operator, email_events=[
+        event.name for event, email in queries.email_preferences(
+            user.id, operator=user.is_operator) if email])
     return render_template("notifications/notifications.html", page=page, unread=unread,
                            unread_total=queries.unread_count(), preferences_form=form,
                            empty_form=EmptyForm())
@@ -77,7 +78,7 @@ def bell():
 @bp.route("/notifications/preferences", methods=["POST"])
 @login_required
 def save_preferences():
-    form = EmailPreferencesForm()
+    form = EmailPreferencesForm(operator=current_actor().user.is_operator)
     if not form.validate_on_submit():
         abort(400)
     chosen = set(form.email_events.data or [])

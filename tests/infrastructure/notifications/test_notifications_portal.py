@@ -125,9 +125,10 @@ def test_the_email_settings_are_kept_per_member(app, client, api, make):
     member = make.company_with_admin()
     portal_login(client, member.email)
     page = client.get("/notifications").get_data(as_text=True)
-    offered = {event.name for event in known_events(email=True)}
+    offered = {event.name for event in known_events(email=True) if not event.operators}
     assert {"webhook.failed", "testing.parcel_arrived", "testing.price_changed"} <= offered
     assert _checked(page) == offered  # all on until turned off
+    assert 'value="company.awaits_approval"' not in page  # the operators' own
     assert 'value="webhook.ping"' not in page  # never comes by e-mail
     assert "/notifications#settings" in client.get("/profile").get_data(as_text=True)
 
@@ -142,6 +143,23 @@ def test_the_email_settings_are_kept_per_member(app, client, api, make):
     assert [name for name, on in choices.items() if on] == ["testing.price_changed"]
     assert _checked(client.get("/notifications").get_data(as_text=True)) == {
         "testing.price_changed"}
+
+
+def test_only_operators_are_offered_the_operators_events(app, client, api, make):
+    """The operators' "a company waits for approval" is theirs alone: no member is offered
+    it by e-mail, and an operator is offered nothing else (it belongs to no company)."""
+    seller = make.member(make.company_with_admin().company_id, "sales")
+    operator = make.operator()
+    for reader, shown, hidden in (
+            (operator, {"company.awaits_approval"}, {"webhook.failed", "testing.price_changed"}),
+            (seller, {"testing.price_changed", "webhook.failed"}, {"company.awaits_approval"})):
+        portal_login(client, reader.email)
+        page = _checked(client.get("/notifications").get_data(as_text=True))
+        listed = {p["event"] for p in api.get("/notifications/preferences",
+                                               api.token(reader)).get_json()}
+        assert shown <= page and not hidden & page, reader.email
+        assert listed == page, reader.email
+        client.post("/logout", data={"csrf_token": csrf_token(client, "/notifications")})
 
 
 def test_an_administrator_adds_tests_and_reads_the_log_of_a_webhook(app, client, make,
