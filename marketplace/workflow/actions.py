@@ -147,8 +147,8 @@ def _deliver(document: Document, action: str, from_status: str, actor: Actor,
     document.sent_at = utcnow()
     if document.recipient_company_id is None:  # an rfq to many: one invitation each
         invited = (document.extras or {}).get("recipient_company_ids", [])
-        for index, company_id in enumerate(invited):
-            _invite(document, company_id, index + 1, actor)
+        for company_id in invited:
+            _invite(document, company_id, actor)
     else:
         # Gathered without flushing, so the document is written once (one version).
         with db.session.no_autoflush:
@@ -180,11 +180,13 @@ def _assign(document: Document, user_id: int | None) -> None:
     db.session.expire(document, ["assigned_to"])  # loaded before: show the new one
 
 
-def _invite(rfq: Document, company_id: int, index: int, actor: Actor) -> Document:
+def _invite(rfq: Document, company_id: int, actor: Actor) -> Document:
     """One supplier's own invitation to an rfq: its own document and thread, so each
     supplier sees only its own and never a competitor's answer."""
+    # Numbered by the supplier's own company id, not by its place in the list: "-03"
+    # would tell a supplier that at least three were invited.
     invitation = Document(
-        type=rfq.type, number=f"{rfq.number}-{index:02}", status=DRAFT,
+        type=rfq.type, number=f"{rfq.number}-{company_id}", status=DRAFT,
         issuer_company_id=rfq.issuer_company_id, recipient_company_id=company_id,
         created_by_id=rfq.created_by_id, parent_id=rfq.id,
         thread=DocumentThread(subject=rfq.subject),

@@ -59,7 +59,7 @@ def _ok(response, status=200) -> dict:
     return response.get_json()
 
 
-def build_sealed_rfq(make, api, *, bid: bool = True) -> Sealed:
+def build_sealed_rfq(make, api, *, bid: bool = True, now: datetime | None = None) -> Sealed:
     buyer = make.company_with_admin("Rotterdam Robotics BV", roles=("buyer",), country="NL")
     suppliers = {name: make.company_with_admin(f"{name.title()} Castings Ltd",
                                                roles=("supplier",), country="TW")
@@ -67,7 +67,7 @@ def build_sealed_rfq(make, api, *, bid: bool = True) -> Sealed:
     outsider = make.company_with_admin("Outsider Foundry", roles=("supplier",), country="CN")
     tokens = {"buyer": api.token(buyer), "outsider": api.token(outsider),
               **{name: api.token(member) for name, member in suppliers.items()}}
-    closes_at = (datetime.now(UTC) + timedelta(minutes=30)).replace(microsecond=0)
+    closes_at = ((now or datetime.now(UTC)) + timedelta(minutes=30)).replace(microsecond=0)
     rfq = _ok(api.post("/documents", tokens["buyer"], json={
         "type": "rfq", "recipient_company_ids": [m.company_id for m in suppliers.values()],
         "subject": "Housings for the R40 arm", "currency": "USD", "incoterm": "FOB",

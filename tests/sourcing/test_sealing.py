@@ -148,7 +148,10 @@ def test_the_operator_and_other_suppliers_read_no_bid(sealed, api):
     ids = _ids(sealed)
     for bid in ("bid", "beta", "gamma"):
         assert api.get(f"/documents/{ids[bid]}", sealed.operator_token).status_code in (403, 404)
-    # Alpha sees its own bid (its prices), never Beta's or Gamma's, nor how many bid.
+    # Alpha sees its own bid (its prices), never Beta's or Gamma's, nor how many bid: its
+    # invitation is numbered by its own company, not "-03" (its place in the list).
+    assert sealed.invitations["alpha"]["number"] == \
+        f"{sealed.rfq['number']}-{sealed.suppliers['alpha'].company_id}"
     alpha = sealed.tokens["alpha"]
     own = api.get(f"/documents/{ids['bid']}", alpha)
     assert own.status_code == 200 and "7.3131" in own.get_data(as_text=True)

@@ -22,7 +22,10 @@ def test_each_supplier_sees_only_its_own_invitation_and_quotation(make, api):
     invitations = rfq["invitations"]
     assert [i["recipient"]["id"] for i in invitations] == [trade.supplier.company_id,
                                                            rival.company_id]
-    assert [i["number"] for i in invitations] == [f"{rfq['number']}-01", f"{rfq['number']}-02"]
+    # Numbered by each supplier's own company, never by its place in the list ("-02"
+    # would tell the second supplier that another was invited).
+    assert [i["number"] for i in invitations] == [
+        f"{rfq['number']}-{trade.supplier.company_id}", f"{rfq['number']}-{rival.company_id}"]
 
     def inbox(token):
         return [d["id"] for d in api.get("/documents?box=inbox", token).get_json()["items"]]
