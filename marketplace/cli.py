@@ -35,6 +35,14 @@ DEMO_COMPANIES = [
     ], ["apparel", "electronics"]),
 ]
 DEMO_OPERATOR = ("operator@marketplace.example.com", "Platform Operator")
+# Full addresses, as the shipping papers print them: (street, city, postal code, phone).
+DEMO_ADDRESSES = {
+    "TW": ("No. 88, Chenggong 2nd Rd., Qianzhen Dist.", "Kaohsiung", "806", "+886 7 536 8800"),
+    "TR": ("Organize Sanayi Bölgesi, 4. Cadde No. 12, Honaz", "Denizli", "20330",
+           "+90 258 371 5500"),
+    "US": ("1200 Commerce Parkway, Suite 400", "Columbus, OH", "43215", "+1 614 555 0142"),
+    "DE": ("Großer Burstah 31", "Hamburg", "20457", "+49 40 3179 2200"),
+}
 
 
 def register(app: Flask) -> None:
@@ -93,6 +101,8 @@ def seed_demo(if_empty: bool) -> None:
             continue
         company = Company(name=name, country=country, status=CompanyStatus.ACTIVE,
                           approved_at=utcnow())
+        company.address, company.city, company.postal_code, company.phone = \
+            DEMO_ADDRESSES[country]
         company.roles = roles
         company.categories = list(db.session.scalars(
             select(Category).where(Category.code.in_(category_codes))))

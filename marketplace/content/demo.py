@@ -59,6 +59,21 @@ PROFILES = {
            "year_founded": 2004, "employees": "51-200", "main_markets": ["DE", "GB", "US"],
            "contact_name": "Murat Kaya", "contact_email": "murat@anatolia.example.com"},
 }
+# sku → (HS code, net kg a unit, units a carton, carton L×W×H cm, full carton kg): what
+# the shipping papers need (customs data, the packing list's cartons and weights).
+PACKAGING = {
+    "HB-M8-30": ("7318.15", "0.0148", 1000, ("39", "26", "18"), "15.6"),
+    "HB-M10-40": ("7318.15", "0.031", 500, ("39", "26", "18"), "16.3"),
+    "HN-M8": ("7318.16", "0.005", 2500, ("32", "24", "16"), "13.2"),
+    "FW-M8": ("7318.22", "0.0018", 5000, ("32", "24", "12"), "9.6"),
+    "WS-4.2-32": ("7318.14", "0.0032", 4000, ("32", "24", "16"), "13.5"),
+    "AB-M12-120": ("7318.15", "0.118", 100, ("39", "26", "18"), "12.4"),
+    "TW-700-WH": ("6302.60", "0.59", 20, ("60", "40", "40"), "12.6"),
+    "TW-500-GR": ("6302.60", "0.25", 50, ("60", "40", "40"), "13.4"),
+    "PS-WAFFLE": ("6302.60", "0.42", 30, ("60", "40", "40"), "13.5"),
+    "BL-LIN-220": ("6302.39", "1.1", 10, ("60", "40", "35"), "11.8"),
+}
+ORIGIN = {"TW": "TW", "TR": "TR"}
 CATEGORY = {"TW": "hardware.fasteners", "TR": "apparel.fabrics"}
 PORT = {"TW": "Kaohsiung", "TR": "Izmir"}
 BULLETIN = {
@@ -92,7 +107,12 @@ def load_demo_catalog(company: Company) -> int:
     profiles.update_profile(company, PROFILES[company.country])
     made = []
     for sku, name, name_zh, unit, moq, tiers, attributes, colour in rows:
+        hs_code, net, per_carton, (length, width, height), gross = PACKAGING[sku]
         product = products.save_product(company, {
+            "hs_code": hs_code, "origin_country": ORIGIN[company.country],
+            "net_weight_kg": net, "units_per_carton": per_carton,
+            "carton_length_cm": length, "carton_width_cm": width, "carton_height_cm": height,
+            "carton_gross_weight_kg": gross,
             "sku": sku, "name": name, "name_zh": name_zh, "unit": unit, "moq": moq,
             "category": CATEGORY[company.country], "currency": "USD",
             "product_line": _product_line(company, sku),

@@ -153,6 +153,16 @@ class Product(CompanyOwnedMixin, TimestampMixin, VersionedMixin, db.Model):
     lead_time_days: Mapped[int | None]
     packaging: Mapped[str | None] = mapped_column(String(300))
     port: Mapped[str | None] = mapped_column(String(120))  # port of loading: "Kaohsiung"
+    # For the shipping documents (customs and packing list): where the goods are made,
+    # what one unit weighs, and how they are packed (units per carton, the carton's
+    # outside size in cm and its gross weight when full, in kg).
+    origin_country: Mapped[str | None] = mapped_column(String(2))
+    net_weight_kg: Mapped[Decimal | None] = mapped_column(Quantity())
+    units_per_carton: Mapped[int | None]
+    carton_length_cm: Mapped[Decimal | None] = mapped_column(Quantity())
+    carton_width_cm: Mapped[Decimal | None] = mapped_column(Quantity())
+    carton_height_cm: Mapped[Decimal | None] = mapped_column(Quantity())
+    carton_gross_weight_kg: Mapped[Decimal | None] = mapped_column(Quantity())
     status: Mapped[ProductStatus] = mapped_column(
         enum_column(ProductStatus, name="product_status"), default=ProductStatus.DRAFT,
         index=True)

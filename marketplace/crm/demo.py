@@ -80,7 +80,13 @@ DEMO_BUYERS = [
      ["home", "hardware"]),
 ]
 
+BUYER_CITIES = {"US": ("Chicago, IL", "60607"), "SE": ("Gothenburg", "411 06"),
+                "JP": ("Osaka", "530-0001"), "AU": ("Sydney NSW", "2000"),
+                "GB": ("Manchester", "M1 1AE"), "GR": ("Athens", "105 64"),
+                "FR": ("Lyon", "69002"), "ES": ("Valencia", "46001"),
+                "CA": ("Toronto, ON", "M5V 2T6")}
 TPF, ANATOLIA = "Taiwan Precision Fasteners", "Anatolia Home Textiles"
+LOADING_PORT = {TPF: "Kaohsiung", ANATOLIA: "Izmir"}
 SUPPLIER_MEMBERS = {TPF: ("lin@tpf.example.com", "lin@tpf.example.com"),
                     ANATOLIA: ("murat@anatolia.example.com", "elif@anatolia.example.com")}
 BUYER_MEMBERS = {"Northwind Retail": "james@northwind.example.com",
@@ -187,6 +193,10 @@ def load_demo_buyers(password: str) -> list[Company]:
         if company is None:
             company = Company(name=name, country=country, status=CompanyStatus.ACTIVE,
                               approved_at=utcnow())
+            # A full address, as the shipping papers print it.
+            city, postal_code = BUYER_CITIES[country]
+            company.address = f"{10 + len(companies) * 7} Harbour Road"
+            company.city, company.postal_code = city, postal_code
             company.roles = ["buyer"]
             company.categories = list(db.session.scalars(
                 select(Category).where(Category.code.in_(category_codes))))
@@ -377,7 +387,8 @@ class Replay:
             self.act(buyer)
             inquiry = engine.create_document(
                 "inquiry", actor=buyer, recipient_company_id=supplier.id,
-                header={"subject": _subject(plan), "currency": "USD", "incoterm": "FOB"},
+                header={"subject": _subject(plan), "currency": "USD", "incoterm": "FOB",
+                        "incoterm_place": LOADING_PORT[story.supplier]},
                 lines=[{"product_id": products[line.sku].id, "quantity": str(line.quantity)}
                        for line in plan.lines])
             engine.perform(inquiry, "send", buyer)
@@ -405,6 +416,7 @@ class Replay:
             purchase_order = engine.create_document(
                 "purchase_order", actor=buyer, recipient_company_id=supplier.id,
                 header={"subject": _subject(plan), "currency": "USD", "incoterm": "FOB",
+                        "incoterm_place": LOADING_PORT[story.supplier],
                         "payment_terms": "tt", "delivery_date": plan.requested_on.date()},
                 lines=[{"product_id": products[line.sku].id, "quantity": str(line.quantity),
                         "unit_price": str(_tier_price(products[line.sku], line.quantity))}
@@ -504,10 +516,17 @@ def _ship_with_documents(order, seller, plan: OrderPlan, now: datetime):
 
     bind_actor(seller)
     sea = plan.story.supplier == TPF or plan.lines[0].sku != "BL-LIN-220"
+    evergreen = plan.story.supplier == TPF
     shipment = shipments.create_shipment([order], {
-        "carrier": "Evergreen" if plan.story.supplier == TPF else "Arkas Line",
+        "carrier": "Evergreen" if evergreen else "Arkas Line",
         "mode": "sea" if sea else "road",
         "etd": plan.documents_at.date(), "eta": plan.arrived_at.date(),
+        # What the papers state (shipping.papers' checklist): vessel, B/L, ports.
+        "vessel": "Ever Ace" if evergreen else "Arkas Ege", "voyage": f"{order.id:04d}E",
+        "bill_of_lading": f"{'EGLV' if evergreen else 'ARKU'}{order.id:010d}",
+        "on_board_date": plan.documents_at.date(),
+        "port_of_loading": LOADING_PORT[plan.story.supplier],
+        "port_of_discharge": order.buyer.city or order.buyer.country,
         "lines": [{"order_line_id": line.id, "quantity": line.quantity,
                    "packages": max(1, int(line.quantity) // 500)} for line in order.lines]},
         seller)

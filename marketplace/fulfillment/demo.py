@@ -64,6 +64,9 @@ def _ship_part_of(order: Order, supplier) -> None:
     shipment = shipments.create_shipment([order], {
         "carrier": "Arkas Line", "mode": "sea", "vessel": "Arkas Ege", "voyage": "2611N",
         "tracking_number": "ARKU2611004211", "container_numbers": ["ARKU4211007"],
+        "bill_of_lading": "ARKU2611IZMHAM0042", "on_board_date": utcnow().date(),
+        "consignee": "TO ORDER OF COMMERZBANK AG, HAMBURG",
+        "notify_party": "Hanse Import GmbH, Großer Burstah 31, 20457 Hamburg, Germany",
         "lines": [{"order_line_id": line.id, "quantity": Decimal(1200), "packages": 60,
                    "gross_weight": Decimal("610"), "net_weight": Decimal("580"),
                    "volume": Decimal("3.6")} for line in order.lines]}, supplier)

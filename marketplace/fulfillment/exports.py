@@ -12,14 +12,24 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from marketplace.core.printing import render_pdf
 from marketplace.core.spreadsheets import xlsx_row
+from marketplace.fulfillment.paper_language import ENGLISH, LANGUAGES, PaperWords
 from marketplace.fulfillment.schemas import money_text, quantity_text
-from marketplace.trading.exports import payment_terms_label
 
-PDF_TEMPLATE = "fulfillment/print/shipping_document.html"
+# One template per kind of paper, used for the shipment's document and for the engine
+# document of the same type alike (trading's export prints through ``paper_pdf``).
+# Another kind registers its own here (a certificate of origin, ...).
+TEMPLATES = {
+    "commercial-invoice": "fulfillment/print/commercial_invoice.html",
+    "packing-list": "fulfillment/print/packing_list.html",
+    "shipping-advice": "fulfillment/print/shipping_advice.html",
+}
+# Shared by every paper: the frame, the parties, the shipment's terms.
+SHARED_TEMPLATES = ("fulfillment/print/_paper.html", "print/base.html")
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -36,37 +46,55 @@ def filename(snapshot: dict[str, Any], extension: str) -> str:
     return f"{snapshot['kind']}-{safe}-r{snapshot['revision']}.{extension}"
 
 
-def shipping_document_pdf(snapshot: dict[str, Any], paper: str = "a4") -> bytes:
-    return render_pdf(PDF_TEMPLATE, paper=paper, doc=snapshot, money=_money,
-                      quantity=_quantity, terms=payment_terms_label)
+def template_for(kind: str) -> str:
+    return TEMPLATES.get(kind) or f"fulfillment/print/{kind.replace('-', '_')}.html"
 
 
-def _template_digest() -> str:
-    """The print template's source, hashed: a changed template prints anew rather
+def language_of(snapshot: dict[str, Any], language: str | None = None) -> str:
+    """The language asked for, else the document's own, else English: never the
+    language of whoever downloads it."""
+    for choice in (language, snapshot.get("language")):
+        if choice in LANGUAGES:
+            return choice
+    return ENGLISH
+
+
+def shipping_document_pdf(snapshot: dict[str, Any], paper: str = "a4",
+                          language: str | None = None) -> bytes:
+    words = PaperWords(language_of(snapshot, language))
+    # The page's own gettext answers in the paper's (leading) language too.
+    with force_locale(words.lead_locale):
+        return render_pdf(template_for(snapshot["kind"]), paper=paper, doc=snapshot,
+                          money=_money, quantity=_quantity, words=words, _=words)
+
+
+def _template_digest(kind: str) -> str:
+    """The print templates' sources, hashed: a changed template prints anew rather
     than serving the cached print of the old one."""
     from flask import current_app
 
-    source, _name, _uptodate = current_app.jinja_env.loader.get_source(
-        current_app.jinja_env, PDF_TEMPLATE)
-    return hashlib.sha256(source.encode()).hexdigest()[:12]
+    env = current_app.jinja_env
+    sources = [env.loader.get_source(env, name)[0]
+               for name in (template_for(kind), *SHARED_TEMPLATES)]
+    return hashlib.sha256("".join(sources).encode()).hexdigest()[:12]
 
 
-def cached_pdf(printed, paper: str) -> bytes:
-    """The revision's PDF in the reader's language, rendered once and kept under the
-    instance folder: a revision's snapshot never changes, so neither does its print
-    (a 200-line document takes seconds to lay out)."""
+def cached_pdf(printed, paper: str, language: str | None = None) -> bytes:
+    """The revision's PDF in its document language (or the one asked for), rendered
+    once and kept under the instance folder: a revision's snapshot never changes, so
+    neither does its print (a 200-line document takes seconds to lay out)."""
     from flask import current_app
-    from flask_babel import get_locale
 
+    language = language_of(printed.snapshot, language)
     folder = Path(current_app.instance_path) / "shipping-documents"
     # The snapshot's digest in the name: a database restored or rebuilt (ids used again)
     # never gets another document's print.
     digest = hashlib.sha256((json.dumps(printed.snapshot, sort_keys=True)
-                             + _template_digest()).encode()).hexdigest()
-    path = folder / f"{printed.id}-{digest[:20]}-{paper}-{get_locale() or 'en'}.pdf"
+                             + _template_digest(printed.snapshot["kind"])).encode()).hexdigest()
+    path = folder / f"{printed.id}-{digest[:20]}-{paper}-{language}.pdf"
     if path.is_file():
         return path.read_bytes()
-    body = shipping_document_pdf(printed.snapshot, paper)
+    body = shipping_document_pdf(printed.snapshot, paper, language)
     folder.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(f".{os.getpid()}.part")
     partial.write_bytes(body)
@@ -74,8 +102,15 @@ def cached_pdf(printed, paper: str) -> bytes:
     return body
 
 
-def shipping_document_xlsx(snapshot: dict[str, Any]) -> bytes:
-    """One sheet: the header, the lines with numbers as numbers, the totals, the L/C."""
+def shipping_document_xlsx(snapshot: dict[str, Any], language: str | None = None) -> bytes:
+    """One sheet: the header, the lines with numbers as numbers, the totals, the L/C; in
+    the document's (leading) language."""
+    words = PaperWords(language_of(snapshot, language))
+    with force_locale(words.lead_locale):
+        return _xlsx(snapshot, words)
+
+
+def _xlsx(snapshot: dict[str, Any], words: PaperWords) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -83,7 +118,7 @@ def shipping_document_xlsx(snapshot: dict[str, Any]) -> bytes:
     sheet = workbook.active
     sheet.title = snapshot["kind"][:31]
     bold = Font(bold=True)
-    sheet.append(xlsx_row(sheet, [_(snapshot["title"]), snapshot["number"], _("Revision"),
+    sheet.append(xlsx_row(sheet, [words(snapshot["title"]), snapshot["number"], _("Revision"),
                                   snapshot["revision"]]))
     sheet["A1"].font = Font(bold=True, size=14)
     ship = snapshot["shipment"]
@@ -91,13 +126,14 @@ def shipping_document_xlsx(snapshot: dict[str, Any]) -> bytes:
                          (_("Seller"), snapshot["supplier"]["name"]),
                          (_("Buyer"), snapshot["buyer"]["name"]),
                          (_("Shipment"), ship["number"]),
-                         (_("Carrier"), ship["carrier"]), (_("Mode"), ship["mode"]),
+                         (_("Carrier"), ship["carrier"]), (_("Mode"), words.mode(ship["mode"])),
                          (_("Tracking number"), ship["tracking_number"]),
                          (_("Port of loading"), ship["port_of_loading"]),
                          (_("Port of discharge"), ship["port_of_discharge"]),
                          (_("ETD"), ship["etd"]), (_("ETA"), ship["eta"]),
-                         (_("Incoterm"), snapshot["incoterm"]),
-                         (_("Payment terms"), payment_terms_label(snapshot["payment_terms"])),
+                         (_("Incoterm"), words.incoterm(snapshot["incoterm"],
+                                                        snapshot.get("incoterm_place"))),
+                         (_("Payment terms"), words.terms(snapshot["payment_terms"])),
                          (_("Currency"), snapshot["currency"])):
         sheet.append(xlsx_row(sheet, [label, value]))
     sheet.append([])
@@ -109,7 +145,7 @@ def shipping_document_xlsx(snapshot: dict[str, Any]) -> bytes:
     for line in snapshot["lines"]:
         sheet.append(xlsx_row(sheet, [
             line["position"], line["sku"], line["description"], line["order_number"],
-            _number(line["quantity"]), line["unit"], _number(line["unit_price"]),
+            _number(line["quantity"]), words.unit(line["unit"]), _number(line["unit_price"]),
             _number(line["amount"]), line["packages"], _number(line["net_weight"]),
             _number(line["gross_weight"]), _number(line["volume"])]))
     totals = snapshot["totals"]
@@ -122,10 +158,18 @@ def shipping_document_xlsx(snapshot: dict[str, Any]) -> bytes:
     if snapshot.get("lc"):
         lc = snapshot["lc"]
         sheet.append([])
-        sheet.append(xlsx_row(sheet, [_("L/C No."), lc["lc_number"], _("Issuing bank"),
-                                      lc["issuing_bank"]]))
-        sheet.append(xlsx_row(sheet, [_("Marks and numbers"), lc["marks_and_numbers"]]))
-        for statement in lc["statements"]:
+        # A letter of credit of its own ("number", ...); a revision printed before
+        # credits were records keeps the former clauses' shape ("lc_number", ...).
+        sheet.append(xlsx_row(sheet, [_("L/C No."), lc.get("number") or lc.get("lc_number"),
+                                      _("Issuing bank"), lc.get("issuing_bank")]))
+        if lc.get("number"):
+            sheet.append(xlsx_row(sheet, [
+                _("L/C amount"), _number(lc["amount"]), lc["currency"],
+                _("Latest shipment date"), lc["latest_shipment_date"], _("Expiry date"),
+                lc["expiry_date"]]))
+        elif lc.get("marks_and_numbers"):
+            sheet.append(xlsx_row(sheet, [_("Marks and numbers"), lc["marks_and_numbers"]]))
+        for statement in lc.get("clauses") or lc.get("statements") or []:
             sheet.append(xlsx_row(sheet, [statement]))
     sheet.column_dimensions["C"].width = 40
     out = BytesIO()
@@ -136,3 +180,79 @@ def shipping_document_xlsx(snapshot: dict[str, Any]) -> bytes:
 def _number(value: str | None) -> Decimal | None:
     """Decimals stay exact in the cell (openpyxl writes them as numbers)."""
     return None if value in (None, "") else Decimal(value)
+
+
+# ----- the engine's document, printed on the same template -----------------------------------
+
+TRADING_LANGUAGES = {"en": "en", "zh_Hant": "zh-Hant"}
+
+
+def paper_pdf(document, paper: str, language: str | None) -> bytes:
+    """Trading's export of a commercial invoice, packing list or shipping advice: the
+    shipment's printed revision when the document was made from a shipment (the same
+    file), else the document itself on the same template."""
+    from marketplace.fulfillment import queries
+
+    language = TRADING_LANGUAGES.get(language) if language else None
+    printed = queries.printed_revision_of(document.id)
+    if printed is not None:
+        return cached_pdf(printed, paper, language)
+    return shipping_document_pdf(document_snapshot(document), paper, language)
+
+
+def document_snapshot(document) -> dict[str, Any]:
+    """A snapshot (as a shipment's revision holds one) of an engine document made
+    without a shipment: its parties, terms and lines, completed from the products'
+    customs and packing data."""
+    from marketplace.fulfillment import queries
+    from marketplace.fulfillment.models import ShippingDocumentKind
+    from marketplace.fulfillment.operations.papers import LinePacking, packing_for
+    from marketplace.fulfillment.operations.shipping_documents import _party, kind_label
+
+    products = queries.products_by_ids({line.product_id for line in document.lines
+                                        if line.product_id})
+    lines, totals, next_carton = [], {"quantity": Decimal(0), "amount": Decimal(0),
+                                      "packages": 0, "net_weight": Decimal(0),
+                                      "gross_weight": Decimal(0), "volume": Decimal(0)}, 1
+    for position, line in enumerate(document.lines, start=1):
+        packing = packing_for(products.get(line.product_id), line.quantity, LinePacking(
+            None, None, None, None, None, None))
+        first = last = None
+        if packing.packages:
+            first, last = next_carton, next_carton + packing.packages - 1
+            next_carton = last + 1
+        amount = line.amount or Decimal(0)
+        lines.append({"position": position, "sku": line.sku, "description": line.description,
+                      "unit": line.unit, "quantity": str(line.quantity),
+                      "unit_price": str(line.unit_price or 0), "amount": str(amount),
+                      "packages": packing.packages, "hs_code": packing.hs_code,
+                      "origin": packing.origin_country, "carton_from": first, "carton_to": last,
+                      **{m: None if getattr(packing, m) is None else str(getattr(packing, m))
+                         for m in ("net_weight", "gross_weight", "volume")},
+                      "order_number": None, "purchase_order": None})
+        totals["quantity"] += line.quantity
+        totals["amount"] += amount
+        totals["packages"] += packing.packages or 0
+        for measure in ("net_weight", "gross_weight", "volume"):
+            totals[measure] += getattr(packing, measure) or 0
+    parent = document.parent
+    when = document.sent_at or document.created_at
+    kind = document.type.replace("_", "-")
+    return {
+        "kind": kind, "title": kind_label(ShippingDocumentKind(kind)), "number": document.number,
+        "revision": 1, "date": when.date().isoformat() if when else "",
+        "language": None, "supplier": _party(document.issuer),
+        "buyer": _party(document.recipient), "consignee": None, "notify_party": None,
+        "marks": "", "origins": sorted({line["origin"] for line in lines if line["origin"]}),
+        "shipment": {"number": "", "carrier": None, "mode": None, "vessel": None,
+                     "voyage": None, "flight_number": None, "tracking_number": None,
+                     "bill_of_lading": None, "on_board_date": None, "container_numbers": [],
+                     "port_of_loading": document.port_of_loading,
+                     "port_of_discharge": document.port_of_discharge, "etd": None,
+                     "eta": None},
+        "orders": [{"number": parent.number, "purchase_order": None}] if parent else [],
+        "currency": document.currency, "incoterm": document.incoterm,
+        "incoterm_place": document.incoterm_place, "payment_terms": document.payment_terms,
+        "lines": lines, "totals": {key: str(value) for key, value in totals.items()},
+        "lc": None,
+    }

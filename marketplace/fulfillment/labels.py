@@ -21,7 +21,9 @@ ORDER_EVENT = Labels({
     "credited": N_("Credit note"), "debited": N_("Debit note"),
     "split_from": N_("Split from another order"), "split_to": N_("Split into another order"),
     "merged_from": N_("Merged from another order"), "merged_into": N_("Merged into another order"),
-    "replacement": N_("Replacement shipment")})
+    "replacement": N_("Replacement shipment"),
+    "letter_of_credit": N_("Letter of credit recorded"),
+    "lc_warnings_acknowledged": N_("Letter of credit warnings overridden")})
 PAYMENT_METHOD = Labels({
     "tt": N_("Telegraphic transfer (T/T)"), "lc": N_("Letter of credit"), "card": N_("Card"),
     "other": N_("Other")})

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     ForeignKey,
     Integer,
@@ -65,11 +66,20 @@ class ShippingDocumentKind(enum.StrEnum):
     COMMERCIAL_INVOICE = "commercial-invoice"
     PACKING_LIST = "packing-list"
     SHIPPING_ADVICE = "shipping-advice"
+    # Papers a letter of credit asks for beside the three above: printed by the
+    # supplier, numbered after the shipment, never an engine document of their own.
+    CERTIFICATE_OF_ORIGIN = "certificate-of-origin"
+    BENEFICIARY_CERTIFICATE = "beneficiary-certificate"
 
     @property
     def doctype(self) -> str:
         """The engine's document type code for this kind."""
         return self.value.replace("-", "_")
+
+    @property
+    def is_certificate(self) -> bool:
+        return self in (ShippingDocumentKind.CERTIFICATE_OF_ORIGIN,
+                        ShippingDocumentKind.BENEFICIARY_CERTIFICATE)
 
 
 class InvoiceStatus(enum.StrEnum):
@@ -218,6 +228,9 @@ class Shipment(PartiesMixin, TimestampMixin, VersionedMixin, db.Model):
     number: Mapped[str] = mapped_column(String(60), index=True)
     status: Mapped[str] = mapped_column(String(30), default=ShipmentStatus.BOOKED, index=True)
     carrier: Mapped[str | None] = mapped_column(String(120))
+    # The freight forwarder who books the carrier (the next shipment to the buyer starts
+    # from the last one's).
+    forwarder: Mapped[str | None] = mapped_column(String(120))
     mode: Mapped[str] = mapped_column(String(10), default=ShipmentMode.SEA)
     vessel: Mapped[str | None] = mapped_column(String(120))
     voyage: Mapped[str | None] = mapped_column(String(60))
@@ -231,6 +244,17 @@ class Shipment(PartiesMixin, TimestampMixin, VersionedMixin, db.Model):
     currency: Mapped[str] = mapped_column(String(3))
     notes: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # What the shipping documents state for a bank and customs (fulfillment.papers):
+    # consignee and notify party as printed (null: the buyer, and "same as consignee"),
+    # "To order of <bank>" included; the B/L or air waybill; the marks on the cartons
+    # (null: the usual marks made from buyer, port and carton count).
+    consignee: Mapped[str | None] = mapped_column(Text)
+    notify_party: Mapped[str | None] = mapped_column(Text)
+    bill_of_lading: Mapped[str | None] = mapped_column(String(60))
+    on_board_date: Mapped[date | None] = mapped_column(Date)
+    marks_and_numbers: Mapped[str | None] = mapped_column(Text)
+    # en, zh-Hant or bilingual; null: the buyer's setting, else English.
+    document_language: Mapped[str | None] = mapped_column(String(10))
 
     buyer = relationship("Company", foreign_keys="Shipment.buyer_company_id")
     supplier = relationship("Company", foreign_keys="Shipment.supplier_company_id")
@@ -272,6 +296,9 @@ class ShipmentLine(db.Model):
     gross_weight: Mapped[Decimal | None] = mapped_column(Quantity())  # kg
     net_weight: Mapped[Decimal | None] = mapped_column(Quantity())  # kg
     volume: Mapped[Decimal | None] = mapped_column(Quantity())  # m³
+    # Customs data of the goods on this line; null: the product's.
+    hs_code: Mapped[str | None] = mapped_column(String(12))
+    origin_country: Mapped[str | None] = mapped_column(String(2))
     # A replacement line ships again goods of an earlier shipped line that were rejected
     # or lost; it does not add to the order line's shipped quantity (that line's goods
     # were counted, and invoiced, once already).
@@ -440,3 +467,142 @@ class LetterOfCreditClauses(TimestampMixin, VersionedMixin, db.Model):
     @property
     def statements(self) -> list[str]:
         return [s.strip() for s in (self.required_statements or "").splitlines() if s.strip()]
+
+
+# ----- letters of credit ----------------------------------------------------------------------
+
+
+class LetterOfCredit(PartiesMixin, TimestampMixin, VersionedMixin, db.Model):
+    """A documentary credit opened by the buyer's bank for one or more orders of one
+    buyer: what its shipments must respect (dates, amount, partial shipments) and what
+    their papers must print and prove. It prints only on shipments of its orders."""
+
+    __tablename__ = "letters_of_credit"
+    __label__ = "Letter of credit"
+    __table_args__ = (UniqueConstraint("supplier_company_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(80))
+    issuing_bank: Mapped[str] = mapped_column(String(200))
+    advising_bank: Mapped[str | None] = mapped_column(String(200))
+    issue_date: Mapped[date] = mapped_column(Date)
+    expiry_date: Mapped[date] = mapped_column(Date)
+    expiry_place: Mapped[str | None] = mapped_column(String(120))
+    latest_shipment_date: Mapped[date | None] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    currency: Mapped[str] = mapped_column(String(3))
+    tolerance_pct: Mapped[Decimal] = mapped_column(Money(), default=ZERO)
+    partial_shipments: Mapped[bool] = mapped_column(Boolean, default=True)
+    transhipment: Mapped[bool] = mapped_column(Boolean, default=True)
+    presentation_days: Mapped[int] = mapped_column(Integer, default=21)
+    # [{kind, originals, copies}]: the papers to present, as the credit lists them.
+    required_documents: Mapped[list] = mapped_column(JSON, default=list)
+    # Special conditions, one text each, printed as the credit words them.
+    clauses: Mapped[list] = mapped_column(JSON, default=list)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    buyer = relationship("Company", foreign_keys="LetterOfCredit.buyer_company_id")
+    supplier = relationship("Company", foreign_keys="LetterOfCredit.supplier_company_id")
+    orders: Mapped[list[Order]] = relationship(secondary="letter_of_credit_orders",
+                                               order_by="Order.id")
+
+    @property
+    def order_ids(self) -> list[int]:
+        return [order.id for order in self.orders]
+
+    @property
+    def ceiling(self) -> Decimal:
+        """The most the credit pays: its amount plus the tolerance."""
+        return (self.amount * (1 + (self.tolerance_pct or ZERO) / 100)).quantize(
+            Decimal("0.01"))
+
+
+class LetterOfCreditOrder(db.Model):
+    """An order shipped under a letter of credit (one credit per order at a time)."""
+
+    __tablename__ = "letter_of_credit_orders"
+
+    letter_of_credit_id: Mapped[int] = mapped_column(
+        ForeignKey("letters_of_credit.id", ondelete="CASCADE"), primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"),
+                                          primary_key=True, unique=True)
+
+
+class LetterOfCreditAcknowledgement(db.Model):
+    """Warnings of a letter of credit the supplier saw and overrode when issuing a
+    shipment's papers: who, when, and the warnings as they were worded then."""
+
+    __tablename__ = "letter_of_credit_acknowledgements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_of_credit_id: Mapped[int] = mapped_column(
+        ForeignKey("letters_of_credit.id", ondelete="CASCADE"), index=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id", ondelete="CASCADE"),
+                                             index=True)
+    # [{code, message}]
+    warnings: Mapped[list] = mapped_column(JSON, default=list)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user = relationship("User")
+    letter_of_credit: Mapped[LetterOfCredit] = relationship()
+
+
+class DocumentRenderStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class DocumentRender(db.Model):
+    """The PDFs of a document set issued in one go, laid out in the background (the
+    ``fulfillment.render_documents`` outbox job) while the portal shows the progress."""
+
+    __tablename__ = "document_renders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id", ondelete="CASCADE"),
+                                             index=True)
+    status: Mapped[str] = mapped_column(String(20), default=DocumentRenderStatus.QUEUED)
+    # ShippingDocument ids, in the order they are rendered.
+    document_ids: Mapped[list] = mapped_column(JSON, default=list)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    paper: Mapped[str] = mapped_column(String(10), default="a4")
+    locale: Mapped[str] = mapped_column(String(10), default="en")
+    detail: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    shipment: Mapped[Shipment] = relationship()
+
+    @classmethod
+    def visible_to(cls, company_id: int):
+        """Seen by whoever sees its shipment."""
+        from sqlalchemy import select
+
+        return cls.shipment_id.in_(select(Shipment.id).where(Shipment.visible_to(company_id)))
+
+    @property
+    def total(self) -> int:
+        return len(self.document_ids or [])
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else int(100 * self.done / self.total)
+
+
+class BuyerDocumentSettings(TimestampMixin, db.Model):
+    """A supplier's choices for the shipping documents of one buyer: the language they
+    print in (en, zh-Hant or bilingual)."""
+
+    __tablename__ = "buyer_document_settings"
+    __table_args__ = (UniqueConstraint("company_id", "buyer_company_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"),
+                                            index=True)
+    buyer_company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"))
+    document_language: Mapped[str] = mapped_column(String(10), default="en")

@@ -13,3 +13,5 @@ SHIPPING_DOCUMENT = register_event("shipping_document.issued",
                                    label=_l("A shipping document was issued"))
 INVOICE_ISSUED = register_event("invoice.issued", label=_l("An invoice was issued"))
 PAYMENT_RECEIVED = register_event("payment.received", label=_l("A payment was received"))
+LETTER_OF_CREDIT = register_event("letter_of_credit.recorded",
+                                  label=_l("A supplier recorded a letter of credit"))

@@ -422,3 +422,22 @@ def _register_work_items() -> None:
 
 
 _register_work_items()
+
+
+# ----- shipping papers ------------------------------------------------------------------------
+
+
+def printed_revision_of(document_id: int) -> ShippingDocument | None:
+    """The latest printed revision of a shipment's document made as engine document
+    ``document_id`` (None: the engine document was not made from a shipment)."""
+    return db.session.scalar(select(ShippingDocument)
+                             .where(ShippingDocument.document_id == document_id)
+                             .order_by(ShippingDocument.revision.desc()).limit(1))
+
+
+def products_by_ids(product_ids: set[int]) -> dict[int, Product]:
+    """Products named on a document's lines, for their customs and packing data."""
+    if not product_ids:
+        return {}
+    return {p.id: p for p in db.session.scalars(select(Product).where(
+        Product.id.in_(product_ids)))}

@@ -20,3 +20,16 @@ def _on_document_transitioned(document, *, action=None, from_status=None, to_sta
         orders.apply_change_request(document, actor)
     elif document.type == "cancellation":
         orders.apply_cancellation(document, actor)
+
+
+def _register_papers() -> None:
+    """Trading prints the engine's commercial invoice, packing list and shipping advice
+    through fulfillment's one template per kind (the same paper as the shipment's)."""
+    from marketplace.fulfillment import exports
+    from marketplace.trading.exports import register_paper_printer
+
+    for doctype in ("commercial_invoice", "packing_list", "shipping_advice"):
+        register_paper_printer(doctype, exports.paper_pdf)
+
+
+_register_papers()

@@ -18,6 +18,8 @@ from marketplace.fulfillment.models import (
     ShipmentStatus,
     ShippingDocumentKind,
 )
+from marketplace.fulfillment.operations.letters_of_credit import REQUIRED_DOCUMENT_KINDS
+from marketplace.fulfillment.operations.letters_of_credit import WARNING_CODES as LC_WARNING_CODES
 
 MAX_LINES = 1000
 FOUR_PLACES = Decimal("0.0001")
@@ -163,6 +165,8 @@ class ShipmentLineSchema(Schema):
     gross_weight = QuantityField()
     net_weight = QuantityField()
     volume = QuantityField()
+    hs_code = fields.String(allow_none=True)
+    origin_country = fields.String(allow_none=True)
     replaces_shipment_line_id = fields.Integer(attribute="replaces_line_id", allow_none=True,
                                                metadata={"description": (
                                                    "Set on a replacement: the shipped line "
@@ -182,7 +186,8 @@ class ShippingDocumentSchema(Schema):
     kind = fields.String()
     revision = fields.Integer()
     document_id = fields.Integer(allow_none=True)
-    number = fields.Function(lambda doc: doc.document.number if doc.document else None)
+    number = fields.Function(lambda doc: doc.document.number if doc.document
+                             else doc.snapshot.get("number"))
     created_at = fields.DateTime()
     url = fields.Function(lambda doc: f"/api/v1/shipments/{doc.shipment_id}/documents/"
                                       f"{doc.kind}?revision={doc.revision}")
@@ -207,6 +212,7 @@ class ShipmentSummarySchema(Schema):
 
 
 class ShipmentSchema(ShipmentSummarySchema):
+    forwarder = fields.String(allow_none=True)
     vessel = fields.String(allow_none=True)
     voyage = fields.String(allow_none=True)
     flight_number = fields.String(allow_none=True)
@@ -221,6 +227,21 @@ class ShipmentSchema(ShipmentSummarySchema):
     invoice_id = fields.Function(lambda s: s.invoice.id if s.invoice else None)
     replacement = fields.Boolean(attribute="is_replacement", metadata={
         "description": "Ships again goods already shipped (and invoiced); not invoiced"})
+    consignee = fields.String(allow_none=True, metadata={"description": "Null: the buyer"})
+    notify_party = fields.String(allow_none=True, metadata={
+        "description": "Null: same as consignee"})
+    bill_of_lading = fields.String(allow_none=True)
+    on_board_date = fields.Date(allow_none=True)
+    marks_and_numbers = fields.String(allow_none=True)
+    document_language = fields.String(allow_none=True)
+    letter_of_credit_id = fields.Method("_credit", allow_none=True, metadata={
+        "description": "The letter of credit its orders ship under (null: none)"})
+
+    def _credit(self, shipment):
+        from marketplace.fulfillment.operations.letters_of_credit import letter_of_credit_of
+
+        credit = letter_of_credit_of(shipment)
+        return credit.id if credit else None
 
 
 class InvoiceSchema(Schema):
@@ -315,6 +336,9 @@ class ShipmentLineArgsSchema(Schema):
     gross_weight = OptionalDecimal(metadata={"description": "kg"})
     net_weight = OptionalDecimal(metadata={"description": "kg"})
     volume = OptionalDecimal(metadata={"description": "m³"})
+    hs_code = OptionalText(12, metadata={"description": "Default: the product's"})
+    origin_country = OptionalText(2, metadata={"description": "ISO 3166 code; default: the "
+                                                              "product's"})
 
 
 class ShipmentArgsSchema(Schema):
@@ -322,6 +346,7 @@ class ShipmentArgsSchema(Schema):
     lines = fields.List(fields.Nested(ShipmentLineArgsSchema), required=True,
                         validate=validate.Length(min=1, max=MAX_LINES))
     carrier = OptionalText(120)
+    forwarder = OptionalText(120)
     mode = fields.String(validate=validate.OneOf([m.value for m in ShipmentMode]))
     vessel = OptionalText(120)
     voyage = OptionalText(60)
@@ -333,6 +358,22 @@ class ShipmentArgsSchema(Schema):
     etd = fields.Date(allow_none=True)
     eta = fields.Date(allow_none=True)
     notes = OptionalText(5000)
+    # What the papers state beyond the shipment's header (see fulfillment.papers).
+    consignee = OptionalText(2000)
+    notify_party = OptionalText(2000)
+    bill_of_lading = OptionalText(60)
+    on_board_date = fields.Date(allow_none=True)
+    marks_and_numbers = OptionalText(5000)
+    issue_documents = fields.Boolean(load_default=False, metadata={
+        "description": "Issue the commercial invoice, packing list and shipping advice (and "
+                       "the certificates the orders' letter of credit requires) in the same "
+                       "request; a field they need missing → 422 naming each, a letter of "
+                       "credit warning not acknowledged → 409 listing them"})
+    acknowledge_warnings = fields.List(fields.String(validate=validate.OneOf(
+        LC_WARNING_CODES)), load_default=list, metadata={
+        "description": "The letter of credit warnings you saw and issue anyway (their codes, "
+                       "as a 409 listed them); recorded with your name in the shipment's "
+                       "history"})
 
     @validates_schema
     def _dates_in_order(self, data, **kwargs):
@@ -356,7 +397,7 @@ class ReplacementShipmentArgsSchema(ShipmentArgsSchema):
     order lines."""
 
     class Meta:
-        exclude = ("order_ids",)
+        exclude = ("order_ids", "issue_documents", "acknowledge_warnings")
 
     lines = fields.List(fields.Nested(ReplacementLineArgsSchema), required=True,
                         validate=validate.Length(min=1, max=MAX_LINES))
@@ -382,6 +423,9 @@ class DocumentKindArgsSchema(Schema):
         "description": "An earlier revision; default the latest"})
     format = fields.String(load_default="pdf", validate=validate.OneOf(["pdf", "xlsx"]))
     paper = fields.String(load_default="a4", validate=validate.OneOf(["a4", "letter"]))
+    lang = fields.String(validate=validate.OneOf(["en", "zh-Hant", "bilingual"]), metadata={
+        "description": "The paper's language; default the document's own (English unless "
+                       "set for the buyer or the shipment), never the reader's"})
 
 
 KINDS = [kind.value for kind in ShippingDocumentKind]
@@ -417,3 +461,76 @@ class LetterOfCreditClausesArgsSchema(Schema):
     issuing_bank = OptionalText(200)
     marks_and_numbers = OptionalText(5000)
     required_statements = OptionalText(10000, metadata={"description": "One per line"})
+
+
+# ----- letters of credit ----------------------------------------------------------------------
+
+
+class RequiredDocumentSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(list(REQUIRED_DOCUMENT_KINDS)))
+    originals = fields.Integer(load_default=1, validate=validate.Range(min=0, max=20))
+    copies = fields.Integer(load_default=0, validate=validate.Range(min=0, max=20))
+
+
+class LetterOfCreditArgsSchema(Schema):
+    number = Text(80, required=True, metadata={"example": "LC-HH-2026-0042"})
+    issuing_bank = Text(200, required=True)
+    advising_bank = OptionalText(200)
+    issue_date = fields.Date(required=True)
+    expiry_date = fields.Date(required=True)
+    expiry_place = OptionalText(120)
+    latest_shipment_date = fields.Date(allow_none=True)
+    amount = PositiveDecimal(required=True, metadata={"example": "25000.00"})
+    currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3}$"))
+    tolerance_pct = fields.Decimal(load_default=Decimal(0), places=None, allow_nan=False,
+                                   validate=validate.Range(min=0, max=100), metadata={
+                                       "type": "string", "example": "5",
+                                       "description": "± per cent the amount may vary"})
+    partial_shipments = fields.Boolean(load_default=True)
+    transhipment = fields.Boolean(load_default=True)
+    presentation_days = fields.Integer(load_default=21, validate=validate.Range(min=1, max=365),
+                                       metadata={"description": "Days after shipment to "
+                                                                "present the papers"})
+    required_documents = fields.List(fields.Nested(RequiredDocumentSchema), load_default=list,
+                                     validate=validate.Length(max=20))
+    clauses = fields.List(Text(2000), load_default=list, validate=validate.Length(max=50))
+    order_ids = fields.List(Id(), required=True, validate=validate.Length(min=1, max=50))
+
+
+class LetterOfCreditSchema(Schema):
+    id = fields.Integer(required=True)
+    number = fields.String(required=True)
+    issuing_bank = fields.String()
+    advising_bank = fields.String(allow_none=True)
+    issue_date = fields.Date()
+    expiry_date = fields.Date()
+    expiry_place = fields.String(allow_none=True)
+    latest_shipment_date = fields.Date(allow_none=True)
+    amount = MoneyField(required=True)
+    currency = fields.String()
+    tolerance_pct = fields.Function(lambda c: format(c.tolerance_pct.normalize(), "f"))
+    ceiling = MoneyField(metadata={"description": "amount plus the tolerance"})
+    partial_shipments = fields.Boolean()
+    transhipment = fields.Boolean()
+    presentation_days = fields.Integer()
+    required_documents = fields.List(fields.Dict())
+    clauses = fields.List(fields.String())
+    order_ids = fields.List(fields.Integer())
+    buyer = fields.Nested(PartySchema)
+    supplier = fields.Nested(PartySchema)
+    version = fields.Integer()
+    created_at = fields.DateTime()
+
+
+class DocumentSetArgsSchema(Schema):
+    acknowledge_warnings = fields.List(fields.String(validate=validate.OneOf(
+        LC_WARNING_CODES)), load_default=list)
+
+
+class IssuedShipmentSchema(ShipmentSchema):
+    """A shipment with its papers just issued (``documents``: every revision, each with
+    ``kind``, ``document_id`` and ``number``)."""
+
+    render_id = fields.Integer(allow_none=True, metadata={
+        "description": "The background job laying out the PDFs (the portal shows its "
+                       "progress)"})

@@ -12,7 +12,7 @@ Nothing here writes to the database: an export is a read.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -176,10 +176,25 @@ def check_options(fmt: str | None, paper: str | None, language: str | None) -> N
         raise ValidationFailed(_("This export is not available."), errors=errors)
 
 
+# Papers another module prints on the one template of their kind (fulfillment's
+# commercial invoice, packing list and shipping advice): type → printer(document, paper,
+# language or None) → PDF bytes. The engine's document and the shipment's print alike.
+PAPER_PRINTERS: dict[str, Callable[[Document, str, str | None], bytes]] = {}
+
+
+def register_paper_printer(doctype: str,
+                           printer: Callable[[Document, str, str | None], bytes]) -> None:
+    PAPER_PRINTERS[doctype] = printer
+
+
 def export_document(document: Document, fmt: str, *, paper: str | None = None,
                     language: str | None = None) -> ExportedFile:
     """The document as a ``docx``, ``pdf`` or ``xlsx`` file named after its number."""
     check_options(fmt, paper, language)
+    printer = PAPER_PRINTERS.get(document.type) if fmt == "pdf" else None
+    if printer is not None:  # in its document language unless one is asked for
+        return ExportedFile(printer(document, paper or "a4", language), FORMATS[fmt],
+                            f"{_safe_filename(document.number)}.{fmt}")
     with _language(language):
         sheet = build_sheet(document)
         render = {"docx": render_docx, "pdf": render_pdf, "xlsx": render_xlsx}[fmt]

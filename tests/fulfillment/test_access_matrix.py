@@ -7,7 +7,7 @@ import pytest
 
 from tests.factories import csrf_token, portal_login
 from tests.fulfillment.stripe_stub import StripeStub
-from tests.fulfillment.support import accepted_purchase_order
+from tests.fulfillment.support import SEA, accepted_purchase_order
 from tests.worlds import shared_world
 
 ACTORS = ("anonymous", "own", "partner", "other", "operator")
@@ -29,13 +29,13 @@ def world(make, api, pair, app, monkeypatch):
         second = accepted_purchase_order(make, pair.buyer, pair.supplier)
         lines = api.get(f"/orders/{order}", pair.supplier_token).get_json()["lines"]
         shipment = api.post("/shipments", pair.supplier_token, json={
-            "order_ids": [order], "lines": [{"order_line_id": lines[0]["id"],
+            **SEA, "order_ids": [order], "lines": [{"order_line_id": lines[0]["id"],
                                              "quantity": "10"}]}).get_json()["id"]
         fresh = api.post("/shipments", pair.supplier_token, json={
-            "order_ids": [order], "lines": [{"order_line_id": lines[0]["id"],
+            **SEA, "order_ids": [order], "lines": [{"order_line_id": lines[0]["id"],
                                              "quantity": "10"}]}).get_json()["id"]
         gone = api.post("/shipments", pair.supplier_token, json={
-            "order_ids": [order], "lines": [{"order_line_id": lines[0]["id"],
+            **SEA, "order_ids": [order], "lines": [{"order_line_id": lines[0]["id"],
                                              "quantity": "10"}]}).get_json()
         assert api.post(f"/shipments/{gone['id']}/events", pair.supplier_token,
                         json={"status": "shipped"}).status_code == 201
@@ -43,12 +43,20 @@ def world(make, api, pair, app, monkeypatch):
                         pair.supplier_token).status_code == 201
         invoice = api.post(f"/shipments/{shipment}/commercial-invoice",
                            pair.supplier_token).get_json()["invoice"]["id"]
+        credit = api.post("/letters-of-credit", pair.supplier_token, json={
+            "number": "LC-M-1", "issuing_bank": "Bank", "issue_date": "2026-01-01",
+            "expiry_date": "2099-01-01", "amount": "1000", "currency": "USD",
+            "order_ids": [order]}).get_json()["id"]
+        issued = api.post("/shipments", pair.supplier_token, json={
+            **SEA, "order_ids": [order], "issue_documents": True,
+            "lines": [{"order_line_id": lines[0]["id"], "quantity": "10"}]}).get_json()
         other = make.company_with_admin("Other Co", roles=("buyer", "supplier"))
         members = {"own": pair.supplier, "partner": pair.buyer, "other": other,
                    "operator": make.operator()}
         yield World(members, {"o": order, "o2": second, "l": lines[1]["id"], "s": shipment,
                               "s2": fresh, "i": invoice, "line": lines[0]["id"],
-                              "B": pair.buyer.company_id,
+                              "B": pair.buyer.company_id, "lc": credit,
+                              "rs": issued["id"], "r": issued["render_id"],
                               "gone": gone["id"], "gone_line": gone["lines"][0]["id"]})
 
 
@@ -80,7 +88,12 @@ API_ROUTES = [
     ("POST", "/webhooks/stripe", {"type": "checkout.session.completed"},
      (400, 400, 400, 400, 400)),
     ("GET", "/letter-of-credit-clauses", None, (401, 200, 200, 200, 403)),
-    ("PUT", "/letter-of-credit-clauses", {"lc_number": "LC-9"}, (401, 200, 200, 200, 403)),
+    ("POST", "/letters-of-credit", {"number": "LC-M-2", "issuing_bank": "Bank",
+                                    "issue_date": "2026-01-01", "expiry_date": "2099-01-01",
+                                    "amount": "1", "currency": "USD", "order_ids": ["{o2}"]},
+     (401, 201, 403, 404, 403)),
+    ("GET", "/letters-of-credit/{lc}", None, (401, 200, 200, 404, 403)),
+    ("POST", "/shipments/{s2}/document-set", {}, (401, 201, 403, 404, 403)),
 ]
 
 
@@ -128,7 +141,14 @@ PORTAL_ROUTES = [
     ("GET", "/fulfillment/payables", (302, 200, 200, 200, 403)),
     ("POST", "/fulfillment/invoices/{i}/payments", (302, 302, 403, 404, 403)),
     ("POST", "/fulfillment/invoices/{i}/checkout", (302, 403, 303, 404, 403)),
-    ("GET", "/fulfillment/letter-of-credit", (302, 200, 200, 200, 403)),
+    ("GET", "/fulfillment/letter-of-credit", (302, 301, 301, 301, 403)),
+    ("GET", "/fulfillment/letters-of-credit", (302, 200, 200, 200, 403)),
+    ("GET", "/fulfillment/letters-of-credit/new", (302, 200, 200, 200, 403)),
+    ("GET", "/fulfillment/letters-of-credit/{lc}", (302, 200, 200, 404, 403)),
+    ("GET", "/fulfillment/orders/{o}/ship", (302, 200, 404, 404, 403)),
+    ("GET", "/fulfillment/shipments/{rs}/papers/{r}", (302, 200, 200, 404, 403)),
+    ("GET", "/fulfillment/shipments/{rs}/papers/{r}/progress", (302, 200, 200, 404, 403)),
+    ("POST", "/fulfillment/shipments/{s2}/document-set", (302, 302, 403, 404, 403)),
 ]
 
 

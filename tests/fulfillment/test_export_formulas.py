@@ -5,7 +5,7 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
-from tests.fulfillment.support import accepted_purchase_order
+from tests.fulfillment.support import SEA, accepted_purchase_order
 
 EVIL = '=HYPERLINK("http://evil.example","Track")'
 
@@ -15,7 +15,7 @@ def test_packing_list_xlsx_writes_formula_leading_text_as_text(make, api, pair):
                                        lines=[("-2+3", "10", "0.12")])
     line = api.get(f"/orders/{order_id}", pair.supplier_token).get_json()["lines"][0]
     shipped = api.post("/shipments", pair.supplier_token, json={
-        "order_ids": [order_id], "carrier": EVIL, "tracking_number": "@TRACK",
+        **SEA, "order_ids": [order_id], "carrier": EVIL, "tracking_number": "@TRACK",
         "lines": [{"order_line_id": line["id"], "quantity": "10"}]})
     assert shipped.status_code == 201, shipped.get_json()
     path = f"/shipments/{shipped.get_json()['id']}/documents/packing-list"

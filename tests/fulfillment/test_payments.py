@@ -8,7 +8,7 @@ from marketplace.extensions import db
 from marketplace.fulfillment.models import Invoice, Payment
 from tests.factories import csrf_token, portal_login
 from tests.fulfillment.stripe_stub import StripeStub, signature
-from tests.fulfillment.support import accepted_purchase_order
+from tests.fulfillment.support import SEA, accepted_purchase_order
 
 SECRET = "whsec_payments"
 
@@ -27,7 +27,7 @@ def invoiced(make, api, pair) -> dict:
     order_id = accepted_purchase_order(make, pair.buyer, pair.supplier)
     lines = api.get(f"/orders/{order_id}", pair.supplier_token).get_json()["lines"]
     shipment = api.post("/shipments", pair.supplier_token, json={
-        "order_ids": [order_id], "lines": [{"order_line_id": line["id"],
+        **SEA, "order_ids": [order_id], "lines": [{"order_line_id": line["id"],
                                             "quantity": line["quantity"]} for line in lines]})
     issued = api.post(f"/shipments/{shipment.get_json()['id']}/commercial-invoice",
                       pair.supplier_token)
@@ -120,7 +120,7 @@ def test_the_invoice_rounds_the_exact_total_to_cents(make, api, pair):
                                        [("PIN", "3", "0.3333"), ("CLIP", "7", "0.0125")])
     lines = api.get(f"/orders/{order_id}", pair.supplier_token).get_json()["lines"]
     shipment = api.post("/shipments", pair.supplier_token, json={
-        "order_ids": [order_id], "lines": [{"order_line_id": line["id"],
+        **SEA, "order_ids": [order_id], "lines": [{"order_line_id": line["id"],
                                             "quantity": line["quantity"]} for line in lines]})
     assert shipment.get_json()["total"] == "1.0874"  # 0.9999 + 0.0875, exact
     issued = api.post(f"/shipments/{shipment.get_json()['id']}/commercial-invoice",

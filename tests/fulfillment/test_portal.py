@@ -4,7 +4,7 @@ import re
 
 from marketplace.core.types import utcnow
 from tests.factories import csrf_token, portal_login
-from tests.fulfillment.support import accepted_purchase_order
+from tests.fulfillment.support import SEA, accepted_purchase_order
 from tests.fulfillment.test_flow import pdf_text
 
 
@@ -20,6 +20,7 @@ def test_supplier_ships_from_the_order_page_and_the_buyer_follows(make, api, pai
     assert f'name="ship-{lines["BOLT-M8"]}"' in form
     response = client.post(new, data={
         "csrf_token": csrf_token(client, new), "carrier": "Evergreen", "mode": "sea",
+        "vessel": "Ever Ace", "voyage": "0125W",
         "tracking_number": "EG-1", f"ship-{lines['BOLT-M8']}": "250"})
     assert response.status_code == 302, response.get_data(as_text=True)
     shipment_path = response.headers["Location"]
@@ -67,7 +68,7 @@ def test_receivables_aging_and_payment_recording(make, api, pair, client):
     order_id = accepted_purchase_order(make, pair.buyer, pair.supplier)
     lines = api.get(f"/orders/{order_id}", pair.supplier_token).get_json()["lines"]
     shipment = api.post("/shipments", pair.supplier_token, json={
-        "order_ids": [order_id], "lines": [{"order_line_id": lines[0]["id"],
+        **SEA, "order_ids": [order_id], "lines": [{"order_line_id": lines[0]["id"],
                                             "quantity": "1000"}]}).get_json()
     invoice = api.post(f"/shipments/{shipment['id']}/commercial-invoice",
                        pair.supplier_token).get_json()["invoice"]
@@ -92,33 +93,56 @@ def test_receivables_aging_and_payment_recording(make, api, pair, client):
                      payables)
 
 
-def test_lc_clause_settings(make, api, pair, client):
+def test_former_lc_clauses_stay_readable_and_the_old_page_leads_to_letters_of_credit(
+        make, api, pair, client, app):
+    from marketplace.extensions import db
+    from marketplace.fulfillment.models import LetterOfCreditClauses
+
+    def build():
+        db.session.add(LetterOfCreditClauses(
+            company_id=pair.supplier.company_id, buyer_company_id=pair.buyer.company_id,
+            lc_number="LC-OLD-7", issuing_bank="Bank of Taiwan",
+            required_statements="One\nTwo"))
+
+    make._run(build)
+    [kept] = api.get("/letter-of-credit-clauses", pair.supplier_token).get_json()
+    assert (kept["lc_number"], kept["buyer_company_id"]) == ("LC-OLD-7", pair.buyer.company_id)
+    assert api.call("PUT", "/letter-of-credit-clauses", pair.supplier_token,
+                    json={"lc_number": "LC-9"}).status_code == 405
     portal_login(client, pair.supplier.email)
-    token = csrf_token(client, "/fulfillment/letter-of-credit")
-    response = client.post("/fulfillment/letter-of-credit", data={
-        "csrf_token": token, "lc_number": "LC-1", "issuing_bank": "Bank of Taiwan",
-        "required_statements": "One\nTwo"})
-    assert response.status_code == 302
-    assert api.get("/letter-of-credit-clauses", pair.supplier_token).get_json()[0][
-        "lc_number"] == "LC-1"
+    old = client.get("/fulfillment/letter-of-credit")
+    assert old.status_code == 301 and old.headers["Location"].endswith(
+        "/fulfillment/letters-of-credit")
+    page = client.get("/fulfillment/letters-of-credit").get_data(as_text=True)
+    assert 'id="former-clauses"' in page and "LC-OLD-7" in page and "Two" in page
 
 
-def test_lc_clauses_for_one_buyer_only_among_the_suppliers_customers(make, api, pair, client):
-    accepted_purchase_order(make, pair.buyer, pair.supplier)
-    stranger = make.company("Stranger Ltd")
+def test_a_letter_of_credit_is_recorded_from_the_order_page(make, api, pair, client):
+    order_id = accepted_purchase_order(make, pair.buyer, pair.supplier)
     portal_login(client, pair.supplier.email)
-    page = client.get("/fulfillment/letter-of-credit").get_data(as_text=True)
-    assert f'<option value="{pair.buyer.company_id}">Nordic Tools</option>' in page
-    assert "Stranger Ltd" not in page
-    token = csrf_token(client, "/fulfillment/letter-of-credit")
-    refused = client.post("/fulfillment/letter-of-credit", data={
-        "csrf_token": token, "buyer_company_id": stranger, "lc_number": "LC-X"})
-    assert refused.status_code == 200 and "Not a valid choice" in refused.get_data(as_text=True)
-    assert api.get("/letter-of-credit-clauses", pair.supplier_token).get_json() == []
-    client.post("/fulfillment/letter-of-credit", data={
-        "csrf_token": token, "buyer_company_id": pair.buyer.company_id, "lc_number": "LC-NT"})
-    [saved] = api.get("/letter-of-credit-clauses", pair.supplier_token).get_json()
-    assert (saved["buyer_company_id"], saved["lc_number"]) == (pair.buyer.company_id, "LC-NT")
+    order_page = client.get(f"/fulfillment/orders/{order_id}").get_data(as_text=True)
+    assert f"/fulfillment/letters-of-credit/new?order={order_id}" in order_page
+    path = f"/fulfillment/letters-of-credit/new?order={order_id}"
+    form = client.get(path).get_data(as_text=True)
+    assert f'id="order-{order_id}" checked' in form and 'value="145.0000"' in form or \
+        f'id="order-{order_id}" checked' in form
+    fields = {"csrf_token": csrf_token(client, path), "number": "LC-77",
+              "issuing_bank": "Deutsche Handelsbank AG", "issue_date": "2026-11-01",
+              "expiry_date": "2026-10-01", "amount": "145", "currency": "USD",
+              "tolerance_pct": "5", "presentation_days": "21", "partial_shipments": "y",
+              "doc-certificate-of-origin": "1", "originals-certificate-of-origin": "2",
+              "copies-certificate-of-origin": "1", "clauses": "Clause A\nClause B",
+              "order_ids": [str(order_id)]}
+    refused = client.post(path, data=fields)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "cannot expire before it is issued" in page
+    assert 'value="LC-77"' in page and 'name="doc-certificate-of-origin" ' \
+        'id="doc-certificate-of-origin" value="1" checked' in page  # the input stays
+    saved = client.post(path, data={**fields, "expiry_date": "2027-03-31"})
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    credit = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "LC-77" in credit and "Clause B" in credit and "Not allowed" in credit  # tranship.
+    assert "2 original(s), 1 copy(ies)" in credit
 
 
 def test_the_shipment_form_takes_packages_and_weights_for_the_packing_list(
@@ -137,7 +161,8 @@ def test_the_shipment_form_takes_packages_and_weights_for_the_packing_list(
     assert api.get(f"/orders/{order_id}", pair.buyer_token).get_json()["lines"][0][
         "shipped_quantity"] == "0"
     response = client.post(new, data={
-        "csrf_token": token, "carrier": "Evergreen", "mode": "sea", f"ship-{bolt}": "400",
+        "csrf_token": token, "carrier": "Evergreen", "mode": "sea", "vessel": "Ever Ace",
+        "voyage": "0125W", f"ship-{bolt}": "400",
         f"packages-{bolt}": "20", f"net_weight-{bolt}": "180", f"gross_weight-{bolt}": "195.5",
         f"volume-{bolt}": "0.8"})
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -148,7 +173,7 @@ def test_the_shipment_form_takes_packages_and_weights_for_the_packing_list(
     assert made.status_code == 201, made.get_json()
     text = pdf_text(api.get(f"/shipments/{shipment_id}/documents/packing-list",
                             pair.buyer_token))
-    assert "Packages 20" in text and "195.5" in text and "0.8" in text
+    assert "Cartons 20" in text and "195.5" in text and "0.8" in text
 
 
 def test_the_order_page_names_origin_orders_and_payment_terms_as_people_read_them(
@@ -179,7 +204,7 @@ def test_shipping_modes_read_as_words(make, api, pair, client):
     order_id = accepted_purchase_order(make, pair.buyer, pair.supplier)
     bolt = api.get(f"/orders/{order_id}", pair.supplier_token).get_json()["lines"][0]["id"]
     shipment = api.post("/shipments", pair.supplier_token, json={
-        "order_ids": [order_id], "carrier": "Evergreen", "mode": "sea",
+        **SEA, "order_ids": [order_id], "carrier": "Evergreen", "mode": "sea",
         "lines": [{"order_line_id": bolt, "quantity": "10"}]}).get_json()
     portal_login(client, pair.supplier.email)
     form = client.get(f"/fulfillment/shipments/new?buyer={pair.buyer.company_id}")

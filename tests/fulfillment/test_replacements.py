@@ -2,14 +2,14 @@
 ship again, at most what the buyer's receipts did not accept; the order's shipped
 quantities and the invoice stay as they were."""
 
-from tests.fulfillment.support import accepted_purchase_order
+from tests.fulfillment.support import SEA, accepted_purchase_order
 
 
 def shipped(api, pair, order_id) -> dict:
     """The whole order (BOLT-M8 1000, NUT-M8 500) in one shipment, on its way."""
     lines = api.get(f"/orders/{order_id}", pair.supplier_token).get_json()["lines"]
     shipment = api.post("/shipments", pair.supplier_token, json={
-        "order_ids": [order_id], "carrier": "Evergreen",
+        **SEA, "order_ids": [order_id], "carrier": "Evergreen",
         "lines": [{"order_line_id": line["id"], "quantity": line["quantity"]}
                   for line in lines]})
     assert shipment.status_code == 201, shipment.get_json()

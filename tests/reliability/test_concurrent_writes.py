@@ -13,7 +13,7 @@ from marketplace.fulfillment.models import Invoice, Payment
 from marketplace.infrastructure.models import User
 from tests.content.conftest import make_category  # noqa: F401 - a fixture
 from tests.content.test_products_api import BOLT
-from tests.fulfillment.support import accepted_purchase_order, trade_pair
+from tests.fulfillment.support import SEA, accepted_purchase_order, trade_pair
 from tests.trading.support import Trade
 
 PARALLEL = 10
@@ -88,7 +88,7 @@ def _invoice_of(make, api, pair, lines) -> dict:
     order_id = accepted_purchase_order(make, pair.buyer, pair.supplier, lines)
     order_lines = api.get(f"/orders/{order_id}", pair.supplier_token).get_json()["lines"]
     shipment = api.post("/shipments", pair.supplier_token, json={
-        "order_ids": [order_id], "lines": [{"order_line_id": line["id"],
+        **SEA, "order_ids": [order_id], "lines": [{"order_line_id": line["id"],
                                             "quantity": line["quantity"]}
                                            for line in order_lines]})
     assert shipment.status_code == 201, shipment.get_json()

@@ -48,7 +48,7 @@ from marketplace.core.errors import DomainError, ValidationFailed
 from marketplace.core.schemas import MAX_ID
 from marketplace.core.signals import product_changed
 from marketplace.core.types import utcnow
-from marketplace.core.validation import currency_codes
+from marketplace.core.validation import country_codes, currency_codes
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Category, Company
 
@@ -70,9 +70,13 @@ TEXT_FIELDS: dict[str, tuple[int, bool]] = {
     "description": (20000, False), "description_zh": (20000, False), "unit": (20, False),
     "hs_code": (12, False), "packaging": (300, False), "port": (120, False),
 }
+# Customs and packing data for the shipping papers (origin, unit net weight, cartons).
+PACKAGING_DECIMALS = ("net_weight_kg", "carton_length_cm", "carton_width_cm",
+                      "carton_height_cm", "carton_gross_weight_kg")
+PACKAGING_FIELDS = ("origin_country", "units_per_carton", *PACKAGING_DECIMALS)
 PRODUCT_FIELDS = frozenset(TEXT_FIELDS) | {
     "category", "product_line", "moq", "currency", "price_tiers", "attributes",
-    "lead_time_days", "status", "cost_price"}
+    "lead_time_days", "status", "cost_price", *PACKAGING_FIELDS}
 HS_CODE = re.compile(r"\d{4}(\.?\d{2}){0,4}")
 
 
@@ -363,6 +367,7 @@ def _checked_values(company: Company, values: dict[str, Any], product: Product |
         clean["attributes"] = _attributes(values["attributes"], errors)
     if "lead_time_days" in values:
         clean["lead_time_days"] = _lead_time(values["lead_time_days"], errors)
+    _packaging(values, clean, errors)
     if "status" in values:
         status = values["status"]
         status = status.value if isinstance(status, ProductStatus) else status
@@ -372,6 +377,33 @@ def _checked_values(company: Company, values: dict[str, Any], product: Product |
     if errors:
         raise ValidationFailed(errors=errors)
     return clean
+
+
+def _packaging(values: dict[str, Any], clean: dict[str, Any], errors: Errors) -> None:
+    """Origin (an ISO country code), unit net weight, units per carton, carton size and
+    gross weight: what the packing list works out cartons and weights from."""
+    if "origin_country" in values:
+        origin = _text(values["origin_country"], "origin_country", 2, False, errors)
+        origin = origin.upper() if origin else None
+        if origin is not None and origin not in country_codes():
+            _add(errors, "origin_country", _l("Give the country's ISO code, such as TW."))
+        clean["origin_country"] = origin
+    for name in PACKAGING_DECIMALS:
+        if name in values:
+            clean[name] = decimal_value(values[name], name, errors,
+                                        positive=name != "net_weight_kg")
+    if "units_per_carton" in values:
+        value = values["units_per_carton"]
+        if value in (None, ""):
+            clean["units_per_carton"] = None
+        else:
+            try:
+                count = int(str(value).strip())
+            except ValueError:
+                count = 0
+            if not 1 <= count <= 1_000_000:
+                _add(errors, "units_per_carton", _l("A whole number from 1 to 1,000,000."))
+            clean["units_per_carton"] = count
 
 
 def _text(value: Any, name: str, longest: int, required: bool, errors: Errors) -> str | None:

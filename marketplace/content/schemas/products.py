@@ -111,6 +111,17 @@ class ProductArgsSchema(Schema):
         min=0, max=MAX_LEAD_TIME_DAYS))
     packaging = OptionalText(300)
     port = OptionalText(120, metadata={"description": "Port of loading", "example": "Keelung"})
+    # For the shipping papers: customs origin and the packing list's cartons and weights.
+    origin_country = OptionalText(2, metadata={"description": "Country of origin (ISO 3166 "
+                                                              "code)", "example": "TW"})
+    net_weight_kg = DecimalText(allow_none=True, metadata={"description": "One unit, kg"})
+    units_per_carton = fields.Integer(allow_none=True, validate=validate.Range(
+        min=1, max=1_000_000))
+    carton_length_cm = DecimalText(allow_none=True)
+    carton_width_cm = DecimalText(allow_none=True)
+    carton_height_cm = DecimalText(allow_none=True)
+    carton_gross_weight_kg = DecimalText(allow_none=True, metadata={
+        "description": "A full carton, kg"})
     status = fields.String(validate=validate.OneOf(STATUSES), metadata={
         "description": "Publishing needs an approved company (403 otherwise)"})
 
@@ -233,6 +244,18 @@ class ProductSchema(Schema):
     lead_time_days = fields.Integer(allow_none=True, required=True)
     packaging = fields.String(allow_none=True, required=True)
     port = fields.String(allow_none=True, required=True)
+    origin_country = fields.String(allow_none=True)
+    net_weight_kg = fields.Function(lambda p: quantity_text(p.net_weight_kg), allow_none=True,
+                                    metadata=_string())
+    units_per_carton = fields.Integer(allow_none=True)
+    carton_length_cm = fields.Function(lambda p: quantity_text(p.carton_length_cm),
+                                       allow_none=True, metadata=_string())
+    carton_width_cm = fields.Function(lambda p: quantity_text(p.carton_width_cm),
+                                      allow_none=True, metadata=_string())
+    carton_height_cm = fields.Function(lambda p: quantity_text(p.carton_height_cm),
+                                       allow_none=True, metadata=_string())
+    carton_gross_weight_kg = fields.Function(lambda p: quantity_text(p.carton_gross_weight_kg),
+                                             allow_none=True, metadata=_string())
     status = fields.Function(lambda p: p.status.value, required=True,
                              metadata=_string(enum=STATUSES))
     version = fields.Integer(required=True)

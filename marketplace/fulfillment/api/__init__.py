@@ -5,6 +5,7 @@ gets 404; the supplier ships, documents and records payments, the buyer pays by 
 from __future__ import annotations
 
 from flask import Response, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from marketplace.core.api import (
@@ -19,7 +20,9 @@ from marketplace.core.guards import company_actor
 from marketplace.core.pagination import PaginationArgsSchema, page_schema, paginate
 from marketplace.core.rooms import load_all
 from marketplace.fulfillment import api_bp, exports, queries
+from marketplace.fulfillment.api.letters_of_credit import LC_WARNINGS_409
 from marketplace.fulfillment.models import ShippingDocumentKind
+from marketplace.fulfillment.operations import document_sets
 from marketplace.fulfillment.operations import orders as order_ops
 from marketplace.fulfillment.operations import receivables as receivable_ops
 from marketplace.fulfillment.operations import shipments as shipment_ops
@@ -32,7 +35,7 @@ from marketplace.fulfillment.schemas import (
     InvoiceQueryArgsSchema,
     InvoiceSchema,
     IssuedInvoiceSchema,
-    LetterOfCreditClausesArgsSchema,
+    IssuedShipmentSchema,
     LetterOfCreditClausesSchema,
     MergeArgsSchema,
     OrderQueryArgsSchema,
@@ -145,14 +148,27 @@ def list_shipments(query, pagination):
 @api_auth(permission="fulfillment.manage")
 @idempotent
 @api_bp.arguments(ShipmentArgsSchema)
-@api_bp.response(201, ShipmentSchema, headers=ETAG_HEADER)
-@api_bp.doc(responses=problem_responses(404, 409, 422))
+@api_bp.response(201, IssuedShipmentSchema, headers=ETAG_HEADER)
+@api_bp.doc(responses={**problem_responses(404, 422), **LC_WARNINGS_409})
 def create_shipment(args):
     """Supplier: ship open lines of one or more orders of one buyer. More than is open
-    on a line → 422 and nothing is shipped."""
+    on a line → 422 and nothing is shipped. With ``issue_documents: true`` the commercial
+    invoice, packing list and shipping advice (and the certificates the orders' letter
+    of credit requires) are issued in the same request and listed in ``documents``; a
+    field they need missing → 422 naming each; a letter of credit warning (shipped after
+    its latest shipment date, above its amount and tolerance, a partial shipment it
+    forbids, expired) → 409 listing ``warnings`` until their codes are sent back in
+    ``acknowledge_warnings`` (recorded: who, when, what). Nothing is written on a refusal."""
     orders = queries.orders_by_ids(args["order_ids"])
-    shipment = shipment_ops.create_shipment(orders, args, company_actor(OPERATOR_ONLY_READS))
-    return _answer(ShipmentSchema(), shipment, 201,
+    actor = company_actor(OPERATOR_ONLY_READS)
+    if not args.pop("issue_documents", False):
+        shipment = shipment_ops.create_shipment(orders, args, actor)
+        return _answer(ShipmentSchema(), shipment, 201,
+                       url_for("fulfillment_api.get_shipment", shipment_id=shipment.id))
+    shipment, _printed, render = document_sets.ship_and_issue(
+        orders, args, actor, locale=str(get_locale() or "en"))
+    shipment.render_id = render.id
+    return _answer(IssuedShipmentSchema(), shipment, 201,
                    url_for("fulfillment_api.get_shipment", shipment_id=shipment.id))
 
 
@@ -204,10 +220,11 @@ def record_shipment_event(args, shipment_id):
 @api_auth(permission="fulfillment.manage")
 @idempotent
 @api_bp.response(201, IssuedInvoiceSchema)
-@api_bp.doc(responses=problem_responses(404, 409))
+@api_bp.doc(responses=problem_responses(404, 409, 422))
 def issue_commercial_invoice(shipment_id):
     """Supplier: issue the shipment's commercial invoice (a numbered trade document sent
-    to the buyer) and record the receivable; a second call → 409."""
+    to the buyer) and record the receivable; a second call → 409. A field a bank or
+    customs needs missing → 422 naming each one (the checklist); nothing is issued."""
     shipment = queries.shipment(shipment_id)
     invoice, printed = document_ops.issue_commercial_invoice(
         shipment, company_actor(OPERATOR_ONLY_READS))
@@ -219,7 +236,7 @@ def issue_commercial_invoice(shipment_id):
 @api_auth(permission="fulfillment.manage")
 @idempotent
 @api_bp.response(201, ShippingDocumentSchema)
-@api_bp.doc(responses=problem_responses(404, 409))
+@api_bp.doc(responses=problem_responses(404, 409, 422))
 def generate_shipping_document(shipment_id, kind):
     """Supplier: (re)generate a packing list or shipping advice — or, once issued, a new
     revision of the commercial invoice. Each call adds a revision; earlier ones stay
@@ -239,11 +256,12 @@ def download_shipping_document(args, shipment_id, kind):
     revision, or ``?revision=N``."""
     shipment = queries.shipment(shipment_id)
     printed = document_ops.revision_of(shipment, ShippingDocumentKind(kind), args.get("revision"))
+    language = args.get("lang")
     if args["format"] == "xlsx":
-        body, media_type, extension = (exports.shipping_document_xlsx(printed.snapshot),
+        body, media_type, extension = (exports.shipping_document_xlsx(printed.snapshot, language),
                                        exports.XLSX_MEDIA_TYPE, "xlsx")
     else:
-        body, media_type, extension = (exports.cached_pdf(printed, args["paper"]),
+        body, media_type, extension = (exports.cached_pdf(printed, args["paper"], language),
                                        "application/pdf", "pdf")
     return Response(body, mimetype=media_type, headers={
         "Content-Disposition": f'attachment; filename="{exports.filename(printed.snapshot, extension)}"'})  # noqa: E501
@@ -330,20 +348,11 @@ def stripe_webhook():
 @api_auth(permission="fulfillment.view")
 @api_bp.response(200, LetterOfCreditClausesSchema(many=True))
 def list_lc_clauses():
-    """Supplier: the L/C clauses printed on your shipping documents (per buyer, and one
-    set for every other buyer)."""
+    """Supplier: the former per-buyer L/C clauses, read only. They no longer print:
+    a letter of credit is a record of its own (POST /letters-of-credit), attached to
+    orders, and prints only on the papers of their shipments."""
     company_actor(OPERATOR_ONLY_READS)
     return queries.lc_clauses()
-
-
-@api_bp.route("/letter-of-credit-clauses", methods=["PUT"])
-@api_auth(permission="fulfillment.manage")
-@api_bp.arguments(LetterOfCreditClausesArgsSchema)
-@api_bp.response(200, LetterOfCreditClausesSchema)
-@api_bp.doc(responses=problem_responses(422))
-def save_lc_clauses(args):
-    """Supplier: set the clauses for one buyer (``buyer_company_id``) or for all."""
-    return document_ops.save_lc_clauses(company_actor(OPERATOR_ONLY_READS), args)
 
 
 # Later subjects live one file each beside this one (letters of credit, statements, ...):

@@ -35,10 +35,12 @@ from marketplace.fulfillment.operations.orders import (
 from marketplace.fulfillment.queries import accepted_quantity
 from marketplace.infrastructure.notifications import N_, notify
 
-HEADER_FIELDS = ("carrier", "mode", "vessel", "voyage", "flight_number", "tracking_number",
-                 "container_numbers", "port_of_loading", "port_of_discharge", "etd", "eta",
-                 "notes")
-LINE_MEASURES = ("packages", "gross_weight", "net_weight", "volume")
+HEADER_FIELDS = ("carrier", "forwarder", "mode", "vessel", "voyage", "flight_number",
+                 "tracking_number", "container_numbers", "port_of_loading",
+                 "port_of_discharge", "etd", "eta", "notes", "consignee", "notify_party",
+                 "bill_of_lading", "on_board_date", "marks_and_numbers", "document_language")
+LINE_MEASURES = ("packages", "gross_weight", "net_weight", "volume", "hs_code",
+                 "origin_country")
 
 
 def _lock_orders(order_ids: list[int]) -> list[Order]:

@@ -12,21 +12,22 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from marketplace.core.audit import pending_changes, record_audit
-from marketplace.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from marketplace.core.audit import record_audit
+from marketplace.core.errors import Conflict, Forbidden, NotFound
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.fulfillment.models import (
     ZERO,
     Invoice,
     LetterOfCreditClauses,
-    Order,
     OrderLine,
     Shipment,
     ShipmentLine,
     ShippingDocument,
     ShippingDocumentKind,
 )
+from marketplace.fulfillment.operations import checklist, papers
+from marketplace.fulfillment.operations.letters_of_credit import letter_of_credit_of, snapshot_of
 from marketplace.fulfillment.operations.receivables import invoice_amount, record_invoice
 from marketplace.infrastructure.notifications import N_, notify
 from marketplace.workflow.models import Document
@@ -81,9 +82,14 @@ def generate_document(shipment: Shipment, kind: ShippingDocumentKind,
     """A new revision of ``kind`` for the shipment, from its data as it is now. The
     first revision creates and sends the engine document; later ones keep its number."""
     _ensure_supplier(shipment, actor)
+    # Nothing is issued with a field a bank or customs needs left blank.
+    checklist.ensure_ready(shipment, [kind])
     previous = latest(shipment, kind)
-    document = previous.document if previous and previous.document else \
-        _engine_document(shipment, kind, actor)
+    if kind.is_certificate:  # the supplier's own statement: no engine document
+        document = None
+    else:
+        document = previous.document if previous and previous.document else \
+            _engine_document(shipment, kind, actor)
     revision = (db.session.scalar(select(func.max(ShippingDocument.revision)).where(
         ShippingDocument.shipment_id == shipment.id, ShippingDocument.kind == kind)) or 0) + 1
     printed = ShippingDocument(shipment=shipment, kind=kind, revision=revision,
@@ -92,16 +98,18 @@ def generate_document(shipment: Shipment, kind: ShippingDocumentKind,
                                snapshot=snapshot(shipment, kind, document, revision))
     db.session.add(printed)
     db.session.flush()
+    number = printed.snapshot["number"]
     record_audit("shipping_document.generated", shipment,
                  company_id=shipment.supplier_company_id,
-                 changes={"kind": kind.value, "number": document.number, "revision": revision})
+                 changes={"kind": kind.value, "number": number, "revision": revision})
     notify("shipping_document.issued", company_id=shipment.buyer_company_id,
            message=N_("%(kind)s %(number)s (revision %(revision)s) for shipment %(shipment)s."),
-           params={"kind": kind_label(kind), "number": document.number, "revision": revision,
+           params={"kind": kind_label(kind), "number": number, "revision": revision,
                    "shipment": shipment.number},
            link=f"/fulfillment/shipments/{shipment.id}",
-           payload={"shipment_id": shipment.id, "kind": kind.value, "document_id": document.id,
-                    "number": document.number, "revision": revision}, email=False)
+           payload={"shipment_id": shipment.id, "kind": kind.value,
+                    "document_id": document.id if document else None,
+                    "number": number, "revision": revision}, email=False)
     return printed
 
 
@@ -120,7 +128,21 @@ def regenerate_document(shipment: Shipment, kind: ShippingDocumentKind,
 def kind_label(kind: ShippingDocumentKind) -> str:
     return {ShippingDocumentKind.COMMERCIAL_INVOICE: N_("Commercial invoice"),
             ShippingDocumentKind.PACKING_LIST: N_("Packing list"),
-            ShippingDocumentKind.SHIPPING_ADVICE: N_("Shipping advice")}[kind]
+            ShippingDocumentKind.SHIPPING_ADVICE: N_("Shipping advice"),
+            ShippingDocumentKind.CERTIFICATE_OF_ORIGIN: N_("Certificate of origin"),
+            ShippingDocumentKind.BENEFICIARY_CERTIFICATE: N_("Beneficiary's certificate")}[kind]
+
+
+CERTIFICATE_SUFFIX = {ShippingDocumentKind.CERTIFICATE_OF_ORIGIN: "CO",
+                      ShippingDocumentKind.BENEFICIARY_CERTIFICATE: "BC"}
+
+
+def document_number(shipment: Shipment, kind: ShippingDocumentKind,
+                    document: Document | None) -> str:
+    """The engine document's number; a certificate is numbered after its shipment."""
+    if document is not None:
+        return document.number
+    return f"{shipment.number}-{CERTIFICATE_SUFFIX[kind]}"
 
 
 def _engine_document(shipment: Shipment, kind: ShippingDocumentKind, actor) -> Document:
@@ -156,7 +178,8 @@ def _engine_document(shipment: Shipment, kind: ShippingDocumentKind, actor) -> D
 
 
 def lc_clauses_for(supplier_id: int, buyer_id: int) -> LetterOfCreditClauses | None:
-    """The supplier's clauses for this buyer, else its clauses for every buyer."""
+    """The supplier's former per-buyer L/C clauses (read only since letters of credit
+    are records of their own): their marks still serve as the default marks."""
     rows = db.session.scalars(select(LetterOfCreditClauses).where(
         LetterOfCreditClauses.company_id == supplier_id,
         (LetterOfCreditClauses.buyer_company_id == buyer_id)
@@ -172,8 +195,8 @@ def _load_lines(shipment: Shipment) -> None:
 
 
 def _party(company) -> dict[str, Any]:
-    return {"name": company.name, "address": company.address, "city": company.city,
-            "postal_code": company.postal_code, "country": company.country,
+    return {"id": company.id, "name": company.name, "address": company.address,
+            "city": company.city, "postal_code": company.postal_code, "country": company.country,
             "phone": company.phone}
 
 
@@ -181,37 +204,55 @@ def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def snapshot(shipment: Shipment, kind: ShippingDocumentKind, document: Document,
+def snapshot(shipment: Shipment, kind: ShippingDocumentKind, document: Document | None,
              revision: int) -> dict[str, Any]:
-    """Everything a printed revision shows, as plain JSON values (decimals as strings)."""
-    _load_lines(shipment)
-    orders = sorted({line.order_line.order for line in shipment.lines}, key=lambda o: o.id)
+    """Everything a printed revision shows, as plain JSON values (decimals as strings,
+    coded values as codes: the paper says them in words in its language when printed)."""
+    rows = papers.packed_lines(shipment)
+    orders = sorted({line.order_line.order for line, *_rest in rows}, key=lambda o: o.id)
     lines, totals = [], {"quantity": ZERO, "amount": ZERO, "packages": 0, "gross_weight": ZERO,
                          "net_weight": ZERO, "volume": ZERO}
-    for position, line in enumerate(shipment.lines, start=1):
+    for position, (line, packing, first, last) in enumerate(rows, start=1):
         order_line = line.order_line
         lines.append({"position": position, "sku": order_line.sku,
                       "description": order_line.description, "unit": order_line.unit,
                       "quantity": str(line.quantity), "unit_price": str(order_line.unit_price),
-                      "amount": str(line.amount), "packages": line.packages,
-                      "gross_weight": _text(line.gross_weight),
-                      "net_weight": _text(line.net_weight), "volume": _text(line.volume),
-                      "order_number": order_line.order.number})
+                      "amount": str(line.amount), "packages": packing.packages,
+                      "gross_weight": _text(packing.gross_weight),
+                      "net_weight": _text(packing.net_weight), "volume": _text(packing.volume),
+                      "hs_code": packing.hs_code, "origin": packing.origin_country,
+                      "carton_from": first, "carton_to": last,
+                      "order_number": order_line.order.number,
+                      "purchase_order": order_line.order.purchase_order.number
+                      if order_line.order.purchase_order else None})
         totals["quantity"] += line.quantity
         totals["amount"] += line.amount
-        totals["packages"] += line.packages or 0
+        totals["packages"] += packing.packages or 0
         for measure in ("gross_weight", "net_weight", "volume"):
-            totals[measure] += getattr(line, measure) or ZERO
+            totals[measure] += getattr(packing, measure) or ZERO
+    origins = sorted({line["origin"] for line in lines if line["origin"]})
     clauses = lc_clauses_for(shipment.supplier_company_id, shipment.buyer_company_id)
-    invoice = shipment.invoice if kind == ShippingDocumentKind.COMMERCIAL_INVOICE else None
+    # The invoice prints its due date; a certificate names the invoice it goes with.
+    invoice = shipment.invoice if kind == ShippingDocumentKind.COMMERCIAL_INVOICE \
+        or kind.is_certificate else None
     return {
-        "kind": kind.value, "title": kind_label(kind), "number": document.number,
+        "kind": kind.value, "title": kind_label(kind),
+        "number": document_number(shipment, kind, document),
         "revision": revision, "date": utcnow().date().isoformat(),
+        "language": papers.document_language(shipment),
         "supplier": _party(shipment.supplier), "buyer": _party(shipment.buyer),
+        # Null: the buyer is the consignee, and the notify party is "same as consignee".
+        "consignee": shipment.consignee, "notify_party": shipment.notify_party,
+        "marks": shipment.marks_and_numbers or (clauses.marks_and_numbers if clauses else None)
+        or papers.default_marks(shipment, totals["packages"], origins),
+        "origins": origins,
         "shipment": {
             "number": shipment.number, "carrier": shipment.carrier, "mode": shipment.mode,
             "vessel": shipment.vessel, "voyage": shipment.voyage,
             "flight_number": shipment.flight_number, "tracking_number": shipment.tracking_number,
+            "bill_of_lading": shipment.bill_of_lading,
+            "on_board_date": shipment.on_board_date.isoformat()
+            if shipment.on_board_date else None,
             "container_numbers": list(shipment.container_numbers or []),
             "port_of_loading": shipment.port_of_loading,
             "port_of_discharge": shipment.port_of_discharge,
@@ -224,9 +265,8 @@ def snapshot(shipment: Shipment, kind: ShippingDocumentKind, document: Document,
         "lines": lines,
         "totals": {**{key: str(value) for key, value in totals.items()},
                    "amount": str(invoice_amount(totals["amount"], shipment.currency))},
-        "lc": None if clauses is None else {
-            "lc_number": clauses.lc_number, "issuing_bank": clauses.issuing_bank,
-            "marks_and_numbers": clauses.marks_and_numbers, "statements": clauses.statements},
+        # The credit the shipment's orders ship under; None prints no L/C data at all.
+        "lc": snapshot_of(letter_of_credit_of(shipment)),
         # A later revision of an issued invoice still prints its due date.
         **({"invoice": _invoice_part(invoice)} if invoice is not None else {}),
     }
@@ -235,35 +275,3 @@ def snapshot(shipment: Shipment, kind: ShippingDocumentKind, document: Document,
 def _invoice_part(invoice: Invoice) -> dict[str, str]:
     return {"number": invoice.number, "due_date": invoice.due_date.isoformat(),
             "amount": str(invoice.amount)}
-
-
-# ----- L/C clauses ----------------------------------------------------------------------------
-
-
-def save_lc_clauses(actor, values: dict[str, Any]) -> LetterOfCreditClauses:
-    """The acting supplier's clauses for one buyer (or for all: ``buyer_company_id``
-    null), created or replaced."""
-    if actor.company is None:
-        raise Forbidden(str(_l("Only a company keeps L/C clauses.")))
-    buyer_id = values.get("buyer_company_id")
-    # Clauses name a buyer the supplier trades with: one it has orders from (as the
-    # portal's list of buyers), never just any company it can see.
-    if buyer_id is not None and (buyer_id == actor.company.id or db.session.scalar(
-            select(Order.id).where(Order.supplier_company_id == actor.company.id,
-                                   Order.buyer_company_id == buyer_id).limit(1)) is None):
-        raise ValidationFailed(errors={"buyer_company_id": [
-            str(_l("Not a buyer you have orders from."))]})
-    row = db.session.scalar(select(LetterOfCreditClauses).where(
-        LetterOfCreditClauses.company_id == actor.company.id,
-        LetterOfCreditClauses.buyer_company_id.is_(None) if buyer_id is None
-        else LetterOfCreditClauses.buyer_company_id == buyer_id))
-    if row is None:
-        row = LetterOfCreditClauses(company_id=actor.company.id, buyer_company_id=buyer_id)
-        db.session.add(row)
-    for field in ("lc_number", "issuing_bank", "marks_and_numbers", "required_statements"):
-        if field in values:
-            setattr(row, field, values[field])
-    changes = pending_changes(row)
-    db.session.flush()
-    record_audit("lc_clauses.saved", row, company_id=actor.company.id, changes=changes)
-    return row

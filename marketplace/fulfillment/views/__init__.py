@@ -10,7 +10,6 @@ from marshmallow import ValidationError
 
 from marketplace.core.errors import (
     Conflict,
-    Forbidden,
     ValidationFailed,
     flatten_messages,
     go_back,
@@ -24,7 +23,6 @@ from marketplace.extensions import db
 from marketplace.fulfillment import bp, labels, queries
 from marketplace.fulfillment.forms import (
     METHOD_LABELS,
-    LcClausesForm,
     PaymentForm,
     ShipmentEventForm,
     line_quantities,
@@ -60,7 +58,9 @@ STATUS_LABELS = labels.ORDER_STATUS
 SHIPMENT_LABELS = labels.SHIPMENT_STATUS
 MODE_LABELS = {"sea": _l("Sea"), "air": _l("Air"), "courier": _l("Courier"), "road": _l("Road")}
 KIND_LABELS = {"commercial-invoice": _l("Commercial invoice"),
-               "packing-list": _l("Packing list"), "shipping-advice": _l("Shipping advice")}
+               "packing-list": _l("Packing list"), "shipping-advice": _l("Shipping advice"),
+               "certificate-of-origin": _l("Certificate of origin"),
+               "beneficiary-certificate": _l("Beneficiary's certificate")}
 
 
 # For this blueprint's pages only: trading's app-wide ``money_text`` (with thousands
@@ -289,7 +289,8 @@ def record_shipment_event(shipment_id):
 
 
 @bp.route('/shipments/<int:shipment_id>/documents/<any("commercial-invoice", "packing-list", '
-          '"shipping-advice"):kind>', methods=["POST"])
+          '"shipping-advice", "certificate-of-origin", "beneficiary-certificate"):kind>',
+          methods=["POST"])
 @permission_required("fulfillment.manage")
 def generate_document(shipment_id, kind):
     _csrf()
@@ -370,28 +371,12 @@ def checkout(invoice_id):
 # ----- L/C clauses ----------------------------------------------------------------------------
 
 
-@bp.route("/letter-of-credit", methods=["GET", "POST"])
+@bp.route("/letter-of-credit")
 @permission_required("fulfillment.view")
 def lc_clauses():
-    actor = company_actor(OPERATOR_ONLY_READS)
-    form = LcClausesForm()
-    form.buyer_company_id.choices = [(0, str(_l("Every buyer without clauses of its own")))] + [
-        (company.id, company.name) for company in queries.buyers_of_supplier()]
-    if request.method == "POST":
-        if not actor.can("fulfillment.manage"):
-            raise Forbidden(str(_l("Your role does not allow this.")))
-        if form.validate_on_submit():
-            document_ops.save_lc_clauses(actor, {
-                "buyer_company_id": form.buyer_company_id.data or None,
-                "lc_number": form.lc_number.data or None,
-                "issuing_bank": form.issuing_bank.data or None,
-                "marks_and_numbers": form.marks_and_numbers.data or None,
-                "required_statements": form.required_statements.data or None})
-            flash(_l("L/C clauses saved; they print on the next shipping documents."),
-                  "success")
-            return redirect(url_for("fulfillment.lc_clauses"))
-    return render_template("fulfillment/lc_clauses.html", form=form,
-                           clauses=queries.lc_clauses(), **_context())
+    """The former per-buyer L/C clauses' page: letters of credit are records now (the
+    old clauses are listed there, read only)."""
+    return redirect(url_for("fulfillment.letters_of_credit"), code=301)
 
 
 # Later subjects live one file each beside this one (letters of credit, statements, ...):
