@@ -165,6 +165,7 @@ def _init_celery(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from marketplace import (
         content,
+        conversations,
         crm,
         fulfillment,
         infrastructure,
@@ -174,8 +175,8 @@ def _register_blueprints(app: Flask) -> None:
     )
     from marketplace.extensions import api, csrf
 
-    for module in (infrastructure, content, trading, fulfillment, supplier_link, crm,
-                   sourcing):
+    for module in (infrastructure, content, trading, conversations, fulfillment,
+                   supplier_link, crm, sourcing):
         _import_routes(module.__name__)
         app.register_blueprint(module.bp)
         for blueprint in module.API_BLUEPRINTS:

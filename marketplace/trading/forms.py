@@ -76,7 +76,7 @@ class DocumentForm(Form):
         self.type.choices = list(types)
         self.recipient.choices = [("", "—")] + list(recipients)
         self.also_to.choices = list(recipients)
-        self.currency.choices = currency_choices()
+        self.currency.choices = currency_choices(keep=self.currency.data)
         self.payment_terms.choices = [("", "—")] + [(code, str(label))
                                                     for code, label in PAYMENT_TERMS.items()]
 

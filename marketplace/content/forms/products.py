@@ -19,12 +19,10 @@ from wtforms import Form as RowForm
 from wtforms.validators import DataRequired, Length, Optional
 
 from marketplace.content.operations.products import MAX_ATTRIBUTES, MAX_PRICE_TIERS
-from marketplace.core.validation import currency_codes
+from marketplace.content.queries import currencies
 from marketplace.infrastructure.forms import Form
 
 BLANK_ROWS = 3  # empty rows offered below the filled ones
-COMMON_CURRENCIES = ("USD", "EUR", "TWD", "CNY", "HKD", "JPY", "GBP", "KRW", "SGD", "AUD",
-                     "CAD", "THB", "VND", "MYR", "INR")
 
 
 class PriceTierRow(RowForm):
@@ -43,10 +41,10 @@ class AttributeRow(RowForm):
         return not (self.name.data or "").strip() and not (self.value.data or "").strip()
 
 
-def currency_choices() -> list[tuple[str, str]]:
-    common = list(COMMON_CURRENCIES)
-    others = sorted(currency_codes() - set(common))
-    return [(code, code) for code in common + others]
+def currency_choices(keep: str | None = None) -> list[tuple[str, str]]:
+    """Active ISO currencies, the acting company's usual ones first (``keep``: the
+    record's own code stays offered even if no longer active)."""
+    return currencies.currency_choices(keep=keep)
 
 
 class ProductForm(Form):
@@ -85,7 +83,7 @@ class ProductForm(Form):
         self.category.choices = [("", "—")] + [
             (c.code, ("— " if c.parent_id else "") + c.display_name(language))
             for c in categories]
-        self.currency.choices = currency_choices()
+        self.currency.choices = currency_choices(keep=self.currency.data)
 
     def add_blank_rows(self) -> None:
         """Offer a few empty rows below the filled ones (more with the "Add a row" button)."""
