@@ -275,3 +275,31 @@ def test_the_papers_page_keeps_bad_input_and_names_each_field(client, api, paper
                                         "vessel": "X"}).status_code in (302, 403)
     assert api.get(f"/shipments/{shipment['id']}", papers.buyer_token).get_json()[
         "vessel"] == "Ever Arm"
+
+
+def test_a_products_packaging_data_is_kept_and_checked(api, client, papers):
+    from tests.factories import csrf_token, portal_login
+
+    body = {"sku": "AB-M12", "name": "Wedge anchor M12", "unit": "pcs", "hs_code": "7318.15",
+            "origin_country": "TW", "net_weight_kg": "0.118", "units_per_carton": 100,
+            "carton_length_cm": "39", "carton_width_cm": "26", "carton_height_cm": "18",
+            "carton_gross_weight_kg": "12.4"}
+    made = api.post("/products", papers.supplier_token, json=body)
+    assert made.status_code == 201, made.get_json()
+    product = api.get(f"/products/{made.get_json()['id']}", papers.supplier_token).get_json()
+    assert (product["origin_country"], product["net_weight_kg"], product["units_per_carton"],
+            product["carton_gross_weight_kg"]) == ("TW", "0.118", 100, "12.4")
+    bad = api.post("/products", papers.supplier_token, json={
+        **body, "sku": "AB-M16", "origin_country": "XX", "carton_length_cm": "-1"})
+    assert bad.status_code == 422
+    assert set(bad.get_json()["errors"]) == {"origin_country", "carton_length_cm"}
+    # The product form offers the same fields, labelled.
+    portal_login(client, papers.supplier.email)
+    path = f"/my/products/{product['id']}/edit"
+    page = client.get(path)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200, path
+    for name in ("origin_country", "net_weight_kg", "units_per_carton", "carton_length_cm",
+                 "carton_gross_weight_kg"):
+        assert f'for="{name}"' in text and f'id="{name}"' in text
+    assert 'value="0.118"' in text and csrf_token(client, path)

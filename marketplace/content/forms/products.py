@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from marketplace.content.operations.products import MAX_ATTRIBUTES, MAX_PRICE_TIERS
 from marketplace.content.queries import currencies
-from marketplace.infrastructure.forms import Form
+from marketplace.infrastructure.forms import Form, country_choices
 
 BLANK_ROWS = 3  # empty rows offered below the filled ones
 
@@ -70,6 +70,19 @@ class ProductForm(Form):
     lead_time_days = StringField(_l("Lead time (days)"), validators=[Optional(), Length(max=5)])
     packaging = StringField(_l("Packaging"), validators=[Optional(), Length(max=300)])
     port = StringField(_l("Port of loading"), validators=[Optional(), Length(max=120)])
+    # For the shipping papers: customs origin, and how the goods are packed (the packing
+    # list works out cartons and weights from these).
+    origin_country = SelectField(_l("Country of origin"), default="")
+    net_weight_kg = StringField(_l("Net weight of one unit (kg)"),
+                                validators=[Optional(), Length(max=30)])
+    units_per_carton = StringField(_l("Units per carton"), validators=[Optional(), Length(max=9)])
+    carton_length_cm = StringField(_l("Carton length (cm)"),
+                                   validators=[Optional(), Length(max=30)])
+    carton_width_cm = StringField(_l("Carton width (cm)"), validators=[Optional(), Length(max=30)])
+    carton_height_cm = StringField(_l("Carton height (cm)"),
+                                   validators=[Optional(), Length(max=30)])
+    carton_gross_weight_kg = StringField(_l("Gross weight of a full carton (kg)"),
+                                         validators=[Optional(), Length(max=30)])
     price_tiers = FieldList(FormField(PriceTierRow), min_entries=BLANK_ROWS,
                             max_entries=MAX_PRICE_TIERS + BLANK_ROWS)
     attributes = FieldList(FormField(AttributeRow), min_entries=BLANK_ROWS,
@@ -84,6 +97,7 @@ class ProductForm(Form):
             (c.code, ("— " if c.parent_id else "") + c.display_name(language))
             for c in categories]
         self.currency.choices = currency_choices(keep=self.currency.data)
+        self.origin_country.choices = [("", "—"), *country_choices()]
 
     def add_blank_rows(self) -> None:
         """Offer a few empty rows below the filled ones (more with the "Add a row" button)."""

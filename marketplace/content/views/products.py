@@ -29,6 +29,7 @@ from marketplace.content.forms.products import (
 from marketplace.content.models import ProductStatus
 from marketplace.content.operations import media as media_operations
 from marketplace.content.operations import products as operations
+from marketplace.content.operations.products import PACKAGING_DECIMALS, PACKAGING_FIELDS
 from marketplace.content.queries import products as queries
 from marketplace.content.queries.media import media_url
 from marketplace.content.schemas.products import money_text, quantity_text
@@ -167,6 +168,9 @@ def _form_data(product) -> dict:
         "cost_price": money_text(product.cost_price) or "",
         "hs_code": product.hs_code, "lead_time_days": product.lead_time_days,
         "packaging": product.packaging, "port": product.port,
+        "origin_country": product.origin_country or "",
+        "units_per_carton": product.units_per_carton or "",
+        **{name: quantity_text(getattr(product, name)) or "" for name in PACKAGING_DECIMALS},
         "price_tiers": [{"min_qty": quantity_text(t.min_qty),
                          "unit_price": money_text(t.unit_price)} for t in product.price_tiers],
         "attributes": [{"name": k, "value": v} for k, v in (product.attributes or {}).items()],
@@ -193,6 +197,7 @@ def _form_values(form: ProductForm, product) -> tuple[dict, dict]:
         "cost_price": form.cost_price.data,
         "hs_code": form.hs_code.data, "lead_time_days": form.lead_time_days.data,
         "packaging": form.packaging.data, "port": form.port.data,
+        **{name: getattr(form, name).data or None for name in PACKAGING_FIELDS},
         "price_tiers": [{"min_qty": row.form.min_qty.data, "unit_price": row.form.unit_price.data}
                         for row in tier_rows],
         "attributes": attributes,
