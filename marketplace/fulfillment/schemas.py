@@ -364,6 +364,9 @@ class ShipmentArgsSchema(Schema):
     bill_of_lading = OptionalText(60)
     on_board_date = fields.Date(allow_none=True)
     marks_and_numbers = OptionalText(5000)
+    document_language = fields.String(allow_none=True, validate=validate.OneOf(
+        ["en", "zh-Hant", "bilingual"]), metadata={
+        "description": "The papers' language; null: the buyer's setting, else en"})
     issue_documents = fields.Boolean(load_default=False, metadata={
         "description": "Issue the commercial invoice, packing list and shipping advice (and "
                        "the certificates the orders' letter of credit requires) in the same "

@@ -183,7 +183,7 @@ def test_a_paper_missing_fields_is_not_issued_and_the_checklist_names_each(
         ("BOLT-M8", "100", "0.12"), ("LOOSE-PART", "7", "1.00")])
     lines = api.get(f"/orders/{order_id}", papers.supplier_token).get_json()["lines"]
     bare = api.post("/shipments", papers.supplier_token, json={
-        "order_ids": [order_id], "mode": "sea",
+        "order_ids": [order_id], "mode": "sea", "document_language": "bilingual",
         "lines": [{"order_line_id": line["id"], "quantity": line["quantity"]}
                   for line in lines]}).get_json()
     make._run(lambda: _forget_packaging("LOOSE-PART", papers.supplier.company_id))
@@ -219,6 +219,10 @@ def test_a_paper_missing_fields_is_not_issued_and_the_checklist_names_each(
     assert fixed.status_code == 200, fixed.get_json()
     issued = api.post(f"/shipments/{bare['id']}/commercial-invoice", papers.supplier_token)
     assert issued.status_code == 201, issued.get_json()
+    # This shipment's papers print in both languages (chosen when it was made).
+    both = text_of(api.get(f"/shipments/{bare['id']}/documents/commercial-invoice",
+                           papers.buyer_token))
+    assert "COMMERCIAL INVOICE" in both and "商業發票" in both and "8487.90" in both
 
 
 def _forget_packaging(sku: str, company_id: int) -> None:
@@ -303,3 +307,22 @@ def test_a_products_packaging_data_is_kept_and_checked(api, client, papers):
                  "carton_gross_weight_kg"):
         assert f'for="{name}"' in text and f'id="{name}"' in text
     assert 'value="0.118"' in text and csrf_token(client, path)
+
+
+def test_an_invoice_made_without_a_shipment_prints_on_the_same_template(api, papers):
+    """A commercial invoice derived straight from the purchase order (no shipment): the
+    same paper, its customs and packing figures from the products."""
+    derived = api.post(f"/documents/{papers.order['purchase_order_id']}/derive",
+                       papers.supplier_token, json={"type": "commercial_invoice"})
+    assert derived.status_code == 201, derived.get_json()
+    document = derived.get_json()
+    text = text_of(api.get(f"/documents/{document['id']}/export?format=pdf",
+                           papers.supplier_token))
+    assert "COMMERCIAL INVOICE" in text and document["number"] in text
+    assert "Formosa Fasteners" in text and "Hamngatan 12" in text
+    assert "7318.15 Taiwan" in text and "C/No. 1–2 · Cartons 2" in text
+    assert "INCOTERM FOB Kaohsiung (Free On Board, Incoterms® 2020)" in text
+    assert "SAY US DOLLARS" in text and "商業發票" not in text
+    chinese = text_of(api.get(f"/documents/{document['id']}/export?format=pdf&lang=zh_Hant",
+                              papers.supplier_token))
+    assert "商業發票" in chinese
