@@ -29,7 +29,7 @@ def watch_for_errors(page, broken):
 
 def ship(page, order_id, quantities, carrier):
     page.goto(f"/fulfillment/orders/{order_id}")
-    page.click("#ship")
+    page.click("#ship-with-others")
     page.fill("#carrier", carrier)
     for sku, quantity in quantities.items():
         page.fill(f"#open-lines input[data-sku='{sku}']", quantity)
