@@ -29,6 +29,7 @@ from marketplace.fulfillment.papers_schemas import ShipmentPapersArgsSchema
 from marketplace.fulfillment.views import OPERATOR_ONLY_READS
 from marketplace.infrastructure.auth import current_actor
 from marketplace.infrastructure.forms import EmptyForm
+from marketplace.trading.vocabulary import unit_words
 
 PAPER_KINDS = (ShippingDocumentKind.COMMERCIAL_INVOICE, ShippingDocumentKind.PACKING_LIST,
                ShippingDocumentKind.SHIPPING_ADVICE)
@@ -128,4 +129,5 @@ def shipment_papers(shipment_id):
                    for kind in PAPER_KINDS],
         language=papers.document_language(shipment), paper_languages=LANGUAGES,
         language_labels=LANGUAGE_LABELS, latest=latest, modes=list(ShipmentMode),
+        unit_words=unit_words,
         empty_form=EmptyForm())
