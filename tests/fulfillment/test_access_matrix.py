@@ -94,6 +94,12 @@ API_ROUTES = [
      (401, 201, 403, 404, 403)),
     ("GET", "/letters-of-credit/{lc}", None, (401, 200, 200, 404, 403)),
     ("POST", "/shipments/{s2}/document-set", {}, (401, 201, 403, 404, 403)),
+    ("PATCH", "/shipments/{s}/papers", {"consignee": "TO ORDER OF A BANK"},
+     (401, 200, 403, 404, 403)),
+    ("GET", "/shipments/{s}/checklist", None, (401, 200, 200, 404, 403)),
+    # A buyer names its own company, another company one it has no orders from: 422.
+    ("PUT", "/buyers/{B}/document-settings", {"document_language": "bilingual"},
+     (401, 200, 422, 422, 403)),
 ]
 
 
@@ -149,6 +155,8 @@ PORTAL_ROUTES = [
     ("GET", "/fulfillment/shipments/{rs}/papers/{r}", (302, 200, 200, 404, 403)),
     ("GET", "/fulfillment/shipments/{rs}/papers/{r}/progress", (302, 200, 200, 404, 403)),
     ("POST", "/fulfillment/shipments/{s2}/document-set", (302, 302, 403, 404, 403)),
+    ("GET", "/fulfillment/shipments/{s}/papers", (302, 200, 200, 404, 403)),
+    ("POST", "/fulfillment/shipments/{s}/papers", (302, 302, 403, 404, 403)),
 ]
 
 
