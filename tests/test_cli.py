@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from marketplace.cli import DEMO_COMPANIES, DEMO_OPERATOR, DEMO_PASSWORD
 from marketplace.crm.demo import DEMO_BUYERS
+from marketplace.sourcing.demo import NEW_SUPPLIERS
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Category, Company, CompanyStatus, User
 from tests.factories import portal_login
@@ -14,16 +15,17 @@ def test_every_demo_account_logs_in_to_the_portal_and_the_api(app, api, demo):
     result = demo  # `seed-demo --if-empty` on the empty database (tests/conftest.py)
     assert result.exit_code == 0, result.output
     accounts = [DEMO_OPERATOR[0]] + [m[0] for c in DEMO_COMPANIES for m in c[3]] + [
-        b[2] for b in DEMO_BUYERS]
+        b[2] for b in DEMO_BUYERS] + [s[2] for s in NEW_SUPPLIERS]
     for email in accounts:
         api.token(email, DEMO_PASSWORD)
         browser = app.test_client()
         assert portal_login(browser, email, DEMO_PASSWORD).status_code == 302, email
     with app.app_context():
         companies = db.session.scalars(select(Company)).all()
-        # The four named companies, and the analytics' ten more buyers (crm.demo).
+        # The four named companies, the analytics' ten more buyers (crm.demo) and the
+        # two more suppliers of the sealed rfqs (sourcing.demo).
         assert {c.name for c in companies} == {c[0] for c in DEMO_COMPANIES} | {
-            b[0] for b in DEMO_BUYERS}
+            b[0] for b in DEMO_BUYERS} | {s[0] for s in NEW_SUPPLIERS}
         assert all(c.status == CompanyStatus.ACTIVE for c in companies)
         taiwanese = next(c for c in companies if c.country == "TW")
         assert "臺灣" in taiwanese.name and taiwanese.is_supplier

@@ -33,6 +33,7 @@ PERIODIC_TASKS = {
     "marketplace.crm.recompute_all_customers",
     "marketplace.crm.refresh_all_speed",
     "marketplace.crm.compute_all_associations",
+    "marketplace.sourcing.open_due_rfqs",
 }
 GUNICORN_ENV = ("GUNICORN_BIND", "PORT", "WEB_CONCURRENCY", "GUNICORN_THREADS",
                 "GUNICORN_TIMEOUT", "GUNICORN_GRACEFUL_TIMEOUT", "GUNICORN_MAX_REQUESTS",
@@ -168,6 +169,7 @@ def test_beat_schedule_holds_every_periodic_task_and_the_worker_knows_each(tmp_p
     assert by_task["marketplace.outbox.sweep"] == 7.0  # OUTBOX_SWEEP_SECONDS
     assert by_task["marketplace.notifications.send_due_webhooks"] == 60.0  # WEBHOOK_SWEEP_...
     assert "crontab" in by_task["marketplace.crm.recompute_all_customers"]
+    assert by_task["marketplace.sourcing.open_due_rfqs"] == 30.0  # RFQ_OPENING_SECONDS
     assert set(seen["registered"]) >= PERIODIC_TASKS
     assert seen["schedule_file"].endswith("instance/celerybeat-schedule")
 

@@ -1,0 +1,33 @@
+"""The demo (``flask seed-demo``) holds Hanse Import's two sealed rfqs to three
+suppliers: one closed and opened, ready to compare and award; one still sealed."""
+
+from marketplace.cli import DEMO_PASSWORD
+
+PRICES_OF_THE_SEALED_ONE = ("0.46", "0.52")
+
+
+def test_the_demo_buyer_compares_and_awards_a_sealed_rfq(api, demo):
+    assert demo.exit_code == 0, demo.output
+    anna = api.token("anna@hanse.example.com", DEMO_PASSWORD)
+    rfqs = api.get("/documents?box=outbox&type=rfq&per_page=100", anna).get_json()["items"]
+    by_subject = {rfq["subject"]: rfq for rfq in rfqs if rfq["recipient"] is None}
+    closed, sealed = by_subject["M10 bolts for the autumn range"], by_subject[
+        "Stainless anchors"]
+    comparison = api.get(f"/rfqs/{closed['id']}/comparison", anna).get_json()
+    assert comparison["bid_count"] == 3 and comparison["opened_at"]
+    bolts = comparison["lines"][0]
+    best = [bid for bid in bolts["bids"] if bid["best_price"]]
+    assert [(b["supplier_name"], b["unit_price"]) for b in best] == [
+        ("Saigon Metalworks Co., Ltd.", "0.1040")]  # its revised price
+    assert any(bid["landed_unit_cost"] for bid in bolts["bids"])  # freight quoted
+    refused = api.get(f"/rfqs/{sealed['id']}/comparison", anna)
+    assert refused.status_code == 409
+    assert not [p for p in PRICES_OF_THE_SEALED_ONE if p in refused.get_data(as_text=True)]
+    awarded = api.post(f"/rfqs/{closed['id']}/award", anna, json={
+        "awards": [{"line_id": line["line_id"], "quotation_id": best[0]["quotation_id"]}
+                   for line in comparison["lines"]], "reason": "Best price after revision"})
+    assert awarded.status_code == 201, awarded.get_json()
+    # A supplier answered the sealed one in the portal's way: its own bid, only its own.
+    lin = api.token("lin@tpf.example.com", DEMO_PASSWORD)
+    own = api.get("/documents?box=outbox&type=quotation&q=WA-M10", lin).get_json()["items"]
+    assert len(own) == 1
