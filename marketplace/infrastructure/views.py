@@ -42,10 +42,10 @@ def _language() -> str:
     return str(get_locale() or "en")
 
 
-@bp.app_context_processor
-def _status_labels() -> dict:
-    """The words for the account codes, on every page (the navbar and macros show them)."""
-    return {"company_status_labels": COMPANY_STATUS, "role_request_labels": ROLE_REQUEST_STATUS}
+# The words for the account codes, on every page: globals, so that imported macros
+# (macros.html's company_status) see them too.
+bp.add_app_template_global(COMPANY_STATUS, "company_status_labels")
+bp.add_app_template_global(ROLE_REQUEST_STATUS, "role_request_labels")
 
 
 # ----- home and language ---------------------------------------------------------------

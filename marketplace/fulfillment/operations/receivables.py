@@ -16,6 +16,7 @@ from marketplace.core.audit import record_audit
 from marketplace.core.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
+from marketplace.fulfillment.labels import PAYMENT_METHOD
 from marketplace.fulfillment.models import (
     CardCheckout,
     Invoice,
@@ -140,7 +141,8 @@ def _apply(invoice: Invoice, payment: Payment, actor=None) -> None:
         notify("payment.received", company_id=company_id,
                message=N_("%(amount)s %(currency)s paid on invoice %(number)s (%(method)s)."),
                params={"amount": plain_number(payment.amount), "currency": invoice.currency,
-                       "number": invoice.number, "method": payment.method},
+                       "number": invoice.number,
+                       "method": N_(PAYMENT_METHOD.msgid(payment.method))},
                link="/fulfillment/receivables" if company_id == invoice.supplier_company_id
                else "/fulfillment/payables",
                payload={**_invoice_payload(invoice), "payment_id": payment.id,

@@ -71,12 +71,10 @@ def _fulfillment_helpers() -> dict:
             "payment_terms_label": payment_terms_label}
 
 
-@bp.app_context_processor
-def _fulfillment_labels() -> dict:
-    """Orders and shipments show in other modules' pages too (the supplier link's receipts,
-    the office): their status words, on every page."""
-    return {"order_status_label": labels.ORDER_STATUS.label,
-            "shipment_status_label": labels.SHIPMENT_STATUS.label}
+# Orders and shipments show in other modules' pages too (the supplier link's receipts, the
+# office): their status words on every page, in imported macros too.
+bp.add_app_template_global(labels.ORDER_STATUS.label, "order_status_label")
+bp.add_app_template_global(labels.SHIPMENT_STATUS.label, "shipment_status_label")
 
 
 def _context(**values) -> dict:
