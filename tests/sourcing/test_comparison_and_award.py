@@ -12,12 +12,17 @@ from openpyxl import load_workbook
 
 from tests.factories import portal_login
 from tests.sourcing.support import build_sealed_rfq
+from tests.trading.support import Trade, accepted_purchase_order
 from tests.worlds import shared_world
 
 
 @shared_world
 def opened(make, api, app):
     world = build_sealed_rfq(make, api)
+    # Alpha has served this buyer before (an order it accepted): its scorecard has figures.
+    alpha = world.suppliers["alpha"]
+    trade = Trade(api, world.buyer, alpha, world.tokens["buyer"], world.tokens["alpha"])
+    accepted_purchase_order(make, api, trade)
     return world
 
 
@@ -50,6 +55,9 @@ def test_the_comparison_puts_each_line_side_by_side_with_the_best_marked(opened)
     assert [b["supplier_name"][:4] for b in housing["bids"] if b["best_lead_time"]] == ["Gamm"]
     assert [b["supplier_name"][:4] for b in gasket["bids"] if b["best_price"]] == ["Gamm"]
     assert housing["required_date"] == "2027-03-01"
+    # The scorecard's figures where the buyer has a history with the supplier, else none.
+    assert by_supplier["Alpha"]["scorecard"]["orders"] == 1
+    assert by_supplier["Beta"]["scorecard"] == {}
 
 
 def test_the_comparison_exports_to_excel_with_the_best_marked(opened, api):
