@@ -47,7 +47,7 @@ def test_contact_reply_and_inquiry_from_a_conversation(new_page, make, make_prod
     expect(box.get_by_label("Quantity")).to_have_value("5000")
     box.get_by_label("Quantity").fill("20000")
     box.get_by_label("Target price per unit (optional)").fill("0.07")
-    box.get_by_label("Message").fill("Can you pack them in blue boxes of 500?")
+    box.get_by_label("Message", exact=True).fill("Can you pack them in blue boxes of 500?")
     box.locator("#contact-send").click()
     desk.wait_for_url(re.compile(r"/trading/documents/\d+$"))
     assert "is sent to Formosa Fasteners" in desk.locator(".alert-success").first.inner_text()
@@ -64,7 +64,8 @@ def test_contact_reply_and_inquiry_from_a_conversation(new_page, make, make_prod
     row.click()
     artwork = tmp_path / "box-artwork.pdf"
     artwork.write_bytes(pdf_bytes())
-    office.get_by_label("Message").fill("Yes. Here is the box artwork; MOQ 10,000 for blue.")
+    office.get_by_label("Message", exact=True).fill(
+        "Yes. Here is the box artwork; MOQ 10,000 for blue.")
     office.get_by_label("Attach files").set_input_files(str(artwork))
     office.click("#send-message")
     expect(office.locator(".message.ours").last).to_contain_text("box artwork")
