@@ -469,6 +469,11 @@ class LetterOfCreditClausesArgsSchema(Schema):
 # ----- letters of credit ----------------------------------------------------------------------
 
 
+def _percentage(value: Decimal) -> None:
+    if not Decimal(0) <= value <= Decimal(100):
+        raise ValidationError(str(_l("Give a percentage from 0 to 100.")))
+
+
 class RequiredDocumentSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(list(REQUIRED_DOCUMENT_KINDS)))
     originals = fields.Integer(load_default=1, validate=validate.Range(min=0, max=20))
@@ -486,8 +491,9 @@ class LetterOfCreditArgsSchema(Schema):
     amount = PositiveDecimal(required=True, metadata={"example": "25000.00"})
     currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3}$"))
     tolerance_pct = fields.Decimal(load_default=Decimal(0), places=None, allow_nan=False,
-                                   validate=validate.Range(min=0, max=100), metadata={
-                                       "type": "string", "example": "5",
+                                   validate=_percentage, metadata={
+                                       "type": "string", "example": "5", "default": "0",
+                                       "pattern": DECIMAL_PATTERN,
                                        "description": "± per cent the amount may vary"})
     partial_shipments = fields.Boolean(load_default=True)
     transhipment = fields.Boolean(load_default=True)

@@ -25,18 +25,14 @@ from marketplace.infrastructure.auth import api_auth
 
 OPERATOR_ONLY_READS = "Letters of credit belong to companies; the operator reads them only."
 
-# A 409 that lists what to acknowledge: the problem document plus the warnings.
+# A 409 that lists what to acknowledge: the problem document with its extra members.
 LC_WARNINGS_409 = {"409": {
-    "description": "A letter of credit warning not acknowledged (``type`` "
-                   "/problems/lc-warnings), or another conflict",
-    "content": {"application/problem+json": {"schema": {"allOf": [PROBLEM_REF, {
-        "type": "object", "properties": {
-            "warnings": {"type": "array", "items": {"type": "object", "properties": {
-                "code": {"type": "string", "enum": list(credit_ops.WARNING_CODES)},
-                "message": {"type": "string"}}}},
-            "letter_of_credit_id": {"type": "integer"},
-            "acknowledge_with": {"type": "object", "description":
-                                 "What to send again to issue anyway"}}}]}}}}}
+    "description": "A letter of credit warning not acknowledged: ``type`` "
+                   "/problems/lc-warnings, ``warnings`` [{code, message}] (codes: "
+                   + ", ".join(credit_ops.WARNING_CODES) + "), ``letter_of_credit_id`` and "
+                   "``acknowledge_with`` ({acknowledge_warnings: [codes]}: send it to issue "
+                   "anyway; the override is recorded). Or another conflict.",
+    "content": {"application/problem+json": {"schema": PROBLEM_REF}}}}
 
 
 def _answer(credit: LetterOfCredit, status: int = 200):
