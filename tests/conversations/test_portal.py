@@ -10,6 +10,8 @@ import io
 import re
 from dataclasses import dataclass
 
+import pytest
+
 from marketplace.core import currencies
 from tests.content.conftest import _empty_media_folder, pdf_bytes  # noqa: F401
 from tests.factories import csrf_token, portal_login
@@ -209,3 +211,46 @@ def test_currency_lists_are_active_codes_the_usual_ones_first(app, api, world, m
         assert offered[:3] == ["JPY", "EUR", "USD"], (path, offered[:5])
         assert "XAU" not in offered and len(offered) == len(set(offered))
         assert "JPY — Yen" in select or "JPY — " in select
+
+
+PORTAL_ROUTES = [  # (method, path); {c}: a conversation of buyer and supplier, {p}: the bolt
+    ("GET", "/messages"),
+    ("GET", "/messages/{c}"),
+    ("POST", "/messages/{c}"),
+    ("POST", "/messages/{c}/inquiry"),
+    ("GET", "/messages/{c}/messages/{m}/attachments/{a}"),
+    ("GET", "/messages/new/{s}"),
+    ("GET", "/messages/contact/product/{p}"),
+    ("GET", "/messages/contact/company/{s}"),
+]
+
+
+def test_every_portal_route_for_each_actor(app, api, make, world):
+    """Anonymous: to the login; the operator (no company): refused; a third company: a
+    conversation of others is not found; the parties: there."""
+    started = api.post("/conversations", world.buyer_token, json={
+        "company_id": world.supplier.company_id, "body": "Sample photos"})
+    conversation = started.get_json()["id"]
+    message = api.post(f"/conversations/{conversation}/messages", world.supplier_token,
+                       data={"file": (io.BytesIO(pdf_bytes()), "photo.pdf")},
+                       content_type="multipart/form-data").get_json()
+    ids = {"c": conversation, "m": message["id"], "a": message["attachments"][0]["id"],
+           "p": world.bolt, "s": world.supplier.company_id}
+    operator = make.operator()
+    clients = {"anonymous": app.test_client(), "stranger": _client(app, world.stranger),
+               "operator": _client(app, operator), "buyer": _client(app, world.buyer)}
+    token = csrf_token(clients["buyer"], "/messages")
+    for method, route in PORTAL_ROUTES:
+        path = route.format(**ids)
+        for name, client in clients.items():
+            data = {"csrf_token": csrf_token(client, "/login"), "body": "x"} \
+                if method == "POST" else None
+            if name == "buyer" and method == "POST":
+                data = {"csrf_token": token, "body": "x"}
+            status = client.open(path, method=method, data=data).status_code
+            own_conversation = "{c}" in route
+            expected = {"anonymous": (302,), "operator": (403,),
+                        "stranger": (404,) if own_conversation else (200,),
+                        "buyer": (200, 303)}[name]
+            if status not in expected:
+                pytest.fail(f"{method} {path} as {name}: {status}, expected {expected}")
