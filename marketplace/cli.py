@@ -130,6 +130,9 @@ def seed_demo(if_empty: bool) -> None:
     from marketplace.sourcing.demo import load_demo_sourcing
 
     load_demo_sourcing(DEMO_PASSWORD)  # sealed rfqs: one opened to compare, one still sealed
+    from marketplace.conversations.demo import load_demo_conversation
+
+    load_demo_conversation()  # a question about samples, answered and not read yet
     commit()
     click.echo(f"Demo data loaded. Every demo account's password is {DEMO_PASSWORD}.")
 
