@@ -419,6 +419,11 @@ def test_the_picker_offers_the_suppliers_published_products_with_tiers(
     assert [item["sku"] for item in items] == ["HB-M8"]
     assert items[0]["unit_price"] == "0.10" and items[0]["quantity"] == "1000"
     assert items[0]["price_tiers"][1] == {"min_qty": "10000", "unit_price": "0.08"}
+    assert items[0]["label"] == "Hex bolt M8"
+    with buyer.session_transaction() as session:  # the member speaks Chinese: so does the list
+        session["language"] = "zh_Hant"
+    chinese = buyer.get(f"/trading/picker/products?supplier={trade.supplier.company_id}&q=hex")
+    assert chinese.get_json()["items"][0]["label"] == "六角螺栓 M8"
     own = browser(trade.supplier).get(
         f"/trading/picker/products?supplier={trade.supplier.company_id}&q=hex")
     assert {item["sku"] for item in own.get_json()["items"]} == {"HB-M8", "SECRET"}

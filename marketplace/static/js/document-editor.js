@@ -86,7 +86,7 @@
         results.innerHTML = "";
         found = {};
         data.items.forEach(function (product) {
-          var label = product.sku + " — " + product.name;
+          var label = product.sku + " — " + (product.label || product.name);
           found[label] = product;
           var option = document.createElement("option");
           option.value = label;

@@ -7,6 +7,7 @@ are shown beside the fields and rows they name, with the user's input kept."""
 from __future__ import annotations
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from marketplace.content.schemas.products import money_text, quantity_text
@@ -247,4 +248,8 @@ def picker_products():
     supplier_id = request.args.get("supplier", type=int)
     if not supplier_id:
         return jsonify(items=[])
-    return jsonify(items=product_queries.picker_products(supplier_id, request.args.get("q")))
+    items = product_queries.picker_products(supplier_id, request.args.get("q"))
+    chinese = str(get_locale() or "en").startswith("zh")
+    for item in items:  # listed by the name in the member's language
+        item["label"] = item["name_zh"] if chinese and item["name_zh"] else item["name"]
+    return jsonify(items=items)
