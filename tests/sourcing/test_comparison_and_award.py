@@ -155,3 +155,29 @@ def test_the_portal_compares_and_awards_every_line_to_one_supplier(opened, app):
         twice = client.post(f"/sourcing/rfqs/{opened.rfq['id']}/award", data={
             "csrf_token": token, "everything_to": str(opened.bids["alpha"]["id"])})
         assert twice.status_code == 422
+
+
+def test_an_rfq_without_closing_time_is_compared_as_its_answers_come(make, api):
+    """Not sealed: each answer reaches the buyer when sent, the comparison shows it at
+    once, and no opening is needed."""
+    world = build_sealed_rfq(make, api, bid=False)
+    plain = api.post("/documents", world.tokens["buyer"], json={
+        "type": "rfq", "recipient_company_ids": [world.suppliers["alpha"].company_id],
+        "lines": [{"description": "Aluminium housing AH-40", "sku": "AH-40",
+                   "quantity": "10", "unit": "pcs"}], "currency": "USD"}).get_json()
+    api.post(f"/documents/{plain['id']}/actions/send", world.tokens["buyer"], json={})
+    invitation = next(d for d in api.get("/documents?box=inbox&type=rfq",
+                                         world.tokens["alpha"]).get_json()["items"]
+                      if not d.get("extras", {}).get("closes_at"))
+    quotation = api.post(f"/documents/{invitation['id']}/derive", world.tokens["alpha"],
+                         json={"type": "quotation"}).get_json()
+    api.patch(f"/documents/{quotation['id']}", world.tokens["alpha"], json={"lines": [
+        {"description": "Aluminium housing AH-40", "sku": "AH-40", "quantity": "10",
+         "unit": "pcs", "unit_price": "7.5"}]})
+    sent = api.post(f"/documents/{quotation['id']}/actions/send", world.tokens["alpha"],
+                    json={})
+    assert sent.status_code == 200
+    assert api.get(f"/documents/{quotation['id']}", world.tokens["buyer"]).status_code == 200
+    compared = api.get(f"/rfqs/{plain['id']}/comparison", world.tokens["buyer"]).get_json()
+    assert compared["closes_at"] is None
+    assert [b["unit_price"] for b in compared["lines"][0]["bids"]] == ["7.5000"]
