@@ -146,7 +146,7 @@ def award(rfq_id: int, actor: Actor, awards: list[dict], *, reason: str | None =
         orders.append(order)
     request.disclosed = request.disclosed or bool(disclose)
     _record_award(comparison, chosen, actor, reason)
-    _tell_suppliers(request, comparison, by_bid, bids)
+    _tell_suppliers(request, comparison, by_bid, bids, actor)
     db.session.flush()
     return orders
 
@@ -161,14 +161,16 @@ def _record_award(comparison: queries.Comparison, chosen, actor: Actor,
 
 
 def _tell_suppliers(request: SourcingRequest, comparison: queries.Comparison,
-                    by_bid: dict, bids: dict[int, Document]) -> None:
+                    by_bid: dict, bids: dict[int, Document], actor: Actor) -> None:
+    """Each supplier's invitation records the award or the regret, by the buyer's member
+    who awarded, without the reason (the buyer's own business)."""
     invitation_of = {invitation.recipient_company_id: invitation
                      for invitation in queries.invitations(request)}
     buyer = comparison.rfq.issuer.name
     for quotation_id, won in by_bid.items():
         invitation = invitation_of.get(bids[quotation_id].issuer_company_id)
         if invitation is not None:
-            engine.record(invitation, "award", invitation.status, _as_company(request))
+            engine.record(invitation, "award", invitation.status, actor)
             notifications.tell_awarded(invitation, buyer, len(won))
     awarded = {award.rfq_line_id for award in request.awards}
     if not all(line.line_id in awarded for line in comparison.lines):
@@ -179,14 +181,8 @@ def _tell_suppliers(request: SourcingRequest, comparison: queries.Comparison,
         invitation = invitation_of.get(bid.issuer_company_id)
         if bid.issuer_company_id in winners or invitation is None:
             continue
-        engine.record(invitation, "regret", invitation.status, _as_company(request))
+        engine.record(invitation, "regret", invitation.status, actor)
         notifications.tell_regret(invitation, buyer, disclosure)
-
-
-def _as_company(request: SourcingRequest):
-    """The buyer's company as the actor of a supplier's invitation history row, with no
-    member named (the supplier sees who awarded, never the reason)."""
-    return SimpleNamespace(user=None, company=None)
 
 
 def _disclosure(request: SourcingRequest, comparison: queries.Comparison) -> dict:
