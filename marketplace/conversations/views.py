@@ -20,7 +20,7 @@ from marketplace.conversations import operations as conversation_operations
 from marketplace.conversations import queries as conversations
 from marketplace.conversations.forms import ContactForm, MessageForm
 from marketplace.core import slots
-from marketplace.core.errors import DomainError, ValidationFailed
+from marketplace.core.errors import DomainError, NotFound, ValidationFailed
 from marketplace.core.guards import company_member_required
 from marketplace.core.pagination import MAX_PER_PAGE
 from marketplace.infrastructure.auth import current_actor
@@ -213,6 +213,8 @@ def contact_product(product_id):
 @company_member_required("documents.edit", message=NO_COMPANY)
 def contact_company(company_id):
     company = visible_company(company_id)
+    if not company.is_supplier:  # inquiries go to suppliers; "Message" writes to anyone
+        raise NotFound(str(_l("Supplier %(id)s was not found.", id=company_id)))
     form = ContactForm()
     products = conversations.supplier_products(company.id)
     form.product_id.choices = [("", str(_l("Other: describe it in the message")))] + [

@@ -125,6 +125,10 @@ def test_the_supplier_profile_has_a_contact_button_and_box(app, api, world):
     # The supplier sees no contact box on its own page; a visitor is asked to log in.
     own = text_of(_client(app, world.supplier).get(f"/companies/{world.supplier.company_id}"))
     assert 'id="contact-supplier"' not in own
+    # A buyer is no supplier: "Message" it, but no inquiry box.
+    buyer_page = text_of(_client(app, world.supplier).get(f"/companies/{world.buyer.company_id}"))
+    assert 'id="message-company"' in buyer_page and 'id="contact-supplier"' not in buyer_page
+    assert buyer.get(f"/messages/contact/company/{world.buyer.company_id}").status_code == 404
     visitor = text_of(app.test_client().get(f"/companies/{world.supplier.company_id}"))
     assert re.search(r'href="/login\?next=[^"]*"[^>]*id="contact-supplier"', visitor)
 
