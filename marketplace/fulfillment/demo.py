@@ -7,6 +7,7 @@ the two other companies stays as it is)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from flask import g
@@ -16,7 +17,12 @@ from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.fulfillment import queries
 from marketplace.fulfillment.models import Order, ShippingDocumentKind
-from marketplace.fulfillment.operations import receivables, shipments, shipping_documents
+from marketplace.fulfillment.operations import (
+    letters_of_credit,
+    receivables,
+    shipments,
+    shipping_documents,
+)
 from marketplace.infrastructure.auth import bind_actor, ensure_may_act
 from marketplace.infrastructure.models import Company, User
 from marketplace.workflow import engine
@@ -54,10 +60,33 @@ def load_demo_fulfillment() -> Order | None:
         saved = g.get("actor")
         bind_actor(murat)
         try:
+            _open_letter_of_credit(order, murat)
             _ship_part_of(order, murat)
         finally:
             bind_actor(saved)
     return order
+
+
+def _open_letter_of_credit(order: Order, supplier) -> None:
+    """Hanse Import's bank opened a documentary credit for the order (the papers are
+    made out to the order of Commerzbank): it prints on this order's papers only."""
+    today = utcnow().date()
+    letters_of_credit.create_letter_of_credit([order], {
+        "number": "LC-CBK-2611-0042", "issuing_bank": "Commerzbank AG, Hamburg",
+        "advising_bank": "Türkiye İş Bankası, Denizli", "issue_date": today - timedelta(days=20),
+        "expiry_date": today + timedelta(days=100), "expiry_place": "Hamburg",
+        "latest_shipment_date": today + timedelta(days=70),
+        "amount": order.total_amount, "currency": order.currency, "tolerance_pct": Decimal(5),
+        "partial_shipments": True, "transhipment": False, "presentation_days": 21,
+        "required_documents": [
+            {"kind": "commercial-invoice", "originals": 3, "copies": 2},
+            {"kind": "packing-list", "originals": 1, "copies": 2},
+            {"kind": "bill-of-lading", "originals": 3, "copies": 0},
+            {"kind": "certificate-of-origin", "originals": 1, "copies": 1},
+            {"kind": "beneficiary-certificate", "originals": 1, "copies": 0}],
+        "clauses": ["All documents must show the L/C number and the order number.",
+                    "Shipment in seaworthy export cartons, marked as per buyer's order."]},
+        supplier)
 
 
 def _ship_part_of(order: Order, supplier) -> None:
@@ -77,6 +106,9 @@ def _ship_part_of(order: Order, supplier) -> None:
     for kind in (ShippingDocumentKind.PACKING_LIST, ShippingDocumentKind.SHIPPING_ADVICE):
         shipping_documents.generate_document(shipment, kind, supplier)
     invoice, _ = shipping_documents.issue_commercial_invoice(shipment, supplier)
+    for kind in (ShippingDocumentKind.CERTIFICATE_OF_ORIGIN,
+                 ShippingDocumentKind.BENEFICIARY_CERTIFICATE):  # what the credit asks for
+        shipping_documents.generate_document(shipment, kind, supplier)
     deposit = (invoice.amount * Decimal("0.3")).quantize(Decimal("0.01"))
     receivables.record_payment(invoice, {"amount": deposit, "method": "tt",
                                          "reference": "Deposit 30%"}, supplier)

@@ -12,8 +12,12 @@ def test_the_demo_holds_an_order_with_a_shipment_on_the_water(app, api, demo):
     assert (order["status"], order["currency"]) == ("partially_shipped", "EUR")
     [shipment] = api.get(f"/shipments?order_id={order['id']}", anna).get_json()["items"]
     assert shipment["status"] == "in_transit"
-    assert [d["kind"] for d in api.get(f"/shipments/{shipment['id']}", anna).get_json()[
-        "documents"]] == ["commercial-invoice", "packing-list", "shipping-advice"]
+    shown = api.get(f"/shipments/{shipment['id']}", anna).get_json()
+    assert sorted(d["kind"] for d in shown["documents"]) == [
+        "beneficiary-certificate", "certificate-of-origin", "commercial-invoice",
+        "packing-list", "shipping-advice"]  # the two certificates its L/C requires
+    credit = api.get(f"/letters-of-credit/{shown['letter_of_credit_id']}", anna).get_json()
+    assert credit["number"] == "LC-CBK-2611-0042" and credit["order_ids"] == [order["id"]]
     [invoice] = api.get("/receivables?status=partially_paid", murat).get_json()["items"]
     assert invoice["paid"] != "0.00" and invoice["balance"] != "0.00"
     # The trading demo's negotiation is untouched: Northwind's order still waits.
