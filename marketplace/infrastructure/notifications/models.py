@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace.core.labels import N_, Labels
 from marketplace.core.models import CompanyOwnedMixin, TimestampMixin, VersionedMixin
 from marketplace.core.types import UTCDateTime, utcnow
 from marketplace.extensions import db
@@ -84,6 +85,11 @@ class DeliveryStatus(enum.StrEnum):
     PENDING = "pending"  # waiting for its first or next attempt
     DELIVERED = "delivered"  # the receiver answered 2xx
     FAILED = "failed"  # every attempt failed; sent again only on request
+
+
+# The words for a delivery's status (core/labels.py).
+DELIVERY_STATUS = Labels({"pending": N_("Waiting"), "delivered": N_("Delivered"),
+                          "failed": N_("Failed")})
 
 
 class WebhookDelivery(CompanyOwnedMixin, db.Model):

@@ -18,12 +18,14 @@ from marketplace.infrastructure.auth import current_actor
 from marketplace.infrastructure.forms import EmptyForm, post_with_csrf, show_errors
 from marketplace.infrastructure.notifications import bp, operations, queries
 from marketplace.infrastructure.notifications.forms import EmailPreferencesForm, WebhookForm
-from marketplace.infrastructure.notifications.models import DeliveryStatus
+from marketplace.infrastructure.notifications.models import DELIVERY_STATUS, DeliveryStatus
 from marketplace.infrastructure.notifications.tasks import request_end_sweep
 
 BELL_SIZE = 5
 
 bp.after_app_request(request_end_sweep.after_request)
+# A delivery's status words, for the macros of every page that shows deliveries.
+bp.add_app_template_global(DELIVERY_STATUS, "delivery_status_labels")
 
 
 @bp.app_context_processor
