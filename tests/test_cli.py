@@ -4,9 +4,9 @@ from sqlalchemy import func, select
 
 from marketplace.cli import DEMO_COMPANIES, DEMO_OPERATOR, DEMO_PASSWORD
 from marketplace.crm.demo import DEMO_BUYERS
-from marketplace.sourcing.demo import NEW_SUPPLIERS
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Category, Company, CompanyStatus, User
+from marketplace.sourcing.demo import NEW_SUPPLIERS
 from tests.factories import portal_login
 
 
