@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
-from tests.fulfillment.support import accepted_purchase_order
+from tests.fulfillment.support import accepted_purchase_order, give_addresses
 
 pytestmark = pytest.mark.browser
 
@@ -87,6 +87,7 @@ def test_from_the_order_to_paid_invoices_and_a_closed_order_in_the_browser(
     supplier = make.member(make.company("Formosa Bolts", roles=("supplier",)), "admin")
     buyer = make.member(make.company("Baltic Tools", roles=("buyer",), country="SE"), "admin")
     order_id = accepted_purchase_order(make, buyer, supplier)  # 145.00 USD
+    give_addresses(make, supplier.company_id, buyer.company_id)
     broken: list[str] = []
     seller, customer = new_page(), new_page()
     watch_for_errors(seller, broken)
@@ -97,7 +98,26 @@ def test_from_the_order_to_paid_invoices_and_a_closed_order_in_the_browser(
     first = ship(seller, order_id, {"BOLT-M8": "600", "NUT-M8": "500"}, "Evergreen")
     second = ship(seller, order_id, {"BOLT-M8": "400"}, "China Airlines Cargo")
     invoices = []
-    for shipment in (first, second):
+    for shipment, (vessel, voyage, bill) in zip((first, second), (
+            ("Ever Ace", "0125W", "EGLV140600123456"), ("Ever Arm", "0126W", "EGLV140600123999")),
+            strict=True):
+        # The papers need the vessel, voyage, B/L and on-board date: the shipment page says
+        # so and leads to the papers page, which works on a phone too.
+        seller.goto(f"/fulfillment/shipments/{shipment}")
+        expect(seller.locator("#papers-note")).to_contain_text("cannot be issued yet")
+        seller.set_viewport_size({"width": 390, "height": 844})
+        seller.click("#papers-link")
+        expect(seller.locator("#paper-checklist")).to_contain_text("Vessel")
+        seller.fill("#vessel", vessel)
+        seller.fill("#voyage", voyage)
+        seller.fill("#bill_of_lading", bill)
+        seller.fill("#on_board_date", "2026-12-10")
+        seller.select_option("#document_language", "bilingual")
+        seller.click("#save-papers")
+        expect(seller.locator("#paper-checklist")).not_to_contain_text("missing")
+        assert seller.evaluate("document.documentElement.scrollWidth") <= 390
+        seller.screenshot(path=str(artifacts / "fulfillment-papers-390.png"), full_page=True)
+        seller.set_viewport_size({"width": 1280, "height": 800})
         seller.goto(f"/fulfillment/shipments/{shipment}")
         for kind in ("packing-list", "shipping-advice", "commercial-invoice"):
             seller.click(f"#generate-{kind}")
