@@ -292,9 +292,16 @@ def document_conversations(document, **_) -> Markup | None:
     if actor is None or actor.company is None:
         return None
     linked = conversations.conversations_about_document(document.id, actor.company.id)
-    if not linked:
+    other_id = document.recipient_company_id if actor.company.id == document.issuer_company_id \
+        else document.issuer_company_id
+    # A question about the document to the other party (not while it is our own draft:
+    # they cannot see it yet).
+    can_write = other_id is not None and document.sent_at is not None \
+        and actor.can("documents.edit")
+    if not linked and not can_write:
         return None
-    return Markup(render_template("conversations/_document_notice.html", linked=linked))
+    return Markup(render_template("conversations/_document_notice.html", linked=linked,
+                                  document=document, other_id=other_id, can_write=can_write))
 
 
 @bp.app_context_processor

@@ -258,3 +258,26 @@ def test_every_portal_route_for_each_actor(app, api, make, world):
                         "buyer": (200, 303)}[name]
             if status not in expected:
                 pytest.fail(f"{method} {path} as {name}: {status}, expected {expected}")
+
+
+def test_a_question_about_a_document_starts_from_its_page(app, api, world):
+    inquiry = api.post("/documents", world.buyer_token, json={
+        "type": "inquiry", "recipient_company_id": world.supplier.company_id,
+        "currency": "USD", "lines": [{"description": "Hex bolt M8", "quantity": "100"}]})
+    document_id = inquiry.get_json()["id"]
+    buyer, supplier = _client(app, world.buyer), _client(app, world.supplier)
+    draft = text_of(buyer.get(f"/trading/documents/{document_id}"))
+    assert 'id="message-about-document"' not in draft  # the supplier cannot see a draft
+    api.post(f"/documents/{document_id}/actions/send", world.buyer_token)
+    page = text_of(supplier.get(f"/trading/documents/{document_id}"))
+    link = re.search(r'href="(/messages/new/\d+\?document=\d+)"[^>]*id="message-about-document"',
+                     page)[1]
+    assert link == f"/messages/new/{world.buyer.company_id}?document={document_id}"
+    started = _box(supplier, link, body="Which finish do you need: zinc or plain?")
+    assert started.status_code == 303, text_of(started)[:1500]
+    about = api.get("/conversations", world.buyer_token).get_json()["items"][0]
+    assert about["document_id"] == document_id
+    assert about["subject"].endswith(inquiry.get_json()["number"])
+    back = text_of(buyer.get(f"/trading/documents/{document_id}"))
+    assert f'href="{started.headers["Location"]}"' in back
+
