@@ -132,7 +132,9 @@ def refusal_text(error: DomainError) -> str:
     only the class's title ("Validation failed") it says nothing more and is left out."""
     if getattr(error, "fields_in_detail", False):  # core/field_errors.py named them
         return error.detail
-    said = [str(m) for messages in flatten_messages(error.errors or {}).values()
+    from marketplace.core.field_errors import translated  # it builds on this module
+
+    said = [translated(m) for messages in flatten_messages(error.errors or {}).values()
             for m in messages]
     if said and error.detail == str(error.title):
         return " ".join(said)

@@ -27,6 +27,7 @@ from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Option
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from marketplace.core.errors import DomainError
+from marketplace.core.field_errors import translated
 from marketplace.infrastructure.models import ROLE_LABELS, MemberRole
 
 # pycountry's catalogs are named by territory; Taiwan goes by its common name.
@@ -233,7 +234,7 @@ def show_errors(error: DomainError, form) -> None:
     for name, messages in error.errors.items():
         field = getattr(form, name.split(".")[-1], None)
         if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors) + list(messages)
+            field.errors = list(field.errors) + [translated(m) for m in messages]
             shown = True
     if not shown:
         flash(error.detail, "danger")

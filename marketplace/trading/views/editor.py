@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from marketplace.content.schemas.products import money_text, quantity_text
 from marketplace.core.errors import DomainError
+from marketplace.core.field_errors import translated
 from marketplace.core.guards import company_member_required
 from marketplace.extensions import db
 from marketplace.infrastructure.auth import current_actor
@@ -217,10 +218,10 @@ def _show_errors(error: DomainError, form: DocumentForm, rows: list) -> None:
         elif head in form._fields and head != "lines":
             field = form[head]
         if field is not None:
-            field.errors = [*field.errors, *messages]
+            field.errors = [*field.errors, *(translated(m) for m in messages)]
     detail = error.detail if not error.errors else str(_l(
         "Nothing was saved: %(problems)s", problems="; ".join(
-            f"{_field_label(form, path, rows)}: {' '.join(messages)}"
+            f"{_field_label(form, path, rows)}: {' '.join(translated(m) for m in messages)}"
             for path, messages in error.errors.items())))
     flash(detail, "danger")
 

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
 from marketplace.core.errors import DomainError, flatten_messages
+from marketplace.core.field_errors import translated
 from marketplace.core.guards import company_member_required
 from marketplace.extensions import db
 from marketplace.infrastructure.auth import current_actor
@@ -73,8 +74,8 @@ FIELD_LABELS = {
 
 
 def _problems(messages: dict) -> str:
-    return "; ".join(f"{_label(field)}: {' '.join(texts)}" for field, texts in
-                     flatten_messages(messages).items())
+    return "; ".join(f"{_label(field)}: {' '.join(translated(t) for t in texts)}"
+                     for field, texts in flatten_messages(messages).items())
 
 
 def _label(field: str) -> str:
