@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
+    DecimalField,
     FieldList,
     FormField,
     HiddenField,
@@ -62,6 +63,10 @@ class DocumentForm(Form):
     # A quotation's promised lead time (the type's extras), shown when editing one.
     lead_time_days = IntegerField(_l("Lead time (days)"),
                                   validators=[Optional(), NumberRange(min=0, max=3650)])
+    # Its freight to the named place (extras): a buyer comparing bids adds it as landed cost.
+    freight = DecimalField(_l("Freight"), places=2,
+                           validators=[Optional(), NumberRange(min=0, max=10**12)],
+                           description=_l("To the named place, in the document's currency"))
     port_of_loading = StringField(_l("Port of loading"), validators=[Optional(), Length(max=120)])
     port_of_discharge = StringField(_l("Port of discharge"),
                                     validators=[Optional(), Length(max=120)])

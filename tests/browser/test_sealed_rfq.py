@@ -66,6 +66,7 @@ def test_a_sealed_rfq_answered_compared_and_awarded_on_a_phone(new_page, make, a
     alpha.fill("#lines-0-unit_price", "7.3131")
     alpha.fill("#lines-1-unit_price", "1.1717")
     alpha.fill("#lead_time_days", "30")
+    alpha.fill("#freight", "789.90")  # 10 % on top of 7,898.95: landed cost × 1.1
     alpha.click("#save-and-send")
     alpha.wait_for_url(re.compile(r"/trading/documents/\d+$"))
     expect(alpha.locator("#document-total")).to_contain_text("7,898.95")
@@ -95,6 +96,8 @@ def test_a_sealed_rfq_answered_compared_and_awarded_on_a_phone(new_page, make, a
     first = buyer.locator(".comparison-line").first
     expect(first.locator("tr", has_text="Gamma").locator(".lead-time .best")).to_be_visible()
     expect(first.locator("tr", has_text="Beta").locator(".unit-price .best")).to_be_visible()
+    # Alpha's freight from the portal editor, shared by amount: 7.3131 × 1.1 = 8.04441.
+    expect(first.locator("tr", has_text="Alpha").locator(".landed")).to_contain_text("8.0444")
     assert _fits(buyer)
     buyer.screenshot(path=str(artifacts / "sourcing-2-comparison.png"), full_page=True)
     buyer.select_option("#everything_to", label="Gamma Castings Ltd")

@@ -6,6 +6,8 @@ are shown beside the fields and rows they name, with the user's input kept."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -92,7 +94,9 @@ def edit_document(document_id):
         return _invalid(document, form)
     header, lines, rows = _form_values(form)
     if _has_lead_time(document):  # empty: no lead time promised
-        header["extras"] = {"lead_time_days": form.lead_time_days.data}
+        header["extras"] = {"lead_time_days": form.lead_time_days.data,
+                            "freight": None if form.freight.data is None
+                            else str(form.freight.data)}
     try:
         expected = int(form.version.data)
     except (TypeError, ValueError):
@@ -170,7 +174,13 @@ def _form_data(document: Document) -> dict:
                    "source_line_id": str(line.source_line_id or "")}
                   for line in document.lines],
         "lead_time_days": (document.extras or {}).get("lead_time_days"),
+        "freight": money_value((document.extras or {}).get("freight")),
         "version": str(document.version)}
+
+
+def money_value(text: str | None) -> Decimal | None:
+    """A money amount kept as text in extras ("150.00"), for a form's DecimalField."""
+    return None if text in (None, "") else Decimal(str(text))
 
 
 def _form_values(form: DocumentForm) -> tuple[dict, list[dict], list]:
