@@ -21,7 +21,7 @@ from marketplace.fulfillment.models import (
     LetterOfCreditAcknowledgement,
     Shipment,
 )
-from tests.factories import portal_login
+from tests.factories import csrf_token, portal_login
 from tests.fulfillment.support import SEA, Pair, accepted_purchase_order, trade_pair
 from tests.fulfillment.test_flow import pdf_text
 from tests.worlds import shared_world
@@ -320,3 +320,47 @@ def test_the_set_is_rendered_in_the_background_once_per_revision(
     portal_login(client, stranger.email)
     assert client.get(f"{base}/progress").status_code == 404
     assert client.get(base).status_code == 404
+
+
+def test_the_invoice_alone_is_held_by_the_credits_warnings_too(make, api, world, app, client):
+    """Booked without its papers, then invoiced by itself (API) or from the shipment page:
+    the same warnings, the same record when overridden."""
+    pair = world.pair
+    by_api, by_portal = new_order(make, pair), new_order(make, pair)
+    record_credit(api, pair, [by_api, by_portal], amount="290.00", issue_date=day(-90),
+                  expiry_date=day(-1), latest_shipment_date=None)
+    shipments = []
+    for order_id in (by_api, by_portal):
+        booked = api.post("/shipments", pair.supplier_token,
+                          json=shipment_body(api, pair, order_id, issue_documents=False))
+        assert booked.status_code == 201 and booked.get_json()["documents"] == []
+        shipments.append(booked.get_json()["id"])
+
+    path = f"/shipments/{shipments[0]}/commercial-invoice"
+    refused = api.post(path, pair.supplier_token)
+    assert refused.status_code == 409
+    assert [w["code"] for w in refused.get_json()["warnings"]] == ["lc_expired"]
+    assert api.get(f"/shipments/{shipments[0]}", pair.supplier_token).get_json()[
+        "invoice_id"] is None
+    issued = api.post(f"{path}?acknowledge_warnings=lc_expired", pair.supplier_token)
+    assert issued.status_code == 201, issued.get_json()
+
+    portal_login(client, pair.supplier.email)
+    page = f"/fulfillment/shipments/{shipments[1]}"
+    token = csrf_token(client, page)
+    held = client.post(f"{page}/documents/commercial-invoice", data={"csrf_token": token})
+    assert held.status_code == 409
+    html = held.get_data(as_text=True)
+    assert 'name="acknowledge" value="lc_expired"' in html and "expired on" in html
+    confirmed = client.post(f"{page}/document-set",
+                            data={"csrf_token": token, "acknowledge": "lc_expired"})
+    assert confirmed.status_code == 302, confirmed.get_data(as_text=True)
+    assert "/papers/" in confirmed.headers["Location"]
+    shown = api.get(f"/shipments/{shipments[1]}", pair.supplier_token).get_json()
+    assert shown["invoice_id"] is not None and len(shown["documents"]) == 5
+    with app.app_context():
+        rows = db.session.scalars(select(LetterOfCreditAcknowledgement).order_by(
+            LetterOfCreditAcknowledgement.id)).all()
+        assert [(row.shipment_id, [w["code"] for w in row.warnings], row.user_id)
+                for row in rows] == [(shipment_id, ["lc_expired"], pair.supplier.user_id)
+                                     for shipment_id in shipments]

@@ -32,6 +32,7 @@ from marketplace.fulfillment.schemas import (
     CheckoutArgsSchema,
     CheckoutSchema,
     DocumentKindArgsSchema,
+    DocumentSetArgsSchema,
     InvoiceQueryArgsSchema,
     InvoiceSchema,
     IssuedInvoiceSchema,
@@ -219,15 +220,18 @@ def record_shipment_event(args, shipment_id):
 @api_bp.route("/shipments/<int:shipment_id>/commercial-invoice", methods=["POST"])
 @api_auth(permission="fulfillment.manage")
 @idempotent
+@api_bp.arguments(DocumentSetArgsSchema, location="query")
 @api_bp.response(201, IssuedInvoiceSchema)
-@api_bp.doc(responses=problem_responses(404, 409, 422))
-def issue_commercial_invoice(shipment_id):
+@api_bp.doc(responses={**problem_responses(404, 422), **LC_WARNINGS_409})
+def issue_commercial_invoice(args, shipment_id):
     """Supplier: issue the shipment's commercial invoice (a numbered trade document sent
     to the buyer) and record the receivable; a second call → 409. A field a bank or
-    customs needs missing → 422 naming each one (the checklist); nothing is issued."""
+    customs needs missing → 422 naming each one (the checklist); nothing is issued.
+    Under a letter of credit its warnings → 409 until ``?acknowledge_warnings=`` names
+    each (repeat the parameter); the override is recorded."""
     shipment = queries.shipment(shipment_id)
     invoice, printed = document_ops.issue_commercial_invoice(
-        shipment, company_actor(OPERATOR_ONLY_READS))
+        shipment, company_actor(OPERATOR_ONLY_READS), acknowledge=args["acknowledge_warnings"])
     return {"invoice": invoice, "document_id": printed.document_id}, 201
 
 

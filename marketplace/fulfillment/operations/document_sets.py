@@ -96,7 +96,8 @@ def issue_set(shipment: Shipment, actor, *, acknowledge: list[str] | None = None
     printed = []
     for kind in kinds:
         if kind == ShippingDocumentKind.COMMERCIAL_INVOICE and shipment.invoice is None:
-            printed.append(document_ops.issue_commercial_invoice(shipment, actor)[1])
+            printed.append(document_ops.issue_commercial_invoice(
+                shipment, actor, warnings_checked=True)[1])
         else:
             printed.append(document_ops.generate_document(shipment, kind, actor))
     return printed, queue_render(shipment, printed, actor, paper=paper, locale=locale)

@@ -27,7 +27,11 @@ from marketplace.fulfillment.models import (
     ShippingDocumentKind,
 )
 from marketplace.fulfillment.operations import checklist, papers
-from marketplace.fulfillment.operations.letters_of_credit import letter_of_credit_of, snapshot_of
+from marketplace.fulfillment.operations.letters_of_credit import (
+    check_warnings,
+    letter_of_credit_of,
+    snapshot_of,
+)
 from marketplace.fulfillment.operations.receivables import invoice_amount, record_invoice
 from marketplace.infrastructure.notifications import N_, notify
 from marketplace.workflow.models import Document
@@ -57,9 +61,12 @@ def revision_of(shipment: Shipment, kind: ShippingDocumentKind,
     return found
 
 
-def issue_commercial_invoice(shipment: Shipment, actor) -> tuple[Invoice, ShippingDocument]:
+def issue_commercial_invoice(shipment: Shipment, actor, *, acknowledge: list[str] | None = None,
+                             warnings_checked: bool = False) -> tuple[Invoice, ShippingDocument]:
     """The shipment's commercial invoice (a numbered engine document sent to the buyer)
-    and the receivable it records. Once only: a second call is refused (409)."""
+    and the receivable it records. Once only: a second call is refused (409). Under a
+    letter of credit, its warnings refuse it (409) until ``acknowledge`` names them
+    (``warnings_checked``: the caller checked them for the whole set already)."""
     _ensure_supplier(shipment, actor)
     if shipment.invoice is not None:
         raise Conflict(str(_l("Shipment %(number)s is invoiced already (%(invoice)s).",
@@ -69,6 +76,8 @@ def issue_commercial_invoice(shipment: Shipment, actor) -> tuple[Invoice, Shippi
         raise Conflict(str(_l("Shipment %(number)s replaces goods invoiced already: it is "
                               "not invoiced again.", number=shipment.number)),
                        allowed_actions=["packing-list", "shipping-advice"])
+    if not warnings_checked:
+        check_warnings(shipment, acknowledge, actor)
     printed = generate_document(shipment, ShippingDocumentKind.COMMERCIAL_INVOICE, actor)
     document = printed.document
     invoice = record_invoice(shipment, number=document.number, document_id=document.id,

@@ -295,8 +295,13 @@ def generate_document(shipment_id, kind):
     found = queries.shipment(shipment_id)
     kind = ShippingDocumentKind(kind)
     if kind == ShippingDocumentKind.COMMERCIAL_INVOICE and found.invoice is None:
-        invoice, _printed = document_ops.issue_commercial_invoice(
-            found, company_actor(OPERATOR_ONLY_READS))
+        from marketplace.fulfillment.views.letters_of_credit import LcWarnings, warnings_page
+
+        try:
+            invoice, _printed = document_ops.issue_commercial_invoice(
+                found, company_actor(OPERATOR_ONLY_READS))
+        except LcWarnings as error:  # the credit's warnings, to tick before issuing
+            return warnings_page(found, error)
         flash(_l("Commercial invoice %(number)s issued; due %(due)s.", number=invoice.number,
                  due=invoice.due_date.isoformat()), "success")
     else:

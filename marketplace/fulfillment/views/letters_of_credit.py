@@ -306,13 +306,19 @@ def issue_document_set(shipment_id):
             shipment, company_actor(OPERATOR_ONLY_READS),
             acknowledge=request.form.getlist("acknowledge"), locale=str(get_locale() or "en"))
     except LcWarnings as error:
-        return render_template("fulfillment/acknowledge_warnings.html", shipment=shipment,
-                               warnings=error.extra.get("warnings", []),
-                               warning_labels=WARNING_LABELS, **_context()), 409
+        return warnings_page(shipment, error)
     flash(_l("The papers of shipment %(number)s are issued.", number=shipment.number),
           "success")
     return redirect(url_for("fulfillment.document_render", shipment_id=shipment.id,
                             render_id=render.id))
+
+
+def warnings_page(shipment: Shipment, error: LcWarnings):
+    """The credit's warnings, each to tick; confirming issues the shipment's papers (409:
+    nothing was issued, and the request's writes are rolled back)."""
+    return render_template("fulfillment/acknowledge_warnings.html", shipment=shipment,
+                           warnings=error.extra.get("warnings", []),
+                           warning_labels=WARNING_LABELS, **_context()), 409
 
 
 @bp.app_template_global("lc_acknowledgements")
