@@ -137,6 +137,13 @@ class Default(CrmSettings):  # customer analytics parameters: config/crm.py
     WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
     WEBHOOK_SWEEP_INTERVAL: float | None = 60
 
+    # Saved searches (favourites): new products matching them are looked for every
+    # SAVED_SEARCH_ALERT_SECONDS (Celery beat with a worker; without one after requests,
+    # at most that often per process; None: never in-process), and
+    # mailed to each member at most every SAVED_SEARCH_DIGEST_HOURS (the daily digest).
+    SAVED_SEARCH_ALERT_SECONDS: float | None = 900
+    SAVED_SEARCH_DIGEST_HOURS = 24
+
     # Sourcing: sealed rfqs whose closing time has come are opened (all bids together)
     # by Celery beat every RFQ_OPENING_SECONDS, or without a worker after requests at most
     # that often per process (None: only `flask sourcing open-due`, e.g. from cron).
@@ -177,6 +184,7 @@ class Testing(Default):
     # Webhook receivers are local HTTP servers; tests sweep due retries themselves
     WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
     WEBHOOK_SWEEP_INTERVAL = None
+    SAVED_SEARCH_ALERT_SECONDS = None  # tests run the alerts themselves
     OUTBOX_SWEEP_SECONDS = None
     RFQ_OPENING_SECONDS = None  # tests open sealed rfqs themselves
 

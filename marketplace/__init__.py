@@ -167,6 +167,7 @@ def _register_blueprints(app: Flask) -> None:
         content,
         conversations,
         crm,
+        favourites,
         fulfillment,
         infrastructure,
         sourcing,
@@ -176,7 +177,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.extensions import api, csrf
 
     for module in (infrastructure, content, trading, conversations, fulfillment,
-                   supplier_link, crm, sourcing):
+                   supplier_link, crm, sourcing, favourites):
         _import_routes(module.__name__)
         app.register_blueprint(module.bp)
         for blueprint in module.API_BLUEPRINTS:
@@ -270,4 +271,3 @@ def _register_hooks(app: Flask) -> None:
 
         return {"actor": current_actor(), "languages": app.config["LANGUAGES"],
                 "get_locale": get_locale}
-

@@ -10,7 +10,8 @@ with an embedded beat. Without REDIS_URL the app runs its jobs in-process and sw
 work after requests (core/sweeps.py): no worker, no beat.
 
 Beat's schedule (docs/JOBS.md): the sweeps of due work (the outbox every
-OUTBOX_SWEEP_SECONDS, webhook retries every WEBHOOK_SWEEP_INTERVAL), and the entries
+OUTBOX_SWEEP_SECONDS, webhook retries every WEBHOOK_SWEEP_INTERVAL, saved search alerts
+and digests every SAVED_SEARCH_ALERT_SECONDS), and the entries
 modules add at fixed times (crm's nightly recomputations, ``add_periodic_task`` when
 Celery is finalized).
 """

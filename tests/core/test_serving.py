@@ -34,6 +34,7 @@ PERIODIC_TASKS = {
     "marketplace.crm.refresh_all_speed",
     "marketplace.crm.compute_all_associations",
     "marketplace.sourcing.open_due_rfqs",
+    "marketplace.favourites.saved_search_alerts",
 }
 GUNICORN_ENV = ("GUNICORN_BIND", "PORT", "WEB_CONCURRENCY", "GUNICORN_THREADS",
                 "GUNICORN_TIMEOUT", "GUNICORN_GRACEFUL_TIMEOUT", "GUNICORN_MAX_REQUESTS",
