@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, SelectField, StringField, TextAreaField
+from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from marketplace.fulfillment.labels import PAYMENT_METHOD
@@ -80,3 +80,31 @@ def shipment_values(form: Mapping[str, str], open_lines: Iterable[Any],
                   if c.strip()]
     return {**{key: value for key, value in header.items() if value is not None},
             "container_numbers": containers, "order_ids": order_ids or [0], "lines": wanted}
+
+
+# ----- money: payment advices and statements ---------------------------------------------------
+
+
+class PaymentAdviceForm(FlaskForm):
+    amount = DecimalField(_l("Amount paid"), places=None,
+                          validators=[DataRequired(), NumberRange(min=0.0001)])
+    paid_on = DateField(_l("Value date"), validators=[DataRequired()])
+    reference = StringField(_l("Bank reference (MT103 / UETR)"),
+                            validators=[DataRequired(), Length(max=200)])
+    payer_bank = StringField(_l("Paid from (your bank)"),
+                             validators=[Optional(), Length(max=200)])
+    note = TextAreaField(_l("Note to the supplier"), validators=[Optional(), Length(max=2000)])
+
+
+class DeclineAdviceForm(FlaskForm):
+    reason = StringField(_l("Why not received"), validators=[DataRequired(), Length(max=1000)])
+
+
+class StatementForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form: it only reads
+
+    buyer_id = SelectField(_l("Customer"), coerce=int, validators=[DataRequired()])
+    period_from = DateField(_l("From"), validators=[Optional()])
+    period_to = DateField(_l("To"), validators=[Optional()])
+    currency = SelectField(_l("Currency"), validators=[Optional()])

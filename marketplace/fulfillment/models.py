@@ -85,7 +85,20 @@ class ShippingDocumentKind(enum.StrEnum):
 class InvoiceStatus(enum.StrEnum):
     OPEN = "open"
     PARTIALLY_PAID = "partially_paid"
-    PAID = "paid"
+    PAID = "paid"  # nothing left to pay (payments and credit notes)
+
+
+class NoteEffect(enum.StrEnum):
+    """What an accepted note does to what the buyer owes."""
+
+    CREDIT = "credit"  # takes off: the supplier's credit note, the buyer's debit note
+    DEBIT = "debit"  # adds: the supplier's debit note
+
+
+class AdviceStatus(enum.StrEnum):
+    RECORDED = "recorded"  # the buyer says it paid
+    CONFIRMED = "confirmed"  # the supplier received it: a payment is recorded
+    DECLINED = "declined"  # the supplier did not receive it (with the reason)
 
 
 class PaymentMethod(enum.StrEnum):
@@ -375,6 +388,11 @@ class Invoice(PartiesMixin, TimestampMixin, VersionedMixin, db.Model):
         ForeignKey("documents.id", ondelete="SET NULL"), index=True)
     amount: Mapped[Decimal] = mapped_column(Money())
     paid_amount: Mapped[Decimal] = mapped_column(Money(), default=ZERO)
+    # What accepted credit notes took off and debit notes added (note_allocations).
+    credited_amount: Mapped[Decimal] = mapped_column(Money(), default=ZERO,
+                                                     server_default="0")
+    debited_amount: Mapped[Decimal] = mapped_column(Money(), default=ZERO,
+                                                    server_default="0")
     currency: Mapped[str] = mapped_column(String(3))
     payment_terms: Mapped[str | None] = mapped_column(String(20))
     issued_on: Mapped[date] = mapped_column(Date)
@@ -386,10 +404,17 @@ class Invoice(PartiesMixin, TimestampMixin, VersionedMixin, db.Model):
     shipment: Mapped[Shipment] = relationship(back_populates="invoice")
     payments: Mapped[list[Payment]] = relationship(
         back_populates="invoice", order_by="Payment.id", cascade="all, delete-orphan")
+    note_allocations: Mapped[list[NoteAllocation]] = relationship(
+        back_populates="invoice", order_by="NoteAllocation.id", cascade="all, delete-orphan")
+    advices: Mapped[list[PaymentAdvice]] = relationship(
+        back_populates="invoice", order_by="PaymentAdvice.id", cascade="all, delete-orphan")
 
     @property
     def balance(self) -> Decimal:
-        return self.amount - self.paid_amount
+        """What the buyer still owes: the amount, plus debit notes, less payments and
+        credit notes."""
+        return (self.amount + (self.debited_amount or ZERO) - self.paid_amount
+                - (self.credited_amount or ZERO))
 
     def aging_bucket(self, today: date) -> str:
         """current, 1-30, 31-60, 61-90 or 90+ days past due (a paid invoice is current)."""
@@ -591,6 +616,83 @@ class DocumentRender(db.Model):
     @property
     def percent(self) -> int:
         return 100 if not self.total else int(100 * self.done / self.total)
+
+
+# ----- notes and payment advices --------------------------------------------------------------
+
+
+class NoteSettlement(PartiesMixin, db.Model):
+    """An accepted credit or debit note as money: one row per note (the unique document
+    makes a replayed acceptance settle nothing twice), spread over invoices by its
+    allocations; what no invoice took is held on account (``unallocated``)."""
+
+    __tablename__ = "note_settlements"
+    __label__ = "Note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), unique=True)
+    note_type: Mapped[str] = mapped_column(String(40))  # credit_note, debit_note
+    number: Mapped[str] = mapped_column(String(60))
+    effect: Mapped[str] = mapped_column(String(10))  # NoteEffect
+    amount: Mapped[Decimal] = mapped_column(Money())
+    unallocated: Mapped[Decimal] = mapped_column(Money(), default=ZERO)
+    currency: Mapped[str] = mapped_column(String(3))
+    settled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    document = relationship("Document")
+    allocations: Mapped[list[NoteAllocation]] = relationship(
+        back_populates="settlement", order_by="NoteAllocation.id", cascade="all, delete-orphan")
+
+
+class NoteAllocation(db.Model):
+    """The part of a note one invoice took."""
+
+    __tablename__ = "note_allocations"
+    __table_args__ = (UniqueConstraint("settlement_id", "invoice_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    settlement_id: Mapped[int] = mapped_column(
+        ForeignKey("note_settlements.id", ondelete="CASCADE"), index=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"),
+                                            index=True)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    # When the invoice took it: at acceptance, or later when a new invoice takes a
+    # credit held on account (a statement's aging as of a date reads this).
+    allocated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    settlement: Mapped[NoteSettlement] = relationship(back_populates="allocations")
+    invoice: Mapped[Invoice] = relationship(back_populates="note_allocations")
+
+
+class PaymentAdvice(PartiesMixin, TimestampMixin, VersionedMixin, db.Model):
+    """The buyer's remittance advice: "we paid this invoice by T/T". The supplier
+    confirms it against the invoice (a payment is recorded then) or declines it."""
+
+    __tablename__ = "payment_advices"
+    __label__ = "Payment advice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"),
+                                            index=True)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    currency: Mapped[str] = mapped_column(String(3))
+    paid_on: Mapped[date] = mapped_column(Date)
+    reference: Mapped[str] = mapped_column(String(200))  # the bank's (MT103, UETR, ...)
+    payer_bank: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=AdviceStatus.RECORDED, index=True)
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    payment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("payments.id", ondelete="SET NULL"), unique=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    invoice: Mapped[Invoice] = relationship(back_populates="advices")
+    payment: Mapped[Payment | None] = relationship()
 
 
 class BuyerDocumentSettings(TimestampMixin, db.Model):

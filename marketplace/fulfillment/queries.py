@@ -20,9 +20,11 @@ from marketplace.fulfillment.models import (
     Invoice,
     InvoiceStatus,
     LetterOfCreditClauses,
+    NoteAllocation,
     Order,
     OrderLine,
     OrderStatus,
+    PaymentAdvice,
     Shipment,
     ShipmentLine,
     ShippingDocument,
@@ -245,7 +247,8 @@ def invoices(*, side: str, status: str | None = None, counterparty_id: int | Non
     company, soonest due first."""
     stmt = visible(Invoice, operator_sees_all=False).where(_role_clause(Invoice, side)).options(
         selectinload(Invoice.buyer), selectinload(Invoice.supplier),
-        selectinload(Invoice.payments))
+        selectinload(Invoice.payments), selectinload(Invoice.advices),
+        selectinload(Invoice.note_allocations).selectinload(NoteAllocation.settlement))
     if status == "unpaid":
         stmt = stmt.where(Invoice.status != InvoiceStatus.PAID)
     elif status:
@@ -422,6 +425,28 @@ def _register_work_items() -> None:
 
 
 _register_work_items()
+
+
+# ----- payment advices ------------------------------------------------------------------------
+
+
+def payment_advices(*, side: str, status: str | None = None) -> Select:
+    """The acting company's payment advices: the buyer's sent, the supplier's received;
+    waiting ones first, newest first."""
+    from sqlalchemy import case
+
+    stmt = visible(PaymentAdvice, operator_sees_all=False).where(
+        _role_clause(PaymentAdvice, side)).options(
+        selectinload(PaymentAdvice.invoice).selectinload(Invoice.buyer),
+        selectinload(PaymentAdvice.invoice).selectinload(Invoice.supplier))
+    if status:
+        stmt = stmt.where(PaymentAdvice.status == status)
+    waiting = case((PaymentAdvice.status == "recorded", 0), else_=1)
+    return stmt.order_by(waiting, PaymentAdvice.id.desc())
+
+
+def payment_advice(advice_id: int) -> PaymentAdvice:
+    return get_visible(PaymentAdvice, advice_id)
 
 
 # ----- shipping papers ------------------------------------------------------------------------

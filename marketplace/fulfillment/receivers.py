@@ -10,6 +10,16 @@ from marketplace.core.signals import document_transitioned
 @document_transitioned.connect
 def _on_document_transitioned(document, *, action=None, from_status=None, to_status=None,
                               actor=None, **_ignored) -> None:
+    if document.type in ("credit_note", "debit_note") and to_status in ("sent", "accepted"):
+        from marketplace.fulfillment.operations import notes
+
+        # Issued: a credit above what is open is refused before it is sent; accepted: it
+        # is allocated to the invoices (once), or the acceptance is refused.
+        if to_status == "sent":
+            notes.check_note(document)
+        else:
+            notes.settle_note(document, actor)
+        return
     if to_status != "accepted":
         return
     from marketplace.fulfillment.operations import orders

@@ -244,6 +244,47 @@ class ShipmentSchema(ShipmentSummarySchema):
         return credit.id if credit else None
 
 
+class InvoicePaymentSchema(Schema):
+    id = fields.Integer()
+    amount = MoneyField()
+    method = fields.String()
+    reference = fields.String(allow_none=True)
+    received_at = fields.DateTime()
+
+
+class InvoiceNoteSchema(Schema):
+    """A credit or debit note's part on this invoice."""
+
+    document_id = fields.Integer(attribute="settlement.document_id")
+    number = fields.String(attribute="settlement.number")
+    type = fields.String(attribute="settlement.note_type", metadata={
+        "enum": ["credit_note", "debit_note"]})
+    effect = fields.String(attribute="settlement.effect", metadata={
+        "enum": ["credit", "debit"],
+        "description": "credit: takes off what is owed; debit: adds to it"})
+    amount = MoneyField(metadata={"description": "What this invoice took of the note"})
+    note_amount = MoneyField(attribute="settlement.amount")
+    settled_at = fields.DateTime(attribute="settlement.settled_at")
+
+
+class PaymentAdviceSchema(Schema):
+    id = fields.Integer()
+    invoice_id = fields.Integer()
+    invoice_number = fields.String(attribute="invoice.number")
+    amount = MoneyField()
+    currency = fields.String()
+    paid_on = fields.Date()
+    reference = fields.String()
+    payer_bank = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    status = fields.String(metadata={"enum": ["recorded", "confirmed", "declined"]})
+    decline_reason = fields.String(allow_none=True)
+    payment_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)
+    version = fields.Integer()
+
+
 class InvoiceSchema(Schema):
     id = fields.Integer(required=True)
     number = fields.String(required=True)
@@ -254,17 +295,39 @@ class InvoiceSchema(Schema):
     document_id = fields.Integer(allow_none=True)
     amount = MoneyField(required=True)
     paid = MoneyField(required=True, attribute="paid_amount")
-    balance = MoneyField(required=True)
+    credited = MoneyField(required=True, attribute="credited_amount", metadata={
+        "description": "Taken off by accepted credit notes (and the buyer's debit notes)"})
+    debited = MoneyField(required=True, attribute="debited_amount", metadata={
+        "description": "Added by the supplier's accepted debit notes"})
+    balance = MoneyField(required=True, metadata={
+        "description": "amount + debited - paid - credited"})
     currency = fields.String(required=True)
     payment_terms = fields.String(allow_none=True)
     issued_on = fields.Date()
     due_date = fields.Date(required=True)
     aging_bucket = fields.Method("_bucket", required=True, metadata={
         "enum": ["current", "1-30", "31-60", "61-90", "90+"]})
+    payments = fields.List(fields.Nested(InvoicePaymentSchema))
+    notes = fields.List(fields.Nested(InvoiceNoteSchema), attribute="note_allocations")
     version = fields.Integer()
 
     def _bucket(self, invoice):
         return invoice.aging_bucket(utcnow().date())
+
+
+class InvoiceDetailSchema(InvoiceSchema):
+    """One invoice: with the buyer's payment advices and where to pay by T/T."""
+
+    payment_advices = fields.List(fields.Nested(PaymentAdviceSchema), attribute="advices")
+    pay_to = fields.Method("_pay_to", allow_none=True, metadata={
+        "description": "The supplier's bank details for T/T (null until it sets them)"})
+
+    def _pay_to(self, invoice):
+        from marketplace.infrastructure.banking.queries import bank_account_of
+        from marketplace.infrastructure.banking.schemas import BankDetailsSchema
+
+        account = bank_account_of(invoice.supplier_company_id)
+        return BankDetailsSchema().dump(account) if account else None
 
 
 class IssuedInvoiceSchema(Schema):
@@ -464,6 +527,82 @@ class LetterOfCreditClausesArgsSchema(Schema):
     issuing_bank = OptionalText(200)
     marks_and_numbers = OptionalText(5000)
     required_statements = OptionalText(10000, metadata={"description": "One per line"})
+
+
+class PaymentAdviceArgsSchema(Schema):
+    amount = PositiveDecimal(required=True, metadata={"example": "1200.00"})
+    paid_on = fields.Date(required=True, metadata={"description": "The value date of the T/T"})
+    reference = Text(200, required=True, metadata={
+        "description": "The bank's reference (MT103 / UETR)"})
+    payer_bank = OptionalText(200)
+    note = OptionalText(2000)
+
+
+class PaymentAdviceDeclineArgsSchema(Schema):
+    reason = Text(1000, required=True, metadata={
+        "description": "Why: not received, another amount, ..."})
+
+
+class PaymentAdviceConfirmArgsSchema(Schema):
+    amount = PositiveDecimal(allow_none=True, metadata={
+        "description": "What arrived, if not the advised amount (bank charges)"})
+
+
+class PaymentAdviceQueryArgsSchema(Schema):
+    role = fields.String(load_default="supplier", validate=validate.OneOf(["buyer",
+                                                                          "supplier"]))
+    status = fields.String(validate=validate.OneOf(["recorded", "confirmed", "declined"]))
+
+
+class StatementArgsSchema(Schema):
+    buyer_id = Id(required=True)
+    from_ = fields.Date(data_key="from", metadata={"description": "Default: a year ago"})
+    to = fields.Date(metadata={"description": "Default: today"})
+    currency = fields.String(validate=validate.Regexp(r"^[A-Z]{3}$"), metadata={
+        "description": "Default: the currency the buyer was invoiced in most"})
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "pdf",
+                                                                         "xlsx"]))
+
+    @validates_schema
+    def _period(self, data, **kwargs):
+        if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
+            raise ValidationError(str(_l("The period ends before it starts.")), "to")
+
+
+class StatementLineSchema(Schema):
+    date = fields.Date()
+    kind = fields.String(metadata={"enum": ["invoice", "payment", "credit_note",
+                                            "debit_note"]})
+    number = fields.String()
+    reference = fields.String(allow_none=True)
+    invoice_number = fields.String(allow_none=True)
+    debit = MoneyField(metadata={"description": "Adds to what is owed"})
+    credit = MoneyField(metadata={"description": "Takes off what is owed"})
+    balance = MoneyField(metadata={"description": "The running balance after this line"})
+
+
+class StatementAgingSchema(Schema):
+    bucket = fields.String(metadata={"enum": ["current", "1-30", "31-60", "61-90", "90+"]})
+    amount = MoneyField()
+
+
+class StatementSchema(Schema):
+    supplier = fields.Nested(PartySchema)
+    buyer = fields.Nested(PartySchema)
+    currency = fields.String()
+    currencies = fields.List(fields.String(), metadata={
+        "description": "Every currency the buyer was invoiced in (one statement each)"})
+    period_from = fields.Date(data_key="from")
+    period_to = fields.Date(data_key="to")
+    opening_balance = MoneyField()
+    closing_balance = MoneyField()
+    total_debit = MoneyField()
+    total_credit = MoneyField()
+    lines = fields.List(fields.Nested(StatementLineSchema))
+    aging = fields.List(fields.Nested(StatementAgingSchema), metadata={
+        "description": "Of the invoices open at the end of the period"})
+    on_account = MoneyField(metadata={
+        "description": "Credit held on account, no invoice has taken it yet"})
 
 
 # ----- letters of credit ----------------------------------------------------------------------

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint as ApiBlueprint
 
 # Notifications and webhooks: a package of their own, with the same rooms inside (its
 # files import none of the blueprints below).
-from marketplace.infrastructure import notifications
+from marketplace.infrastructure import banking, notifications
 
 bp = Blueprint("infrastructure", __name__, template_folder="templates")
 blp_auth = ApiBlueprint("auth", __name__, url_prefix="/auth",
@@ -18,6 +18,7 @@ blp_backoffice = ApiBlueprint("backoffice", __name__, url_prefix="/admin",
                               description="The platform operator's back office")
 
 bp.register_blueprint(notifications.bp)
+bp.register_blueprint(banking.bp)
 
 
 @bp.record_once
@@ -28,4 +29,5 @@ def _tell_the_guards(state) -> None:
 
     guards.init_app(state.app, actor=current_actor, login_endpoint="infrastructure.login")
 
-API_BLUEPRINTS = (blp_auth, blp_accounts, blp_backoffice, *notifications.API_BLUEPRINTS)
+API_BLUEPRINTS = (blp_auth, blp_accounts, blp_backoffice, *notifications.API_BLUEPRINTS,
+                  *banking.API_BLUEPRINTS)

@@ -28,6 +28,7 @@ from marketplace.infrastructure.limits import (
     register_limit,
     reset_limit,
 )
+from marketplace.infrastructure.banking import api as _banking_api  # noqa: F401 - routes of its own
 from marketplace.infrastructure.notifications import api as _notifications_api  # noqa: F401 - routes of its own
 from marketplace.infrastructure.schemas import (
     AcceptedSchema,

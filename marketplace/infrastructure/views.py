@@ -35,6 +35,7 @@ from marketplace.infrastructure.models import (
     MemberRole,
     RoleRequestStatus,
 )
+from marketplace.infrastructure.banking import views as _banking_views  # noqa: F401 - pages of its own
 from marketplace.infrastructure.notifications import views as _notifications_views  # noqa: F401 - pages of its own
 
 

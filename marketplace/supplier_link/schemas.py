@@ -523,6 +523,8 @@ class PayableRowSchema(Schema):
     currency = fields.String(required=True)
     amount = MoneyText(required=True)
     paid = MoneyText(required=True)
+    credited = MoneyText(required=True, metadata={"description": "Taken off by credit notes"})
+    debited = MoneyText(required=True, metadata={"description": "Added by debit notes"})
     balance = MoneyText(required=True)
     issued_on = fields.Date(required=True)
     due_date = fields.Date(required=True)

@@ -81,6 +81,7 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
                 ("status", _l("Status"))],
     "payables": [("number", _l("Invoice")), ("issued_on", _l("Issued")),
                  ("due_date", _l("Due")), ("amount", _l("Amount")), ("paid", _l("Paid")),
+                 ("credited", _l("Credited")), ("debited", _l("Debited")),
                  ("balance", _l("Balance")), ("currency", _l("Currency")),
                  ("last_paid_at", _l("Last paid")), ("aging_bucket", _l("Aging"))],
     "sales-inventory": [("sku", _l("SKU")), ("buyer_sku", _l("Buyer's SKU")),

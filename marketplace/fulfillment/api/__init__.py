@@ -33,6 +33,7 @@ from marketplace.fulfillment.schemas import (
     CheckoutSchema,
     DocumentKindArgsSchema,
     DocumentSetArgsSchema,
+    InvoiceDetailSchema,
     InvoiceQueryArgsSchema,
     InvoiceSchema,
     IssuedInvoiceSchema,
@@ -298,10 +299,12 @@ def list_payables(query, pagination):
 
 @api_bp.route("/invoices/<int:invoice_id>")
 @api_auth(permission="fulfillment.view")
-@api_bp.response(200, InvoiceSchema, headers=ETAG_HEADER)
+@api_bp.response(200, InvoiceDetailSchema, headers=ETAG_HEADER)
 @api_bp.doc(responses=problem_responses(404))
 def get_invoice(invoice_id):
-    return _answer(InvoiceSchema(), queries.invoice(invoice_id))
+    """Both parties: amount, paid, credited (credit notes), debited (debit notes), balance,
+    the payments, the notes, the buyer's payment advices and the supplier's bank details."""
+    return _answer(InvoiceDetailSchema(), queries.invoice(invoice_id))
 
 
 @api_bp.route("/invoices/<int:invoice_id>/payments", methods=["POST"])

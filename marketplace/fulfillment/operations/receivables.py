@@ -26,6 +26,7 @@ from marketplace.fulfillment.models import (
     PaymentMethod,
     Shipment,
 )
+from marketplace.fulfillment.operations.notes import apply_on_account, restatus
 from marketplace.fulfillment.operations.orders import plain_number, record_event, refresh_orders
 from marketplace.infrastructure.notifications import N_, notify
 
@@ -69,6 +70,8 @@ def record_invoice(shipment: Shipment, *, number: str, document_id: int | None,
                       status=InvoiceStatus.OPEN)
     db.session.add(invoice)
     db.session.flush()
+    # Credit notes held on account (a claim on goods not invoiced yet) come off it now.
+    apply_on_account(invoice)
     record_audit("invoice.issued", invoice, company_id=invoice.supplier_company_id,
                  changes={"number": invoice.number, "amount": invoice.amount,
                           "due_date": invoice.due_date})
@@ -84,7 +87,8 @@ def record_invoice(shipment: Shipment, *, number: str, document_id: int | None,
 
 def _invoice_payload(invoice: Invoice) -> dict:
     return {"invoice_id": invoice.id, "number": invoice.number, "amount": str(invoice.amount),
-            "paid": str(invoice.paid_amount), "balance": str(invoice.balance),
+            "paid": str(invoice.paid_amount), "credited": str(invoice.credited_amount or 0),
+            "debited": str(invoice.debited_amount or 0), "balance": str(invoice.balance),
             "currency": invoice.currency, "due_date": invoice.due_date.isoformat(),
             "shipment_id": invoice.shipment_id}
 
@@ -130,7 +134,7 @@ def _apply(invoice: Invoice, payment: Payment, actor=None) -> None:
                           "reference": payment.reference,
                           "stripe_session_id": payment.stripe_session_id})
     invoice.paid_amount += payment.amount
-    invoice.status = InvoiceStatus.PAID if invoice.balance <= 0 else InvoiceStatus.PARTIALLY_PAID
+    restatus(invoice)
     db.session.flush()
     orders = {line.order_line.order for line in invoice.shipment.lines}
     for order in orders:

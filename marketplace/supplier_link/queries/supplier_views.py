@@ -260,7 +260,8 @@ def payable_row(invoice: Invoice) -> dict:
     today = utcnow().date()
     return {"invoice_id": invoice.id, "number": invoice.number, "status": invoice.status,
             "currency": invoice.currency, "amount": invoice.amount,
-            "paid": invoice.paid_amount, "balance": invoice.balance,
+            "paid": invoice.paid_amount, "credited": invoice.credited_amount or 0,
+            "debited": invoice.debited_amount or 0, "balance": invoice.balance,
             "issued_on": invoice.issued_on, "due_date": invoice.due_date,
             "days_overdue": max((today - invoice.due_date).days, 0) if invoice.balance > 0
             else 0, "aging_bucket": invoice.aging_bucket(today),
