@@ -182,5 +182,6 @@ def turn_into_inquiry(conversation_id):
     response = with_etag(body, made.document)
     if made.created:
         response.status_code = 201
-        response.headers["Location"] = f"/api/v1/documents/{made.document.id}"
+        response.headers["Location"] = url_for("trading_api.get_document",
+                                               document_id=made.document.id)
     return response

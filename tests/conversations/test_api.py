@@ -144,6 +144,7 @@ def test_the_conversation_becomes_an_inquiry_draft_linked_back(api, world):
     made = api.post(f"/conversations/{world.conversation}/inquiry", world.buyer_token)
     assert made.status_code == 201, made.get_json()
     inquiry = made.get_json()
+    assert made.headers["Location"].endswith(f"/api/v1/documents/{inquiry['id']}")
     assert (inquiry["type"], inquiry["status"]) == ("inquiry", "draft")
     assert inquiry["recipient"]["id"] == world.supplier.company_id
     assert inquiry["currency"] == "EUR"  # the product's
