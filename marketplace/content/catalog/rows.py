@@ -14,14 +14,20 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from marketplace.content.models import Product
-from marketplace.content.queries.catalog import COLUMNS_BY_NAME, STATUSES, TIERS, categories
+from marketplace.content.queries.catalog import (
+    COLUMNS_BY_NAME,
+    PACKING_NUMBERS,
+    STATUSES,
+    TIERS,
+    categories,
+)
 from marketplace.core.validation import currency_codes
 
 MONEY_MAX = Decimal(10) ** 14  # Money and Quantity are NUMERIC(18, 4)
 LEAD_TIME_MAX_DAYS = 3650
 TEXT_LIMITS = {"sku": 64, "name": 300, "name_zh": 300, "description": 20_000,
                "description_zh": 20_000, "product_line": 200, "unit": 20, "hs_code": 12,
-               "packaging": 300, "port": 120, "attributes": 10_000}
+               "packaging": 300, "port": 120, "attributes": 10_000, "origin_country": 2}
 OPTIONAL_TEXT = ("name_zh", "description", "description_zh", "product_line", "hs_code",
                  "packaging", "port")
 TIER_FIELD = re.compile(r"^price_tiers\.(\d+)(?:\.(min_qty|unit_price))?")
@@ -135,6 +141,19 @@ def lead_time_cell(value: Any) -> int | None:
     return int(number)
 
 
+def carton_count_cell(value: Any) -> int | None:
+    """Units per carton: a whole number from 1 on."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = decimal_cell(value, positive=True)
+    except CellError:
+        number = None
+    if number is None or number != number.to_integral() or number > 1_000_000:
+        raise CellError(_l("A whole number from 1 to 1,000,000."))
+    return int(number)
+
+
 def _split_escaped(text_value: str, separator: str) -> list[str]:
     """Split on ``separator`` except where written as a backslash escape."""
     if "\\" not in text_value:  # most cells: nothing escaped
@@ -202,7 +221,11 @@ class RowParser:
             "moq": lambda value: decimal_cell(value, positive=True),
             "lead_time_days": lead_time_cell, "attributes": parse_attributes,
             "category": self._category, "unit": lambda value: text_cell(value, "unit") or OMIT,
-            "currency": self._currency, "status": _status}
+            "currency": self._currency, "status": _status,
+            "origin_country": lambda value: (text_cell(value, "origin_country") or "").upper()
+            or None, "units_per_carton": carton_count_cell,
+            **{name: lambda value: decimal_cell(value, positive=True)
+               for name in PACKING_NUMBERS}}
 
     def cell(self, cells: tuple, name: str) -> Any:
         index = self.positions[name]
@@ -325,7 +348,9 @@ def stored_values(product: Product) -> dict[str, Any]:
         "attributes": [(str(k), str(v)) for k, v in (product.attributes or {}).items()],
         "hs_code": product.hs_code or None, "lead_time_days": product.lead_time_days,
         "packaging": product.packaging or None, "port": product.port or None,
-        "status": str(product.status),
+        "status": str(product.status), "origin_country": product.origin_country or None,
+        "units_per_carton": product.units_per_carton,
+        **{name: getattr(product, name) for name in PACKING_NUMBERS},
         "price_tiers": [(tier.min_qty, tier.unit_price) for tier in
                         sorted(product.price_tiers, key=lambda tier: tier.min_qty)],
     }

@@ -224,7 +224,7 @@ _CONSTRUCTED = ("company_id", "unit", "currency", "attributes", "status")
 _COLUMNS = ("company_id", "sku", "name", "name_zh", "description", "description_zh",
             "category_id", "product_line_id", "unit", "moq", "currency", "cost_price",
             "attributes", "hs_code", "lead_time_days", "packaging", "port", "status",
-            "published_at")
+            "published_at", *PACKAGING_FIELDS)
 
 
 def _new_product_row(company: Company, values: dict[str, Any], lookups: BatchLookups

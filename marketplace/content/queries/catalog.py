@@ -151,7 +151,29 @@ COLUMNS: list[Column] = [
            "approved.",
            "draft（草稿）、published（上架）或 archived（封存）。留白：新產品為 draft，既有產品"
            "不變。上架須待平台核准貴公司。", "published", "draft", width=11),
+    # The packing data the shipping papers need (after status: earlier columns keep their
+    # letters).
+    Column("origin_country", "Country of origin for customs: its ISO code (TW, CN, VN…).",
+           "報關用原產地：國家的 ISO 代碼（TW、CN、VN…）。", "TW", "TW", width=9, text=True),
+    Column("net_weight_kg", "Net weight of one unit in kg (up to 4 decimals); the packing "
+           "list works out the weights from it.",
+           "單件淨重（公斤，最多 4 位小數）；裝箱單依此計算重量。", Decimal("0.0148"),
+           Decimal("0.15"), width=11),
+    Column("units_per_carton", "How many units fill one carton (a whole number).",
+           "每箱裝幾件（整數）。", 500, 40, width=11),
+    Column("carton_length_cm", "The carton's outside length in cm.", "外箱長（公分）。",
+           Decimal("39"), Decimal("45"), width=10),
+    Column("carton_width_cm", "The carton's outside width in cm.", "外箱寬（公分）。",
+           Decimal("26"), Decimal("30"), width=10),
+    Column("carton_height_cm", "The carton's outside height in cm.", "外箱高（公分）。",
+           Decimal("18"), Decimal("25"), width=10),
+    Column("carton_gross_weight_kg", "The weight of a full carton in kg (goods and "
+           "packing).", "整箱毛重（公斤，含貨物與包材）。", Decimal("8"), Decimal("7"),
+           width=11),
 ]
+# The packing data's numbers (the shipping papers' cartons and weights).
+PACKING_NUMBERS = ("net_weight_kg", "carton_length_cm", "carton_width_cm", "carton_height_cm",
+                   "carton_gross_weight_kg")
 COLUMN_NAMES = [column.name for column in COLUMNS]
 COLUMNS_BY_NAME = {column.name: column for column in COLUMNS}
 REQUIRED_COLUMNS = [column.name for column in COLUMNS if column.required]
@@ -261,6 +283,8 @@ def product_row(product: Product) -> dict[str, Any]:
         "attributes": format_attributes(product.attributes), "hs_code": product.hs_code,
         "lead_time_days": product.lead_time_days, "packaging": product.packaging,
         "port": product.port, "status": str(product.status),
+        "origin_country": product.origin_country, "units_per_carton": product.units_per_carton,
+        **{name: plain_number(getattr(product, name)) for name in PACKING_NUMBERS},
     }
     tiers = sorted(product.price_tiers, key=lambda tier: tier.min_qty)
     for n in range(1, TIERS + 1):
