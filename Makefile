@@ -18,10 +18,13 @@ translations: $(STAMP)
 	@if ls marketplace/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
 		$(VENV)/bin/pybabel compile -d marketplace/translations >/dev/null; fi
 
+# Links in mail and exports point where this server really answers: BASE_URL, when not
+# set, follows PORT (PORT=8000 make run writes links to port 8000, not 5000).
 run: $(STAMP) translations
-	$(FLASK) db upgrade
-	$(FLASK) seed-demo --if-empty
-	$(FLASK) run --host 127.0.0.1 --port $${PORT:-5000}
+	@port="$${PORT:-5000}"; export BASE_URL="$${BASE_URL:-http://127.0.0.1:$$port}"; \
+	echo "Serving on http://127.0.0.1:$$port; links in mail and exports: $$BASE_URL"; \
+	$(FLASK) db upgrade && $(FLASK) seed-demo --if-empty && \
+	$(FLASK) run --host 127.0.0.1 --port "$$port"
 
 # SQLite and PostgreSQL side by side (tests/run_suites.py); prints the total time.
 test: $(STAMP) translations

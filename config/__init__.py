@@ -68,6 +68,9 @@ class Default(CrmSettings):  # customer analytics parameters: config/crm.py
     MAIL_DEFAULT_SENDER = "Marketplace <no-reply@marketplace.local>"
     # Where links in mail point (no request to read the host from in a worker)
     BASE_URL = "http://127.0.0.1:5000"
+    # A guest link (a quotation sent to an address-book contact without an account)
+    # opens its document this long, and never past the quotation's validity.
+    GUEST_LINK_LIFETIME = timedelta(days=30)
 
     # i18n
     LANGUAGES = {"en": "English", "zh_Hant": "繁體中文"}
@@ -191,6 +194,9 @@ class Testing(Default):
 
 class Production(Default):
     PRODUCTION = True
+    # No default: links in mail, exports and guest links must point where the app is
+    # really served (https://market.example.com); the factory refuses to start without it.
+    BASE_URL: str | None = None
     SESSION_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
 

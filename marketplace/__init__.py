@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from pathlib import Path
+from urllib.parse import urlparse
 
 from flask import Flask, g, jsonify, request, send_from_directory, session
 from sqlalchemy import event
@@ -38,6 +39,7 @@ def create_app(config: str | None = None, overrides: dict | None = None,
     app.config.update(overrides or {})
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _refuse_default_secrets(app)
+    _require_base_url(app)
     _trust_proxies(app)
     _configure_database(app)
     _init_extensions(app)
@@ -64,6 +66,20 @@ def _refuse_default_secrets(app: Flask) -> None:
     if len(key.encode() if isinstance(key, str) else key) < minimum:
         raise RuntimeError(f"SECRET_KEY must be at least {minimum} bytes long (for example "
                            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`).")
+
+
+def _require_base_url(app: Flask) -> None:
+    """Production writes links (mail, exports, guest links) with BASE_URL, and a worker
+    has no request to read the host from: it must be said, and be an http(s) address."""
+    if not app.config.get("PRODUCTION"):
+        return
+    base_url = app.config.get("BASE_URL") or ""
+    parsed = urlparse(base_url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise RuntimeError(
+            "Set BASE_URL (or MARKETPLACE_BASE_URL) to the address the app is served at, "
+            "e.g. BASE_URL=https://market.example.com: links in mail and exports point "
+            f"there, and production does not guess it (got {base_url!r}).")
 
 
 def _trust_proxies(app: Flask) -> None:

@@ -4,6 +4,7 @@ and ``instance/mail/``."""
 
 from __future__ import annotations
 
+import base64
 import smtplib
 import sys
 from datetime import datetime
@@ -35,7 +36,18 @@ def _build(message: dict) -> EmailMessage:
     email["Subject"] = message["subject"]
     email["Message-ID"] = make_msgid(domain="marketplace.local")
     email.set_content(message["body"])
+    # Files sent along (a quotation's .docx and PDF): {filename, mimetype, data (base64)}.
+    for item in message.get("attachments") or ():
+        maintype, _, subtype = item["mimetype"].partition("/")
+        email.add_attachment(base64.b64decode(item["data"]), maintype=maintype,
+                             subtype=subtype or "octet-stream", filename=item["filename"])
     return email
+
+
+def attachment(filename: str, mimetype: str, content: bytes) -> dict:
+    """A file for ``message["attachments"]`` (JSON-safe, as an outbox job carries it)."""
+    return {"filename": filename, "mimetype": mimetype,
+            "data": base64.b64encode(content).decode("ascii")}
 
 
 @celery.task(name="marketplace.send_mail", autoretry_for=(OSError, smtplib.SMTPException),
@@ -67,4 +79,5 @@ def _write_to_console_and_folder(email: EmailMessage) -> None:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     (folder / f"{stamp}.eml").write_bytes(bytes(email))
     print(f"----- mail to {email['To']}: {email['Subject']} -----\n"
-          f"{email.get_content()}\n----- end of mail -----", file=sys.stderr)
+          f"{email.get_body(('plain',)).get_content()}\n----- end of mail -----",
+          file=sys.stderr)

@@ -87,7 +87,9 @@ def switch_language(code):
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.shared_limit(register_limit, scope="register", exempt_when=page_view)
 def register():
-    form = forms.RegisterForm()
+    # A link may fill the form in (a guest who accepted a quotation is invited with their
+    # company and name); what is posted always wins.
+    form = forms.RegisterForm(**_prefill(request.args))
     if form.validate_on_submit():
         try:
             operations.register_company(
@@ -104,6 +106,13 @@ def register():
             return redirect(url_for("infrastructure.login"))
     return render_template("infrastructure/register.html", form=form), 200 if not form.errors \
         else 422
+
+
+def _prefill(args) -> dict:
+    values = {name: args.get(name, "")[:254] for name in (
+        "company_name", "country", "full_name", "email") if args.get(name)}
+    roles = [role for role in args.getlist("roles") if role in ("buyer", "supplier")]
+    return {**values, **({"roles": roles} if roles else {})}
 
 
 @bp.route("/verify-email/<token>")

@@ -9,7 +9,7 @@ signal, as soon as the package is imported; the office asks it for work items.""
 from flask import Blueprint
 from flask_smorest import Blueprint as ApiBlueprint
 
-from marketplace.trading import doctypes, notifications  # noqa: F401 - they declare on import
+from marketplace.trading import doctypes, notifications, tasks  # noqa: F401 - they declare on import
 from marketplace.trading.queries import office
 
 bp = Blueprint("trading", __name__, template_folder="templates", url_prefix="/trading")

@@ -161,7 +161,7 @@ RFQ = _type("rfq", N_("Request for quotation"), BUYER, "RFQ", INVITATION,
 QUOTATION = _type("quotation", N_("Quotation"), SUPPLIER, "QUO", OFFER,
                   derived_from=_carry("inquiry", "rfq")
                   + _carry("quotation", reply=False),  # a revised quotation
-                  prices_required=True,
+                  prices_required=True, to_guests=True,  # a guest link (views/guest.py)
                   extra_fields=OFFER_EXTRAS, order=10)
 PURCHASE_ORDER = _type("purchase_order", N_("Purchase order"), BUYER, "PO",
                        derived_from=_carry("quotation", "proforma_invoice"),

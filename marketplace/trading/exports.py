@@ -199,7 +199,11 @@ def export_document(document: Document, fmt: str, *, paper: str | None = None,
         sheet = build_sheet(document)
         render = {"docx": render_docx, "pdf": render_pdf, "xlsx": render_xlsx}[fmt]
         content = render(sheet, paper=paper or "a4")
-    return ExportedFile(content, FORMATS[fmt], f"{_safe_filename(document.number)}.{fmt}")
+    return ExportedFile(content, FORMATS[fmt], export_filename(document, fmt))
+
+
+def export_filename(document: Document, fmt: str) -> str:
+    return f"{_safe_filename(document.number)}.{fmt}"
 
 
 @contextmanager
@@ -218,14 +222,17 @@ def _safe_filename(number: str) -> str:
 # ----- PDF -------------------------------------------------------------------------------------
 
 
+def print_template(document: Document) -> str:
+    """The type's own print template, else the one every trade document prints on."""
+    declared = doctypes.get(document.type) if doctypes.is_known(document.type) else None
+    return (declared and declared.print_template) or PRINT_TEMPLATE
+
+
 def render_pdf(sheet: Sheet, *, paper: str) -> bytes:
     from marketplace.core.printing import render_pdf as print_pdf
 
     resources = {f"line-{item.line.id}": item.picture for item in sheet.lines if item.picture}
-    declared = doctypes.get(sheet.document.type) if doctypes.is_known(sheet.document.type) \
-        else None
-    template = (declared and declared.print_template) or PRINT_TEMPLATE
-    return print_pdf(template, resources=resources, paper=paper,
+    return print_pdf(print_template(sheet.document), resources=resources, paper=paper,
                      sheet=sheet, doc=sheet.document, money=money, quantity=quantity)
 
 

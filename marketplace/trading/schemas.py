@@ -273,6 +273,14 @@ class DocumentSchema(DocumentSummarySchema):
     attachments = fields.List(fields.Nested(lambda: AttachmentSchema()), required=True,
                               metadata={"description": "The issuer's files (images, PDFs); "
                                         "``url`` downloads one for either party"})
+    answered_by = fields.List(fields.Nested(lambda: DocumentLinkSchema()), required=True,
+                              metadata={"description": "inquiry, rfq: the quotations that "
+                                        "answered it (as far as you see them)"})
+    ordered_by = fields.List(fields.Nested(lambda: DocumentLinkSchema()), required=True,
+                             metadata={"description": "quotation: the purchase orders that "
+                                       "ordered it"})
+    order = fields.Nested(lambda: OrderLinkSchema(), allow_none=True, metadata={
+        "description": "purchase_order: the order its acceptance opened (fulfillment)"})
 
 
 class AttachmentUploadArgsSchema(MultipartArgsSchema):
@@ -297,6 +305,12 @@ class DocumentLinkSchema(Schema):
     recipient = fields.Nested(CompanyRefSchema, allow_none=True)
 
 
+class OrderLinkSchema(Schema):
+    id = fields.Integer(required=True)
+    number = fields.String(required=True)
+    status = fields.String(required=True)
+
+
 class DocumentEventSchema(Schema):
     id = fields.Integer(required=True)
     action = fields.String(required=True)
@@ -304,6 +318,9 @@ class DocumentEventSchema(Schema):
     to_status = fields.String(required=True)
     actor = fields.Nested(UserRefSchema, allow_none=True)
     actor_company_id = fields.Integer(allow_none=True)
+    actor_name = fields.String(allow_none=True, metadata={
+        "description": "Who acted when no member did: a guest (name <address>) the "
+                       "issuer sent the document to"})
     at = fields.DateTime(required=True)
     comment = fields.String(allow_none=True)
 

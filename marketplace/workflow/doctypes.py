@@ -84,6 +84,9 @@ class DocType:
     send_needs_approval: bool = True  # the issuer's approval rules may hold a send
     accept_needs_approval: bool = True  # the recipient's rules may hold an accept
     many_recipients: bool = False  # rfq: one invitation per recipient, sent together
+    # May be drafted for no company: sent to a guest (an address-book contact without an
+    # account) through the module's guest link instead of to a recipient company.
+    to_guests: bool = False
     prices_required: bool = False  # every line needs a unit price before it is sent
     # Type-specific header fields kept in ``Document.extras``: name → marshmallow field
     # (e.g. a purchase order's ``buyer_reference``), checked by the engine.

@@ -72,8 +72,8 @@ def create_document(doctype: str, *, actor: Actor, recipient_company_id: int | N
         declared, recipient_company_id, recipient_company_ids, company_id, errors)
     if parent is not None:
         checks.check_parent(declared, parent, clean, recipient_id, actor, errors)
-    elif not declared.many_recipients and recipient_id is None and "recipient_company_id" \
-            not in errors:
+    elif not declared.many_recipients and not declared.to_guests and recipient_id is None \
+            and "recipient_company_id" not in errors:
         errors["recipient_company_id"] = [_("Say which company the document goes to.")]
     new_lines = checks.check_lines(lines, company_id, errors)
     checks.refuse(errors)

@@ -145,6 +145,9 @@ class DocumentEvent(db.Model):
     actor_company_id: Mapped[int | None] = mapped_column(
         ForeignKey("companies.id", ondelete="SET NULL"))
     comment: Mapped[str | None] = mapped_column(Text)
+    # Who acted when no member did: a guest a company sent the document to (trading's
+    # guest links), by name and address. None for members and partner systems.
+    actor_name: Mapped[str | None] = mapped_column(String(300))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     document: Mapped[Document] = relationship(back_populates="events")

@@ -12,7 +12,8 @@ def test_production_refuses_the_demo_secret_key(tmp_path, monkeypatch):
     monkeypatch.delenv("MARKETPLACE_SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError, match="refuses the demo secret key"):
         create_app("production", instance_path=str(tmp_path))
-    app = create_app("production", {"SECRET_KEY": "a-real-secret-from-the-vault-32-bytes"},
+    app = create_app("production", {"SECRET_KEY": "a-real-secret-from-the-vault-32-bytes",
+                                    "BASE_URL": "https://market.example.com"},
                      instance_path=str(tmp_path))
     assert app.config["SESSION_COOKIE_SECURE"] is True
 

@@ -71,6 +71,7 @@ def _production_env(tmp_path, **extra) -> dict:
     env.update({
         "MARKETPLACE_CONFIG": "production",
         "SECRET_KEY": "a-test-secret-key-of-more-than-32-bytes-0123456789",
+        "BASE_URL": "https://market.example.com",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'serving.db'}",
         "MARKETPLACE_SEARCH_INDEX_DIR": str(tmp_path / "search"),
         "MARKETPLACE_MEDIA_FOLDER": str(tmp_path / "media"),

@@ -14,6 +14,7 @@ from marketplace.trading import api_bp
 from marketplace.trading import exports as exporting
 from marketplace.trading.downloads import file_response
 from marketplace.trading.queries.documents import visible_document
+from marketplace.trading.renders import cached_export
 
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
 FILE_RESPONSES = {"200": {
@@ -41,5 +42,5 @@ def export_document(args, document_id):
     dates, terms, lines with totals; a Word or PDF file embeds the products' pictures
     and links to their pages and videos."""
     document = visible_document(document_id, current_actor())
-    return file_response(exporting.export_document(
+    return file_response(cached_export(
         document, args["format"], paper=args.get("paper"), language=args.get("lang")))

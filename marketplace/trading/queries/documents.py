@@ -11,10 +11,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from marketplace.core import slots
 from marketplace.core.errors import NotFound
 from marketplace.core.pagination import Page
 from marketplace.extensions import db
 from marketplace.trading.queries.attachments import attachments
+from marketplace.trading.queries.related import related
 from marketplace.workflow import engine
 from marketplace.workflow.models import Document, DocumentEvent, DocumentParty
 
@@ -323,4 +325,8 @@ def document_details(document: Document, actor: Actor) -> dict:
                        "status": s.status, "decided_by": _user_ref(s.decided_by),
                        "decided_at": s.decided_at, "comment": s.comment} for s in steps],
         "invitations": invitations,
+        # Where it led: the quotations that answered it, the orders that ordered it
+        # (queries/related.py), and what modules above add (fulfillment: the order).
+        **related(document, company_id),
+        **slots.collect("document.api", document=document, actor=actor),
     }

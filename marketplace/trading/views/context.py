@@ -29,7 +29,11 @@ HISTORY_LABELS = {**ACTIONS, "create": _l("Created"),
                   "request_approval": _l("Accepted, waiting for approval"),
                   # sourcing's steps on an rfq and its bids
                   "open": _l("Bids opened at the closing time"), "award": _l("Awarded"),
-                  "regret": _l("Not awarded")}
+                  "regret": _l("Not awarded"),
+                  # guest links (views/guest.py): sent to a contact without an account
+                  "guest_link": _l("Sent to a guest"),
+                  "guest_link_revoked": _l("Guest link revoked"),
+                  "change_requested": _l("Change requested")}
 ACTION_DONE = {"send": _l("%(number)s is sent."), "accept": _l("%(number)s is accepted."),
                "approve": _l("You approved %(number)s."),
                "reject": _l("You rejected %(number)s."),

@@ -21,6 +21,7 @@ from marketplace.trading.operations import documents as document_operations
 from marketplace.trading.queries import documents as document_queries
 from marketplace.trading.queries import portal as portal_queries
 from marketplace.trading.queries import types as type_queries
+from marketplace.trading.renders import cached_export
 from marketplace.trading.views.context import (
     ACTIONS,
     BOXES,
@@ -177,7 +178,7 @@ def download_document(document_id, fmt):
     paper = request.args.get("paper") or None
     language = request.args.get("lang") or None
     try:
-        exported = exporting.export_document(document, fmt, paper=paper, language=language)
+        exported = cached_export(document, fmt, paper=paper, language=language)
     except DomainError as error:
         detail = "; ".join(m for msgs in error.errors.values() for m in msgs) or error.detail
         raise NotFound(detail) from error

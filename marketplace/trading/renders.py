@@ -1,0 +1,81 @@
+"""Each revision of a trade document is rendered once per format, paper and language,
+and kept under the instance folder (``trade-documents/<id>/``): a document's version
+changes with every change to it, so a file named by the version is never stale, and the
+next download (the portal, the API, a guest's page, the guest's mail) is a file read.
+
+What else is printed joins the key: the parties' names and addresses (their profile's
+last change) and the templates' and exporter's sources (a new layout prints anew).
+Older revisions' files of a document are removed when a newer one is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from functools import cache
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import get_locale
+
+from marketplace.trading import exports
+from marketplace.trading.exports import FORMATS, ExportedFile, check_options
+from marketplace.workflow.models import Document
+
+FOLDER = "trade-documents"
+
+
+@cache
+def _source_digest(template: str) -> str:
+    """The exporter's code and the print templates (the type's own and the frame)."""
+    env = current_app.jinja_env
+    parts = [Path(exports.__file__).read_text(encoding="utf-8")]
+    for name in (template, "print/base.html"):
+        parts.append(env.loader.get_source(env, name)[0])
+    return hashlib.sha256("".join(parts).encode()).hexdigest()[:12]
+
+
+def _key(document: Document, fmt: str, paper: str, language: str) -> str:
+    stamps = [str(company.updated_at.timestamp()) if company is not None else "-"
+              for company in (document.issuer, document.recipient)]
+    raw = "|".join([fmt, paper, language, _source_digest(exports.print_template(document)),
+                    *stamps])
+    return f"v{document.version}-{hashlib.sha256(raw.encode()).hexdigest()[:16]}"
+
+
+def _folder(document: Document) -> Path:
+    return Path(current_app.instance_path) / FOLDER / str(document.id)
+
+
+def cached_export(document: Document, fmt: str, *, paper: str | None = None,
+                  language: str | None = None) -> ExportedFile:
+    """``exports.export_document``, rendered once per revision and kept."""
+    check_options(fmt, paper, language)
+    paper = paper or "a4"
+    if fmt == "pdf" and document.type in getattr(exports, "PAPER_PRINTERS", {}):
+        # Printed by the module that owns the paper (fulfillment), which keeps its own
+        # prints per revision, in the document's language unless one is asked for.
+        return exports.export_document(document, fmt, paper=paper, language=language)
+    spoken = language or str(get_locale() or "en")
+    folder = _folder(document)
+    path = folder / f"{_key(document, fmt, paper, spoken)}.{fmt}"
+    filename = exports.export_filename(document, fmt)
+    if path.is_file():
+        return ExportedFile(path.read_bytes(), FORMATS[fmt], filename)
+    exported = exports.export_document(document, fmt, paper=paper, language=language)
+    _keep(folder, path, exported.content, document.version)
+    return exported
+
+
+def _keep(folder: Path, path: Path, content: bytes, version: int) -> None:
+    """Written whole or not at all (a reader never sees half a file); a document's
+    older revisions go."""
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
+    with os.fdopen(handle, "wb") as out:
+        out.write(content)
+    os.replace(temporary, path)
+    for old in folder.iterdir():
+        if old.suffix != ".part" and not old.name.startswith(f"v{version}-"):
+            old.unlink(missing_ok=True)
