@@ -499,8 +499,9 @@ def claim_discrepancy(discrepancy_id):
         except DomainError as error:
             if not error.errors:  # not about what was typed: flashed, back (core/errors)
                 raise
-            status = _refused(error)
-            show_errors(error, form)
+            db.session.rollback()  # the photos stored before the refusal go with it
+            status = error.status
+            show_errors(error, form)  # beside the field, said once
         else:
             flash(_l("Your claim is sent to %(supplier)s.", supplier=case.order.supplier.name),
                   "success")
