@@ -79,6 +79,10 @@ def _conversation(conversation, form, status: int = 200):
     return render_template("conversations/conversation.html", conversation=conversation,
                            summary=conversations.details(conversation, actor),
                            messages=messages, form=form, product=_product_of(conversation),
+                           document=_visible_or_none(lambda ident: visible_document(ident, actor),
+                                                     conversation.document_id),
+                           inquiry=_visible_or_none(lambda ident: visible_document(ident, actor),
+                                                    conversation.inquiry_id),
                            can_inquire=actor.company.is_buyer and actor.can("documents.edit")
                            ), status
 
