@@ -90,6 +90,10 @@ def test_contact_reply_and_inquiry_from_a_conversation(new_page, make, make_prod
     desk.go_back()
     desk.reload()
     assert desk.evaluate("document.documentElement.scrollWidth") <= 390
+    desk.goto(f"/products/{bolt}")  # the box on a phone
+    expect(desk.locator("#contact-box")).to_be_visible()
+    assert desk.evaluate("document.documentElement.scrollWidth") <= 390
+    desk.screenshot(path=artifacts / "conversation-3-box-390.png", full_page=True)
     office.reload()
     expect(office.locator(".message.ours .receipt").last).to_contain_text("Seen")
     assert broken == [] and supplier_broken == []
