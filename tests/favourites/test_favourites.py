@@ -214,3 +214,19 @@ def test_portal_star_save_rename_and_errors_keep_the_input(world, api, client):
     portal_login(client, world.stranger.email)
     assert "Hex bolt M6" not in client.get("/favourites").get_data(as_text=True)
     assert client.get(path).status_code == 404
+
+
+def test_anonymous_and_the_operator_have_no_favourites(make, api, client):
+    assert client.get("/favourites").status_code == 302
+    assert client.get("/favourites").headers["Location"].startswith("/login")
+    assert api.get("/favourites").status_code == 401
+    assert api.get("/saved-searches").status_code == 401
+    operator = make.operator()
+    token = api.token(operator)
+    assert api.get("/favourites", token).status_code == 403
+    assert api.post("/saved-searches", token, json={"name": "x"}).status_code == 403
+    portal_login(client, operator.email)
+    assert client.get("/favourites").status_code == 403
+    # A partner system's API key is nobody's favourites either.
+    member = make.company_with_admin("Keyed Buyer", roles=("buyer",))
+    assert api.get("/favourites", make.api_key(member)).status_code == 403
