@@ -60,7 +60,7 @@ def test_registered_company_is_approved_and_its_admin_sees_it_active(
     office.on("console", lambda m: m.type == "error" and broken.append(m.text))
     _log_in(office, ADMIN_EMAIL)
     office.wait_for_url("**/")
-    expect(office.locator("#company-status")).to_have_text("active")
+    expect(office.locator("#company-status")).to_have_text("Active")
     expect(office.locator("#pending-banner")).to_have_count(0)
     expect(office.locator("#nav-profile")).to_contain_text("王美華")
     # Bootstrap, served locally, is applied: the navbar is the primary blue, not unstyled.

@@ -89,18 +89,18 @@ def test_the_loop_in_the_browser_receipt_claim_credit_note_closed(make, api, new
     row = buyer.locator("#discrepancies tbody tr").first
     expect(row).to_contain_text("95")
     row.locator("[data-step=claim]").click()
-    expect(buyer.locator("#discrepancies tbody tr").first).to_contain_text("claimed")
+    expect(buyer.locator("#discrepancies tbody tr").first).to_contain_text("Claimed")
     buyer.screenshot(path=str(artifacts / "supplier-link-discrepancies.png"), full_page=True)
 
     supplier = new_page()
     _log_in(supplier, trade.supplier_a.member.email)
     supplier.goto("/supplier_link/discrepancies")
     supplier.locator("[data-step=credit_note]").click()
-    expect(supplier.locator("#discrepancies tbody tr").first).to_contain_text("resolving")
+    expect(supplier.locator("#discrepancies tbody tr").first).to_contain_text("Resolving")
 
     buyer.goto("/supplier_link/discrepancies")
     buyer.locator("[data-step=close]").click()
-    expect(buyer.locator("#discrepancies tbody tr").first).to_contain_text("closed")
+    expect(buyer.locator("#discrepancies tbody tr").first).to_contain_text("Closed")
     other = new_page()
     _log_in(other, trade.supplier_b.member.email)
     other.goto("/supplier_link/discrepancies")
