@@ -22,9 +22,11 @@ def _phone(page):
 
 def _fits(page, what):
     width = page.evaluate("document.documentElement.scrollWidth")
+    # what sticks out, outside the tables that scroll within their own box
     wide = page.evaluate("""[...document.querySelectorAll('body *')].filter(e =>
-        e.getBoundingClientRect().right > 391 && !e.parentElement.closest('.table-responsive')).slice(0, 8).map(e => e.tagName + '.' +
-        e.className + '#' + e.id)""")
+        e.getBoundingClientRect().right > 391
+        && !e.parentElement.closest('.table-responsive'))
+        .slice(0, 8).map(e => e.tagName + '.' + e.className + '#' + e.id)""")
     assert width <= 390, f"{what} is {width} px wide: {wide}"
 
 
