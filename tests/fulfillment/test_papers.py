@@ -8,6 +8,7 @@ shipment's document and the engine's alike."""
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -178,7 +179,9 @@ def test_one_template_prints_the_engines_document_and_the_shipments(api, papers)
 
 
 def test_a_paper_missing_fields_is_not_issued_and_the_checklist_names_each(
-        make, api, app, papers):
+        make, api, app, client, papers):
+    from tests.factories import csrf_token, portal_login
+
     order_id = accepted_purchase_order(make, papers.buyer, papers.supplier, lines=[
         ("BOLT-M8", "100", "0.12"), ("LOOSE-PART", "7", "1.00")])
     lines = api.get(f"/orders/{order_id}", papers.supplier_token).get_json()["lines"]
@@ -206,6 +209,16 @@ def test_a_paper_missing_fields_is_not_issued_and_the_checklist_names_each(
             "%(field)s, line %(position)s (%(item)s)", field=gettext("HS code"), position=2,
             item="LOOSE-PART"))]
     assert set(errors) == fields["commercial-invoice"]
+    # From the portal too: refused with each missing field named.
+    portal_login(client, papers.supplier.email)
+    page = f"/fulfillment/shipments/{bare['id']}"
+    refused_page = client.post(f"{page}/documents/commercial-invoice", data={
+        "csrf_token": csrf_token(client, page)}, headers={"Referer": page},
+        follow_redirects=True).get_data(as_text=True)
+    with app.test_request_context(), force_locale("zh_Hant"):  # the supplier reads Chinese
+        expected = gettext("The papers cannot be issued yet: %(count)s fields are missing.",
+                           count=len(fields["commercial-invoice"]))
+    assert html.escape(expected) in refused_page and "LOOSE-PART" in refused_page
     # Nothing issued: no invoice, no document, no revision.
     after = api.get(f"/shipments/{bare['id']}", papers.supplier_token).get_json()
     assert after["invoice_id"] is None and after["documents"] == []
@@ -236,7 +249,7 @@ def _forget_packaging(sku: str, company_id: int) -> None:
     product.units_per_carton = product.carton_gross_weight_kg = None
 
 
-def test_the_papers_page_keeps_bad_input_and_names_each_field(client, api, papers):
+def test_the_papers_page_keeps_bad_input_and_names_each_field(client, api, app, papers):
     from tests.factories import csrf_token, portal_login
 
     portal_login(client, papers.supplier.email)
@@ -255,10 +268,11 @@ def test_the_papers_page_keeps_bad_input_and_names_each_field(client, api, paper
     text = refused.get_data(as_text=True)
     assert "TO ORDER OF BANK SINOPAC" in text and 'value="Taiwan"' in text  # kept
     assert 'id="origin_country-' in text and "is-invalid" in text
-    import html
     import re
     flashed = html.unescape(" ".join(re.findall(r'alert-danger[^>]*>(.*?)</div>', text, re.S)))
-    assert "Country of origin" in flashed and "Cartons" in flashed
+    with app.test_request_context(), force_locale("zh_Hant"):  # the supplier reads Chinese
+        labels = [gettext("Country of origin"), gettext("Cartons")]
+    assert all(label in flashed for label in labels), flashed
     after = api.get(f"/shipments/{shipment['id']}", papers.supplier_token).get_json()
     assert after["consignee"] == CONSIGNEE and after["vessel"] == "Ever Ace"  # nothing kept
     saved = client.post(page_path, data={
