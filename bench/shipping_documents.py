@@ -63,7 +63,9 @@ def order_of(lines: int, buyer, supplier, tag: str = "") -> Order:
                         issuer_company_id=buyer.company.id,
                         recipient_company_id=supplier.company.id,
                         thread=DocumentThread(subject="bench"), currency="USD",
-                        incoterm="FOB", payment_terms="tt", sent_at=utcnow())
+                        incoterm="FOB", incoterm_place="Kaohsiung", payment_terms="tt",
+                        port_of_loading="Kaohsiung", port_of_discharge="Hamburg",
+                        sent_at=utcnow())
     for position in range(1, lines + 1):
         line = DocumentLine(position=position, sku=f"SKU-{position:04d}",
                             description=f"Stainless hex bolt M{position % 20 + 3} × 30, A2",
@@ -82,10 +84,13 @@ def order_of(lines: int, buyer, supplier, tag: str = "") -> Order:
 def shipment_of(order: Order, supplier):
     return shipment_ops.create_shipment([order], {
         "carrier": "Evergreen", "vessel": "Ever Ace", "voyage": "031E",
+        # What the papers' checklist wants before anything is issued.
+        "bill_of_lading": "EGLV031E000123", "on_board_date": utcnow().date(),
         "container_numbers": ["EGHU1234567", "EGHU7654321"], "lines": [
             {"order_line_id": line.id, "quantity": line.quantity, "packages": 2,
              "gross_weight": Decimal("10.5"), "net_weight": Decimal("10"),
-             "volume": Decimal("0.02")} for line in order.lines]}, supplier)
+             "volume": Decimal("0.02"), "hs_code": "7318.15", "origin_country": "TW"}
+            for line in order.lines]}, supplier)
 
 
 def timed(fn, repeat: int) -> list[float]:
