@@ -7,6 +7,15 @@ Whoosh's own file lock, waited for up to ``SEARCH_WRITE_TIMEOUT`` seconds
 and writes nothing; the caller (``indexing``) keeps the ids for a later attempt,
 so no update is ever dropped. Readers are unlimited and never wait.
 
+Searching shares one searcher per kind in the process (``_searching``): opening one
+costs about half of a query on a large index, and its caches (field lengths, sort
+columns) are the query's temporary memory. A search first checks the index's
+generation and opens a new searcher when a commit changed it, so a change is visible
+to the next search; the replaced searcher is closed when its last search ends.
+Whoosh's ``Searcher.refresh()`` is not used: Whoosh-Reloaded 2.7.5 reuses a segment's
+reader by segment name, keeping that segment's old deletions (an updated product would
+be found in both versions) and the segments a merge removed.
+
 Documents are plain dicts built by ``indexing`` from the database; this module
 knows Whoosh and nothing of SQLAlchemy.
 """
@@ -185,6 +194,10 @@ class WhooshBackend:
         self.write_timeout = write_timeout
         self._indexes: dict[str, index.Index] = {}
         self._open_lock = threading.Lock()
+        self._shared: dict[str, _SharedSearcher] = {}
+        self._shared_lock = threading.Lock()
+        # How many searchers were opened (tests and benchmarks read it).
+        self.searchers_opened = 0
 
     # -- opening ---------------------------------------------------------------------
 
@@ -216,12 +229,31 @@ class WhooshBackend:
     def stored_values(self, kind: str, ids: Iterable[int], fieldname: str) -> dict[int, str]:
         """``fieldname`` as stored for each of ``ids`` that is in the index."""
         found = {}
-        with self._index(kind).searcher() as searcher:
+        with self._searching(kind) as searcher:
             for ident in ids:
                 document = searcher.document(id=str(ident))
                 if document is not None:
                     found[ident] = document.get(fieldname)
         return found
+
+    @contextmanager
+    def _searching(self, kind: str):
+        """The process's searcher for the kind, up to date with the last commit; one
+        opened for an older generation is replaced, and closed once no search uses it."""
+        ix = self._index(kind)
+        with self._shared_lock:
+            shared = self._shared.get(kind)
+            if shared is None or not shared.searcher.up_to_date():
+                if shared is not None:
+                    shared.retire()
+                shared = self._shared[kind] = _SharedSearcher(ix.searcher())
+                self.searchers_opened += 1
+            shared.users += 1
+        try:
+            yield shared.searcher
+        finally:
+            with self._shared_lock:
+                shared.release()
 
     # -- writing ---------------------------------------------------------------------
 
@@ -291,11 +323,13 @@ class WhooshBackend:
         return parser
 
     def search(self, kind: str, request: SearchRequest) -> RawResults:
-        ix = self._index(kind)
-        with ix.searcher() as searcher:
+        with self._searching(kind) as searcher:
+            # The searcher's schema: ``Index.schema`` reads the index's table of contents
+            # from disk each time, and a commit meanwhile may have deleted that file.
+            schema = searcher.schema
             text = request.text.strip()
-            code_field = CODE_FIELD if CODE_FIELD in ix.schema.names() else None
-            words = _words(self._parser(kind, ix.schema), text, code_field) if text else None
+            code_field = CODE_FIELD if CODE_FIELD in schema.names() else None
+            words = _words(self._parser(kind, schema), text, code_field) if text else None
             user_query = words.query if words else query.Every()
             filters = _filter_query(request)
             facets = {name: sorting.FieldFacet(fieldname, maptype=sorting.Count,
@@ -333,10 +367,31 @@ class WhooshBackend:
             suggestion = None
             all_words = coverage.complete(results.docs()) if coverage else total
             if text and all_words < FEW_HITS:
-                suggestion = _suggestion(searcher, self._parser(kind, ix.schema, qparser.AndGroup),
+                suggestion = _suggestion(searcher, self._parser(kind, schema, qparser.AndGroup),
                                          list(FIELD_BOOSTS[kind]), text, all_words, filters)
             return RawResults(hits=hits, total=total, facets=facet_counts,
                               suggestion=suggestion, codes=words.codes if words else [])
+
+
+class _SharedSearcher:
+    """A searcher used by several searches at once (threads of one process): closed
+    when it has been replaced and the last search using it ends. The backend's lock
+    guards ``users`` and ``replaced``."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.users = 0
+        self.replaced = False
+
+    def retire(self) -> None:
+        self.replaced = True
+        if self.users == 0:
+            self.searcher.close()
+
+    def release(self) -> None:
+        self.users -= 1
+        if self.replaced and self.users == 0:
+            self.searcher.close()
 
 
 class _WordParser(qparser.QueryParser):
