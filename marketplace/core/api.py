@@ -114,9 +114,12 @@ def _request_fingerprint() -> str:
     digest.update(f"{request.method} {request.path}?{request.query_string.decode()}\n".encode())
     digest.update(request.get_data(cache=True))
     if request.mimetype == "multipart/form-data":  # parsed already: get_data() is empty
-        for name, value in sorted(request.form.items(multi=True)):
+        # A part may come without a name (werkzeug gives it None): sort as text.
+        for name, value in sorted(request.form.items(multi=True),
+                                  key=lambda item: (str(item[0]), item[1])):
             digest.update(f"{name}={value}\n".encode())
-        for name, upload in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+        for name, upload in sorted(request.files.items(multi=True),
+                                   key=lambda item: str(item[0])):
             digest.update(f"{name}:{upload.filename}\n".encode())
             upload.stream.seek(0)
             for chunk in iter(lambda stream=upload.stream: stream.read(1 << 20), b""):

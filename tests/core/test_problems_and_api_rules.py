@@ -85,6 +85,21 @@ def test_idempotent_post_answers_the_first_response_and_creates_nothing_twice(ap
     assert "Idempotency-Key" in body["errors"]
 
 
+def test_an_idempotent_multipart_post_with_a_nameless_part_is_not_a_crash(client, api, make):
+    """A multipart body may hold a part without a name beside two named ones; the
+    request's fingerprint (for Idempotency-Key) once sorted the parts and failed on it."""
+    token = api.token(make.company_with_admin())
+    body = (b'--XX\r\nContent-Disposition: form-data; name="b"\r\n\r\none\r\n'
+            b'--XX\r\nContent-Disposition: form-data; name="a"\r\n\r\ntwo\r\n'
+            b'--XX\r\nContent-Disposition: form-data\r\n\r\nnameless\r\n--XX--\r\n')
+    response = client.post("/api/v1/address-book", data=body,
+                            content_type="multipart/form-data; boundary=XX",
+                            headers={"Authorization": f"Bearer {token}",
+                                     "Idempotency-Key": "b1f0c7d2-5a9e-4e61-8d3c-7f2a9b0c1d4e"})
+    assert response.status_code in (400, 415, 422), response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+
+
 def test_idempotency_keys_belong_to_their_caller(api, make):
     key = {"Idempotency-Key": "same-key-for-two-companies"}
     first = api.post("/address-book", api.token(make.company_with_admin()),
