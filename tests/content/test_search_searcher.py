@@ -10,7 +10,7 @@ from marketplace.content.search.whoosh_backend import SearchRequest, WhooshBacke
 
 
 def _product(ident: int, name: str) -> dict:
-    return {"id": str(ident), "name": name, "company_id": "1", "country": "TW"}
+    return {"id": str(ident), "name": name, "spell": name, "company_id": "1", "country": "TW"}
 
 
 def _names(backend: WhooshBackend, text: str) -> list[int]:
@@ -79,3 +79,30 @@ def test_concurrent_searches_and_writes_see_consistent_results(tmp_path):
     assert backend.doc_count("products") == 60
     assert backend.search("products", SearchRequest(text="bolt")).total == 60
     assert backend.searchers_opened <= 1 + 10  # at most one per commit, not one per search
+
+
+def test_a_misspelt_word_is_corrected_once_per_searcher(tmp_path, monkeypatch):
+    from whoosh.spelling import Corrector
+
+    backend = WhooshBackend(tmp_path)
+    backend.apply("products", [_product(1, "Stainless bolt"), _product(2, "Stainless nut")])
+    calls = []
+    suggest = Corrector.suggest
+
+    def counted(self, word, *args, **options):
+        calls.append(word)
+        return suggest(self, word, *args, **options)
+
+    monkeypatch.setattr(Corrector, "suggest", counted)
+
+    for _ in range(2):  # e.g. the next page of the same misspelt query
+        results = backend.search("products", SearchRequest(text="stainles"))
+        assert results.suggestion == "stainless" and results.hits == []
+    assert calls == ["stainles"]
+
+    # A new searcher (the index changed) finds its own corrections: the new words count.
+    backend.apply("products", [_product(3, "Stainles steel washer")])
+    assert backend.search("products", SearchRequest(text="stainles")).suggestion is None
+    assert backend.search("products", SearchRequest(text="stainlss nut")).suggestion \
+        == "stainless nut"
+    assert calls == ["stainles", "stainlss"]

@@ -66,6 +66,8 @@ COMPANY_FIELD_BOOSTS = {"name": 5.0, "category_text": 2.0, "certifications": 1.5
 MAX_RANKED = 10_000
 # A query whose words all match fewer hits than this gets a spelling suggestion, if any.
 FEW_HITS = 3
+# Misspelt words whose closest word is remembered, per searcher (a bound on memory).
+MAX_CORRECTIONS = 2048
 # A word this long or longer also finds the products whose SKU starts with it ("BX-0123"
 # finds BX-01234 and BX-0123-A), as an ERP's item search does; shorter ones would expand
 # to a large part of the catalog's codes.
@@ -255,6 +257,12 @@ class WhooshBackend:
             with self._shared_lock:
                 shared.release()
 
+    def _corrections(self, kind: str, searcher) -> dict[str, str | None]:
+        """The closest word found for each misspelt word, kept while ``searcher`` is the
+        kind's current one (a misspelt query's next page or facet asks again)."""
+        shared = self._shared.get(kind)
+        return shared.corrections if shared is not None and shared.searcher is searcher else {}
+
     # -- writing ---------------------------------------------------------------------
 
     @contextmanager
@@ -368,7 +376,8 @@ class WhooshBackend:
             all_words = coverage.complete(results.docs()) if coverage else total
             if text and all_words < FEW_HITS:
                 suggestion = _suggestion(searcher, self._parser(kind, schema, qparser.AndGroup),
-                                         list(FIELD_BOOSTS[kind]), text, all_words, filters)
+                                         list(FIELD_BOOSTS[kind]), text, all_words, filters,
+                                         self._corrections(kind, searcher))
             return RawResults(hits=hits, total=total, facets=facet_counts,
                               suggestion=suggestion, codes=words.codes if words else [])
 
@@ -382,6 +391,7 @@ class _SharedSearcher:
         self.searcher = searcher
         self.users = 0
         self.replaced = False
+        self.corrections: dict[str, str | None] = {}
 
     def retire(self) -> None:
         self.replaced = True
@@ -527,11 +537,12 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def _suggestion(searcher, parser, fieldnames: list[str], text: str, total: int, filters
-                ) -> str | None:
+def _suggestion(searcher, parser, fieldnames: list[str], text: str, total: int, filters,
+                corrections: dict[str, str | None]) -> str | None:
     """The query with each unknown word replaced by the closest word of the names,
     when that finds more than the query as typed (``parser`` joins the words with AND,
-    ``total`` is what all the words typed find)."""
+    ``total`` is what all the words typed find). ``corrections``: the closest word
+    already found for a word by this searcher (finding one is most of the cost)."""
     corrector = searcher.corrector("spell")
     reader = searcher.reader()
     text_fields = [name for name in fieldnames if isinstance(searcher.schema[name], TEXT)]
@@ -545,11 +556,16 @@ def _suggestion(searcher, parser, fieldnames: list[str], text: str, total: int, 
             return word
         if reader.frequency("spell", lowered) or _known(reader, text_fields, lowered):
             return word
-        found = corrector.suggest(lowered, limit=1, maxdist=2, prefix=1)
-        if not found:
+        if lowered in corrections:
+            found = corrections[lowered]
+        else:
+            found = next(iter(corrector.suggest(lowered, limit=1, maxdist=2, prefix=1)), None)
+            if len(corrections) < MAX_CORRECTIONS:
+                corrections[lowered] = found
+        if found is None:
             return word
         changed = True
-        return found[0]
+        return found
 
     corrected = re.sub(r"[A-Za-z]+", replace, text)
     if not changed or corrected == text:
