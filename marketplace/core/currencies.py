@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import gettext
+import re
 from collections.abc import Iterable
 
 import pycountry
@@ -23,6 +24,9 @@ NOT_TRADED = frozenset({"XAU", "XAG", "XPD", "XPT", "XTS", "XXX", "XBA", "XBB", 
 COMMON = ("USD", "EUR", "TWD", "CNY", "HKD", "JPY", "GBP", "KRW", "SGD", "AUD", "CAD", "THB",
           "VND", "MYR", "INR")
 CATALOGS = {"zh_Hant": "zh_TW", "zh_TW": "zh_TW"}
+# Newer currencies pycountry's Taiwanese catalog does not name (in Chinese) yet.
+NAME_OVERRIDES = {"zh_Hant": {"XCG": "加勒比盾", "LAK": "寮國基普", "ZWG": "辛巴威金"}}
+HAN = re.compile("[\u4e00-\u9fff]")
 
 
 @functools.cache
@@ -32,9 +36,14 @@ def active_codes() -> frozenset[str]:
 
 @functools.cache
 def _names(locale: str) -> dict[str, str]:
+    """Each code's name in ``locale``; a Chinese name the catalog lacks is left out (the
+    code alone is shown, never an English name on a Chinese page)."""
     catalog = gettext.translation("iso4217", pycountry.LOCALES_DIR, fallback=True,
                                   languages=[CATALOGS.get(locale, locale)])
-    return {c.alpha_3: catalog.gettext(c.name) for c in pycountry.currencies}
+    names = {c.alpha_3: catalog.gettext(c.name) for c in pycountry.currencies}
+    if locale.startswith("zh"):
+        names = {code: name for code, name in names.items() if HAN.search(name)}
+    return {**names, **NAME_OVERRIDES.get(locale, {})}
 
 
 def label(code: str) -> str:

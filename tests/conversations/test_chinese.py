@@ -67,8 +67,11 @@ def test_the_pages_speak_chinese(app, world, chinese):
         assert not left, (path, left)
     conversation = _text(buyer.get(f"/messages/{world['conversation']}"))
     assert "轉為詢價單" in conversation and "回覆" in conversation
-    assert "USD — 美元" in _text(buyer.get(
-        f"/messages/contact/company/{world['supplier'].company_id}"))
+    box = _text(buyer.get(f"/messages/contact/company/{world['supplier'].company_id}"))
+    assert "USD — 美元" in box and "LAK — 寮國基普" in box
+    # Every currency is named in Chinese, or by its code alone: never in English.
+    for label in re.findall(r'<option value="[A-Z]{3}"[^>]*>([^<]*)</option>', box):
+        assert not re.search(r"[A-Za-z]{3,}", label.partition(" — ")[2]), label
 
 
 def test_a_refused_box_says_why_in_chinese_and_keeps_the_input(app, world, chinese):
