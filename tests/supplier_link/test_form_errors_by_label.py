@@ -82,7 +82,7 @@ def test_a_bad_line_of_the_shipment_form_is_named_by_its_column(trade, client,
                                       f"ship-{line}": "10", f"packages-{line}": "many",
                                       "etd": "tomorrow"})
     said = _flash(client.get(refused.headers["Location"]).get_data(as_text=True))
-    assert "第 1 行 · 件數：不是整數。" in said
+    assert "第 1 行 · 件數：不是有效的整數。" in said
     assert "預計離港日：日期格式不正確（YYYY-MM-DD）。" in said
     assert "packages" not in said and "etd" not in said
 
@@ -96,6 +96,19 @@ def test_labels_by_path_with_rows_and_lists_of_ids(ctx):
     assert field_label("port_of_loading", labels) == "Port of loading"  # never a path
     assert field_label("lines.0.quantity_rejected", {**labels, "lines.*": lambda i: f"Row {i}"}
                        ) == "Row 0 · Rejected quantity"
-    assert translated("Must be greater than or equal to 1 and less than or equal to 10.") == \
-        "Must be between 1 and 10."
+    # English reads as marshmallow says it; another message is left as it is
+    english = "Must be greater than or equal to 1 and less than or equal to 10."
+    assert translated(english) == english
     assert translated("Say why goods were rejected.") == "Say why goods were rejected."
+
+
+def test_marshmallows_messages_in_chinese(app, pending_chinese):
+    with app.test_request_context():
+        from flask import session
+
+        session["language"] = "zh_Hant"
+        assert translated("Must be greater than or equal to 1 and less than or equal to 10."
+                          ) == "須介於 1 與 10 之間。"
+        assert translated("Length must be between 1 and 1000.") == \
+            "須有 1 至 1000 個（字元或項目）。"
+        assert translated("Not a valid date.") == "日期格式不正確（YYYY-MM-DD）。"
