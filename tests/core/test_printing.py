@@ -74,3 +74,31 @@ def test_letter_paper_on_request(app, sheet):
         content = render_pdf(sheet, paper="letter", words="", outside="", resources={
             "cover": png_bytes()})
     assert round(float(_pdf(content).pages[0].mediabox.width)) == 612  # 8.5 in
+
+
+def _embedded_fonts(content: bytes) -> dict[str, int]:
+    """Each embedded font's name and the size of its font file."""
+    fonts = {}
+    for ref in (_pdf(content).pages[0]["/Resources"].get("/Font") or {}).values():
+        font = ref.get_object()
+        descriptor = font.get("/FontDescriptor") or \
+            font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        descriptor = descriptor.get_object()
+        data = next(descriptor[key].get_object().get_data() for key in (
+            "/FontFile", "/FontFile2", "/FontFile3") if key in descriptor)
+        fonts[str(font["/BaseFont"]).split("+")[-1]] = len(data)
+    return fonts
+
+
+def test_the_chinese_font_is_cut_to_the_characters_used(app, sheet):
+    """Issue 17 (speed): Noto Sans CJK embedded whole was ~750 KB a weight in every PDF;
+    cut to the page's characters it is a few KB, and the Chinese still reads."""
+    with app.test_request_context():
+        content = render_pdf(sheet, words="不鏽鋼六角螺栓 M8 stainless hex bolts",
+                             outside="", resources={"cover": png_bytes()})
+    fonts = _embedded_fonts(content)
+    chinese = {name: size for name, size in fonts.items() if "CJK" in name}
+    assert chinese and all(name.startswith("Marketplace-CJK") for name in chinese)
+    assert sum(chinese.values()) < 40_000, fonts
+    assert any(name.startswith("DejaVu") for name in fonts)  # Latin from the small font
+    assert "不鏽鋼六角螺栓" in _pdf(content).pages[0].extract_text()
