@@ -25,7 +25,8 @@ class Favourite(CompanyOwnedMixin, db.Model):
     __table_args__ = (UniqueConstraint("user_id", "company_id", "product_id",
                                        name="uq_favourites_product"),
                       UniqueConstraint("user_id", "company_id", "supplier_id",
-                                       name="uq_favourites_supplier"))
+                                       name="uq_favourites_supplier"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = _user_fk()
@@ -49,7 +50,8 @@ class SavedSearch(CompanyOwnedMixin, TimestampMixin, db.Model):
 
     __tablename__ = "saved_searches"
     __label__ = "Saved search"
-    __table_args__ = (UniqueConstraint("user_id", "company_id", "name"),)
+    __table_args__ = (UniqueConstraint("user_id", "company_id", "name"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = _user_fk()
@@ -70,7 +72,8 @@ class SavedSearchHit(db.Model):
 
     __tablename__ = "saved_search_hits"
     __label__ = "Saved search match"
-    __table_args__ = (UniqueConstraint("saved_search_id", "product_id"),)
+    __table_args__ = (UniqueConstraint("saved_search_id", "product_id"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     saved_search_id: Mapped[int] = mapped_column(

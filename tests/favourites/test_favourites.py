@@ -103,6 +103,13 @@ def test_saved_searches_list_rename_alerts_off_delete(world, api):
         assert api.get("/saved-searches", token).get_json()["total"] == 0
     assert api.delete(path, world.token).status_code == 204
     assert api.get(path, world.token).status_code == 404
+    # A search saved next never answers at the deleted one's address (ids not reused,
+    # SQLite included, where the highest id would come back).
+    last = api.post("/saved-searches", world.token, json={"name": "Last"}).get_json()["id"]
+    assert api.delete(f"/saved-searches/{last}", world.token).status_code == 204
+    again = api.post("/saved-searches", world.token, json={"name": "Again"}).get_json()["id"]
+    assert again != last
+    assert api.get(f"/saved-searches/{last}", world.token).status_code == 404
 
 
 def _run(app):
