@@ -106,3 +106,16 @@ def test_a_misspelt_word_is_corrected_once_per_searcher(tmp_path, monkeypatch):
     assert backend.search("products", SearchRequest(text="stainlss nut")).suggestion \
         == "stainless nut"
     assert calls == ["stainles", "stainlss"]
+
+
+def test_a_suggestion_counts_only_what_the_filters_let_through(tmp_path):
+    backend = WhooshBackend(tmp_path)
+    backend.apply("products", [_product(1, "Stainless bolt"),
+                               {**_product(2, "Brass nut"), "country": "DE"}])
+
+    def suggestion(country: str) -> str | None:
+        request = SearchRequest(text="stainles", terms={"country": country})
+        return backend.search("products", request).suggestion
+
+    assert suggestion("TW") == "stainless"
+    assert suggestion("DE") is None  # the only stainless product is Taiwanese

@@ -570,8 +570,16 @@ def _suggestion(searcher, parser, fieldnames: list[str], text: str, total: int, 
     corrected = re.sub(r"[A-Za-z]+", replace, text)
     if not changed or corrected == text:
         return None
-    better = searcher.search(parser.parse(corrected), limit=1, filter=filters)
-    return corrected if len(better) > total else None
+    # Counted, not ranked, and only up to one more than ``total``: the corrected query
+    # can match a large part of the catalog (a scored search counted it twice).
+    allowed = set(searcher.docs_for_query(filters)) if filters is not None else None
+    found = 0
+    for docnum in searcher.docs_for_query(parser.parse(corrected)):
+        if allowed is None or docnum in allowed:
+            found += 1
+            if found > total:
+                return corrected
+    return None
 
 
 def _known(reader, fieldnames: list[str], word: str) -> bool:
