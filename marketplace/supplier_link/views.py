@@ -193,7 +193,9 @@ def buyer_view(buyer_id, view):
         args = args_schema().load({k: v for k, v in request.args.items()
                                    if k in args_schema().fields})
     except ValidationError as error:
-        raise ValidationFailed(errors=flatten_messages(error.messages)) from None
+        raise named_fields(ValidationFailed(errors=flatten_messages(error.messages)), {
+            "page": _l("Page"), "per_page": _l("Rows per page"), "sort": _l("Sort by"),
+            "format": _l("Format")}) from None
     fmt, page_number, per_page = args.pop("format"), args.pop("page"), args.pop("per_page")
     query = supplier_views.VIEW_QUERIES[view]
     if fmt in ("csv", "xlsx"):

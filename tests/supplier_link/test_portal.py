@@ -118,8 +118,9 @@ def test_bad_portal_input_is_refused_and_saves_nothing(trade, client):
     assert trade.api.get("/supplier-link/sku-cross-references", trade.buyer.token) \
         .get_json()["total"] == 0
     portal_login(client, trade.supplier_a.member.email)
-    assert client.get(f"/supplier_link/buyers/{trade.buyer.company_id}/order-status?page=0") \
-        .status_code == 422
+    refused = client.get(f"/supplier_link/buyers/{trade.buyer.company_id}/order-status?page=0")
+    assert refused.status_code == 422
+    assert "Page: Must be greater than or equal to 1 and" in refused.get_data(as_text=True)
 
 
 def test_an_arrived_shipment_is_received_from_its_notice(trade, client):
