@@ -323,6 +323,20 @@ def test_a_new_document_starts_as_the_companys_usual_first_type(trade, browser):
     assert 'value="quotation"' in chosen(trade.supplier)
 
 
+def test_a_new_document_starts_in_the_companys_usual_currency(trade, browser, make_product):
+    def chosen(member) -> str:
+        page = text_of(browser(member).get("/trading/documents/new"))
+        select = re.search(r'<select[^>]*name="currency".*?</select>', page, re.S).group(0)
+        return re.search(r'<option selected value="([^"]+)"|<option value="([^"]+)" selected',
+                         select).group(0)
+
+    assert 'value="USD"' in chosen(trade.supplier)  # nothing used yet: the common default
+    for _ in range(2):
+        make_product(trade.supplier.company_id, currency="EUR", price_tiers=[
+            {"min_qty": "1", "unit_price": "0.10"}])
+    assert 'value="EUR"' in chosen(trade.supplier)
+
+
 def test_a_new_document_without_recipient_or_with_a_bad_line_saves_nothing(app, trade, browser):
     buyer = browser(trade.buyer)
     base = {"type": "inquiry", "recipient": str(trade.supplier.company_id), "currency": "USD",

@@ -12,6 +12,7 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from marketplace.content.queries.currencies import usual_currencies
 from marketplace.content.schemas.products import money_text, quantity_text
 from marketplace.core.errors import DomainError
 from marketplace.core.field_errors import translated
@@ -55,7 +56,8 @@ def new_document():
     actor = current_actor()
     if request.method == "GET":
         data = {"type": request.args.get("type") or _first_type(actor.company),
-                "recipient": request.args.get("to") or "", "currency": "USD"}
+                "recipient": request.args.get("to") or "",
+                "currency": next(iter(usual_currencies(actor.company.id)), "USD")}
         form = _document_form(formdata=None, data=data)
         return _render_editor(None, form)
     form = _document_form()
