@@ -62,6 +62,15 @@ def test_an_approval_rule_holds_a_send_until_approved(make, trade, admin, api):
     assert quotation["status"] == "pending_approval"
 
 
+def test_an_approval_rules_currency_is_chosen_from_active_currencies(admin):
+    page = admin.get("/trading/settings").get_data(as_text=True)
+    form = re.search(r'id="approval-rule-form".*?</form>', page, re.S).group(0)
+    currency = re.search(r'<select[^>]*name="currency".*?</select>', form, re.S).group(0)
+    codes = re.findall(r'<option value="([A-Z]{3})"', currency)
+    assert {"USD", "EUR", "TWD"} <= set(codes)
+    assert not {"XAU", "XTS", "XXX"} & set(codes)
+
+
 def test_an_approval_rule_without_steps_or_with_a_bad_amount_saves_nothing(admin):
     for data in ({"type": "quotation", "direction": "send"},
                  {"type": "quotation", "direction": "send", "steps": "admin",

@@ -11,6 +11,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
+from marketplace.content.queries.currencies import currency_choices
 from marketplace.core.errors import DomainError, flatten_messages
 from marketplace.core.field_errors import translated
 from marketplace.core.guards import company_member_required
@@ -47,7 +48,7 @@ def settings():
         groups=setting_queries.dispatch_groups(company_id), roles=ROLES,
         members=portal_queries.colleagues(company_id),
         product_lines=portal_queries.product_lines(company_id),
-        categories=portal_queries.categories(),
+        categories=portal_queries.categories(), currencies=currency_choices(),
         chinese=str(get_locale() or "").startswith("zh"))
 
 
