@@ -30,17 +30,6 @@ class PaymentForm(FlaskForm):
     reference = StringField(_l("Reference"), validators=[Optional(), Length(max=200)])
 
 
-class LcClausesForm(FlaskForm):
-    # Choices: "every buyer" and the buyers the supplier has orders from (views).
-    buyer_company_id = SelectField(_l("For"), coerce=int, default=0)
-    lc_number = StringField(_l("L/C number"), validators=[Optional(), Length(max=80)])
-    issuing_bank = StringField(_l("Issuing bank"), validators=[Optional(), Length(max=200)])
-    marks_and_numbers = TextAreaField(_l("Marks and numbers"),
-                                      validators=[Optional(), Length(max=5000)])
-    required_statements = TextAreaField(_l("Required statements (one per line)"),
-                                        validators=[Optional(), Length(max=10000)])
-
-
 # ----- the order lines' quantity fields of the split, shipment and "ship again" forms ------
 
 

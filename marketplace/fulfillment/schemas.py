@@ -520,15 +520,6 @@ class CheckoutArgsSchema(Schema):
         "description": "Part of the balance; default all of it"})
 
 
-class LetterOfCreditClausesArgsSchema(Schema):
-    buyer_company_id = Id(allow_none=True, metadata={
-        "description": "The buyer these clauses are for; null: every buyer without its own"})
-    lc_number = OptionalText(80)
-    issuing_bank = OptionalText(200)
-    marks_and_numbers = OptionalText(5000)
-    required_statements = OptionalText(10000, metadata={"description": "One per line"})
-
-
 class PaymentAdviceArgsSchema(Schema):
     amount = PositiveDecimal(required=True, metadata={"example": "1200.00"})
     paid_on = fields.Date(required=True, metadata={"description": "The value date of the T/T"})
