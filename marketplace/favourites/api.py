@@ -37,14 +37,14 @@ def list_favourites(query, pagination):
 @idempotent
 @api_bp.arguments(FavouriteArgsSchema)
 @api_bp.response(201, FavouriteSchema)
-@api_bp.doc(responses={**problem_responses(403, 422),
-                       "200": {"description": "Starred already: the favourite as it was"}})
+@api_bp.doc(responses=problem_responses(403, 422))
 def post_favourite(values):
     """Star a published product (``product_id``) or an active supplier (``supplier_id``).
-    Starring it again answers 200 with the same favourite."""
-    favourite, created = operations.add_favourite(queries.acting_member(), **values)
+    Starring it again makes nothing new: the answer is the same favourite, so a partner
+    system may repeat the call safely."""
+    favourite, _ = operations.add_favourite(queries.acting_member(), **values)
     location = url_for("favourites_api.delete_favourite", favourite_id=favourite.id)
-    return favourite, 201 if created else 200, {"Location": location}
+    return favourite, 201, {"Location": location}
 
 
 @api_bp.route("/favourites/<int:favourite_id>", methods=["DELETE"])

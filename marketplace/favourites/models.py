@@ -50,8 +50,9 @@ class SavedSearch(CompanyOwnedMixin, TimestampMixin, db.Model):
 
     __tablename__ = "saved_searches"
     __label__ = "Saved search"
-    __table_args__ = (UniqueConstraint("user_id", "company_id", "name"),
-                      {"sqlite_autoincrement": True})
+    # Names need not be unique: a name in use would make saving answer by what was saved
+    # before (one more search of the same name is harmless; the list shows both).
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = _user_fk()

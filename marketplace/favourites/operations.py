@@ -79,9 +79,6 @@ def _check_name(member: Member, name: str | None, except_id: int | None = None) 
         raise ValidationFailed(errors={"name": [str(_l("Give the search a name."))]})
     if len(name) > 120:
         raise ValidationFailed(errors={"name": [str(_l("At most 120 characters."))]})
-    if queries.name_taken(member, name, except_id):
-        raise ValidationFailed(errors={"name": [str(_l(
-            "You already have a saved search named “%(name)s”.", name=name))]})
     return name
 
 

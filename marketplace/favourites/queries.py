@@ -114,13 +114,6 @@ def saved_search(member: Member, search_id: int) -> SavedSearch:
     return found
 
 
-def name_taken(member: Member, name: str, except_id: int | None = None) -> bool:
-    stmt = select(SavedSearch.id).where(_own(SavedSearch, member), SavedSearch.name == name)
-    if except_id is not None:
-        stmt = stmt.where(SavedSearch.id != except_id)
-    return db.session.scalar(stmt) is not None
-
-
 def recent_matches(search: SavedSearch, limit: int = 10) -> list[SavedSearchHit]:
     """The latest products reported to a saved search that are still public."""
     return list(db.session.scalars(
