@@ -360,7 +360,9 @@ def test_zero_quantity_is_refused_and_the_draft_kept_as_it_was(app, trade, brows
         "lines-0-quantity": "0", "subject": "Changed subject"}))
     assert response.status_code == 422
     page = text_of(response)
-    assert "Nothing was saved" in " ".join(flashes(response))
+    # The field as the editor labels it, never the engine's path (lines.0.quantity).
+    assert flashes(response) == ["Nothing was saved: Line 1 · Quantity: Must be greater than "
+                                 "zero."]
     assert re.search(r'is-invalid[^>]*name="lines-0-quantity"|name="lines-0-quantity"[^>]*'
                      r'is-invalid', page)
     assert "Must be greater than zero." in page

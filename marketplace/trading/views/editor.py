@@ -244,8 +244,8 @@ def _field_label(form: DocumentForm, path: str, rows: list) -> str:
         index, _, name = rest.partition(".")
         label = getattr(rows[0].form, name).label.text if rows and name and \
             hasattr(rows[0].form, name) else name
-        return str(_l("line %(n)s", n=int(index) + 1 if index.isdigit() else index)) + \
-            (f" {label}" if label else "")
+        line = str(_l("Line %(n)s", n=int(index) + 1 if index.isdigit() else index))
+        return f"{line} · {label}" if label else line
     named = {"recipient_company_id": "recipient", "recipient_company_ids": "also_to"}
     head = named.get(head, head)
     return str(form[head].label.text) if head in form._fields else head
