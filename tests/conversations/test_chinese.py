@@ -6,18 +6,24 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 
 from tests.content.conftest import _empty_media_folder  # noqa: F401
 from tests.factories import csrf_token, portal_login
-from tests.pending_translations import PENDING, load_pending_translations
+from tests.pending_translations import load_pending_translations
 from tests.trading.conftest import make_product  # noqa: F401 - the fixture
 from tests.worlds import shared_world
 
-ENGLISH = [message.id for message in read_po((PENDING / "contact.po").open("rb"))
-           if message.id and len(message.id) > 12]  # whole sentences, not "You" or "About"
+# The conversations module's own sentences (the catalog's template says where each
+# msgid is used), whole sentences only, not "You" or "About".
+TEMPLATE = Path(__file__).resolve().parents[2] / "marketplace" / "translations" / "messages.pot"
+ENGLISH = [message.id for message in read_po(TEMPLATE.open("rb"))
+           if isinstance(message.id, str) and len(message.id) > 12
+           and any(path.startswith("marketplace/conversations/")
+                   for path, _ in message.locations)]
 
 
 @pytest.fixture
