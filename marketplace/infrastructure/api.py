@@ -20,6 +20,7 @@ from marketplace.core.pagination import PaginationArgsSchema, page_schema, pagin
 from marketplace.extensions import limiter
 from marketplace.infrastructure import blp_accounts, blp_auth, blp_backoffice, operations, queries
 from marketplace.infrastructure.auth import api_auth, current_actor, ensure_may_act
+from marketplace.infrastructure.banking import api as _banking_api  # noqa: F401 - routes of its own
 from marketplace.infrastructure.limits import (
     failed_login,
     login_account_key,
@@ -28,7 +29,6 @@ from marketplace.infrastructure.limits import (
     register_limit,
     reset_limit,
 )
-from marketplace.infrastructure.banking import api as _banking_api  # noqa: F401 - routes of its own
 from marketplace.infrastructure.notifications import api as _notifications_api  # noqa: F401 - routes of its own
 from marketplace.infrastructure.schemas import (
     AcceptedSchema,

@@ -19,6 +19,7 @@ from marketplace.infrastructure.auth import (
     end_portal_session,
     ensure_may_act,
 )
+from marketplace.infrastructure.banking import views as _banking_views  # noqa: F401 - pages of its own
 from marketplace.infrastructure.limits import (
     failed_login,
     login_account_key,
@@ -35,7 +36,6 @@ from marketplace.infrastructure.models import (
     MemberRole,
     RoleRequestStatus,
 )
-from marketplace.infrastructure.banking import views as _banking_views  # noqa: F401 - pages of its own
 from marketplace.infrastructure.notifications import views as _notifications_views  # noqa: F401 - pages of its own
 
 

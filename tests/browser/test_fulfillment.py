@@ -174,7 +174,8 @@ def test_from_the_order_to_paid_invoices_and_a_closed_order_in_the_browser(
     row.locator("input[name=amount]").fill("48")
     row.locator("select[name=method]").select_option("lc")
     row.locator("button").click()
-    expect(seller.locator("#invoices tbody tr", has_text=invoices[1])).to_contain_text("Paid in full")
+    paid = seller.locator("#invoices tbody tr", has_text=invoices[1])
+    expect(paid).to_contain_text("Paid in full")
 
     customer.goto("/fulfillment/payables")
     for number in invoices:

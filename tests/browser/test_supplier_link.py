@@ -5,6 +5,7 @@ shows discrepancies, and supplier B sees none of supplier A's goods."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.content.conftest import jpeg_bytes
 from tests.factories import PASSWORD
 from tests.supplier_link.support import Trade
 
@@ -89,7 +90,13 @@ def test_the_loop_in_the_browser_receipt_claim_credit_note_closed(make, api, new
     row = buyer.locator("#discrepancies tbody tr").first
     expect(row).to_contain_text("95")
     row.locator("[data-step=claim]").click()
+    # The claim says what is wrong and shows it (issue 13.3).
+    buyer.fill("#comment", "Five cartons arrived crushed.")
+    buyer.set_input_files("#photos", files=[
+        {"name": "crushed.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}])
+    buyer.click("#send-claim")
     expect(buyer.locator("#discrepancies tbody tr").first).to_contain_text("Claimed")
+    expect(buyer.locator("#discrepancies")).to_contain_text("Five cartons arrived crushed.")
     buyer.screenshot(path=str(artifacts / "supplier-link-discrepancies.png"), full_page=True)
 
     supplier = new_page()

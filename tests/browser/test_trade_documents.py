@@ -117,7 +117,9 @@ def test_inquiry_to_order_confirmation_in_the_browser(
     expect(office.locator("#lines .line-row")).to_have_count(2)
     office.screenshot(path=str(artifacts / "trade-2b-inquiry-received.png"), full_page=True)
     _derive(office, "quotation")
-    expect(office.locator("#lines-0-unit_price")).to_have_value("")
+    # The quotation starts from the supplier's price tier for each line's quantity.
+    expect(office.locator("#lines-0-unit_price")).to_have_value("0.085")
+    expect(office.locator("#lines-1-unit_price")).to_have_value("0.015")
     office.fill("#lines-0-unit_price", "0.082")
     office.fill("#lines-1-unit_price", "0.014")
     office.select_option("#incoterm", "FOB")

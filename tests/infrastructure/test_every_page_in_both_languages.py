@@ -433,8 +433,18 @@ def _plans(app) -> tuple[list, list[str]]:
     return plans, unreached
 
 
+@pytest.fixture
+def only_the_apps_events(monkeypatch):
+    """The pages list the app's own notification events: those other tests declare for
+    themselves (``testing.*``, English labels on purpose) are out of the registry here."""
+    from marketplace.infrastructure.notifications import events
+
+    monkeypatch.setattr(events, "_EVENTS", {name: event for name, event in events._EVENTS.items()
+                                            if not name.startswith("testing.")})
+
+
 def test_every_portal_page_speaks_the_pages_language_without_raw_codes(
-        app, demo, api, with_pending_translations):
+        app, demo, api, with_pending_translations, only_the_apps_events):
     _fill_in(api)
     codes, allowed_words, data = vocabulary(app)
     plans, unreached = _plans(app)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from flask import render_template_string
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from marketplace.core import slots
@@ -14,8 +15,10 @@ _CARD = """<div class="alert alert-success d-flex flex-wrap gap-2 align-items-ba
   id="order-link">
   <strong>{{ _('Order') }}</strong>
   <a href="{{ url_for('fulfillment.order', order_id=order.id) }}">{{ order.number }}</a>
-  <span class="small">{{ _('opened when this purchase order was accepted') }}</span>
+  <span class="small">{{ opened }}</span>
 </div>"""
+# Said here, not in the template string, so pybabel finds them.
+_OPENED = _l("opened when this purchase order was accepted")
 
 
 @slots.fill("document_page.notice")
@@ -28,4 +31,6 @@ def _order_of_purchase_order(document) -> Markup | None:
     if order is not None and actor.company.id not in (order.buyer_company_id,
                                                       order.supplier_company_id):
         order = None
-    return Markup(render_template_string(_CARD, order=order)) if order is not None else None
+    if order is None:
+        return None
+    return Markup(render_template_string(_CARD, order=order, opened=_OPENED))
