@@ -17,6 +17,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from marketplace.core.boundary import commit
 from marketplace.extensions import db
+from tests.browser.support import log_in
 from tests.factories import PASSWORD
 from tests.fulfillment.support import accepted_purchase_order
 
@@ -26,14 +27,6 @@ BLOCKING = ("critical", "serious")
 SEA = {"carrier": "Evergreen", "mode": "sea", "vessel": "Ever Ace", "voyage": "0125W",
        "tracking_number": "EGLV123", "port_of_loading": "Kaohsiung",
        "port_of_discharge": "Gothenburg", "etd": "2026-12-10", "eta": "2027-01-05"}
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("#login-form #submit")
-    page.wait_for_url("**/")
 
 
 def _speak(page, language: str) -> None:
@@ -107,7 +100,7 @@ def test_the_ten_main_pages_pass_axe_in_both_languages_and_work_from_the_keyboar
         _speak(visitor, language)
         found[f"{language} login"] = _violations(visitor)
         member = new_page()
-        _log_in(member, world["buyer"].email)
+        log_in(member, world["buyer"].email)
         _speak(member, language)
         for name, path in pages.items():
             member.goto(path)

@@ -10,26 +10,11 @@ from playwright.sync_api import expect
 from marketplace.core.boundary import commit
 from marketplace.extensions import db
 from marketplace.infrastructure.operations import install_default_categories
+from tests.browser.support import log_in, watch_for_breakage
 from tests.content.catalog_support import csv_file
 from tests.content.conftest import jpeg_bytes, mp4_bytes
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("#login-form #submit")
-    page.wait_for_url("**/")
-
-
-def _watch_for_breakage(page) -> list[str]:
-    broken: list[str] = []
-    page.on("response", lambda r: r.status >= 400 and broken.append(f"{r.status} {r.url}"))
-    page.on("console", lambda m: m.type == "error" and broken.append(m.text))
-    return broken
 
 
 def _search(page, words: str) -> None:
@@ -62,8 +47,8 @@ def test_a_supplier_builds_a_catalog_and_a_buyer_finds_it(
 
     # The supplier adds a product in the editor, with Chinese fields and a price tier.
     office = new_page()
-    broken = _watch_for_breakage(office)
-    _log_in(office, supplier.email)
+    broken = watch_for_breakage(office)
+    log_in(office, supplier.email)
     office.goto("/my/products/new")
     office.fill("#sku", "HB-M8-30")
     office.fill("#name", "Stainless steel hex bolt M8×30")
@@ -125,8 +110,8 @@ def test_a_supplier_builds_a_catalog_and_a_buyer_finds_it(
 
     # The buyer searches in English: bolts of both suppliers, then only Taiwan's.
     shopper = new_page()
-    broken = _watch_for_breakage(shopper)
-    _log_in(shopper, buyer.email)
+    broken = watch_for_breakage(shopper)
+    log_in(shopper, buyer.email)
     results = shopper.locator("#results")
     _search(shopper, "bolts")
     expect(results).to_contain_text("Stainless steel hex bolt M8×30")

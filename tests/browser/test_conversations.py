@@ -11,25 +11,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.support import log_in, watch_for_breakage
 from tests.content.conftest import _empty_media_folder, make_product, pdf_bytes  # noqa: F401
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("#login-form #submit")
-    page.wait_for_url("**/")
-
-
-def _watch_for_breakage(page) -> list[str]:
-    broken: list[str] = []
-    page.on("response", lambda r: r.status >= 400 and broken.append(f"{r.status} {r.url}"))
-    page.on("console", lambda m: m.type == "error" and broken.append(m.text))
-    return broken
 
 
 def test_contact_reply_and_inquiry_from_a_conversation(new_page, make, make_product,
@@ -40,8 +25,8 @@ def test_contact_reply_and_inquiry_from_a_conversation(new_page, make, make_prod
                         currency="EUR")
 
     desk = new_page()
-    broken = _watch_for_breakage(desk)
-    _log_in(desk, buyer.email)
+    broken = watch_for_breakage(desk)
+    log_in(desk, buyer.email)
     desk.goto(f"/products/{bolt}")
     box = desk.locator("#contact-box")
     expect(box.get_by_label("Quantity")).to_have_value("5000")
@@ -54,8 +39,8 @@ def test_contact_reply_and_inquiry_from_a_conversation(new_page, make, make_prod
     desk.screenshot(path=artifacts / "conversation-1-inquiry-sent.png")
 
     office = new_page()
-    supplier_broken = _watch_for_breakage(office)
-    _log_in(office, supplier.email)
+    supplier_broken = watch_for_breakage(office)
+    log_in(office, supplier.email)
     expect(office.locator("#messages-unread")).to_have_text("1")
     office.click("#nav-messages")
     row = office.locator("#conversations a").first

@@ -17,19 +17,11 @@ from marketplace.extensions import db
 from marketplace.sourcing import tasks
 from marketplace.sourcing.models import SourcingRequest
 from marketplace.workflow.models import Document
-from tests.factories import PASSWORD
+from tests.browser.support import log_in
 from tests.sourcing.support import SEALED_MARKS, build_sealed_rfq, send_bid
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("#login-form #submit")
-    page.wait_for_url("**/")
 
 
 def _fits(page) -> bool:
@@ -57,7 +49,7 @@ def test_a_sealed_rfq_answered_compared_and_awarded_on_a_phone(new_page, make, a
     # Alpha answers in the portal: its invitation, a quotation derived, priced and sent.
     alpha = new_page()
     alpha.set_viewport_size(PHONE)
-    _log_in(alpha, world.suppliers["alpha"].email)
+    log_in(alpha, world.suppliers["alpha"].email)
     alpha.goto(f"/trading/documents/{world.invitations['alpha']['id']}")
     expect(alpha.locator("#sealed-notice")).to_contain_text("Your quotation is sealed")
     alpha.select_option("#derive-type", "quotation")
@@ -76,7 +68,7 @@ def test_a_sealed_rfq_answered_compared_and_awarded_on_a_phone(new_page, make, a
     # The buyer, on a phone: a countdown instead of prices, the comparison sealed.
     buyer = new_page()
     buyer.set_viewport_size(PHONE)
-    _log_in(buyer, world.buyer.email)
+    log_in(buyer, world.buyer.email)
     buyer.goto(f"/trading/documents/{world.rfq['id']}")
     expect(buyer.locator("#sealed-notice")).to_contain_text("Sealed until")
     expect(buyer.locator("#sealed-notice")).to_contain_text("3 of 3 invited suppliers")

@@ -5,19 +5,11 @@ shows discrepancies, and supplier B sees none of supplier A's goods."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.support import log_in
 from tests.content.conftest import jpeg_bytes
-from tests.factories import PASSWORD
 from tests.supplier_link.support import Trade
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(page, email):
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("#login-form #submit")
-    page.wait_for_url("**/")
 
 
 def test_the_supplier_reads_its_buyers_figures_with_charts(make, api, new_page, artifacts):
@@ -43,7 +35,7 @@ def test_the_supplier_reads_its_buyers_figures_with_charts(make, api, new_page, 
         "Failed to load resource") and broken.append(m.text))
     page.on("response", lambda r: r.status >= 400 and not r.url.endswith("/favicon.ico")
             and broken.append(f"{r.status} {r.url}"))
-    _log_in(page, trade.supplier_a.member.email)
+    log_in(page, trade.supplier_a.member.email)
     page.click("#nav-supplier-link > a")
     page.click("#nav-supplier-link >> text=My buyers")
     buyer = page.locator("#my-buyers li", has_text="Big Buyer")
@@ -77,7 +69,7 @@ def test_the_loop_in_the_browser_receipt_claim_credit_note_closed(make, api, new
     line = order.line_ids[0]
 
     buyer = new_page()
-    _log_in(buyer, trade.buyer.member.email)
+    log_in(buyer, trade.buyer.member.email)
     buyer.click("#nav-supplier-link > a")
     buyer.click("#nav-supplier-link >> text=Goods receipts")
     buyer.locator("#announced a", has_text="Receive").click()
@@ -100,7 +92,7 @@ def test_the_loop_in_the_browser_receipt_claim_credit_note_closed(make, api, new
     buyer.screenshot(path=str(artifacts / "supplier-link-discrepancies.png"), full_page=True)
 
     supplier = new_page()
-    _log_in(supplier, trade.supplier_a.member.email)
+    log_in(supplier, trade.supplier_a.member.email)
     supplier.goto("/supplier_link/discrepancies")
     supplier.locator("[data-step=credit_note]").click()
     expect(supplier.locator("#discrepancies tbody tr").first).to_contain_text("Resolving")
@@ -109,6 +101,6 @@ def test_the_loop_in_the_browser_receipt_claim_credit_note_closed(make, api, new
     buyer.locator("[data-step=close]").click()
     expect(buyer.locator("#discrepancies tbody tr").first).to_contain_text("Closed")
     other = new_page()
-    _log_in(other, trade.supplier_b.member.email)
+    log_in(other, trade.supplier_b.member.email)
     other.goto("/supplier_link/discrepancies")
     expect(other.locator("#discrepancies")).not_to_contain_text("A-100")

@@ -10,30 +10,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.support import log_in, watch_for_breakage
 from tests.content.conftest import (  # noqa: F401 - fixtures
     _empty_media_folder,
     jpeg_bytes,
     make_product,
     make_product_media,
 )
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("#login-form #submit")
-    page.wait_for_url("**/")
-
-
-def _watch_for_breakage(page) -> list[str]:
-    broken: list[str] = []
-    page.on("response", lambda r: r.status >= 400 and broken.append(f"{r.status} {r.url}"))
-    page.on("console", lambda m: m.type == "error" and broken.append(m.text))
-    return broken
 
 
 def _flash(page) -> str:
@@ -72,8 +57,8 @@ def test_inquiry_to_order_confirmation_in_the_browser(
 
     # The buyer opens the product and sends an inquiry; the picker adds the washers.
     desk = new_page()
-    buyer_broken = _watch_for_breakage(desk)
-    _log_in(desk, buyer.email)
+    buyer_broken = watch_for_breakage(desk)
+    log_in(desk, buyer.email)
     desk.goto(f"/products/{bolt}")
     desk.click("#send-inquiry")
     desk.wait_for_url(re.compile(r"/trading/documents/\d+/edit$"))
@@ -107,8 +92,8 @@ def test_inquiry_to_order_confirmation_in_the_browser(
 
     # The supplier sees it unread, derives a quotation, prices it and sends it.
     office = new_page()
-    supplier_broken = _watch_for_breakage(office)
-    _log_in(office, supplier.email)
+    supplier_broken = watch_for_breakage(office)
+    log_in(office, supplier.email)
     expect(office.locator("#documents-unread")).to_have_text("1")
     office.goto("/trading/documents?box=inbox")
     office.click("#nav-documents .dropdown-toggle")
