@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from contextlib import contextmanager
 from email import message_from_bytes, policy
 
 import pytest
@@ -200,11 +201,14 @@ def _forget_declared_queues(celery) -> None:
         celery.amqp.__dict__.pop(cached, None)
 
 
-@pytest.fixture(scope="package")
-def keeps_crm_in_step(app):
-    """crm's figures kept in step with every document action, as in production, for
-    a whole test package (see the app fixture); used autouse by tests/crm and
-    tests/reliability."""
+@contextmanager
+def crm_in_step(app):
+    """crm's figures kept in step with every document action, as in production (see the
+    app fixture). A package that needs it wraps itself in this from a package-scoped
+    autouse fixture of its own conftest (tests/crm, tests/reliability): a package-scoped
+    fixture defined here would belong to the whole tests package and stay on to the end."""
     app.config["CRM_INCREMENTAL_UPDATES"] = True
-    yield
-    app.config["CRM_INCREMENTAL_UPDATES"] = False
+    try:
+        yield
+    finally:
+        app.config["CRM_INCREMENTAL_UPDATES"] = False

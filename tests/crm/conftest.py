@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import crm_in_step
 from tests.crm.support import build_customer_world
 
 
@@ -14,5 +15,7 @@ def customer_world(make):
 
 
 @pytest.fixture(scope="package", autouse=True)
-def _crm_in_step(keeps_crm_in_step):
+def _crm_in_step(app):
     """Every document action here refreshes crm's figures, as in production."""
+    with crm_in_step(app):
+        yield

@@ -15,6 +15,7 @@ import requests
 from werkzeug.serving import make_server
 
 from marketplace.extensions import db
+from tests.conftest import crm_in_step
 
 
 @pytest.fixture
@@ -72,5 +73,7 @@ def served(app):
 
 
 @pytest.fixture(scope="package", autouse=True)
-def _crm_in_step(keeps_crm_in_step):
+def _crm_in_step(app):
     """Every document action here refreshes crm's figures, as in production."""
+    with crm_in_step(app):
+        yield
