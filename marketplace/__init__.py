@@ -180,12 +180,16 @@ def _init_celery(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from marketplace import (
+        backoffice,
+        billing,
+        buying_requests,
         content,
         conversations,
         crm,
         favourites,
         fulfillment,
         infrastructure,
+        service,
         sourcing,
         supplier_link,
         trading,
@@ -193,7 +197,8 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.extensions import api, csrf
 
     for module in (infrastructure, content, trading, conversations, fulfillment,
-                   supplier_link, crm, sourcing, favourites):
+                   supplier_link, crm, sourcing, buying_requests, favourites, service,
+                   billing, backoffice):
         _import_routes(module.__name__)
         app.register_blueprint(module.bp)
         for blueprint in module.API_BLUEPRINTS:

@@ -133,6 +133,15 @@ def seed_demo(if_empty: bool) -> None:
     from marketplace.conversations.demo import load_demo_conversation
 
     load_demo_conversation()  # a question about samples, answered and not read yet
+    from marketplace.backoffice.demo import load_demo as load_demo_backoffice
+    from marketplace.billing.demo import load_demo as load_demo_billing
+    from marketplace.buying_requests.demo import load_demo as load_demo_buying_requests
+    from marketplace.service.demo import load_demo as load_demo_service
+
+    load_demo_buying_requests(DEMO_PASSWORD)  # open requests in the demo suppliers' categories
+    load_demo_service(DEMO_PASSWORD)  # a complaint run to closure; departments
+    load_demo_billing(DEMO_PASSWORD)  # plans; a demo company on a paid one
+    load_demo_backoffice(DEMO_PASSWORD)  # reports waiting for moderation
     commit()
     click.echo(f"Demo data loaded. Every demo account's password is {DEMO_PASSWORD}.")
 

@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent / PACKAGE
 
 # Bottom-up: a module may import the modules before it, never those after it.
 LAYERS = ("core", "infrastructure", "workflow", "content", "trading", "conversations",
-          "fulfillment", "supplier_link", "crm", "sourcing", "favourites")
+          "fulfillment", "supplier_link", "crm", "sourcing", "buying_requests", "favourites",
+          "service", "billing", "backoffice")
 FOUNDATION = {"core", "infrastructure", "workflow"}
 FEATURES = set(LAYERS) - FOUNDATION
 # The files at the package top that build the app out of the modules.

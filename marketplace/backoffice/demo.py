@@ -1,0 +1,7 @@
+"""Demo data of the backoffice module, loaded by `flask seed-demo` after every other module's."""
+
+from __future__ import annotations
+
+
+def load_demo(password: str) -> None:
+    """Nothing yet."""

@@ -1,0 +1,15 @@
+"""Public buying requests: a buyer posts what it needs (product, quantity, target price,
+destination, closing date); approved suppliers in the matching categories see it and
+answer with quotations; the buyer compares and awards through sourcing. Suppliers
+subscribe to categories to hear of new requests.
+
+Above sourcing (it reuses the comparison and the award)."""
+
+from flask import Blueprint
+from flask_smorest import Blueprint as ApiBlueprint
+
+bp = Blueprint("buying_requests", __name__, template_folder="templates")
+api_bp = ApiBlueprint("buying_requests_api", __name__, url_prefix="",
+                      description="Public buying requests, answered with quotations")
+
+API_BLUEPRINTS = (api_bp,)
