@@ -33,6 +33,9 @@ CHROMIUM = "/usr/bin/chromium"
 EXIT_MEANINGS = {0: "passed", 1: "tests failed", 2: "interrupted", 3: "internal error",
                  4: "usage error", 5: "no tests collected"}
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# pytest's "short test summary info" lines: repeated in the summary so that a CI log that
+# keeps only its tail still names what failed.
+FAILURE = re.compile(r"^(FAILED|ERROR) \S")
 SUMMARY = re.compile(r"^=*\s*((?:\d+ \w+|no tests ran)\b[^=]* in [0-9.]+s\b[^=]*?)\s*=*$")
 
 
@@ -55,6 +58,7 @@ class Run:
         self.label, self.database_url, self.args = label, database_url, args
         self.log_path = log_dir / f"{label.lower()}.log"
         self.summary = ""
+        self.failures: list[str] = []
         self.code: int | None = None
         self.seconds = 0.0
         self.process: subprocess.Popen | None = None
@@ -86,7 +90,10 @@ class Run:
                 with lock:
                     sys.stdout.write(prefix + line)
                     sys.stdout.flush()
-                match = SUMMARY.match(ANSI.sub("", line).strip())
+                plain = ANSI.sub("", line).strip()
+                if FAILURE.match(plain):
+                    self.failures.append(plain)
+                match = SUMMARY.match(plain)
                 if match:
                     self.summary = match.group(1)
         self.code = self.process.wait()
@@ -159,6 +166,8 @@ def main(args: list[str]) -> int:
         verdict = "OK" if run.code == 0 else f"FAILED ({meaning}, pytest exit code {run.code})"
         print(f"{run.label}: {verdict}" + (f" — {run.summary}" if run.summary else "")
               + f" [{_minutes(run.seconds)}; log: {run.log_path}]")
+        for failure in run.failures:
+            print(f"  {run.label}: {failure}")
     if postgres_note:
         print(postgres_note)
     if browser_note:
