@@ -1,0 +1,69 @@
+"""Plan limits: where a lower module asks "may this company add one more?" without
+knowing who answers.
+
+A module that adds what a plan limits (content publishing a product, infrastructure
+inviting a member, crm showing an analytics page, the API taking a partner's call,
+buying requests sending an answer) calls ``check_limit(kind, company_id)`` right before
+the change; the module that sells the plans (billing, near the top) registers one check
+per kind at import time with ``register_limit``. Until something registers, nothing is
+limited (a marketplace without billing, most tests).
+
+A check refuses with ``LimitReached`` (409, or 429 for calls per day): the limit named,
+what the plan allows and what is used, in the reader's language. A kind counted per
+period (views per month, calls per day) also counts the use when it is allowed: the
+count is written in the request's transaction, so a refused or failed request leaves
+it as it was.
+
+Kinds in use: ``products`` (published products), ``members`` (members and open
+invitations), ``buying_request_answers`` (per month), ``analytics_views`` (per month),
+``api_calls`` (per day, calls with a bearer token or API key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask_babel import lazy_gettext as _l
+
+from marketplace.core.errors import Conflict
+
+PRODUCTS = "products"
+MEMBERS = "members"
+BUYING_REQUEST_ANSWERS = "buying_request_answers"
+ANALYTICS_VIEWS = "analytics_views"
+API_CALLS = "api_calls"
+KINDS = (PRODUCTS, MEMBERS, BUYING_REQUEST_ANSWERS, ANALYTICS_VIEWS, API_CALLS)
+
+LimitCheck = Callable[[int, int], None]
+"""``check(company_id, adding)``: returns when ``adding`` more fit the company's plan,
+else raises ``LimitReached``."""
+
+_checks: dict[str, LimitCheck] = {}
+
+
+class LimitReached(Conflict):
+    """The company's plan allows no more of ``limit``; nothing of the request is kept."""
+
+    title, slug = _l("Plan limit reached"), "plan-limit"
+
+    def __init__(self, detail: str, *, limit: str, allowed: int, used: int,
+                 status: int | None = None, **extra):
+        super().__init__(detail, limit=limit, allowed=allowed, used=used,
+                         allowed_actions=[], **extra)
+        if status is not None:
+            self.status = status
+        self.limit = limit
+
+
+def register_limit(kind: str, check: LimitCheck) -> None:
+    """Let ``check`` answer for ``kind`` (one check a kind: the last registered wins)."""
+    _checks[kind] = check
+
+
+def check_limit(kind: str, company_id: int | None, adding: int = 1) -> None:
+    """Refuse (``LimitReached``) when ``adding`` more of ``kind`` would exceed the plan of
+    ``company_id``; a kind counted per period also counts the use. ``adding=0`` asks
+    whether what is there already fits (e.g. before an invitation becomes a member)."""
+    check = _checks.get(kind)
+    if check is not None and company_id is not None:
+        check(company_id, adding)
