@@ -45,6 +45,7 @@ from marketplace.content.models import (
 from marketplace.content.operations.media import delete_media, store_upload
 from marketplace.core.audit import pending_changes, record_audit, record_audits
 from marketplace.core.errors import DomainError, ValidationFailed
+from marketplace.core.limits import PRODUCTS, check_limit
 from marketplace.core.schemas import MAX_ID
 from marketplace.core.signals import product_changed
 from marketplace.core.types import utcnow
@@ -167,6 +168,7 @@ class BatchLookups:
                            for category in db.session.scalars(select(Category))}
         self.lines = {line.name.lower(): line for line in db.session.scalars(
             select(ProductLine).where(ProductLine.company_id == company.id))}
+        self.published = 0  # published by the batch so far (the plan's limit counts them)
 
     def sku_taken(self, sku: str, product: Product | None = None) -> bool:
         """Used by another product than ``product``."""
@@ -237,6 +239,8 @@ def _new_product_row(company: Company, values: dict[str, Any], lookups: BatchLoo
     tiers = clean.pop("price_tiers", None) or []
     if status == ProductStatus.PUBLISHED:
         company.ensure_can_trade()  # 403 for a pending or suspended company
+        check_limit(PRODUCTS, company.id, adding=lookups.published + 1)  # the plan's limit
+        lookups.published += 1
     line = lookups.line(company, line_name) if line_name not in (None, ...) else None
     category = clean.pop("category", None)
     given = {"company_id": company.id, "unit": DEFAULT_UNIT, "currency": DEFAULT_CURRENCY,
@@ -309,6 +313,7 @@ def _change_status(product: Product, status: ProductStatus) -> Product:
 def _set_status(company: Company, product: Product, status: ProductStatus) -> None:
     if status == ProductStatus.PUBLISHED and product.status != ProductStatus.PUBLISHED:
         company.ensure_can_trade()  # 403 with the reason for a pending or suspended company
+        check_limit(PRODUCTS, company.id)  # the plan's published products (core/limits.py)
         product.published_at = utcnow()
     product.status = status
 
