@@ -23,6 +23,7 @@ from sqlalchemy.orm import joinedload
 
 from marketplace.core.api import problem_responses
 from marketplace.core.errors import Forbidden, Unauthorized
+from marketplace.core.limits import API_CALLS, check_limit
 from marketplace.core.types import utcnow
 from marketplace.extensions import csrf, db, login_manager
 from marketplace.infrastructure.models import (
@@ -229,6 +230,9 @@ def api_auth(*, write: bool | None = None, permission: str | None = None,
             bind_actor(actor)
             if actor is not None:
                 _authorize(actor, write, permission, operator)
+                if actor.via != "session" and actor.company is not None:
+                    # A partner system's call counts towards the plan's calls a day.
+                    check_limit(API_CALLS, actor.company.id)
             return view(*args, **kwargs)
 
         security = [{"bearerAuth": []}, {}] if optional else [{"bearerAuth": []}]

@@ -18,6 +18,7 @@ from marketplace.core.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from marketplace.core.limits import MEMBERS, check_limit
 from marketplace.core.signals import (
     company_approved,
     company_profile_changed,
@@ -397,6 +398,7 @@ def invite_member(company: Company, email: str, role: MemberRole, invited_by: Us
             Invitation.company_id == company.id, Invitation.email == email,
             Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))):
         old.revoked_at = utcnow()  # the newest invitation is the one that counts
+    check_limit(MEMBERS, company.id)  # the plan's members, invitations included
     secret, token_hash = new_secret("inv")
     invitation = Invitation(company=company, email=email, role=role, token_hash=token_hash,
                             invited_by_id=invited_by.id,
@@ -436,6 +438,8 @@ def accept_invitation(secret: str, *, full_name: str | None = None,
                                "invitation link again.")))
     if user.membership is not None:
         raise ValidationFailed(str(_l("You already belong to a company.")))
+    # The invitation becomes a member: nothing more, unless the plan shrank meanwhile.
+    check_limit(MEMBERS, invitation.company_id, adding=0)
     user.email_verified_at = user.email_verified_at or utcnow()  # the link came by mail
     membership = Membership(company=invitation.company, user=user, role=invitation.role)
     db.session.add(membership)
