@@ -39,6 +39,7 @@ LimitCheck = Callable[[int, int], None]
 else raises ``LimitReached``."""
 
 _checks: dict[str, LimitCheck] = {}
+_metered: dict[str, str] = {}  # blueprint name → the kind each of its reads counts
 
 
 class LimitReached(Conflict):
@@ -67,3 +68,16 @@ def check_limit(kind: str, company_id: int | None, adding: int = 1) -> None:
     check = _checks.get(kind)
     if check is not None and company_id is not None:
         check(company_id, adding)
+
+
+def meter_blueprint(blueprint: str, kind: str) -> None:
+    """Every read (GET) of ``blueprint``'s API routes counts one ``kind`` (crm's analytics
+    API: one analytics view a call); ``api_auth`` asks ``check_metered`` once it knows
+    the company."""
+    _metered[blueprint] = kind
+
+
+def check_metered(blueprint: str | None, company_id: int | None) -> None:
+    kind = _metered.get(blueprint or "")
+    if kind is not None:
+        check_limit(kind, company_id)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import joinedload
 
 from marketplace.core.api import problem_responses
 from marketplace.core.errors import Forbidden, Unauthorized
-from marketplace.core.limits import API_CALLS, check_limit
+from marketplace.core.limits import API_CALLS, check_limit, check_metered
 from marketplace.core.types import utcnow
 from marketplace.extensions import csrf, db, login_manager
 from marketplace.infrastructure.models import (
@@ -233,6 +233,8 @@ def api_auth(*, write: bool | None = None, permission: str | None = None,
                 if actor.via != "session" and actor.company is not None:
                     # A partner system's call counts towards the plan's calls a day.
                     check_limit(API_CALLS, actor.company.id)
+                if request.method == "GET" and actor.company is not None:
+                    check_metered(request.blueprint, actor.company.id)  # e.g. analytics views
             return view(*args, **kwargs)
 
         security = [{"bearerAuth": []}, {}] if optional else [{"bearerAuth": []}]
