@@ -165,6 +165,13 @@ class Default(CrmSettings):  # customer analytics parameters: config/crm.py
     # Where "Pay by card" sends the buyer: the payables page's Content-Security-Policy
     # lets its form lead there (browsers check form-action along the redirect).
     STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
+    # Billing (member plans as Stripe subscriptions, docs/BILLING.md): the days a company
+    # keeps its paid plan after a payment failed, before what exceeds the free plan turns
+    # read-only; the billing webhook's signing secret (Stripe signs each endpoint with its
+    # own; unset: STRIPE_WEBHOOK_SECRET); where "Manage card and invoices" leads.
+    BILLING_GRACE_DAYS = 7
+    STRIPE_BILLING_WEBHOOK_SECRET: str | None = None
+    STRIPE_PORTAL_ORIGIN = "https://billing.stripe.com"
 
 
 class Development(Default):
@@ -208,7 +215,8 @@ _ENV_OVERRIDES = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI", "REDIS_URL": "REDIS
                   "SECRET_KEY": "SECRET_KEY", "BASE_URL": "BASE_URL",
                   "STRIPE_API_BASE": "STRIPE_API_BASE", "STRIPE_SECRET_KEY": "STRIPE_SECRET_KEY",
                   "STRIPE_WEBHOOK_SECRET": "STRIPE_WEBHOOK_SECRET",
-                  "STRIPE_CHECKOUT_ORIGIN": "STRIPE_CHECKOUT_ORIGIN"}
+                  "STRIPE_CHECKOUT_ORIGIN": "STRIPE_CHECKOUT_ORIGIN",
+                  "STRIPE_BILLING_WEBHOOK_SECRET": "STRIPE_BILLING_WEBHOOK_SECRET"}
 
 
 def load_config(app, name_or_path: str | None = None) -> None:
