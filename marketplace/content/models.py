@@ -167,6 +167,10 @@ class Product(CompanyOwnedMixin, TimestampMixin, VersionedMixin, db.Model):
         enum_column(ProductStatus, name="product_status"), default=ProductStatus.DRAFT,
         index=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Hidden by the operator (moderation): out of search, lists and its page for everyone
+    # but its owner, who sees why; whatever its status.
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    hidden_reason: Mapped[str | None] = mapped_column(String(300))
 
     company: Mapped[Company] = relationship()
     category: Mapped[Category | None] = relationship()
@@ -183,7 +187,7 @@ class Product(CompanyOwnedMixin, TimestampMixin, VersionedMixin, db.Model):
 
     @classmethod
     def publicly_visible(cls):
-        return and_(cls.status == ProductStatus.PUBLISHED,
+        return and_(cls.status == ProductStatus.PUBLISHED, cls.hidden_at.is_(None),
                     cls.company_id.in_(_active_company_ids()))
 
     def unit_price_for(self, quantity: Decimal) -> Decimal | None:

@@ -44,7 +44,7 @@ from marketplace.content.models import (
 )
 from marketplace.content.operations.media import delete_media, store_upload
 from marketplace.core.audit import pending_changes, record_audit, record_audits
-from marketplace.core.errors import DomainError, ValidationFailed
+from marketplace.core.errors import Conflict, DomainError, ValidationFailed
 from marketplace.core.limits import PRODUCTS, check_limit
 from marketplace.core.schemas import MAX_ID
 from marketplace.core.signals import product_changed
@@ -306,6 +306,35 @@ def _change_status(product: Product, status: ProductStatus) -> Product:
     db.session.flush()
     record_audit(f"product.{'draft' if status == ProductStatus.DRAFT else status.value}",
                  product, changes=changes)
+    _changed(product)
+    return product
+
+
+def hide_product(product: Product, reason: str) -> Product:
+    """The operator takes a product out of search, lists and its page (moderation); its
+    owner still sees it, with the reason."""
+    if product.hidden_at is not None:
+        raise Conflict(str(_l("This product is already hidden.")), allowed_actions=["restore"])
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(errors={"reason": [str(_l("Give a reason."))]})
+    product.hidden_at, product.hidden_reason = utcnow(), reason[:300]
+    _touch(product)
+    db.session.flush()
+    record_audit("product.hidden", product, changes={"reason": product.hidden_reason})
+    _changed(product)
+    return product
+
+
+def restore_product(product: Product) -> Product:
+    """The operator shows a hidden product again (where its status allows)."""
+    if product.hidden_at is None:
+        raise Conflict(str(_l("This product is not hidden.")), allowed_actions=["hide"])
+    changes = {"reason": [product.hidden_reason, None]}
+    product.hidden_at, product.hidden_reason = None, None
+    _touch(product)
+    db.session.flush()
+    record_audit("product.restored", product, changes=changes)
     _changed(product)
     return product
 

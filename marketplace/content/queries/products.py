@@ -21,7 +21,7 @@ from marketplace.content.models import (
 )
 from marketplace.content.operations.products import find_category
 from marketplace.core.errors import NotFound, ValidationFailed
-from marketplace.core.scoping import acting_company_id
+from marketplace.core.scoping import acting_as_operator, acting_company_id
 from marketplace.extensions import db
 from marketplace.infrastructure import queries as accounts
 from marketplace.infrastructure.models import Category, Company, CompanyStatus
@@ -29,6 +29,8 @@ from marketplace.infrastructure.models import Category, Company, CompanyStatus
 
 def product_visibility() -> ColumnElement[bool]:
     company_id = acting_company_id()
+    if acting_as_operator():  # the operator judges hidden products too (moderation)
+        return or_(Product.publicly_visible(), Product.hidden_at.is_not(None))
     return Product.publicly_visible() if company_id is None else Product.visible_to(company_id)
 
 
@@ -218,8 +220,8 @@ def supplier_catalog(company: Company) -> list[LineGroup]:
     """The supplier's published products grouped by its product lines, in the lines'
     order; products outside any line come last."""
     rows = db.session.scalars(_with_details(select(Product)).where(
-        Product.company_id == company.id, Product.status == ProductStatus.PUBLISHED)
-        .order_by(Product.name, Product.id)).unique()
+        Product.company_id == company.id, Product.status == ProductStatus.PUBLISHED,
+        Product.hidden_at.is_(None)).order_by(Product.name, Product.id)).unique()
     groups: dict[int | None, LineGroup] = {
         line.id: LineGroup(line) for line in product_lines(company)}
     loose = LineGroup(None)
