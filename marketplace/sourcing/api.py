@@ -11,8 +11,15 @@ from marketplace.core.errors import Forbidden
 from marketplace.infrastructure.auth import api_auth, current_actor
 from marketplace.sourcing import api_bp, exports, operations, queries
 from marketplace.sourcing.schemas import (
+    AuctionArgsSchema,
+    AuctionListSchema,
+    AuctionSchema,
     AwardArgsSchema,
+    AwardAuctionArgsSchema,
     AwardResultSchema,
+    BidArgsSchema,
+    BidListSchema,
+    BidResultSchema,
     ComparisonArgsSchema,
     ComparisonSchema,
     DiffArgsSchema,
@@ -74,3 +81,116 @@ def document_diff(args, document_id):
     if args["format"] == "xlsx":
         return exports.difference_xlsx(diff)
     return queries.difference_answer(diff)
+
+
+# ----- reverse auctions -----------------------------------------------------------------
+
+
+def bid_rows(bids, for_buyer: bool) -> list[dict]:
+    """The audit as its reader may see it: a bidder, its own bids without the best they
+    beat; the buyer, every bid with its supplier and member."""
+    names = queries.company_names({bid.company_id for bid in bids}) if for_buyer else {}
+    members = queries.user_names({bid.user_id for bid in bids if bid.user_id})
+    rows = []
+    for bid in bids:
+        row = {"id": bid.id, "amount": bid.amount, "placed_at": bid.placed_at,
+               "extended_to": bid.extended_to, "via": bid.via,
+               "member": members.get(bid.user_id)}
+        if for_buyer:
+            row.update(supplier_id=bid.company_id, supplier_name=names.get(bid.company_id),
+                       previous_best=bid.previous_best)
+        rows.append(row)
+    return rows
+
+
+@api_bp.route("/auctions", methods=["POST"])
+@api_auth(permission="documents.edit")
+@idempotent
+@api_bp.arguments(AuctionArgsSchema)
+@api_bp.response(201, AuctionSchema)
+@api_bp.doc(responses=problem_responses(404, 409, 422))
+def create_auction(values):
+    """Buyer: a reverse auction on its sent rfq's lines (one lot, bid as the lot's
+    total) for suppliers it invited: start and end, starting price, minimum decrement
+    (amount or percent), soft close, what bidders see. Each supplier is told."""
+    actor = _actor()
+    auction = operations.create_auction(values.pop("rfq_id"), actor, values)
+    return queries.standing(auction, None), 201
+
+
+@api_bp.route("/auctions")
+@api_auth(permission="documents.view")
+@api_bp.response(200, AuctionListSchema)
+def list_auctions():
+    """The auctions the company runs and those it is invited to, newest first (each as
+    its reader may see it)."""
+    actor = _actor()
+    items = []
+    for auction in queries.auctions_of(actor):
+        _auction, bidder = queries.auction_for(auction.id, actor)
+        items.append(queries.standing(auction, bidder))
+    return {"items": items}
+
+
+@api_bp.route("/auctions/<int:auction_id>")
+@api_auth(permission="documents.view")
+@api_bp.response(200, AuctionSchema)
+@api_bp.doc(responses=problem_responses(404))
+def get_auction(auction_id):
+    """The auction and its standing now (as ``/standing``)."""
+    auction, bidder = queries.auction_for(auction_id, _actor())
+    return queries.standing(auction, bidder)
+
+
+@api_bp.route("/auctions/<int:auction_id>/standing")
+@api_auth(permission="documents.view")
+@api_bp.response(200, AuctionSchema)
+@api_bp.doc(responses=problem_responses(404))
+def auction_standing(auction_id):
+    """Poll this (every few seconds) for the live view: a bidder's rank and own bid (and
+    the best amount when the buyer shows it), the end with its extensions and the
+    server's time; the buyer's full ranking. Never another bidder's name or amount."""
+    auction, bidder = queries.auction_for(auction_id, _actor())
+    return queries.standing(auction, bidder)
+
+
+@api_bp.route("/auctions/<int:auction_id>/bids", methods=["POST"])
+@api_auth(permission="documents.edit")
+@api_bp.arguments(BidArgsSchema)
+@api_bp.response(201, BidResultSchema)
+@api_bp.doc(responses=problem_responses(403, 404, 409, 422))
+def place_bid(values, auction_id):
+    """Bidder: a bid (the lot's total). Before the start or after the end 409; above the
+    starting price or the best less the decrement 422; nothing written. Accepted, it is
+    the best; in the soft-close window the end moves."""
+    actor = _actor()
+    bid, auction, bidder = operations.place_bid(auction_id, actor, values["amount"])
+    return {"bid": bid_rows([bid], for_buyer=False)[0],
+            "standing": queries.standing(auction, bidder, now=bid.placed_at)}, 201
+
+
+@api_bp.route("/auctions/<int:auction_id>/bids")
+@api_auth(permission="documents.view")
+@api_bp.response(200, BidListSchema)
+@api_bp.doc(responses=problem_responses(404))
+def auction_bids(auction_id):
+    """The audit, newest first: the buyer sees every bid (supplier, member, time,
+    amount, the best it beat); a bidder only its own."""
+    auction, bidder = queries.auction_for(auction_id, _actor())
+    return {"items": bid_rows(queries.bids_seen_by(auction, bidder), bidder is None)}
+
+
+@api_bp.route("/auctions/<int:auction_id>/award", methods=["POST"])
+@api_auth(permission="documents.edit")
+@idempotent
+@api_bp.arguments(AwardAuctionArgsSchema)
+@api_bp.response(201, AwardResultSchema)
+@api_bp.doc(responses=problem_responses(403, 404, 409, 422))
+def award_auction(values, auction_id):
+    """Buyer, after the end: every line to one bidder's final bid (default the best),
+    through the rfq's award: a draft purchase order for it, regrets for the others."""
+    orders = operations.award_auction(auction_id, _actor(),
+                                      supplier_id=values.get("supplier_id"),
+                                      reason=values.get("reason"),
+                                      disclose=values.get("disclose", False))
+    return {"purchase_order_ids": [order.id for order in orders]}, 201

@@ -14,3 +14,11 @@ def open_due() -> None:
     from marketplace.sourcing.tasks import open_due as open_them
 
     click.echo(f"{open_them()} requests opened")
+
+
+@sourcing_cli.command("close-due")
+def close_due() -> None:
+    """Close every reverse auction past its end (final bids become quotations)."""
+    from marketplace.sourcing.tasks import close_due as close_them
+
+    click.echo(f"{close_them()} auctions closed")

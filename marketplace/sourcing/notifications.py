@@ -55,3 +55,61 @@ def tell_regret(invitation: Document, buyer_name: str, disclosure: dict | None) 
         payload.update(disclosure)
     notify("rfq.regret", company_id=invitation.recipient_company_id, message=message,
            params=params, link=_link(invitation), payload=payload)
+
+
+# ----- reverse auctions -------------------------------------------------------------------
+
+register_event("auction.invited", label=_l("A buyer invited you to a reverse auction"))
+register_event("auction.outbid", label=_l("Another supplier beat your bid in a reverse "
+                                          "auction"), email=False, webhook=False)
+register_event("auction.closed", label=_l("A reverse auction you take part in closed"))
+
+
+def _auction_link(auction_id: int) -> str:
+    return f"/sourcing/auctions/{auction_id}"
+
+
+def tell_invited(auction, supplier_id: int, buyer_name: str, rfq_number: str) -> None:
+    notify("auction.invited", company_id=supplier_id,
+           message=N_("%(company)s invited you to a reverse auction on %(number)s, from "
+                      "%(start)s to %(end)s UTC."),
+           params={"company": buyer_name, "number": rfq_number,
+                   "start": auction.starts_at.strftime("%Y-%m-%d %H:%M"),
+                   "end": auction.ends_at.strftime("%Y-%m-%d %H:%M")},
+           link=_auction_link(auction.id),
+           payload={"auction_id": auction.id, "number": rfq_number,
+                    "starts_at": auction.starts_at.isoformat(),
+                    "ends_at": auction.ends_at.isoformat()})
+
+
+def tell_outbid(auction, supplier_id: int, rfq_number: str) -> None:
+    """The bell only (no mail, no webhook): bids come fast, and the page shows it live."""
+    notify("auction.outbid", company_id=supplier_id,
+           message=N_("Your bid in the reverse auction on %(number)s is no longer the "
+                      "lowest. It ends at %(end)s UTC."),
+           params={"number": rfq_number, "end": auction.ends_at.strftime("%Y-%m-%d %H:%M")},
+           link=_auction_link(auction.id), email=False)
+
+
+def tell_closed_buyer(auction, rfq_number: str, bidders: int) -> None:
+    notify("auction.closed", company_id=auction.buyer_company_id,
+           message=N_("The reverse auction on %(number)s closed with %(count)s bidding "
+                      "suppliers; the final bids are ready to award."),
+           params={"number": rfq_number, "count": bidders},
+           link=_auction_link(auction.id),
+           payload={"auction_id": auction.id, "number": rfq_number, "bidders": bidders,
+                    "best_amount": str(auction.best_amount)
+                    if auction.best_amount is not None else None,
+                    "currency": auction.currency})
+
+
+def tell_closed_bidder(auction, supplier_id: int, rfq_number: str, rank: int | None) -> None:
+    if rank is None:
+        message = N_("The reverse auction on %(number)s closed; you placed no bid.")
+    else:
+        message = N_("The reverse auction on %(number)s closed; your final bid ranked "
+                     "%(rank)s. The buyer awards next.")
+    notify("auction.closed", company_id=supplier_id, message=message,
+           params={"number": rfq_number, "rank": rank or 0},
+           link=_auction_link(auction.id),
+           payload={"auction_id": auction.id, "number": rfq_number, "rank": rank})

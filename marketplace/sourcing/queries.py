@@ -10,19 +10,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from marketplace.core.errors import Conflict, NotFound
 from marketplace.core.types import utcnow
 from marketplace.crm.queries.scorecards import scorecards
 from marketplace.extensions import db
-from marketplace.infrastructure.models import Company
-from marketplace.sourcing.models import Award, SourcingRequest
+from marketplace.infrastructure.models import Company, User
+from marketplace.sourcing.models import (
+    Auction,
+    AuctionBid,
+    AuctionBidder,
+    Award,
+    SourcingRequest,
+)
 from marketplace.sourcing.sealing import QUOTATION, RFQ
 from marketplace.trading.queries.documents import visible_document
 from marketplace.workflow.models import Document, DocumentLine
@@ -434,3 +440,151 @@ def difference_answer(diff: Difference) -> dict:
             "changed": diff.changed, "header": _changes(diff.header), "lines": lines,
             "summary": {kind: diff.count(kind)
                         for kind in ("added", "removed", "changed", "same")}}
+
+
+# ----- reverse auctions ---------------------------------------------------------------------
+
+VISIBILITIES = ("rank", "best")
+
+
+def auction_for(auction_id: int, actor: Actor, *, for_update: bool = False
+                ) -> tuple[Auction, AuctionBidder | None]:
+    """The auction as the actor may see it: its buyer (bidder None) or an invited
+    supplier (its bidder row); 404 for anyone else, the operator included."""
+    company_id = actor.company.id if actor.company else None
+    stmt = select(Auction).where(Auction.id == auction_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    auction = db.session.scalar(stmt) if company_id else None
+    bidder = None
+    if auction is not None and auction.buyer_company_id != company_id:
+        bidder = db.session.scalar(select(AuctionBidder).where(
+            AuctionBidder.auction_id == auction.id, AuctionBidder.company_id == company_id))
+        if bidder is None:
+            auction = None
+    if auction is None:
+        raise NotFound(_("Auction %(id)s was not found.", id=auction_id))
+    return auction, bidder
+
+
+def auctions_of(actor: Actor, limit: int = 100) -> list[Auction]:
+    """The company's auctions: those it runs and those it is invited to, newest first."""
+    company_id = actor.company.id if actor.company else None
+    if company_id is None:
+        return []
+    invited = select(AuctionBidder.auction_id).where(AuctionBidder.company_id == company_id)
+    return list(db.session.scalars(select(Auction).where(
+        (Auction.buyer_company_id == company_id) | Auction.id.in_(invited))
+        .options(selectinload(Auction.rfq)).order_by(Auction.id.desc()).limit(limit)))
+
+
+def auctions_of_rfq(rfq_id: int) -> list[Auction]:
+    return list(db.session.scalars(select(Auction).where(Auction.rfq_id == rfq_id)
+                                   .order_by(Auction.id)))
+
+
+def decrement(auction: Auction, best: Decimal) -> Decimal:
+    """The least step below the best bid: the amount, or the percent of the best."""
+    if auction.decrement_amount is not None:
+        return auction.decrement_amount
+    return (best * (auction.decrement_percent or Decimal(0)) / 100).quantize(
+        CENT, rounding=ROUND_UP)
+
+
+def highest_allowed(auction: Auction) -> Decimal:
+    """The most the next bid may be: the starting price, or the best less the decrement."""
+    if auction.best_amount is None:
+        return auction.starting_price
+    return auction.best_amount - decrement(auction, auction.best_amount)
+
+
+def rank_of(auction: Auction, amount: Decimal | None) -> int | None:
+    """1 + how many bidders stand lower (bids are strictly decreasing: no ties)."""
+    if amount is None:
+        return None
+    return 1 + (db.session.scalar(select(func.count(AuctionBidder.id)).where(
+        AuctionBidder.auction_id == auction.id, AuctionBidder.amount < amount)) or 0)
+
+
+@dataclass
+class Standing:
+    """What one reader sees of an auction now. A supplier: its own rank and bid (and the
+    best amount when the buyer shows it); never a name, an amount of another or how
+    many bid. The buyer: ``ranking`` with every bidder."""
+
+    auction: Auction
+    state: str
+    server_time: datetime
+    rank: int | None = None
+    amount: Decimal | None = None
+    bids: int = 0
+    best_amount: Decimal | None = None
+    highest_allowed: Decimal | None = None
+    ranking: list[dict] | None = None
+    bid_count: int | None = None
+    quotation_id: int | None = None
+
+    def __getattr__(self, name: str):  # the auction's own fields (times, rule) pass through
+        return getattr(self.__dict__["auction"], name)
+
+
+def ranking(auction: Auction) -> list[dict]:
+    """The buyer's live view: every invited supplier, bidders first by amount."""
+    bidders = list(db.session.scalars(select(AuctionBidder).where(
+        AuctionBidder.auction_id == auction.id).options(selectinload(AuctionBidder.company))))
+    placed = sorted((b for b in bidders if b.amount is not None),
+                    key=lambda b: (b.amount, b.bid_at))
+    waiting = sorted((b for b in bidders if b.amount is None), key=lambda b: b.company.name)
+    return [{"rank": index + 1 if bidder.amount is not None else None,
+             "supplier_id": bidder.company_id, "supplier_name": bidder.company.name,
+             "amount": bidder.amount, "bid_at": bidder.bid_at, "bids": bidder.bids,
+             "quotation_id": bidder.quotation_id}
+            for index, bidder in enumerate(placed + waiting)]
+
+
+def standing(auction: Auction, bidder: AuctionBidder | None,
+             now: datetime | None = None) -> Standing:
+    now = now or utcnow()
+    found = Standing(auction=auction, state=auction.state(now), server_time=now)
+    if bidder is None:  # the buyer
+        found.best_amount = auction.best_amount
+        found.highest_allowed = highest_allowed(auction)
+        found.ranking = ranking(auction)
+        found.bid_count = auction.bid_count
+        return found
+    found.amount, found.bids = bidder.amount, bidder.bids
+    found.rank = rank_of(auction, bidder.amount)
+    found.quotation_id = bidder.quotation_id
+    if auction.visibility == "best":
+        found.best_amount = auction.best_amount
+        found.highest_allowed = highest_allowed(auction)
+    return found
+
+
+def bids_seen_by(auction: Auction, bidder: AuctionBidder | None,
+                 limit: int = 1000) -> list[AuctionBid]:
+    """The audit: every bid for the buyer, a supplier's own bids for it; newest first."""
+    stmt = select(AuctionBid).where(AuctionBid.auction_id == auction.id)
+    if bidder is not None:
+        stmt = stmt.where(AuctionBid.company_id == bidder.company_id)
+    return list(db.session.scalars(stmt.order_by(AuctionBid.id.desc()).limit(limit)))
+
+
+def company_names(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Company.id, Company.name).where(
+        Company.id.in_(ids))).all())
+
+
+def user_names(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.full_name).where(
+        User.id.in_(ids))).all())
+
+
+def due_auctions(limit: int = 100) -> list[int]:
+    return list(db.session.scalars(select(Auction.id).where(
+        Auction.closed_at.is_(None), Auction.ends_at <= utcnow())
+        .order_by(Auction.ends_at).limit(limit)))

@@ -8,8 +8,8 @@ from marshmallow import Schema, fields, validate
 from marketplace.core.schemas import Id
 
 
-def _money() -> fields.Decimal:
-    return fields.Decimal(as_string=True, allow_none=True)
+def _money(**options) -> fields.Decimal:
+    return fields.Decimal(as_string=True, allow_none=True, **options)
 
 
 # ----- input ------------------------------------------------------------------------------
@@ -134,3 +134,108 @@ class DiffSchema(Schema):
     header = fields.List(fields.Nested(FieldChangeSchema))
     lines = fields.List(fields.Nested(LineDiffSchema))
     summary = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+# ----- reverse auctions -------------------------------------------------------------------
+
+
+class AuctionArgsSchema(Schema):
+    rfq_id = Id(required=True, metadata={"description": "The buyer's sent rfq: its lines "
+                                                        "are the lot"})
+    starts_at = fields.AwareDateTime(allow_none=True, metadata={
+        "description": "ISO 8601 with offset; default now"})
+    ends_at = fields.AwareDateTime(required=True)
+    starting_price = fields.Decimal(required=True, as_string=True, metadata={
+        "description": "The most the first bid may be: the lot's total, rfq currency"})
+    decrement_amount = fields.Decimal(allow_none=True, as_string=True, metadata={
+        "description": "Each bid at least this much below the best (or decrement_percent)"})
+    decrement_percent = fields.Decimal(allow_none=True, as_string=True, metadata={
+        "description": "Each bid at least this percent of the best below it"})
+    soft_close_minutes = fields.Integer(load_default=0, metadata={
+        "description": "A bid in the last N minutes moves the end by N (0: never)"})
+    visibility = fields.String(load_default="rank", validate=validate.OneOf(("rank", "best")),
+                               metadata={"description": "rank: bidders see their rank only; "
+                                                        "best: also the best amount"})
+    supplier_ids = fields.List(Id(), load_default=None, metadata={
+        "description": "Invited suppliers of the rfq who bid (default: all of them)"})
+
+
+class BidArgsSchema(Schema):
+    amount = fields.Decimal(required=True, as_string=True, metadata={
+        "description": "The lot's total, at most two decimals"})
+
+
+class AwardAuctionArgsSchema(Schema):
+    supplier_id = Id(allow_none=True, metadata={"description": "Default: the best bidder"})
+    reason = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    disclose = fields.Boolean(load_default=False)
+
+
+class RankingRowSchema(Schema):
+    rank = fields.Integer(allow_none=True)
+    supplier_id = fields.Integer()
+    supplier_name = fields.String()
+    amount = _money()
+    bid_at = fields.DateTime(allow_none=True)
+    bids = fields.Integer()
+    quotation_id = fields.Integer(allow_none=True)
+
+
+class AuctionSchema(Schema):
+    """One auction as its reader sees it now (``GET /auctions/{id}``, ``/standing``)."""
+
+    id = fields.Integer()
+    rfq_id = fields.Integer()
+    number = fields.Function(lambda s: s.auction.rfq.number)
+    subject = fields.Function(lambda s: s.auction.rfq.subject)
+    currency = fields.String()
+    state = fields.String(metadata={"description": "scheduled, open, ended or closed"})
+    server_time = fields.DateTime()
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime(metadata={"description": "With the soft-close extensions"})
+    scheduled_end_at = fields.DateTime()
+    extensions = fields.Integer()
+    soft_close_minutes = fields.Integer()
+    visibility = fields.String()
+    starting_price = _money()
+    decrement_amount = _money()
+    decrement_percent = _money()
+    closed_at = fields.DateTime(allow_none=True)
+    role = fields.Function(lambda s: "buyer" if s.ranking is not None else "bidder")
+    your_rank = fields.Integer(attribute="rank", allow_none=True)
+    your_amount = _money(attribute="amount")
+    your_bids = fields.Integer(attribute="bids")
+    best_amount = _money(metadata={"description": "Null for bidders unless visibility "
+                                                  "is best"})
+    highest_allowed = _money(metadata={"description": "The most the next bid may be "
+                                                      "(null for bidders under rank)"})
+    quotation_id = fields.Integer(allow_none=True, metadata={
+        "description": "Bidder, after the close: its final bid as a quotation"})
+    bid_count = fields.Integer(allow_none=True, metadata={"description": "Buyer only"})
+    ranking = fields.List(fields.Nested(RankingRowSchema), allow_none=True,
+                          metadata={"description": "Buyer only: every invited supplier"})
+
+
+class AuctionListSchema(Schema):
+    items = fields.List(fields.Nested(AuctionSchema))
+
+
+class BidSchema(Schema):
+    id = fields.Integer()
+    amount = _money()
+    placed_at = fields.DateTime()
+    extended_to = fields.DateTime(allow_none=True)
+    supplier_id = fields.Integer(allow_none=True)
+    supplier_name = fields.String(allow_none=True)
+    member = fields.String(allow_none=True)
+    via = fields.String()
+    previous_best = _money()
+
+
+class BidListSchema(Schema):
+    items = fields.List(fields.Nested(BidSchema))
+
+
+class BidResultSchema(Schema):
+    bid = fields.Nested(BidSchema)
+    standing = fields.Nested(AuctionSchema)

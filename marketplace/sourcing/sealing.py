@@ -13,6 +13,9 @@ refused, and so is sending an rfq whose closing time has passed."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
@@ -28,6 +31,18 @@ from marketplace.workflow.models import Document
 RFQ, QUOTATION = "rfq", "quotation"
 # How far up a bid's revisions are followed to find its invitation.
 MAX_REVISIONS = 200
+# Set while a closing auction turns its final bids into quotations: the bids were taken
+# in time (the auction's own rule), so the rfq's passed closing time does not refuse them.
+_AUCTION_CLOSING: ContextVar[bool] = ContextVar("auction_closing", default=False)
+
+
+@contextmanager
+def closing_an_auction() -> Iterator[None]:
+    token = _AUCTION_CLOSING.set(True)
+    try:
+        yield
+    finally:
+        _AUCTION_CLOSING.reset(token)
 
 
 def closing_time(document: Document | None) -> datetime | None:
@@ -85,7 +100,7 @@ def _hold(document: Document) -> bool:
 
 
 def _action_refusal(document: Document, action: str) -> str | None:
-    if action != "send":
+    if action != "send" or _AUCTION_CLOSING.get():
         return None
     if document.type == QUOTATION:
         invitation = invitation_of(document)
@@ -101,7 +116,7 @@ def _action_refusal(document: Document, action: str) -> str | None:
 
 
 def _derive_refusal(parent: Document, doctype: str) -> str | None:
-    if doctype != QUOTATION:
+    if doctype != QUOTATION or _AUCTION_CLOSING.get():
         return None
     invitation = invitation_of(parent)
     closes_at = closing_time(invitation)

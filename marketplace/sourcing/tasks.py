@@ -1,4 +1,5 @@
-"""The opening of sealed rfqs at their closing time: periodic work (docs/JOBS.md).
+"""The opening of sealed rfqs at their closing time, and the close of reverse auctions
+at their end: periodic work (docs/JOBS.md), one task for both.
 
 With a worker, Celery beat calls ``marketplace.sourcing.open_due_rfqs`` every
 ``RFQ_OPENING_SECONDS``; without one, due rfqs are opened after requests at most that
@@ -13,7 +14,7 @@ import logging
 from marketplace.core import boundary
 from marketplace.core.sweeps import RequestEndSweep
 from marketplace.extensions import celery, db
-from marketplace.sourcing import operations
+from marketplace.sourcing import operations, queries
 
 log = logging.getLogger(__name__)
 
@@ -31,12 +32,30 @@ def open_due() -> int:
     return opened
 
 
+def close_due() -> int:
+    """Close every reverse auction past its end (each its own transaction, once)."""
+    closed = 0
+    for auction_id in queries.due_auctions():
+        try:
+            closed += operations.close_auction(auction_id)
+            boundary.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("closing reverse auction %s failed", auction_id)
+    return closed
+
+
+def sweep() -> int:
+    """Both periodic steps of sourcing: due rfqs opened, due auctions closed."""
+    return open_due() + close_due()
+
+
 @celery.task(name="marketplace.sourcing.open_due_rfqs", ignore_result=True)
 def open_due_rfqs() -> int:
-    return open_due()
+    return sweep()
 
 
-request_end_sweep = RequestEndSweep("RFQ_OPENING_SECONDS", open_due,
-                                    what="sealed rfqs due to open",
+request_end_sweep = RequestEndSweep("RFQ_OPENING_SECONDS", sweep,
+                                    what="sealed rfqs due to open, auctions due to close",
                                     beat_task="marketplace.sourcing.open_due_rfqs",
                                     beat_fallback=30.0)
