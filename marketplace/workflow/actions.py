@@ -180,6 +180,32 @@ def _assign(document: Document, user_id: int | None) -> None:
     db.session.expire(document, ["assigned_to"])  # loaded before: show the new one
 
 
+def invite(rfq: Document, company_id: int, actor: Actor) -> Document:
+    """One more company's own invitation to an rfq to many, delivered now: a request open
+    to companies nobody named in advance (a public buying request) learns its suppliers
+    one by one, as they answer. A draft rfq is sent to this first company (no approval
+    round: the module that opens it made the decision); a sent one gets one more
+    invitation. The company's invitation already made is answered again, not doubled."""
+    if not doctypes.get(rfq.type).many_recipients or rfq.recipient_company_id is not None \
+            or (rfq.extras or {}).get("invitation") or rfq.status not in (DRAFT, SENT):
+        raise Conflict(_("Only a request to several companies, not yet closed, takes more "
+                         "invitations."), allowed_actions=allowed_actions(rfq, actor))
+    existing = db.session.scalar(select(Document).where(
+        Document.parent_id == rfq.id, Document.type == rfq.type,
+        Document.recipient_company_id == company_id))
+    if existing is not None:
+        return existing
+    invited = [*(rfq.extras or {}).get("recipient_company_ids", []), company_id]
+    rfq.extras = {**(rfq.extras or {}), "recipient_company_ids": invited}
+    if rfq.status == DRAFT:
+        _deliver(rfq, "send", DRAFT, actor, None)
+        db.session.flush()
+        return db.session.scalar(select(Document).where(
+            Document.parent_id == rfq.id, Document.type == rfq.type,
+            Document.recipient_company_id == company_id))
+    return _invite(rfq, company_id, actor)
+
+
 def _invite(rfq: Document, company_id: int, actor: Actor) -> Document:
     """One supplier's own invitation to an rfq: its own document and thread, so each
     supplier sees only its own and never a competitor's answer."""

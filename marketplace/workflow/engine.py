@@ -41,6 +41,7 @@ from marketplace.workflow.acting import (  # noqa: F401 - re-exported
 )
 from marketplace.workflow.actions import (  # noqa: F401 - re-exported
     allowed_actions,
+    invite,
     perform,
     release,
 )
