@@ -6,7 +6,7 @@ with their standing bids (``sourcing_auction_bidders``) and every accepted bid a
 own row, the audit (``sourcing_auction_bids``).
 
 Revision ID: w3auctionreverse
-Revises: w3claimsfavnames
+Revises: w3officemoderation
 """
 
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ from alembic import op
 import marketplace.core.types
 
 revision = "w3auctionreverse"
-down_revision = "w3claimsfavnames"
+down_revision = "w3officemoderation"
 branch_labels = None
 depends_on = None
 
