@@ -132,6 +132,9 @@ def ensure_may_act(user: User) -> Actor:
 
 def _refuse_suspended(company: Company) -> None:
     if company.status == CompanyStatus.SUSPENDED:
+        if company.status_reason:  # the company is told why (moderation, issue 15.6)
+            raise Forbidden(str(_l("Your company is suspended: %(reason)s. Contact the "
+                                   "operator.", reason=company.status_reason.rstrip("."))))
         raise Forbidden(str(_l("Your company is suspended; contact the operator.")))
 
 

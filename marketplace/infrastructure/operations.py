@@ -298,13 +298,23 @@ def _categories(ids: list[int]) -> list[Category]:
     return list(found)
 
 
-def approve_company(company: Company) -> Company:
+def approve_company(company: Company, reason: str | None = None) -> Company:
+    """Approve a pending company, or reinstate a suspended one; a reinstatement keeps
+    ``reason`` (what the operator tells the company) in ``status_reason``."""
     if company.status == CompanyStatus.ACTIVE:
         raise Conflict(str(_l("The company is already active.")), allowed_actions=["suspend"])
+    reinstated = company.status == CompanyStatus.SUSPENDED
+    before = company.status_reason
     company.status = CompanyStatus.ACTIVE
     company.approved_at = company.approved_at or utcnow()
-    company.status_reason = None
+    company.status_reason = ((reason or "").strip()[:500] or None) if reinstated else None
     db.session.flush()
+    if reinstated:
+        record_audit("company.reinstated", company, company_id=company.id,
+                     changes={"status": ["suspended", "active"],
+                              "reason": [before, company.status_reason]})
+        company_approved.send(company, reinstated=True)  # the back office tells the company
+        return company
     record_audit("company.approved", company, company_id=company.id)
     for admin in _admins(company):
         queue_mail(admin.user.email, _l("Your company is approved"), "company_approved",
