@@ -86,23 +86,6 @@ def document_diff(args, document_id):
 # ----- reverse auctions -----------------------------------------------------------------
 
 
-def bid_rows(bids, for_buyer: bool) -> list[dict]:
-    """The audit as its reader may see it: a bidder, its own bids without the best they
-    beat; the buyer, every bid with its supplier and member."""
-    names = queries.company_names({bid.company_id for bid in bids}) if for_buyer else {}
-    members = queries.user_names({bid.user_id for bid in bids if bid.user_id})
-    rows = []
-    for bid in bids:
-        row = {"id": bid.id, "amount": bid.amount, "placed_at": bid.placed_at,
-               "extended_to": bid.extended_to, "via": bid.via,
-               "member": members.get(bid.user_id)}
-        if for_buyer:
-            row.update(supplier_id=bid.company_id, supplier_name=names.get(bid.company_id),
-                       previous_best=bid.previous_best)
-        rows.append(row)
-    return rows
-
-
 @api_bp.route("/auctions", methods=["POST"])
 @api_auth(permission="documents.edit")
 @idempotent
@@ -165,7 +148,7 @@ def place_bid(values, auction_id):
     the best; in the soft-close window the end moves."""
     actor = _actor()
     bid, auction, bidder = operations.place_bid(auction_id, actor, values["amount"])
-    return {"bid": bid_rows([bid], for_buyer=False)[0],
+    return {"bid": queries.bid_rows([bid], for_buyer=False)[0],
             "standing": queries.standing(auction, bidder, now=bid.placed_at)}, 201
 
 
@@ -177,7 +160,7 @@ def auction_bids(auction_id):
     """The audit, newest first: the buyer sees every bid (supplier, member, time,
     amount, the best it beat); a bidder only its own."""
     auction, bidder = queries.auction_for(auction_id, _actor())
-    return {"items": bid_rows(queries.bids_seen_by(auction, bidder), bidder is None)}
+    return {"items": queries.bid_rows(queries.bids_seen_by(auction, bidder), bidder is None)}
 
 
 @api_bp.route("/auctions/<int:auction_id>/award", methods=["POST"])

@@ -577,11 +577,34 @@ def company_names(ids: set[int]) -> dict[int, str]:
         Company.id.in_(ids))).all())
 
 
+def auction_awards(auction: Auction) -> list[Award]:
+    """The awards of the auction's rfq (made through the auction or the comparison)."""
+    return list(db.session.scalars(select(Award).where(
+        Award.request_id == auction.request_id).order_by(Award.id)))
+
+
 def user_names(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(db.session.execute(select(User.id, User.full_name).where(
         User.id.in_(ids))).all())
+
+
+def bid_rows(bids, for_buyer: bool) -> list[dict]:
+    """The audit as its reader may see it: a bidder, its own bids without the best they
+    beat; the buyer, every bid with its supplier and member."""
+    names = company_names({bid.company_id for bid in bids}) if for_buyer else {}
+    members = user_names({bid.user_id for bid in bids if bid.user_id})
+    rows = []
+    for bid in bids:
+        row = {"id": bid.id, "amount": bid.amount, "placed_at": bid.placed_at,
+               "extended_to": bid.extended_to, "via": bid.via,
+               "member": members.get(bid.user_id)}
+        if for_buyer:
+            row.update(supplier_id=bid.company_id, supplier_name=names.get(bid.company_id),
+                       previous_best=bid.previous_best)
+        rows.append(row)
+    return rows
 
 
 def due_auctions(limit: int = 100) -> list[int]:

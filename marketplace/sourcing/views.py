@@ -4,7 +4,7 @@ and its Excel file, and the changes of a revision on its document page."""
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -18,7 +18,13 @@ from marketplace.extensions import db
 from marketplace.infrastructure.auth import current_actor
 from marketplace.sourcing import bp, exports, operations, queries
 from marketplace.sourcing.exports import CHANGE_LABELS, field_label
-from marketplace.sourcing.forms import AwardForm, ClosingForm
+from marketplace.sourcing.forms import (
+    AuctionAwardForm,
+    AuctionForm,
+    AwardForm,
+    BidForm,
+    ClosingForm,
+)
 from marketplace.sourcing.sealing import closing_time, is_invitation
 from marketplace.sourcing.tasks import request_end_sweep
 from marketplace.trading.doctypes import PAYMENT_TERMS
@@ -31,6 +37,14 @@ REVISED_TYPES = ("quotation", "proforma_invoice", "purchase_order", "change_requ
                  "order_confirmation")
 
 bp.after_app_request(request_end_sweep.after_request)
+
+AUCTION_STATES = {"scheduled": _l("Not started"), "open": _l("Open"),
+                  "ended": _l("Ended, closing"), "closed": _l("Closed")}
+
+
+@bp.context_processor
+def _auction_labels() -> dict:
+    return {"auction_states": {state: str(label) for state, label in AUCTION_STATES.items()}}
 
 
 def _context() -> dict:
@@ -57,10 +71,15 @@ def _rfq_notice(document) -> Markup | None:
         if master and document.status == "draft" else None
     if closes_at is None and form is None and sourcing is None:
         return None
+    auctions = [a for a in queries.auctions_of_rfq(sourcing.rfq_id)
+                if master or any(b.company_id == actor.company.id for b in a.bidders)] \
+        if sourcing else []
     return Markup(render_template(
         "sourcing/_rfq_notice.html", document=document, closes_at=closes_at,
         sealed=closes_at is not None and utcnow() < closes_at, master=master,
-        sourcing=sourcing, answered=answered, invited=invited, form=form))
+        sourcing=sourcing, answered=answered, invited=invited, form=form,
+        auctions=auctions, **_auction_labels(), may_auction=master and sourcing is not None
+        and document.status == "sent" and not sourcing.awards))
 
 
 def _changes_notice(document) -> Markup | None:
@@ -187,3 +206,111 @@ def award(rfq_id):
 def changes_xlsx(document_id):
     against = request.args.get("against", type=int)
     return exports.difference_xlsx(queries.difference(document_id, against, current_actor()))
+
+
+# ----- reverse auctions -------------------------------------------------------------------
+
+
+def _field_errors(form, error: DomainError) -> None:
+    """The operation's refusals shown at their fields (the rest as the page's alert)."""
+    for name, messages in (error.errors or {}).items():
+        target = getattr(form, "decrement" if name.startswith("decrement") else name, None)
+        if target is not None and hasattr(target, "errors"):
+            target.errors = list(target.errors or []) + [str(m) for m in messages]
+
+
+@bp.route("/auctions")
+@company_member_required("documents.view", message=NO_COMPANY)
+def auctions():
+    actor = current_actor()
+    rows = []
+    for auction in queries.auctions_of(actor):
+        _found, bidder = queries.auction_for(auction.id, actor)
+        rows.append(queries.standing(auction, bidder))
+    return render_template("sourcing/auctions.html", rows=rows)
+
+
+@bp.route("/rfqs/<int:rfq_id>/auction", methods=["GET", "POST"])
+@company_member_required("documents.edit", message=NO_COMPANY)
+def new_auction(rfq_id):
+    actor = current_actor()
+    sourcing = queries.buyers_request(rfq_id, actor)
+    now = utcnow().replace(second=0, microsecond=0, tzinfo=None)
+    form = AuctionForm(data=None if request.method == "POST" else {
+        "starts_at": now + timedelta(minutes=5), "ends_at": now + timedelta(minutes=65)})
+    if form.validate_on_submit():
+        decrement_field = "decrement_" + ("percent" if form.decrement_kind.data == "percent"
+                                          else "amount")
+        values = {"starts_at": form.starts_at.data.replace(tzinfo=UTC),
+                  "ends_at": form.ends_at.data.replace(tzinfo=UTC),
+                  "starting_price": form.starting_price.data,
+                  decrement_field: form.decrement.data,
+                  "soft_close_minutes": form.soft_close_minutes.data or 0,
+                  "visibility": form.visibility.data}
+        try:
+            auction = operations.create_auction(rfq_id, actor, values)
+        except DomainError as error:
+            db.session.rollback()
+            _field_errors(form, error)
+            if not error.errors:
+                flash(refusal_text(error), "danger")
+            sourcing = queries.buyers_request(rfq_id, actor)
+            return render_template("sourcing/new_auction.html", form=form,
+                                   sourcing=sourcing), error.status
+        flash(_l("The auction is set; the suppliers are invited."), "success")
+        return redirect(url_for("sourcing.auction_page", auction_id=auction.id), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("sourcing/new_auction.html", form=form, sourcing=sourcing), status
+
+
+def _auction_page(auction, bidder, form=None, status=200):
+    found = queries.standing(auction, bidder)
+    bids = queries.bids_seen_by(auction, bidder, limit=200)
+    return render_template(
+        "sourcing/auction.html", s=found, auction=auction, bidder=bidder,
+        bids=queries.bid_rows(bids, bidder is None), form=form or BidForm(),
+        award_form=AuctionAwardForm() if bidder is None else None,
+        awarded=bool(queries.auction_awards(auction)) if bidder is None else False), status
+
+
+@bp.route("/auctions/<int:auction_id>")
+@company_member_required("documents.view", message=NO_COMPANY)
+def auction_page(auction_id):
+    auction, bidder = queries.auction_for(auction_id, current_actor())
+    return _auction_page(auction, bidder)
+
+
+@bp.route("/auctions/<int:auction_id>/bid", methods=["POST"])
+@company_member_required("documents.edit", message=NO_COMPANY)
+def bid(auction_id):
+    actor = current_actor()
+    auction, bidder = queries.auction_for(auction_id, actor)
+    form = BidForm()
+    if not form.validate_on_submit():
+        return _auction_page(auction, bidder, form, 422)
+    try:
+        placed, *_rest = operations.place_bid(auction_id, actor, form.amount.data)
+    except DomainError as error:
+        db.session.rollback()
+        form.amount.errors = [refusal_text(error)]
+        auction, bidder = queries.auction_for(auction_id, actor)
+        return _auction_page(auction, bidder, form, error.status)
+    flash(_l("Your bid of %(amount)s is in: you now have the lowest bid.",
+             amount=f"{placed.amount:,.2f}"), "success")
+    return redirect(url_for("sourcing.auction_page", auction_id=auction_id), 303)
+
+
+@bp.route("/auctions/<int:auction_id>/award", methods=["POST"])
+@company_member_required("documents.edit", message=NO_COMPANY)
+def award_auction(auction_id):
+    actor = current_actor()
+    page = url_for("sourcing.auction_page", auction_id=auction_id)
+    form = AuctionAwardForm()
+    if not form.validate_on_submit():
+        flash(_l("Nothing was awarded: the reason is at most 2000 characters."), "danger")
+        return redirect(page, 303)
+    with refusal_goes_back(page):
+        orders = operations.award_auction(auction_id, actor, reason=form.reason.data)
+    flash(_l("Awarded. Purchase orders to send: %(numbers)s.",
+             numbers=", ".join(order.number for order in orders)), "success")
+    return redirect(page, 303)
