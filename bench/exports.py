@@ -136,17 +136,24 @@ def bare_docx(content: dict) -> bytes:
 
     word = WordDocument()
     word.add_heading(f"{content['issuer']} — {content['title']} {content['number']}", 1)
-    word.add_paragraph(content["recipient"])
+    for text in (*content["issuer_address"], *(f"{k}: {v}" for k, v in content["dates"])):
+        word.add_paragraph(text)
+    parties = word.add_table(rows=1, cols=2)
+    for cell, name, lines in zip(parties.rows[0].cells, (content["issuer"], content["recipient"]),
+                                 (content["issuer_address"], content["recipient_address"]),
+                                 strict=True):
+        cell.text = "\n".join([name, *lines])
     word.add_paragraph(content["subject"])
     for label, value in content["terms"]:
         word.add_paragraph(f"{label}: {value}")
     table = word.add_table(rows=0, cols=7)
-    for n, (text, sku, qty, unit, price, amount, picture) in enumerate(content["lines"], 1):
+    for n, (text, sku, qty, unit, price, amount, picture, links) in enumerate(
+            content["lines"], 1):
         cells = table.add_row().cells
         cells[0].text = str(n)
         if picture:
             cells[1].paragraphs[0].add_run().add_picture(str(picture), width=Cm(2.2))
-        cells[2].text = f"{text}\n{sku or ''}"
+        cells[2].text = f"{text}\nSKU {sku or ''}\n" + " · ".join(url for _, url in links)
         cells[3].text, cells[4].text, cells[5].text, cells[6].text = qty, unit, price, amount
     word.add_paragraph(f"{content['total']} {content['currency']}")
     out = io.BytesIO()
@@ -162,7 +169,8 @@ def bare_xlsx(content: dict) -> bytes:
     ws.append([str(content["title"]), content["number"]])
     for label, value in content["terms"]:
         ws.append([str(label), value])
-    for n, (text, sku, qty, unit, price, amount, _picture) in enumerate(content["lines"], 1):
+    for n, (text, sku, qty, unit, price, amount, _picture, _links) in enumerate(
+            content["lines"], 1):
         ws.append([n, sku, text, qty, unit, price, amount])
     ws.append(["", "", "", "", "", content["total"]])
     out = io.BytesIO()

@@ -113,22 +113,94 @@ def report(label: str, times: list[float]) -> None:
           f"max {max(times) * 1000:7.1f} ms   (n={len(times)})")
 
 
-def bare_pdf(snapshot: dict) -> bytes:
-    """The same content with no template, no words, no app: WeasyPrint alone."""
+FONTS = '"DejaVu Sans", "Noto Sans CJK TC", sans-serif'
+
+
+def _address(party: dict) -> str:
+    place = " ".join(part for part in (party.get("postal_code"), party.get("city")) if part)
+    return "<br>".join(escape(str(text)) for text in (
+        party.get("name"), party.get("address"), place, party.get("country"),
+        party.get("phone")) if text)
+
+
+def bare_texts(snapshot: dict) -> dict:
+    """What a paper prints besides its lines, read once from the snapshot (untimed): the
+    words of the total, as the paper says them, come from the app here, not from the
+    bare render's clock."""
+    from marketplace.fulfillment.paper_language import PaperWords
+
+    words = PaperWords("en")
+    return {"total_words": words.amount_in_words(snapshot["totals"]["amount"],
+                                                 snapshot["currency"])}
+
+
+def bare_pdf(snapshot: dict, texts: dict | None = None) -> bytes:
+    """The same content as the printed paper (letterhead, the four parties, the terms,
+    marks, every line's columns, totals, total in words, signature) with no template,
+    no CSS beyond the fonts, no app: plain HTML tables straight into WeasyPrint, the same
+    fonts."""
     from weasyprint import HTML
 
-    rows = "".join(
-        f"<tr><td>{line['position']}</td><td>{escape(line['description'] or '')}<br>"
-        f"{escape(line['sku'] or '')}</td><td>{line['quantity']} {line['unit']}</td>"
-        f"<td>{line['unit_price']}</td><td>{line['amount']}</td><td>{line['packages']}</td>"
-        f"<td>{line['gross_weight']}</td><td>{line['net_weight']}</td></tr>"
-        for line in snapshot["lines"])
-    party = "".join(f"<p>{escape(str(value))}</p>" for value in snapshot["supplier"].values()
-                    if value)
-    html = ('<html><style>html{font-family:"DejaVu Sans","Noto Sans CJK TC",sans-serif;'
-            "font-size:9pt}table{width:100%;border-collapse:collapse}</style><body>"
-            f"<h1>{escape(str(snapshot['title']))} {snapshot['number']}</h1>{party}"
-            f"<table>{rows}</table></body></html>")
+    texts = texts or {"total_words": []}
+    ship, kind = snapshot["shipment"], snapshot["kind"]
+    if kind == "packing-list":
+        head = ("C/No.", "Description of goods", "HS code", "Quantity", "Cartons",
+                "N.W. (kg)", "G.W. (kg)", "Volume (m³)")
+        cells = [(f"{line['carton_from'] or ''}–{line['carton_to'] or ''}",
+                  f"{escape(line['description'] or '')} ({escape(line['sku'] or '')})",
+                  line["hs_code"] or "", f"{line['quantity']} {line['unit']}",
+                  line["packages"], line["net_weight"], line["gross_weight"], line["volume"])
+                 for line in snapshot["lines"]]
+    else:
+        head = ("#", "Description of goods", "HS code", "Origin", "Quantity", "Unit price",
+                "Amount")
+        cells = [(line["position"],
+                  f"{escape(line['description'] or '')} ({escape(line['sku'] or '')})<br>"
+                  f"C/No. {line['carton_from'] or ''}–{line['carton_to'] or ''} · Cartons "
+                  f"{line['packages']} · N.W. {line['net_weight']} kg · G.W. "
+                  f"{line['gross_weight']} kg",
+                  line["hs_code"] or "", line["origin"] or "",
+                  f"{line['quantity']} {line['unit']}", line["unit_price"], line["amount"])
+                 for line in snapshot["lines"]]
+    rows = "".join("<tr>" + "".join(f"<td>{cell if cell is not None else ''}</td>"
+                                    for cell in row) + "</tr>" for row in cells)
+    orders = ", ".join(order["number"] for order in snapshot["orders"])
+    terms = [("Invoice No. and date", f"{snapshot['number']} · {snapshot['date']}"),
+             ("Order / contract No.", orders), ("Shipment", ship["number"]),
+             ("Transport", f"{ship['mode']} · {ship['carrier'] or ''}"),
+             ("Vessel / voyage", f"{ship['vessel'] or ''} {ship['voyage'] or ''}"),
+             ("B/L No.", f"{ship['bill_of_lading'] or ''} · on board {ship['on_board_date']}"),
+             ("Port of loading", ship["port_of_loading"]),
+             ("Port of discharge", ship["port_of_discharge"]),
+             ("ETD", ship["etd"] or "to follow"), ("ETA", ship["eta"] or "to follow"),
+             ("Containers", ", ".join(ship["container_numbers"] or [])),
+             ("Country of origin", ", ".join(snapshot["origins"])),
+             ("Incoterm", f"{snapshot['incoterm']} {snapshot.get('incoterm_place') or ''}"),
+             ("Payment terms", snapshot["payment_terms"]), ("Currency", snapshot["currency"])]
+    term_rows = "".join(f"<tr><td>{a}</td><td>{escape(str(b or ''))}</td><td>{c}</td>"
+                        f"<td>{escape(str(d or ''))}</td></tr>"
+                        for (a, b), (c, d) in zip(terms[::2], terms[1::2] + [("", "")],
+                                                  strict=True))
+    buyer = _address(snapshot["buyer"])
+    parties = (f"<table><tr><td>Seller / Shipper<br>{_address(snapshot['supplier'])}</td>"
+               f"<td>Buyer<br>{buyer}</td></tr><tr><td>Consignee<br>"
+               f"{escape(snapshot.get('consignee') or '') or buyer}</td><td>Notify party<br>"
+               f"{escape(snapshot.get('notify_party') or '') or 'Same as consignee'}</td></tr>"
+               "</table>")
+    totals = "".join(f"<tr><td>{escape(key)}</td><td>{value}</td></tr>"
+                     for key, value in snapshot["totals"].items())
+    words = "".join(f"<p>{escape(text)}</p>" for text in texts["total_words"])
+    supplier = snapshot["supplier"]
+    html = (f"<html><style>html{{font-family:{FONTS};font-size:9.5pt}}"
+            "table{width:100%}</style><body>"
+            f"<p>{escape(supplier['name'])}<br>{escape(supplier.get('address') or '')}</p>"
+            f"<h1>{escape(str(snapshot['title']))}</h1><p>No. {snapshot['number']}<br>Date "
+            f"{snapshot['date']} · Revision {snapshot['revision']}</p>{parties}"
+            f"<table>{term_rows}</table><p>Marks and numbers<br>"
+            f"{escape(snapshot.get('marks') or '')}</p>"
+            f"<table><thead><tr>{''.join(f'<th>{h}</th>' for h in head)}</tr></thead>"
+            f"<tbody>{rows}</tbody></table><table>{totals}</table>{words}"
+            f"<p>For and on behalf of {escape(supplier['name'])}</p></body></html>")
     return HTML(string=html, base_url="/").write_pdf()
 
 
@@ -161,9 +233,10 @@ def main() -> None:
             _, small_doc = document_ops.issue_commercial_invoice(small, supplier)
             commit()
             exports.shipping_document_pdf(small_doc.snapshot)  # fonts loaded once, untimed
-            bare_pdf(small_doc.snapshot)
+            small_texts = bare_texts(small_doc.snapshot)
+            bare_pdf(small_doc.snapshot, small_texts)
             beside("5-line commercial invoice", lambda: exports.shipping_document_pdf(
-                small_doc.snapshot), lambda: bare_pdf(small_doc.snapshot), renders)
+                small_doc.snapshot), lambda: bare_pdf(small_doc.snapshot, small_texts), renders)
 
             start = time.perf_counter()
             files = []
@@ -183,15 +256,17 @@ def main() -> None:
                   f"(records {records * 1000:.0f} ms; 3 PDF + 1 xlsx, "
                   f"{sum(map(len, files)) // 1024} KiB)")
             few = max(3, renders // 2)
+            invoice_texts, packing_texts = bare_texts(printed.snapshot), bare_texts(
+                packing.snapshot)
             invoice = beside("200-line commercial invoice", lambda: exports.shipping_document_pdf(
-                printed.snapshot), lambda: bare_pdf(printed.snapshot), few)
+                printed.snapshot), lambda: bare_pdf(printed.snapshot, invoice_texts), few)
             packed = beside("200-line packing list", lambda: exports.shipping_document_pdf(
-                packing.snapshot), lambda: bare_pdf(packing.snapshot), few)
+                packing.snapshot), lambda: bare_pdf(packing.snapshot, packing_texts), few)
             both, both_bare = invoice[0] + packed[0], invoice[1] + packed[1]
             print(f"{'invoice + packing list (200 lines)':<40} {both * 1000:8.0f} ms   "
                   f"bare {both_bare * 1000:7.0f} ms   {both / both_bare:5.2f}x")
             print(f"{'sizes: invoice / its bare render':<40} {len(files[0]) // 1024:8d} KiB"
-                  f"   bare {len(bare_pdf(printed.snapshot)) // 1024:5d} KiB")
+                  f"   bare {len(bare_pdf(printed.snapshot, invoice_texts)) // 1024:5d} KiB")
             exports.cached_pdf(printed, "a4")
             report("cached revision download (invoice PDF)",
                    timed(lambda: exports.cached_pdf(printed, "a4"), renders))
