@@ -12,6 +12,11 @@ def _money(**options) -> fields.Decimal:
     return fields.Decimal(as_string=True, allow_none=True, **options)
 
 
+def _cents(**options) -> fields.Decimal:
+    """An auction's amounts: to the cent (the columns keep four places)."""
+    return fields.Decimal(as_string=True, allow_none=True, places=2, **options)
+
+
 # ----- input ------------------------------------------------------------------------------
 
 
@@ -175,7 +180,7 @@ class RankingRowSchema(Schema):
     rank = fields.Integer(allow_none=True)
     supplier_id = fields.Integer()
     supplier_name = fields.String()
-    amount = _money()
+    amount = _cents()
     bid_at = fields.DateTime(allow_none=True)
     bids = fields.Integer()
     quotation_id = fields.Integer(allow_none=True)
@@ -197,17 +202,17 @@ class AuctionSchema(Schema):
     extensions = fields.Integer()
     soft_close_minutes = fields.Integer()
     visibility = fields.String()
-    starting_price = _money()
-    decrement_amount = _money()
-    decrement_percent = _money()
+    starting_price = _cents()
+    decrement_amount = _cents()
+    decrement_percent = _cents()
     closed_at = fields.DateTime(allow_none=True)
     role = fields.Function(lambda s: "buyer" if s.ranking is not None else "bidder")
     your_rank = fields.Integer(attribute="rank", allow_none=True)
-    your_amount = _money(attribute="amount")
+    your_amount = _cents(attribute="amount")
     your_bids = fields.Integer(attribute="bids")
-    best_amount = _money(metadata={"description": "Null for bidders unless visibility "
+    best_amount = _cents(metadata={"description": "Null for bidders unless visibility "
                                                   "is best"})
-    highest_allowed = _money(metadata={"description": "The most the next bid may be "
+    highest_allowed = _cents(metadata={"description": "The most the next bid may be "
                                                       "(null for bidders under rank)"})
     quotation_id = fields.Integer(allow_none=True, metadata={
         "description": "Bidder, after the close: its final bid as a quotation"})
@@ -222,14 +227,14 @@ class AuctionListSchema(Schema):
 
 class BidSchema(Schema):
     id = fields.Integer()
-    amount = _money()
+    amount = _cents()
     placed_at = fields.DateTime()
     extended_to = fields.DateTime(allow_none=True)
     supplier_id = fields.Integer(allow_none=True)
     supplier_name = fields.String(allow_none=True)
     member = fields.String(allow_none=True)
     via = fields.String()
-    previous_best = _money()
+    previous_best = _cents()
 
 
 class BidListSchema(Schema):
