@@ -6,7 +6,7 @@ from flask_smorest import Blueprint as ApiBlueprint
 
 # Notifications and webhooks: a package of their own, with the same rooms inside (its
 # files import none of the blueprints below).
-from marketplace.infrastructure import banking, notifications
+from marketplace.infrastructure import banking, departments, notifications
 
 bp = Blueprint("infrastructure", __name__, template_folder="templates")
 blp_auth = ApiBlueprint("auth", __name__, url_prefix="/auth",
@@ -19,6 +19,7 @@ blp_backoffice = ApiBlueprint("backoffice", __name__, url_prefix="/admin",
 
 bp.register_blueprint(notifications.bp)
 bp.register_blueprint(banking.bp)
+bp.register_blueprint(departments.bp)
 
 
 @bp.record_once
@@ -30,4 +31,4 @@ def _tell_the_guards(state) -> None:
     guards.init_app(state.app, actor=current_actor, login_endpoint="infrastructure.login")
 
 API_BLUEPRINTS = (blp_auth, blp_accounts, blp_backoffice, *notifications.API_BLUEPRINTS,
-                  *banking.API_BLUEPRINTS)
+                  *banking.API_BLUEPRINTS, *departments.API_BLUEPRINTS)

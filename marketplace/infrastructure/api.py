@@ -21,6 +21,7 @@ from marketplace.extensions import limiter
 from marketplace.infrastructure import blp_accounts, blp_auth, blp_backoffice, operations, queries
 from marketplace.infrastructure.auth import api_auth, current_actor, ensure_may_act
 from marketplace.infrastructure.banking import api as _banking_api  # noqa: F401 - routes of its own
+from marketplace.infrastructure.departments import api as _departments_api  # noqa: F401
 from marketplace.infrastructure.limits import (
     failed_login,
     login_account_key,

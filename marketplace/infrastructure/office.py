@@ -40,6 +40,7 @@ KINDS = {
     "shipment_without_documents": _l("Shipments without documents"),
     "invoice_overdue": _l("Overdue invoices"),
     "discrepancy_open": _l("Open discrepancies"),
+    "service_case_to_answer": _l("Service cases waiting for your answer"),
 }
 
 

@@ -20,6 +20,7 @@ from marketplace.infrastructure.auth import (
     ensure_may_act,
 )
 from marketplace.infrastructure.banking import views as _banking_views  # noqa: F401 - pages of its own
+from marketplace.infrastructure.departments import views as _department_views  # noqa: F401
 from marketplace.infrastructure.limits import (
     failed_login,
     login_account_key,

@@ -16,12 +16,14 @@ from sqlalchemy import select
 
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
+from marketplace.infrastructure.departments.queries import head_of, name_of
 from marketplace.workflow.models import ApprovalRule, Document, DocumentApproval
 
 if TYPE_CHECKING:
     from marketplace.infrastructure.auth import Actor
 
 SEND, ACCEPT = "send", "accept"
+DEPARTMENT_HEAD = "department_head"  # a step's role: the head of the step's department
 DIRECTIONS = (SEND, ACCEPT)
 
 
@@ -39,6 +41,7 @@ def open_round(document: Document, rule: ApprovalRule, direction: str,
     requested_by = actor.user.id if actor.user else None
     steps = [DocumentApproval(document_id=document.id, company_id=rule.company_id,
                               direction=direction, position=index, role=step.role,
+                              department_id=step.department_id,
                               requested_by_id=requested_by, status="pending")
              for index, step in enumerate(rule.steps)]
     db.session.add_all(steps)
@@ -73,10 +76,14 @@ def may_decide(step: DocumentApproval, document: Document, actor: Actor) -> str 
     """Why this actor may not decide this step, or None. Side-effect free."""
     if actor.user is None:
         return _("Approvals are given by a person, not by a partner system's key.")
-    if not actor.can("documents.approve"):
+    if step.role == DEPARTMENT_HEAD:
+        refused = _head_refusal(step, actor)
+        if refused is not None:
+            return refused
+    elif not actor.can("documents.approve"):
         return _("Your role does not allow approving documents.")
     # An administrator may stand in for any role.
-    if actor.role is None or actor.role.value not in (step.role, "admin"):
+    elif actor.role is None or actor.role.value not in (step.role, "admin"):
         return _("This step waits for a member with the role %(role)s.", role=step.role)
     own = {step.requested_by_id}
     if step.direction == SEND:
@@ -85,6 +92,17 @@ def may_decide(step: DocumentApproval, document: Document, actor: Actor) -> str 
         return _("Nobody approves their own document: another member must decide.")
     if any(other.decided_by_id == actor.user.id for other in open_steps_for(step)):
         return _("You approved an earlier step: each step needs another member.")
+    return None
+
+
+def _head_refusal(step: DocumentApproval, actor: Actor) -> str | None:
+    """A department head's step: the head decides (an administrator may stand in)."""
+    if actor.role is not None and actor.role.value == "admin":
+        return None
+    head = head_of(step.department_id) if step.department_id else None
+    if head is None or head != actor.user.id:
+        return _("This step waits for the head of %(department)s.",
+                 department=name_of(step.department_id) or _("a department"))
     return None
 
 

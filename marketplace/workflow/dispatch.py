@@ -62,13 +62,20 @@ def _next_in_group(group: DispatchGroup, members: dict[int, MemberRole]) -> int 
 
 
 def choose_assignee(document: Document) -> int | None:
+    """The member who takes the document. A first matching rule naming a department
+    files it in that department's shared box (``document.department_id``) with nobody
+    assigned: its members take it from there."""
     company_id = document.recipient_company_id
     members = _members(company_id)
+    document.department_id = None
     rules = db.session.scalars(select(DispatchRule).where(DispatchRule.company_id == company_id)
                                .order_by(DispatchRule.position, DispatchRule.id))
     for rule in rules:
         if not rule_matches(rule, document):
             continue
+        if rule.department_id is not None:
+            document.department_id = rule.department_id
+            return None
         if rule.assignee_id in members:
             return rule.assignee_id
         if rule.group is not None and (chosen := _next_in_group(rule.group, members)):
@@ -80,3 +87,25 @@ def choose_assignee(document: Document) -> int | None:
         return chosen
     admins = [user_id for user_id, role in members.items() if role == MemberRole.ADMIN]
     return (admins or list(members) or [None])[0]
+
+
+SERVICE_CASE = "service_case"  # the type a dispatch rule names to route service cases
+
+
+def department_for(company_id: int, *, text: str, sender_country: str | None,
+                   kind: str = SERVICE_CASE) -> int | None:
+    """The department a company's rules route an incoming item that is no document (a
+    service case) to: the first rule of ``kind`` naming a department whose keyword (if
+    any) is in ``text`` and whose sender country (if any) is the sender's."""
+    rules = db.session.scalars(select(DispatchRule).where(
+        DispatchRule.company_id == company_id, DispatchRule.type == kind,
+        DispatchRule.department_id.is_not(None))
+        .order_by(DispatchRule.position, DispatchRule.id))
+    folded = text.casefold()
+    for rule in rules:
+        if rule.sender_country and rule.sender_country != sender_country:
+            continue
+        if rule.keyword and rule.keyword.casefold() not in folded:
+            continue
+        return rule.department_id
+    return None

@@ -167,12 +167,13 @@ class OneOfTypes(validate.OneOf):
     """A marshmallow validator: one of the declared types, read when a value is checked
     (and when the API description is made), so a type declared later is known too."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, also: tuple[str, ...] = (), **kwargs: Any) -> None:
+        self.also = also  # names accepted beside the types (a rule's "service_case")
         super().__init__((), **kwargs)
 
     @property
     def choices(self) -> list[str]:  # type: ignore[override]
-        return codes()
+        return [*codes(), *self.also]
 
     @choices.setter
     def choices(self, value: Any) -> None:  # OneOf.__init__ sets it; the registry rules
@@ -180,7 +181,7 @@ class OneOfTypes(validate.OneOf):
 
     @property
     def choices_text(self) -> str:  # type: ignore[override]
-        return ", ".join(codes())
+        return ", ".join(self.choices)
 
     @choices_text.setter
     def choices_text(self, value: Any) -> None:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    DDL,
     JSON,
     Date,
     ForeignKey,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -39,7 +41,13 @@ class Document(TimestampMixin, VersionedMixin, db.Model):
 
     __tablename__ = "documents"
     __label__ = "Document"
-    __table_args__ = (UniqueConstraint("issuer_company_id", "type", "number"),)
+    __table_args__ = (
+        UniqueConstraint("issuer_company_id", "type", "number"),
+        # A box search (``q``) on PostgreSQL: the trigram index finds "%hb-42%" without
+        # reading every document of the box (migration w3lists_box_search).
+        Index("ix_documents_search_text_trgm", "search_text", postgresql_using="gin",
+              postgresql_ops={"search_text": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     type: Mapped[str] = mapped_column(String(40), index=True)  # a doctype code: "quotation"
@@ -54,6 +62,9 @@ class Document(TimestampMixin, VersionedMixin, db.Model):
     # The recipient's member in charge (auto-dispatch, forward).
     assigned_to_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # The recipient's department whose shared box holds it (a dispatch rule routed it).
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL"), index=True)
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("documents.id", ondelete="SET NULL"), index=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("document_threads.id"), index=True)
@@ -223,7 +234,10 @@ class ApprovalStep(db.Model):
     rule_id: Mapped[int] = mapped_column(
         ForeignKey("document_approval_rules.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
-    role: Mapped[str] = mapped_column(String(20))  # a MemberRole value
+    role: Mapped[str] = mapped_column(String(20))  # a MemberRole value, or "department_head"
+    # A step the head of this department decides (role "department_head").
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="CASCADE"))
 
     rule: Mapped[ApprovalRule] = relationship(back_populates="steps")
 
@@ -240,6 +254,9 @@ class DocumentApproval(db.Model):
     direction: Mapped[str] = mapped_column(String(10))
     position: Mapped[int] = mapped_column(Integer)
     role: Mapped[str] = mapped_column(String(20))
+    # The department whose head decides this step (its rule's step named one).
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(20), default="pending")
     # Who sent or accepted: they may not approve their own request.
     requested_by_id: Mapped[int | None] = mapped_column(
@@ -277,7 +294,9 @@ class DispatchGroup(TimestampMixin, db.Model):
 
 
 class DispatchRule(TimestampMixin, db.Model):
-    """Incoming documents matching every condition set go to ``assignee`` or ``group``."""
+    """Incoming documents matching every condition set go to ``assignee``, ``group`` or
+    ``department``. A rule of type ``service_case`` routes the company's incoming service
+    cases (the service module reads it: ``dispatch.department_for``)."""
 
     __tablename__ = "document_dispatch_rules"
     __label__ = "Dispatch rule"
@@ -296,6 +315,9 @@ class DispatchRule(TimestampMixin, db.Model):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     group_id: Mapped[int | None] = mapped_column(
         ForeignKey("document_dispatch_groups.id", ondelete="CASCADE"))
+    # Or a department: the document goes to its shared box (nobody assigned yet).
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="CASCADE"))
 
     group: Mapped[DispatchGroup | None] = relationship()
 
@@ -314,7 +336,10 @@ class DocumentParty(db.Model):
     __tablename__ = "document_parties"
     __table_args__ = (UniqueConstraint("document_id", "company_id"),
                       Index("ix_document_parties_box", "company_id", "role", "archived",
-                            "document_id"))
+                            "document_id"),
+                      # The unread badge on every portal page counts these alone.
+                      Index("ix_document_parties_unread", "company_id", "role", "archived",
+                            "read_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
@@ -326,3 +351,8 @@ class DocumentParty(db.Model):
     archived: Mapped[bool] = mapped_column(default=False)
 
     document: Mapped[Document] = relationship()
+
+
+# create_all (the tests, a fresh instance) makes the trigram index: the extension first.
+event.listen(Document.__table__, "before_create",
+             DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))

@@ -10,11 +10,14 @@ from typing import TYPE_CHECKING
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from marketplace.core.errors import Forbidden, ValidationFailed
+from marketplace.core.errors import Forbidden, NotFound, ValidationFailed
 from marketplace.extensions import db
+from marketplace.infrastructure.departments.queries import department_in
 from marketplace.infrastructure.models import Membership
 from marketplace.trading.queries import settings as settings_queries
 from marketplace.workflow import doctypes, engine, numbering
+from marketplace.workflow.approvals import DEPARTMENT_HEAD
+from marketplace.workflow.dispatch import SERVICE_CASE
 from marketplace.workflow.models import ApprovalRule, ApprovalStep, DispatchGroup, DispatchRule
 
 if TYPE_CHECKING:
@@ -42,14 +45,36 @@ def create_approval_rule(actor: Actor, values: dict) -> ApprovalRule:
                                 or minimum != minimum.quantize(Decimal("0.0001"))):
         raise ValidationFailed(errors={"min_total": [str(_l(
             "A non-negative amount with at most 4 decimal places."))]})
+    _check_department_steps(company_id, values["steps"])
     rule = ApprovalRule(company_id=company_id, type=values["type"],
                         direction=values["direction"], min_total=minimum,
                         currency=values.get("currency"), position=values.get("position", 0),
-                        steps=[ApprovalStep(position=i, role=step["role"])
+                        steps=[ApprovalStep(position=i, role=step["role"],
+                                            department_id=step.get("department_id")
+                                            if step["role"] == DEPARTMENT_HEAD else None)
                                for i, step in enumerate(values["steps"])])
     db.session.add(rule)
     db.session.flush()
     return rule
+
+
+def _check_department_steps(company_id: int, steps: list[dict]) -> None:
+    """A step naming a department head names one of the company's departments."""
+    errors = {}
+    for index, step in enumerate(steps):
+        if step["role"] != DEPARTMENT_HEAD:
+            continue
+        department_id = step.get("department_id")
+        if department_id is None:
+            errors[f"steps.{index}.department_id"] = [str(_l(
+                "Name the department whose head approves."))]
+            continue
+        try:
+            department_in(company_id, department_id)
+        except NotFound:
+            errors[f"steps.{index}.department_id"] = [str(_l("Not found."))]
+    if errors:
+        raise ValidationFailed(errors=errors)
 
 
 def delete_setting(row) -> None:
@@ -85,8 +110,18 @@ def create_dispatch_group(actor: Actor, values: dict) -> DispatchGroup:
 def create_dispatch_rule(actor: Actor, values: dict) -> DispatchRule:
     company_id = _settings_company(actor)
     errors: dict = {}
-    if bool(values.get("assignee_id")) == bool(values.get("group_id")):
-        errors["assignee_id"] = [str(_l("Give either a member (assignee_id) or a group."))]
+    targets = [name for name in ("assignee_id", "group_id", "department_id") if values.get(name)]
+    if len(targets) != 1:
+        errors["assignee_id"] = [str(_l("Give either a member (assignee_id), a group or a "
+                                        "department."))]
+    if values.get("department_id"):
+        try:
+            department_in(company_id, values["department_id"])
+        except NotFound:
+            errors["department_id"] = [str(_l("Not found."))]
+    elif values.get("type") == SERVICE_CASE:
+        errors["department_id"] = [str(_l("Service cases are routed to a department: name "
+                                          "one."))]
     if values.get("assignee_id"):
         try:
             _members_of(company_id, [values["assignee_id"]], "assignee_id")
@@ -99,7 +134,8 @@ def create_dispatch_rule(actor: Actor, values: dict) -> DispatchRule:
     keyword = (values.get("keyword") or "").strip() or None
     rule = DispatchRule(company_id=company_id, keyword=keyword, **{
         name: values.get(name) for name in ("type", "product_line_id", "category_id",
-                                             "sender_country", "assignee_id", "group_id")},
+                                             "sender_country", "assignee_id", "group_id",
+                                             "department_id")},
         position=values.get("position", 0))
     db.session.add(rule)
     db.session.flush()
