@@ -1,0 +1,73 @@
+"""Billing answers core's plan limits (core/limits.py): one check a kind, registered
+when billing is imported. A stock (published products, members) is counted where it
+lives; a use per period (analytics views, API calls, buying-request answers) is counted
+here, in the request's transaction."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from marketplace.billing import queries
+from marketplace.billing.operations import count_use
+from marketplace.core.limits import (
+    ANALYTICS_VIEWS,
+    API_CALLS,
+    BUYING_REQUEST_ANSWERS,
+    KINDS,
+    MEMBERS,
+    PRODUCTS,
+    LimitReached,
+    register_limit,
+)
+
+# The words of each limit: its name (usage bars, the plans table) and the refusal.
+LIMIT_NAMES = {PRODUCTS: _l("Published products"), MEMBERS: _l("Members"),
+               BUYING_REQUEST_ANSWERS: _l("Answers to buying requests a month"),
+               ANALYTICS_VIEWS: _l("Analytics views a month"),
+               API_CALLS: _l("API calls a day")}
+
+
+def refusal(kind: str, plan_name: str, allowed: int, used: int) -> str:
+    words = {
+        PRODUCTS: _("Your plan (%(plan)s) allows %(allowed)s products; %(used)s are "
+                    "published. Upgrade your plan or unpublish a product first."),
+        MEMBERS: _("Your plan (%(plan)s) allows %(allowed)s members; %(used)s are members "
+                   "or invited. Upgrade your plan or remove a member first."),
+        BUYING_REQUEST_ANSWERS: _("Your plan (%(plan)s) allows %(allowed)s answers to "
+                                  "buying requests a month; %(used)s were sent this month. "
+                                  "Upgrade your plan to answer more."),
+        ANALYTICS_VIEWS: _("Your plan (%(plan)s) allows %(allowed)s analytics views a "
+                           "month; %(used)s were viewed this month. Upgrade your plan to "
+                           "see more."),
+        API_CALLS: _("Your plan (%(plan)s) allows %(allowed)s API calls a day; %(used)s "
+                     "were made today. Try again tomorrow (UTC) or upgrade your plan."),
+    }[kind]
+    return words % {"plan": plan_name, "allowed": allowed, "used": used}
+
+
+def _check(kind: str):
+    def check(company_id: int, adding: int) -> None:
+        standing = queries.standing(company_id)
+        allowed = queries.allowed(standing, kind)
+        if allowed is None:
+            if kind in queries.MONTHLY | queries.DAILY:
+                count_use(kind, company_id, adding)
+            return
+        used = queries.used(kind, company_id)
+        if used + adding > allowed:
+            from flask_babel import get_locale
+
+            plan = standing.limits_plan
+            name = plan.label(str(get_locale())) if plan else ""
+            raise LimitReached(refusal(kind, name, allowed, used + max(adding, 1) - 1),
+                               limit=kind, allowed=allowed, used=used,
+                               status=429 if kind == API_CALLS else None)
+        if kind in queries.MONTHLY | queries.DAILY:
+            count_use(kind, company_id, adding)
+
+    return check
+
+
+for _kind in KINDS:
+    register_limit(_kind, _check(_kind))
