@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from marketplace.core.signals import document_transitioned
 from marketplace.extensions import db
+from marketplace.infrastructure.departments.queries import head_of
 from marketplace.infrastructure.models import MemberRole, Membership
 from marketplace.infrastructure.notifications import N_, notify, register_event
 from marketplace.workflow import approvals, doctypes
@@ -66,8 +67,12 @@ def _ask_next_approver(document: Document, company_id: int, action: str) -> None
     exclude = {step.requested_by_id}
     if step.direction == approvals.SEND:
         exclude.add(document.created_by_id)
-    _tell("document.approval_requested", document, action, company_id,
-          _approvers(company_id, step.role, exclude),
+    if step.role == approvals.DEPARTMENT_HEAD:  # the department's head decides
+        head = head_of(step.department_id) if step.department_id else None
+        approvers = [head] if head is not None and head not in exclude else []
+    else:
+        approvers = _approvers(company_id, step.role, exclude)
+    _tell("document.approval_requested", document, action, company_id, approvers,
           N_("%(type)s %(number)s waits for your approval."))
 
 
