@@ -10,3 +10,5 @@ api_bp = ApiBlueprint("back_office_api", __name__, url_prefix="",
                       description="The operator's back office: statistics, audit, moderation")
 
 API_BLUEPRINTS = (api_bp,)
+
+from marketplace.backoffice import notifications  # noqa: E402,F401 - events and receivers on import
