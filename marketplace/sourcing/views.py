@@ -304,6 +304,7 @@ def bid(auction_id):
 @company_member_required("documents.edit", message=NO_COMPANY)
 def award_auction(auction_id):
     actor = current_actor()
+    queries.auction_for(auction_id, actor)  # 404 for anyone not in it, before anything
     page = url_for("sourcing.auction_page", auction_id=auction_id)
     form = AuctionAwardForm()
     if not form.validate_on_submit():
