@@ -33,6 +33,7 @@ from __future__ import annotations
 import enum
 import logging
 import socket
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -100,11 +101,18 @@ class RetryLater(Exception):
         self.seconds = seconds
 
 
-def handler(name: str):
-    """Register the function that does the jobs named ``name``."""
+def handler(name: str, *, in_background: bool = False):
+    """Register the function that does the jobs named ``name``. ``in_background``: long
+    work a person waits for with a progress bar (a document set's PDFs); without a
+    worker it runs in a thread of this process once the request has committed, so the
+    answer does not wait for it (``OUTBOX_BACKGROUND_THREADS``, off while testing)."""
 
     def register(function):
         _HANDLERS[name] = function
+        if in_background:
+            _IN_BACKGROUND.add(name)
+        else:
+            _IN_BACKGROUND.discard(name)
         return function
 
     return register
@@ -138,7 +146,55 @@ def _forget_new(session: Session) -> None:
 def _hand_over_new() -> None:
     jobs = db.session.info.pop(_NEW, [])
     ids = [job.id for job in jobs if job.id is not None]
+    if eager() and _threads_wanted():
+        later = [job.id for job in jobs if job.id is not None and job.task in _IN_BACKGROUND]
+        if later:
+            ids = [job_id for job_id in ids if job_id not in later]
+            _run_in_thread(later)
     hand_over(ids)
+
+
+# ----- without a worker: long jobs in a thread of this process --------------------------------
+
+_IN_BACKGROUND: set[str] = set()
+_threads: list[threading.Thread] = []
+_threads_lock = threading.Lock()
+
+
+def _threads_wanted() -> bool:
+    return bool(current_app.config.get("OUTBOX_BACKGROUND_THREADS", not current_app.testing))
+
+
+def _run_in_thread(job_ids: list[int]) -> None:
+    """The jobs run one after the other in a thread with its own app context (and
+    database session). The rows are already committed and claimed as any job is: if
+    this process ends first, the sweep hands them over again after the lease."""
+    app = current_app._get_current_object()
+
+    def work() -> None:
+        with app.app_context():
+            try:
+                for job_id in job_ids:
+                    run_job(job_id)
+            except Exception:  # noqa: BLE001 - the row keeps its state; the sweep retries
+                log.exception("outbox: background jobs %s stopped", job_ids)
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=work, name=f"outbox-{job_ids[0]}", daemon=True)
+    with _threads_lock:
+        _threads[:] = [alive for alive in _threads if alive.is_alive()] + [thread]
+    thread.start()
+
+
+def join_background(timeout: float | None = None) -> bool:
+    """Wait for the jobs this process runs in threads (tests, a clean shutdown); True
+    when none is left running."""
+    with _threads_lock:
+        running = list(_threads)
+    for thread in running:
+        thread.join(timeout)
+    return not any(thread.is_alive() for thread in running)
 
 
 def eager() -> bool:

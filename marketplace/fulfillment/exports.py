@@ -7,6 +7,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
@@ -94,12 +97,34 @@ def cached_pdf(printed, paper: str, language: str | None = None) -> bytes:
     path = folder / f"{printed.id}-{digest[:20]}-{paper}-{language}.pdf"
     if path.is_file():
         return path.read_bytes()
-    body = shipping_document_pdf(printed.snapshot, paper, language)
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{os.getpid()}.part")
-    partial.write_bytes(body)
-    partial.replace(path)  # atomic: a reader never sees half a file
+    # A download while the background lays out the same print waits for it rather than
+    # laying it out a second time (within this process).
+    with _print_lock(str(path)):
+        if path.is_file():
+            return path.read_bytes()
+        body = shipping_document_pdf(printed.snapshot, paper, language)
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
+        partial.write_bytes(body)
+        partial.replace(path)  # atomic: a reader never sees half a file
     return body
+
+
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+@contextmanager
+def _print_lock(key: str) -> Iterator[None]:
+    with _locks_guard:
+        lock = _locks.setdefault(key, threading.Lock())
+    try:
+        with lock:
+            yield
+    finally:
+        with _locks_guard:
+            if not lock.locked():
+                _locks.pop(key, None)
 
 
 def shipping_document_xlsx(snapshot: dict[str, Any], language: str | None = None) -> bytes:

@@ -1,6 +1,7 @@
 """Fulfillment's background job: the PDFs of a document set issued in one go, laid out
-by a worker (or in-process right after the commit when there is no Redis) while the
-portal shows their progress (``DocumentRender.done`` of ``total``).
+by a worker (or, without Redis, in a thread of the app's process once the request has
+committed: the answer never waits for them) while the portal shows their progress
+(``DocumentRender.done`` of ``total``).
 
 Each PDF goes to the print cache (``exports.cached_pdf``): a revision is laid out
 once, and the download that follows serves the stored file. The job commits after
@@ -23,7 +24,9 @@ log = logging.getLogger(__name__)
 RENDER_DOCUMENTS = "fulfillment.render_documents"
 
 
-@outbox.handler(RENDER_DOCUMENTS)
+# Without a worker, in a thread of the process after the commit: issuing the set answers
+# at once and the portal's progress page shows the papers as they are laid out.
+@outbox.handler(RENDER_DOCUMENTS, in_background=True)
 def render_documents(render_id: int) -> None:
     render = db.session.get(DocumentRender, render_id)
     if render is None or render.status == DocumentRenderStatus.DONE:
