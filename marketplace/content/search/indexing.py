@@ -15,36 +15,66 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC
 from decimal import Decimal
 from pathlib import Path
 
-from flask import current_app
-from sqlalchemy import func, select
+from flask import Flask, current_app
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.content.models import Certification, CompanyProfile, Product
+from marketplace.content.search.postgres_backend import PostgresBackend
 from marketplace.content.search.whoosh_backend import WhooshBackend
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Category, Company, CompanyStatus
 
 log = logging.getLogger(__name__)
 
+BACKENDS = ("whoosh", "postgres")
 PRICE_SCALE = 10_000  # prices are indexed as integers of 1/10000 (Money has 4 decimals)
 BATCH = 500
 
 
-def backend() -> WhooshBackend:
-    """The app's search backend (one per app: its index folder and write timeout)."""
+def backend_name(app: Flask | None = None) -> str:
+    """``whoosh`` or ``postgres``: ``SEARCH_BACKEND`` (the app's setting, else the
+    environment) when set, otherwise PostgreSQL's own search on a PostgreSQL database
+    and Whoosh on SQLite."""
+    app = app or current_app._get_current_object()
+    chosen = (app.config.get("SEARCH_BACKEND") or os.environ.get("SEARCH_BACKEND") or "")
+    chosen = chosen.strip().lower()
+    dialect = db.engine.dialect.name
+    if not chosen:
+        return "postgres" if dialect == "postgresql" else "whoosh"
+    if chosen not in BACKENDS:
+        raise RuntimeError(f"SEARCH_BACKEND={chosen!r}: expected one of {', '.join(BACKENDS)}")
+    if chosen == "postgres" and dialect != "postgresql":
+        raise RuntimeError("SEARCH_BACKEND=postgres needs a PostgreSQL database "
+                           f"(this one is {dialect})")
+    return chosen
+
+
+def backend() -> WhooshBackend | PostgresBackend:
+    """The app's search backend, chosen once per app (``backend_name``): Whoosh with its
+    index folder and write timeout, or PostgreSQL full text in the app's database."""
     app = current_app._get_current_object()
     found = app.extensions.get("search")
     if found is None:
-        directory = app.config.get("SEARCH_INDEX_DIR") or Path(app.instance_path) / "search"
-        found = WhooshBackend(directory, float(app.config.get("SEARCH_WRITE_TIMEOUT", 10)))
+        if backend_name(app) == "postgres":
+            found = PostgresBackend()
+        else:
+            directory = app.config.get("SEARCH_INDEX_DIR") or Path(app.instance_path) / "search"
+            found = WhooshBackend(directory, float(app.config.get("SEARCH_WRITE_TIMEOUT", 10)))
         app.extensions["search"] = found
     return found
+
+
+def in_database() -> bool:
+    """Whether the search lives in the database (its rows follow each transaction)."""
+    return isinstance(backend(), PostgresBackend)
 
 
 def price_key(amount: Decimal) -> int:
@@ -180,7 +210,13 @@ def _active_companies():
 def refresh(kind: str, ids: Iterable[int]) -> None:
     """Bring the index of ``kind`` ("products" or "companies") in line with the database
     for these ids (plus any left pending by an earlier busy index). For a company, its
-    products follow when it appears, disappears or moves country."""
+    products follow when it appears, disappears or moves country. On PostgreSQL the
+    rows are written and committed (the signal path writes them inside the change's
+    own transaction instead: ``receivers``)."""
+    if in_database():
+        backend().refresh(kind, ids)
+        db.session.commit()
+        return
     pending = _Pending(backend().directory, kind)
     wanted = {int(i) for i in ids} | pending.read()
     if not wanted:
@@ -232,6 +268,9 @@ def index_product(product_id: int) -> None:
 
 def remove_product(product_id: int) -> None:
     """Take a product out of the index now, whatever the database says."""
+    if in_database():
+        _delete_rows("products", [product_id])
+        return
     backend().apply("products", [], deletions=[product_id])
 
 
@@ -240,6 +279,9 @@ def index_company(company_id: int) -> None:
 
 
 def remove_company(company_id: int) -> None:
+    if in_database():
+        _delete_rows("companies", [company_id])
+        return
     backend().apply("companies", [], deletions=[company_id])
     backend().apply("products", [], delete_terms=[("company_id", str(company_id))])
 
@@ -248,14 +290,18 @@ def rebuild(kind: str, progress: Callable[[int], None] | None = None) -> int:
     """Replace the index of ``kind`` with what the database holds now; ``progress`` is
     told how many rows were read after each batch. Returns the number of documents."""
     search = backend()
-    _Pending(search.directory, kind).clear()
+    if not in_database():
+        _Pending(search.directory, kind).clear()
     if kind == "products":
         documents = _iter_product_documents(progress)
     elif kind == "companies":
         documents = _iter_company_documents(progress)
     else:
         raise ValueError(f"unknown index kind {kind!r}")
-    return search.rebuild(kind, documents)
+    count = search.rebuild(kind, documents)
+    if in_database():
+        db.session.commit()  # searches saw the old rows until now
+    return count
 
 
 def rebuild_size(kind: str) -> int:
@@ -299,9 +345,25 @@ def _iter_company_documents(progress) -> Iterator[dict]:
 def clear() -> None:
     """Empty every index (tests; a fresh instance)."""
     search = backend()
+    if in_database():
+        for kind in ("products", "companies"):
+            search.clear(kind)
+        db.session.commit()
+        return
     for kind in ("products", "companies"):
         _Pending(search.directory, kind).clear()
         search.clear(kind)
+
+
+def _delete_rows(kind: str, ids: list[int]) -> None:
+    from marketplace.content.search.tables import CompanySearchRow, ProductSearchRow
+
+    if kind == "products":
+        db.session.execute(delete(ProductSearchRow).where(ProductSearchRow.product_id.in_(ids)))
+    else:
+        db.session.execute(delete(CompanySearchRow).where(CompanySearchRow.company_id.in_(ids)))
+        db.session.execute(delete(ProductSearchRow).where(ProductSearchRow.company_id.in_(ids)))
+    db.session.commit()
 
 
 # ----- ids waiting for a busy index -----------------------------------------------------

@@ -1,0 +1,722 @@
+"""The PostgreSQL full-text backend: the same answers as ``whoosh_backend``, from tables
+in the application's database, so every app node searches the same data.
+
+Words. Each public product and active company has a row (``tables``) whose ``vector``
+holds its words exactly as the Whoosh index has them: ``analysis.trade_analyzer``
+(English lower-cased and Porter-stemmed, Chinese segmented by jieba with the trade
+dictionary), stored as lexemes with positions and a weight per field (name A,
+specifications B, category names C, descriptions D: the Whoosh boosts' order) — no
+PostgreSQL text-search configuration is involved, so both backends find the same.
+
+In step. ``receivers`` gather the ids a transaction changes and, just before it commits,
+``write`` reads those rows (locked: a concurrent change of the same product waits, and
+is read after it committed) and writes their search rows in that same transaction. A
+search sees a change exactly when its transaction commits; a rollback takes the rows
+along; nobody holds a writer lock beyond the rows themselves.
+
+Searching. A word matches its pieces (all of them: 不鏽鋼螺栓 is 不鏽鋼 and 螺栓, BX-0123
+is bx and 0123) or an item code it begins (3+ characters; ``lower(sku) LIKE 'bx-0123%'``
+on a text_pattern_ops index); hits with all the words first, then most words, then the
+chosen order, then ``ts_rank`` with the field weights. The companies' status and
+country are read from ``companies`` at search time (a suspension shows at once). The
+total and the facets come from one grouped count over the hits; only the page is
+ranked in full when the query has one word or a sort (``_page``), and a spelling
+suggestion is looked for only when fewer than ``FEW_HITS`` hits have all the words:
+the closest name word by trigram similarity (``pg_trgm``) within two edits.
+
+Highlights are made as the Whoosh backend makes them (Whoosh's highlighter over the
+page's texts, with the same analyzer), so the API answers the same marks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import Boolean, delete, false, func, literal, not_, or_, select, true
+from sqlalchemy.dialects.postgresql import TSQUERY, insert
+from sqlalchemy.sql.expression import cast, literal_column
+from whoosh import highlight
+
+from marketplace.content.search.analysis import spelling_analyzer, stem_latin, trade_analyzer
+from marketplace.content.search.tables import CompanySearchRow, ProductSearchRow, SearchWord
+from marketplace.content.search.whoosh_backend import (
+    CODE_PREFIX_MIN,
+    FEW_HITS,
+    HIGHLIGHT_NAME_FIELDS,
+    HIGHLIGHT_TEXT_FIELDS,
+    MAX_RANKED,
+    MarkFormatter,
+    RawHit,
+    RawResults,
+    SearchRequest,
+    SnippetFragmenter,
+    _shorten,
+)
+from marketplace.extensions import db
+from marketplace.infrastructure.models import Category, Company, CompanyStatus
+
+# ts_rank's weights for D, C, B, A: descriptions 1, category names 1.5, specifications
+# 2.5, names 5 (PRODUCT_FIELD_BOOSTS), over 5.
+RANK_WEIGHTS = "{0.2,0.3,0.5,1.0}"
+# A SKU equal to the word typed, or beginning with it, adds to a hit's rank.
+CODE_EXACT, CODE_PREFIX = 1.0, 0.5
+# A lexeme keeps at most this many positions (PostgreSQL's limit is 256) ...
+MAX_POSITIONS = 255
+# ... and positions stop at PostgreSQL's largest.
+MAX_POSITION = 16383
+# Words of a name kept for spelling suggestions.
+SPELL_WORD = re.compile(r"^[a-z]{3,60}$")
+# Candidates compared by edit distance for one misspelt word.
+CANDIDATES = 30
+BATCH = 500
+
+_analyzer = trade_analyzer()
+_spelling = spelling_analyzer()
+_formatter = MarkFormatter()
+
+
+# ----- the words of a row ---------------------------------------------------------------
+
+
+def _lexeme(word: str) -> str:
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def vector_text(fields: Iterable[tuple[str, str | None]]) -> str:
+    """The ``tsvector`` (text form) of ``(weight, text)`` pairs: each analysed word with
+    its positions, each position carrying its field's weight (A-D)."""
+    positions: dict[str, list[str]] = {}
+    position = 1
+    for weight, text in fields:
+        if not text:
+            continue
+        for token in _analyzer(text, mode="index"):
+            word = token.text
+            if word and len(word.encode()) < 1000:
+                kept = positions.setdefault(word, [])
+                if len(kept) < MAX_POSITIONS:
+                    kept.append(f"{min(position, MAX_POSITION)}{weight}")
+            position += 1
+        position += 1  # fields do not run into each other
+    return " ".join(f"{_lexeme(word)}:{','.join(at)}" for word, at in positions.items())
+
+
+def spelling_words(*texts: str | None) -> set[str]:
+    """The words of names offered as corrections (Latin letters, as written)."""
+    return {token.text for text in texts if text for token in _spelling(text)
+            if SPELL_WORD.match(token.text)}
+
+
+def product_row(document: dict) -> dict:
+    """The search row of a product, from ``indexing.product_document``."""
+    return {
+        "product_id": int(document["id"]),
+        "company_id": int(document["company_id"]),
+        "category_id": int(document["category_id"]) if document.get("category_id") else None,
+        "sku_key": (document.get("sku") or "").lower(),
+        "currency": document.get("currency"),
+        "price": document.get("price"),
+        "published": document.get("published"),
+        "vector": vector_text([
+            ("A", document.get("name")), ("A", document.get("name_zh")),
+            ("B", document.get("attributes")), ("C", document.get("category_text")),
+            ("D", document.get("description")), ("D", document.get("description_zh"))]),
+    }
+
+
+def company_row(document: dict) -> dict:
+    """The search row of a company, from ``indexing.company_document``."""
+    ids = document.get("category_ids") or ""
+    codes = document.get("category_path") or ""
+    return {
+        "company_id": int(document["id"]),
+        "category_ids": f",{ids}," if ids else "",
+        "category_path": f",{codes}," if codes else "",
+        "vector": vector_text([
+            ("A", document.get("name")), ("B", document.get("certifications")),
+            ("C", document.get("category_text")), ("D", document.get("description")),
+            ("D", document.get("description_zh"))]),
+    }
+
+
+# ----- the words of a query -------------------------------------------------------------
+
+
+@dataclass
+class _Word:
+    lexemes: list[str]  # all of them must be there (the pieces of one typed word)
+    code: str  # the word as typed, lower-cased: an item code
+
+    @property
+    def tsquery(self) -> str:
+        return " & ".join(_lexeme(lexeme) for lexeme in self.lexemes)
+
+
+@dataclass
+class _Query:
+    words: list[_Word]
+    excluded: list[_Word]
+
+    @property
+    def counted(self) -> list[_Word]:
+        """The words that rank (a stop word only looks for an item code)."""
+        return [w for w in self.words if w.lexemes] or self.words
+
+    @property
+    def terms(self) -> frozenset[str]:
+        return frozenset(lexeme for word in self.words for lexeme in word.lexemes)
+
+    @property
+    def codes(self) -> list[str]:
+        return [w.code for w in self.words if len(w.code) >= CODE_PREFIX_MIN]
+
+
+_SYNTAX = "\"'()[]{}"
+
+
+def parse(text: str) -> _Query:
+    """Words separated by spaces, any of them matching; ``NOT word`` excludes; AND and
+    OR are the query language's words and left out; quotes and brackets ignored."""
+    words, excluded, negate = [], [], False
+    for raw in text.split():
+        if raw == "NOT":
+            negate = True
+            continue
+        if raw in ("AND", "OR"):
+            continue
+        code = raw.strip(_SYNTAX).lower()
+        lexemes = list(dict.fromkeys(t.text for t in _analyzer(raw, mode="query")))
+        if not code and not lexemes:
+            continue
+        (excluded if negate else words).append(_Word(lexemes, code))
+        negate = False
+    return _Query(words, excluded)
+
+
+def _tsquery(text: str):
+    return cast(literal(text), TSQUERY)
+
+
+def _matches(vector, tsquery: str):
+    return vector.op("@@", return_type=Boolean)(_tsquery(tsquery))
+
+
+# ----- the backend ----------------------------------------------------------------------
+
+
+class PostgresBackend:
+    """Search in PostgreSQL (``SEARCH_BACKEND=postgres``, or by itself on PostgreSQL)."""
+
+    name = "postgres"
+
+    # -- writing (in the caller's transaction) ----------------------------------------
+
+    def write(self, pending: dict[str, set[int]]) -> None:
+        """Bring the rows of these ids in line with the database, in the current
+        transaction (``receivers`` calls this just before commit)."""
+        if pending.get("companies"):
+            self.refresh("companies", pending["companies"])
+        if pending.get("products"):
+            self.refresh("products", pending["products"])
+
+    def refresh(self, kind: str, ids: Iterable[int]) -> None:
+        ids = sorted({int(i) for i in ids})
+        if kind == "products":
+            for start in range(0, len(ids), BATCH):
+                self._refresh_products(ids[start:start + BATCH])
+        elif kind == "companies":
+            for start in range(0, len(ids), BATCH):
+                self._refresh_companies(ids[start:start + BATCH])
+        else:
+            raise ValueError(f"unknown index kind {kind!r}")
+
+    def _refresh_products(self, ids: list[int]) -> None:
+        from marketplace.content.models import Product
+        from marketplace.content.search.indexing import (
+            _Categories,
+            _public_products,
+            product_document,
+        )
+
+        session = db.session
+        # Locked in id order: a transaction changing one of these products meanwhile
+        # waits for this one or is waited for, and is then read as committed (the next
+        # statement's snapshot, the rows loaded again): no update is lost.
+        session.execute(select(Product.id).where(Product.id.in_(ids)).order_by(Product.id)
+                        .with_for_update(key_share=True))
+        products = session.scalars(_public_products().where(Product.id.in_(ids))
+                                   .execution_options(populate_existing=True)).unique().all()
+        categories = _Categories()
+        rows, words = [], set()
+        for product in products:
+            rows.append(product_row(product_document(product, categories)))
+            words |= spelling_words(product.name, product.name_zh)
+        gone = set(ids) - {row["product_id"] for row in rows}
+        table = ProductSearchRow.__table__
+        if gone:
+            session.execute(delete(table).where(table.c.product_id.in_(gone)))
+        if rows:
+            statement = insert(table)
+            session.execute(statement.on_conflict_do_update(
+                index_elements=[table.c.product_id],
+                set_={c: statement.excluded[c] for c in rows[0] if c != "product_id"}), rows)
+        self._add_words("products", words)
+
+    def _refresh_companies(self, ids: list[int]) -> None:
+        from marketplace.content.models import Product
+        from marketplace.content.search.indexing import _active_companies, _company_documents
+
+        session = db.session
+        active = session.scalars(_active_companies().where(Company.id.in_(ids))
+                                 .execution_options(populate_existing=True)).unique().all()
+        gone = set(ids) - {c.id for c in active}
+        companies, products = CompanySearchRow.__table__, ProductSearchRow.__table__
+        if gone:
+            # Their products leave with them (the search also reads the status).
+            session.execute(delete(companies).where(companies.c.company_id.in_(gone)))
+            session.execute(delete(products).where(products.c.company_id.in_(gone)))
+        if not active:
+            return
+        rows = [company_row(d) for d in _company_documents(list(active))]
+        statement = insert(companies)
+        session.execute(statement.on_conflict_do_update(
+            index_elements=[companies.c.company_id],
+            set_={c: statement.excluded[c] for c in rows[0] if c != "company_id"}), rows)
+        self._add_words("companies", set().union(*(spelling_words(c.name) for c in active)))
+        # A company that came back (approved again): its public products return.
+        missing = list(session.scalars(select(Product.id).where(
+            Product.company_id.in_([c.id for c in active]), Product.publicly_visible(),
+            ~select(products.c.product_id).where(products.c.product_id == Product.id)
+            .exists())))
+        if missing:
+            self.refresh("products", missing)
+
+    def _add_words(self, kind: str, words: set[str]) -> None:
+        if words:  # sorted: two transactions adding the same words never deadlock
+            db.session.execute(insert(SearchWord).on_conflict_do_nothing(),
+                               [{"kind": kind, "word": w} for w in sorted(words)])
+
+    def rebuild(self, kind: str, documents: Iterable[dict]) -> int:
+        """Replace every row of ``kind`` with ``documents`` in the current transaction
+        (searches see the old rows until it commits)."""
+        table = ProductSearchRow.__table__ if kind == "products" else \
+            CompanySearchRow.__table__
+        to_row = product_row if kind == "products" else company_row
+        session = db.session
+        session.execute(delete(table))
+        session.execute(delete(SearchWord).where(SearchWord.kind == kind))
+        count, rows, words = 0, [], set()
+        for document in documents:
+            rows.append(to_row(document))
+            words |= spelling_words(document.get("name"), document.get("name_zh"))
+            if len(rows) == BATCH:
+                session.execute(insert(table), rows)
+                count += len(rows)
+                rows = []
+        if rows:
+            session.execute(insert(table), rows)
+            count += len(rows)
+        self._add_words(kind, words)
+        return count
+
+    def clear(self, kind: str) -> None:
+        table = ProductSearchRow.__table__ if kind == "products" else \
+            CompanySearchRow.__table__
+        db.session.execute(delete(table))
+        db.session.execute(delete(SearchWord).where(SearchWord.kind == kind))
+
+    def doc_count(self, kind: str) -> int:
+        table = ProductSearchRow.__table__ if kind == "products" else \
+            CompanySearchRow.__table__
+        return db.session.scalar(select(func.count()).select_from(table)) or 0
+
+    # -- searching ---------------------------------------------------------------------
+
+    def search(self, kind: str, request: SearchRequest) -> RawResults:
+        if kind == "products":
+            return _ProductSearch(request).run()
+        if kind == "companies":
+            return _CompanySearch(request).run()
+        raise ValueError(f"unknown index kind {kind!r}")
+
+
+class _Search:
+    """One search: the hits' condition, their count and facets, the ranked page."""
+
+    kind: str
+    table: object
+    key: object  # the row's id column
+
+    def __init__(self, request: SearchRequest):
+        self.request = request
+        self.text = request.text.strip()
+        self.query = parse(self.text) if self.text else None
+        self.companies = Company.__table__
+
+    # what each kind defines
+    def filters(self) -> list:
+        raise NotImplementedError
+
+    def order(self) -> list:
+        return []
+
+    def facets(self, hits) -> dict[str, dict[str, int]]:
+        raise NotImplementedError
+
+    def texts(self, ids: list[int]) -> dict[int, dict]:
+        raise NotImplementedError
+
+    # shared
+    def word_condition(self, word):
+        clauses = []
+        if word.lexemes:
+            clauses.append(_matches(self.table.c.vector, word.tsquery))
+        return or_(*clauses) if clauses else false()
+
+    def base(self, columns):
+        c = self.companies
+        return (select(*columns)
+                .select_from(self.table.join(c, c.c.id == self.table.c.company_id))
+                .where(c.c.status == CompanyStatus.ACTIVE, *self.filters()))
+
+    def matching(self, statement, query: _Query | None, every: bool = False):
+        """``statement`` narrowed to the hits of ``query``: any word (all of them when
+        ``every``), none of the excluded."""
+        if query is None:
+            return statement
+        if not query.words:
+            return statement.where(false())
+        words = query.counted if every else query.words
+        if every:
+            statement = statement.where(*(self.word_condition(w) for w in words))
+        else:
+            lexical = [w for w in words if w.lexemes]
+            clauses = [_matches(self.table.c.vector, " | ".join(f"({w.tsquery})"
+                                                                for w in lexical))] \
+                if lexical else []
+            clauses += [c for w in words for c in self.code_conditions(w)]
+            statement = statement.where(or_(*clauses) if clauses else false())
+        for word in query.excluded:
+            if word.lexemes:
+                statement = statement.where(not_(_matches(self.table.c.vector, word.tsquery)))
+        return statement
+
+    def code_conditions(self, word: _Word) -> list:
+        return []
+
+    def score(self):
+        query = self.query
+        lexical = [w for w in query.words if w.lexemes] if query else []
+        if not lexical:
+            return literal(0.0)
+        return func.ts_rank(literal_column(f"'{RANK_WEIGHTS}'::float4[]"), self.table.c.vector,
+                            _tsquery(" | ".join(f"({w.tsquery})" for w in lexical)))
+
+    def run(self) -> RawResults:
+        request = self.request
+        hits = self.matching(self.base([self.key]), self.query)
+        facets, total = self.facets(self.matching(self.base(self.facet_columns()), self.query))
+        limit = min(request.page * request.per_page, MAX_RANKED)
+        start = (request.page - 1) * request.per_page
+        page: list[tuple[int, float]] = []
+        if start < limit and total:
+            score = self.score().label("score")
+            ordered = [*self.coverage_order(), *self.order(), score.desc(), self.key]
+            page = [(row[0], float(row[1] or 0.0)) for row in db.session.execute(
+                hits.add_columns(score).order_by(*ordered).offset(start)
+                .limit(min(request.per_page, limit - start)))]
+        texts = self.texts([ident for ident, _ in page])
+        words = self.query.terms if self.query else frozenset()
+        raw_hits = [RawHit(id=ident, score=score,
+                           highlight=_highlights(self.kind, texts.get(ident, {}), words))
+                    for ident, score in page]
+        suggestion = None
+        if self.query is not None and self.query.words:
+            complete = self.complete(total)
+            if complete < FEW_HITS:
+                suggestion = self.suggestion(complete)
+        return RawResults(hits=raw_hits, total=total, facets=facets, suggestion=suggestion,
+                          codes=self.query.codes if self.query else [])
+
+    def coverage_order(self) -> list:
+        """All the words first, then most of them (only with several words)."""
+        if self.query is None or len(self.query.counted) < 2:
+            return []
+        from sqlalchemy import Integer, case
+
+        covered = sum((case((self.word_condition(w), 1), else_=0) for w in self.query.counted),
+                      literal(0, Integer))
+        return [covered.desc()]
+
+    def complete(self, total: int) -> int:
+        """How many hits have every word (up to ``FEW_HITS``)."""
+        if len(self.query.counted) < 2:
+            return total
+        limited = self.matching(self.base([self.key]), self.query, every=True).limit(FEW_HITS)
+        return db.session.scalar(select(func.count()).select_from(limited.subquery())) or 0
+
+    def facet_columns(self) -> list:
+        raise NotImplementedError
+
+    # -- spelling --------------------------------------------------------------------
+
+    def suggestion(self, found: int) -> str | None:
+        """The query with each unknown word replaced by the closest word of the names
+        (trigram similarity, then at most two edits, same first letter), when that finds
+        more hits with all the words than ``found``."""
+        changed = False
+
+        def replace(match: re.Match) -> str:
+            nonlocal changed
+            word = match.group(0)
+            lowered = word.lower()
+            if len(lowered) < 3 or self.known(lowered):
+                return word
+            closest = self.closest(lowered)
+            if closest is None:
+                return word
+            changed = True
+            return closest
+
+        corrected = re.sub(r"[A-Za-z]+", replace, self.text)
+        if not changed or corrected == self.text:
+            return None
+        query = parse(corrected)
+        if not query.words:
+            return None
+        limited = self.matching(self.base([self.key]), query, every=True).limit(found + 1)
+        count = db.session.scalar(select(func.count()).select_from(limited.subquery())) or 0
+        return corrected if count > found else None
+
+    def known(self, word: str) -> bool:
+        if db.session.scalar(select(true()).where(SearchWord.kind == self.kind,
+                                                  SearchWord.word == word)):
+            return True
+        return bool(db.session.scalar(select(true()).select_from(self.table).where(
+            _matches(self.table.c.vector, _lexeme(stem_latin(word)))).limit(1)))
+
+    def closest(self, word: str) -> str | None:
+        candidates = db.session.scalars(
+            select(SearchWord.word).where(
+                SearchWord.kind == self.kind,
+                SearchWord.word.op("%", return_type=Boolean)(word),
+                func.left(SearchWord.word, 1) == word[0])
+            .order_by(func.similarity(SearchWord.word, word).desc(), SearchWord.word)
+            .limit(CANDIDATES)).all()
+        near = [(distance, rank, c) for rank, c in enumerate(candidates)
+                if (distance := _edits(word, c, 2)) <= 2]
+        return min(near)[2] if near else None
+
+
+class _ProductSearch(_Search):
+    kind = "products"
+    table = ProductSearchRow.__table__
+    key = ProductSearchRow.__table__.c.product_id
+
+    def filters(self) -> list:
+        t, c = self.table, self.companies
+        clauses = []
+        for name, value in self.request.terms.items():
+            values = list(value) if isinstance(value, list | tuple) else [value]
+            if name == "category_path":
+                clauses.append(t.c.category_id.in_(_category_subtree(values)))
+            elif name == "country":
+                clauses.append(c.c.country.in_(values))
+            elif name == "company_id":
+                clauses.append(t.c.company_id.in_([int(v) for v in values]))
+            elif name == "currency":
+                clauses.append(t.c.currency.in_(values))
+            else:
+                raise ValueError(f"unknown filter {name!r}")
+        for name, (low, high) in self.request.ranges.items():
+            column = {"price": t.c.price, "published": t.c.published}[name]
+            if low is not None:
+                clauses.append(column >= low)
+            if high is not None:
+                clauses.append(column <= high)
+        return clauses
+
+    def code_conditions(self, word: _Word) -> list:
+        key = self.table.c.sku_key
+        clauses = [key == word.code] if word.code else []
+        if len(word.code) >= CODE_PREFIX_MIN:
+            clauses.append(key.startswith(word.code, autoescape=True))
+        return clauses
+
+    def word_condition(self, word: _Word):
+        clauses = [_matches(self.table.c.vector, word.tsquery)] if word.lexemes else []
+        clauses += self.code_conditions(word)
+        return or_(*clauses) if clauses else false()
+
+    def score(self):
+        from sqlalchemy import Float, case
+
+        score = super().score()
+        codes = [w.code for w in self.query.words if w.code] if self.query else []
+        if not codes:
+            return score
+        key = self.table.c.sku_key
+        bonus = case((key.in_(codes), CODE_EXACT),
+                     *[(key.startswith(code, autoescape=True), CODE_PREFIX)
+                       for code in codes if len(code) >= CODE_PREFIX_MIN],
+                     else_=0.0)
+        return score + cast(bonus, Float)
+
+    def order(self) -> list:
+        t = self.table
+        sort = self.request.sort
+        if sort == "price":
+            return [t.c.price.asc().nulls_last()]
+        if sort == "-price":
+            return [t.c.price.desc().nulls_last()]
+        if sort == "newest":
+            return [t.c.published.desc().nulls_last()]
+        return []
+
+    def facet_columns(self) -> list:
+        return [self.table.c.category_id, self.table.c.company_id, self.companies.c.country,
+                func.count().label("n")]
+
+    def facets(self, hits) -> tuple[dict[str, dict[str, int]], int]:
+        t, c = self.table, self.companies
+        grouped = hits.group_by(t.c.category_id, t.c.company_id, c.c.country)
+        counts: dict[str, dict[str, int]] = {"category": {}, "country": {}, "supplier": {}}
+        total = 0
+        for category_id, company_id, country, n in db.session.execute(grouped):
+            total += n
+            for name, value in (("category", category_id), ("supplier", company_id),
+                                ("country", country)):
+                if value is not None:
+                    counts[name][str(value)] = counts[name].get(str(value), 0) + n
+        return counts, total
+
+    def texts(self, ids: list[int]) -> dict[int, dict]:
+        if not ids:
+            return {}
+        from marketplace.content.models import Product
+        from marketplace.content.search.indexing import _attributes_text
+
+        rows = db.session.execute(select(
+            Product.id, Product.name, Product.name_zh, Product.description,
+            Product.description_zh, Product.attributes).where(Product.id.in_(ids)))
+        return {row.id: {"name": row.name, "name_zh": row.name_zh,
+                         "description": row.description, "description_zh": row.description_zh,
+                         "attributes": _attributes_text(row.attributes)} for row in rows}
+
+
+class _CompanySearch(_Search):
+    kind = "companies"
+    table = CompanySearchRow.__table__
+    key = CompanySearchRow.__table__.c.company_id
+
+    def filters(self) -> list:
+        t, c = self.table, self.companies
+        clauses = []
+        for name, value in self.request.terms.items():
+            values = list(value) if isinstance(value, list | tuple) else [value]
+            if name == "category_path":
+                clauses.append(or_(*(t.c.category_path.contains(f",{v},", autoescape=True)
+                                     for v in values)))
+            elif name == "country":
+                clauses.append(c.c.country.in_(values))
+            elif name == "roles":
+                clauses.append(or_(*({"supplier": c.c.is_supplier, "buyer": c.c.is_buyer}
+                                     .get(v, false()) for v in values)))
+            else:
+                raise ValueError(f"unknown filter {name!r}")
+        return clauses
+
+    def facet_columns(self) -> list:
+        return [self.table.c.category_ids, self.companies.c.country, func.count().label("n")]
+
+    def facets(self, hits) -> tuple[dict[str, dict[str, int]], int]:
+        grouped = hits.group_by(self.table.c.category_ids, self.companies.c.country)
+        counts: dict[str, dict[str, int]] = {"category": {}, "country": {}}
+        total = 0
+        for category_ids, country, n in db.session.execute(grouped):
+            total += n
+            for value in filter(None, (category_ids or "").split(",")):
+                counts["category"][value] = counts["category"].get(value, 0) + n
+            if country:
+                counts["country"][country] = counts["country"].get(country, 0) + n
+        return counts, total
+
+    def texts(self, ids: list[int]) -> dict[int, dict]:
+        if not ids:
+            return {}
+        from marketplace.content.search.indexing import _company_documents
+
+        companies = list(db.session.scalars(select(Company).where(Company.id.in_(ids))))
+        return {int(d["id"]): d for d in _company_documents(companies)}
+
+
+def _category_subtree(codes: list[str]) -> list[int]:
+    """Ids of the categories with these codes and of all their descendants."""
+    rows = db.session.execute(select(Category.id, Category.code, Category.parent_id)).all()
+    children: dict[int | None, list[int]] = {}
+    for ident, _, parent in rows:
+        children.setdefault(parent, []).append(ident)
+    found = [ident for ident, code, _ in rows if code in codes]
+    seen: set[int] = set()
+    while found:
+        ident = found.pop()
+        if ident not in seen:
+            seen.add(ident)
+            found.extend(children.get(ident, []))
+    return sorted(seen)
+
+
+def _edits(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of ``a`` and ``b`` (anything above ``limit`` as limit + 1)."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+# ----- highlights: Whoosh's highlighter over the page's texts ---------------------------
+
+
+def _marked(text: str, words: frozenset[str], fragmenter) -> str:
+    tokens = _analyzer(text, positions=True, chars=True, mode="index", removestops=False)
+    tokens = highlight.set_matched_filter(tokens, words)
+    tokens = highlight.Highlighter._merge_matched_tokens(tokens)
+    fragments = fragmenter.fragment_tokens(text, tokens)
+    fragments = highlight.top_fragments(fragments, 2, highlight.BasicFragmentScorer(),
+                                        highlight.FIRST, minscore=1)
+    return _formatter.format(fragments)
+
+
+def _highlights(kind: str, texts: dict, words: frozenset[str]) -> dict[str, str]:
+    """As ``whoosh_backend._highlights``: each name whole with its matches marked, and a
+    snippet of the first longer text that matched (or the beginning of the first)."""
+    import html
+
+    out: dict[str, str] = {}
+    for name in HIGHLIGHT_NAME_FIELDS[kind]:
+        value = texts.get(name) or ""
+        marked = _marked(value, words, highlight.WholeFragmenter(charlimit=None)) \
+            if words and value else ""
+        out[name] = marked or html.escape(value, quote=False)
+    snippet = ""
+    if words:
+        for name in HIGHLIGHT_TEXT_FIELDS[kind]:
+            value = texts.get(name)
+            if value:
+                snippet = _marked(value, words, SnippetFragmenter(maxchars=240, surround=60))
+                if snippet:
+                    break
+    if not snippet:
+        first = next((texts.get(n) for n in HIGHLIGHT_TEXT_FIELDS[kind] if texts.get(n)), "")
+        snippet = html.escape(_shorten(first, 240), quote=False)
+    out["snippet"] = snippet
+    return out
