@@ -325,8 +325,8 @@ def award_request(request_id: int, actor: Actor, quotation_id: Any, *,
                   reason: str | None = None, disclose: bool = False) -> list[Document]:
     """Award the request to one answer through sourcing's award: a draft purchase order
     for the winner, a regret for the others; the request is then awarded."""
-    company = _ensure_buyer(actor)
-    request = queries.own_request(request_id, company, for_update=True)
+    request = queries.own_request(request_id, _company(actor), for_update=True)
+    _ensure_buyer(actor)
     if request.status == AWARDED:
         raise Conflict(_("This request is awarded already."))
     if request.status == DRAFT:
