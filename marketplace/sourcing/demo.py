@@ -6,6 +6,10 @@ Osaka Fastening Works) for M10 bolts and washers.
   at the closing time (Saigon's revised once), ready to compare and award.
 - RFQ "Stainless anchors": sealed for two more days; two of the three have answered, and
   nobody, Hanse included, sees a price before the closing time.
+- RFQ "M10 hex nuts, 100,000": a reverse auction two days ago (an hour, USD 5,000.00
+  down by at least USD 25.00, five-minute soft close, bidders saw their rank only):
+  eleven bids, two in the last minutes extended it; closed, and awarded to the best
+  final bid (Osaka) with a purchase order to send; the others got their regrets.
 
 Made through the engine and sourcing's operations with the clock set back
 (``core.types.replayed_clock``), as the members would have made them."""
@@ -13,6 +17,7 @@ Made through the engine and sourcing's operations with the clock set back
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -100,6 +105,39 @@ def _invitation(rfq, company: Company):
         type(rfq).parent_id == rfq.id)) if child.recipient_company_id == company.id)
 
 
+NUTS = [{"description": "Hex nut M10, stainless A2", "sku": "HN-M10", "quantity": "100000",
+         "unit": "pcs"}]
+# (minutes after the start, bidder's e-mail, the lot's total)
+AUCTION_BIDS = [(3, "lin@tpf.example.com", "4950.00"), (6, "minh@saigonmetal.example.com",
+                                                         "4880.00"),
+                (11, "sato@osakafw.example.com", "4850.00"), (19, "lin@tpf.example.com",
+                                                              "4800.00"),
+                (24, "minh@saigonmetal.example.com", "4740.00"),
+                (31, "sato@osakafw.example.com", "4700.00"), (38, "lin@tpf.example.com",
+                                                              "4675.00"),
+                (47, "minh@saigonmetal.example.com", "4640.00"),
+                (52, "sato@osakafw.example.com", "4610.00"),
+                (57, "lin@tpf.example.com", "4585.00"),  # in the soft close: to 65 min
+                (63, "sato@osakafw.example.com", "4550.00")]
+
+
+def _auction(suppliers: list[Company], now):
+    """The hex nuts' reverse auction, run, closed and awarded two days ago."""
+    anna = _actor(BUYER_EMAIL)
+    rfq = engine.create_document(
+        "rfq", actor=anna, recipient_company_id=None,
+        recipient_company_ids=[company.id for company in suppliers],
+        header={"subject": "M10 hex nuts, 100,000", "currency": "USD", "incoterm": "FOB",
+                "delivery_date": (now + timedelta(days=45)).date()}, lines=NUTS)
+    engine.perform(rfq, "send", anna)
+    start = now - timedelta(days=2)
+    auction = operations.create_auction(rfq.id, anna, {
+        "starts_at": start, "ends_at": start + timedelta(hours=1),
+        "starting_price": Decimal("5000.00"), "decrement_amount": Decimal("25.00"),
+        "soft_close_minutes": 5, "visibility": "rank"})
+    return auction, start
+
+
 def load_demo_sourcing(password: str) -> None:
     """Both rfqs, once (nothing when the buyer is missing or has rfqs of sourcing)."""
     buyer = db.session.scalar(select(Company).where(Company.name == BUYER))
@@ -138,4 +176,15 @@ def load_demo_sourcing(password: str) -> None:
         for company, email, price in ((suppliers[0], emails[0], "0.46"),
                                       (suppliers[2], emails[2], "0.52")):
             _bid(_invitation(sealed, company), email, [price], 30, None)
+        move_to(now - timedelta(days=3))
+        auction, start = _auction(suppliers, now)
+        for minutes, email, amount in AUCTION_BIDS:
+            move_to(start + timedelta(minutes=minutes))
+            operations.place_bid(auction.id, _actor(email), amount)
+        move_to(auction.ends_at + timedelta(seconds=30))
+        operations.close_auction(auction.id)
+        move_to(auction.ends_at + timedelta(hours=2))
+        operations.award_auction(auction.id, _actor(BUYER_EMAIL),
+                                 reason="Lowest total after the auction; Osaka's lead "
+                                        "time suits the plan.")
     db.session.flush()

@@ -33,7 +33,7 @@ def test_bids_at_once_one_best_none_lost_none_above_the_rule(make, api, app):
         jobs = [(names[i % len(names)], amount) for i, amount in enumerate(amounts)]
         barrier = threading.Barrier(len(jobs))
 
-        def attempt(name: str, amount: Decimal):
+        def attempt(name: str, amount: Decimal, barrier: threading.Barrier = barrier):
             client = app.test_client()
             barrier.wait()
             try:

@@ -31,3 +31,22 @@ def test_the_demo_buyer_compares_and_awards_a_sealed_rfq(api, demo):
     lin = api.token("lin@tpf.example.com", DEMO_PASSWORD)
     own = api.get("/documents?box=outbox&type=quotation&q=WA-M10", lin).get_json()["items"]
     assert len(own) == 1
+
+
+def test_the_demo_buyer_ran_and_awarded_a_reverse_auction(api, demo):
+    assert demo.exit_code == 0, demo.output
+    anna = api.token("anna@hanse.example.com", DEMO_PASSWORD)
+    auctions = api.get("/auctions", anna).get_json()["items"]
+    assert [(a["subject"], a["state"], a["extensions"]) for a in auctions] == [
+        ("M10 hex nuts, 100,000", "closed", 2)]
+    ranking = auctions[0]["ranking"]
+    assert [(r["rank"], r["supplier_name"], r["amount"]) for r in ranking][0] == (
+        1, "Osaka Fastening Works K.K.", "4550.00")
+    assert all(r["quotation_id"] for r in ranking)
+    sato = api.token("sato@osakafw.example.com", DEMO_PASSWORD)
+    orders = api.get("/documents?box=inbox&type=purchase_order", sato).get_json()["items"]
+    assert orders == []  # the purchase order is the buyer's draft until it sends it
+    lin = api.token("lin@tpf.example.com", DEMO_PASSWORD)
+    seen = api.get(f"/auctions/{auctions[0]['id']}/standing", lin).get_json()
+    assert seen["your_rank"] == 2 and seen["best_amount"] is None
+    assert "Osaka" not in str(seen)
