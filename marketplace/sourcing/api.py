@@ -97,6 +97,12 @@ def create_auction(values):
     total) for suppliers it invited: start and end, starting price, minimum decrement
     (amount or percent), soft close, what bidders see. Each supplier is told."""
     actor = _actor()
+    if "start_price" in values:  # the names API.md first gave them
+        values.setdefault("starting_price", values.pop("start_price"))
+    if "min_decrement" in values:
+        values.setdefault("decrement_amount", values.pop("min_decrement"))
+    if values.get("visibility") == "best_price":
+        values["visibility"] = "best"
     auction = operations.create_auction(values.pop("rfq_id"), actor, values)
     return queries.standing(auction, None), 201
 

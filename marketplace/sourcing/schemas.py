@@ -150,15 +150,20 @@ class AuctionArgsSchema(Schema):
     starts_at = fields.AwareDateTime(allow_none=True, metadata={
         "description": "ISO 8601 with offset; default now"})
     ends_at = fields.AwareDateTime(required=True)
-    starting_price = fields.Decimal(required=True, as_string=True, metadata={
-        "description": "The most the first bid may be: the lot's total, rfq currency"})
+    starting_price = fields.Decimal(as_string=True, metadata={
+        "description": "The most the first bid may be: the lot's total, rfq currency "
+                       "(or start_price)"})
+    start_price = fields.Decimal(as_string=True, load_only=True)
+    min_decrement = fields.Decimal(as_string=True, load_only=True, metadata={
+        "description": "Same as decrement_amount"})
     decrement_amount = fields.Decimal(allow_none=True, as_string=True, metadata={
         "description": "Each bid at least this much below the best (or decrement_percent)"})
     decrement_percent = fields.Decimal(allow_none=True, as_string=True, metadata={
         "description": "Each bid at least this percent of the best below it"})
     soft_close_minutes = fields.Integer(load_default=0, metadata={
         "description": "A bid in the last N minutes moves the end by N (0: never)"})
-    visibility = fields.String(load_default="rank", validate=validate.OneOf(("rank", "best")),
+    visibility = fields.String(load_default="rank",
+                               validate=validate.OneOf(("rank", "best", "best_price")),
                                metadata={"description": "rank: bidders see their rank only; "
                                                         "best: also the best amount"})
     supplier_ids = fields.List(Id(), load_default=None, metadata={
@@ -242,5 +247,6 @@ class BidListSchema(Schema):
 
 
 class BidResultSchema(Schema):
+    rank = fields.Function(lambda r: r["standing"].rank)
     bid = fields.Nested(BidSchema)
     standing = fields.Nested(AuctionSchema)
