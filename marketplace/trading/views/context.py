@@ -30,6 +30,8 @@ HISTORY_LABELS = {**ACTIONS, "create": _l("Created"),
                   # sourcing's steps on an rfq and its bids
                   "open": _l("Bids opened at the closing time"), "award": _l("Awarded"),
                   "regret": _l("Not awarded"),
+                  "auction": _l("Reverse auction set up"),
+                  "auction_closed": _l("Reverse auction closed"),
                   # guest links (views/guest.py): sent to a contact without an account
                   "guest_link": _l("Sent to a guest"),
                   "guest_link_revoked": _l("Guest link revoked"),
