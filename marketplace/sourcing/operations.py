@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from marketplace.core.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from marketplace.core.types import utcnow
@@ -22,7 +22,7 @@ from marketplace.infrastructure.models import Company
 from marketplace.sourcing import notifications, queries, sealing
 from marketplace.sourcing.models import Auction, AuctionBid, AuctionBidder, Award, SourcingRequest
 from marketplace.workflow import engine
-from marketplace.workflow.models import Document
+from marketplace.workflow.models import Document, DocumentEvent
 
 if TYPE_CHECKING:
     from marketplace.infrastructure.auth import Actor
@@ -431,6 +431,10 @@ def _final_quotation(auction: Auction, bidder: AuctionBidder, number: str) -> Do
         engine.perform(quotation, "send", acting, _(
             "Final bid in the reverse auction on %(number)s: %(amount)s.", number=number,
             amount=_money_text(auction.currency, bidder.amount)))
+    # Made by the marketplace at the close, not by a member or a key of the supplier:
+    # its history says so ("the marketplace, on schedule"), as the opening's does.
+    db.session.execute(update(DocumentEvent).where(DocumentEvent.document_id == quotation.id)
+                       .values(actor_company_id=None))
     return quotation
 
 

@@ -167,3 +167,19 @@ def test_after_the_end_the_buyer_awards_the_best_final_bid(world, app):
             Document.type == "purchase_order")) == 1
     regret = ok(world.get("alpha", "/notifications"))
     assert "awarded" in str(regret) and "Beta" not in str(regret)
+
+
+def test_the_history_says_the_marketplace_closed_it(world, app, client):
+    with world.at(1):
+        ok(world.bid("alpha", "9900.00"), 201)
+    with world.at(61), app.app_context():
+        assert tasks.close_due() == 1
+    portal_login(client, world.buyer.email)
+    page = client.get(f"/trading/documents/{world.rfq['id']}").get_data(as_text=True)
+    assert "Reverse auction set up" in page and "Reverse auction closed" in page
+    assert "the marketplace, on schedule" in page
+    portal_login(client, world.suppliers["alpha"].email)
+    quotation = world.standing("alpha")["quotation_id"]
+    page = client.get(f"/trading/documents/{quotation}").get_data(as_text=True)
+    assert "the marketplace, on schedule" in page and "a partner system" not in page
+    assert "Final bid in the reverse auction" in page
