@@ -360,3 +360,17 @@ def test_a_hidden_or_foreign_draft_cannot_be_reported(world, api):
         "unit": "pcs", "price_tiers": [{"min_qty": "1", "unit_price": "1"}]}).get_json()["id"]
     assert api.post("/reports", world.buyer_token, json={
         "kind": "product", "object_id": draft, "reason": "misleading"}).status_code == 404
+
+
+def test_the_demo_loader_reports_what_it_finds_once(world, api, app):
+    from marketplace.backoffice.demo import load_demo
+    from marketplace.core.boundary import commit
+
+    with app.test_request_context():
+        load_demo("unused")
+        commit()
+        load_demo("unused")  # once: nothing more
+        commit()
+    queue = api.get("/admin/reports?status=open", world.operator_token).get_json()["items"]
+    assert [(r["kind"], r["object_id"], r["reason"]) for r in queue] == [
+        ("bulletin", world.bulletin, "other")]
