@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 
 from marketplace import create_app
 from marketplace.extensions import db, limiter
-from tests import factories, worlds
+from tests import factories, sharding, worlds
 
 
 def _free_port() -> int:
@@ -134,9 +134,17 @@ def demo(app):
     return result
 
 
-def pytest_collection_modifyitems(items):
-    """The tests of the demo world run last, one after the other, so they share one
-    seeding (a shared world lasts while consecutive tests use it)."""
+def pytest_configure(config):
+    recording = os.environ.get(sharding.DURATIONS_OUT_VARIABLE)
+    if recording:
+        config.pluginmanager.register(sharding.DurationRecorder(recording), "durations")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Only this shard's tests when the run is split (tests/sharding.py); the tests of the
+    demo world last, one after the other, so they share one seeding (a shared world lasts
+    while consecutive tests use it)."""
+    sharding.keep_this_shard(config, items, sharding.database_name())
     items.sort(key=lambda item: "demo" in getattr(item, "fixturenames", ()))
 
 

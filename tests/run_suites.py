@@ -10,6 +10,11 @@ machine with two cores or more they run side by side, each line of output prefix
 its run's name, and each run's whole output is kept in a log file named at the end;
 TEST_SUITES_SERIAL=1 (or a single core) runs them one after the other, as before.
 
+TEST_SHARDS splits each database's run over more processes (tests/sharding.py): ``2``
+for both, or ``sqlite=1,postgresql=2``; the shards run side by side with the other runs,
+each with a database of its own. ``--store-durations`` (with the whole suite) writes
+each file's time to tests/durations.json, which the split is weighed by.
+
 PostgreSQL is used when TEST_DATABASE_URL is set, or when a server answers on
 127.0.0.1:5432 (user postgres, trust auth); tests/conftest.py creates a fresh database
 on that server for the run and drops it afterwards. Exits non-zero when any run fails,
@@ -18,6 +23,7 @@ including a run that collected no tests (pytest's exit code 5).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -28,6 +34,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.sharding import DURATIONS, DURATIONS_OUT_VARIABLE, SHARD_VARIABLE  # noqa: E402
+
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 CHROMIUM = "/usr/bin/chromium"
 EXIT_MEANINGS = {0: "passed", 1: "tests failed", 2: "interrupted", 3: "internal error",
@@ -54,9 +63,11 @@ def local_postgres_answers(timeout: int = 2) -> bool:
 class Run:
     """One pytest process over the whole suite, against one database."""
 
-    def __init__(self, label: str, database_url: str | None, args: list[str], log_dir: Path):
+    def __init__(self, label: str, database_url: str | None, args: list[str], log_dir: Path,
+                 shard: str | None = None, durations_out: Path | None = None):
         self.label, self.database_url, self.args = label, database_url, args
-        self.log_path = log_dir / f"{label.lower()}.log"
+        self.shard, self.durations_out = shard, durations_out
+        self.log_path = log_dir / f"{label.lower().replace(' ', '-').replace('/', 'of')}.log"
         self.summary = ""
         self.failures: list[str] = []
         self.code: int | None = None
@@ -74,6 +85,11 @@ class Run:
         env.pop("TEST_DATABASE_URL", None)
         if self.database_url:
             env["TEST_DATABASE_URL"] = self.database_url
+        env.pop(SHARD_VARIABLE, None)
+        if self.shard:
+            env[SHARD_VARIABLE] = self.shard
+        if self.durations_out:
+            env[DURATIONS_OUT_VARIABLE] = str(self.durations_out)
         command = self.command(color)
         print(f"\n===== {self.label}: {' '.join(command[1:])}", flush=True)
         self.started = time.monotonic()
@@ -130,6 +146,34 @@ def run_all(runs: list[Run], parallel: bool) -> None:
         raise
 
 
+def shard_counts() -> dict[str, int]:
+    """How many processes each database's run is split over: TEST_SHARDS is one number for
+    both (``2``) or one per database (``sqlite=1,postgresql=2``); one each when unset."""
+    value = os.environ.get("TEST_SHARDS", "").strip()
+    counts = {"sqlite": 1, "postgresql": 1}
+    if value.isdigit():
+        return dict.fromkeys(counts, max(1, int(value)))
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        database, _, number = part.partition("=")
+        if database.strip().lower() in counts and number.strip().isdigit():
+            counts[database.strip().lower()] = max(1, int(number))
+    return counts
+
+
+def store_durations(suites: list[Run]) -> None:
+    """tests/durations.json from this run: each unit's seconds per database (each unit ran
+    in one shard only, so the shards' records add up)."""
+    record: dict[str, dict[str, float]] = {}
+    for run in suites:
+        database = "postgresql" if run.database_url else "sqlite"
+        if run.durations_out and run.durations_out.exists():
+            units = json.loads(run.durations_out.read_text(encoding="utf-8"))
+            record.setdefault(database, {}).update(
+                {unit: round(seconds, 2) for unit, seconds in units.items()})
+    DURATIONS.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"Durations written to {DURATIONS.relative_to(ROOT)}")
+
+
 def _minutes(seconds: float) -> str:
     return f"{int(seconds // 60)} min {seconds % 60:04.1f} s"
 
@@ -155,10 +199,23 @@ def main(args: list[str]) -> int:
 
     serial = os.environ.get("TEST_SUITES_SERIAL") == "1" or (os.cpu_count() or 1) < 2
     log_dir = Path(tempfile.mkdtemp(prefix="marketplace-test-logs-"))
-    suites = [Run(label, url, args, log_dir) for label, url in runs]
+    storing = "--store-durations" in args
+    args = [a for a in args if a != "--store-durations"]
+    counts = shard_counts()
+    suites = []
+    for label, url in runs:
+        shards = counts["postgresql" if url else "sqlite"]
+        for number in range(1, shards + 1):
+            name = label if shards == 1 else f"{label} {number}/{shards}"
+            suites.append(Run(name, url, args, log_dir,
+                              shard=f"{number}/{shards}" if shards > 1 else None,
+                              durations_out=log_dir / f"durations-{len(suites)}.json"
+                              if storing else None))
     started = time.monotonic()
     run_all(suites, parallel=len(suites) > 1 and not serial)
     total = time.monotonic() - started
+    if storing and all(run.code == 0 for run in suites):
+        store_durations(suites)
 
     print("\n===== Summary", flush=True)
     for run in suites:
