@@ -271,6 +271,8 @@ def id_candidates(argument: str, company_id: int | None, user_id: int | None) ->
         return list(first_of_type.values())
     if argument in ID_TABLES:
         return _owned(ID_TABLES[argument], company_id, user_id)
+    if argument == "plan_id":  # the platform's plans (billing): the operator edits them
+        return list(db.session.scalars(sa.select(_table("plans").c.id).limit(1)))
     if argument == "product_id":
         products = _table("products")
         statement = sa.select(products.c.id).order_by(products.c.id)
