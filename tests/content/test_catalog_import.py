@@ -388,5 +388,10 @@ def test_one_index_update_for_the_rows_of_one_import(app, api, supplier):
     with app.app_context():
         jobs = db.session.scalars(select(OutboxJob).where(
             OutboxJob.task == "search.refresh_index").order_by(OutboxJob.id)).all()
-        assert [(job.kwargs["kind"], len(job.kwargs["ids"])) for job in jobs] == [
-            ("products", 3), ("products", 3)]
+        from marketplace.content.search import indexing
+
+        if indexing.in_database():  # PostgreSQL's search: rows written in the import's
+            assert jobs == []  # own transactions, no job (tests/content/test_search_postgres)
+        else:
+            assert [(job.kwargs["kind"], len(job.kwargs["ids"])) for job in jobs] == [
+                ("products", 3), ("products", 3)]

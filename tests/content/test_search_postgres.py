@@ -1,0 +1,227 @@
+"""Search on PostgreSQL (issue 16.4): chosen by itself on a PostgreSQL database,
+``SEARCH_BACKEND`` overrides; its rows are written in the transaction that changes a
+product (found the moment it commits, never before, no writer lock, no Whoosh); the
+same answers as Whoosh for Chinese, misspellings, item codes, drafts and suspended
+suppliers. The behaviour tests run on both databases (Whoosh on SQLite)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import select, text
+
+from marketplace.content.models import Product
+from marketplace.content.operations.products import save_product
+from marketplace.content.search import indexing
+from marketplace.content.search.postgres_backend import PostgresBackend, parse, vector_text
+from marketplace.content.search.whoosh_backend import WhooshBackend
+from marketplace.core.boundary import commit
+from marketplace.extensions import db
+from marketplace.infrastructure.models import Company
+from tests.content.search_support import catalog, fresh_index, run, search_in  # noqa: F401
+
+
+def _dialect(app) -> str:
+    with app.app_context():
+        return db.engine.dialect.name
+
+
+@pytest.fixture
+def postgresql_only(app):
+    if _dialect(app) != "postgresql":
+        pytest.skip("PostgreSQL only (set TEST_DATABASE_URL)")
+
+
+@pytest.fixture
+def backend_setting(app):
+    """Set SEARCH_BACKEND for one test; the app's backend is chosen again after it."""
+    saved = app.extensions.get("search")
+
+    def choose(value: str | None) -> str:
+        with app.app_context():
+            if value is None:
+                app.config.pop("SEARCH_BACKEND", None)
+            else:
+                app.config["SEARCH_BACKEND"] = value
+            return indexing.backend_name()
+
+    yield choose
+    app.config.pop("SEARCH_BACKEND", None)
+    app.extensions["search"] = saved
+
+
+# ----- which backend ----------------------------------------------------------------------
+
+
+def test_the_database_chooses_the_backend_and_the_setting_overrides_it(
+        app, backend_setting, monkeypatch):
+    monkeypatch.delenv("SEARCH_BACKEND", raising=False)
+    postgres = _dialect(app) == "postgresql"
+    assert backend_setting(None) == ("postgres" if postgres else "whoosh")
+    with app.app_context():
+        assert isinstance(indexing.backend(), PostgresBackend if postgres else WhooshBackend)
+    assert backend_setting("whoosh") == "whoosh"
+    assert backend_setting(" Whoosh ") == "whoosh"
+    if postgres:
+        assert backend_setting("postgres") == "postgres"
+    else:
+        with pytest.raises(RuntimeError, match="needs a PostgreSQL database"):
+            backend_setting("postgres")
+    with pytest.raises(RuntimeError, match="expected one of whoosh, postgres"):
+        backend_setting("elastic")
+    monkeypatch.setenv("SEARCH_BACKEND", "whoosh")  # the environment, when the app says nothing
+    assert backend_setting(None) == "whoosh"
+
+
+# ----- in step with the transaction -------------------------------------------------------
+
+
+def test_an_update_is_found_the_moment_it_commits_without_a_job(app, api, catalog):
+    from marketplace.core.outbox import OutboxJob
+
+    token = api.token(catalog.fasteners)
+    response = api.patch(f"/products/{catalog.ids['HB-M8']}", token,
+                         json={"name": "Titanium hex bolt"})
+    assert response.status_code == 200, response.get_json()
+    assert search_in(app, "titanium")[0] == ["HB-M8"]  # the next request, nothing between
+    assert search_in(app, "stainless steel hex")[0][0] != "HB-M8"  # the old name is gone
+    with app.app_context():
+        jobs = db.session.scalars(select(OutboxJob.task)).all()
+        if isinstance(indexing.backend(), PostgresBackend):
+            assert "search.refresh_index" not in jobs  # written in the change's transaction
+
+
+def test_on_postgresql_the_whoosh_writer_never_runs(app, catalog, make_product, monkeypatch,
+                                                    postgresql_only):
+    def refuse(*args, **kwargs):  # pragma: no cover - the assertion is that it is not called
+        raise AssertionError("the Whoosh writer ran on PostgreSQL")
+
+    monkeypatch.setattr(WhooshBackend, "apply", refuse)
+    monkeypatch.setattr(WhooshBackend, "rebuild", refuse)
+    make_product(catalog.fasteners_id, sku="PG-1", name="Titanium washer")
+    assert search_in(app, "titanium")[0] == ["PG-1"]
+    result = app.test_cli_runner().invoke(args=["reindex"])
+    assert result.exit_code == 0, result.output
+    assert "products: 6 indexed." in result.output
+    assert search_in(app, "titanium")[0] == ["PG-1"]
+
+
+def test_the_row_is_written_inside_the_transaction_and_rolled_back_with_it(
+        app, catalog, postgresql_only):
+    with app.test_request_context():
+        company = db.session.get(Company, catalog.fasteners_id)
+        product = db.session.get(Product, catalog.ids["CB-M10"])
+        save_product(company, {"name": "Titanium carriage bolt"}, product)
+        indexing.backend().write({"products": {product.id}})  # what the commit does
+        assert search_in(app, "titanium")[0] == ["CB-M10"]  # this transaction sees it
+        db.session.rollback()
+    assert search_in(app, "titanium")[0] == []
+    assert search_in(app, "carbon")[0] == ["CB-M10"]
+
+
+def test_concurrent_updates_are_all_found(app, catalog, make_product, postgresql_only):
+    ids = [make_product(catalog.fasteners_id, sku=f"CC-{n}", name="Spring washer")
+           for n in range(6)]
+    start = threading.Barrier(len(ids))
+    errors: list[BaseException] = []
+
+    def rename(number: int, product_id: int) -> None:
+        try:
+            with app.test_request_context():
+                company = db.session.get(Company, catalog.fasteners_id)
+                product = db.session.get(Product, product_id)
+                start.wait(5)
+                save_product(company, {"name": f"Titanium washer {number}"}, product)
+                commit()
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=rename, args=pair) for pair in enumerate(ids)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    skus, results = search_in(app, "titanium washer", per_page=50)
+    assert sorted(skus) == [f"CC-{n}" for n in range(6)] and results.total == 6
+    assert search_in(app, "spring")[0] == []
+
+
+# ----- the same answers ---------------------------------------------------------------------
+
+
+def test_chinese_words_are_jieba_tokens_in_the_vector(app, catalog, postgresql_only):
+    with app.app_context():
+        vector = db.session.scalar(text(
+            "SELECT vector::text FROM search_products WHERE product_id = :id"),
+            {"id": catalog.ids["HB-M8"]})
+    for word in ("'不鏽鋼'", "'螺栓'", "'六角'", "'stainless'", "'bolt'"):
+        assert word in vector
+    assert "'bolts'" not in vector  # stemmed, as the query is
+    assert search_in(app, "不鏽鋼螺栓")[0] == ["HB-M8"]
+    assert search_in(app, "不锈钢螺栓")[0] == ["HB-M8"]  # simplified characters too
+    assert sorted(search_in(app, "螺栓")[0]) == ["CB-M10", "HB-M8"]
+
+
+def test_a_query_word_is_all_of_its_pieces():
+    query = parse("不鏽鋼螺栓 BX-0123 NOT carbon of")
+    assert [w.lexemes for w in query.words] == [["不鏽鋼", "螺栓"], ["bx", "0123"], []]
+    assert [w.code for w in query.words] == ["不鏽鋼螺栓", "bx-0123", "of"]
+    assert [w.lexemes for w in query.excluded] == [["carbon"]]
+    assert query.codes == ["不鏽鋼螺栓", "bx-0123"]
+    assert vector_text([("A", "Bolts BOLT 不鏽鋼"), ("D", "it's a bolt")]) == \
+        "'bolt':1A,2A,6D '不鏽鋼':3A 'it''':5D"
+
+
+def test_a_misspelling_is_corrected_from_the_names(app, catalog):
+    skus, results = search_in(app, "stainles stell")
+    assert skus == [] and results.suggestion == "stainless steel"
+    assert search_in(app, "hex bolt")[1].suggestion is None
+    assert search_in(app, "zzyzx")[1].suggestion is None
+
+
+def test_an_item_code_prefix_in_any_case(app, catalog, make_product):
+    make_product(catalog.fasteners_id, sku="HB-M8-SS", name="Hex bolt M8, stainless")
+    make_product(catalog.fasteners_id, sku="X-HB-M8", name="Adapter")
+    skus, results = search_in(app, "hb-m8")
+    assert skus[0] == "HB-M8" and set(skus) == {"HB-M8", "HB-M8-SS"}
+    assert {hit.highlight["sku"] for hit in results.items} == {
+        "<mark>HB-M8</mark>", "<mark>HB-M8</mark>-SS"}
+    assert search_in(app, "Hb-M")[0][:2] in (["HB-M8", "HB-M8-SS"], ["HB-M8-SS", "HB-M8"])
+    assert search_in(app, "100%")[0] == []  # LIKE's wildcards are only characters
+
+
+def test_drafts_and_suspended_suppliers_are_never_found(app, catalog, make_product, api, make):
+    make_product(catalog.fasteners_id, sku="DR-1", name="Titanium bolt", status="draft")
+    assert search_in(app, "titanium")[0] == []
+    assert search_in(app, "DR-1")[0] == []
+    operator = api.token(make.operator())
+    assert api.post(f"/admin/companies/{catalog.textiles_id}/suspend", operator,
+                    json={"reason": "Audit"}).status_code == 200
+    skus, results = search_in(app, "")
+    assert "TW-500" not in skus and results.total == 4
+    assert [f.value for f in results.facets["country"]] == ["TW"]
+    assert search_in(app, "towel")[0] == [] and search_in(app, "純棉")[0] == []
+    assert api.post(f"/admin/companies/{catalog.textiles_id}/approve",
+                    operator).status_code == 200
+    assert search_in(app, "towel")[0] == ["TW-500"]
+
+
+def test_a_company_found_through_its_profile_in_both_languages(app, catalog):
+    from marketplace.content import search
+    from marketplace.content.operations.profiles import update_profile
+
+    def describe():
+        update_profile(db.session.get(Company, catalog.textiles_id),
+                       {"description_en": "Towels woven on jacquard looms.",
+                        "description_zh": "提花毛巾織造廠"})
+
+    run(app, describe)
+    with app.test_request_context():
+        found = search.search_companies("jacquard")
+        assert [h.company.name for h in found.items] == ["Anatolia Home Textiles"]
+        assert "<mark>jacquard</mark>" in found.items[0].highlight["snippet"]
+        assert [h.company.name for h in search.search_companies("毛巾").items] == [
+            "Anatolia Home Textiles"]
+        assert search.search_companies("anatolai").suggestion == "anatolia"  # from names
