@@ -22,7 +22,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import event, func, insert, select, update
 
 from marketplace import create_app
 from marketplace.core.boundary import commit
@@ -33,14 +33,17 @@ from marketplace.infrastructure.models import Company, CompanyStatus, MemberRole
 from marketplace.workflow import engine
 from marketplace.workflow.models import Document, DocumentLine, DocumentParty, DocumentThread
 
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 LINES = [{"description": "Stainless steel hex bolt M8x30", "sku": "HB-M8-30",
           "quantity": "20000", "unit": "pcs", "unit_price": "0.072"}]
 
 
 def build_app(folder: str):
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder}/bench.db"
+    # Side work (mail, webhooks) is handed to Redis as in production (a Celery worker
+    # would run it; none runs here, and the bench's Redis database is emptied after).
     app = create_app("development", {"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False,
-                                     "WTF_CSRF_ENABLED": False},
+                                     "WTF_CSRF_ENABLED": False, "REDIS_URL": REDIS_URL},
                      instance_path=folder)
     # Mail is rendered and queued as in production; the delivery itself (a worker's
     # job) is left out, so the console backend's printing does not time the bench.
@@ -53,6 +56,7 @@ def build_app(folder: str):
         db.session.commit()
         return {"id": company_id}
 
+    add_bare_flow(app)
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -110,6 +114,101 @@ def bench_actions(app, count: int) -> None:
     measure("POST /documents/{id}/actions/send",
             [lambda i=i: client.post(f"/api/v1/documents/{i}/actions/send", headers=headers)
              for i in ids])
+
+
+FLOW_LINES = [{"description": f"Stainless steel hex bolt M8x{n}", "sku": f"HB-M8-{n}",
+               "quantity": "20000", "unit": "pcs", "unit_price": "0.072"}
+              for n in (20, 30, 40)]
+
+
+class StatementCounter:
+    """SQL statements run while it is on (an engine event listener)."""
+
+    def __init__(self, engine):
+        self.count, self.engine = 0, engine
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._seen)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *args):
+        self.count += 1
+
+
+def add_bare_flow(app) -> None:
+    """The floor of create + send: a bare Flask + SQLAlchemy endpoint that inserts a
+    document with its lines (and its thread) and updates it, in one transaction."""
+    counter = iter(range(1, 10**9))
+
+    @app.route("/bench/bare-flow/<int:company_id>/<int:recipient_id>", methods=["POST"])
+    def bare_flow(company_id, recipient_id):
+        from flask import request
+
+        body = request.get_json()
+        document = Document(
+            type="purchase_order", status="draft", number=f"BARE-{os.getpid()}-{next(counter)}",
+            issuer_company_id=company_id, recipient_company_id=recipient_id,
+            thread=DocumentThread(subject=body["subject"]), subject=body["subject"],
+            currency="USD", extras={}, search_text=body["subject"].lower(),
+            lines=[DocumentLine(position=n, description=line["description"], sku=line["sku"],
+                                quantity=Decimal(line["quantity"]), unit=line["unit"],
+                                unit_price=Decimal(line["unit_price"]), extras={})
+                   for n, line in enumerate(body["lines"])])
+        db.session.add(document)
+        db.session.flush()
+        document.status, document.sent_at = "sent", datetime.now(UTC)
+        db.session.commit()
+        return {"id": document.id, "number": document.number, "status": document.status}, 201
+
+
+def bench_flows(app, count: int) -> dict:
+    """Create + send through the API (two requests, as a partner system does it) beside
+    the bare endpoint, in flows per second; and the SQL statements of each request."""
+    with app.test_request_context():
+        buyer, buyer_user = company("Flow Buyer", ["buyer"], "flowbuyer@bench.example.com")
+        supplier, _ = company("Flow Supplier", ["supplier"], "flowsupplier@bench.example.com")
+        key = key_for(buyer, buyer_user)
+        commit()
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {key}"}
+    body = {"type": "purchase_order", "recipient_company_id": supplier,
+            "subject": "Flow order", "currency": "USD", "incoterm": "FOB",
+            "payment_terms": "tt", "lines": FLOW_LINES}
+
+    def flow():
+        created = client.post("/api/v1/documents", json=body, headers=headers)
+        assert created.status_code == 201, created.get_data(as_text=True)[:300]
+        sent = client.post(f"/api/v1/documents/{created.get_json()['id']}/actions/send",
+                           headers=headers)
+        assert sent.status_code == 200, sent.get_data(as_text=True)[:300]
+        return sent
+
+    def bare():
+        return client.post(f"/bench/bare-flow/{buyer}/{supplier}", headers=headers,
+                           json={"subject": "Flow order", "lines": FLOW_LINES})
+
+    for _ in range(10):  # warm up both
+        flow(), bare()
+    print(f"-- create + send, {count} flows, 3 lines each --")
+    bare_t = measure("bare Flask+SQLAlchemy (insert + update)", [bare] * count, expect=201)
+    api_t = measure("API: POST /documents + actions/send", [flow] * count)
+    ratio = (count / sum(api_t)) / (count / sum(bare_t))
+    print(f"   API flows/s are {ratio:.0%} of the bare endpoint's", flush=True)
+    with app.app_context():
+        engine_ = db.engine
+    with StatementCounter(engine_) as created:
+        answer = client.post("/api/v1/documents", json=body, headers=headers)
+    with StatementCounter(engine_) as sent:
+        client.post(f"/api/v1/documents/{answer.get_json()['id']}/actions/send",
+                    headers=headers)
+    with StatementCounter(engine_) as floor:
+        bare()
+    print(f"   SQL statements: create {created.count}, send {sent.count}, "
+          f"bare {floor.count}", flush=True)
+    return {"ratio": ratio, "key": key, "supplier": supplier, "buyer": buyer}
 
 
 def fill(total: int, supplier: int, buyer: int, others: list[int]) -> None:

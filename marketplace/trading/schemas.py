@@ -7,7 +7,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from marketplace.content.schemas.media import FileField, MultipartArgsSchema
-from marketplace.core.pagination import PaginationArgsSchema
+from marketplace.core.pagination import CursorArgsSchema
 from marketplace.core.schemas import Country, Currency, Id, OptionalText, Text, money_text
 from marketplace.core.schemas import decimal_text as quantity_text
 from marketplace.trading.doctypes import INCOTERMS_2020, MAX_LINES, MAX_RECIPIENTS, PAYMENT_TERMS
@@ -110,7 +110,7 @@ class ProductInquiryArgsSchema(Schema):
     notes = OptionalText(5000, metadata={"description": "Your message to the supplier"})
 
 
-class BoxArgsSchema(PaginationArgsSchema):
+class BoxArgsSchema(CursorArgsSchema):
     box = fields.String(load_default="inbox", validate=validate.OneOf(BOXES))
     type = fields.String(validate=doctypes.OneOfTypes())
     status = fields.String(validate=validate.Length(max=30))

@@ -1,18 +1,31 @@
 """Document numbers: per issuing company, per type, per year, from a pattern the company
-may set (``QUO-{year}-{seq:05}``), allocated inside the creating transaction.
+may set (``QUO-{year}-{seq:05}``).
 
-The series row is *updated first* (``UPDATE ... RETURNING``): on PostgreSQL that takes
-the row lock (as ``SELECT ... FOR UPDATE`` would) until the transaction ends; on SQLite
-the first write takes the database's write lock. Either way two transactions never
-read the same value, so there is no duplicate under any concurrency.
+The series row is *updated first* (``UPDATE ... RETURNING``), so two transactions never
+read the same value and there is no duplicate under any concurrency. Where that update
+runs decides how long others wait:
+
+- On PostgreSQL it runs in a short transaction of its own, on a connection apart from
+  the request's, and commits at once: the series row is locked for one statement, not
+  for the whole creating request (checks, lines, history, building the answer, the
+  commit), so concurrent creations of one company no longer queue behind each other.
+  Like a database sequence, a number is then used up even if the request fails later:
+  numbers may have gaps (as they always could), never duplicates.
+- On SQLite, and whenever the session runs inside a transaction its caller owns (a
+  session bound to a connection: a rolled-back block, a nested unit of work), it runs in
+  the session's own transaction, so a rollback gives the number back; on SQLite the
+  first write takes the database's write lock anyway, whatever the order.
 """
 
 from __future__ import annotations
 
+import os
 import string
+import threading
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select, update
+from sqlalchemy import Connection, Engine, create_engine, exists, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.core.errors import ValidationFailed
@@ -68,13 +81,18 @@ def set_pattern(company_id: int, type_code: str, pattern: str | None) -> None:
     db.session.flush()
 
 
-def _next_value(company_id: int, type_code: str, year: int) -> int:
-    bump = (update(NumberSeries)
+def _bump(company_id: int, type_code: str, year: int):
+    return (update(NumberSeries)
             .where(NumberSeries.company_id == company_id, NumberSeries.type == type_code,
                    NumberSeries.year == year)
             .values(last_value=NumberSeries.last_value + 1)
             .returning(NumberSeries.last_value)
             .execution_options(synchronize_session=False))
+
+
+def _next_value(company_id: int, type_code: str, year: int) -> int:
+    """The next value in the session's own transaction (held until it ends)."""
+    bump = _bump(company_id, type_code, year)
     for _ in range(3):
         value = db.session.scalar(bump)
         if value is not None:
@@ -91,13 +109,66 @@ def _next_value(company_id: int, type_code: str, year: int) -> int:
     raise RuntimeError("could not allocate a document number")  # pragma: no cover
 
 
+# One small pool per process and database for the series' own transactions: apart from
+# the requests' pool, so a request holding its connection never waits for another of
+# the same pool (which, with every connection held, would wait forever).
+_series_engines: dict[tuple[int, str], Engine] = {}
+_series_engines_lock = threading.Lock()
+_IN_SESSION = "numbering_in_session"  # the transaction that numbers in itself
+
+
+def _series_engine() -> Engine | None:
+    """The engine for a series' own transaction; None where the number is taken in the
+    session's transaction (see the module's docstring)."""
+    if db.engine.dialect.name != "postgresql" or isinstance(db.session().get_bind(), Connection):
+        return None
+    url = db.engine.url
+    key = (os.getpid(), url.render_as_string(hide_password=False))
+    engine = _series_engines.get(key)
+    if engine is None:
+        with _series_engines_lock:
+            engine = _series_engines.get(key)
+            if engine is None:
+                engine = _series_engines[key] = create_engine(
+                    url, pool_size=2, max_overflow=30, pool_timeout=60, pool_pre_ping=True)
+    return engine
+
+
+def _next_value_apart(engine: Engine, company_id: int, type_code: str, year: int) -> int:
+    """The next value in a transaction of its own, committed at once (PostgreSQL)."""
+    bump = _bump(company_id, type_code, year)
+    with engine.begin() as connection:
+        value = connection.execute(bump).scalar()
+        if value is None:  # the year's first document; a concurrent first one may win
+            connection.execute(postgresql_insert(NumberSeries.__table__).values(
+                company_id=company_id, type=type_code, year=year, last_value=0,
+            ).on_conflict_do_nothing(index_elements=["company_id", "type", "year"]))
+            value = connection.execute(bump).scalar()
+    return value
+
+
+def _next(company_id: int, type_code: str, year: int) -> int:
+    apart = _series_engine()
+    if apart is not None and db.session.info.get(_IN_SESSION) is not db.session().get_transaction():
+        try:
+            return _next_value_apart(apart, company_id, type_code, year)
+        except IntegrityError:
+            # The company is new in this very transaction (the series row's reference
+            # is not there for another one yet): number in it, as on SQLite.
+            pass
+    # From now on in this transaction: a series row it locks or creates would make a
+    # transaction apart wait for this one, which waits for it.
+    db.session.info[_IN_SESSION] = db.session().get_transaction()
+    return _next_value(company_id, type_code, year)
+
+
 def allocate(company_id: int, type_code: str) -> str:
-    """The next number of this company's documents of this type, reserved in the
-    current transaction (released only by a rollback, so numbers may have gaps)."""
+    """The next number of this company's documents of this type (see the module's
+    docstring for where it is reserved; numbers may have gaps, never duplicates)."""
     year = utcnow().year
     pattern = pattern_for(company_id, type_code)
     while True:
-        seq = _next_value(company_id, type_code, year)
+        seq = _next(company_id, type_code, year)
         number = pattern.format(year=year, yy=f"{year % 100:02}", seq=seq)
         # A pattern changed back and forth may come round to a number already given.
         taken = db.session.scalar(select(exists().where(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.core import slots
 from marketplace.core.errors import NotFound
-from marketplace.core.pagination import Page
+from marketplace.core.pagination import Page, capped_count, decode_cursor, encode_cursor
 from marketplace.extensions import db
 from marketplace.trading.queries.attachments import attachments
 from marketplace.trading.queries.related import related
@@ -102,49 +102,62 @@ def box_statement(box: str, company_id: int, *, type: str | None = None,  # noqa
 def documents_in_box(box: str, *, actor: Actor, type: str | None = None,  # noqa: A002
                      status: str | None = None, q: str | None = None,
                      folder: str | None = None, tag: str | None = None, mine: bool = False,
-                     page: int = 1, per_page: int = 20) -> Page:
+                     page: int = 1, per_page: int = 20, after: str | None = None) -> Page:
     """A page of ``(document, party)`` pairs of the actor's company's box; ``mine``:
-    only those assigned to the acting member."""
+    only those assigned to the acting member; ``after``: the page after that cursor
+    (core/pagination.py) instead of ``page``."""
     if actor.company is None or (mine and actor.user is None):
         return Page(items=[], total=0, page=page, per_page=per_page)
     assigned = actor.user.id if mine else None
     stmt = box_statement(box, actor.company.id, type=type, status=status, q=q, folder=folder,
                          tag=tag, assigned_to_id=assigned)
     filters_documents = bool(type or status or assigned or (q and q.strip()))
-    total = _count(stmt, box, filters_documents, actor.company.id, folder, tag)
-    rows = db.session.execute(stmt.options(joinedload(Document.issuer),
-                                           joinedload(Document.recipient),
-                                           joinedload(Document.assigned_to))
-                              .limit(per_page).offset((page - 1) * per_page)).all()
-    return Page(items=[tuple(row) for row in rows], total=total or 0, page=page,
-                per_page=per_page)
+    counted = _count_statement(stmt, box, filters_documents, actor.company.id, folder, tag)
+    return _page_of(stmt, counted, page, per_page, after)
 
 
-def assigned_in_inbox(actor: Actor, *, page: int, per_page: int, **filters) -> Page:
+def assigned_in_inbox(actor: Actor, *, page: int, per_page: int, after: str | None = None,
+                      **filters) -> Page:
     """The inbox's ``(document, party)`` rows assigned to the acting member (dispatch or
     a colleague's forward), with the inbox's own filters."""
     stmt = box_statement("inbox", actor.company.id, **filters).where(
         Document.assigned_to_id == actor.user.id)
-    total = db.session.scalar(select(func.count()).select_from(
-        stmt.order_by(None).subquery())) or 0
-    rows = db.session.execute(stmt.options(
-        joinedload(Document.issuer), joinedload(Document.recipient),
-        joinedload(Document.assigned_to)).limit(per_page).offset((page - 1) * per_page)).all()
-    return Page(items=[tuple(row) for row in rows], total=total, page=page, per_page=per_page)
+    return _page_of(stmt, stmt, page, per_page, after)
 
 
-def _count(stmt: Select, box: str, filters_documents: bool, company_id: int, folder,
-           tag) -> int:
+def _page_of(stmt: Select, counted: Select, page: int, per_page: int,
+             after: str | None) -> Page:
+    """One page of a box, newest first: from the cursor ``after`` when given (a keyset
+    on the party's document id, the index's last column), else by ``page``; the total
+    counted up to the cap; ``next`` when a page follows."""
+    total, capped = capped_count(counted)
+    key = decode_cursor(after)
+    if key is not None:
+        stmt = stmt.where(DocumentParty.document_id < key)
+    else:
+        stmt = stmt.offset((page - 1) * per_page)
+    rows = db.session.execute(stmt.options(joinedload(Document.issuer),
+                                           joinedload(Document.recipient),
+                                           joinedload(Document.assigned_to))
+                              .limit(per_page + 1)).all()
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    return Page(items=[tuple(row) for row in rows], total=total, page=page,
+                per_page=per_page, total_capped=capped, after=after if key else None,
+                next=encode_cursor(rows[-1][1].document_id) if more else None)
+
+
+def _count_statement(stmt: Select, box: str, filters_documents: bool, company_id: int,
+                     folder, tag) -> Select:
     if box in ("inbox", "archive") and not filters_documents:
         # Nothing asks about the documents themselves: count the party rows alone, on
-        # their index, without reading a document (a big inbox counts in milliseconds).
-        return db.session.scalar(_without_documents(box, company_id, folder, tag)) or 0
-    return db.session.scalar(select(func.count()).select_from(
-        stmt.order_by(None).subquery())) or 0
+        # their index, without reading a document.
+        return _without_documents(box, company_id, folder, tag)
+    return stmt
 
 
 def _without_documents(box: str, company_id: int, folder, tag) -> Select:
-    stmt = select(func.count(DocumentParty.id)).where(DocumentParty.company_id == company_id)
+    stmt = select(DocumentParty.id).where(DocumentParty.company_id == company_id)
     if box == "archive":
         stmt = stmt.where(DocumentParty.archived.is_(True))
     else:
@@ -177,9 +190,10 @@ def unread_count(actor: Actor) -> int:
     """Documents in the actor's company's inbox that none of its members opened yet."""
     if actor.company is None:
         return 0
-    return db.session.scalar(select(func.count()).select_from(DocumentParty).where(
+    # Counted up to the lists' cap (core/pagination.py): every portal page shows it.
+    return capped_count(select(DocumentParty.id).where(
         DocumentParty.company_id == actor.company.id, DocumentParty.role == "recipient",
-        DocumentParty.archived.is_(False), DocumentParty.read_at.is_(None))) or 0
+        DocumentParty.archived.is_(False), DocumentParty.read_at.is_(None)))[0]
 
 
 def box_counts(actor: Actor) -> dict[str, int]:

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from marketplace.core.errors import DomainError, NotFound, refusal_goes_back
 from marketplace.core.guards import company_member_required
+from marketplace.core.pagination import decode_cursor
 from marketplace.infrastructure.auth import current_actor
 from marketplace.trading import bp
 from marketplace.trading import exports as exporting
@@ -52,13 +53,16 @@ def documents():
     tag = (request.args.get("tag") or "").strip()[:40] or None
     mine = box == "inbox" and bool(request.args.get("mine")) and actor.user is not None
     filters = {"type": doc_type, "status": status, "q": q, "folder": folder, "tag": tag}
-    number = max(request.args.get("page", 1, type=int) or 1, 1)
+    number = min(max(request.args.get("page", 1, type=int) or 1, 1), 1_000_000)
+    # "Next" walks a box by its cursor (core/pagination.py); a stale or made-up one
+    # starts again from the first page.
+    after = request.args.get("after") if decode_cursor(request.args.get("after")) else None
     if mine:
         page = document_queries.assigned_in_inbox(actor, page=number, per_page=PER_PAGE,
-                                                  **filters)
+                                                  after=after, **filters)
     else:
         page = document_queries.documents_in_box(box, actor=actor, page=number,
-                                                 per_page=PER_PAGE, **filters)
+                                                 per_page=PER_PAGE, after=after, **filters)
     return render_template(
         "trading/documents.html", page=page, box=box, boxes=BOXES, doc_type=doc_type,
         status=status, q=q or "", folder=folder, tag=tag, mine=mine, statuses=STATUSES,
