@@ -153,3 +153,23 @@ def test_the_settings_page_sets_up_a_department(client, world):
         "head_user_id": str(world.member.user_id), "member_ids": [str(world.outsider.user_id)]})
     assert made.status_code == 303
     assert "Purchasing Textiles" in client.get("/company/departments").get_data(as_text=True)
+
+
+def test_the_document_settings_page_routes_to_a_department_and_names_its_head(app, world):
+    client = app.test_client()
+    portal_login(client, world.trade.supplier.email)
+    settings = "/trading/settings"
+    page = client.get(settings).get_data(as_text=True)
+    assert "Head of Sales Europe" in page and 'id="rule-department"' in page
+    token = csrf_token(client, settings)
+    routed = client.post("/trading/settings/dispatch-rules", data={
+        "csrf_token": token, "type": "service_case", "keyword": "carton",
+        "department_id": str(world.department["id"])})
+    assert routed.status_code in (302, 303)
+    approval = client.post("/trading/settings/approval-rules", data={
+        "csrf_token": token, "type": "purchase_order", "direction": "send",
+        "steps": [f"department:{world.department['id']}"]})
+    assert approval.status_code in (302, 303)
+    page = client.get(settings).get_data(as_text=True)
+    assert "Department box: Sales Europe" in page
+    assert page.count("Head of Sales Europe") >= 2  # the rule's step, and the choice

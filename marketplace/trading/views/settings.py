@@ -17,6 +17,7 @@ from marketplace.core.field_errors import translated
 from marketplace.core.guards import company_member_required
 from marketplace.extensions import db
 from marketplace.infrastructure.auth import current_actor
+from marketplace.infrastructure.departments.queries import departments_of
 from marketplace.infrastructure.forms import post_with_csrf
 from marketplace.trading import bp
 from marketplace.trading.operations import settings as setting_operations
@@ -49,6 +50,7 @@ def settings():
         members=portal_queries.colleagues(company_id),
         product_lines=portal_queries.product_lines(company_id),
         categories=portal_queries.categories(), currencies=currency_choices(),
+        departments=departments_of(company_id),
         chinese=str(get_locale() or "").startswith("zh"))
 
 
@@ -130,10 +132,18 @@ def set_numbering(type_code):
 def add_approval_rule():
     raw = {"type": _text("type"), "direction": _text("direction"),
            "min_total": _text("min_total"), "currency": _text("currency"),
-           "steps": [{"role": role} for role in request.form.getlist("steps") if role]}
+           "steps": [_step(role) for role in request.form.getlist("steps") if role]}
     return _save(ApprovalRuleArgsSchema(), raw,
                  lambda values: setting_operations.create_approval_rule(current_actor(), values),
                  _l("The approval rule is saved."))
+
+
+def _step(value: str) -> dict:
+    """A step's choice: a role, or ``department:<id>`` (that department's head)."""
+    kind, _, ident = value.partition(":")
+    if kind == "department":
+        return {"role": "department_head", "department_id": _ident_of(ident)}
+    return {"role": value}
 
 
 @bp.route("/settings/dispatch-groups", methods=["POST"])
@@ -156,7 +166,7 @@ def add_dispatch_rule():
     raw = {"type": _text("type"), "keyword": _text("keyword"),
            "product_line_id": _ident("product_line_id"), "category_id": _ident("category_id"),
            "sender_country": _text("sender_country"), "assignee_id": _ident("assignee_id"),
-           "group_id": _ident("group_id")}
+           "group_id": _ident("group_id"), "department_id": _ident("department_id")}
     return _save(DispatchRuleArgsSchema(), raw,
                  lambda values: setting_operations.create_dispatch_rule(current_actor(), values),
                  _l("The dispatch rule is saved."))
