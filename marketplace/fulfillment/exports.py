@@ -279,5 +279,14 @@ def document_snapshot(document) -> dict[str, Any]:
         "currency": document.currency, "incoterm": document.incoterm,
         "incoterm_place": document.incoterm_place, "payment_terms": document.payment_terms,
         "lines": lines, "totals": {key: str(value) for key, value in totals.items()},
-        "lc": None,
+        "lc": None, **_kept_pay_to(document),
     }
+
+
+def _kept_pay_to(document) -> dict[str, Any]:
+    """A sent commercial invoice prints the bank details kept when it was sent; a draft
+    (no key) prints the supplier's current ones."""
+    from marketplace.trading.pay_to import pay_to_of
+
+    kept, details = pay_to_of(document)
+    return {"pay_to": details} if kept else {}

@@ -460,6 +460,19 @@ def printed_revision_of(document_id: int) -> ShippingDocument | None:
                              .order_by(ShippingDocument.revision.desc()).limit(1))
 
 
+def issued_pay_to(invoice) -> tuple[bool, dict | None]:
+    """The bank details kept with the latest revision of the invoice's commercial
+    invoice: (True, details or None) when that revision kept them, (False, None) when
+    it was issued before they were kept."""
+    printed = db.session.scalar(
+        select(ShippingDocument).where(ShippingDocument.shipment_id == invoice.shipment_id,
+                                       ShippingDocument.kind == "commercial-invoice")
+        .order_by(ShippingDocument.revision.desc()).limit(1))
+    if printed is None or "pay_to" not in (printed.snapshot or {}):
+        return False, None
+    return True, printed.snapshot["pay_to"]
+
+
 def products_by_ids(product_ids: set[int]) -> dict[int, Product]:
     """Products named on a document's lines, for their customs and packing data."""
     if not product_ids:

@@ -320,14 +320,19 @@ class InvoiceDetailSchema(InvoiceSchema):
 
     payment_advices = fields.List(fields.Nested(PaymentAdviceSchema), attribute="advices")
     pay_to = fields.Method("_pay_to", allow_none=True, metadata={
-        "description": "The supplier's bank details for T/T (null until it sets them)"})
+        "description": "The supplier's bank details for T/T as printed on the invoice's "
+                       "latest revision (kept when it was issued: a later change of the "
+                       "supplier's bank details does not alter it); null when it had none"})
 
     def _pay_to(self, invoice):
+        from marketplace.fulfillment.queries import issued_pay_to
         from marketplace.infrastructure.banking.queries import bank_account_of
         from marketplace.infrastructure.banking.schemas import BankDetailsSchema
 
-        account = bank_account_of(invoice.supplier_company_id)
-        return BankDetailsSchema().dump(account) if account else None
+        kept, details = issued_pay_to(invoice)
+        if not kept:  # a revision issued before the details were kept with it
+            details = bank_account_of(invoice.supplier_company_id)
+        return BankDetailsSchema().dump(details) if details else None
 
 
 class IssuedInvoiceSchema(Schema):

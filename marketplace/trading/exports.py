@@ -29,6 +29,7 @@ from marketplace.content.queries.media import media_url
 from marketplace.core.errors import ValidationFailed
 from marketplace.core.spreadsheets import xlsx_row
 from marketplace.infrastructure.links import absolute_url
+from marketplace.trading import pay_to
 from marketplace.trading.doctypes import PAYMENT_TERMS, PRINT_TEMPLATE
 from marketplace.trading.queries.lines import ShownProduct, lines_for_print
 from marketplace.workflow import doctypes
@@ -89,10 +90,24 @@ class SheetLine:
 
 
 @dataclass
+class SheetSection:
+    """A table a module above trading adds to a printed document, after its totals:
+    sourcing's "Changes from <previous revision>" (``register_section``). Cells are
+    text, already in the file's language."""
+
+    key: str  # the HTML id on the PDF
+    title: str
+    columns: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+    note: str = ""
+
+
+@dataclass
 class Sheet:
     document: Document
     title: str
     lines: list[SheetLine]
+    sections: list[SheetSection] = field(default_factory=list)
 
     @property
     def total(self) -> Decimal:
@@ -123,10 +138,25 @@ def _date(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
+# What modules above trading add to a printed document: provider(document) → a section
+# or None. Trading knows none of them (sourcing registers its changes table at import).
+SECTION_PROVIDERS: list[Callable[[Document], SheetSection | None]] = []
+
+
+def register_section(provider: Callable[[Document], SheetSection | None]
+                     ) -> Callable[[Document], SheetSection | None]:
+    if provider not in SECTION_PROVIDERS:
+        SECTION_PROVIDERS.append(provider)
+    return provider
+
+
 def build_sheet(document: Document) -> Sheet:
     lines, shown = lines_for_print(document)
+    sections = [section for provider in SECTION_PROVIDERS
+                if (section := provider(document)) is not None]
     return Sheet(document=document, title=document_title(document.type),
-                 lines=[_sheet_line(line, shown.get(line.id)) for line in lines])
+                 lines=[_sheet_line(line, shown.get(line.id)) for line in lines],
+                 sections=sections)
 
 
 def _sheet_line(line: DocumentLine, shown: ShownProduct | None) -> SheetLine:
@@ -232,8 +262,10 @@ def render_pdf(sheet: Sheet, *, paper: str) -> bytes:
     from marketplace.core.printing import render_pdf as print_pdf
 
     resources = {f"line-{item.line.id}": item.picture for item in sheet.lines if item.picture}
+    kept, details = pay_to.pay_to_of(sheet.document)
     return print_pdf(print_template(sheet.document), resources=resources, paper=paper,
-                     sheet=sheet, doc=sheet.document, money=money, quantity=quantity)
+                     sheet=sheet, doc=sheet.document, money=money, quantity=quantity,
+                     pay_to_kept=kept, pay_to=details)
 
 
 # ----- Word -------------------------------------------------------------------------------------
@@ -250,6 +282,7 @@ def render_docx(sheet: Sheet, *, paper: str) -> bytes:
     _docx_terms(word, sheet)
     _docx_lines(word, sheet)
     _docx_totals(word, sheet)
+    _docx_sections(word, sheet)
     if sheet.document.notes:
         word.add_heading(_("Notes"), level=2)
         for paragraph in sheet.document.notes.splitlines() or [""]:
@@ -373,6 +406,23 @@ def _docx_totals(word, sheet: Sheet) -> None:
     paragraph = word.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     paragraph.add_run(f"{_('Total')}: {money(sheet.total)} {sheet.document.currency}").bold = True
+
+
+def _docx_sections(word, sheet: Sheet) -> None:
+    for section in sheet.sections:
+        word.add_heading(section.title, level=2)
+        if section.note:
+            word.add_paragraph(section.note)
+        if not section.rows:
+            continue
+        table = word.add_table(rows=1 + len(section.rows), cols=len(section.columns))
+        table.style = "Table Grid"
+        rows = table.rows
+        for cell, label in zip(rows[0].cells, section.columns, strict=True):
+            cell.paragraphs[0].add_run(label).bold = True
+        for row, values in zip(rows[1:], section.rows, strict=True):
+            for cell, value in zip(row.cells, values, strict=True):
+                cell.text = value
 
 
 def _add_hyperlink(paragraph, url: str, text: str) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.models import CompanyOwnedMixin, TimestampMixin
@@ -59,3 +59,17 @@ class GuestLink(CompanyOwnedMixin, TimestampMixin, db.Model):
         if self.accepted_at is not None:
             return "accepted"
         return "expired" if self.expired() else "open"
+
+
+class IssuedPayTo(db.Model):
+    """The issuer's bank details as they were when a proforma or commercial invoice was
+    sent (``trading.pay_to``): its print shows these, so a later change of the issuer's
+    bank details never alters an issued invoice. A revision is a document of its own
+    (``parent_id``) and keeps its own. ``details`` None: the issuer had none then."""
+
+    __tablename__ = "issued_pay_to"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    details: Mapped[dict | None] = mapped_column(JSON)
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

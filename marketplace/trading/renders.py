@@ -4,7 +4,9 @@ changes with every change to it, so a file named by the version is never stale, 
 next download (the portal, the API, a guest's page, the guest's mail) is a file read.
 
 What else is printed joins the key: the parties' names and addresses (their profile's
-last change) and the templates' and exporter's sources (a new layout prints anew).
+last change), the templates' and exporter's sources (a new layout prints anew), and for a
+draft invoice the issuer's current bank details (a sent one prints those kept when it
+was sent: ``trading/pay_to.py``).
 Older revisions' files of a document are removed when a newer one is written.
 """
 
@@ -21,6 +23,7 @@ from flask_babel import get_locale
 
 from marketplace.trading import exports
 from marketplace.trading.exports import FORMATS, ExportedFile, check_options
+from marketplace.trading.pay_to import pay_to_stamp
 from marketplace.workflow.models import Document
 
 FOLDER = "trade-documents"
@@ -40,7 +43,7 @@ def _key(document: Document, fmt: str, paper: str, language: str) -> str:
     stamps = [str(company.updated_at.timestamp()) if company is not None else "-"
               for company in (document.issuer, document.recipient)]
     raw = "|".join([fmt, paper, language, _source_digest(exports.print_template(document)),
-                    *stamps])
+                    *stamps, pay_to_stamp(document)])
     return f"v{document.version}-{hashlib.sha256(raw.encode()).hexdigest()[:16]}"
 
 

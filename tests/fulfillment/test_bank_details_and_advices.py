@@ -79,8 +79,12 @@ def test_bank_details_are_checked_field_by_field_and_saved_clean(api, world):
         "DEUTDEFF", "DE89370400440532013000", "USD")
     stale = api.call("PUT", "/bank-details", token, json=DETAILS, headers={"If-Match": '"999"'})
     assert stale.status_code == 412
-    # the buyer reads them on the invoice, not through /bank-details (its own: none)
+    # the buyer reads them on the invoice, not through /bank-details (its own: none);
+    # an invoice issued before they were set says so until its next revision
     assert api.get("/bank-details", world.pair.buyer_token).status_code == 404
+    invoice = api.get(f"/invoices/{world.invoice['id']}", world.pair.buyer_token).get_json()
+    assert invoice["pay_to"] is None
+    _reissue(api, world)
     invoice = api.get(f"/invoices/{world.invoice['id']}", world.pair.buyer_token).get_json()
     assert invoice["pay_to"]["swift_bic"] == "DEUTDEFF"
     assert api.get(f"/invoices/{world.invoice['id']}", api.token(world.other)).status_code == 404
@@ -108,12 +112,21 @@ def _save(api, world) -> None:
     assert saved.status_code == 200, saved.get_json()
 
 
+def _reissue(api, world) -> None:
+    """A new revision of the world's commercial invoice: it prints the bank details of
+    the day it is issued (tests/fulfillment/test_pay_to_kept.py)."""
+    revised = api.post(f"/shipments/{world.invoice['shipment_id']}/documents/"
+                       "commercial-invoice", world.pair.supplier_token)
+    assert revised.status_code == 201, revised.get_json()
+
+
 def _pdf_text(data: bytes) -> str:
     return " ".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
 
 
 def test_bank_details_print_on_the_commercial_and_proforma_invoices(api, world):
     _save(api, world)
+    _reissue(api, world)
     pdf = api.get(f"/documents/{world.invoice['document_id']}/export",
                   world.pair.buyer_token, query_string={"format": "pdf"})
     assert pdf.status_code == 200, pdf.get_data(as_text=True)[:300]

@@ -33,6 +33,7 @@ from marketplace.fulfillment.operations.letters_of_credit import (
     snapshot_of,
 )
 from marketplace.fulfillment.operations.receivables import invoice_amount, record_invoice
+from marketplace.infrastructure.banking.queries import pay_to_snapshot
 from marketplace.infrastructure.notifications import N_, notify
 from marketplace.workflow.models import Document
 
@@ -278,6 +279,10 @@ def snapshot(shipment: Shipment, kind: ShippingDocumentKind, document: Document 
         "lc": snapshot_of(letter_of_credit_of(shipment)),
         # A later revision of an issued invoice still prints its due date.
         **({"invoice": _invoice_part(invoice)} if invoice is not None else {}),
+        # Where to pay, as it was when this revision was issued (a later change of the
+        # supplier's bank details prints on the next revision only).
+        **({"pay_to": pay_to_snapshot(shipment.supplier_company_id)}
+           if kind == ShippingDocumentKind.COMMERCIAL_INVOICE else {}),
     }
 
 
