@@ -15,7 +15,7 @@ from flask_smorest import Blueprint as ApiBlueprint
 
 # The sealing is told to the engine (and hears of sent rfqs), and the events are
 # declared, when sourcing is imported; neither imports the blueprints.
-from marketplace.sourcing import notifications, sealing  # noqa: F401
+from marketplace.sourcing import notifications, print_changes, sealing  # noqa: F401
 
 bp = Blueprint("sourcing", __name__, template_folder="templates", url_prefix="/sourcing")
 api_bp = ApiBlueprint("sourcing_api", __name__, url_prefix="", description="sourcing")
