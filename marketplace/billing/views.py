@@ -5,6 +5,8 @@ Thin: guard → form → operation → redirect or page."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -131,9 +133,12 @@ def edit_plan(plan_id):
 @bp.route("/admin/billing/subscriptions")
 @operator_required
 def subscriptions_page():
+    total: dict[str, Decimal] = {}  # the chart's bars: every plan's revenue per month
+    for row in queries.subscriptions_and_revenue_per_month():
+        total[row.month] = total.get(row.month, Decimal(0)) + row.revenue
     return render_template("billing/subscriptions.html", rows=queries.all_subscriptions(),
                            status_labels=STATUS, counts=queries.companies_per_plan(),
-                           months=queries.subscriptions_and_revenue_per_month(),
+                           total=total,
                            plans={plan.code: plan for plan in
                                   queries.plans(offered_only=False)})
 

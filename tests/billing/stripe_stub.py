@@ -94,8 +94,10 @@ class BillingStripeStub:
                             "<button id=subscribe>Subscribe</button></form>")
                 elif self.path.startswith("/portal/"):
                     html = "<!doctype html><title>Portal</title><h1>Stripe customer portal</h1>"
-                else:
-                    return self._answer(404, {"error": {"message": "Unknown path"}})
+                else:  # the browser's favicon.ico: nothing, and no error in its console
+                    self.send_response(204)
+                    self.end_headers()
+                    return
                 raw = html.encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html")
