@@ -9,7 +9,7 @@ as the bids of one rfq (one source of truth: the engine's documents)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
@@ -290,8 +290,15 @@ def answer_request(request_id: int, actor: Actor, values: dict) -> Document:
     if lead_time not in (None, "") and (not isinstance(lead_time, int) or isinstance(
             lead_time, bool) or not 0 <= lead_time <= 3650):
         errors["lead_time_days"] = [_("Days from 0 to 3650.")]
+    valid_until = values.get("valid_until")
+    if isinstance(valid_until, str) and valid_until:
+        try:
+            valid_until = date.fromisoformat(valid_until)
+        except ValueError:
+            errors["valid_until"] = [_("A date (YYYY-MM-DD).")]
     if errors:
         raise ValidationFailed(errors=errors)
+    values = {**values, "valid_until": valid_until}
     supplier.ensure_can_trade()
     invitation = _invitation(request, supplier)
     previous = next((answer for answer in reversed(queries.answers(request, supplier))

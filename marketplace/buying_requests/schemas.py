@@ -85,7 +85,7 @@ class AnswerArgsSchema(Schema):
     quantity = fields.Decimal(**_DECIMAL, metadata={
         "description": "The quantity offered (default: the quantity asked)"})
     lead_time_days = fields.Integer(strict=True, allow_none=True)
-    valid_until = fields.String(allow_none=True, metadata={"format": "date"})
+    valid_until = fields.Date(allow_none=True)
     incoterm = fields.String(allow_none=True, metadata={"example": "FOB"})
     incoterm_place = fields.String(allow_none=True)
     payment_terms = fields.String(allow_none=True)
