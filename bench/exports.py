@@ -100,12 +100,19 @@ def _document(supplier: Company, buyer: Company, products: list[int]) -> int:
 def _content(sheet) -> dict:
     """What the bare renders print, read once from the export's own sheet (untimed)."""
     doc = sheet.document
+    def address(company) -> list[str]:
+        return [text for text in (company.address, company.city, company.country,
+                                  company.phone) if text]
+
     return {"issuer": doc.issuer.name, "recipient": doc.recipient.name, "number": doc.number,
+            "issuer_address": address(doc.issuer), "recipient_address": address(doc.recipient),
+            "dates": sheet.dates(),
             "subject": doc.subject, "title": sheet.title, "currency": doc.currency,
             "terms": sheet.terms(), "total": money(sheet.total),
             "lines": [(item.line.description, item.line.sku, quantity(item.line.quantity),
                        item.line.unit, money(item.line.unit_price), money(item.line.amount),
-                       item.picture) for item in sheet.lines]}
+                       item.picture, [(str(link.label), link.url) for link in item.links])
+                      for item in sheet.lines]}
 
 
 def bare_pdf(content: dict) -> bytes:
@@ -114,17 +121,26 @@ def bare_pdf(content: dict) -> bytes:
     def image(picture) -> str:
         return f'<img src="{picture.as_uri()}" style="width:18mm">' if picture else ""
 
+    def links(pairs) -> str:
+        return " · ".join(f'<a href="{escape(url)}">{escape(label)}</a>' for label, url in pairs)
+
     rows = "".join(
         f"<tr><td>{n}</td><td>{image(picture)}</td><td>{escape(text)}<br>"
-        f"{escape(sku or '')}</td><td>{qty}</td><td>{unit}</td><td>{price}</td><td>{amount}"
-        "</td></tr>"
-        for n, (text, sku, qty, unit, price, amount, picture) in enumerate(content["lines"], 1))
+        f"SKU {escape(sku or '')}<br>{links(pairs)}</td><td>{qty}</td><td>{unit}</td>"
+        f"<td>{price}</td><td>{amount}</td></tr>"
+        for n, (text, sku, qty, unit, price, amount, picture, pairs)
+        in enumerate(content["lines"], 1))
     terms = "".join(f"<tr><td>{escape(str(k))}</td><td>{escape(v)}</td></tr>"
                     for k, v in content["terms"])
+    dates = "".join(f"<br>{escape(str(k))}: {v}" for k, v in content["dates"])
     html = (f"<html><style>html{{font-family:{FONTS};font-size:9.5pt}}"
             f"table{{width:100%;border-collapse:collapse}}</style><body>"
-            f"<h1>{escape(content['issuer'])} — {escape(str(content['title']))} "
-            f"{content['number']}</h1><p>{escape(content['recipient'])}</p>"
+            f"<p>{escape(content['issuer'])}<br>{escape(' · '.join(content['issuer_address']))}"
+            f"</p><h1>{escape(str(content['title']))}</h1><p>No. {content['number']}{dates}</p>"
+            f"<table><tr><td>From<br>{escape(content['issuer'])}<br>"
+            f"{'<br>'.join(map(escape, content['issuer_address']))}</td><td>To<br>"
+            f"{escape(content['recipient'])}<br>"
+            f"{'<br>'.join(map(escape, content['recipient_address']))}</td></tr></table>"
             f"<h2>{escape(content['subject'])}</h2><table>{terms}</table>"
             f"<table>{rows}</table><p>{content['total']} {content['currency']}</p></body></html>")
     return HTML(string=html, base_url="/").write_pdf()

@@ -355,11 +355,25 @@ def _docx_terms(word, sheet: Sheet) -> None:
     if not terms:
         return
     word.add_heading(_("Terms"), level=2)
-    table = word.add_table(rows=0, cols=2)
-    for label, value in terms:
-        row = table.add_row().cells
-        row[0].paragraphs[0].add_run(label).bold = True
-        row[1].text = value
+    for (label, value), (name, text) in zip(terms, _docx_table(word, len(terms), 2),
+                                            strict=True):
+        name.add_run(label).bold = True
+        text.add_run(value)
+
+
+def _docx_table(word, rows: int, cols: int, style: str | None = None):
+    """A table of ``rows`` × ``cols`` made at once (python-docx's add_row looks every
+    cell's width up again), and the first paragraph of each cell, row by row, found
+    without an XPath query per cell: a long table's Word file took 1.7x its bare
+    render (issue 17, speed)."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    table = word.add_table(rows=rows, cols=cols)
+    if style:
+        table.style = style
+    tag = qn("w:p")
+    return [[Paragraph(cell._tc.find(tag), cell) for cell in row.cells] for row in table.rows]
 
 
 LINE_COLUMNS = (_l("#"), _l("Picture"), _l("Item"), _l("Quantity"), _l("Unit"),
@@ -371,33 +385,34 @@ def _docx_lines(word, sheet: Sheet) -> None:
     from docx.shared import Cm
 
     word.add_heading(_("Lines"), level=2)
-    table = word.add_table(rows=1, cols=len(LINE_COLUMNS))
-    table.style = "Table Grid"
-    for cell, label in zip(table.rows[0].cells, LINE_COLUMNS, strict=True):
-        cell.paragraphs[0].add_run(str(label)).bold = True
+    header, *rows = _docx_table(word, 1 + len(sheet.lines), len(LINE_COLUMNS), "Table Grid")
+    for paragraph, label in zip(header, LINE_COLUMNS, strict=True):
+        paragraph.add_run(str(label)).bold = True
     currency = sheet.document.currency
-    for number, item in enumerate(sheet.lines, start=1):
+    width = Cm(2.2)
+    for number, (item, cells) in enumerate(zip(sheet.lines, rows, strict=True), start=1):
         line = item.line
-        cells = table.add_row().cells
-        cells[0].text = str(number)
+        cells[0].add_run(str(number))
         if item.picture is not None:
-            cells[1].paragraphs[0].add_run().add_picture(str(item.picture), width=Cm(2.2))
-        cells[2].paragraphs[0].add_run(line.description)
+            cells[1].add_run().add_picture(str(item.picture), width=width)
+        cells[2].add_run(line.description)
+        item_cell = cells[2]._parent
         if line.sku:
-            cells[2].add_paragraph(f"{_('SKU')} {line.sku}")
+            item_cell.add_paragraph(f"{_('SKU')} {line.sku}")
         if item.links:
-            links = cells[2].add_paragraph()
+            links = item_cell.add_paragraph()
             for index, link in enumerate(item.links):
                 if index:
                     links.add_run(" · ")
                 _add_hyperlink(links, link.url, link.label)
-        cells[3].text = quantity(line.quantity)
-        cells[4].text = line.unit
-        cells[5].text = f"{money(line.unit_price)} {currency}" if line.unit_price is not None \
-            else ""
-        cells[6].text = f"{money(line.amount)} {currency}" if line.amount is not None else ""
-        for cell in (cells[3], cells[5], cells[6]):
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        cells[3].add_run(quantity(line.quantity))
+        cells[4].add_run(line.unit)
+        if line.unit_price is not None:
+            cells[5].add_run(f"{money(line.unit_price)} {currency}")
+        if line.amount is not None:
+            cells[6].add_run(f"{money(line.amount)} {currency}")
+        for paragraph in (cells[3], cells[5], cells[6]):
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
 def _docx_totals(word, sheet: Sheet) -> None:
@@ -415,14 +430,13 @@ def _docx_sections(word, sheet: Sheet) -> None:
             word.add_paragraph(section.note)
         if not section.rows:
             continue
-        table = word.add_table(rows=1 + len(section.rows), cols=len(section.columns))
-        table.style = "Table Grid"
-        rows = table.rows
-        for cell, label in zip(rows[0].cells, section.columns, strict=True):
-            cell.paragraphs[0].add_run(label).bold = True
-        for row, values in zip(rows[1:], section.rows, strict=True):
-            for cell, value in zip(row.cells, values, strict=True):
-                cell.text = value
+        header, *rows = _docx_table(word, 1 + len(section.rows), len(section.columns),
+                                    "Table Grid")
+        for paragraph, label in zip(header, section.columns, strict=True):
+            paragraph.add_run(label).bold = True
+        for paragraphs, values in zip(rows, section.rows, strict=True):
+            for paragraph, value in zip(paragraphs, values, strict=True):
+                paragraph.add_run(value)
 
 
 def _add_hyperlink(paragraph, url: str, text: str) -> None:
