@@ -28,6 +28,7 @@ from marketplace.buying_requests.models import (
 )
 from marketplace.core.audit import record_audit
 from marketplace.core.errors import Conflict, Forbidden, ValidationFailed
+from marketplace.core.limits import BUYING_REQUEST_ANSWERS, check_limit
 from marketplace.core.signals import document_transitioned
 from marketplace.core.types import utcnow
 from marketplace.core.validation import country_codes, currency_codes
@@ -300,6 +301,7 @@ def answer_request(request_id: int, actor: Actor, values: dict) -> Document:
         raise ValidationFailed(errors=errors)
     values = {**values, "valid_until": valid_until}
     supplier.ensure_can_trade()
+    check_limit(BUYING_REQUEST_ANSWERS, supplier.id)  # the plan's answers a month (billing)
     invitation = _invitation(request, supplier)
     previous = next((answer for answer in reversed(queries.answers(request, supplier))
                      if answer.status not in ("cancelled",)), None)

@@ -151,3 +151,41 @@ def test_subscribers_hear_of_new_requests(market, api, mailbox):
     assert bell("above") == [] and bell("outside") == []  # not subscribed / not in category
     deliveries = ok(market.get("above", f"/webhooks/{hook['id']}/deliveries"))["items"]
     assert [d["event"] for d in deliveries] == ["buying_request.published"]
+
+
+def test_the_portal_answer_form_keeps_the_input_and_sends(market, client, api):
+    posted = ok(market.post("buyer", "/buying-requests", **request_body(market)), 201)
+    page = f"/buying-requests/{posted['id']}"
+    portal_login(client, market.inside.email)
+    bad = client.post(f"{page}/answer", data={
+        "csrf_token": csrf_token(client, page), "unit_price": "abc", "lead_time_days": "21",
+        "valid_until": "2027-01-31"})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Not a valid number." in html
+    assert 'value="21"' in html and 'value="abc"' in html
+    assert ok(market.get("inside", f"{'/buying-requests'}/{posted['id']}/quotations")) == []
+    sent = client.post(f"{page}/answer", data={
+        "csrf_token": csrf_token(client, page), "unit_price": "0.0415", "lead_time_days": "21",
+        "valid_until": "2027-01-31", "incoterm": "FOB", "payment_terms": "tt"},
+        follow_redirects=True)
+    assert "was sent to the buyer" in sent.get_data(as_text=True)
+    [answer] = ok(market.get("buyer", f"/buying-requests/{posted['id']}/quotations"))
+    assert (answer["valid_until"], answer["lead_time_days"], answer["incoterm"]) == (
+        "2027-01-31", 21, "FOB")
+
+
+def test_no_revision_through_the_documents_api_after_closing(market):
+    closes = (datetime.now(UTC) + timedelta(hours=1)).replace(microsecond=0)
+    posted = ok(market.post("buyer", "/buying-requests", **request_body(
+        market, closes_at=closes.isoformat())), 201)
+    answer = ok(market.post("inside", f"/buying-requests/{posted['id']}/quotations",
+                            unit_price="0.0405"), 201)
+    draft = ok(market.post("inside", f"/documents/{answer['id']}/derive", type="quotation"),
+               201)
+    with replayed_clock() as move_to:
+        move_to(closes + timedelta(minutes=1))
+        derived = market.post("inside", f"/documents/{answer['id']}/derive", type="quotation")
+        assert derived.status_code == 409 and "closed" in derived.get_json()["detail"]
+        sent = market.post("inside", f"/documents/{draft['id']}/actions/send")
+        assert sent.status_code == 409
+    assert ok(market.get("inside", f"/documents/{draft['id']}"))["status"] == "draft"
