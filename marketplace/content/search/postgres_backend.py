@@ -33,13 +33,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import Boolean, delete, false, func, literal, not_, or_, select, true
 from sqlalchemy.dialects.postgresql import TSQUERY, insert
 from sqlalchemy.sql.expression import cast, literal_column
 from whoosh import highlight
+from whoosh.analysis import Token
 
-from marketplace.content.search.analysis import spelling_analyzer, stem_latin, trade_analyzer
+from marketplace.content.search.analysis import (
+    _PIECES,
+    FOLD,
+    _cjk_words,
+    spelling_analyzer,
+    stem_latin,
+    trade_analyzer,
+)
 from marketplace.content.search.tables import CompanySearchRow, ProductSearchRow, SearchWord
 from marketplace.content.search.whoosh_backend import (
     CODE_PREFIX_MIN,
@@ -686,9 +695,42 @@ def _edits(a: str, b: str, limit: int) -> int:
 # ----- highlights: Whoosh's highlighter over the page's texts ---------------------------
 
 
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@lru_cache(maxsize=50_000)
+def _word_key(word: str) -> str:
+    """A Latin word as the index has it (lower-cased, folded, stemmed)."""
+    return stem_latin(word.lower().translate(FOLD))
+
+
+def _tokens(text: str, words: frozenset[str]):
+    """The analyzer's tokens of ``text`` for the highlighter, cheaply: Latin words with
+    their index form, and jieba's words only in a run of Chinese that holds one of the
+    query's Chinese words (another run is one unmatched token: it cannot be marked)."""
+    chinese = [w for w in words if _CJK_RUN.search(w)]
+    token = Token(positions=True, chars=True, removestops=False, mode="index")
+    position = 0
+    for match in _PIECES.finditer(text):
+        if match.group("cjk"):
+            run = match.group("cjk")
+            folded = run.translate(FOLD)
+            if any(w in folded for w in chinese):
+                pieces = [(w, match.start() + s, match.start() + e)
+                          for w, s, e in _cjk_words(run, "index")]
+            else:
+                pieces = [(folded, match.start(), match.end())]
+        else:
+            pieces = [(_word_key(match.group("word")), match.start(), match.end())]
+        for word, start, end in pieces:
+            token.text, token.pos, token.startchar, token.endchar = word, position, start, end
+            token.boost, token.stopped = 1.0, False
+            position += 1
+            yield token
+
+
 def _marked(text: str, words: frozenset[str], fragmenter) -> str:
-    tokens = _analyzer(text, positions=True, chars=True, mode="index", removestops=False)
-    tokens = highlight.set_matched_filter(tokens, words)
+    tokens = highlight.set_matched_filter(_tokens(text, words), words)
     tokens = highlight.Highlighter._merge_matched_tokens(tokens)
     fragments = fragmenter.fragment_tokens(text, tokens)
     fragments = highlight.top_fragments(fragments, 2, highlight.BasicFragmentScorer(),
