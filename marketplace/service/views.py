@@ -286,3 +286,16 @@ def document_cases(document, **_) -> Markup | None:
         return None
     return Markup(render_template("service/_document_notice.html", linked=linked,
                                   document=document, can_open=actor.can("documents.edit")))
+
+
+@slots.fill("order_page.notice")
+def order_cases(order, **_) -> Markup | None:
+    """On an order: its service cases, and a link to open one about it."""
+    actor = current_actor()
+    if actor is None or actor.company is None:
+        return None
+    linked = cases.cases_about_order(order.id, actor.company.id)
+    if not linked and not actor.can("documents.edit"):
+        return None
+    return Markup(render_template("service/_order_notice.html", linked=linked, order=order,
+                                  can_open=actor.can("documents.edit")))

@@ -16,7 +16,8 @@ from marketplace.core.types import replayed_clock
 from marketplace.extensions import db
 from marketplace.service.models import ServiceCase
 from tests.content.conftest import _empty_media_folder, pdf_bytes  # noqa: F401
-from tests.trading.support import Trade
+from tests.factories import portal_login
+from tests.trading.support import Trade, accepted_purchase_order
 from tests.worlds import shared_world
 
 MONDAY = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a Monday, 09:00 UTC
@@ -29,6 +30,7 @@ class World:
     operator_token: str
     document: dict
     stranger_document: dict
+    order: dict
 
 
 @shared_world
@@ -42,7 +44,9 @@ def world(make, api):
         "type": "inquiry", "recipient_company_id": trade.supplier.company_id,
         "currency": "USD", "subject": "Not yours",
         "lines": [{"description": "Bolt", "quantity": "1", "unit": "pcs"}]}).get_json()
-    return World(trade, stranger_token, operator_token, document, other)
+    accepted_purchase_order(make, api, trade)
+    [order] = api.get("/orders?role=buyer", trade.buyer_token).get_json()["items"]
+    return World(trade, stranger_token, operator_token, document, other, order)
 
 
 def _open(api, token, **fields):
@@ -240,3 +244,21 @@ def test_an_unknown_action_and_an_action_out_of_turn(api, world):
     refused = api.post(f"{path}/actions/reopen", trade.buyer_token, json={})
     assert refused.status_code == 409
     assert refused.get_json()["allowed_actions"] == ["resolve", "close"]
+
+
+def test_a_case_about_an_order_started_from_the_order_page(app, api, world):
+    trade = world.trade
+    client = app.test_client()
+    portal_login(client, trade.buyer.email)
+    page = client.get(f"/fulfillment/orders/{world.order['id']}").get_data(as_text=True)
+    assert f"/service-cases/new?order={world.order['id']}" in page
+    form = client.get(f"/service-cases/new?order={world.order['id']}").get_data(as_text=True)
+    assert world.order["number"] in form
+    opened = _open(api, trade.buyer_token, counterparty=trade.supplier.company_id,
+                   type="return", order_id=world.order["id"])
+    assert opened.status_code == 201 and opened.get_json()["order_id"] == world.order["id"]
+    foreign = _open(api, world.stranger_token, counterparty=trade.supplier.company_id,
+                    order_id=world.order["id"])
+    assert foreign.status_code == 422 and set(foreign.get_json()["errors"]) == {"order_id"}
+    assert f"SC-{opened.get_json()['id']:05d}" in client.get(
+        f"/fulfillment/orders/{world.order['id']}").get_data(as_text=True)
