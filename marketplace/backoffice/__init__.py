@@ -11,4 +11,4 @@ api_bp = ApiBlueprint("back_office_api", __name__, url_prefix="",
 
 API_BLUEPRINTS = (api_bp,)
 
-from marketplace.backoffice import notifications  # noqa: E402,F401 - events and receivers on import
+from marketplace.backoffice import notifications, office  # noqa: E402,F401 - events, receivers, work items

@@ -214,6 +214,9 @@ def test_report_hide_gone_everywhere_then_restore(world, api, client, app):
     queue = api.get("/admin/reports?status=open", world.operator_token).get_json()
     assert [(r["kind"], r["object_id"], r["reason"]) for r in queue["items"]] == [
         ("product", world.product, "counterfeit")]
+    work = api.get("/me/work-list", world.operator_token).get_json()["items"]
+    assert [(w["title"], w["detail"]) for w in work if w["kind"] == "reports_to_moderate"] == [
+        ("Brand-name bolt", "Counterfeit")]
     hidden = api.post(f"/admin/moderation/product/{world.product}/hide", world.operator_token,
                       json={"reason": "Counterfeit brand"})
     assert hidden.status_code == 200 and hidden.get_json()["hidden"] is True
