@@ -16,7 +16,7 @@ from marketplace.core.guards import company_member_required
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.infrastructure.auth import current_actor
-from marketplace.sourcing import bp, exports, operations, queries
+from marketplace.sourcing import bp, charts, exports, operations, queries
 from marketplace.sourcing.exports import CHANGE_LABELS, field_label
 from marketplace.sourcing.forms import (
     AuctionAwardForm,
@@ -266,9 +266,15 @@ def new_auction(rfq_id):
 def _auction_page(auction, bidder, form=None, status=200):
     found = queries.standing(auction, bidder)
     bids = queries.bids_seen_by(auction, bidder, limit=200)
+    chart = charts.best_over_time(
+        auction.starts_at, auction.ends_at, auction.starting_price,
+        [(bid.placed_at, bid.amount) for bid in reversed(queries.bids_seen_by(auction, None,
+                                                                             limit=5000))],
+        label=str(_l("The best bid over the auction's time")), now=found.server_time) \
+        if bidder is None else None
     return render_template(
         "sourcing/auction.html", s=found, auction=auction, bidder=bidder,
-        bids=queries.bid_rows(bids, bidder is None), form=form or BidForm(),
+        bids=queries.bid_rows(bids, bidder is None), form=form or BidForm(), chart=chart,
         award_form=AuctionAwardForm() if bidder is None else None,
         awarded=bool(queries.auction_awards(auction)) if bidder is None else False), status
 

@@ -88,6 +88,7 @@ def test_a_bidder_never_sees_another_bidders_name_or_amount(world, client):
     portal_login(client, world.suppliers["alpha"].email)
     page = client.get(f"/sourcing/auctions/{ident}").get_data(as_text=True)
     assert "9,876.54" in page and "9,765.43" not in page and "Beta Access" not in page
+    assert "auction-chart" not in page
     assert world.post("alpha", f"/auctions/{ident}/award").status_code == 403
 
 
@@ -102,3 +103,4 @@ def test_the_buyer_sees_the_full_ranking(world, client):
     portal_login(client, world.buyer.email)
     page = client.get(f"/sourcing/auctions/{ident}").get_data(as_text=True)
     assert "Beta Access Ltd" in page and "9,765.43" in page
+    assert 'class="auction-chart"' in page  # the best bid falling, drawn
