@@ -299,3 +299,17 @@ def order_cases(order, **_) -> Markup | None:
         return None
     return Markup(render_template("service/_order_notice.html", linked=linked, order=order,
                                   can_open=actor.can("documents.edit")))
+
+
+@slots.fill("office.figures")
+def office_service(actor, company=None, **_context) -> Markup | None:
+    """On the office: the service cases waiting for the member's company, how many are
+    late, and the way to the cases, the figures and the member's department boxes."""
+    if actor is None or (actor.company is None and not actor.is_operator):
+        return None
+    if actor.company is not None and not actor.can("documents.view"):
+        return None
+    waiting = cases.waiting_for(actor)
+    return Markup(render_template("service/_office.html", waiting=len(waiting),
+                                  late=sum(cases.is_overdue(case) for case in waiting),
+                                  departments=departments_of_member(actor)))

@@ -262,3 +262,16 @@ def test_a_case_about_an_order_started_from_the_order_page(app, api, world):
     assert foreign.status_code == 422 and set(foreign.get_json()["errors"]) == {"order_id"}
     assert f"SC-{opened.get_json()['id']:05d}" in client.get(
         f"/fulfillment/orders/{world.order['id']}").get_data(as_text=True)
+
+
+def test_the_office_counts_the_cases_waiting_and_late(app, api, world):
+    trade = world.trade
+    with replayed_clock() as move_to:
+        move_to(MONDAY)
+        _open(api, trade.buyer_token, counterparty=trade.supplier.company_id)
+        move_to(MONDAY + timedelta(days=2))
+        client = app.test_client()
+        portal_login(client, trade.supplier.email)
+        page = client.get("/").get_data(as_text=True)
+    assert 'id="office-service-waiting">1<' in page
+    assert 'id="office-service-late">1<' in page
