@@ -144,7 +144,11 @@ class NumberingArgsSchema(Schema):
 
 
 class ApprovalStepArgsSchema(Schema):
-    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    role = fields.String(required=True, validate=validate.OneOf((*ROLES, "department_head")),
+                         metadata={"description": "A member role, or department_head (the "
+                                                  "head of department_id decides)"})
+    department_id = Id(allow_none=True, metadata={
+        "description": "With role department_head: the department whose head approves"})
 
 
 class ApprovalRuleArgsSchema(Schema):
@@ -159,13 +163,17 @@ class ApprovalRuleArgsSchema(Schema):
 
 class DispatchRuleArgsSchema(Schema):
     position = fields.Integer(validate=validate.Range(min=0, max=1000))
-    type = fields.String(allow_none=True, validate=doctypes.OneOfTypes())
+    type = fields.String(allow_none=True, validate=doctypes.OneOfTypes(also=("service_case",)),
+                         metadata={"description": "A document type, or service_case"})
     product_line_id = Id(allow_none=True)
     category_id = Id(allow_none=True)
     sender_country = Country(allow_none=True)
     keyword = OptionalText(100)
     assignee_id = Id(allow_none=True)
     group_id = Id(allow_none=True)
+    department_id = Id(allow_none=True, metadata={
+        "description": "Route to this department's shared box (instead of a member or a "
+                       "group); type service_case routes incoming service cases"})
 
 
 class DispatchGroupArgsSchema(Schema):
@@ -334,6 +342,7 @@ class NumberingSchema(Schema):
 class ApprovalStepSchema(Schema):
     position = fields.Integer(required=True)
     role = fields.String(required=True)
+    department_id = fields.Integer(allow_none=True)
 
 
 class ApprovalRuleSchema(Schema):
@@ -356,6 +365,7 @@ class DispatchRuleSchema(Schema):
     keyword = fields.String(allow_none=True)
     assignee_id = fields.Integer(allow_none=True)
     group_id = fields.Integer(allow_none=True)
+    department_id = fields.Integer(allow_none=True)
 
 
 class DispatchGroupSchema(Schema):
