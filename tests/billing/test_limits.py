@@ -62,7 +62,7 @@ def test_published_products_stop_at_the_plan_and_drafts_wait(make, api, app):
                      json={"status": "published"}).status_code == 200
 
 
-def test_the_portal_publish_goes_back_with_the_reason(make, client, app):
+def test_the_billing_page_shows_a_full_usage_bar(make, client, app):
     seed_plans(app, max_products=0)
     supplier = make.company_with_admin("Formosa Bolts", roles=("supplier",))
     assert portal_login(client, supplier.email).status_code == 302
@@ -150,3 +150,25 @@ def test_buying_request_answers_a_month(make, app):
             assert refused.status == 409
         else:
             raise AssertionError("the second answer of the month was allowed")
+
+
+def test_answers_to_buying_requests_stop_at_the_plan(make, api, app):
+    """Through buying requests' own API: the second answer of the month is refused with
+    the limit named, and no quotation of it is kept."""
+    from tests.buying_requests.support import build_market, ok, request_body
+
+    market = build_market(make, api, app)
+    seed_plans(app, max_buying_request_answers=1)
+    first = ok(market.post("buyer", "/buying-requests", **request_body(market)), 201)
+    second = ok(market.post("buyer", "/buying-requests",
+                            **request_body(market, title="Zinc washers")), 201)
+    ok(market.post("inside", f"/buying-requests/{first['id']}/quotations",
+                   unit_price="0.0410"), 201)
+    refused = market.post("inside", f"/buying-requests/{second['id']}/quotations",
+                          unit_price="0.0400")
+    assert refused.status_code == 409, refused.get_json()
+    assert refused.get_json()["limit"] == "buying_request_answers"
+    assert "allows 1 answers to buying requests a month; 1 were sent this month" in \
+        refused.get_json()["detail"]
+    assert market.get("buyer", f"/buying-requests/{second['id']}/quotations"
+                      ).get_json() == []
