@@ -206,6 +206,18 @@ def post_message(case: ServiceCase, actor: Actor, body: str | None,
     return message
 
 
+def _note(case: ServiceCase, actor: Actor, text: str) -> None:
+    """An action's comment, written in the case: the handler's closing words are an
+    answer when none came before, never a second one (solved at the first answer stays)."""
+    errors: dict = {}
+    text = _body_errors(text, [], errors, required=False)
+    _refuse(errors, _l("The comment was not saved: check the fields named."))
+    message = _add_message(case, actor, text, [])
+    if case_queries.side_of(case, actor) == case_queries.HANDLER:
+        case.first_response_at = case.first_response_at or message.created_at
+        case.answers = max(case.answers, 1)
+
+
 def perform(case: ServiceCase, actor: Actor, action: str,
             comment: str | None = None) -> ServiceCase:
     """``resolve`` (either side, while open or waiting), ``close`` (either side; the
@@ -218,7 +230,7 @@ def perform(case: ServiceCase, actor: Actor, action: str,
     now = utcnow()
     before = case.status
     if comment and comment.strip():
-        post_message(case, actor, comment)
+        _note(case, actor, comment.strip())
     if action == "resolve":
         case.status, case.resolved_at = RESOLVED, now
         if case.solved_at_first_answer is None:

@@ -275,3 +275,16 @@ def test_the_office_counts_the_cases_waiting_and_late(app, api, world):
         page = client.get("/").get_data(as_text=True)
     assert 'id="office-service-waiting">1<' in page
     assert 'id="office-service-late">1<' in page
+
+
+def test_a_comment_with_the_resolution_is_no_second_answer(api, world):
+    trade = world.trade
+    case = _open(api, trade.buyer_token, counterparty=trade.supplier.company_id).get_json()
+    path = f"/service-cases/{case['id']}"
+    api.post(f"{path}/messages", trade.supplier_token, json={"body": "Replacement on its way."})
+    resolved = api.post(f"{path}/actions/resolve", trade.supplier_token,
+                        json={"comment": "Shipped: B/L KHH-2291."}).get_json()
+    assert resolved["solved_at_first_answer"] is True
+    bodies = [m["body"] for m in api.get(f"{path}/messages", trade.buyer_token)
+              .get_json()["items"]]
+    assert bodies[-1] == "Shipped: B/L KHH-2291."
