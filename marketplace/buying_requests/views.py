@@ -100,7 +100,7 @@ def new_request():
             return render_template("buying_requests/new.html", form=form), error.status
         flash(_l("Your buying request is open to the suppliers of its category.") if publish
               else _l("Saved as a draft: only your company sees it."), "success")
-        return redirect(url_for("buying_requests.request_page", request_id=created.id), 303)
+        return redirect(url_for("buying_requests.request_page", buying_request_id=created.id), 303)
     return render_template("buying_requests/new.html", form=form), \
         422 if request.method == "POST" else 200
 
@@ -116,18 +116,18 @@ def _page(found, company, answer_form=None, status=200):
         **_context(company=company)), status
 
 
-@bp.route("/buying-requests/<int:request_id>")
+@bp.route("/buying-requests/<int:buying_request_id>")
 @company_member_required("documents.view", message=NO_COMPANY)
-def request_page(request_id):
+def request_page(buying_request_id):
     company = current_actor().company
-    return _page(queries.visible_request(request_id, company), company)
+    return _page(queries.visible_request(buying_request_id, company), company)
 
 
-@bp.route("/buying-requests/<int:request_id>/answer", methods=["POST"])
+@bp.route("/buying-requests/<int:buying_request_id>/answer", methods=["POST"])
 @company_member_required("documents.edit", message=NO_COMPANY)
-def answer(request_id):
+def answer(buying_request_id):
     actor = current_actor()
-    found = queries.visible_request(request_id, actor.company)
+    found = queries.visible_request(buying_request_id, actor.company)
     form = AnswerForm()
     if not form.validate_on_submit():
         return _page(found, actor.company, form, 422)
@@ -136,37 +136,38 @@ def answer(request_id):
               **{name: getattr(form, name).data or None for name in (
                   "incoterm", "incoterm_place", "payment_terms", "valid_until", "notes")}}
     try:
-        quotation = operations.answer_request(request_id, actor, values)
+        quotation = operations.answer_request(buying_request_id, actor, values)
     except DomainError as error:
         db.session.rollback()
         show_errors(error, form)
-        found = queries.visible_request(request_id, actor.company)
+        found = queries.visible_request(buying_request_id, actor.company)
         return _page(found, actor.company, form, error.status)
     flash(_l("Your quotation %(number)s was sent to the buyer.", number=quotation.number),
           "success")
-    return redirect(url_for("buying_requests.request_page", request_id=request_id), 303)
+    return redirect(url_for("buying_requests.request_page",
+                            buying_request_id=buying_request_id), 303)
 
 
-@bp.route("/buying-requests/<int:request_id>/publish", methods=["POST"])
+@bp.route("/buying-requests/<int:buying_request_id>/publish", methods=["POST"])
 @company_member_required("documents.edit", message=NO_COMPANY)
-def publish(request_id):
+def publish(buying_request_id):
     post_with_csrf()
     actor = current_actor()
-    found = queries.own_request(request_id, actor.company, for_update=True)
-    page = url_for("buying_requests.request_page", request_id=request_id)
+    found = queries.own_request(buying_request_id, actor.company, for_update=True)
+    page = url_for("buying_requests.request_page", buying_request_id=buying_request_id)
     with refusal_goes_back(page):
         operations.publish_request(found, actor)
     flash(_l("Your buying request is open to the suppliers of its category."), "success")
     return redirect(page, 303)
 
 
-@bp.route("/buying-requests/<int:request_id>/close", methods=["POST"])
+@bp.route("/buying-requests/<int:buying_request_id>/close", methods=["POST"])
 @company_member_required("documents.edit", message=NO_COMPANY)
-def close(request_id):
+def close(buying_request_id):
     post_with_csrf()
     actor = current_actor()
-    found = queries.own_request(request_id, actor.company, for_update=True)
-    page = url_for("buying_requests.request_page", request_id=request_id)
+    found = queries.own_request(buying_request_id, actor.company, for_update=True)
+    page = url_for("buying_requests.request_page", buying_request_id=buying_request_id)
     with refusal_goes_back(page):
         operations.close_request(found, actor)
     flash(_l("Closed: no more quotations are taken. You can still compare and award."),
