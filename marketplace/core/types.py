@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import BigInteger, DateTime, Numeric
@@ -36,6 +36,13 @@ def replayed_clock() -> Iterator[Callable[[datetime], None]]:
         yield move_to
     finally:
         _replayed_now.reset(token)
+
+
+def replaying_the_past() -> bool:
+    """True while ``replayed_clock`` stands at a moment already past (the demo's history):
+    what was done then is recorded, but nobody is mailed or called about it now."""
+    replayed = _replayed_now.get()
+    return replayed is not None and replayed < datetime.now(UTC) - timedelta(minutes=5)
 
 
 class UTCDateTime(TypeDecorator):

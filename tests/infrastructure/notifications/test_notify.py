@@ -3,6 +3,7 @@ before the caller's transaction commits."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ from flask_babel import force_locale, lazy_gettext
 from sqlalchemy import func, select
 
 from marketplace.core.boundary import commit
+from marketplace.core.types import replayed_clock
 from marketplace.extensions import db
 from marketplace.infrastructure.notifications import N_, UnknownEvent, notify
 from marketplace.infrastructure.notifications.messages import freeze_params, render_message
@@ -125,3 +127,26 @@ def test_a_rollback_leaves_no_notification_and_sends_nothing(app, make, hook, re
 
     notify_now(app, **_parcel(admin.company_id))  # the same, committed: both go out
     assert len(endpoint.wait_for(1)) == 1 and len(mailbox.messages) == 2  # sales and admin
+
+
+def test_history_replayed_in_the_past_is_in_the_bell_but_mails_and_calls_nobody(
+        app, make, hook, receiver, mailbox):
+    """The demo replays two years of trade through the real operations: the bell keeps
+    what happened, but nobody is mailed, and no partner system called, about it now."""
+    admin = make.company_with_admin()
+    make.member(admin.company_id, "sales")
+    endpoint = receiver()
+    hook(admin, endpoint.url)
+    with replayed_clock() as move_to:
+        move_to(datetime.now(UTC) - timedelta(days=400))
+        ids = notify_now(app, **_parcel(admin.company_id))
+    assert len(ids) == 2
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(WebhookDelivery)) == 0
+        assert send_due() == 0
+    assert mailbox.messages == [] and endpoint.received == []
+
+    with replayed_clock() as move_to:  # a clock moved forward (a test's) is not history
+        move_to(datetime.now(UTC) + timedelta(days=1))
+        notify_now(app, **_parcel(admin.company_id))
+    assert len(endpoint.wait_for(1)) == 1 and len(mailbox.messages) == 2
