@@ -23,6 +23,7 @@ from marketplace.extensions import db
 from marketplace.infrastructure.auth import current_actor
 from marketplace.infrastructure.forms import post_with_csrf, show_errors
 from marketplace.trading.doctypes import PAYMENT_TERMS
+from marketplace.workflow.doctypes import status_word
 
 NO_COMPANY = _l("Buying requests belong to companies; the operator has none.")
 
@@ -48,6 +49,7 @@ def _int_or_raw(raw: str | None):
 
 def _context(**extra) -> dict:
     return {"status_label": STATUS.label, "statuses": list(STATUS),
+            "document_status": status_word,
             "payment_terms_label": lambda code: str(PAYMENT_TERMS.get(code, code or "")),
             "decimal": lambda value: "" if value is None else f"{Decimal(value).normalize():f}",
             **extra}
