@@ -7,16 +7,24 @@
    documents in the table, bulk-inserted; the measured supplier receives one document
    in ten, the rest go between 100 other companies. Also a search (``q=``).
 
-Run: .venv/bin/python bench/documents.py [actions] [sizes]
+3. Create + send (issue 16.8): ``POST /documents`` with three lines then its ``send``,
+   as a partner system does it, beside a bare Flask + SQLAlchemy endpoint that inserts
+   the document with its lines and updates it in one transaction: flows per second,
+   the ratio, and the SQL statements of each request; with ``--clients 8``, the same by
+   8 concurrent clients against gunicorn (config/gunicorn.conf.py) on this database.
+
+Run: .venv/bin/python bench/documents.py [actions] [sizes] [--flows N] [--clients 8]
      e.g. bench/documents.py 500 10000,1000000
-SQLite in a temporary folder unless DATABASE_URL is set.
+     DATABASE_URL=postgresql://... bench/documents.py 0 0 --flows 300 --clients 8
+SQLite in a temporary folder unless DATABASE_URL is set (its tables are dropped). Side
+work is handed to Redis (BENCH_REDIS_URL, default database 13, emptied after) as in
+production, where a worker runs it.
 """
 
 from __future__ import annotations
 
 import os
 import statistics
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -211,6 +219,127 @@ def bench_flows(app, count: int) -> dict:
     return {"ratio": ratio, "key": key, "supplier": supplier, "buyer": buyer}
 
 
+def wsgi_app():
+    """The app as gunicorn serves it (``bench.documents:wsgi_app()``), with the bare
+    endpoints beside it; the database is the one the bench set up (DATABASE_URL)."""
+    app = create_app("development", {"RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False,
+                                     "REDIS_URL": REDIS_URL})
+    mail.send_mail.delay = lambda message: None
+    add_bare_flow(app)
+    return app
+
+
+def _client_loop(base: str, make_call, seconds: float, results: list, errors: list) -> None:
+    import requests
+
+    session = requests.Session()
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        try:
+            results.append(make_call(session, base))
+        except Exception as error:  # noqa: BLE001 - counted and shown
+            errors.append(repr(error)[:200])
+
+
+def _api_flow(key: str, supplier: int):
+    body = {"type": "purchase_order", "recipient_company_id": supplier,
+            "subject": "Flow order", "currency": "USD", "incoterm": "FOB",
+            "payment_terms": "tt", "lines": FLOW_LINES}
+    headers = {"Authorization": f"Bearer {key}"}
+
+    def call(session, base):
+        start = time.perf_counter()
+        created = session.post(f"{base}/api/v1/documents", json=body, headers=headers)
+        middle = time.perf_counter()
+        assert created.status_code == 201, created.text[:300]
+        sent = session.post(f"{base}/api/v1/documents/{created.json()['id']}/actions/send",
+                            headers=headers)
+        end = time.perf_counter()
+        assert sent.status_code == 200, sent.text[:300]
+        return middle - start, end - middle, end - start
+    return call
+
+
+def _bare_flow(buyer: int, supplier: int):
+    def call(session, base):
+        start = time.perf_counter()
+        answer = session.post(f"{base}/bench/bare-flow/{buyer}/{supplier}",
+                              json={"subject": "Flow order", "lines": FLOW_LINES})
+        assert answer.status_code == 201, answer.text[:300]
+        elapsed = time.perf_counter() - start
+        return elapsed, 0.0, elapsed
+    return call
+
+
+def _p(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100)[q - 1] * 1000 if len(values) > 1 else 0.0
+
+
+def bench_concurrent(app, clients: int, seconds: float, port: int = 8765) -> None:
+    """Create + send by ``clients`` concurrent clients against gunicorn
+    (config/gunicorn.conf.py) on this database, beside the bare endpoint."""
+    import subprocess
+    import threading
+
+    import requests
+
+    with app.test_request_context():
+        buyer, buyer_user = company("Load Buyer", ["buyer"], "loadbuyer@bench.example.com")
+        supplier, _ = company("Load Supplier", ["supplier"], "loadsupplier@bench.example.com")
+        key = key_for(buyer, buyer_user)
+        commit()
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+           "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_ACCESS_LOG": "",
+           "GUNICORN_LOG_LEVEL": "warning", "PYTHONPATH": root}
+    server = subprocess.Popen(
+        [os.path.join(root, ".venv/bin/gunicorn"), "-c", "config/gunicorn.conf.py",
+         "bench.documents:wsgi_app()"], cwd=root, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if requests.get(f"{base}/healthz", timeout=1).status_code < 500:
+                    break
+            except requests.RequestException:
+                time.sleep(0.2)
+        workers = env.get("WEB_CONCURRENCY") or "2 x CPUs + 1"
+        print(f"-- create + send, {clients} concurrent clients, {seconds:.0f} s each, gunicorn "
+              f"({workers} workers) --", flush=True)
+        rates = {}
+        for label, make_call in (("bare Flask+SQLAlchemy (insert + update)",
+                                  _bare_flow(buyer, supplier)),
+                                 ("API: POST /documents + actions/send",
+                                  _api_flow(key, supplier))):
+            for _warm in range(clients):  # every worker imported and connected
+                make_call(requests.Session(), base)
+            results, errors = [], []
+            threads = [threading.Thread(target=_client_loop,
+                                        args=(base, make_call, seconds, results, errors))
+                       for _ in range(clients)]
+            began = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            elapsed = time.perf_counter() - began
+            rates[label] = len(results) / elapsed
+            creates, sends, flows = zip(*results, strict=True) if results else ((), (), ())
+            detail = "" if "bare" in label else (
+                f"   create p50 {_p(creates, 50):5.0f} p95 {_p(creates, 95):5.0f} ms"
+                f"   send p50 {_p(sends, 50):5.0f} p95 {_p(sends, 95):5.0f} ms")
+            print(f"{label:<42} {rates[label]:6.1f} flows/s   flow p50 {_p(flows, 50):5.0f} "
+                  f"p95 {_p(flows, 95):5.0f} ms{detail}   errors {len(errors)}", flush=True)
+            if errors:
+                print("   first error:", errors[0])
+        api, bare = rates["API: POST /documents + actions/send"], \
+            rates["bare Flask+SQLAlchemy (insert + update)"]
+        print(f"   API flows/s are {api / bare:.0%} of the bare endpoint's", flush=True)
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
 def fill(total: int, supplier: int, buyer: int, others: list[int]) -> None:
     """``total`` sent documents (one line, two party rows each), by bulk inserts."""
     start, batch = time.perf_counter(), 20_000
@@ -280,15 +409,42 @@ def bench_inbox(app, sizes: list[int], count: int = 200) -> None:
 
 
 def main() -> None:
-    actions = int(sys.argv[1]) if len(sys.argv) > 1 else 300
-    sizes = [int(s) for s in (sys.argv[2] if len(sys.argv) > 2 else "10000").split(",")]
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("actions", nargs="?", type=int, default=300)
+    parser.add_argument("sizes", nargs="?", default="10000",
+                        help="inbox sizes (0: skip; bench/lists.py measures lists at scale)")
+    parser.add_argument("--flows", type=int, default=200, help="create + send flows")
+    parser.add_argument("--clients", type=int, default=0,
+                        help="concurrent clients on gunicorn (PostgreSQL), e.g. 8")
+    parser.add_argument("--seconds", type=float, default=30)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if int(s)]
     with tempfile.TemporaryDirectory() as folder:
         app = build_app(folder)
         print(f"database: {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}")
-        bench_actions(app, actions)
-        bench_inbox(app, sizes)
+        if args.actions:
+            bench_actions(app, args.actions)
+        if args.flows:
+            bench_flows(app, args.flows)
+        if args.clients:
+            bench_concurrent(app, args.clients, args.seconds)
+        if sizes:
+            bench_inbox(app, sizes)
         with app.app_context():
             db.engine.dispose()
+        _empty_redis()
+
+
+def _empty_redis() -> None:
+    """The jobs handed over during the run (no worker took them)."""
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).flushdb()
+    except Exception as error:  # noqa: BLE001 - only tidying up
+        print(f"(bench Redis database not emptied: {error})")
 
 
 if __name__ == "__main__":

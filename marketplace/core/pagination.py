@@ -58,6 +58,8 @@ class Page:
     next: str | None = None
     # The cursor this page was read after (None: read by ``page``).
     after: str | None = None
+    # The list answers ``next`` (None on its last page); others page by number only.
+    by_cursor: bool = False
 
 
 def count_cap() -> int:

@@ -144,6 +144,7 @@ def _page_of(stmt: Select, counted: Select, page: int, per_page: int,
     rows = rows[:per_page]
     return Page(items=[tuple(row) for row in rows], total=total, page=page,
                 per_page=per_page, total_capped=capped, after=after if key else None,
+                by_cursor=True,
                 next=encode_cursor(rows[-1][1].document_id) if more else None)
 
 

@@ -1,0 +1,130 @@
+"""Issue 16.6: a box pages without counting all of it. ``next`` cursors walk every
+document once even while new ones arrive; the count stops at the cap and says so
+("5+" with a cap of 5 here, "10,000+" in production); a search finds a document by any
+part of its subject or number, through a trigram index on PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import text
+
+from marketplace.extensions import db
+from tests.factories import portal_login
+from tests.trading.support import Trade
+from tests.worlds import shared_world
+
+SENT = 12
+
+
+@shared_world
+def box(make, api):
+    trade = Trade.start(make, api)
+    sent = [trade.act("buyer", trade.create("buyer", "inquiry",
+                                            subject=f"Spring bolts lot {n:02}"), "send")
+            for n in range(SENT)]
+    return trade, sent
+
+
+def _walk(trade: Trade, per_page: int, between_pages=None) -> list[int]:
+    seen, after, pages = [], None, 0
+    while True:
+        query = f"/documents?box=inbox&per_page={per_page}" + (f"&after={after}" if after else "")
+        answer = trade.api.get(query, trade.supplier_token)
+        assert answer.status_code == 200, answer.get_json()
+        page = answer.get_json()
+        seen += [item["id"] for item in page["items"]]
+        pages += 1
+        assert pages < 20
+        if page["next"] is None:
+            return seen
+        after = page["next"]
+        if between_pages:
+            between_pages()
+
+
+def test_cursor_paging_walks_every_document_once_while_new_ones_arrive(box):
+    trade, sent = box
+    arrived = []
+
+    def new_one_arrives():
+        arrived.append(trade.act("buyer", trade.create("buyer", "inquiry",
+                                                       subject="Arrived meanwhile"), "send"))
+
+    seen = _walk(trade, 5, new_one_arrives)
+    assert len(seen) == len(set(seen)), "a document was listed twice"
+    assert seen == sorted((d["id"] for d in sent), reverse=True), \
+        "every document that was there when the walk began, once, newest first"
+    assert arrived  # new ones came in during the walk; the next walk starts with them
+    assert _walk(trade, 50)[:len(arrived)] == sorted((d["id"] for d in arrived), reverse=True)
+
+
+def test_page_numbers_still_work_and_agree_with_the_cursor(box):
+    trade, _ = box
+    page_two = trade.api.get("/documents?box=inbox&per_page=5&page=2",
+                             trade.supplier_token).get_json()
+    first = trade.api.get("/documents?box=inbox&per_page=5", trade.supplier_token).get_json()
+    by_cursor = trade.api.get(f"/documents?box=inbox&per_page=5&after={first['next']}",
+                              trade.supplier_token).get_json()
+    assert [d["id"] for d in page_two["items"]] == [d["id"] for d in by_cursor["items"]]
+    assert first["total"] == SENT and first["total_capped"] is False
+
+
+def test_a_made_up_cursor_is_refused_with_the_field_named(box):
+    trade, _ = box
+    answer = trade.api.get("/documents?box=inbox&after=42", trade.supplier_token)
+    assert answer.status_code == 422
+    assert "after" in answer.get_json()["errors"]
+
+
+def test_the_count_stops_at_the_cap_and_says_there_are_more(box, app, client, monkeypatch):
+    trade, _ = box
+    monkeypatch.setitem(app.config, "LIST_COUNT_CAP", 5)
+    page = trade.api.get("/documents?box=inbox&per_page=5", trade.supplier_token).get_json()
+    assert (page["total"], page["total_capped"]) == (5, True)
+    assert len(page["items"]) == 5 and page["next"]
+    exact = trade.api.get("/documents?box=inbox&q=lot 0", trade.supplier_token).get_json()
+    assert (exact["total"], exact["total_capped"]) == (5, True)  # lots 00-09: capped
+    portal_login(client, trade.supplier.email)
+    html = client.get("/trading/documents?box=inbox").get_data(as_text=True)
+    assert re.search(r'class="[^"]*pager-total[^"]*">5\+ in all<', html), \
+        "the portal shows 5+ (10,000+ in production), not an exact count"
+    # the lists sharing core/pagination are capped the same way
+    monkeypatch.setitem(app.config, "LIST_COUNT_CAP", 1)
+    drafts = trade.api.get("/documents?box=outbox", trade.buyer_token).get_json()
+    assert (drafts["total"], drafts["total_capped"]) == (1, True)
+
+
+def test_the_portal_inbox_lists_them_newest_first(box, client):
+    trade, sent = box
+    portal_login(client, trade.supplier.email)
+    html = client.get("/trading/documents?box=inbox").get_data(as_text=True)
+    numbers = [d["number"] for d in sorted(sent, key=lambda d: d["id"], reverse=True)]
+    assert [n for n in re.findall(r'data-number="([^"]+)"', html)] == numbers
+    assert "pager-next" not in html  # one page: nothing after it
+
+
+def test_a_search_finds_by_any_part_of_the_subject_or_number(box):
+    trade, sent = box
+    target = sent[7]
+    middle_of_number = target["number"][2:-1]  # "Q-2026-0000" of "INQ-2026-00008"
+    for q in ("lot 07", "RING BOLTS LOT 07", middle_of_number):
+        found = trade.api.get(f"/documents?box=inbox&q={q}", trade.supplier_token).get_json()
+        assert target["id"] in [d["id"] for d in found["items"]], q
+    assert trade.api.get("/documents?box=inbox&q=lot 99", trade.supplier_token
+                         ).get_json()["items"] == []
+
+
+def test_on_postgresql_the_search_uses_the_trigram_index(box, app):
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            return  # SQLite searches the same text with LIKE (test above)
+        indexes = db.session.scalars(text(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_documents_search_text_trgm'"
+        )).all()
+        assert indexes and "gin_trgm_ops" in indexes[0]
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(db.session.scalars(text(
+            "EXPLAIN SELECT id FROM documents WHERE search_text LIKE '%lot 07%'")))
+        db.session.rollback()
+    assert "ix_documents_search_text_trgm" in plan
