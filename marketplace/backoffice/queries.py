@@ -30,6 +30,7 @@ from marketplace.workflow.models import Document
 ACTIVE_MEMBER_DAYS = 30
 LONGEST_PERIOD_DAYS = 3 * 366
 EXPORT_ROW_LIMIT = 50_000
+EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)  # the days a period may name
 
 
 # ----- periods ------------------------------------------------------------------------------
@@ -83,6 +84,11 @@ def period_of(start: date | None, end: date | None, today: date | None = None) -
     """The period asked for (either end may be left out); refused when it runs
     backwards or is longer than three years."""
     fallback = default_period(today)
+    for name, day in (("from", start), ("to", end)):
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise ValidationFailed(errors={name: [str(_l(
+                "Choose a day between %(earliest)s and %(latest)s.",
+                earliest=EARLIEST.isoformat(), latest=LATEST.isoformat()))]})
     start, end = start or fallback.start, end or fallback.end
     if start > end:
         raise ValidationFailed(errors={"from": [str(_l("The start is after the end."))]})
@@ -297,6 +303,11 @@ class AuditFilters:
             ("end", self.end.isoformat() if self.end else None)) if value not in (None, "")}
 
 
+def _number(text: str) -> int | None:
+    """A record's number as typed (ASCII digits, within an id's range), else None."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 def _words(text: str) -> str:
     return "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
@@ -312,11 +323,13 @@ def audit_trail(filters: AuditFilters) -> Select:
         stmt = stmt.where(AuditEvent.company_id == acting_company_id())
     if filters.company:
         text = filters.company.strip()
-        stmt = stmt.where(AuditEvent.company_id == int(text) if text.isdigit()
+        number = _number(text)
+        stmt = stmt.where(AuditEvent.company_id == number if number is not None
                           else Company.name.ilike(_words(text), escape="\\"))
     if filters.member:
         text = filters.member.strip()
-        stmt = stmt.where(AuditEvent.actor_user_id == int(text) if text.isdigit() else or_(
+        number = _number(text)
+        stmt = stmt.where(AuditEvent.actor_user_id == number if number is not None else or_(
             User.email.ilike(_words(text), escape="\\"),
             User.full_name.ilike(_words(text), escape="\\")))
     if filters.action:
@@ -329,7 +342,7 @@ def audit_trail(filters: AuditFilters) -> Select:
         stmt = stmt.where(AuditEvent.object_id == filters.object_id)
     if filters.start:
         stmt = stmt.where(AuditEvent.at >= datetime.combine(filters.start, time.min, UTC))
-    if filters.end:
+    if filters.end and filters.end < date.max:
         stmt = stmt.where(AuditEvent.at < datetime.combine(filters.end + timedelta(days=1),
                                                            time.min, UTC))
     return stmt

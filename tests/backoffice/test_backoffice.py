@@ -115,6 +115,11 @@ def test_a_period_before_anything_happened_counts_nothing_but_the_standing(world
     assert backwards.status_code == 422 and "from" in backwards.get_json()["errors"]
     assert api.get("/admin/stats", world.operator_token,
                    query_string={"from": "yesterday"}).status_code == 422
+    assert api.get("/admin/stats", world.operator_token,
+                   query_string={"to": "9999-12-31"}).status_code == 422
+    odd = api.get("/admin/audit-events", world.operator_token, query_string={
+        "to": "9999-12-31", "company": "99999999999999999999", "member": "²"})
+    assert odd.status_code == 200 and odd.get_json()["total"] == 0
 
 
 def test_the_dashboard_page_draws_its_charts_and_exports_the_same_figures(world, client):
