@@ -16,11 +16,20 @@ Run: .venv/bin/python bench/search.py [--sizes 10000,100000] [--million] [--repe
 ``--million`` adds a 1,000,000-product catalog (long: generation and indexing take a
 while). Set DATABASE_URL to use PostgreSQL (its tables are dropped and recreated!)
 instead of a temporary SQLite file.
+
+On PostgreSQL the search is PostgreSQL's own (``postgres_backend``): the catalog is
+bulk-inserted, its search rows written in bulk from the same analysis the backend uses
+(each distinct text analysed once), then each query through the API is timed beside
+the raw SQL of the same words on the same rows (the hits counted and the first page
+ranked by ``ts_rank`` in one statement); a single product update (the operation and
+its commit, search row included) and whether the next search finds it; and the peak
+RSS of a separate search process answering 8 concurrent clients.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -104,13 +113,14 @@ QUERIES = [
 ]
 
 
-def build_app(folder: str):
+def build_app(folder: str, keep: bool = False):
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder}/bench.db"
     app = create_app("development", {"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False,
                                      "SEARCH_INDEX_DIR": f"{folder}/search"},
                      instance_path=folder)
     with app.app_context():
-        db.drop_all()
+        if not keep:
+            db.drop_all()
         db.create_all()
     return app
 
@@ -272,20 +282,412 @@ def bench_size(size: int, repeat: int) -> None:
             db.engine.dispose()
 
 
+# ----- PostgreSQL ---------------------------------------------------------------------
+
+
+def load_search_rows(app) -> tuple[int, float]:
+    """The search rows of every public product, written in bulk (what ``flask reindex``
+    writes, each distinct field text analysed once). Returns (rows, seconds)."""
+    from functools import lru_cache
+
+    from marketplace.content.search import postgres_backend as pg
+    from marketplace.content.search.tables import ProductSearchRow, SearchWord
+
+    analysed = lru_cache(maxsize=200_000)(
+        lambda weight, text: tuple(pg.vector_text([(weight, text)]).split(" ")) if text else ())
+
+    def vector(fields) -> str:
+        # Positions restart per field here (the backend numbers them across fields):
+        # the same lexemes and weights, which is all a match and ts_rank read.
+        merged: dict[str, list[str]] = {}
+        for weight, text in fields:
+            for item in analysed(weight, text):
+                word, _, at = item.rpartition(":")
+                merged.setdefault(word, []).extend(at.split(","))
+        return " ".join(f"{w}:{','.join(at[:255])}" for w, at in merged.items())
+
+    started = time.perf_counter()
+    count = 0
+    with app.app_context():
+        categories = indexing._Categories()
+        words: set[str] = set()
+        last = 0
+        conn = db.session.connection()
+        while True:
+            rows = conn.execute(select(
+                Product.id, Product.company_id, Product.category_id, Product.sku,
+                Product.currency, Product.name, Product.name_zh, Product.description,
+                Product.description_zh, Product.attributes, Product.published_at,
+                select(db.func.min(PriceTier.unit_price)).where(
+                    PriceTier.product_id == Product.id).scalar_subquery().label("price"))
+                .where(Product.publicly_visible(), Product.id > last)
+                .order_by(Product.id).limit(20_000)).all()
+            if not rows:
+                break
+            last = rows[-1].id
+            batch = []
+            for r in rows:
+                batch.append({
+                    "product_id": r.id, "company_id": r.company_id, "category_id": r.category_id,
+                    "sku_key": r.sku.lower(), "currency": r.currency,
+                    "price": indexing.price_key(r.price) if r.price is not None else None,
+                    "published": int(r.published_at.timestamp()) if r.published_at else None,
+                    "vector": vector([
+                        ("A", r.name), ("A", r.name_zh),
+                        ("B", indexing._attributes_text(r.attributes)),
+                        ("C", categories.words([r.category_id])),
+                        ("D", r.description), ("D", r.description_zh)])})
+                words |= pg.spelling_words(r.name, r.name_zh)
+            conn.execute(insert(ProductSearchRow), batch)
+            count += len(batch)
+        if words:
+            conn.execute(insert(SearchWord), [{"kind": "products", "word": w}
+                                              for w in sorted(words)])
+        db.session.commit()
+        indexing.rebuild("companies")
+    with app.app_context(), db.engine.connect().execution_options(
+            isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(db.text("VACUUM ANALYZE"))
+    return count, time.perf_counter() - started
+
+
+def raw_sql(query: dict):
+    """The same words as bare SQL on the same rows: the hits counted and the first page
+    ranked by ts_rank, one statement (no coverage tiers, facets, highlights or JSON)."""
+    from marketplace.content.search.postgres_backend import RANK_WEIGHTS, parse
+
+    words = [w for w in parse(query.get("q", "")).words if w.lexemes]
+    tsquery = " | ".join(f"({w.tsquery})" for w in words)
+    where = ["c.status = 'active'"]
+    params: dict = {}
+    if tsquery:
+        where.append("s.vector @@ CAST(:q AS tsquery)")
+        params["q"] = tsquery
+    if "category" in query:
+        where.append("s.category_id IN (SELECT id FROM categories WHERE code = :cat "
+                      "OR code LIKE :cat || '.%')")
+        params["cat"] = query["category"]
+    if "country" in query:
+        where.append("c.country = :country")
+        params["country"] = query["country"]
+    if "min_price" in query:
+        where.append("s.price BETWEEN :low AND :high")
+        params["low"] = indexing.price_key(Decimal(query["min_price"]))
+        params["high"] = indexing.price_key(Decimal(query["max_price"]))
+    rank = f"ts_rank('{RANK_WEIGHTS}'::float4[], s.vector, CAST(:q AS tsquery))" if tsquery \
+        else "0"
+    sql = db.text(f"""SELECT s.product_id, {rank} AS rank, count(*) OVER () AS total
+        FROM search_products s JOIN companies c ON c.id = s.company_id
+        WHERE {' AND '.join(where)} ORDER BY rank DESC, s.product_id LIMIT 20""")
+    return sql, params
+
+
+def generate_sql(app, size: int, seed: int = 7) -> dict:
+    """A catalog of ``size`` products in bulk SQL (``generate_series``), for sizes the
+    row-by-row generator takes too long for: the same vocabulary, each product a
+    combination (adjective, material, noun, size; attributes) and one of 300
+    descriptions. The search rows are made in SQL too: each combination's and each
+    description's words are analysed once in Python (the backend's ``vector_text``) and a
+    product's vector is the two joined (``||``): the words and weights the backend
+    writes, positions aside."""
+    from marketplace.content.search import postgres_backend as pg
+
+    rng = random.Random(seed)
+    started = time.perf_counter()
+    with app.test_request_context():
+        install_default_categories()
+        categories_by_code = {c.code: c.id for c in db.session.scalars(select(Category))}
+        suppliers = []
+        for number in range(40):
+            country = COUNTRIES[number % len(COUNTRIES)]
+            company = Company(name=f"Supplier {number:02d} {country} Trading Co.",
+                              country=country, status=CompanyStatus.ACTIVE, approved_at=utcnow())
+            company.roles = ["supplier"]
+            suppliers.append(company)
+        db.session.add_all(suppliers)
+        commit()
+        supplier_ids = [c.id for c in suppliers]
+        categories = indexing._Categories()
+        combos, words = [], set()
+        sizes = ["M6", "M8", "M10", "M12", "10 mm", '1/2"', "XL", "500 g", "2 m", "12 V"]
+        for code, nouns in NOUNS.items():
+            for noun, noun_zh in nouns:
+                for material, material_zh in MATERIALS:
+                    for adjective in ADJECTIVES:
+                        for size_label in sizes:
+                            name = f"{adjective} {material} {noun} {size_label}"
+                            name_zh = f"{material_zh}{noun_zh} {size_label}" \
+                                if rng.random() < 0.7 else None
+                            attributes = {"Material": material, "Size": size_label,
+                                          "Finish": rng.choice(FINISHES),
+                                          "Standard": rng.choice(STANDARDS)}
+                            combos.append({
+                                "n": len(combos), "name": name, "name_zh": name_zh,
+                                "category_id": categories_by_code[code],
+                                "attributes": json.dumps(attributes),
+                                "vector": pg.vector_text([
+                                    ("A", name), ("A", name_zh),
+                                    ("B", indexing._attributes_text(attributes)),
+                                    ("C", categories.words([categories_by_code[code]]))])})
+                            words |= pg.spelling_words(name, name_zh)
+        descriptions = []
+        for number in range(300):
+            material, material_zh = rng.choice(MATERIALS)
+            pack, lead = rng.choice([50, 100, 500, 1000]), rng.choice([15, 20, 30, 45])
+            text = " ".join(s.format(material=material, pack=pack, lead=lead)
+                            for s in rng.sample(SENTENCES, 3))
+            text_zh = "".join(s.format(material=material_zh, pack=pack)
+                              for s in rng.sample(SENTENCES_ZH, 2)) if number % 2 else None
+            descriptions.append({"n": number, "description": text, "description_zh": text_zh,
+                                 "moq": pack,
+                                 "vector": pg.vector_text([("D", text), ("D", text_zh)])})
+        conn = db.session.connection()
+        conn.execute(db.text("DROP TABLE IF EXISTS bench_combos, bench_descriptions"))
+        conn.execute(db.text("CREATE TABLE bench_combos (n int PRIMARY KEY, name text, "
+                             "name_zh text, category_id int, attributes text, vector tsvector)"))
+        conn.execute(db.text("CREATE TABLE bench_descriptions (n int PRIMARY KEY, "
+                             "description text, description_zh text, moq int, "
+                             "vector tsvector)"))
+        conn.execute(db.text("INSERT INTO bench_combos VALUES (:n, :name, :name_zh, "
+                             ":category_id, :attributes, CAST(:vector AS tsvector))"), combos)
+        conn.execute(db.text("INSERT INTO bench_descriptions VALUES (:n, :description, "
+                             ":description_zh, :moq, CAST(:vector AS tsvector))"),
+                     descriptions)
+        params = {"size": size, "combos": len(combos), "suppliers": supplier_ids}
+        # hashes of g pick the combination, description, supplier, status and price
+        conn.execute(db.text("""
+            INSERT INTO products (id, sku, name, name_zh, description, description_zh,
+                category_id, unit, moq, currency, attributes, status, published_at,
+                company_id, created_at, updated_at, version)
+            SELECT g, 'SKU-' || lpad(g::text, 7, '0'), c.name, c.name_zh, d.description,
+                d.description_zh, c.category_id, 'pcs', d.moq, 'USD', c.attributes::json,
+                CASE WHEN g % 20 = 0 THEN 'draft' WHEN g % 20 = 1 THEN 'archived'
+                     ELSE 'published' END,
+                CASE WHEN g % 20 > 1 THEN now() END,
+                (CAST(:suppliers AS int[]))[1 + (g::bigint * 7919) % 40], now(), now(), 1
+            FROM generate_series(1, :size) g
+            JOIN bench_combos c ON c.n = (g::bigint * 2654435761) % :combos
+            JOIN bench_descriptions d ON d.n = (g::bigint * 40503) % 300"""), params)
+        conn.execute(db.text("""
+            INSERT INTO price_tiers (product_id, min_qty, unit_price)
+            SELECT id, moq, (100 + (id::bigint * 104729) % 5000000) / 10000.0 FROM products"""))
+        conn.execute(db.text("SELECT setval('products_id_seq', :size)"), params)
+        conn.execute(update(Company).where(Company.id == supplier_ids[-1])
+                     .values(status=CompanyStatus.SUSPENDED))
+        commit()
+        visible = db.session.scalar(select(db.func.count(Product.id))
+                                    .where(Product.publicly_visible()))
+        published = db.session.scalar(select(db.func.count(Product.id))
+                                      .where(Product.status == ProductStatus.PUBLISHED))
+        generated = time.perf_counter() - started
+        started = time.perf_counter()
+        conn = db.session.connection()
+        conn.execute(db.text("""
+            INSERT INTO search_products (product_id, company_id, category_id, sku_key,
+                currency, price, published, vector)
+            SELECT p.id, p.company_id, p.category_id, lower(p.sku), p.currency,
+                (SELECT min(t.unit_price) * 10000 FROM price_tiers t WHERE t.product_id = p.id),
+                extract(epoch FROM p.published_at)::bigint, c.vector || d.vector
+            FROM products p
+            JOIN companies co ON co.id = p.company_id AND co.status = 'active'
+            JOIN bench_combos c ON c.n = (p.id::bigint * 2654435761) % :combos
+            JOIN bench_descriptions d ON d.n = (p.id::bigint * 40503) % 300
+            WHERE p.status = 'published'"""), params)
+        conn.execute(insert(SearchWordTable()), [{"kind": "products", "word": w}
+                                                 for w in sorted(words)])
+        commit()
+        indexing.rebuild("companies")
+    with app.app_context(), db.engine.connect().execution_options(
+            isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(db.text("VACUUM ANALYZE"))
+    return {"products": size, "published": published, "visible": visible,
+            "generated_s": generated, "rows_s": time.perf_counter() - started}
+
+
+def SearchWordTable():  # noqa: N802 - the model, imported late
+    from marketplace.content.search.tables import SearchWord
+
+    return SearchWord
+
+
+def bench_postgres(size: int, repeat: int, keep: bool = False) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        app = build_app(folder, keep=keep)
+        with app.app_context():
+            assert indexing.backend_name() == "postgres"
+            kept = db.session.scalar(select(db.func.count(Product.id))) if keep else 0
+        started = time.perf_counter()
+        if kept:  # --keep: the catalog of the last run, queries only
+            print(f"\n== {kept:,} products (kept from the last run) ==")
+            rows, elapsed = 0, 0.0
+        elif size > 100_000:  # bulk SQL: the row-by-row generator takes an hour at 1M
+            counts = generate_sql(app, size)
+            rows, elapsed = counts["visible"], counts["rows_s"]
+            print(f"\n== {size:,} products ({counts['published']:,} published, "
+                  f"{counts['visible']:,} visible; generated in bulk SQL in "
+                  f"{counts['generated_s']:.0f} s) ==")
+        else:
+            counts = generate(app, size)
+            print(f"\n== {size:,} products ({counts['published']:,} published, "
+                  f"{counts['visible']:,} visible; generated in "
+                  f"{time.perf_counter() - started:.0f} s) ==")
+            rows, elapsed = load_search_rows(app)
+        with app.app_context():
+            assert rows == db.session.scalar(db.text("SELECT count(*) FROM search_products"))
+        with app.app_context():
+            table_mb = db.session.scalar(db.text(
+                "SELECT pg_total_relation_size('search_products')")) / 2**20
+        print(f"search rows: {rows:,} in {elapsed:.0f} s = {rows / elapsed:,.0f} rows/s "
+              f"(table and indexes {table_mb:,.0f} MiB)")
+
+        client = app.test_client()
+        print(f"{'query':<30} {'hits':>7}  {'API p50':>8} {'p95':>7}   {'raw SQL p50':>11} "
+              f"{'p95':>7}   {'p95 API/raw':>11}")
+        for label, query in QUERIES:
+            def through_api(query=query):
+                response = client.get("/api/v1/search/products", query_string=query)
+                assert response.status_code == 200, response.get_data(as_text=True)
+                return response
+
+            sql, params = raw_sql(query)
+
+            def raw(sql=sql, params=params):
+                with app.app_context():
+                    return db.session.execute(sql, params).all()
+
+            body = through_api().get_json()
+            hits = body["total"]
+            api_times = timed(through_api, repeat)
+            raw_times = timed(raw, repeat)
+            api50, api95 = p50_p95(api_times)
+            raw50, raw95 = p50_p95(raw_times)
+            print(f"{label:<30} {hits:>7,}  {api50:7.1f}ms {api95:6.1f}ms   {raw50:10.1f}ms "
+                  f"{raw95:6.1f}ms   {api95 / raw95:10.2f}x"
+                  + (f"  suggestion: {body['suggestion']}" if body["suggestion"] else ""))
+
+        bench_update(app, repeat)
+        with app.app_context():
+            db.engine.dispose()
+        memory = search_node_memory(os.environ["DATABASE_URL"], folder)
+        print(f"search node, 8 concurrent clients for 20 s: {memory['requests']:,} searches, "
+              f"peak RSS {memory['peak_mb']:.0f} MB (at start {memory['start_mb']:.0f} MB)")
+
+
+def bench_update(app, repeat: int) -> None:
+    """A product renamed through the operation, committed (its search row with it),
+    and looked for by its new name right after: p50/p95 of the update, found or not."""
+    from marketplace.content.operations.products import save_product
+    from marketplace.content.search import search_products
+
+    with app.app_context():
+        ids = list(db.session.scalars(select(Product.id).where(Product.publicly_visible())
+                                      .order_by(Product.id.desc()).limit(repeat + 1)))
+    timings, write_timings, found = [], [], 0
+    backend_write = type(indexing.PostgresBackend()).write
+
+    def timed_write(self, pending):
+        begun = time.perf_counter()
+        try:
+            return backend_write(self, pending)
+        finally:
+            write_timings.append(time.perf_counter() - begun)
+
+    indexing.PostgresBackend.write = timed_write
+    try:
+        for number, ident in enumerate(ids):
+            with app.test_request_context():
+                product = db.session.get(Product, ident)
+                company = db.session.get(Company, product.company_id)
+                begun = time.perf_counter()
+                save_product(company, {"name": f"Quokka-{number} bench bolt"}, product)
+                commit()
+                timings.append(time.perf_counter() - begun)
+            with app.test_request_context():
+                skus = [h.product.id for h in search_products(f"quokka-{number}").items]
+                found += skus == [ident]
+    finally:
+        indexing.PostgresBackend.write = backend_write
+    p50, p95 = p50_p95(timings[1:])
+    w50, w95 = p50_p95(write_timings[1:])
+    print(f"single product update (save_product + commit, search row included): p50 {p50:.1f} "
+          f"ms p95 {p95:.1f} ms; of which the search row p50 {w50:.1f} ms p95 {w95:.1f} ms; "
+          f"found by the next search: {found}/{len(ids)}")
+
+
+def search_node_memory(url: str, folder: str, clients: int = 8, seconds: int = 20) -> dict:
+    """Run a search node in a process of its own (the app, no data loading) with
+    ``clients`` threads searching at once; its RSS at start and at its peak."""
+    import json
+    import subprocess
+
+    out = subprocess.run([sys.executable, __file__, "--memory-node", str(clients),
+                          str(seconds)], env={**os.environ, "DATABASE_URL": url,
+                                              "BENCH_FOLDER": folder},
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def memory_node(clients: int, seconds: int) -> None:
+    import json
+    import resource
+    import threading
+
+    def rss_mb() -> float:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
+    folder = os.environ["BENCH_FOLDER"]
+    app = create_app("development", {"SQLALCHEMY_DATABASE_URI": os.environ["DATABASE_URL"],
+                                     "RATELIMIT_ENABLED": False,
+                                     "SEARCH_INDEX_DIR": f"{folder}/search"},
+                     instance_path=folder)
+    client = app.test_client()
+    client.get("/api/v1/search/products", query_string={"q": "bolt"})
+    start = rss_mb()
+    done = time.monotonic() + seconds
+    count = [0] * clients
+
+    def work(number: int) -> None:
+        local = app.test_client()
+        while time.monotonic() < done:
+            _, query = QUERIES[(count[number] + number) % len(QUERIES)]
+            assert local.get("/api/v1/search/products", query_string=query).status_code == 200
+            count[number] += 1
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"start_mb": start, "peak_mb": peak, "requests": sum(count)}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000",
                         help="comma-separated catalog sizes (default 10000,100000)")
     parser.add_argument("--million", action="store_true", help="also 1,000,000 products")
     parser.add_argument("--repeat", type=int, default=30, help="runs of each query")
+    parser.add_argument("--keep", action="store_true",
+                        help="PostgreSQL: query the catalog the last run left (no generation)")
+    parser.add_argument("--memory-node", nargs=2, type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.memory_node:
+        memory_node(*args.memory_node)
+        return
     sizes = [int(s) for s in args.sizes.split(",") if s]
     if args.million:
         sizes.append(1_000_000)
     database = (os.environ.get("DATABASE_URL") or "sqlite").split(":")[0]
     print(f"database: {database}; {args.repeat} runs per query; in-process WSGI client")
     for size in sizes:
-        bench_size(size, args.repeat)
+        if database.startswith("postgres"):
+            bench_postgres(size, args.repeat, keep=args.keep)
+        else:
+            bench_size(size, args.repeat)
 
 
 if __name__ == "__main__":
