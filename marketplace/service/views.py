@@ -193,9 +193,8 @@ def new_case():
         raise Forbidden(str(_l("Service cases are opened by companies.")))
     source = request.form if request.method == "POST" else request.args
     document = _visible_or_none(lambda ident: visible_document(ident, actor),
-                                source.get("document_id", source.get("document"), type=int))
-    order = order_of_party(source.get("order_id", source.get("order"), type=int) or 0,
-                           actor.company.id)
+                                _given(source, "document_id", "document"))
+    order = order_of_party(_given(source, "order_id", "order") or 0, actor.company.id)
     other = _other_party(actor, document, order) or request.args.get("company", type=int)
     form = CaseForm(data={"counterparty_company_id": other,
                           "document_id": document.id if document else "",
@@ -223,6 +222,15 @@ def new_case():
                 return redirect(url_for("service.case_page", case_id=case.id), 303)
     return render_template("service/new.html", form=form, document=document,
                            order=order), status
+
+
+def _given(source, *names: str) -> int | None:
+    """The first of ``names`` the form or the link gives, as a number (else None)."""
+    for name in names:
+        value = source.get(name, type=int)
+        if value is not None:
+            return value
+    return None
 
 
 def _int(value) -> int | None:
