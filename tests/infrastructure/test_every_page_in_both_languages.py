@@ -238,7 +238,8 @@ ID_TABLES = {
     "search_id": "saved_searches", "discrepancy_id": "supplier_link_discrepancies",
     "entry_id": "address_book_entries", "webhook_id": "webhooks",
     "import_id": "catalog_imports", "certification_id": "certifications",
-    "bulletin_id": "bulletins"}
+    "bulletin_id": "bulletins", "auction_id": "sourcing_auctions",
+    "buying_request_id": "buying_requests"}
 
 
 def _owned(table_name: str, company_id: int | None, user_id: int | None) -> list:
