@@ -55,11 +55,13 @@ class ContentReport(db.Model):
 
     __tablename__ = "content_reports"
     __label__ = "Report"
-    __table_args__ = (Index("ix_content_reports_object", "kind", "object_id"),
+    __table_args__ = (Index("ix_content_reports_object", "object_type", "object_id"),
                       {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[ReportKind] = mapped_column(enum_column(ReportKind, name="report_kind"))
+    # The column is named as the audit trail names it ("product" or "bulletin").
+    kind: Mapped[ReportKind] = mapped_column("object_type",
+                                             enum_column(ReportKind, name="report_kind"))
     object_id: Mapped[int]
     # The owner of what is reported (for the queue and the audit), kept as it was.
     owner_company_id: Mapped[int | None] = mapped_column(

@@ -33,7 +33,7 @@ def upgrade():
     op.create_table(
         "content_reports",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("kind", _enum("report_kind", "product", "bulletin"), nullable=False),
+        sa.Column("object_type", _enum("report_kind", "product", "bulletin"), nullable=False),
         sa.Column("object_id", sa.Integer(), nullable=False),
         sa.Column("owner_company_id", sa.Integer(), nullable=True),
         sa.Column("title", sa.String(length=300), nullable=False),
@@ -57,7 +57,8 @@ def upgrade():
         sqlite_autoincrement=True,
     )
     with op.batch_alter_table("content_reports", schema=None) as batch_op:
-        batch_op.create_index("ix_content_reports_object", ["kind", "object_id"], unique=False)
+        batch_op.create_index("ix_content_reports_object", ["object_type", "object_id"],
+                              unique=False)
         for column in ("owner_company_id", "reporter_user_id", "reporter_company_id",
                        "status"):
             batch_op.create_index(batch_op.f(f"ix_content_reports_{column}"), [column],
