@@ -50,6 +50,8 @@ def _check(kind: str):
     def check(company_id: int, adding: int) -> None:
         standing = queries.standing(company_id)
         allowed = queries.allowed(standing, kind)
+        if standing.limits_plan is None:
+            return  # no plans on this marketplace: nothing limited, nothing to count
         if allowed is None:
             if kind in queries.MONTHLY | queries.DAILY:
                 count_use(kind, company_id, adding)
