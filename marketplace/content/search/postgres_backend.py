@@ -35,8 +35,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import Boolean, delete, false, func, literal, not_, or_, select, true
+from sqlalchemy import Boolean, delete, event, false, func, literal, not_, or_, select, true
 from sqlalchemy.dialects.postgresql import TSQUERY, insert
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import cast, literal_column
 from whoosh import highlight
 from whoosh.analysis import Token
@@ -80,6 +81,27 @@ SPELL_WORD = re.compile(r"^[a-z]{3,60}$")
 # Candidates compared by edit distance for one misspelt word.
 CANDIDATES = 30
 BATCH = 500
+# Name words remembered as written, per kind and process (see _add_words).
+MAX_WRITTEN_WORDS = 100_000
+_written_words: dict[str, set[str]] = {}
+_WORDS = "search_words_written"
+
+
+@event.listens_for(Session, "after_commit")
+def _words_committed(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
+    for kind, words in session.info.pop(_WORDS, ()):
+        known = _written_words.setdefault(kind, set())
+        if len(known) + len(words) > MAX_WRITTEN_WORDS:
+            known.clear()
+        known |= words
+
+
+@event.listens_for(Session, "after_rollback")
+def _words_rolled_back(session: Session) -> None:
+    if not session.in_nested_transaction():
+        session.info.pop(_WORDS, None)
 
 _analyzer = trade_analyzer()
 _spelling = spelling_analyzer()
@@ -250,13 +272,14 @@ class PostgresBackend:
         )
 
         session = db.session
-        # Locked in id order: a transaction changing one of these products meanwhile
-        # waits for this one or is waited for, and is then read as committed (the next
-        # statement's snapshot, the rows loaded again): no update is lost.
-        session.execute(select(Product.id).where(Product.id.in_(ids)).order_by(Product.id)
-                        .with_for_update(key_share=True))
-        products = session.scalars(_public_products().where(Product.id.in_(ids))
-                                   .execution_options(populate_existing=True)).unique().all()
+        # Read and locked in id order: a transaction changing one of these products
+        # meanwhile waits for this one or is waited for, and its committed row is what is
+        # read (PostgreSQL re-reads a row it waited for; the tiers come in the next
+        # statement, after the wait): no update is lost.
+        products = session.scalars(
+            _public_products().where(Product.id.in_(ids))
+            .with_for_update(key_share=True, of=Product)
+            .execution_options(populate_existing=True)).unique().all()
         categories = _Categories()
         rows, words = [], set()
         for product in products:
@@ -303,9 +326,14 @@ class PostgresBackend:
             self.refresh("products", missing)
 
     def _add_words(self, kind: str, words: set[str]) -> None:
+        # Words this process has already written are not written again (most updates
+        # bring none); the memory is bounded, and forgotten by clear and rebuild.
+        known = _written_words.setdefault(kind, set())
+        words = words - known
         if words:  # sorted: two transactions adding the same words never deadlock
             db.session.execute(insert(SearchWord).on_conflict_do_nothing(),
                                [{"kind": kind, "word": w} for w in sorted(words)])
+            db.session.info.setdefault(_WORDS, []).append((kind, words))  # once committed
 
     def rebuild(self, kind: str, documents: Iterable[dict]) -> int:
         """Replace every row of ``kind`` with ``documents`` in the current transaction
@@ -316,6 +344,7 @@ class PostgresBackend:
         session = db.session
         session.execute(delete(table))
         session.execute(delete(SearchWord).where(SearchWord.kind == kind))
+        _written_words.pop(kind, None)
         count, rows, words = 0, [], set()
         for document in documents:
             rows.append(to_row(document))
@@ -335,6 +364,7 @@ class PostgresBackend:
             CompanySearchRow.__table__
         db.session.execute(delete(table))
         db.session.execute(delete(SearchWord).where(SearchWord.kind == kind))
+        _written_words.pop(kind, None)
 
     def doc_count(self, kind: str) -> int:
         table = ProductSearchRow.__table__ if kind == "products" else \
