@@ -38,7 +38,19 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import JSON, Enum, Index, String, Text, event, func, or_, select, update
+from sqlalchemy import (
+    JSON,
+    Enum,
+    Index,
+    String,
+    Text,
+    event,
+    func,
+    inspect,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from marketplace.core.boundary import after_commit, side_work_is_dropped
@@ -132,7 +144,7 @@ def enqueue(task: str, **kwargs) -> OutboxJob | None:
     if new is None:
         new = db.session.info[_NEW] = []
         after_commit(_hand_over_new)
-    new.append(job)
+    new.append((job, task))  # the task by name: the row is expired once committed
     return job
 
 
@@ -143,11 +155,19 @@ def _forget_new(session: Session) -> None:
     session.info.pop(_NEW, None)  # their rows were rolled back with the change
 
 
+def _id_of(job: OutboxJob) -> int | None:
+    # From the row's identity: reading ``job.id`` after the commit would load the
+    # expired row again, one SELECT per job on every request that queued work.
+    identity = inspect(job).identity
+    return identity[0] if identity else None
+
+
 def _hand_over_new() -> None:
-    jobs = db.session.info.pop(_NEW, [])
-    ids = [job.id for job in jobs if job.id is not None]
+    jobs = [(_id_of(job), task) for job, task in db.session.info.pop(_NEW, [])]
+    ids = [job_id for job_id, _ in jobs if job_id is not None]
     if eager() and _threads_wanted():
-        later = [job.id for job in jobs if job.id is not None and job.task in _IN_BACKGROUND]
+        later = [job_id for job_id, task in jobs
+                 if job_id is not None and task in _IN_BACKGROUND]
         if later:
             ids = [job_id for job_id in ids if job_id not in later]
             _run_in_thread(later)
