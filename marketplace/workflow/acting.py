@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from marketplace.core.errors import Forbidden, NotFound
 from marketplace.core.signals import document_transitioned
@@ -54,11 +56,28 @@ def party_side(document: Document, actor: Actor) -> str:
 
 def index_for_search(document: Document) -> None:
     """Refresh the text a box search looks in (see ``Document.search_text``)."""
-    company_ids = [document.issuer_company_id, document.recipient_company_id,
-                   *(document.extras or {}).get("recipient_company_ids", [])]
-    with db.session.no_autoflush:  # the edit being made is flushed once, as one version
-        names = list(db.session.scalars(select(Company.name).where(
-            Company.id.in_([i for i in company_ids if i]))))
+    company_ids = [i for i in (document.issuer_company_id, document.recipient_company_id,
+                               *(document.extras or {}).get("recipient_company_ids", [])) if i]
+    # The parties were mostly read already (the actor's company, the recipient checked):
+    # their names come from the session, and only the others from the database.
+    names, missing = [], []
+    for company_id in company_ids:
+        known = db.session.identity_map.get(identity_key(Company, company_id))
+        if known is not None and "name" in known.__dict__:
+            names.append(known.name)
+        else:
+            missing.append(company_id)
+    if missing:
+        with db.session.no_autoflush:  # the edit being made is flushed once, as one version
+            companies = list(db.session.scalars(select(Company).where(
+                Company.id.in_(missing))))
+        names += [company.name for company in companies]
+        # The answer shows the parties: the ones just read need not be read again.
+        for company in companies:
+            for side in ("issuer", "recipient"):
+                if getattr(document, f"{side}_company_id") == company.id \
+                        and side not in document.__dict__:
+                    set_committed_value(document, side, company)
     words = [document.number, document.subject or "", *names]
     words += [f"{line.description} {line.sku or ''}" for line in document.lines]
     document.search_text = "\n".join(words).lower()

@@ -144,6 +144,9 @@ def _deliver(document: Document, action: str, from_status: str, actor: Actor,
     if document.recipient_company_id is not None and registry.held(document):
         record(document, action, from_status, actor, comment)
         return
+    # Never delivered before: the recipient has no party row of it yet (it is made on
+    # delivery), so none needs reading.
+    first_delivery = document.sent_at is None
     document.sent_at = utcnow()
     if document.recipient_company_id is None:  # an rfq to many: one invitation each
         invited = (document.extras or {}).get("recipient_company_ids", [])
@@ -153,7 +156,7 @@ def _deliver(document: Document, action: str, from_status: str, actor: Actor,
         # Gathered without flushing, so the document is written once (one version).
         with db.session.no_autoflush:
             parties.ensure_party(document, document.recipient_company_id, RECIPIENT,
-                                 flush=False)
+                                 flush=False, new=first_delivery)
             document.assigned_to_id = dispatch.choose_assignee(document)
         db.session.expire(document, ["assigned_to"])
     record(document, action, from_status, actor, comment)

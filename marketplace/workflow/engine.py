@@ -93,7 +93,7 @@ def create_document(doctype: str, *, actor: Actor, recipient_company_id: int | N
     index_for_search(document)
     db.session.add(document)
     db.session.flush()
-    parties.ensure_party(document, company_id, ISSUER)
+    parties.ensure_party(document, company_id, ISSUER, flush=False, new=True)
     record(document, "create", None, actor)
     return document
 

@@ -25,8 +25,10 @@ def party_of(document: Document, company_id: int) -> DocumentParty | None:
 
 
 def ensure_party(document: Document, company_id: int, role: str, *,
-                 flush: bool = True) -> DocumentParty:
-    party = party_of(document, company_id) if document.id else None
+                 flush: bool = True, new: bool = False) -> DocumentParty:
+    """The company's party row of the document, made when missing; ``new``: the caller
+    knows there is none yet (a document just made, a first delivery), so none is read."""
+    party = party_of(document, company_id) if document.id and not new else None
     if party is None:
         party = DocumentParty(document=document, company_id=company_id, role=role, tags=[],
                               archived=False)
