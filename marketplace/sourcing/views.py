@@ -298,7 +298,8 @@ def bid(auction_id):
         placed, *_rest = operations.place_bid(auction_id, actor, form.amount.data)
     except DomainError as error:
         db.session.rollback()
-        form.amount.errors = [refusal_text(error)]
+        said = (error.errors or {}).get("amount")  # the rule's sentence, once
+        form.amount.errors = [str(m) for m in said] if said else [refusal_text(error)]
         auction, bidder = queries.auction_for(auction_id, actor)
         return _auction_page(auction, bidder, form, error.status)
     flash(_l("Your bid of %(amount)s is in: you now have the lowest bid.",

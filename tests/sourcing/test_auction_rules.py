@@ -183,3 +183,22 @@ def test_the_history_says_the_marketplace_closed_it(world, app, client):
     page = client.get(f"/trading/documents/{quotation}").get_data(as_text=True)
     assert "the marketplace, on schedule" in page and "a partner system" not in page
     assert "Final bid in the reverse auction" in page
+
+
+def test_a_refused_bid_in_the_portal_says_why_once_and_keeps_nothing(world, app, client):
+    from tests.factories import csrf_token
+
+    portal_login(client, world.suppliers["gamma"].email)
+    page = f"/sourcing/auctions/{world.auction['id']}"
+    with world.at(1):
+        answer = client.post(f"{page}/bid", data={"csrf_token": csrf_token(client, page),
+                                                  "amount": "10000.50"})
+    assert answer.status_code == 422
+    html = answer.get_data(as_text=True)
+    assert html.count("Your bid must be at most USD 10,000.00 (the starting price).") == 1
+    assert _bids(app) == 0
+    with world.at(61):
+        late = client.post(f"{page}/bid", data={"csrf_token": csrf_token(client, page),
+                                                "amount": "9000"})
+    assert late.status_code == 409
+    assert "no bid is taken after the end" in late.get_data(as_text=True)
