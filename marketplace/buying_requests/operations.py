@@ -29,6 +29,7 @@ from marketplace.buying_requests.models import (
 from marketplace.core.audit import record_audit
 from marketplace.core.errors import Conflict, Forbidden, ValidationFailed
 from marketplace.core.limits import BUYING_REQUEST_ANSWERS, check_limit
+from marketplace.core.schemas import MAX_ID
 from marketplace.core.signals import document_transitioned
 from marketplace.core.types import utcnow
 from marketplace.core.validation import country_codes, currency_codes
@@ -92,6 +93,13 @@ def _aware(raw: Any) -> datetime | None:
     return value.astimezone(UTC) if value.tzinfo else None
 
 
+def _category(ident: Any) -> Category | None:
+    """The category with this id; None for anything else (no id, out of any id's range)."""
+    if not isinstance(ident, int) or isinstance(ident, bool) or not 0 < ident <= MAX_ID:
+        return None
+    return db.session.get(Category, ident)
+
+
 def check_request(values: dict, *, partial: bool = False) -> dict:
     """Every field of a request checked at once (422 with a reason per field); the
     clean values. ``partial``: only the fields given (a draft's change)."""
@@ -112,8 +120,7 @@ def check_request(values: dict, *, partial: bool = False) -> dict:
         else:
             clean[name] = text or None
     if given("category_id"):
-        category = db.session.get(Category, values.get("category_id")) \
-            if isinstance(values.get("category_id"), int) else None
+        category = _category(values.get("category_id"))
         if category is None:
             errors["category_id"] = [_("Unknown category: choose one of the category tree.")]
         else:
@@ -417,7 +424,7 @@ def set_subscriptions(actor: Actor, category_ids: Any) -> list[CategorySubscript
     allowed = queries.supplier_categories(company)
     errors = {}
     for index, ident in enumerate(category_ids):
-        if not isinstance(ident, int) or db.session.get(Category, ident) is None:
+        if _category(ident) is None:
             errors[f"category_ids.{index}"] = [_("Unknown category.")]
         elif ident not in allowed:
             errors[f"category_ids.{index}"] = [_(

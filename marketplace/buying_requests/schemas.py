@@ -16,7 +16,7 @@ class BuyingRequestArgsSchema(Schema):
     title = fields.String(required=True, metadata={"example": "Stainless steel M8 bolts"})
     description = fields.String(allow_none=True, metadata={
         "description": "What else the suppliers should know (grade, packing, standards)"})
-    category_id = fields.Integer(required=True, strict=True, metadata={
+    category_id = Id(required=True, strict=True, metadata={
         "description": "A category of GET /categories: approved suppliers of it (or of a "
                        "category above it) see the request"})
     quantity = fields.Decimal(required=True, **_DECIMAL, metadata={"example": "20000"})
@@ -84,7 +84,8 @@ class AnswerArgsSchema(Schema):
     unit_price = fields.Decimal(required=True, **_DECIMAL)
     quantity = fields.Decimal(**_DECIMAL, metadata={
         "description": "The quantity offered (default: the quantity asked)"})
-    lead_time_days = fields.Integer(strict=True, allow_none=True)
+    lead_time_days = fields.Integer(strict=True, allow_none=True,
+                                    validate=validate.Range(min=0, max=3650))
     valid_until = fields.Date(allow_none=True)
     incoterm = fields.String(allow_none=True, metadata={"example": "FOB"})
     incoterm_place = fields.String(allow_none=True)
@@ -115,13 +116,13 @@ class AnswerSchema(Schema):
 
 
 class AwardRequestArgsSchema(Schema):
-    quotation_id = fields.Integer(required=True, strict=True)
+    quotation_id = Id(required=True, strict=True)
     reason = fields.String(allow_none=True, validate=validate.Length(max=2000))
     disclose = fields.Boolean(load_default=False)
 
 
 class SubscriptionsArgsSchema(Schema):
-    category_ids = fields.List(fields.Integer(strict=True), required=True,
+    category_ids = fields.List(Id(strict=True), required=True,
                                validate=validate.Length(max=200))
 
 
