@@ -462,10 +462,22 @@ class _Search:
         page: list[tuple[int, float]] = []
         if start < limit and total:
             score = self.score().label("score")
-            ordered = [*self.coverage_order(), *self.order(), score.desc(), self.key]
-            page = [(row[0], float(row[1] or 0.0)) for row in db.session.execute(
-                hits.add_columns(score).order_by(*ordered).offset(start)
-                .limit(min(request.per_page, limit - start)))]
+            size = min(request.per_page, limit - start)
+            coverage = self.coverage_order()
+            if coverage:
+                # The hits with all the words come first: when they fill the page, only
+                # they are ranked (far fewer than the hits of any word, on a big catalog).
+                complete = self.matching(self.base([self.key]), self.query, every=True)
+                page = [(row[0], float(row[1] or 0.0)) for row in db.session.execute(
+                    complete.add_columns(score).order_by(*self.order(), score.desc(),
+                                                         self.key)
+                    .offset(start).limit(size))]
+                if len(page) < size:
+                    page = []
+            if not page:
+                ordered = [*coverage, *self.order(), score.desc(), self.key]
+                page = [(row[0], float(row[1] or 0.0)) for row in db.session.execute(
+                    hits.add_columns(score).order_by(*ordered).offset(start).limit(size))]
         texts = self.texts([ident for ident, _ in page])
         words = self.query.terms if self.query else frozenset()
         raw_hits = [RawHit(id=ident, score=score,
