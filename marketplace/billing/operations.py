@@ -444,7 +444,8 @@ def _checkout_completed(subscription: Subscription, session: dict, at: datetime)
     previous = subscription.stripe_subscription_id
     if session.get("customer") and not subscription.stripe_customer_id:
         subscription.stripe_customer_id = session["customer"]
-    if previous and stripe_id and previous != stripe_id:
+    if previous and stripe_id and previous != stripe_id and subscription.status in (
+            SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE):
         _cancel_at_stripe(previous)  # a change of plan through Checkout: one subscription
     subscription.stripe_subscription_id = stripe_id or previous
     subscription.cancel_at_period_end = False
@@ -457,8 +458,11 @@ def _cancel_at_stripe(stripe_id: str) -> None:
     """The company's former subscription ends now that the new one is paid. Stripe away:
     the event fails (503) and Stripe delivers it again later."""
     client = _client()
-    with _calling_stripe("cancel previous"):
-        client.v1.subscriptions.cancel(stripe_id)
+    try:
+        with _calling_stripe("cancel previous"):
+            client.v1.subscriptions.cancel(stripe_id)
+    except Conflict:  # Stripe refused (ended already, unknown): nothing left to end
+        log.warning("Stripe refused to cancel the former subscription %s", stripe_id)
 
 
 def _period(invoice: dict) -> tuple[date, date]:

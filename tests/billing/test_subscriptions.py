@@ -196,6 +196,15 @@ def test_cancelled_goes_back_to_free_and_an_old_event_does_not_undo_it(company, 
     assert webhook(api, late).get_json()["outcome"] == "applied"
     assert subscription(api, company)["status"] == "cancelled"
 
+    # Subscribing again later: a new subscription; the ended one is left alone.
+    again = checkout(api, company, stub)
+    asked = len(stub.requests)
+    for payload in stub.paid_events(again):
+        assert webhook(api, payload).status_code == 200
+    back = subscription(api, company)
+    assert back["status"] == "active" and back["plan"]["code"] == "standard"
+    assert not any(r["method"] == "DELETE" for r in stub.requests[asked:])
+
 
 def test_a_plan_change_through_checkout_ends_the_former_subscription(company, api, app, stub):
     first = _paid(api, company, stub)
