@@ -96,6 +96,13 @@ def box_statement(box: str, company_id: int, *, type: str | None = None,  # noqa
         stmt = stmt.where(Document.assigned_to_id == assigned_to_id)
     if q and q.strip():
         stmt = _search(stmt, q)
+        # Always true of the box's rows (a received document's recipient, an issued
+        # one's issuer): said so the search runs on the company's own trigram index
+        # (PostgreSQL, migration w3lists) rather than over every company's documents.
+        if box == "inbox":
+            stmt = stmt.where(Document.recipient_company_id == company_id)
+        elif box in ("outbox", "drafts"):
+            stmt = stmt.where(Document.issuer_company_id == company_id)
     return stmt.order_by(DocumentParty.document_id.desc())
 
 
