@@ -20,6 +20,7 @@ from marketplace.core.limits import (
     LimitReached,
     register_limit,
 )
+from marketplace.extensions import db
 
 # The words of each limit: its name (usage bars, the plans table) and the refusal.
 LIMIT_NAMES = {PRODUCTS: _l("Published products"), MEMBERS: _l("Members"),
@@ -48,6 +49,12 @@ def refusal(kind: str, plan_name: str, allowed: int, used: int) -> str:
 
 def _check(kind: str):
     def check(company_id: int, adding: int) -> None:
+        # Asked in the middle of a caller's change (a product being published): reading
+        # must not flush it early, or the caller's audit would miss what it changed.
+        with db.session.no_autoflush:
+            _checked(company_id, adding)
+
+    def _checked(company_id: int, adding: int) -> None:
         standing = queries.standing(company_id)
         allowed = queries.allowed(standing, kind)
         if standing.limits_plan is None:
