@@ -239,7 +239,7 @@ ID_TABLES = {
     "entry_id": "address_book_entries", "webhook_id": "webhooks",
     "import_id": "catalog_imports", "certification_id": "certifications",
     "bulletin_id": "bulletins", "auction_id": "sourcing_auctions",
-    "buying_request_id": "buying_requests"}
+    "buying_request_id": "buying_requests", "department_id": "departments"}
 
 
 def _owned(table_name: str, company_id: int | None, user_id: int | None) -> list:
@@ -272,6 +272,13 @@ def id_candidates(argument: str, company_id: int | None, user_id: int | None) ->
         return list(first_of_type.values())
     if argument in ID_TABLES:
         return _owned(ID_TABLES[argument], company_id, user_id)
+    if argument == "case_id":  # a service case: its two companies', or the operator's own
+        cases = _table("service_cases")
+        statement = sa.select(cases.c.id).order_by(cases.c.id).limit(1)
+        return list(db.session.scalars(statement.where(
+            cases.c.counterparty_company_id.is_(None) if company_id is None else sa.or_(
+                cases.c.company_id == company_id,
+                cases.c.counterparty_company_id == company_id))))
     if argument == "plan_id":  # the platform's plans (billing): the operator edits them
         return list(db.session.scalars(sa.select(_table("plans").c.id).limit(1)))
     if argument == "product_id":
