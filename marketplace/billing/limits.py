@@ -55,6 +55,8 @@ def _check(kind: str):
             _checked(company_id, adding)
 
     def _checked(company_id: int, adding: int) -> None:
+        if kind == MEMBERS:
+            db.session.flush()  # invitations the caller just withdrew (a re-invitation)
         standing = queries.standing(company_id)
         allowed = queries.allowed(standing, kind)
         if standing.limits_plan is None:

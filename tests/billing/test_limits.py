@@ -85,6 +85,9 @@ def test_members_and_invitations_stop_at_the_plan(make, api, app):
         "Your plan (Free) allows 2 members; 2 are members or invited.")
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Invitation)) == 1
+    # Inviting the same person again replaces the invitation: it still fits.
+    assert api.post(path, token, json={"email": "one@example.com", "role": "viewer"}
+                    ).status_code == 201
 
 
 def test_the_portal_invitation_is_refused_with_the_limit_named(make, client, app):
