@@ -182,7 +182,13 @@ class _Word:
 
     @property
     def tsquery(self) -> str:
-        return " & ".join(_lexeme(lexeme) for lexeme in self.lexemes)
+        """All the pieces, in one field (as Whoosh asks: wombat-2 is not "wombat" in
+        the name and "2" in the specifications); fields are told apart by weight."""
+        if len(self.lexemes) == 1:
+            return _lexeme(self.lexemes[0])
+        return " | ".join("(" + " & ".join(f"{_lexeme(lexeme)}:{weight}"
+                                           for lexeme in self.lexemes) + ")"
+                          for weight in "ABCD")
 
 
 @dataclass
