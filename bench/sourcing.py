@@ -27,6 +27,7 @@ import argparse
 import os
 import socket
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -120,10 +121,42 @@ def build_world(url: str, seconds: int):
     return app, keys, auction_id
 
 
-def serve(app) -> tuple[str, object]:
+def _port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+        return sock.getsockname()[1]
+
+
+class Gunicorn:
+    """The app served by gunicorn in processes of its own (``--gunicorn``): the load
+    generator's threads then share no interpreter with the server's."""
+
+    def __init__(self, url: str, port: int, workers: int):
+        config = {"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False,
+                  "MAIL_BACKEND": "console"}
+        target = f"marketplace:create_app('testing', {config!r})"
+        self.process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "-b", f"127.0.0.1:{port}",
+             "-w", str(workers), "--threads", "8", "--log-level", "warning", target],
+            cwd=str(Path(__file__).resolve().parent.parent))
+        for _ in range(120):
+            try:
+                requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
+                return
+            except requests.RequestException:
+                time.sleep(0.5)
+        self.shutdown()
+        raise RuntimeError("gunicorn did not start")
+
+    def shutdown(self) -> None:
+        self.process.terminate()
+        self.process.wait(30)
+
+
+def serve(app, url: str, workers: int) -> tuple[str, object]:
+    port = _port()
+    if workers:
+        return f"http://127.0.0.1:{port}/api/v1", Gunicorn(url, port, workers)
     server = make_server("127.0.0.1", port, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{port}/api/v1", server
@@ -156,17 +189,28 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--rate", type=int, default=20)
+    parser.add_argument("--gunicorn", type=int, default=0, metavar="WORKERS",
+                        help="serve with gunicorn, this many worker processes (8 threads "
+                             "each), instead of werkzeug's threaded server in this process")
     args = parser.parse_args()
     url = create_database()
     try:
-        run(url, args.seconds, args.rate)
+        run(url, args.seconds, args.rate, args.gunicorn)
     finally:
         drop_database(url)
 
 
-def run(url: str, seconds: int, rate: int) -> None:
+def run(url: str, seconds: int, rate: int, workers: int) -> None:
     app, keys, auction_id = build_world(url, seconds)
-    base, server = serve(app)
+    base, server = serve(app, url, workers)
+    try:
+        measure(url, base, keys, auction_id, seconds, rate, workers)
+    finally:
+        server.shutdown()
+
+
+def measure(url: str, base: str, keys: list[str], auction_id: int, seconds: int, rate: int,
+            workers: int) -> None:
     sessions = [requests.Session() for _ in keys]
     for session, key in zip(sessions, keys, strict=True):
         session.headers["Authorization"] = f"Bearer {key}"
@@ -209,7 +253,8 @@ def run(url: str, seconds: int, rate: int) -> None:
             errors.append(f"{work.__name__}: {error!r}"[:200])
 
     print(f"50 suppliers, {rate} bids/s and {rate} standing polls/s for {seconds} s, "
-          f"PostgreSQL, werkzeug threaded server")
+          "PostgreSQL, " + (f"gunicorn {workers} workers × 8 threads" if workers
+                            else "werkzeug threaded server in this process"))
     began = time.perf_counter()
     with ThreadPoolExecutor(max_workers=32) as pool:
         for n in range(seconds * rate):
@@ -218,7 +263,6 @@ def run(url: str, seconds: int, rate: int) -> None:
             pool.submit(guarded, bid, n)
             pool.submit(guarded, poll, (n * 7) % len(keys))
     elapsed = time.perf_counter() - began
-    server.shutdown()
 
     accepted = [b for b in bids if b[2] == 201]
     refused = [b for b in bids if b[2] == 422]
