@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from marketplace.backoffice import operations
+from marketplace.backoffice import operations, queries
 from marketplace.backoffice.models import ContentReport
-from marketplace.content.models import Bulletin, Product, ProductStatus
 from marketplace.extensions import db
 from marketplace.infrastructure.auth import bind_actor, ensure_may_act
 from marketplace.infrastructure.models import Company, CompanyStatus, Membership, User
@@ -32,21 +31,13 @@ def _reporters() -> list[User]:
         .order_by(Company.id, User.id).limit(10)))
 
 
-def _target(kind: str, sku: str | None):
-    if kind == "product":
-        return db.session.scalar(select(Product).where(
-            Product.sku == sku, Product.status == ProductStatus.PUBLISHED).limit(1))
-    return db.session.scalar(select(Bulletin).where(Bulletin.hidden_at.is_(None))
-                             .order_by(Bulletin.id).limit(1))
-
-
 def load_demo(password: str) -> None:
     """Once: nothing when reports exist already or nothing fits."""
     if db.session.scalar(select(func.count()).select_from(ContentReport)):
         return
     reporters = _reporters()
     for index, (kind, sku, reason, text) in enumerate(REPORTS):
-        target = _target(kind, sku)
+        target = queries.demo_report_target(kind, sku)
         if target is None:
             continue
         for user in reporters[index:] + reporters[:index]:

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, func, or_, select
 
 from marketplace.backoffice.models import ContentReport, ReportKind, ReportStatus
-from marketplace.content.models import Bulletin, Product
+from marketplace.content.models import Bulletin, Product, ProductStatus
 from marketplace.core.audit import AuditEvent
 from marketplace.core.errors import NotFound, ValidationFailed
 from marketplace.core.scoping import acting_as_operator, acting_company_id
@@ -516,3 +516,13 @@ def reinstatement(company_: Company, within_days: int = 30) -> AuditEvent | None
         AuditEvent.action == "company.reinstated",
         AuditEvent.at >= utcnow() - timedelta(days=within_days))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1))
+
+
+def demo_report_target(kind: str, sku: str | None) -> Product | Bulletin | None:
+    """What the demo reports: a published product by its SKU, or the first bulletin
+    still shown."""
+    if kind == "product":
+        return db.session.scalar(select(Product).where(
+            Product.sku == sku, Product.status == ProductStatus.PUBLISHED).limit(1))
+    return db.session.scalar(select(Bulletin).where(Bulletin.hidden_at.is_(None))
+                             .order_by(Bulletin.id).limit(1))
