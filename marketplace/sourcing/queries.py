@@ -14,7 +14,7 @@ from decimal import ROUND_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from marketplace.core.errors import Conflict, NotFound
@@ -455,6 +455,12 @@ def auction_for(auction_id: int, actor: Actor, *, for_update: bool = False
     stmt = select(Auction).where(Auction.id == auction_id)
     if for_update:
         stmt = stmt.with_for_update()
+        if db.engine.dialect.name == "sqlite" and company_id:
+            # SQLite has no row lock and reads outside a transaction: a write first takes
+            # its one writer's lock, so two bids never both read the same best.
+            db.session.execute(update(Auction).where(Auction.id == auction_id)
+                               .values(id=Auction.id)
+                               .execution_options(synchronize_session=False))
     auction = db.session.scalar(stmt) if company_id else None
     bidder = None
     if auction is not None and auction.buyer_company_id != company_id:
