@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from marketplace.billing import queries
-from marketplace.billing.operations import count_use
+from marketplace.billing.operations import count_read_apart, count_use
 from marketplace.core.limits import (
     ANALYTICS_VIEWS,
     API_CALLS,
@@ -21,6 +21,10 @@ from marketplace.core.limits import (
     register_limit,
 )
 from marketplace.extensions import db
+
+# Reads counted per period, each request of a partner system or member: counted apart
+# from the request's transaction (operations.count_read_apart).
+READS = frozenset({API_CALLS, ANALYTICS_VIEWS})
 
 # The words of each limit: its name (usage bars, the plans table) and the refusal.
 LIMIT_NAMES = {PRODUCTS: _l("Published products"), MEMBERS: _l("Members"),
@@ -47,6 +51,16 @@ def refusal(kind: str, plan_name: str, allowed: int, used: int) -> str:
     return words % {"plan": plan_name, "allowed": allowed, "used": used}
 
 
+def _refuse(kind: str, standing, allowed: int, used: int, adding: int) -> None:
+    from flask_babel import get_locale
+
+    plan = standing.limits_plan
+    name = plan.label(str(get_locale())) if plan else ""
+    raise LimitReached(refusal(kind, name, allowed, used + max(adding, 1) - 1),
+                       limit=kind, allowed=allowed, used=used,
+                       status=429 if kind == API_CALLS else None)
+
+
 def _check(kind: str):
     def check(company_id: int, adding: int) -> None:
         # Asked in the middle of a caller's change (a product being published): reading
@@ -61,19 +75,19 @@ def _check(kind: str):
         allowed = queries.allowed(standing, kind)
         if standing.limits_plan is None:
             return  # no plans on this marketplace: nothing limited, nothing to count
+        if kind in READS and adding == 1:
+            used = count_read_apart(kind, company_id, allowed)
+            if used is not None:
+                if allowed is not None and used + 1 > allowed:
+                    _refuse(kind, standing, allowed, used, adding)
+                return
         if allowed is None:
             if kind in queries.MONTHLY | queries.DAILY:
                 count_use(kind, company_id, adding)
             return
         used = queries.used(kind, company_id)
         if used + adding > allowed:
-            from flask_babel import get_locale
-
-            plan = standing.limits_plan
-            name = plan.label(str(get_locale())) if plan else ""
-            raise LimitReached(refusal(kind, name, allowed, used + max(adding, 1) - 1),
-                               limit=kind, allowed=allowed, used=used,
-                               status=429 if kind == API_CALLS else None)
+            _refuse(kind, standing, allowed, used, adding)
         if kind in queries.MONTHLY | queries.DAILY:
             count_use(kind, company_id, adding)
 

@@ -13,6 +13,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.billing import queries
@@ -25,6 +26,7 @@ from marketplace.billing.models import (
     SubscriptionStatus,
     UsageCounter,
 )
+from marketplace.core.apart import engine_apart
 from marketplace.core.audit import pending_changes, record_audit
 from marketplace.core.errors import Conflict, DomainError, ValidationFailed
 from marketplace.core.types import utcnow
@@ -146,6 +148,31 @@ def count_use(kind: str, company_id: int, adding: int = 1) -> None:
         db.session.execute(update(UsageCounter).where(*where)
                            .values(count=UsageCounter.count + adding)
                            .execution_options(synchronize_session=False))
+
+
+def count_read_apart(kind: str, company_id: int, allowed: int | None) -> int | None:
+    """Count one read (an API call, an analytics view) in a transaction of its own
+    (core/apart.py): the company's counter row is locked for one statement, not until
+    the request commits, so a partner's parallel calls do not queue on it. Returns what
+    was used before this read; over ``allowed`` nothing is counted and the answer is
+    above it. None where no transaction apart is at hand (the caller counts in its own)."""
+    engine = engine_apart()
+    if engine is None:
+        return None
+    table = UsageCounter.__table__
+    add = (postgresql_insert(table)
+           .values(company_id=company_id, kind=kind, period=queries.period_key(kind), count=1)
+           .on_conflict_do_update(constraint="uq_usage_counters_period",
+                                  set_={"count": table.c.count + 1})
+           .returning(table.c.count))
+    try:
+        with engine.connect() as connection, connection.begin() as transaction:
+            total = connection.execute(add).scalar_one()
+            if allowed is not None and total > allowed:
+                transaction.rollback()
+    except IntegrityError:  # a company new in the caller's transaction: count there
+        return None
+    return total - 1
 
 
 # ----- checkout and the customer portal -----------------------------------------------------

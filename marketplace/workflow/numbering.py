@@ -19,15 +19,14 @@ runs decides how long others wait:
 
 from __future__ import annotations
 
-import os
 import string
-import threading
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Connection, Engine, create_engine, exists, select, update
+from sqlalchemy import Engine, exists, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.core.apart import engine_apart
 from marketplace.core.errors import ValidationFailed
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
@@ -109,29 +108,7 @@ def _next_value(company_id: int, type_code: str, year: int) -> int:
     raise RuntimeError("could not allocate a document number")  # pragma: no cover
 
 
-# One small pool per process and database for the series' own transactions: apart from
-# the requests' pool, so a request holding its connection never waits for another of
-# the same pool (which, with every connection held, would wait forever).
-_series_engines: dict[tuple[int, str], Engine] = {}
-_series_engines_lock = threading.Lock()
 _IN_SESSION = "numbering_in_session"  # the transaction that numbers in itself
-
-
-def _series_engine() -> Engine | None:
-    """The engine for a series' own transaction; None where the number is taken in the
-    session's transaction (see the module's docstring)."""
-    if db.engine.dialect.name != "postgresql" or isinstance(db.session().get_bind(), Connection):
-        return None
-    url = db.engine.url
-    key = (os.getpid(), url.render_as_string(hide_password=False))
-    engine = _series_engines.get(key)
-    if engine is None:
-        with _series_engines_lock:
-            engine = _series_engines.get(key)
-            if engine is None:
-                engine = _series_engines[key] = create_engine(
-                    url, pool_size=2, max_overflow=30, pool_timeout=60, pool_pre_ping=True)
-    return engine
 
 
 def _next_value_apart(engine: Engine, company_id: int, type_code: str, year: int) -> int:
@@ -148,7 +125,7 @@ def _next_value_apart(engine: Engine, company_id: int, type_code: str, year: int
 
 
 def _next(company_id: int, type_code: str, year: int) -> int:
-    apart = _series_engine()
+    apart = engine_apart()
     if apart is not None and db.session.info.get(_IN_SESSION) is not db.session().get_transaction():
         try:
             return _next_value_apart(apart, company_id, type_code, year)
