@@ -90,6 +90,10 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
 
     connectable = get_engine()
+    # An index the models make for one database only is not expected on another.
+    from marketplace.core.schema_compare import include_object_for
+
+    conf_args.setdefault("include_object", include_object_for(connectable.dialect.name))
 
     with connectable.connect() as connection:
         context.configure(
