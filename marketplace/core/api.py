@@ -34,6 +34,10 @@ class ProblemSchema(Schema):
     allowed_actions = fields.List(fields.String(), metadata={
         "description": "409: the actions allowed in the current state"})
     current_version = fields.Integer(metadata={"description": "412: the stored version"})
+    limit = fields.String(metadata={
+        "description": "409/429 plan limit: which limit (core/limits.py), e.g. products"})
+    allowed = fields.Integer(metadata={"description": "409/429 plan limit: what the plan allows"})
+    used = fields.Integer(metadata={"description": "409/429 plan limit: what is used"})
 
 
 def problem_responses(*statuses: int) -> dict:
