@@ -35,6 +35,7 @@ PERIODIC_TASKS = {
     "marketplace.crm.compute_all_associations",
     "marketplace.sourcing.open_due_rfqs",
     "marketplace.favourites.saved_search_alerts",
+    "marketplace.buying_requests.close_due",
 }
 GUNICORN_ENV = ("GUNICORN_BIND", "PORT", "WEB_CONCURRENCY", "GUNICORN_THREADS",
                 "GUNICORN_TIMEOUT", "GUNICORN_GRACEFUL_TIMEOUT", "GUNICORN_MAX_REQUESTS",
