@@ -127,6 +127,16 @@ class Default(CrmSettings):  # customer analytics parameters: config/crm.py
     MEDIA_THUMBNAIL_SIZE = 480
     MEDIA_FOLDER: str | None = None
 
+    # Where kept files live (core/storage.py, docs/STORAGE.md): "local" folders under the
+    # instance folder (one node), or "s3", an S3-compatible object store shared by several
+    # app nodes: S3_BUCKET, S3_ENDPOINT_URL (None: AWS), S3_REGION, S3_PREFIX; credentials
+    # from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or a profile, a role).
+    STORAGE_BACKEND = "local"
+    S3_BUCKET: str | None = None
+    S3_ENDPOINT_URL: str | None = None
+    S3_REGION: str | None = None
+    S3_PREFIX = ""
+
     # Notifications and webhooks (infrastructure.notifications). The bell asks for news
     # every NOTIFICATION_POLL_SECONDS. A webhook receiver has WEBHOOK_TIMEOUT seconds to
     # connect and to answer; a failed delivery is tried again after each pause of
@@ -216,7 +226,10 @@ _ENV_OVERRIDES = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI", "REDIS_URL": "REDIS
                   "STRIPE_API_BASE": "STRIPE_API_BASE", "STRIPE_SECRET_KEY": "STRIPE_SECRET_KEY",
                   "STRIPE_WEBHOOK_SECRET": "STRIPE_WEBHOOK_SECRET",
                   "STRIPE_CHECKOUT_ORIGIN": "STRIPE_CHECKOUT_ORIGIN",
-                  "STRIPE_BILLING_WEBHOOK_SECRET": "STRIPE_BILLING_WEBHOOK_SECRET"}
+                  "STRIPE_BILLING_WEBHOOK_SECRET": "STRIPE_BILLING_WEBHOOK_SECRET",
+                  "STORAGE_BACKEND": "STORAGE_BACKEND", "S3_BUCKET": "S3_BUCKET",
+                  "S3_ENDPOINT_URL": "S3_ENDPOINT_URL", "S3_REGION": "S3_REGION",
+                  "S3_PREFIX": "S3_PREFIX"}
 
 
 def load_config(app, name_or_path: str | None = None) -> None:

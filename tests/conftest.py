@@ -220,3 +220,45 @@ def crm_in_step(app):
         yield
     finally:
         app.config["CRM_INCREMENTAL_UPDATES"] = False
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A local S3-compatible server (moto's server mode) on a free port, for the run:
+    the S3 storage backend is tested against it, never against a remote service. Its
+    credentials are moto's dummies, set for boto3 for the run."""
+    from moto.server import ThreadedMotoServer
+
+    names = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
+                      AWS_DEFAULT_REGION="us-east-1")
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture(params=["local", "s3"])
+def storage_backend(request, app):
+    """The test runs once with files in the instance folder and once in a bucket of its
+    own on the local S3 server (core/storage.py)."""
+    keys = ("STORAGE_BACKEND", "S3_BUCKET", "S3_ENDPOINT_URL", "S3_REGION")
+    saved = {key: app.config.get(key) for key in keys}
+    if request.param == "s3":
+        import boto3
+
+        endpoint = request.getfixturevalue("s3_server")
+        bucket = f"test-{uuid.uuid4().hex[:12]}"
+        boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket(
+            Bucket=bucket)
+        app.config.update(STORAGE_BACKEND="s3", S3_BUCKET=bucket, S3_ENDPOINT_URL=endpoint,
+                          S3_REGION="us-east-1")
+    yield request.param
+    app.config.update(saved)
