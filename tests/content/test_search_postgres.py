@@ -20,6 +20,7 @@ from marketplace.core.boundary import commit
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Company
 from tests.content.search_support import catalog, fresh_index, run, search_in  # noqa: F401
+from tests.pending_translations import load_pending_translations
 
 
 def _dialect(app) -> str:
@@ -225,3 +226,38 @@ def test_a_company_found_through_its_profile_in_both_languages(app, catalog):
         assert [h.company.name for h in search.search_companies("毛巾").items] == [
             "Anatolia Home Textiles"]
         assert search.search_companies("anatolai").suggestion == "anatolia"  # from names
+
+
+# ----- counted up to a cap (issue 16.5) ---------------------------------------------------
+
+
+def test_beyond_the_cap_the_total_says_more_and_the_page_is_still_ranked(
+        app, api, client, catalog, monkeypatch, tmp_path, postgresql_only):
+    """On PostgreSQL the hits are counted up to LIST_COUNT_CAP (10,000): the total stops
+    there with total_capped, the facets count the hits counted, and the page is ranked
+    among them; under the cap everything is exact."""
+    assert api.get("/search/products", query_string={"q": "steel"}).get_json()[
+        "total_capped"] is False
+    monkeypatch.setitem(app.config, "LIST_COUNT_CAP", 2)
+    skus, results = search_in(app, "steel")  # HB-M8, CB-M10, HN-M8 and RW-12 have it
+    assert (results.total, results.total_capped, len(skus)) == (2, True, 2)
+    assert sum(f.count for f in results.facets["category"]) == 2
+    assert sum(f.count for f in results.facets["supplier"]) == 2
+    body = api.get("/search/products", query_string={"q": "steel"}).get_json()
+    assert (body["total"], body["total_capped"]) == (2, True)
+    assert sum(body["facets"]["country"].values()) == 2
+    # Several words: the hits with all of them still come first.
+    assert search_in(app, "stainless hex bolt")[0][0] == "HB-M8"
+    html = client.get("/search", query_string={"q": "steel"}).get_data(as_text=True)
+    assert "2+ results for “steel”" in html
+    undo = load_pending_translations(app, tmp_path)
+    try:
+        html = client.get("/search", query_string={"q": "steel"},
+                          headers={"Accept-Language": "zh-TW"}).get_data(as_text=True)
+    finally:
+        undo()
+    assert "「steel」的搜尋結果共 2+ 筆" in html
+    monkeypatch.setitem(app.config, "LIST_COUNT_CAP", 4)
+    skus, results = search_in(app, "steel")
+    assert (results.total, results.total_capped) == (4, False)
+    assert sorted(skus) == ["CB-M10", "HB-M8", "HN-M8", "RW-12"]

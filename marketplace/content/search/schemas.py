@@ -172,7 +172,12 @@ def _facet_counts(values) -> dict[str, int]:
 
 
 class _ResultsSchema(Schema):
-    total = fields.Integer(required=True)
+    total = fields.Integer(required=True, metadata={
+        "description": "How many match; on PostgreSQL counted up to 10,000: see "
+                       "`total_capped`."})
+    total_capped = fields.Boolean(required=True, metadata={
+        "description": "True when more than `total` match (shown as \"10,000+\"); the "
+                       "facets then count the first 10,000 hits found."})
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
     suggestion = fields.String(allow_none=True, required=True, metadata={

@@ -87,6 +87,9 @@ class Results:
     per_page: int
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     suggestion: str | None = None
+    # More than ``total`` match (the count stopped at its cap, shown as "10,000+"); the
+    # facets then count the first ``total`` hits found.
+    total_capped: bool = False
 
     @property
     def pages(self) -> int:
@@ -136,7 +139,8 @@ def search_products(text: str = "", filters: ProductFilters | None = None, *, pa
                         h.score) for h in raw.hits if h.id in rows]
     total = max(raw.total - (len(raw.hits) - len(items)), len(items))
     return Results(items=items, total=total, page=page, per_page=per_page,
-                   facets=_product_facets(raw.facets, language), suggestion=raw.suggestion)
+                   facets=_product_facets(raw.facets, language), suggestion=raw.suggestion,
+                   total_capped=raw.total_capped)
 
 
 def marked_code(code: str, words: list[str]) -> str:
@@ -177,7 +181,7 @@ def search_companies(text: str = "", filters: CompanyFilters | None = None, *, p
         "country": _facet_values(raw.facets.get("country", {}), lambda v: (v, v)),
     }
     return Results(items=items, total=total, page=page, per_page=per_page, facets=facets,
-                   suggestion=raw.suggestion)
+                   suggestion=raw.suggestion, total_capped=raw.total_capped)
 
 
 def _categories_by_id(counts: dict[str, int]) -> dict[str, Category]:

@@ -151,6 +151,9 @@ class RawResults:
     # The words (lower-cased) that were also looked up as item-code prefixes, so the
     # caller can mark the part of a SKU they matched.
     codes: list[str] = field(default_factory=list)
+    # True when there are more hits than ``total`` (the count stopped at its cap; the
+    # facets then count the hits up to the cap).
+    total_capped: bool = False
 
 
 @dataclass
