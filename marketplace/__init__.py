@@ -250,7 +250,7 @@ def _register_hooks(app: Flask) -> None:
     from marketplace.core import boundary, slots
     from marketplace.core.errors import register_error_handlers
     from marketplace.core.validation import refuse_hostile_input
-    from marketplace.infrastructure.auth import bind_actor, portal_actor
+    from marketplace.infrastructure.auth import bind_actor, portal_actor, refuse_read_only_member
 
     register_error_handlers(app)
     boundary.init_app(app)
@@ -261,6 +261,8 @@ def _register_hooks(app: Flask) -> None:
     def bind_portal_actor():
         if not request.path.startswith("/api/") and request.endpoint not in STATIC_ENDPOINTS:
             bind_actor(portal_actor())
+
+    app.before_request(refuse_read_only_member)  # a member beyond the plan reads only
 
     @app.after_request
     def security_headers(response):

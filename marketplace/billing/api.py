@@ -40,6 +40,8 @@ def subscription_answer(company_id: int) -> dict:
             "limits_plan": standing.limits_plan.code if standing.limits_plan else "",
             "grace_until": standing.grace_until,
             "read_only_beyond_free": standing.read_only_beyond_free,
+            "read_only": {kind: standing.read_only.get(kind, 0)
+                          for kind in ("products", "members")},
             "current_period_end": subscription.current_period_end if subscription else None,
             "cancel_at_period_end": bool(subscription and subscription.cancel_at_period_end),
             "usage": {kind: {"used": usage.used, "allowed": usage.allowed}

@@ -19,6 +19,7 @@ from marketplace.core.limits import (
     PRODUCTS,
     LimitReached,
     register_limit,
+    register_read_only,
 )
 from marketplace.extensions import db
 
@@ -49,6 +50,53 @@ def refusal(kind: str, plan_name: str, allowed: int, used: int) -> str:
                      "were made today. Try again tomorrow (UTC) or upgrade your plan."),
     }[kind]
     return words % {"plan": plan_name, "allowed": allowed, "used": used}
+
+
+def read_only_refusal(kind: str, plan_name: str, allowed: int, used: int) -> str:
+    """Why a thing beyond the free plan cannot be changed, and what lifts it."""
+    words = {
+        PRODUCTS: _("Your plan (%(plan)s) allows %(allowed)s products; %(used)s are "
+                    "published. This product is beyond what your plan allows, so it stays "
+                    "published but read-only until your company's payment goes through or "
+                    "you unpublish %(over)s products."),
+        MEMBERS: _("Your plan (%(plan)s) allows %(allowed)s members; %(used)s are members. "
+                   "Your membership is beyond what the plan allows, so you can read but not "
+                   "change anything until your company's payment goes through or an admin "
+                   "removes %(over)s members."),
+    }[kind]
+    return words % {"plan": plan_name, "allowed": allowed, "used": used,
+                    "over": used - allowed}
+
+
+# What a refused read-only object still allows.
+READ_ONLY_ACTIONS = {PRODUCTS: ["unpublish", "archive", "delete"], MEMBERS: []}
+
+
+def _editable(kind: str):
+    def check(company_id: int, object_id: int) -> None:
+        with db.session.no_autoflush:
+            if not queries.lapsed(company_id):
+                return
+            standing = queries.standing(company_id)
+            if not standing.read_only_beyond_free:
+                return
+            allowed = queries.allowed(standing, kind)
+            if allowed is None:
+                return
+            beyond = queries.beyond_allowance(kind, company_id, allowed)
+            if object_id not in beyond:
+                return
+            from flask_babel import get_locale
+
+            plan = standing.limits_plan
+            used = queries.used(kind, company_id, invited=False)
+            raise LimitReached(
+                read_only_refusal(kind, plan.label(str(get_locale())) if plan else "",
+                                  allowed, used),
+                limit=kind, allowed=allowed, used=used,
+                allowed_actions=READ_ONLY_ACTIONS[kind])
+
+    return check
 
 
 def _refuse(kind: str, standing, allowed: int, used: int, adding: int) -> None:
@@ -96,3 +144,5 @@ def _check(kind: str):
 
 for _kind in KINDS:
     register_limit(_kind, _check(_kind))
+for _kind in (PRODUCTS, MEMBERS):
+    register_read_only(_kind, _editable(_kind))

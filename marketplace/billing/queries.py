@@ -35,7 +35,7 @@ from marketplace.core.limits import (
 )
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
-from marketplace.infrastructure.models import Company, Invitation, Membership
+from marketplace.infrastructure.models import Company, Invitation, MemberRole, Membership
 
 # The kinds counted per period, and their period: a month or a day (UTC).
 MONTHLY = frozenset({BUYING_REQUEST_ANSWERS, ANALYTICS_VIEWS})
@@ -88,6 +88,9 @@ class Standing:
     grace_until: datetime | None = None
     read_only_beyond_free: bool = False
     usage: dict[str, Usage] = field(default_factory=dict)
+    # with_usage, read_only_beyond_free: how many published products and members lie
+    # beyond the allowance (read-only), per kind
+    read_only: dict[str, int] = field(default_factory=dict)
 
     @property
     def on_paid_plan(self) -> bool:
@@ -131,7 +134,45 @@ def standing(company_id: int, *, with_usage: bool = False) -> Standing:
     if with_usage:
         result.usage = {kind: Usage(kind, used(kind, company_id), allowed(result, kind))
                         for kind in KINDS}
+        if result.read_only_beyond_free:
+            for kind in (PRODUCTS, MEMBERS):
+                allowance = result.usage[kind].allowed
+                result.read_only[kind] = 0 if allowance is None else len(
+                    beyond_allowance(kind, company_id, allowance))
     return result
+
+
+def beyond_allowance(kind: str, company_id: int, allowed_: int) -> list[int]:
+    """What of a stock lies beyond ``allowed_`` (read-only while the company is held to
+    the free plan's limits): ``products`` — the ids of the published products past the
+    ``allowed_`` published first (the ones published last); ``members`` — the user ids of
+    the members past the ``allowed_`` first, admins counted first and never beyond (they
+    pay for the plan and remove members), then the others by the day they joined.
+    Other kinds hold no stock: nothing."""
+    if kind == PRODUCTS:
+        return list(db.session.scalars(
+            select(Product.id).where(Product.company_id == company_id,
+                                     Product.status == ProductStatus.PUBLISHED)
+            .order_by(Product.published_at.is_not(None), Product.published_at, Product.id)
+            .offset(allowed_)))
+    if kind == MEMBERS:
+        rows = db.session.execute(
+            select(Membership.user_id, Membership.role).where(
+                Membership.company_id == company_id)
+            .order_by((Membership.role != MemberRole.ADMIN), Membership.created_at,
+                      Membership.id)
+            .offset(allowed_)).all()
+        return [user_id for user_id, role in rows if role != MemberRole.ADMIN]
+    return []
+
+
+def lapsed(company_id: int) -> bool:
+    """Past due and the grace period over (one small read: asked before every change a
+    member makes, so most companies answer no at this cost only)."""
+    row = db.session.execute(select(Subscription.status, Subscription.grace_until).where(
+        Subscription.company_id == company_id)).first()
+    return row is not None and row.status == SubscriptionStatus.PAST_DUE and \
+        row.grace_until is not None and row.grace_until <= utcnow()
 
 
 def allowed(standing_: Standing, kind: str) -> int | None:
@@ -147,17 +188,22 @@ def allowed(standing_: Standing, kind: str) -> int | None:
     return limit
 
 
-def used(kind: str, company_id: int, now: datetime | None = None) -> int:
+def used(kind: str, company_id: int, now: datetime | None = None, *,
+         invited: bool = True) -> int:
+    """What the company uses of ``kind`` now (members: with the open invitations unless
+    ``invited`` is False)."""
     if kind == PRODUCTS:
         return db.session.scalar(select(func.count()).select_from(Product).where(
             Product.company_id == company_id, Product.status == ProductStatus.PUBLISHED)) or 0
     if kind == MEMBERS:
         members = db.session.scalar(select(func.count()).select_from(Membership).where(
             Membership.company_id == company_id)) or 0
-        invited = db.session.scalar(select(func.count()).select_from(Invitation).where(
+        if not invited:
+            return members
+        invitations = db.session.scalar(select(func.count()).select_from(Invitation).where(
             Invitation.company_id == company_id, Invitation.accepted_at.is_(None),
             Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow())) or 0
-        return members + invited
+        return members + invitations
     return db.session.scalar(select(UsageCounter.count).where(
         UsageCounter.company_id == company_id, UsageCounter.kind == kind,
         UsageCounter.period == period_key(kind, now))) or 0

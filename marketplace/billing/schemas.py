@@ -36,6 +36,12 @@ class BillingSubscriptionSchema(Schema):
                        "overdue past the grace period"})
     grace_until = fields.DateTime(allow_none=True)
     read_only_beyond_free = fields.Boolean(required=True)
+    read_only = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
+                            metadata={"description": (
+                                "how many are read-only beyond the plan (0 unless "
+                                "read_only_beyond_free): products, the published products "
+                                "past the allowance, published last; members, the members "
+                                "past it who joined last (admins never)")})
     current_period_end = fields.DateTime(allow_none=True)
     cancel_at_period_end = fields.Boolean(required=True)
     usage = fields.Dict(keys=fields.String(), values=fields.Nested(PlanUsageSchema),

@@ -17,6 +17,13 @@ it as it was.
 Kinds in use: ``products`` (published products), ``members`` (members and open
 invitations), ``buying_request_answers`` (per month), ``analytics_views`` (per month),
 ``api_calls`` (per day, calls with a bearer token or API key).
+
+Read-only beyond the plan: a company whose paid plan lapsed (billing: past due after the
+grace period) may hold more than its plan now allows — nothing is deleted or withdrawn.
+What lies beyond the allowance is kept and shown but cannot be changed: before changing
+one such thing (a published product, a member acting) a module calls
+``check_editable(kind, company_id, object_id)``; the seller of the plans registers the
+answer with ``register_read_only`` and refuses with ``LimitReached`` naming the limit.
 """
 
 from __future__ import annotations
@@ -38,7 +45,12 @@ LimitCheck = Callable[[int, int], None]
 """``check(company_id, adding)``: returns when ``adding`` more fit the company's plan,
 else raises ``LimitReached``."""
 
+EditableCheck = Callable[[int, int], None]
+"""``check(company_id, object_id)``: returns when the object may be changed, else raises
+``LimitReached`` (the object lies beyond what the company's plan allows now)."""
+
 _checks: dict[str, LimitCheck] = {}
+_editable: dict[str, EditableCheck] = {}
 _metered: dict[str, str] = {}  # blueprint name → the kind each of its reads counts
 
 
@@ -48,9 +60,10 @@ class LimitReached(Conflict):
     title, slug = _l("Plan limit reached"), "plan-limit"
 
     def __init__(self, detail: str, *, limit: str, allowed: int, used: int,
-                 status: int | None = None, **extra):
+                 status: int | None = None, allowed_actions: list[str] | None = None,
+                 **extra):
         super().__init__(detail, limit=limit, allowed=allowed, used=used,
-                         allowed_actions=[], **extra)
+                         allowed_actions=allowed_actions or [], **extra)
         if status is not None:
             self.status = status
         self.limit = limit
@@ -68,6 +81,20 @@ def check_limit(kind: str, company_id: int | None, adding: int = 1) -> None:
     check = _checks.get(kind)
     if check is not None and company_id is not None:
         check(company_id, adding)
+
+
+def register_read_only(kind: str, check: EditableCheck) -> None:
+    """Let ``check`` say whether an object of ``kind`` may be changed (one a kind)."""
+    _editable[kind] = check
+
+
+def check_editable(kind: str, company_id: int | None, object_id: int | None) -> None:
+    """Refuse (``LimitReached``) changing ``object_id`` of ``kind`` (a published product's
+    id, a member's user id) when it lies beyond what the company's plan allows now: kept
+    and shown, read-only until the company pays or brings its use within the plan."""
+    check = _editable.get(kind)
+    if check is not None and company_id is not None and object_id is not None:
+        check(company_id, object_id)
 
 
 def meter_blueprint(blueprint: str, kind: str) -> None:

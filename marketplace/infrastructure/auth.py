@@ -23,7 +23,14 @@ from sqlalchemy.orm import joinedload
 
 from marketplace.core.api import problem_responses
 from marketplace.core.errors import Forbidden, Unauthorized
-from marketplace.core.limits import API_CALLS, check_limit, check_metered
+from marketplace.core.limits import (
+    API_CALLS,
+    MEMBERS,
+    LimitReached,
+    check_editable,
+    check_limit,
+    check_metered,
+)
 from marketplace.core.types import utcnow
 from marketplace.extensions import csrf, db, login_manager
 from marketplace.infrastructure.models import (
@@ -206,6 +213,29 @@ def portal_actor() -> Actor | None:
         return None
 
 
+# What a member beyond the plan's members (read-only, core/limits.py) may still post in
+# the portal: leave, and choose a language.
+READ_ONLY_MAY_POST = frozenset({"infrastructure.logout", "infrastructure.switch_language"})
+
+
+def refuse_read_only_member() -> None:
+    """Before a portal page's post (after the actor is bound): a member beyond what the
+    company's plan allows now (a lapsed plan held to the free plan's limits) may read
+    but change nothing; refused with the limit named, flashed on the page they came
+    from. The API refuses the same in ``_authorize``."""
+    if request.method in SAFE_METHODS or request.path.startswith("/api/") or \
+            request.endpoint in READ_ONLY_MAY_POST:
+        return
+    actor = current_actor()
+    if actor is None or actor.company is None or actor.user is None:
+        return
+    try:
+        check_editable(MEMBERS, actor.company.id, actor.user.id)
+    except LimitReached as refusal:
+        refusal.goes_back = (None, 303)  # flashed, back to the page it came from
+        raise
+
+
 def end_portal_session() -> None:
     from flask_login import logout_user
 
@@ -265,6 +295,9 @@ def _authorize(actor: Actor, write: bool | None, permission: str | None, operato
     needs_write = request.method not in SAFE_METHODS if write is None else write
     if needs_write and "write" not in actor.scopes:
         raise Forbidden(str(_l("This API key may only read (scope 'read').")))
+    if needs_write and actor.via != "api_key" and actor.company is not None \
+            and actor.user is not None:
+        check_editable(MEMBERS, actor.company.id, actor.user.id)  # beyond the plan: reads
     if operator and not actor.is_operator:
         raise Forbidden(str(_l("Only the platform operator may do this.")))
     if permission and not actor.can(permission):

@@ -45,7 +45,7 @@ from marketplace.content.models import (
 from marketplace.content.operations.media import delete_media, store_upload
 from marketplace.core.audit import pending_changes, record_audit, record_audits
 from marketplace.core.errors import Conflict, DomainError, ValidationFailed
-from marketplace.core.limits import PRODUCTS, check_limit
+from marketplace.core.limits import PRODUCTS, check_editable, check_limit
 from marketplace.core.schemas import MAX_ID
 from marketplace.core.signals import product_changed
 from marketplace.core.types import utcnow
@@ -107,6 +107,8 @@ def save_product(company: Company, values: dict[str, Any], product: Product | No
     ``lookups``: the answers of a batch's lookups, read once (a catalog import)."""
     creating = product is None
     clean = _checked_values(company, values, product, lookups)
+    if not creating and clean.get("status", ProductStatus.PUBLISHED) == ProductStatus.PUBLISHED:
+        ensure_editable(product)  # withdrawing it stays possible
     status = clean.pop("status", None)
     line_name = clean.pop("product_line", ...)
     tiers = clean.pop("price_tiers", None)
@@ -337,6 +339,15 @@ def restore_product(product: Product) -> Product:
     record_audit("product.restored", product, changes=changes)
     _changed(product)
     return product
+
+
+def ensure_editable(product: Product) -> None:
+    """A published product beyond what the company's plan allows now (a lapsed plan held
+    to the free plan's limits, core/limits.py) stays published and shown, but cannot be
+    changed until the company pays or unpublishes others: refused with the limit named.
+    Unpublishing, archiving and deleting it stay possible."""
+    if product.id is not None and product.status == ProductStatus.PUBLISHED:
+        check_editable(PRODUCTS, product.company_id, product.id)
 
 
 def _set_status(company: Company, product: Product, status: ProductStatus) -> None:
@@ -706,6 +717,7 @@ def upload_product_media(product: Product, stream: IO[bytes], filename: str,
                          caption: str | None = None) -> ProductMedia:
     """Store an image, video, audio file or PDF (checked by its content) as the product's
     last medium."""
+    ensure_editable(product)
     _ensure_room_for_media(product)
     company = db.session.get(Company, product.company_id)
     media = store_upload(company, stream, filename, allowed=set(PRODUCT_MEDIA))
@@ -724,6 +736,7 @@ def _ensure_room_for_media(product: Product) -> None:
 def attach_media(product: Product, media: MediaFile, caption: str | None = None
                  ) -> ProductMedia:
     """Show a stored file with the product, after the ones it has."""
+    ensure_editable(product)
     if media.company_id != product.company_id:
         raise ValidationFailed(errors={"media_id": [str(_l("Not one of your files."))]})
     _ensure_room_for_media(product)
@@ -747,6 +760,7 @@ def attach_media(product: Product, media: MediaFile, caption: str | None = None
 
 def reorder_media(product: Product, product_media_ids: list[int]) -> None:
     """Put the product's media in the order given: every one of them named once."""
+    ensure_editable(product)
     items = list(product.media)
     by_id = {item.id: item for item in items}
     if len(product_media_ids) != len(set(product_media_ids)) or \
@@ -776,6 +790,7 @@ def move_media(product: Product, item: ProductMedia, offset: int) -> None:
 
 
 def update_media_caption(product: Product, item: ProductMedia, caption: str | None) -> None:
+    ensure_editable(product)
     errors: Errors = {}
     caption = _text(caption, "caption", 300, False, errors)
     if errors:
@@ -791,6 +806,7 @@ def update_media_caption(product: Product, item: ProductMedia, caption: str | No
 
 def detach_media(product: Product, item: ProductMedia) -> None:
     """Take a file off the product; the file itself goes when nothing else shows it."""
+    ensure_editable(product)
     media = item.file
     record_audit("product.media_removed", product, changes={
         "product_media_id": item.id, "media_id": item.media_id})
