@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, IntegerField, StringField
+from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 UNLIMITED = _l("Empty: unlimited")
@@ -21,7 +21,9 @@ class PlanForm(FlaskForm):
     name_zh = StringField(_l("Name in Chinese"), validators=[Optional(), Length(max=80)])
     monthly_price = DecimalField(_l("Price a month"), places=2,
                                  validators=[Optional(), NumberRange(min=0)])
-    currency = StringField(_l("Currency"), validators=[DataRequired(), Length(min=3, max=3)])
+    # Active ISO currencies, the common ones first (choices set by the view; the
+    # operation checks the code).
+    currency = SelectField(_l("Currency"), validators=[DataRequired()], validate_choice=False)
     stripe_price_id = StringField(_l("Stripe price id"),
                                   validators=[Optional(), Length(max=255)],
                                   description=_l("price_… of the plan at Stripe; empty: "

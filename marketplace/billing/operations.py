@@ -26,6 +26,7 @@ from marketplace.billing.models import (
     SubscriptionStatus,
     UsageCounter,
 )
+from marketplace.core import currencies
 from marketplace.core.apart import engine_apart
 from marketplace.core.audit import pending_changes, record_audit
 from marketplace.core.errors import Conflict, DomainError, ValidationFailed
@@ -106,8 +107,8 @@ def update_plan(plan: Plan, values: dict[str, Any]) -> Plan:
     if not (values.get("name", plan.name) or "").strip():
         errors.setdefault("name", []).append(str(_l("Give the plan a name.")))
     currency = (values.get("currency") or plan.currency or "").upper()
-    if len(currency) != 3 or not currency.isalpha():
-        errors.setdefault("currency", []).append(str(_l("A three-letter currency code.")))
+    if currency != plan.currency and currency not in currencies.active_codes():
+        errors.setdefault("currency", []).append(str(_l("Choose a currency.")))
     if errors:
         raise ValidationFailed(errors=errors)
     for name, value in values.items():

@@ -16,7 +16,7 @@ from marketplace.billing import bp, exports, operations, queries
 from marketplace.billing.forms import PlanForm
 from marketplace.billing.limits import LIMIT_NAMES
 from marketplace.billing.models import LIMIT_COLUMNS, SubscriptionStatus
-from marketplace.core import slots
+from marketplace.core import currencies, slots
 from marketplace.core.errors import DomainError, ValidationFailed, refusal_goes_back
 from marketplace.core.guards import company_actor, company_member_required, operator_required
 from marketplace.core.labels import Labels
@@ -112,6 +112,7 @@ def plans_page():
 def edit_plan(plan_id):
     plan = queries.plan(plan_id)
     form = PlanForm(obj=plan)
+    form.currency.choices = currencies.choices(keep=form.currency.data or plan.currency)
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():

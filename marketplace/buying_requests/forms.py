@@ -23,7 +23,8 @@ class RequestForm(FlaskForm):
     quantity = StringField(_l("Quantity"))
     unit = StringField(_l("Unit"), default="pcs")
     target_price = StringField(_l("Target unit price (optional)"))
-    currency = StringField(_l("Currency"), default="USD")
+    # Active ISO currencies, the company's usual ones first (choices set by the view).
+    currency = SelectField(_l("Currency"), validate_choice=False)
     destination_country = StringField(_l("Destination country"),
                                       description=_l("ISO code, e.g. DE"))
     closes_at = StringField(_l("Closing time (UTC)"), render_kw={"type": "datetime-local"},

@@ -16,6 +16,7 @@ from marketplace.buying_requests import bp, operations, queries
 from marketplace.buying_requests.forms import AnswerForm, RequestForm, SubscriptionsForm
 from marketplace.buying_requests.models import STATUS
 from marketplace.buying_requests.tasks import request_end_sweep
+from marketplace.content.queries.currencies import currency_choices
 from marketplace.core.errors import DomainError, refusal_goes_back
 from marketplace.core.guards import company_member_required
 from marketplace.core.pagination import paginate
@@ -80,6 +81,9 @@ def list_page():
 def _request_form() -> RequestForm:
     form = RequestForm()
     form.category_id.choices = [(0, "—")] + queries.category_choices(_language())
+    form.currency.choices = currency_choices(keep=form.currency.data)
+    if not form.currency.data:  # a new request starts in the company's usual currency
+        form.currency.data = form.currency.choices[0][0]
     return form
 
 

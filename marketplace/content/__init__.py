@@ -7,6 +7,9 @@ file per area (products, media, catalog, profiles, bulletins, search)."""
 from flask import Blueprint
 from flask_smorest import Blueprint as ApiBlueprint
 
+# Tells core which currencies a company uses (its lists put them first, in every module).
+from marketplace.content.queries import currencies as _currencies  # noqa: F401
+
 # Search follows the catalog: its signal receivers (light: Whoosh loads on first use).
 from marketplace.content.search import receivers as _search_receivers  # noqa: F401
 

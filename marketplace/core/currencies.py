@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import gettext
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import pycountry
 from flask_babel import get_locale
@@ -66,3 +66,29 @@ def choices(usual: Iterable[str] = (), *, keep: str | None = None) -> list[tuple
     if keep and keep not in codes:
         codes = [keep, *codes]
     return [(code, label(code)) for code in codes]
+
+
+# Which currencies a company uses is known above core (content reads its catalog and its
+# documents): content registers the finder at import, so a list in a lower module (the
+# bank details) puts the company's usual ones first too.
+_usual_finder: Callable[[int], list[str]] | None = None
+
+
+def register_usual(finder: Callable[[int], list[str]]) -> None:
+    global _usual_finder
+    _usual_finder = finder
+
+
+def usual(company_id: int | None) -> list[str]:
+    """The company's usual currencies, the most used first ([] until content registers)."""
+    if company_id is None or _usual_finder is None:
+        return []
+    return _usual_finder(company_id)
+
+
+def company_choices(company_id: int | None, *, keep: str | None = None,
+                    blank: str | None = None) -> list[tuple[str, str]]:
+    """A company's currency list: its usual ones, the common ones, the rest; ``blank``:
+    the label of an empty first choice (for an optional currency)."""
+    pairs = choices(usual(company_id), keep=keep)
+    return [("", blank), *pairs] if blank is not None else pairs

@@ -37,6 +37,9 @@ def usual_currencies(company_id: int | None) -> list[str]:
     return [code for code, _ in ranked if code in active][:USUAL]
 
 
+currencies.register_usual(usual_currencies)
+
+
 def currency_choices(keep: str | None = None) -> list[tuple[str, str]]:
     """The acting company's currency list: its usual ones, the common ones, the rest."""
     return currencies.choices(usual_currencies(acting_company_id()), keep=keep)

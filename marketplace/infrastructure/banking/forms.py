@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from marketplace.infrastructure.forms import Form
@@ -36,7 +36,8 @@ class BankDetailsForm(Form):
     swift_bic = _text("swift_bic", 20)
     account_number = _text("account_number", 60)
     iban = _text("iban", 50)
-    currency = _text("currency", 3)
+    # Active ISO currencies, the company's usual ones first (choices set by the view).
+    currency = SelectField(LABELS["currency"], validators=[Optional()], validate_choice=False)
     intermediary_bank_name = _text("intermediary_bank_name", 200)
     intermediary_swift_bic = _text("intermediary_swift_bic", 20)
     instructions = TextAreaField(LABELS["instructions"],

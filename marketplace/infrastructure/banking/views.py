@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
+from marketplace.core import currencies
 from marketplace.core.errors import DomainError, Forbidden
 from marketplace.core.guards import company_member_required
 from marketplace.infrastructure.auth import current_actor
@@ -25,6 +26,9 @@ def bank_details():
     account = queries.bank_account_of(actor.company.id)
     editable = actor.can("company.edit")
     form = BankDetailsForm(obj=account)
+    form.currency.choices = currencies.company_choices(
+        actor.company.id, keep=(form.currency.data or "").strip().upper() or None,
+        blank=str(_l("— none —")))
     if request.method == "GET" and account is not None:
         form.version.data = str(account.version)
     if request.method == "POST":
