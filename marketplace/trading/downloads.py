@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import Response, send_file
+from flask import Response
 from flask_babel import lazy_gettext as _l
 
-from marketplace.content.operations.media import download_name, media_path
+from marketplace.content.operations.media import serve_media
 from marketplace.core.errors import NotFound
 
 if TYPE_CHECKING:
@@ -19,12 +19,10 @@ if TYPE_CHECKING:
 def attachment_response(media) -> Response:
     """One of content's stored files (``MediaFile``), as the type the upload was
     recognised as."""
-    path = media_path(media.storage_path)
-    if not path.is_file():
-        raise NotFound(str(_l("Attachment %(id)s was not found.", id=media.id)))
-    response = send_file(path, mimetype=media.content_type, as_attachment=True,
-                         download_name=download_name(media), conditional=True,
-                         etag=media.sha256)
+    try:
+        response = serve_media(media, as_attachment=True)
+    except FileNotFoundError as error:
+        raise NotFound(str(_l("Attachment %(id)s was not found.", id=media.id))) from error
     response.cache_control.private = True
     response.vary.add("Cookie")
     response.vary.add("Authorization")

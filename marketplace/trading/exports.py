@@ -17,14 +17,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from marketplace.content.operations.media import media_path
+from marketplace.content.operations.media import read_media
 from marketplace.content.queries.media import media_url
 from marketplace.core.errors import ValidationFailed
 from marketplace.core.spreadsheets import xlsx_row
@@ -85,7 +84,7 @@ class Link:
 @dataclass
 class SheetLine:
     line: DocumentLine
-    picture: Path | None = None  # a file under the media folder (thumbnail or image)
+    picture: bytes | None = None  # the stored thumbnail (or image) from the media store
     links: list[Link] = field(default_factory=list)
 
 
@@ -173,16 +172,13 @@ def _sheet_line(line: DocumentLine, shown: ShownProduct | None,
     return SheetLine(line, picture=picture, links=links)
 
 
-def _picture_of(image) -> Path | None:
+def _picture_of(image) -> bytes | None:
     """The thumbnail (a JPEG, small) when there is one, else the image itself."""
     for stored in (image.thumbnail_path, image.storage_path):
         if stored:
-            try:
-                path = media_path(stored)
-            except ValueError:
-                continue
-            if path.is_file():
-                return path
+            picture = read_media(stored)
+            if picture is not None:
+                return picture
     return None
 
 
@@ -397,7 +393,7 @@ def _docx_lines(word, sheet: Sheet) -> None:
         line = item.line
         cells[0].add_run(str(number))
         if item.picture is not None:
-            cells[1].add_run().add_picture(str(item.picture), width=width)
+            cells[1].add_run().add_picture(io.BytesIO(item.picture), width=width)
         cells[2].add_run(line.description)
         item_cell = cells[2]._parent
         if line.sku:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from marketplace.content.models import MediaFile, MediaKind, Product
 from marketplace.content.operations.media import delete_media, safe_label, store_upload
 from marketplace.content.queries import media as media_queries
+from marketplace.core import storage
 from marketplace.core.boundary import commit
 from marketplace.core.errors import PayloadTooLarge, UnsupportedMediaType
 from marketplace.extensions import db
@@ -57,9 +58,15 @@ def post_file(api, token, product_id, content, name, **fields):
                     content_type="multipart/form-data")
 
 
-def stored_files(app, company_id) -> list[Path]:
-    folder = Path(app.instance_path) / "media" / str(company_id)
-    return sorted(p for p in folder.iterdir() if p.is_file()) if folder.exists() else []
+def stored_files(app, company_id) -> list[str]:
+    """The names of the company's files in the media store (either backend)."""
+    return [key.rsplit("/", 1)[-1]
+            for key in storage.store_of(app, "media").keys(f"{company_id}/")]
+
+
+def scratch_files(app) -> list[Path]:
+    """What uploads being checked left in the local media store's scratch folder."""
+    return list((Path(app.instance_path) / "media" / ".scratch").rglob("*"))
 
 
 def media_count(app) -> int:
@@ -127,7 +134,7 @@ def test_each_kind_is_recognised_by_its_content_whatever_its_name(
     (b"just some text that says it is a picture", "photo.jpeg"),
 ], ids=["html-as-jpg", "svg-as-png", "zip-as-pdf", "exe-as-mp4", "text-as-jpeg"])
 def test_disguised_files_are_refused_with_415_and_nothing_is_kept(
-        app, api, supplier, draft, content, name):
+        app, api, supplier, draft, content, name, storage_backend):
     response = post_file(api, supplier.token, draft, content, name)
     assert response.status_code == 415
     assert response.mimetype == PROBLEM
@@ -175,6 +182,7 @@ def test_each_kind_has_its_own_size_limit(app, api, supplier, draft, limits):
     assert post_file(api, supplier.token, draft, video, "clip.mp4").status_code == 201
     assert media_count(app) == 1
     assert len(stored_files(app, supplier.company_id)) == 1  # no partial file left behind
+    assert scratch_files(app) == []
 
 
 def test_the_limit_is_checked_while_reading_not_after(app, supplier, limits):
@@ -199,6 +207,7 @@ def test_the_limit_is_checked_while_reading_not_after(app, supplier, limits):
             store_upload(company, stream, "endless.pdf", allowed={MediaKind.PDF})
     assert stream.served < 2 * 1024 * 1024
     assert stored_files(app, supplier.company_id) == []
+    assert scratch_files(app) == []
 
 
 def test_a_request_over_max_content_length_gets_a_413_problem(api, supplier, draft, limits):
@@ -246,7 +255,8 @@ def test_a_damaged_image_is_refused(app, api, supplier, draft, content):
     assert stored_files(app, supplier.company_id) == []
 
 
-def test_images_get_a_jpeg_thumbnail_of_at_most_480_pixels(app, api, client, supplier, draft):
+def test_images_get_a_jpeg_thumbnail_of_at_most_480_pixels(app, api, client, supplier, draft,
+                                                            storage_backend):
     picture = png_bytes((2000, 1000), color=(200, 30, 30, 0), mode="RGBA")
     body = post_file(api, supplier.token, draft, picture, "wide.png").get_json()
     assert (body["width"], body["height"]) == (2000, 1000)
@@ -264,14 +274,14 @@ def test_images_get_a_jpeg_thumbnail_of_at_most_480_pixels(app, api, client, sup
 @pytest.mark.parametrize("name", ["../../etc/passwd.jpg", "..\\..\\windows\\win.ini.jpg",
                                   "/absolute/path/passwd.jpg", "pass\x00wd\t.jpg"])
 def test_a_path_in_the_file_name_is_never_used_as_a_path(app, api, client, supplier, draft,
-                                                         name):
+                                                         name, storage_backend):
     body = post_file(api, supplier.token, draft, png_bytes(), name).get_json()
     assert "/" not in body["original_name"] and "\\" not in body["original_name"]
     assert ".." not in body["original_name"]
     assert not any(ch in body["original_name"] for ch in "\x00\t")
     files = stored_files(app, supplier.company_id)
     assert len(files) == 2  # the image and its thumbnail, in the company's folder
-    assert all(re.fullmatch(r"[0-9a-f]{32}(\.thumb\.jpg|\.png)", f.name) for f in files)
+    assert all(re.fullmatch(r"[0-9a-f]{32}(\.thumb\.jpg|\.png)", f) for f in files)
     assert not (Path(app.instance_path).parent / "etc").exists()
     served = client.get(body["url"], headers={"Authorization": f"Bearer {supplier.token}"})
     disposition = served.headers["Content-Disposition"]
@@ -286,18 +296,20 @@ def test_the_label_is_sanitised():
     assert safe_label("...") == "upload" and safe_label(None) == "upload"
 
 
-def test_files_are_stored_under_the_instance_folder_by_company(app, api, supplier, draft):
+def test_files_are_stored_in_the_media_store_by_company(app, api, supplier, draft,
+                                                        storage_backend):
     post_file(api, supplier.token, draft, pdf_bytes(), "spec.pdf")
     with app.app_context():
         media = db.session.scalars(select(MediaFile)).one()
         assert media.storage_path.startswith(f"{supplier.company_id}/")
         assert media.original_name == "spec.pdf" and media.size == len(pdf_bytes())
         assert media.sha256 and media.thumbnail_path is None
-    path = Path(app.instance_path) / "media" / media.storage_path
-    assert path.read_bytes() == pdf_bytes()
+    assert storage.store_of(app, "media").read(media.storage_path) == pdf_bytes()
+    local = Path(app.instance_path) / "media" / media.storage_path
+    assert local.is_file() == (storage_backend == "local")  # a bucket keeps nothing on disk
 
 
-def test_a_rolled_back_upload_leaves_no_file(app, supplier):
+def test_a_rolled_back_upload_leaves_no_file(app, supplier, storage_backend):
     with app.test_request_context():
         company = db.session.get(Company, supplier.company_id)
         store_upload(company, io.BytesIO(png_bytes()), "photo.png", allowed={MediaKind.IMAGE})
@@ -307,7 +319,7 @@ def test_a_rolled_back_upload_leaves_no_file(app, supplier):
     assert media_count(app) == 0
 
 
-def test_deleted_files_go_only_once_the_deletion_is_committed(app, supplier):
+def test_deleted_files_go_only_once_the_deletion_is_committed(app, supplier, storage_backend):
     with app.test_request_context():
         company = db.session.get(Company, supplier.company_id)
         media = store_upload(company, io.BytesIO(png_bytes()), "p.png",
@@ -322,7 +334,8 @@ def test_deleted_files_go_only_once_the_deletion_is_committed(app, supplier):
     assert stored_files(app, supplier.company_id) == []
 
 
-def test_a_failed_request_keeps_no_upload(app, api, supplier, draft, monkeypatch):
+def test_a_failed_request_keeps_no_upload(app, api, supplier, draft, monkeypatch,
+                                          storage_backend):
     """The upload is stored, then something later in the same request fails: the
     transaction rolls back and the files go with it."""
     from marketplace.content.operations import products as product_operations
@@ -355,7 +368,8 @@ def test_files_are_served_with_their_type_nosniff_and_inline(client, make, make_
     assert "public" in response.headers["Cache-Control"]
 
 
-def test_video_is_served_in_ranges(client, make, make_product, make_product_media):
+def test_video_is_served_in_ranges(client, make, make_product, make_product_media,
+                                   storage_backend):
     company = make.company(roles=("supplier",))
     product = make_product(company, status="published")
     video = mp4_bytes() + bytes(range(256)) * 40
@@ -385,7 +399,7 @@ def _product_status(app, product_id, status):
 
 
 def test_who_sees_a_file_follows_its_product(app, client, api, make, make_product,
-                                             make_product_media):
+                                             make_product_media, storage_backend):
     owner = make.company_with_admin(roles=("supplier",))
     stranger = make.company_with_admin(roles=("supplier",))
     operator = make.operator()

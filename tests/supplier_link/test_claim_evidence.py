@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from marketplace.content.models import MediaFile
+from marketplace.core import storage
 from marketplace.extensions import db
 from tests.factories import csrf_token, portal_login
 from tests.supplier_link.support import Trade
@@ -49,7 +50,8 @@ def _media_count(trade) -> int:
         return db.session.query(MediaFile).count()
 
 
-def test_a_multipart_claim_carries_comment_and_photos_to_both_parties_only(claimable):
+def test_a_multipart_claim_carries_comment_and_photos_to_both_parties_only(storage_backend,
+                                                                         claimable):
     trade = claimable
     response = _claim(trade, [("crushed.png", png()), ("label.png", png((0, 90, 200)))])
     assert response.status_code == 200, response.get_json()
@@ -99,9 +101,12 @@ def test_a_json_claim_still_works_without_photos(claimable):
     assert response.get_json()["claim_photos"] == []
 
 
-def test_photos_are_checked_and_a_refused_claim_leaves_nothing(claimable, app, monkeypatch):
+def test_photos_are_checked_and_a_refused_claim_leaves_nothing(storage_backend, claimable, app,
+                                                              monkeypatch):
     trade = claimable
     before = _media_count(trade)
+    files = storage.store_of(app, "media")
+    kept = files.keys(f"{trade.buyer.company_id}/")  # earlier tests' (ids are used again)
     not_image = _claim(trade, [("ok.png", png()), ("notes.png", b"just some text, not a png")])
     assert not_image.status_code == 415
     assert "notes.png" in not_image.get_json()["errors"]["photos"][0]
@@ -126,6 +131,7 @@ def test_photos_are_checked_and_a_refused_claim_leaves_nothing(claimable, app, m
                          trade.buyer.token).get_json()
     assert case["status"] == "open" and case["claim_photos"] == []
     assert _media_count(trade) == before
+    assert files.keys(f"{trade.buyer.company_id}/") == kept
     # The supplier cannot claim (409: the buyer's step), another supplier does not see it.
     assert _claim(trade, [("x.png", png())], token=trade.supplier_a.token).status_code == 409
     assert _claim(trade, [("x.png", png())], token=trade.supplier_b.token).status_code == 404

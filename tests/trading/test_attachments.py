@@ -27,7 +27,7 @@ def _upload(api, token, document_id, content: bytes, name: str):
                     content_type="multipart/form-data")
 
 
-def test_the_issuer_attaches_and_both_parties_download(trade, api, make):
+def test_the_issuer_attaches_and_both_parties_download(storage_backend, trade, api, make):
     inquiry = trade.create("buyer", "inquiry")
     drawing = _upload(api, trade.buyer_token, inquiry["id"], pdf_bytes(), "drawing.pdf")
     assert drawing.status_code == 201, drawing.get_json()

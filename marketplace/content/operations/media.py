@@ -8,9 +8,12 @@ CONTRACT (other areas call these; the products/media helper implements them):
         or the declared content type), refuse what is not in ``allowed`` (415),
         larger than the kind's limit (413), or broken (422: an image Pillow cannot
         open, a zip bomb-like decompression); store it under
-        ``<instance>/media/<company_id>/...`` with a generated name (the original
+        ``<company_id>/...`` in the media store (core.storage) with a generated name (the original
         name is kept, sanitised, only as a label); make a thumbnail for images;
         add and flush the MediaFile row; audit.
+
+    serve_media(media, *, thumbnail=False, as_attachment=False, max_age=None) -> Response
+        The file to whoever the caller decided may see it.
 
     delete_media(media: MediaFile) -> None
         Remove the row now and the files after commit.
@@ -39,7 +42,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from marketplace.content.models import MediaFile, MediaKind
-from marketplace.core import outbox
+from marketplace.core import outbox, storage
 from marketplace.core.audit import record_audit
 from marketplace.core.errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from marketplace.extensions import db
@@ -137,18 +140,35 @@ def _looks_like_markup(head: bytes) -> bool:
 # ----- where files live -------------------------------------------------------------------
 
 
-def media_root() -> Path:
-    folder = current_app.config.get("MEDIA_FOLDER")
-    return Path(folder) if folder else Path(current_app.instance_path) / "media"
+def media_store() -> storage.Store:
+    """Where uploaded files are kept (core.storage: the instance folder's ``media/`` or
+    ``MEDIA_FOLDER``, or the S3-compatible store shared by every node)."""
+    return storage.store("media")
 
 
-def media_path(relative: str) -> Path:
-    """The file a stored relative path names; never outside the media folder."""
-    root = media_root().resolve()
-    path = (root / relative).resolve()
-    if not path.is_relative_to(root):
-        raise ValueError(f"stored media path escapes the media folder: {relative!r}")
-    return path
+def serve_media(media: MediaFile, *, thumbnail: bool = False, as_attachment: bool = False,
+                max_age: int | None = None):
+    """The stored file (or its thumbnail, a JPEG) as a response to the current request;
+    FileNotFoundError when the row has no such file or the store has lost it. The
+    permission check is the caller's."""
+    stored = media.thumbnail_path if thumbnail else media.storage_path
+    if not stored:
+        raise FileNotFoundError(f"media {media.id} has no {'thumbnail' if thumbnail else 'file'}")
+    name = download_name(media)
+    if thumbnail:
+        name = name.rsplit(".", 1)[0] + "-thumbnail.jpg"
+    return media_store().send(
+        stored, mimetype="image/jpeg" if thumbnail else media.content_type,
+        as_attachment=as_attachment, download_name=name,
+        etag=f"{media.sha256}{'-t' if thumbnail else ''}", max_age=max_age)
+
+
+def read_media(stored: str) -> bytes | None:
+    """A stored file's bytes (e.g. a picture printed in a document), None when missing."""
+    try:
+        return media_store().read(stored)
+    except (FileNotFoundError, ValueError):
+        return None
 
 
 def safe_label(filename: str | None) -> str:
@@ -186,29 +206,35 @@ def human_size(size: int) -> str:
 
 def store_upload(company: Company, stream: IO[bytes], filename: str,
                  *, allowed: Iterable[MediaKind]) -> MediaFile:
-    """Check an upload by its content, store it under the media folder, add its row."""
+    """Check an upload by its content, keep it in the media store, add its row."""
     allowed = {MediaKind(kind) for kind in allowed}
     head = _read_head(stream)
     sniffed = _recognise(head, allowed)
-    folder = media_root() / str(company.id)
-    folder.mkdir(parents=True, exist_ok=True)
+    store = media_store()
     name = secrets.token_hex(16)
     relative = f"{company.id}/{name}.{sniffed.extension}"
-    target = media_path(relative)
-    size, sha256 = _write_limited(stream, head, target, max_bytes(sniffed.kind), sniffed.kind)
-    written = [target]
-    _remember_written(target)
-    try:
-        width = height = thumbnail = None
+    thumbnail = None
+    width = height = None
+    # Checked and thumbnailed in a local scratch folder, then kept: the store (a bucket
+    # maybe) never holds a file that was refused.
+    with store.scratch() as scratch:
+        upload = scratch / f"upload.{sniffed.extension}"
+        size, sha256 = _write_limited(stream, head, upload, max_bytes(sniffed.kind),
+                                      sniffed.kind)
         if sniffed.kind == MediaKind.IMAGE:
-            width, height = _check_image(target, sniffed)
+            width, height = _check_image(upload, sniffed)
             thumbnail = f"{company.id}/{name}.thumb.jpg"
-            written.append(media_path(thumbnail))
-            _remember_written(written[-1])
-            _make_thumbnail(target, written[-1], sniffed)
-    except Exception:
-        _remove_files(written)
-        raise
+            _make_thumbnail(upload, scratch / "thumbnail.jpg", sniffed)
+        kept = []
+        try:
+            for key, local in ((relative, upload), (thumbnail, scratch / "thumbnail.jpg")):
+                if key:
+                    _remember_written(store, key)
+                    kept.append(key)
+                    store.save(key, local)
+        except BaseException:
+            _remove_files(store, kept)
+            raise
     media = MediaFile(company_id=company.id, kind=sniffed.kind, content_type=sniffed.content_type,
                       size=size, sha256=sha256, storage_path=relative, thumbnail_path=thumbnail,
                       original_name=safe_label(filename), width=width, height=height)
@@ -341,25 +367,27 @@ def _make_thumbnail(source: Path, target: Path, sniffed: Sniffed) -> None:
 
 def delete_media(media: MediaFile) -> None:
     """Remove the row now and its files once the deletion is committed."""
-    paths = [media_path(p) for p in (media.storage_path, media.thumbnail_path) if p]
+    keys = [key for key in (media.storage_path, media.thumbnail_path) if key]
     record_audit("media.deleted", media, changes={
         "kind": media.kind, "original_name": media.original_name, "size": media.size})
     db.session.delete(media)
     db.session.flush()
-    outbox.enqueue("content.remove_media_files", paths=[str(path) for path in paths])
+    outbox.enqueue("content.remove_media_files", keys=keys)
 
 
 @outbox.handler("content.remove_media_files")
-def _remove_files_job(paths: list[str]) -> None:
-    _remove_files(Path(path) for path in paths)
+def _remove_files_job(keys: list[str] | None = None, paths: list[str] | None = None) -> None:
+    _remove_files(media_store(), keys or [])
+    for path in paths or []:  # jobs queued before the storage interface: absolute paths
+        Path(path).unlink(missing_ok=True)
 
 
-def _remove_files(paths: Iterable[Path]) -> None:
-    for path in paths:
+def _remove_files(store: storage.Store, keys: Iterable[str]) -> None:
+    for key in keys:
         try:
-            path.unlink(missing_ok=True)
-        except OSError:
-            log.warning("could not remove media file %s", path, exc_info=True)
+            store.delete(key)
+        except Exception:  # a file left behind is logged, never a failed request  # noqa: BLE001
+            log.warning("could not remove media file %s from %r", key, store, exc_info=True)
 
 
 # ----- files written by a transaction that is rolled back ----------------------------------
@@ -367,8 +395,8 @@ def _remove_files(paths: Iterable[Path]) -> None:
 _WRITTEN = "media_files_written"
 
 
-def _remember_written(path: Path) -> None:
-    db.session.info.setdefault(_WRITTEN, []).append(path)
+def _remember_written(store: storage.Store, key: str) -> None:
+    db.session.info.setdefault(_WRITTEN, []).append((store, key))
 
 
 @event.listens_for(Session, "after_commit")
@@ -378,4 +406,5 @@ def _keep_written(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _remove_written(session: Session) -> None:
-    _remove_files(session.info.pop(_WRITTEN, []))
+    for store, key in session.info.pop(_WRITTEN, []):
+        _remove_files(store, [key])

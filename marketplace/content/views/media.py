@@ -9,11 +9,11 @@ guessed again; ranges are served (video seeking).
 
 from __future__ import annotations
 
-from flask import request, send_file
+from flask import request
 from flask_babel import lazy_gettext as _l
 
 from marketplace.content import bp
-from marketplace.content.operations.media import download_name, media_path
+from marketplace.content.operations.media import serve_media
 from marketplace.content.queries import media as queries
 from marketplace.core.errors import NotFound
 from marketplace.infrastructure.auth import actor_from_bearer, bind_actor
@@ -35,19 +35,12 @@ def _serve(media_id: int, *, thumbnail: bool):
     if request.headers.get("Authorization"):  # a partner system following an API url
         bind_actor(actor_from_bearer(request.headers["Authorization"]))
     media = queries.visible_media(media_id)
-    stored = media.thumbnail_path if thumbnail else media.storage_path
-    path = media_path(stored) if stored else None
-    if path is None or not path.is_file():
-        raise NotFound(str(_l("File %(id)s was not found.", id=media_id)))
     public = queries.media_visible_to_public(media)
-    name = download_name(media)
-    if thumbnail:
-        name = name.rsplit(".", 1)[0] + "-thumbnail.jpg"
-    response = send_file(
-        path, mimetype="image/jpeg" if thumbnail else media.content_type,
-        as_attachment=False, download_name=name, conditional=True,
-        etag=f"{media.sha256}{'-t' if thumbnail else ''}",
-        max_age=PUBLIC_MAX_AGE if public else None)
+    try:
+        response = serve_media(media, thumbnail=thumbnail,
+                               max_age=PUBLIC_MAX_AGE if public else None)
+    except FileNotFoundError as error:
+        raise NotFound(str(_l("File %(id)s was not found.", id=media_id))) from error
     if not public:  # the answer depends on who asks
         response.cache_control.private = True
         response.vary.add("Cookie")
