@@ -1,22 +1,33 @@
 """Benchmark: document boxes at a million rows (issue 16.6).
 
 ``GET /api/v1/documents?box=inbox`` (first page, page 50, the page after a ``next``
-cursor) and box searches (``q=``) at each size, each beside the raw SQL of the same
-page on the same data in the same run, and the inbox's p95 at the largest size over its
-p95 at the smallest (target ≤ 1.3x). Documents are generated in the database itself
-(``INSERT ... SELECT`` over ``generate_series`` on PostgreSQL, a recursive CTE on
-SQLite): one line and two party rows each; the measured supplier receives one document
-in ten, the rest go between 100 other companies. On PostgreSQL, ``EXPLAIN ANALYZE`` of
-the box page and of a search at the largest size.
+cursor) and box searches (``q=``), each beside the raw SQL of the same page on the same
+data, at every size, and the inbox's p95 at the largest size over its p95 at the
+smallest (target <= 1.3x).
 
-Run: .venv/bin/python bench/lists.py [sizes] [--repeat N]
-     e.g. bench/lists.py 10000,1000000
-SQLite in a temporary folder unless DATABASE_URL is set (its tables are dropped).
+Each size has a database of its own, generated beforehand (``generate``, under nice),
+so that ``measure`` times the sizes *interleaved*: call 1 at 10k, call 1 at 1M, call 2
+at 10k... A shared machine's load then slows every size alike, and the ratio compares
+data sizes rather than minutes of the afternoon. Documents are generated in the
+database itself (``INSERT ... SELECT`` over ``generate_series`` on PostgreSQL, a
+recursive CTE on SQLite): one line and two party rows each; the measured supplier
+receives one document in ten, the rest go between 100 other companies. The plans of
+the box page and of a search at the largest size are printed (``EXPLAIN ANALYZE`` on
+PostgreSQL, ``EXPLAIN QUERY PLAN`` on SQLite).
+
+Run (SQLite files in FOLDER; with DATABASE_URL=postgresql://.../bench_lists one
+PostgreSQL database per size, bench_lists_<size>, created here):
+  nice -n 10 .venv/bin/python bench/lists.py generate [sizes] [--folder FOLDER]
+  flock /work/team/bench.lock .venv/bin/python bench/lists.py measure [sizes] [--repeat N]
+  .venv/bin/python bench/lists.py drop [sizes]
+  .venv/bin/python bench/lists.py all [sizes]     (the three in a temporary folder)
+sizes: e.g. 10000,1000000 (the default).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -24,13 +35,17 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import func, select, text
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.documents import build_app, commit, company, key_for  # noqa: E402
+from bench.documents import REDIS_URL, commit, company, key_for  # noqa: E402
+from marketplace import create_app  # noqa: E402
 from marketplace.core.pagination import capped_count  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
+from marketplace.infrastructure import mail  # noqa: E402
+from marketplace.infrastructure.models import Company, Membership  # noqa: E402
 from marketplace.trading.queries.documents import box_statement  # noqa: E402
 from marketplace.workflow.models import (  # noqa: E402
     Document,
@@ -42,21 +57,46 @@ from marketplace.workflow.models import (  # noqa: E402
 SEARCHES = (("hb-42", "SKU part, ~2% of documents"),
             ("inquiry 4242", "subject part, ~0.01%"),
             ("inq-b-0098", "number prefix, ~0.1%"))
+DEFAULT_FOLDER = "/tmp/bench_lists"
 
 
-def timed(label: str, call, repeat: int, expect=None) -> tuple[float, float]:
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = call()
-        timings.append(time.perf_counter() - start)
-        if expect is not None:
-            expect(result)
-    p50 = statistics.median(timings) * 1000
-    p95 = statistics.quantiles(timings, n=20)[18] * 1000 if len(timings) >= 20 else \
-        max(timings) * 1000
-    print(f"{label:<52} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms", flush=True)
-    return p50, p95
+def database_url(size: int, folder: str) -> str:
+    base = os.environ.get("DATABASE_URL")
+    if base and base.startswith("postgresql"):
+        url = make_url(base)
+        return url.set(database=f"{url.database}_{size}").render_as_string(hide_password=False)
+    return f"sqlite:///{folder}/lists_{size}.db"
+
+
+def ensure_database(url: str, *, drop: bool = False) -> None:
+    """PostgreSQL: create (or drop) the size's database from the server's maintenance one.
+    SQLite: the folder, or the file removed."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = Path(parsed.database)
+        if drop:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        return
+    server = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                             {"n": parsed.database})
+        if drop and exists:
+            conn.execute(text(f'DROP DATABASE "{parsed.database}" WITH (FORCE)'))
+        elif not drop and not exists:
+            conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    server.dispose()
+
+
+def app_for(url: str, instance: str):
+    app = create_app("development", {"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False,
+                                     "WTF_CSRF_ENABLED": False, "REDIS_URL": REDIS_URL},
+                     instance_path=instance)
+    mail.send_mail.delay = lambda message: None
+    return app
 
 
 def _literal(column, value, dialect) -> object:
@@ -115,10 +155,17 @@ def fill(app, start: int, end: int, supplier: int, buyer: int, first_other: int)
             f"""INSERT INTO document_parties (document_id, company_id, role, tags, archived)
             {prefix}SELECT n, {recipient}, 'recipient', {empty_list}, {false} FROM {numbers}""",
         ]
+        # The trigram indexes are built once after the rows (faster than row by row).
+        gin = [index for index in Document.__table__.indexes
+               if index.dialect_options["postgresql"].get("using") == "gin"] if postgres else []
+        for index in gin:
+            db.session.execute(text(f"DROP INDEX IF EXISTS {index.name}"))
         for statement in statements:
             db.session.execute(text(statement), values)
         db.session.commit()
         if postgres:
+            for index in gin:
+                index.create(db.engine)
             db.session.execute(text("SELECT setval(pg_get_serial_sequence('documents', 'id'), "
                                     "(SELECT max(id) FROM documents))"))
             db.session.commit()
@@ -133,110 +180,185 @@ def fill(app, start: int, end: int, supplier: int, buyer: int, first_other: int)
           flush=True)
 
 
-def raw_page(company_id: int, q: str | None = None, after: int | None = None,
-             page: int = 1) -> list:
-    """The box page straight from SQL (the same statement the API runs, without the
-    framework): the capped count and the 20 rows with their parties."""
-    stmt = box_statement("inbox", company_id, q=q)
-    capped_count(stmt if q else select(DocumentParty.id).where(
-        DocumentParty.company_id == company_id, DocumentParty.role == "recipient",
-        DocumentParty.archived.is_(False)))
-    if after is not None:
-        stmt = stmt.where(DocumentParty.document_id < after)
-    rows = db.session.execute(stmt.limit(21).offset(0 if after else (page - 1) * 20)).all()
-    db.session.rollback()
-    return rows
-
-
-def explain(app, sql_of, label: str) -> None:
+def generate(size: int, folder: str) -> None:
+    url = database_url(size, folder)
+    ensure_database(url, drop=True)
+    ensure_database(url)
+    instance = f"{folder}/instance_{size}"
+    Path(instance).mkdir(parents=True, exist_ok=True)
+    app = app_for(url, instance)
     with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            return
-        compiled = sql_of().compile(db.engine, compile_kwargs={"literal_binds": True})
-        plan = db.session.execute(text(f"EXPLAIN (ANALYZE, BUFFERS) {compiled}")).scalars()
-        print(f"   EXPLAIN ANALYZE {label}:")
-        for line in plan:
-            print(f"     {line}")
+        db.drop_all()
+        db.create_all()
+    with app.test_request_context():
+        supplier, _ = company("Inbox Supplier", ["supplier"], "inbox@bench.example.com")
+        buyer, _ = company("Inbox Buyer", ["buyer"], "inboxbuyer@bench.example.com")
+        others = [company(f"Other {n}", ["buyer", "supplier"], f"o{n}@bench.example.com")[0]
+                  for n in range(100)]
+        assert others == list(range(others[0], others[0] + 100))
+        commit()
+    print(f"-- {size:,} documents into {url.split('@')[-1]} --", flush=True)
+    fill(app, 1, size + 1, supplier, buyer, others[0])
+    with app.app_context():
+        db.engine.dispose()
+
+
+class Size:
+    """One size's database, its app, client and the measured supplier."""
+
+    def __init__(self, size: int, folder: str):
+        self.size = size
+        instance = f"{folder}/instance_{size}"
+        Path(instance).mkdir(parents=True, exist_ok=True)
+        self.app = app_for(database_url(size, folder), instance)
+        with self.app.test_request_context():
+            self.supplier = db.session.scalar(select(Company.id).where(
+                Company.name == "Inbox Supplier"))
+            user = db.session.scalar(select(Membership.user_id).where(
+                Membership.company_id == self.supplier))
+            key = key_for(self.supplier, user)
+            commit()
+            self.inbox = db.session.scalar(select(func.count()).select_from(DocumentParty).where(
+                DocumentParty.company_id == self.supplier, DocumentParty.role == "recipient"))
+        self.client = self.app.test_client()
+        self.headers = {"Authorization": f"Bearer {key}"}
+
+    def get(self, query: str):
+        response = self.client.get(f"/api/v1/documents?{query}", headers=self.headers)
+        assert response.status_code == 200, response.get_data(as_text=True)[:300]
+        return response
+
+    def raw(self, q: str | None = None, after: int | None = None) -> list:
+        """The box page straight from SQL (the statements the API runs, without the
+        framework): the capped count and the 21 rows with their parties."""
+        with self.app.app_context():
+            stmt = box_statement("inbox", self.supplier, q=q)
+            capped_count(stmt if q else select(DocumentParty.id).where(
+                DocumentParty.company_id == self.supplier, DocumentParty.role == "recipient",
+                DocumentParty.archived.is_(False)))
+            if after is not None:
+                stmt = stmt.where(DocumentParty.document_id < after)
+            rows = db.session.execute(stmt.limit(21)).all()
+            db.session.rollback()
+            return rows
+
+
+def _p50_p95(timings: list[float]) -> tuple[float, float]:
+    p50 = statistics.median(timings) * 1000
+    p95 = (statistics.quantiles(timings, n=20)[18] if len(timings) >= 20 else max(timings))
+    return p50, p95 * 1000
+
+
+def interleaved(label: str, sizes: list[Size], call, repeat: int) -> dict[int, tuple]:
+    """``call(size)`` ``repeat`` times at every size, the sizes taking turns."""
+    timings: dict[int, list[float]] = {s.size: [] for s in sizes}
+    for _ in range(repeat):
+        for s in sizes:
+            start = time.perf_counter()
+            call(s)
+            timings[s.size].append(time.perf_counter() - start)
+    figures = {size: _p50_p95(values) for size, values in timings.items()}
+    cells = "  ".join(f"{p50:7.1f} {p95:7.1f}" for p50, p95 in figures.values())
+    first, last = figures[sizes[0].size], figures[sizes[-1].size]
+    print(f"{label:<44} {cells}   p95 {last[1] / first[1]:5.2f}x", flush=True)
+    return figures
+
+
+def explain(s: Size, stmt, label: str) -> None:
+    with s.app.app_context():
+        postgres = db.engine.dialect.name == "postgresql"
+        compiled = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
+        prefix = "EXPLAIN (ANALYZE, BUFFERS)" if postgres else "EXPLAIN QUERY PLAN"
+        rows = db.session.execute(text(f"{prefix} {compiled}")).all()
+        print(f"   {prefix} {label}:")
+        for row in rows:
+            print(f"     {row[0] if postgres else row[-1]}")
         db.session.rollback()
+
+
+def measure(sizes: list[int], folder: str, repeat: int) -> None:
+    boxes = [Size(size, folder) for size in sizes]
+    with boxes[0].app.app_context():
+        print(f"database: {db.engine.dialect.name}; repeat {repeat}, sizes interleaved",
+              flush=True)
+    for s in boxes:
+        first = s.get("box=inbox").get_json()
+        print(f"   {s.size:,} documents, {s.inbox:,} in the inbox: total {first['total']}"
+              f"{'+' if first['total_capped'] else ''}", flush=True)
+        deep = max(1, min(50, first["total"] // 20 - 1))
+        s.deep = deep
+        s.cursor = s.get(f"box=inbox&page={deep}").get_json()["next"]
+        s.after = int(s.cursor[1:], 16)
+    header = "  ".join(f"{s.size:>7,}: p50     p95" for s in boxes)
+    print(f"{'(ms)':<44} {header}   largest/smallest", flush=True)
+    results = {}
+    for _ in range(2):  # warm both (caches, the first request's imports)
+        for s in boxes:
+            s.get("box=inbox")
+            s.raw()
+    raw = interleaved("raw SQL: inbox page 1", boxes, lambda s: s.raw(), repeat)
+    results["api"] = interleaved("API: GET /documents?box=inbox", boxes,
+                                 lambda s: s.get("box=inbox"), repeat)
+    interleaved("raw SQL: inbox after a cursor", boxes, lambda s: s.raw(after=s.after), repeat)
+    interleaved("API: ...&after=<page 50's next>", boxes,
+                lambda s: s.get(f"box=inbox&after={s.cursor}"), repeat)
+    interleaved("API: ...&page=50 (OFFSET)", boxes,
+                lambda s: s.get(f"box=inbox&page={s.deep}"), repeat)
+    searches = max(10, repeat // 2)
+    for q, what in SEARCHES:
+        counts = []
+        for s in boxes:
+            hits = s.get(f"box=inbox&q={q}").get_json()
+            counts.append(f"{hits['total']}{'+' if hits['total_capped'] else ''}")
+        print(f"   q={q!r} ({what}): {' / '.join(counts)} hits", flush=True)
+        interleaved(f"raw SQL: q={q}", boxes, lambda s, q=q: s.raw(q=q), searches)
+        interleaved(f"API: GET /documents?box=inbox&q={q}", boxes,
+                    lambda s, q=q: s.get(f"box=inbox&q={q}"), searches)
+    largest, smallest = boxes[-1].size, boxes[0].size
+    api = results["api"]
+    print(f"inbox p95 at {largest:,} / p95 at {smallest:,}: "
+          f"{api[largest][1] / api[smallest][1]:.2f}x (target <= 1.3x); p50 "
+          f"{api[largest][0] / api[smallest][0]:.2f}x; API/raw p50 at {largest:,}: "
+          f"{api[largest][0] / raw[largest][0]:.2f}x", flush=True)
+    s = boxes[-1]
+    explain(s, box_statement("inbox", s.supplier).limit(21), "inbox page")
+    explain(s, select(func.count()).select_from(select(DocumentParty.id).where(
+        DocumentParty.company_id == s.supplier, DocumentParty.role == "recipient",
+        DocumentParty.archived.is_(False)).limit(10001).subquery()), "inbox capped count")
+    for q in ("hb-42", "inquiry 4242"):
+        explain(s, box_statement("inbox", s.supplier, q=q).limit(21), f"inbox q={q}")
+        explain(s, select(func.count()).select_from(
+            box_statement("inbox", s.supplier, q=q).order_by(None).limit(10001).subquery()),
+            f"capped count q={q}")
+    for s in boxes:
+        with s.app.app_context():
+            db.engine.dispose()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("phase", choices=("generate", "measure", "drop", "all"))
     parser.add_argument("sizes", nargs="?", default="10000,1000000")
     parser.add_argument("--repeat", type=int, default=100)
+    parser.add_argument("--folder", default=DEFAULT_FOLDER)
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    repeat = args.repeat
-    with tempfile.TemporaryDirectory() as folder:
-        app = build_app(folder)
-        print(f"database: {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}", flush=True)
-        with app.test_request_context():
-            supplier, supplier_user = company("Inbox Supplier", ["supplier"],
-                                              "inbox@bench.example.com")
-            buyer, _ = company("Inbox Buyer", ["buyer"], "inboxbuyer@bench.example.com")
-            others = [company(f"Other {n}", ["buyer", "supplier"],
-                              f"o{n}@bench.example.com")[0] for n in range(100)]
-            assert others == list(range(others[0], others[0] + 100))
-            key = key_for(supplier, supplier_user)
-            commit()
-        client = app.test_client()
-        headers = {"Authorization": f"Bearer {key}"}
-        filled, results = 0, {}
-
-        def ok(response):
-            assert response.status_code == 200, response.get_data(as_text=True)[:300]
-
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    if args.phase == "all":
+        with tempfile.TemporaryDirectory() as folder:
+            for size in sizes:
+                generate(size, folder)
+            measure(sizes, folder, args.repeat)
+            for size in sizes:
+                ensure_database(database_url(size, folder), drop=True)
+        return
+    if args.phase == "generate":
         for size in sizes:
-            fill(app, filled + 1, size + 1, supplier, buyer, others[0])
-            filled = size
-            with app.app_context():
-                inbox = db.session.scalar(text(
-                    "SELECT count(*) FROM document_parties WHERE company_id = :c AND "
-                    "role = 'recipient'"), {"c": supplier})
-            print(f"-- {size:,} documents in the table, {inbox:,} in this inbox --", flush=True)
-            first = client.get("/api/v1/documents?box=inbox", headers=headers).get_json()
-            print(f"   first page: total {first['total']} capped {first['total_capped']}, "
-                  f"next {first['next']}", flush=True)
-            deep = max(1, min(50, first["total"] // 20 - 1))
-            cursor = client.get(f"/api/v1/documents?box=inbox&page={deep}",
-                                headers=headers).get_json()["next"]
-            after = int(cursor[1:], 16)
-            with app.test_request_context():
-                timed("raw SQL: inbox page 1", lambda: raw_page(supplier), repeat)
-                timed("raw SQL: inbox after a cursor", lambda after=after: raw_page(
-                    supplier, after=after),
-                      repeat)
-            results[size] = timed("API: GET /documents?box=inbox", lambda: client.get(
-                "/api/v1/documents?box=inbox", headers=headers), repeat, ok)
-            timed(f"API: GET /documents?box=inbox&page={deep}", lambda deep=deep: client.get(
-                f"/api/v1/documents?box=inbox&page={deep}", headers=headers), repeat, ok)
-            timed(f"API: GET /documents?box=inbox&after=<page {deep}'s next>",
-                  lambda cursor=cursor: client.get(
-                      f"/api/v1/documents?box=inbox&after={cursor}", headers=headers),
-                  repeat, ok)
-            for q, what in SEARCHES:
-                hits = client.get(f"/api/v1/documents?box=inbox&q={q}",
-                                  headers=headers).get_json()
-                print(f"   q={q!r} ({what}): total {hits['total']}"
-                      f"{'+' if hits['total_capped'] else ''}", flush=True)
-                with app.test_request_context():
-                    timed(f"raw SQL: inbox q={q}", lambda q=q: raw_page(supplier, q=q),
-                          max(10, repeat // 2))
-                timed(f"API: GET /documents?box=inbox&q={q}", lambda q=q: client.get(
-                    f"/api/v1/documents?box=inbox&q={q}", headers=headers),
-                    max(10, repeat // 2), ok)
-        largest, smallest = max(sizes), min(sizes)
-        if largest != smallest:
-            print(f"inbox p95 at {largest:,} / p95 at {smallest:,}: "
-                  f"{results[largest][1] / results[smallest][1]:.2f}x (target <= 1.3x)")
-        explain(app, lambda: box_statement("inbox", supplier).limit(21), "inbox page")
-        explain(app, lambda: box_statement("inbox", supplier, q="hb-42").limit(21),
-                "inbox q=hb-42")
-        explain(app, lambda: select(func.count()).select_from(
-            box_statement("inbox", supplier, q="hb-42").order_by(None).limit(10001)
-            .subquery()), "capped count q=hb-42")
-        with app.app_context():
-            db.engine.dispose()
+            generate(size, args.folder)
+    elif args.phase == "measure":
+        measure(sizes, args.folder, args.repeat)
+    else:
+        for size in sizes:
+            ensure_database(database_url(size, args.folder), drop=True)
 
 
 if __name__ == "__main__":
