@@ -131,3 +131,44 @@ def test_the_manifest_starts_a_new_file_with_its_header(tmp_path):
     assert header.startswith("# Landed migrations")
     assert landed_migrations.read_manifest(migrations) == landed_migrations.read_manifest()
     assert landed_migrations.read_manifest(tmp_path / "nowhere") == {}
+
+
+def test_on_sqlite_the_migrations_make_the_box_search_the_models_make(tmp_path):
+    """The FTS5 table and its triggers are SQLite's own (outside the models' metadata):
+    the migrated database has the same as create_all, and fills it with the documents
+    already there."""
+    def full_text_objects(url):
+        with create_engine(url).connect() as conn:
+            return sorted(conn.execute(text(
+                "SELECT type, name, sql FROM sqlite_master WHERE name LIKE 'documents_search%' "
+                "AND type IN ('table', 'trigger')")).all())
+
+    migrated = create_app("testing", {"SQLALCHEMY_DATABASE_URI":
+                                      f"sqlite:///{tmp_path / 'migrated.db'}"},
+                          instance_path=str(tmp_path))
+    with migrated.app_context():
+        upgrade(revision="w3lists")
+        with db.engine.begin() as conn:
+            conn.execute(text("PRAGMA foreign_keys = OFF"))
+            conn.execute(text(
+                "INSERT INTO documents (id, type, number, status, issuer_company_id, thread_id, "
+                "currency, extras, total_amount, created_at, updated_at, version, search_text) "
+                "VALUES (7, 'inquiry', 'INQ-1', 'sent', 1, 1, 'USD', '{}', 0, "
+                "'2026-01-01', '2026-01-01', 1, 'inq-1 不鏽鋼螺栓 hex bolts')"))
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT rowid FROM documents_search WHERE "
+                                     "documents_search MATCH '\"鏽鋼螺\"'")).scalars().all() == [7]
+        db.engine.dispose()
+    made = create_app("testing", {"SQLALCHEMY_DATABASE_URI":
+                                  f"sqlite:///{tmp_path / 'made.db'}"},
+                      instance_path=str(tmp_path))
+    with made.app_context():
+        db.create_all()
+        db.engine.dispose()
+    objects = full_text_objects(f"sqlite:///{tmp_path / 'made.db'}")
+    assert sorted(name for _, name, _ in objects) == [
+        "documents_search", "documents_search_config", "documents_search_data",
+        "documents_search_delete", "documents_search_docsize", "documents_search_idx",
+        "documents_search_insert", "documents_search_update"]
+    assert full_text_objects(f"sqlite:///{tmp_path / 'migrated.db'}") == objects

@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.models import TimestampMixin, VersionedMixin
+from marketplace.core.schema_compare import sqlite_full_text
 from marketplace.core.types import Money, Quantity, UTCDateTime, utcnow
 from marketplace.extensions import db
 
@@ -363,3 +364,28 @@ event.listen(Document.__table__, "before_create",
              DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
 event.listen(Document.__table__, "before_create",
              DDL("CREATE EXTENSION IF NOT EXISTS btree_gin").execute_if(dialect="postgresql"))
+
+# On SQLite a box search reads an FTS5 table with the trigram tokenizer (a substring of
+# three characters or more is found through the index: "hb-42", "鋼螺栓"), kept in step
+# with ``documents.search_text`` by triggers, whatever writes the row (migration
+# w4lists_sqlite_box_search makes the same; schema_compare leaves it out of the models').
+SQLITE_SEARCH_TABLE = sqlite_full_text("documents_search")
+SQLITE_SEARCH_DDL = (
+    f"CREATE VIRTUAL TABLE {SQLITE_SEARCH_TABLE} USING fts5(search_text, "
+    "content='documents', content_rowid='id', tokenize='trigram')",
+    f"CREATE TRIGGER {SQLITE_SEARCH_TABLE}_insert AFTER INSERT ON documents BEGIN "
+    f"INSERT INTO {SQLITE_SEARCH_TABLE}(rowid, search_text) VALUES (new.id, new.search_text); "
+    "END",
+    f"CREATE TRIGGER {SQLITE_SEARCH_TABLE}_delete AFTER DELETE ON documents BEGIN "
+    f"INSERT INTO {SQLITE_SEARCH_TABLE}({SQLITE_SEARCH_TABLE}, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); END",
+    f"CREATE TRIGGER {SQLITE_SEARCH_TABLE}_update AFTER UPDATE OF search_text ON documents "
+    f"BEGIN INSERT INTO {SQLITE_SEARCH_TABLE}({SQLITE_SEARCH_TABLE}, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); "
+    f"INSERT INTO {SQLITE_SEARCH_TABLE}(rowid, search_text) VALUES (new.id, new.search_text); "
+    "END",
+)
+for _statement in SQLITE_SEARCH_DDL:
+    event.listen(Document.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+event.listen(Document.__table__, "before_drop",
+             DDL(f"DROP TABLE IF EXISTS {SQLITE_SEARCH_TABLE}").execute_if(dialect="sqlite"))

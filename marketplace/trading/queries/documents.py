@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, column, func, literal_column, or_, select, table
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.core import slots
@@ -18,7 +18,12 @@ from marketplace.extensions import db
 from marketplace.trading.queries.attachments import attachments
 from marketplace.trading.queries.related import related
 from marketplace.workflow import engine
-from marketplace.workflow.models import Document, DocumentEvent, DocumentParty
+from marketplace.workflow.models import (
+    SQLITE_SEARCH_TABLE,
+    Document,
+    DocumentEvent,
+    DocumentParty,
+)
 
 if TYPE_CHECKING:
     from marketplace.infrastructure.auth import Actor
@@ -59,9 +64,21 @@ def issued_document(document_id: int, actor: Actor) -> Document:
     return document
 
 
+_sqlite_search = table(SQLITE_SEARCH_TABLE, column("rowid"))
+
+
 def _search(stmt: Select, q: str) -> Select:
-    """Documents whose number, subject, party names or lines hold ``q`` (any case)."""
-    escaped = q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    """Documents whose number, subject, party names or lines hold ``q`` (any case).
+    PostgreSQL answers the LIKE through its trigram indexes; SQLite, for three characters
+    or more, through its FTS5 trigram table (a phrase of the text's trigrams: the same
+    substring match), and reads the box for a shorter one."""
+    wanted = q.strip().lower()
+    if len(wanted) >= 3 and db.session.get_bind().dialect.name == "sqlite":
+        phrase = '"' + wanted.replace('"', '""') + '"'
+        return stmt.where(Document.id.in_(
+            select(_sqlite_search.c.rowid).where(
+                literal_column(SQLITE_SEARCH_TABLE).op("MATCH")(phrase))))
+    escaped = wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return stmt.where(Document.search_text.like(f"%{escaped}%", escape="\\"))
 
 
