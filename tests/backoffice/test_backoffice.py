@@ -346,6 +346,67 @@ def test_only_the_operator_opens_the_back_office(world, api, client, who):
     assert report.status_code == (302 if who == "anonymous" else 200)
 
 
+def _portal_posts(world) -> list[str]:
+    return [f"/admin/moderation/product/{world.product}/hide",
+            f"/admin/moderation/product/{world.product}/dismiss",
+            f"/admin/moderation/product/{world.product}/restore",
+            f"/admin/moderation/bulletin/{world.bulletin}/hide",
+            f"/admin/moderation/companies/{world.buyer.company_id}/suspend",
+            f"/admin/moderation/companies/{world.gone.company_id}/reinstate"]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "admin", "member"])
+def test_only_the_operator_moderates_in_the_portal(world, api, client, app, who):
+    """Every moderation post of the portal: nobody → the login page, a company's admin or
+    member → 403, and nothing hidden, suspended or reinstated."""
+    member = {"admin": world.supplier, "member": world.supplier_sales}.get(who)
+    if member:
+        portal_login(client, member.email)
+    token = csrf_token(client, "/login")
+    for path in _portal_posts(world):
+        answer = client.post(path, data={"csrf_token": token, "reason": "Replicas"})
+        if who == "anonymous":
+            assert answer.status_code == 302 and "/login" in answer.headers["Location"], path
+        else:
+            assert answer.status_code == 403, path
+    report = client.post(f"/report/product/{world.product}",
+                         data={"csrf_token": token, "reason": "other", "text": "x"})
+    if who == "anonymous":
+        assert report.status_code == 302 and "/login" in report.headers["Location"]
+        assert api.post("/reports", None, json={"kind": "product", "object_id": world.product,
+                                                "reason": "other"}).status_code == 401
+    assert api.get(f"/products/{world.product}", world.buyer_token).status_code == 200
+    assert api.get(f"/bulletins/{world.bulletin}", world.buyer_token).status_code == 200
+    with app.app_context():
+        assert db.session.get(Company, world.buyer.company_id).status == CompanyStatus.ACTIVE
+        assert db.session.get(Company, world.gone.company_id).status == CompanyStatus.SUSPENDED
+
+
+def test_the_operator_suspends_and_reinstates_in_the_portal(world, api, client, app):
+    portal_login(client, world.operator.email)
+    token = csrf_token(client, "/admin/moderation")
+    path = f"/admin/moderation/companies/{world.buyer.company_id}"
+    no_reason = client.post(f"{path}/suspend", data={"csrf_token": token, "reason": " "},
+                            follow_redirects=True)
+    assert "Give a reason; the company sees it." in no_reason.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Company, world.buyer.company_id).status == CompanyStatus.ACTIVE
+    done = client.post(f"{path}/suspend", data={"csrf_token": token,
+                                                "reason": "Unpaid fees since May"},
+                       follow_redirects=True)
+    assert "Nordic Tools is suspended." in done.get_data(as_text=True)
+    with app.app_context():
+        company = db.session.get(Company, world.buyer.company_id)
+        assert company.status == CompanyStatus.SUSPENDED
+        assert company.status_reason == "Unpaid fees since May"
+    back = client.post(f"{path}/reinstate", data={"csrf_token": token,
+                                                  "reason": "Fees paid on 3 Dec"},
+                       follow_redirects=True)
+    assert "Nordic Tools is reinstated." in back.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Company, world.buyer.company_id).status == CompanyStatus.ACTIVE
+
+
 def test_the_operator_opens_everything_but_the_report_form(world, api, client):
     portal_login(client, world.operator.email)
     for path in [*PAGES, "/audit-trail", "/audit-trail/export?format=xlsx"]:

@@ -24,6 +24,7 @@ class World:
     message: int
     media: int
     department: int
+    clerk: object  # a sales member of the handling company, in no department
 
 
 @shared_world
@@ -44,8 +45,10 @@ def world(make, api):
                        content_type="multipart/form-data").get_json()
     department = api.post("/departments", tokens["handler"],
                           json={"name": "Claims"}).get_json()
+    clerk = make.member(trade.supplier.company_id, "sales", email="clerk@tpf.example")
+    tokens["clerk"], emails["clerk"] = api.token(clerk), clerk.email
     return World(tokens, emails, case["id"], message["id"], message["attachments"][0]["id"],
-                 department["id"])
+                 department["id"], clerk)
 
 
 def _paths(world):
@@ -132,3 +135,50 @@ def test_portal_writes_of_another_company_are_not_found(app, world):
                  f"/company/departments/{world.department}/delete"):
         assert client.post(path, data={"csrf_token": token, "body": "x", "score": "5"}) \
             .status_code == 404, path
+
+
+def test_opening_a_case_in_the_api_and_the_portal(app, api, world):
+    body = {"counterparty_company_id": None, "type": "question", "subject": "Fees?",
+            "body": "What does Premium cost a year?"}
+    assert api.post("/service-cases", json=body).status_code == 401
+    for side, status in (("opener", 201), ("handler", 201), ("other", 201),
+                         ("operator", 403)):
+        assert api.post("/service-cases", world.tokens[side], json=body).status_code == \
+            status, side
+    nobody = app.test_client()
+    anonymous = nobody.post("/service-cases/new", data={
+        "csrf_token": csrf_token(nobody, "/login"), "subject": "x"})
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+    client = app.test_client()
+    portal_login(client, world.emails["operator"])
+    assert client.post("/service-cases/new", data={
+        "csrf_token": csrf_token(client, "/service-cases"), "subject": "x",
+        "body": "y", "type": "question"}).status_code == 403
+
+
+def test_a_member_who_is_no_admin_reads_departments_and_changes_none(app, api, world):
+    """The handling company's sales clerk: the departments listed, each one readable, but
+    setting them up is its administrators' (403), and the clerk, in no department, does
+    not open the box (403); another company finds none of it (404)."""
+    token, department = world.tokens["clerk"], world.department
+    assert api.get("/departments", token).status_code == 200
+    assert api.get(f"/departments/{department}", token).status_code == 200
+    assert api.post("/departments", token, json={"name": "Mine"}).status_code == 403
+    assert api.patch(f"/departments/{department}", token,
+                     json={"name": "Taken"}).status_code == 403
+    assert api.delete(f"/departments/{department}", token).status_code == 403
+    assert api.get(f"/service-cases?department_id={department}", token).status_code == 404
+    client = app.test_client()
+    portal_login(client, world.emails["clerk"])
+    csrf = csrf_token(client, "/company/departments")
+    assert client.get(f"/departments/{department}/box").status_code == 403
+    assert client.get(f"/company/departments/{department}").status_code == 403
+    for path in ("/company/departments", f"/company/departments/{department}",
+                 f"/company/departments/{department}/delete"):
+        assert client.post(path, data={"csrf_token": csrf, "name": "Taken"}
+                           ).status_code == 403, path
+    other = app.test_client()
+    portal_login(other, world.emails["other"])
+    assert other.get(f"/company/departments/{department}").status_code == 404
+    names = [d["name"] for d in api.get("/departments", world.tokens["handler"]).get_json()]
+    assert names == ["Claims"]

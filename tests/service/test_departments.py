@@ -23,6 +23,7 @@ class World:
     outsider_token: str
     stranger_token: str
     department: dict
+    stranger: object
 
 
 @shared_world
@@ -37,7 +38,7 @@ def world(make, api):
         "name": "Sales Europe", "head_user_id": head.user_id, "member_ids": [member.user_id]})
     assert made.status_code == 201, made.get_json()
     return World(trade, head, member, outsider, api.token(head), api.token(member),
-                 api.token(outsider), api.token(stranger), made.get_json())
+                 api.token(outsider), api.token(stranger), made.get_json(), stranger)
 
 
 def test_a_department_has_its_head_among_its_members(api, world):
@@ -81,7 +82,7 @@ def test_a_document_routed_to_the_department_lands_in_its_shared_box(api, app, w
                         "send")
     assert trade.get("supplier", inquiry)["assigned_to"] is None  # the box's members take it
     box = f"/departments/{world.department['id']}/box"
-    for email in ("clerk@tpf.example", "head@tpf.example"):
+    for email in ("clerk@tpf.example", "head@tpf.example", trade.supplier.email):
         client = app.test_client()
         portal_login(client, email)
         page = client.get(box)
@@ -90,6 +91,11 @@ def test_a_document_routed_to_the_department_lands_in_its_shared_box(api, app, w
     client = app.test_client()
     portal_login(client, "other@tpf.example")  # same company, not in the department
     assert client.get(box).status_code == 403
+    nosy = app.test_client()  # another company: no such department
+    portal_login(nosy, world.stranger.email)
+    assert nosy.get(box).status_code == 404
+    assert world.department["id"] not in [d["id"] for d in api.get(
+        "/departments", world.stranger_token).get_json()]
     cases = api.get(f"/service-cases?department_id={world.department['id']}",
                     world.outsider_token)
     assert cases.status_code == 404
