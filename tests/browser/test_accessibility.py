@@ -1,4 +1,5 @@
-"""Accessibility of the ten most used pages, in English and in Chinese (issue 13.14).
+"""Accessibility of the ten most used pages, in English and in Chinese (issue 13.14),
+and of the first contact's pages (the contact page, Messages, a conversation).
 
 axe-core (the copy bundled in the axe-playwright-python package, injected into the page;
 never downloaded at run time) finds no critical or serious violation on: the login page,
@@ -140,3 +141,53 @@ def test_the_ten_main_pages_pass_axe_in_both_languages_and_work_from_the_keyboar
                    presses=80)
     buyer.keyboard.press("Enter")
     buyer.wait_for_url(re.compile(rf".*/products/{world['product']}$"))
+
+
+def test_the_first_contact_and_messages_pass_axe_and_work_from_the_keyboard(world, api,
+                                                                            new_page):
+    """Issue 13's new pages (the one box's contact page, Messages, a conversation) in both
+    languages; and the first contact from the keyboard alone: from a product page, Tab to
+    the box's fields, type, send; then answer in the conversation."""
+    buyer = new_page()
+    log_in(buyer, world["buyer"].email)
+    # The box from the keyboard: Tab to each field, type; Enter on Send.
+    buyer.goto(f"/products/{world['product']}")
+    assert _tab_to(buyer, "#contact-box input[name=quantity]", presses=80)
+    buyer.keyboard.press("Control+a")
+    buyer.keyboard.type("2000")
+    assert _tab_to(buyer, "#contact-box textarea[name=message]", presses=80)
+    buyer.keyboard.type("Blue boxes of 500, please.")
+    assert _tab_to(buyer, "#contact-send", presses=80)
+    buyer.keyboard.press("Enter")
+    buyer.wait_for_url(re.compile(r".*/trading/documents/\d+$"))
+    conversation = api.get("/conversations", api.token(world["buyer"])).get_json()[
+        "items"][0]["id"]
+
+    pages = {"messages": "/messages", "conversation": f"/messages/{conversation}",
+             "contact page": f"/messages/contact/company/{world['supplier'].company_id}"}
+    found: dict[str, list[str]] = {}
+    for language in ("en", "zh_Hant"):
+        _speak(buyer, language)
+        for name, path in pages.items():
+            buyer.goto(path)
+            found[f"{language} {name}"] = _violations(buyer)
+        _speak(buyer, "en")
+    failing = {page: problems for page, problems in found.items() if problems}
+    assert not failing, "\n".join(f"{page}: {problem}" for page, problems in failing.items()
+                                  for problem in problems)
+
+    # The supplier answers from the keyboard: Messages, the conversation, the reply.
+    office = new_page()
+    log_in(office, world["supplier"].email)
+    assert _tab_to(office, "#nav-messages", presses=80)
+    office.keyboard.press("Enter")
+    office.wait_for_url("**/messages")
+    assert _tab_to(office, f"#conversation-{conversation}", presses=80)
+    office.keyboard.press("Enter")
+    office.wait_for_url(f"**/messages/{conversation}")
+    assert _tab_to(office, "#reply-form textarea", presses=120)
+    office.keyboard.type("Yes: MOQ 10,000 for blue.")
+    assert _tab_to(office, "#send-message", presses=120)
+    office.keyboard.press("Enter")
+    office.wait_for_load_state()
+    assert "MOQ 10,000 for blue" in office.locator(".message.ours").last.inner_text()
