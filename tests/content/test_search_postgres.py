@@ -246,8 +246,12 @@ def test_beyond_the_cap_the_total_says_more_and_the_page_is_still_ranked(
     body = api.get("/search/products", query_string={"q": "steel"}).get_json()
     assert (body["total"], body["total_capped"]) == (2, True)
     assert sum(body["facets"]["country"].values()) == 2
-    # Several words: the hits with all of them still come first.
+    # Several words: the hits with all of them still come first ...
     assert search_in(app, "stainless hex bolt")[0][0] == "HB-M8"
+    # ... and when they alone pass the cap, they are what is counted and shown.
+    skus, results = search_in(app, "steel bolt")  # all of them: HB-M8, CB-M10, HN-M8
+    assert (results.total, results.total_capped) == (2, True)
+    assert set(skus) < {"HB-M8", "CB-M10", "HN-M8"} and len(skus) == 2
     html = client.get("/search", query_string={"q": "steel"}).get_data(as_text=True)
     assert "2+ results for “steel”" in html
     undo = load_pending_translations(app, tmp_path)

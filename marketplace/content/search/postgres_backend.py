@@ -474,83 +474,88 @@ class _Search:
     def run(self) -> RawResults:
         request = self.request
         cap = count_cap()
-        facets, total, capped = self.counted(cap)
         limit = min(request.page * request.per_page, MAX_RANKED)
         start = (request.page - 1) * request.per_page
-        page: list[tuple[int, float]] = []
-        complete = None  # hits with every word, when known to be at least this many
-        if start < limit and total:
-            size = min(request.per_page, limit - start)
-            covered = self.coverage()
-            if covered is not None:
-                # The hits with all the words come first: when they fill the page, only
-                # they are ranked (far fewer than the hits of any word, on a big catalog).
-                page = self.ranked(self.query, start, size, every=True,
-                                   sample=cap if capped else None)
-                if len(page) < size:
-                    page = []
-                else:
-                    complete = start + len(page)
-            if not page:
-                page = self.ranked(self.query, start, size, covered=covered,
-                                   sample=cap if capped else None)
+        size = max(0, min(request.per_page, limit - start))
+        covered = self.coverage()
+        if covered is None:
+            facets, total, page = self.counted(cap, start, size)
+            complete = total
+        else:
+            # Several words: the hits with all of them come first, ranked among
+            # themselves; beyond the cap they are all the answer counts and shows.
+            facets, total, page = self.counted(cap, start, size, every=True)
+            complete = total
+            if total <= cap:
+                rest = size - len(page)
+                facets, total, others = self.counted(
+                    cap, max(0, start - complete), rest, covered=covered, words=True)
+                page += others
+        capped = total > cap
         texts = self.texts([ident for ident, _ in page])
         words = self.query.terms if self.query else frozenset()
         raw_hits = [RawHit(id=ident, score=score,
                            highlight=_highlights(self.kind, texts.get(ident, {}), words))
                     for ident, score in page]
         suggestion = None
-        if self.query is not None and self.query.words:
-            if complete is None or complete < FEW_HITS:
-                complete = self.complete(total)
-            if complete < FEW_HITS:
-                suggestion = self.suggestion(complete)
-        return RawResults(hits=raw_hits, total=total, facets=facets, suggestion=suggestion,
-                          codes=self.query.codes if self.query else [], total_capped=capped)
+        if self.query is not None and self.query.words and complete < FEW_HITS:
+            suggestion = self.suggestion(complete)
+        return RawResults(hits=raw_hits, total=min(total, cap), facets=facets,
+                          suggestion=suggestion, total_capped=capped,
+                          codes=self.query.codes if self.query else [])
 
-    def counted(self, cap: int) -> tuple[dict[str, dict[str, int]], int, bool]:
-        """The facets and the total, counted over the hits up to ``cap`` (one grouped
-        count over at most ``cap`` + 1 hits, in the order the index finds them): beyond
-        the cap the total stops (``capped``) and the facets count the first ``cap`` hits.
-        An exact count over every hit read them all: 1.5 s for 392,593 hits at 1M."""
+    def counted(self, cap: int, start: int, size: int, *, every: bool = False,
+                covered=None, words: bool = False
+                ) -> tuple[dict[str, dict[str, int]], int, list[tuple[int, float]]]:
+        """One statement over the hits (with every word when ``every``), up to ``cap``
+        + 1 of them in the order the index finds them, each read once (reading the
+        table's rows is most of a search's cost): the facets of the first ``cap``, how
+        many there are (more than ``cap``: there are more), and the page ranked among
+        them (the chosen order, then relevance; ``words``: only the hits without every
+        word, the coverage ``covered`` first). Under the cap this is every hit, exactly;
+        an exact count and facets over every hit read them all (1.5 s for 392,593 hits
+        at 1M), and ranking every hit of a common word took seconds."""
+        from sqlalchemy import Float, Integer, null, union_all
+
+        sort = [(covered, True)] if covered is not None else []
+        sort += [*self.order(), (self.score(), True), (self.key, False)]
         keys = [column.label(f"k{n}") for n, column in enumerate(self.facet_keys())]
+        ordered = [column.label(f"o{n}") for n, (column, _) in enumerate(sort)]
         nth = func.row_number().over().label("nth")
-        hits = self.matching(self.base([*keys, nth]), self.query).limit(cap + 1).subquery()
-        columns = [hits.c[key.name] for key in keys]
-        grouped = select(*columns, func.count().filter(hits.c.nth <= cap),
-                         func.count()).group_by(*columns)
+        hits = self.matching(self.base([*keys, *ordered, nth]), self.query, every=every) \
+            .limit(cap + 1).cte("hits")
+        key_columns = [hits.c[key.name] for key in keys]
+        grouped = select(literal(0).label("part"), *key_columns,
+                         cast(func.count().filter(hits.c.nth <= cap), Integer).label("n"),
+                         cast(func.count(), Integer).label("everyone"),
+                         cast(null(), Integer).label("hit"),
+                         cast(null(), Float).label("score")).group_by(*key_columns)
+        statement = grouped
+        if size > 0:
+            last, score_at = len(sort) - 1, len(sort) - 2
+            page = select(hits.c[f"o{last}"].label("hit"),
+                          hits.c[f"o{score_at}"].label("score")).where(hits.c.nth <= cap)
+            if words:
+                page = page.where(hits.c.o0 < len(self.query.counted))
+            page = page.order_by(*[hits.c[f"o{n}"].desc().nulls_last() if descending
+                                   else hits.c[f"o{n}"].asc().nulls_last()
+                                   for n, (_, descending) in enumerate(sort)]) \
+                .offset(start).limit(size).subquery()
+            statement = union_all(grouped, select(
+                literal(1), *[null() for _ in key_columns], null(), null(), page.c.hit,
+                cast(page.c.score, Float)))
         facets: dict[str, dict[str, int]] = {name: {} for name in self.facet_names}
         total = 0
-        for *values, n, everyone in db.session.execute(grouped):
+        found: list[tuple[int, float]] = []
+        for row in db.session.execute(statement):  # the page's rows in their order
+            if row[0] == 1:
+                found.append((int(row[-2]), float(row[-1] or 0.0)))
+                continue
+            n, everyone = row[1 + len(keys)], row[2 + len(keys)]
             total += everyone
             if n:
-                self.add_facets(facets, values, n)
-        return facets, min(total, cap), total > cap
-
-    def ranked(self, query: _Query, start: int, size: int, *, every: bool = False,
-               covered=None, sample: int | None = None) -> list[tuple[int, float]]:
-        """The page of ``query``'s hits (with every word when ``every``) in the search's
-        order: the coverage ``covered`` first, then the chosen order, then relevance.
-        ``sample``: the hits are more than the count's cap, so only the first ``sample``
-        found are ranked (ranking every one of 62,795 hits took seconds at 1M)."""
-        score = self.score().label("score")
-        keys = [(covered, True)] if covered is not None else []
-        keys += [*self.order(), (score, True), (self.key, False)]
-        hits = self.matching(self.base([self.key]), query, every=every)
-        if sample is None:
-            order = [column.desc().nulls_last() if descending else column.asc()
-                     for column, descending in keys]
-            statement = hits.add_columns(score).order_by(*order)
-        else:
-            labelled = [column.label(f"o{n}") for n, (column, _) in enumerate(keys)]
-            inner = hits.with_only_columns(*labelled).limit(sample).subquery()
-            order = [inner.c[f"o{n}"].desc().nulls_last() if descending
-                     else inner.c[f"o{n}"].asc().nulls_last()
-                     for n, (_, descending) in enumerate(keys)]
-            statement = select(inner.c[f"o{len(keys) - 1}"],
-                               inner.c[f"o{len(keys) - 2}"]).order_by(*order)
-        return [(row[0], float(row[1] or 0.0)) for row in db.session.execute(
-            statement.offset(start).limit(size))]
+                self.add_facets(facets, list(row[1:1 + len(keys)]), n)
+        return facets, total, found
 
     def coverage(self):
         """How many of the words a hit has (only with several words), else None."""
@@ -560,13 +565,6 @@ class _Search:
 
         return sum((case((self.word_condition(w), 1), else_=0) for w in self.query.counted),
                    literal(0, Integer))
-
-    def complete(self, total: int) -> int:
-        """How many hits have every word (up to ``FEW_HITS``)."""
-        if len(self.query.counted) < 2:
-            return total
-        limited = self.matching(self.base([self.key]), self.query, every=True).limit(FEW_HITS)
-        return db.session.scalar(select(func.count()).select_from(limited.subquery())) or 0
 
     # -- spelling --------------------------------------------------------------------
 
