@@ -98,8 +98,9 @@ class Store:
         """Remove the file; nothing happens when there is none."""
         raise NotImplementedError
 
-    def keys(self, prefix: str) -> list[str]:
-        """The keys under a folder (``prefix`` ends with ``/``), at every depth."""
+    def keys(self, prefix: str = "") -> list[str]:
+        """The keys under a folder (``prefix`` ends with ``/``; empty: the whole area),
+        at every depth."""
         raise NotImplementedError
 
     @contextmanager
@@ -159,13 +160,14 @@ class LocalStore(Store):
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
 
-    def keys(self, prefix: str) -> list[str]:
-        folder = self.path(prefix.rstrip("/"))
+    def keys(self, prefix: str = "") -> list[str]:
+        folder = self.path(prefix.rstrip("/")) if prefix.strip("/") else self.root
         if not folder.is_dir():
             return []
         root = self.root.resolve()
-        return sorted(str(path.relative_to(root).as_posix()) for path in folder.rglob("*")
-                      if path.is_file() and not path.name.endswith(".part"))
+        return sorted(str(path.relative_to(root).as_posix()) for path in folder.resolve().rglob("*")
+                      if path.is_file() and not path.name.endswith(".part")
+                      and ".scratch" not in path.relative_to(root).parts)
 
     @contextmanager
     def scratch(self) -> Iterator[Path]:
@@ -243,10 +245,11 @@ class S3Store(Store):
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self.object_key(key))
 
-    def keys(self, prefix: str) -> list[str]:
+    def keys(self, prefix: str = "") -> list[str]:
         found = []
+        start = self.object_key(prefix.rstrip("/")) + "/" if prefix.strip("/") else self.prefix
         pages = self.client.get_paginator("list_objects_v2").paginate(
-            Bucket=self.bucket, Prefix=self.object_key(prefix.rstrip("/")) + "/")
+            Bucket=self.bucket, Prefix=start)
         for page in pages:
             found.extend(item["Key"].removeprefix(self.prefix)
                          for item in page.get("Contents", []))

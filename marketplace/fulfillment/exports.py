@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from io import BytesIO
-from pathlib import Path
 from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from marketplace.core import storage
 from marketplace.core.printing import render_pdf
 from marketplace.core.spreadsheets import xlsx_row
 from marketplace.fulfillment.paper_language import ENGLISH, LANGUAGES, PaperWords
@@ -84,29 +83,29 @@ def _template_digest(kind: str) -> str:
 
 def cached_pdf(printed, paper: str, language: str | None = None) -> bytes:
     """The revision's PDF in its document language (or the one asked for), rendered
-    once and kept under the instance folder: a revision's snapshot never changes, so
-    neither does its print (a 200-line document takes seconds to lay out)."""
-    from flask import current_app
-
+    once and kept in the ``shipping-documents`` store (core.storage: the instance
+    folder, or the object store every node shares): a revision's snapshot never changes,
+    so neither does its print (a 200-line document takes seconds to lay out)."""
     language = language_of(printed.snapshot, language)
-    folder = Path(current_app.instance_path) / "shipping-documents"
+    files = storage.store("shipping-documents")
     # The snapshot's digest in the name: a database restored or rebuilt (ids used again)
     # never gets another document's print.
     digest = hashlib.sha256((json.dumps(printed.snapshot, sort_keys=True)
                              + _template_digest(printed.snapshot["kind"])).encode()).hexdigest()
-    path = folder / f"{printed.id}-{digest[:20]}-{paper}-{language}.pdf"
-    if path.is_file():
-        return path.read_bytes()
+    key = f"{printed.id}-{digest[:20]}-{paper}-{language}.pdf"
+    try:
+        return files.read(key)
+    except FileNotFoundError:
+        pass
     # A download while the background lays out the same print waits for it rather than
     # laying it out a second time (within this process).
-    with _print_lock(str(path)):
-        if path.is_file():
-            return path.read_bytes()
+    with _print_lock(key):
+        try:
+            return files.read(key)
+        except FileNotFoundError:
+            pass
         body = shipping_document_pdf(printed.snapshot, paper, language)
-        folder.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
-        partial.write_bytes(body)
-        partial.replace(path)  # atomic: a reader never sees half a file
+        files.save(key, body)  # whole or not at all: a reader never sees half a file
     return body
 
 

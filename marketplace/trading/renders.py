@@ -1,5 +1,6 @@
 """Each revision of a trade document is rendered once per format, paper and language,
-and kept under the instance folder (``trade-documents/<id>/``): a document's version
+and kept in the ``trade-documents`` store (core.storage: the instance folder, or the
+object store every node shares; key ``<id>/<revision key>.<format>``): a document's version
 changes with every change to it, so a file named by the version is never stale, and the
 next download (the portal, the API, a guest's page, the guest's mail) is a file read.
 
@@ -13,14 +14,13 @@ Older revisions' files of a document are removed when a newer one is written.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from functools import cache
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import get_locale
 
+from marketplace.core import storage
 from marketplace.trading import exports
 from marketplace.trading.exports import FORMATS, ExportedFile, check_options
 from marketplace.trading.pay_to import pay_to_stamp
@@ -47,10 +47,6 @@ def _key(document: Document, fmt: str, paper: str, language: str) -> str:
     return f"v{document.version}-{hashlib.sha256(raw.encode()).hexdigest()[:16]}"
 
 
-def _folder(document: Document) -> Path:
-    return Path(current_app.instance_path) / FOLDER / str(document.id)
-
-
 def cached_export(document: Document, fmt: str, *, paper: str | None = None,
                   language: str | None = None) -> ExportedFile:
     """``exports.export_document``, rendered once per revision and kept."""
@@ -61,24 +57,22 @@ def cached_export(document: Document, fmt: str, *, paper: str | None = None,
         # prints per revision, in the document's language unless one is asked for.
         return exports.export_document(document, fmt, paper=paper, language=language)
     spoken = language or str(get_locale() or "en")
-    folder = _folder(document)
-    path = folder / f"{_key(document, fmt, paper, spoken)}.{fmt}"
+    files = storage.store(FOLDER)
+    key = f"{document.id}/{_key(document, fmt, paper, spoken)}.{fmt}"
     filename = exports.export_filename(document, fmt)
-    if path.is_file():
-        return ExportedFile(path.read_bytes(), FORMATS[fmt], filename)
+    try:
+        return ExportedFile(files.read(key), FORMATS[fmt], filename)
+    except FileNotFoundError:
+        pass
     exported = exports.export_document(document, fmt, paper=paper, language=language)
-    _keep(folder, path, exported.content, document.version)
+    _keep(files, document, key, exported.content)
     return exported
 
 
-def _keep(folder: Path, path: Path, content: bytes, version: int) -> None:
+def _keep(files: storage.Store, document: Document, key: str, content: bytes) -> None:
     """Written whole or not at all (a reader never sees half a file); a document's
     older revisions go."""
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
-    with os.fdopen(handle, "wb") as out:
-        out.write(content)
-    os.replace(temporary, path)
-    for old in folder.iterdir():
-        if old.suffix != ".part" and not old.name.startswith(f"v{version}-"):
-            old.unlink(missing_ok=True)
+    files.save(key, content)
+    for old in files.keys(f"{document.id}/"):
+        if not old.removeprefix(f"{document.id}/").startswith(f"v{document.version}-"):
+            files.delete(old)

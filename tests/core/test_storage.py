@@ -36,6 +36,7 @@ def test_saved_bytes_streams_and_files_read_back(media, tmp_path):
     assert media.read("7/sub/c.bin") == b"from a file"
     assert media.keys("7/") == ["7/a.bin", "7/b.bin", "7/sub/c.bin"]
     assert media.keys("8/") == []
+    assert media.keys() == ["7/a.bin", "7/b.bin", "7/sub/c.bin"]  # the whole area
 
 
 def test_saving_again_replaces_and_delete_removes(media):

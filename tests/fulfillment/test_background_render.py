@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 
-from marketplace.core import outbox
+from marketplace.core import outbox, storage
 from marketplace.extensions import db
 from marketplace.fulfillment import exports
 from marketplace.fulfillment.models import DocumentRender
@@ -19,7 +19,7 @@ KINDS = ("commercial-invoice", "packing-list", "shipping-advice")
 
 
 def test_issuing_the_set_answers_before_its_pdfs_are_laid_out(
-        app, make, api, pair, client, monkeypatch):
+        storage_backend, app, make, api, pair, client, monkeypatch):
     monkeypatch.setitem(app.config, "OUTBOX_BACKGROUND_THREADS", True)
     started, release = threading.Event(), threading.Event()
     laid_out: list[str] = []
@@ -58,6 +58,7 @@ def test_issuing_the_set_answers_before_its_pdfs_are_laid_out(
         render = db.session.get(DocumentRender, render_id)
         assert (render.status, render.done) == ("done", 3)
     assert sorted(laid_out) == sorted(KINDS)
+    assert len(storage.store_of(app, "shipping-documents").keys("")) >= 3  # kept in the store
 
     # Each revision was laid out once: the downloads read the background's prints.
     for kind in KINDS:

@@ -3,11 +3,13 @@ paper and language and kept; a change to the document (a new version) renders an
 
 from __future__ import annotations
 
+from marketplace.core import storage
 from marketplace.trading import exports
 from tests.trading.support import Trade
 
 
-def test_a_revision_is_rendered_once_and_a_new_version_again(make, api, monkeypatch):
+def test_a_revision_is_rendered_once_and_a_new_version_again(storage_backend, app, make, api,
+                                                            monkeypatch):
     trade = Trade.start(make, api)
     draft = trade.create("supplier", "quotation", lines=[
         {"description": "Hex bolt M8", "quantity": "100", "unit": "pcs", "unit_price": "0.1"}])
@@ -30,6 +32,10 @@ def test_a_revision_is_rendered_once_and_a_new_version_again(make, api, monkeypa
     download("docx")
     assert renders == [("render_pdf", 1, "a4"), ("render_pdf", 1, "letter"),
                        ("render_docx", 1, "a4")]
+    kept = storage.store_of(app, "trade-documents")
+    assert len(kept.keys(f"{draft['id']}/")) == 3  # pdf on two papers, docx
     trade.patch("supplier", draft, notes="Lead time 30 days.")
     download("pdf")
     assert renders[-1] == ("render_pdf", 2, "a4")
+    [newest] = kept.keys(f"{draft['id']}/")  # the older revision's files are gone
+    assert newest.startswith(f"{draft['id']}/v2-") and newest.endswith(".pdf")
