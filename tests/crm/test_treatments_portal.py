@@ -161,3 +161,15 @@ def test_a_quotation_derived_in_the_portal_shows_the_terms_and_can_change_them(
     buyer_page = text_of(login(trade.buyer).get(f"/trading/documents/{quotation_id}"))
     assert "segment-terms" not in buyer_page and "MVC" not in buyer_page
     assert re.search(r"Lead time \(days\)</dt><dd[^>]*>30<", buyer_page)
+
+
+def test_a_segments_currency_is_picked_from_the_active_currencies(app, trade, login):
+    client = login(trade.supplier)
+    saved = client.post("/crm/treatments", data=_form(
+        client, **{"BZ-min_order_value": "2000", "BZ-currency": "EUR"}))
+    assert saved.status_code == 302
+    page = text_of(client.get("/crm/treatments"))
+    select = re.search(r'<select[^>]*name="BZ-currency"[^>]*>(.*?)</select>', page, re.S)[1]
+    assert re.search(r'<option value="EUR" selected>EUR — Euro</option>', select)
+    assert 'value="XAU"' not in select and 'value="XTS"' not in select
+    assert not re.search(r'<input[^>]*name="BZ-currency"', page)

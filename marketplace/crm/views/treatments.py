@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from marketplace.content.queries.currencies import currency_choices
 from marketplace.core import guards, slots
 from marketplace.core.errors import Forbidden, ValidationFailed
 from marketplace.core.signals import document_derived
@@ -82,10 +83,13 @@ def treatments():
             flash(_("Terms per segment saved. Quotations derived from now on get them."),
                   "success")
             return redirect(url_for("crm.treatments"))
+    currencies = currency_choices()  # active ISO currencies, the company's usual first
     return render_template("crm/treatments.html", segments=SEGMENTS,
                            segment_labels=SEGMENT_LABELS, field_labels=FIELD_LABELS,
                            payment_terms=PAYMENT_TERMS, values=values, errors=errors,
-                           error_message=error_message, may_edit=may_edit), status
+                           error_message=error_message, may_edit=may_edit,
+                           currencies=currencies,
+                           currency_codes={code for code, _label in currencies}), status
 
 
 # ----- the notice on a derived quotation (trading's pages name the slots) ------------------
