@@ -127,8 +127,7 @@ def list_auctions():
 @api_bp.doc(responses=problem_responses(404))
 def get_auction(auction_id):
     """The auction and its standing now (as ``/standing``)."""
-    auction, bidder = queries.auction_for(auction_id, _actor())
-    return queries.standing(auction, bidder)
+    return queries.standing_for(auction_id, _actor())
 
 
 @api_bp.route("/auctions/<int:auction_id>/standing")
@@ -139,8 +138,7 @@ def auction_standing(auction_id):
     """Poll this (every few seconds) for the live view: a bidder's rank and own bid (and
     the best amount when the buyer shows it), the end with its extensions and the
     server's time; the buyer's full ranking. Never another bidder's name or amount."""
-    auction, bidder = queries.auction_for(auction_id, _actor())
-    return queries.standing(auction, bidder)
+    return queries.standing_for(auction_id, _actor())
 
 
 @api_bp.route("/auctions/<int:auction_id>/bids", methods=["POST"])
@@ -155,7 +153,8 @@ def place_bid(values, auction_id):
     actor = _actor()
     bid, auction, bidder = operations.place_bid(auction_id, actor, values["amount"])
     return {"bid": queries.bid_rows([bid], for_buyer=False)[0],
-            "standing": queries.standing(auction, bidder, now=bid.placed_at)}, 201
+            # accepted, it is the lowest of all: rank 1
+            "standing": queries.standing(auction, bidder, now=bid.placed_at, rank=1)}, 201
 
 
 @api_bp.route("/auctions/<int:auction_id>/bids")

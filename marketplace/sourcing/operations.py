@@ -387,7 +387,7 @@ def place_bid(auction_id: int, actor: Actor, amount: Any) -> tuple[AuctionBid, A
     bidder.amount, bidder.bid_at, bidder.bids = value, now, bidder.bids + 1
     db.session.add(bid)
     if beaten is not None and beaten != bidder.company_id:
-        notifications.tell_outbid(auction, beaten, auction.rfq.number)
+        notifications.tell_outbid(auction, beaten, auction.rfq.number)  # read with the row
     db.session.flush()
     return bid, auction, bidder
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from marketplace.core.errors import Conflict, NotFound
 from marketplace.core.types import utcnow
@@ -447,30 +447,66 @@ def difference_answer(diff: Difference) -> dict:
 VISIBILITIES = ("rank", "best")
 
 
-def auction_for(auction_id: int, actor: Actor, *, for_update: bool = False
-                ) -> tuple[Auction, AuctionBidder | None]:
-    """The auction as the actor may see it: its buyer (bidder None) or an invited
-    supplier (its bidder row); 404 for anyone else, the operator included."""
+def _auction_row(auction_id: int, actor: Actor, *, for_update: bool = False):
+    """One statement: the auction with its rfq (number, subject), the actor's bidder row
+    (None for its buyer) and that bidder's rank (1 + bidders standing lower; None before
+    its first bid). 404 for anyone neither its buyer nor invited, the operator included.
+    ``for_update`` (a bid): the auction's row and the bidder's are locked."""
     company_id = actor.company.id if actor.company else None
-    stmt = select(Auction).where(Auction.id == auction_id)
+    if not company_id:
+        raise NotFound(_("Auction %(id)s was not found.", id=auction_id))
+    lower = aliased(AuctionBidder)
+    bidder_of = (AuctionBidder.auction_id == Auction.id) & (AuctionBidder.company_id
+                                                            == company_id)
+    stmt = (select(Auction, AuctionBidder)
+            .join(Auction.rfq).options(contains_eager(Auction.rfq))
+            .where(Auction.id == auction_id))
     if for_update:
-        stmt = stmt.with_for_update()
-        if db.engine.dialect.name == "sqlite" and company_id:
+        # A bid's: the bidder's row locked with the auction's, so both are read as the
+        # bid before committed them (PostgreSQL reads the newest version of the rows it
+        # locks only); the buyer and outsiders find no row and are told below.
+        stmt = (stmt.join(AuctionBidder, bidder_of)
+                .with_for_update(of=[Auction, AuctionBidder])
+                .execution_options(populate_existing=True))
+        if db.engine.dialect.name == "sqlite":
             # SQLite has no row lock and reads outside a transaction: a write first takes
             # its one writer's lock, so two bids never both read the same best.
             db.session.execute(update(Auction).where(Auction.id == auction_id)
                                .values(id=Auction.id)
                                .execution_options(synchronize_session=False))
-    auction = db.session.scalar(stmt) if company_id else None
-    bidder = None
-    if auction is not None and auction.buyer_company_id != company_id:
-        bidder = db.session.scalar(select(AuctionBidder).where(
-            AuctionBidder.auction_id == auction.id, AuctionBidder.company_id == company_id))
-        if bidder is None:
-            auction = None
-    if auction is None:
+    else:  # the rank in the same statement (a bid's is known: it is the best)
+        stmt = stmt.outerjoin(AuctionBidder, bidder_of).add_columns(
+            select(func.count(lower.id)).where(lower.auction_id == Auction.id,
+                                               lower.amount < AuctionBidder.amount)
+            .correlate(Auction, AuctionBidder).scalar_subquery())
+    row = db.session.execute(stmt).first()
+    if row is None and for_update:  # not a bidder: the buyer's (bidder None) or 404
+        return _auction_row(auction_id, actor)
+    if row is None or (row[0].buyer_company_id != company_id and row[1] is None):
         raise NotFound(_("Auction %(id)s was not found.", id=auction_id))
+    auction, bidder = row[0], row[1]
+    if auction.buyer_company_id == company_id:
+        bidder = None
+    rank = None
+    if bidder is not None and bidder.amount is not None and not for_update:
+        rank = 1 + (row[2] or 0)
+    return auction, bidder, rank
+
+
+def auction_for(auction_id: int, actor: Actor, *, for_update: bool = False
+                ) -> tuple[Auction, AuctionBidder | None]:
+    """The auction as the actor may see it: its buyer (bidder None) or an invited
+    supplier (its bidder row); 404 for anyone else, the operator included."""
+    auction, bidder, _rank = _auction_row(auction_id, actor, for_update=for_update)
     return auction, bidder
+
+
+def standing_for(auction_id: int, actor: Actor) -> Standing:
+    """The live view (what a bidder polls every 2 s): a bidder's in one statement (the
+    auction, its rfq's number, the bidder row and its rank); the buyer's ranking in one
+    more."""
+    auction, bidder, rank = _auction_row(auction_id, actor)
+    return standing(auction, bidder, rank=rank)
 
 
 def auctions_of(actor: Actor, limit: int = 100) -> list[Auction]:
@@ -536,20 +572,23 @@ class Standing:
 
 def ranking(auction: Auction) -> list[dict]:
     """The buyer's live view: every invited supplier, bidders first by amount."""
-    bidders = list(db.session.scalars(select(AuctionBidder).where(
-        AuctionBidder.auction_id == auction.id).options(selectinload(AuctionBidder.company))))
-    placed = sorted((b for b in bidders if b.amount is not None),
-                    key=lambda b: (b.amount, b.bid_at))
-    waiting = sorted((b for b in bidders if b.amount is None), key=lambda b: b.company.name)
+    rows = db.session.execute(select(AuctionBidder, Company.name)
+                              .join(Company, Company.id == AuctionBidder.company_id)
+                              .where(AuctionBidder.auction_id == auction.id)).all()
+    placed = sorted((r for r in rows if r[0].amount is not None),
+                    key=lambda r: (r[0].amount, r[0].bid_at))
+    waiting = sorted((r for r in rows if r[0].amount is None), key=lambda r: r[1])
     return [{"rank": index + 1 if bidder.amount is not None else None,
-             "supplier_id": bidder.company_id, "supplier_name": bidder.company.name,
+             "supplier_id": bidder.company_id, "supplier_name": name,
              "amount": bidder.amount, "bid_at": bidder.bid_at, "bids": bidder.bids,
              "quotation_id": bidder.quotation_id}
-            for index, bidder in enumerate(placed + waiting)]
+            for index, (bidder, name) in enumerate(placed + waiting)]
 
 
 def standing(auction: Auction, bidder: AuctionBidder | None,
-             now: datetime | None = None) -> Standing:
+             now: datetime | None = None, *, rank: int | None = None) -> Standing:
+    """``rank``: the bidder's, when the caller knows it (read with the auction, or 1 just
+    after its accepted bid); else counted."""
     now = now or utcnow()
     found = Standing(auction=auction, state=auction.state(now), server_time=now)
     if bidder is None:  # the buyer
@@ -559,7 +598,7 @@ def standing(auction: Auction, bidder: AuctionBidder | None,
         found.bid_count = auction.bid_count
         return found
     found.amount, found.bids = bidder.amount, bidder.bids
-    found.rank = rank_of(auction, bidder.amount)
+    found.rank = rank if rank is not None else rank_of(auction, bidder.amount)
     found.quotation_id = bidder.quotation_id
     if auction.visibility == "best":
         found.best_amount = auction.best_amount
