@@ -251,7 +251,8 @@ def _contact(form: ContactForm, supplier, product=None, products=()):
                 return redirect(url_for("trading.document_page", document_id=document.id),
                                 303)
     return render_template("conversations/contact.html", form=form, supplier=supplier,
-                           product=product, products=products), status
+                           product=product, products=products,
+                           is_buyer=actor.company.is_buyer), status
 
 
 def _sent_message(document, supplier) -> str:

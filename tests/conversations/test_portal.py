@@ -133,6 +133,14 @@ def test_the_supplier_profile_has_a_contact_button_and_box(app, api, world):
     assert re.search(r'href="/login\?next=[^"]*"[^>]*id="contact-supplier"', visitor)
 
 
+def test_a_company_that_does_not_buy_is_told_so_instead_of_a_box(app, world):
+    supplier = _client(app, world.supplier)  # sells only
+    page = text_of(supplier.get(f"/messages/contact/company/{world.stranger.company_id}"))
+    assert 'id="not-a-buyer"' in page and 'id="contact-form"' not in page
+    assert "add the buyer role to your company" in page
+    assert f'href="/messages/new/{world.stranger.company_id}"' in page  # it may still write
+
+
 def test_messages_from_a_product_to_an_inquiry(app, api, world):
     buyer, supplier = _client(app, world.buyer), _client(app, world.supplier)
     new = f"/messages/new/{world.supplier.company_id}?product={world.bolt}"
