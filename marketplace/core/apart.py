@@ -35,6 +35,8 @@ def engine_apart() -> Engine | None:
         with _lock:
             engine = _engines.get(key)
             if engine is None:
+                # No pre-ping (a round trip before every use, as the requests' pool has
+                # none either): a connection the server dropped fails its one statement.
                 engine = _engines[key] = create_engine(
-                    url, pool_size=2, max_overflow=30, pool_timeout=60, pool_pre_ping=True)
+                    url, pool_size=2, max_overflow=30, pool_timeout=60)
     return engine

@@ -112,9 +112,10 @@ _IN_SESSION = "numbering_in_session"  # the transaction that numbers in itself
 
 
 def _next_value_apart(engine: Engine, company_id: int, type_code: str, year: int) -> int:
-    """The next value in a transaction of its own, committed at once (PostgreSQL)."""
+    """The next value in a transaction of its own, committed at once (PostgreSQL): each
+    statement commits itself (autocommit: one round trip, no BEGIN and COMMIT apart)."""
     bump = _bump(company_id, type_code, year)
-    with engine.begin() as connection:
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         value = connection.execute(bump).scalar()
         if value is None:  # the year's first document; a concurrent first one may win
             connection.execute(postgresql_insert(NumberSeries.__table__).values(
