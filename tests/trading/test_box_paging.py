@@ -154,3 +154,26 @@ def test_on_postgresql_the_search_has_trigram_indexes_led_by_the_company(box, ap
         assert len(indexes) == 2 and all("gin_trgm_ops" in d for d in indexes.values())
         # (bench/lists.py shows the planner choosing it at 1M documents; on a dozen
         # rows it rightly reads the table instead.)
+
+
+def test_a_search_pages_and_counts_in_one_go_up_to_the_cap(box, app, monkeypatch):
+    """A filtered page finds its hits once (up to the cap) for the page and the count;
+    past the cap it pages and counts apart: the same pages either way."""
+    trade, sent = box
+    monkeypatch.setitem(app.config, "LIST_COUNT_CAP", 10)
+    newest_first = [d["id"] for d in sorted(sent, key=lambda d: d["id"], reverse=True)]
+    seen = []
+    for number in (1, 2, 3):  # pages 1-2 within the cap, page 3 past it
+        page = trade.api.get(f"/documents?box=inbox&q=spring bolts lot&per_page=5&page={number}",
+                             trade.supplier_token).get_json()
+        assert (page["total"], page["total_capped"]) == (10, True), number
+        seen += [d["id"] for d in page["items"]]
+        assert (page["next"] is None) == (number == 3)
+    assert seen == newest_first
+    monkeypatch.setitem(app.config, "LIST_COUNT_CAP", 10_000)
+    page = trade.api.get("/documents?box=inbox&q=spring bolts lot&per_page=5&page=3",
+                         trade.supplier_token).get_json()
+    assert (page["total"], page["total_capped"], len(page["items"])) == (SENT, False, 2)
+    past = trade.api.get("/documents?box=inbox&q=spring bolts lot&per_page=5&page=4",
+                         trade.supplier_token).get_json()
+    assert (past["items"], past["total"]) == ([], SENT)

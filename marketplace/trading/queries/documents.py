@@ -13,7 +13,13 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.core import slots
 from marketplace.core.errors import NotFound
-from marketplace.core.pagination import Page, capped_count, decode_cursor, encode_cursor
+from marketplace.core.pagination import (
+    Page,
+    capped_count,
+    count_cap,
+    decode_cursor,
+    encode_cursor,
+)
 from marketplace.extensions import db
 from marketplace.trading.queries.attachments import attachments
 from marketplace.trading.queries.related import related
@@ -137,6 +143,8 @@ def documents_in_box(box: str, *, actor: Actor, type: str | None = None,  # noqa
                          tag=tag, assigned_to_id=assigned)
     filters_documents = bool(type or status or assigned or (q and q.strip()))
     counted = _count_statement(stmt, box, filters_documents, actor.company.id, folder, tag)
+    if counted is stmt and decode_cursor(after) is None and page * per_page <= count_cap():
+        return _page_and_count(stmt, actor.company.id, page, per_page)
     return _page_of(stmt, counted, page, per_page, after)
 
 
@@ -170,6 +178,35 @@ def _page_of(stmt: Select, counted: Select, page: int, per_page: int,
                 per_page=per_page, total_capped=capped, after=after if key else None,
                 by_cursor=True,
                 next=encode_cursor(rows[-1][1].document_id) if more else None)
+
+
+def _page_and_count(stmt: Select, company_id: int, page: int, per_page: int) -> Page:
+    """A filtered box's page and its count in one statement: its hits' document ids,
+    newest first and up to the cap, are found once (a search's trigram or FTS5 index
+    yields them in no order, so the page had to find them all anyway, and its count
+    found them a second time); the page reads the full rows of its own 21 only."""
+    cap = count_cap()
+    hits = (stmt.with_only_columns(DocumentParty.document_id.label("id"))
+            .order_by(DocumentParty.document_id.desc()).limit(cap + 1).cte("hits"))
+    shown = (select(hits.c.id).order_by(hits.c.id.desc())
+             .offset((page - 1) * per_page).limit(per_page + 1))
+    counted = select(func.count()).select_from(hits).scalar_subquery()
+    rows = db.session.execute(
+        select(Document, DocumentParty, counted)
+        .join(DocumentParty, DocumentParty.document_id == Document.id)
+        .where(DocumentParty.company_id == company_id, DocumentParty.document_id.in_(shown))
+        .order_by(DocumentParty.document_id.desc())
+        .options(joinedload(Document.issuer), joinedload(Document.recipient),
+                 joinedload(Document.assigned_to))).all()
+    if rows:
+        total, capped = min(rows[0][2], cap), rows[0][2] > cap
+    else:  # nothing at all, or a page past the end (counted apart)
+        total, capped = capped_count(stmt) if page > 1 else (0, False)
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    return Page(items=[(document, party) for document, party, _ in rows],
+                total=total, page=page, per_page=per_page, total_capped=capped,
+                by_cursor=True, next=encode_cursor(rows[-1][1].document_id) if more else None)
 
 
 def _count_statement(stmt: Select, box: str, filters_documents: bool, company_id: int,
@@ -228,16 +265,17 @@ def box_counts(actor: Actor) -> dict[str, int]:
 
     company_id = actor.company.id
     mine = 0
+    # Each counted up to the lists' cap, as the boxes are (core/pagination.py).
     if actor.user is not None:
-        mine = db.session.scalar(select(func.count()).select_from(DocumentParty).join(
+        mine = capped_count(select(DocumentParty.id).join(
             Document, Document.id == DocumentParty.document_id).where(
             DocumentParty.company_id == company_id, DocumentParty.role == "recipient",
             DocumentParty.archived.is_(False), DocumentParty.read_at.is_(None),
-            Document.assigned_to_id == actor.user.id)) or 0
-    drafts = db.session.scalar(select(func.count()).select_from(DocumentParty).join(
+            Document.assigned_to_id == actor.user.id))[0]
+    drafts = capped_count(select(DocumentParty.id).join(
         Document, Document.id == DocumentParty.document_id).where(
         DocumentParty.company_id == company_id, DocumentParty.role == "issuer",
-        DocumentParty.archived.is_(False), Document.status == engine.DRAFT)) or 0
+        DocumentParty.archived.is_(False), Document.status == engine.DRAFT))[0]
     waiting = db.session.scalar(select(func.count(func.distinct(
         DocumentApproval.document_id))).where(
         DocumentApproval.company_id == company_id, DocumentApproval.closed.is_(False),
