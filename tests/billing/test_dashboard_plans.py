@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -62,3 +63,10 @@ def test_plans_and_revenue_on_the_dashboard(make, api, app, stub, client):
     assert rows[("companies_on_plan:free", "", "")] == "1"
     assert Decimal(rows[("revenue:premium", month, "USD")]) == Decimal("199")
     assert Decimal(rows[("revenue:standard", month, "USD")]) == Decimal("49")
+
+    listed = client.get("/admin/billing/subscriptions").get_data(as_text=True)
+    table = listed[listed.index('id="subscription-list"'):]
+    rows = re.findall(r"<tr>\s*<td><a [^>]*>([^<]+)</a></td>\s*<td>([^<]+)", table)
+    assert sorted((name, plan.strip()) for name, plan in rows) == [
+        ("Baltic Tools", "Premium"), ("Formosa Bolts", "Standard")]
+    assert "Free Riders" not in table  # never subscribed: counted on Free, no row
