@@ -152,6 +152,31 @@ def _edit_form(client, product_id: int, name: str) -> dict:
             "price_tiers-0-min_qty": "1", "price_tiers-0-unit_price": "1.00", "save": "Save"}
 
 
+def test_a_catalog_import_changes_only_what_the_plan_leaves_editable(world, app, api, stub):
+    """The import asks once for its whole batch, with the same answer row by row: the
+    rows of read-only products are refused with the limit named, the others saved."""
+    import io
+
+    from tests.content.catalog_support import csv_file
+
+    assert webhook(api, stub.payment_failed(world["session_id"])).status_code == 200
+    _grace_over(app)
+    rows = [{"sku": sku, "name": f"Bolt {sku} imported", "status": status}
+            for sku, status in (("A", ""), ("B", "published"), ("C", ""), ("D", "draft"))]
+    answer = api.post("/catalog/import", world["admin"].token, data={
+        "file": (io.BytesIO(csv_file(rows)), "catalog.csv")},
+        content_type="multipart/form-data")
+    assert answer.status_code == 200, answer.get_json()
+    result = answer.get_json()
+    assert (result["updated"], result["failed_rows"]) == (3, 1)
+    assert result["errors"] == [{"row": 4, "field": None, "message": PRODUCT_BEYOND}]
+    assert _products(app) == {
+        "A": ("Bolt A imported", ProductStatus.PUBLISHED),
+        "B": ("Bolt B imported", ProductStatus.PUBLISHED),
+        "C": ("Bolt C", ProductStatus.PUBLISHED),  # read-only: left as it was
+        "D": ("Bolt D imported", ProductStatus.DRAFT)}  # withdrawing it stays possible
+
+
 def test_the_portal_flashes_the_read_only_limit(world, app, client, api, stub):
     admin, ids = world["admin"], world["ids"]
     assert webhook(api, stub.payment_failed(world["session_id"])).status_code == 200
@@ -205,3 +230,23 @@ def test_the_read_only_refusal_in_chinese(world, app, api, stub, tmp_path):
             "您的方案（免費方案）允許 2 位成員；目前有 3 位成員。")
     finally:
         undo()
+
+
+def test_a_catalog_import_changes_what_is_editable_and_reports_the_rest(world, api, app,
+                                                                       stub):
+    """Re-importing the catalog: a changed row of a read-only product is reported with the
+    limit named, an editable one is saved, an unchanged one is left alone (no refusal)."""
+    from tests.content.catalog_support import csv_file, post_import
+
+    assert webhook(api, stub.payment_failed(world["session_id"])).status_code == 200
+    _grace_over(app)
+    rows = [{"sku": "A", "name": "Bolt A imported"}, {"sku": "C", "name": "Bolt C"},
+            {"sku": "D", "name": "Bolt D imported"}]
+    answer = post_import(api, world["admin"].token, csv_file(rows, header=["sku", "name"]))
+    assert answer.status_code == 200, answer.get_json()
+    result = answer.get_json()
+    assert (result["updated"], result["failed_rows"]) == (1, 1)
+    [error] = result["errors"]
+    assert error["row"] == 4 and error["message"] == PRODUCT_BEYOND
+    names = {sku: row[0] for sku, row in _products(app).items()}
+    assert names == {"A": "Bolt A imported", "B": "Bolt B", "C": "Bolt C", "D": "Bolt D"}
