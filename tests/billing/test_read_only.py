@@ -188,6 +188,10 @@ def test_the_portal_flashes_the_read_only_limit(world, app, client, api, stub):
     assert "1 member is beyond the free plan" in billing
 
     path = f"/my/products/{ids['D']}/edit"
+    editor = client.get(path).get_data(as_text=True).replace("&#39;", "'")
+    assert 'id="read-only-product"' in editor and PRODUCT_BEYOND in editor
+    assert 'id="read-only-product"' not in client.get(
+        f"/my/products/{ids['A']}/edit").get_data(as_text=True)
     answer = client.post(path, data=_edit_form(client, ids["D"], "Portal name"))
     assert answer.status_code == 409
     assert PRODUCT_BEYOND in answer.get_data(as_text=True).replace("&#39;", "'")

@@ -36,6 +36,7 @@ from marketplace.content.schemas.products import money_text, quantity_text
 from marketplace.content.views.profiles import language
 from marketplace.core.errors import DomainError, Forbidden, NotFound
 from marketplace.core.guards import company_member_required, permission_required
+from marketplace.core.limits import LimitReached
 from marketplace.core.pagination import paginate
 from marketplace.core.redirects import same_site_path
 from marketplace.core.scoping import is_own
@@ -154,8 +155,21 @@ def _render_editor(product, form: ProductForm, status: int = 200, upload_form=No
                                             prefix=f"m{item.id}")
                        for item in (product.media if product else [])},
         empty_form=EmptyForm(), lines=queries.product_lines(company),
+        read_only=_read_only_reason(product),
         max_upload=max(media_operations.max_bytes(kind) for kind in operations.PRODUCT_MEDIA),
         **_page_context()), status
+
+
+def _read_only_reason(product) -> str | None:
+    """Why a published product cannot be changed now (beyond a lapsed plan's allowance),
+    said above the editor before anyone types in vain; None when it can."""
+    if product is None:
+        return None
+    try:
+        operations.ensure_editable(product)
+    except LimitReached as refusal:
+        return refusal.detail
+    return None
 
 
 def _form_data(product) -> dict:
