@@ -74,29 +74,37 @@ READ_ONLY_ACTIONS = {PRODUCTS: ["unpublish", "archive", "delete"], MEMBERS: []}
 
 def _editable(kind: str):
     def check(company_id: int, object_id: int) -> None:
+        refused = read_only_among(company_id, [object_id])
+        if object_id in refused:
+            raise refused[object_id]
+
+    def read_only_among(company_id: int, object_ids: list[int]) -> dict[int, LimitReached]:
+        """The refusal of each of these objects that lies beyond the plan (a catalog
+        import's batch: asked once, not once a row)."""
         with db.session.no_autoflush:
             if not queries.lapsed(company_id):
-                return
+                return {}
             standing = queries.standing(company_id)
             if not standing.read_only_beyond_free:
-                return
+                return {}
             allowed = queries.allowed(standing, kind)
             if allowed is None:
-                return
+                return {}
             beyond = queries.beyond_allowance(kind, company_id, allowed)
-            if object_id not in beyond:
-                return
+            refused = [object_id for object_id in object_ids if object_id in beyond]
+            if not refused:
+                return {}
             from flask_babel import get_locale
 
             plan = standing.limits_plan
             used = queries.used(kind, company_id, invited=False)
-            raise LimitReached(
+            return {object_id: LimitReached(
                 read_only_refusal(kind, plan.label(str(get_locale())) if plan else "",
                                   allowed, used),
                 limit=kind, allowed=allowed, used=used,
-                allowed_actions=READ_ONLY_ACTIONS[kind])
+                allowed_actions=READ_ONLY_ACTIONS[kind]) for object_id in refused}
 
-    return check
+    return check, read_only_among
 
 
 def _refuse(kind: str, standing, allowed: int, used: int, adding: int) -> None:
@@ -145,4 +153,4 @@ def _check(kind: str):
 for _kind in KINDS:
     register_limit(_kind, _check(_kind))
 for _kind in (PRODUCTS, MEMBERS):
-    register_read_only(_kind, _editable(_kind))
+    register_read_only(_kind, *_editable(_kind))

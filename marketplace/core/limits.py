@@ -49,8 +49,12 @@ EditableCheck = Callable[[int, int], None]
 """``check(company_id, object_id)``: returns when the object may be changed, else raises
 ``LimitReached`` (the object lies beyond what the company's plan allows now)."""
 
+EditableMany = Callable[[int, list[int]], dict[int, "LimitReached"]]
+"""``check(company_id, object_ids)``: the refusal of each object that may not be changed."""
+
 _checks: dict[str, LimitCheck] = {}
 _editable: dict[str, EditableCheck] = {}
+_editable_many: dict[str, EditableMany] = {}
 _metered: dict[str, str] = {}  # blueprint name → the kind each of its reads counts
 
 
@@ -83,9 +87,13 @@ def check_limit(kind: str, company_id: int | None, adding: int = 1) -> None:
         check(company_id, adding)
 
 
-def register_read_only(kind: str, check: EditableCheck) -> None:
-    """Let ``check`` say whether an object of ``kind`` may be changed (one a kind)."""
+def register_read_only(kind: str, check: EditableCheck, many: EditableMany | None = None
+                       ) -> None:
+    """Let ``check`` say whether an object of ``kind`` may be changed (one a kind);
+    ``many``, if given, answers for many objects at once (``read_only_among``)."""
     _editable[kind] = check
+    if many is not None:
+        _editable_many[kind] = many
 
 
 def check_editable(kind: str, company_id: int | None, object_id: int | None) -> None:
@@ -95,6 +103,25 @@ def check_editable(kind: str, company_id: int | None, object_id: int | None) -> 
     check = _editable.get(kind)
     if check is not None and company_id is not None and object_id is not None:
         check(company_id, object_id)
+
+
+def read_only_among(kind: str, company_id: int | None, object_ids: list[int | None]
+                    ) -> dict[int, LimitReached]:
+    """``check_editable`` for many objects at once (a catalog import's batch): the
+    refusal of each one that may not be changed, by id; asked once, not once an object."""
+    ids = [object_id for object_id in object_ids if object_id is not None]
+    if company_id is None or not ids:
+        return {}
+    many = _editable_many.get(kind)
+    if many is not None:
+        return many(company_id, ids)
+    refused: dict[int, LimitReached] = {}
+    for object_id in ids:
+        try:
+            check_editable(kind, company_id, object_id)
+        except LimitReached as error:
+            refused[object_id] = error
+    return refused
 
 
 def meter_blueprint(blueprint: str, kind: str) -> None:

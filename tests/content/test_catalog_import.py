@@ -9,11 +9,12 @@ from decimal import Decimal
 
 from flask import g
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from marketplace.content.catalog import importer, sniffing
 from marketplace.content.catalog.reading import open_catalog_file
 from marketplace.content.catalog.rows import RowParser
-from marketplace.content.models import Product
+from marketplace.content.models import Product, ProductLine
 from marketplace.content.operations import products as product_operations
 from marketplace.core.audit import AuditEvent
 from marketplace.extensions import db
@@ -371,6 +372,112 @@ def test_new_rows_are_stored_as_save_product_stores_them(app, api, make, supplie
         catalog.close()
         db.session.commit()
     assert _stored(app, supplier.company_id) == _stored(app, other.company_id)
+
+
+def _changed_as_stored(app, company_id: int) -> dict:
+    """Each product's values and tiers (ids and times aside) and what its product.changed
+    audit rows recorded, product lines by name (their ids differ between companies)."""
+    moving = {"id", "company_id", "created_at", "updated_at", "published_at",
+              "product_line_id"}
+    with app.app_context():
+        lines = dict(db.session.execute(select(ProductLine.id, ProductLine.name)).all())
+        stored = {}
+        for product in db.session.scalars(select(Product).where(
+                Product.company_id == company_id)):
+            columns = {name: value for name, value in vars(product).items()
+                       if not name.startswith("_") and name not in moving}
+            columns["line"] = product.product_line.name if product.product_line else None
+            columns["tiers"] = [(t.min_qty, t.unit_price) for t in product.price_tiers]
+            columns["published"] = product.published_at is not None
+            audits = []
+            for event in db.session.scalars(select(AuditEvent).where(
+                    AuditEvent.object_type == "Product", AuditEvent.object_id == product.id,
+                    AuditEvent.action == "product.changed").order_by(AuditEvent.id)):
+                changes = dict(event.changes)
+                if "published_at" in changes:
+                    assert changes.pop("published_at")[1] is not None
+                if "product_line" in changes:
+                    changes["product_line"] = [lines.get(i) for i in changes["product_line"]]
+                audits.append((event.actor_user_id is not None, changes))
+            columns["audit"] = audits
+            stored[product.sku] = columns
+        return stored
+
+
+def test_changed_rows_are_stored_as_save_product_stores_them(app, api, make, supplier):
+    """Changed products are written in bulk (update_products), as save_product writes
+    them one by one: the same values, tiers, versions and audit rows."""
+    first = [BOLT, TEA, {"sku": "BARE-1", "name": "Bare", "status": "published"},
+             {"sku": "LINE-2", "name": "Nut M8", "product_line": "bolts", "moq": "0.5",
+              "unit": "kg", "lead_time_days": "0", "status": "archived"},
+             {"sku": "SAME-1", "name": "Left alone", "tier1_min_qty": "5",
+              "tier1_unit_price": "1"}]
+    then = [{**BOLT, "tier1_unit_price": "0.33", "tier2_min_qty": "", "tier2_unit_price": "",
+             "tier3_min_qty": "", "tier3_unit_price": "", "name": "Hex bolt M8 A2-70",
+             "category": "hardware", "product_line": "Stainless bolts", "port": "",
+             "attributes": "Material: A2"},
+            {**TEA, "status": "published", "moq": "12", "currency": "USD",
+             "tier1_min_qty": "20"},
+            {"sku": "BARE-1", "name": "Bare", "status": "draft", "hs_code": "7318"},
+            {"sku": "LINE-2", "name": "Nut M8", "product_line": "", "moq": "0.5000",
+             "unit": "kg", "lead_time_days": "0", "status": "archived"},
+            {"sku": "SAME-1", "name": "Left alone", "tier1_min_qty": "5",
+             "tier1_unit_price": "1.0"}]
+    assert _ok(post_import(api, supplier.token, csv_file(first)))["created"] == 5
+    result = _ok(post_import(api, supplier.token, csv_file(then)))
+    assert (result["updated"], result["unchanged"], result["failed_rows"]) == (4, 1, 0)
+    other = make.company_with_admin("One By One", roles=("supplier",))
+    token = api.token(other)
+    api.get("/me", token)
+    with app.test_request_context():
+        g.actor_user_id = other.user_id
+        company = db.session.get(Company, other.company_id)
+        for rows in (first, then):
+            catalog = open_catalog_file(io.BytesIO(csv_file(rows)))
+            parser = RowParser(catalog.header)
+            for number, cells in catalog.rows():
+                values = parser.parse(number, cells).values
+                product = db.session.scalar(select(Product).where(  # as the API reads it
+                    Product.company_id == company.id, Product.sku == values["sku"])
+                    .options(selectinload(Product.price_tiers), selectinload(Product.category),
+                             selectinload(Product.product_line)))
+                product_operations.save_product(company, dict(values), product)
+            catalog.close()
+            db.session.commit()
+    bulk, one_by_one = _changed_as_stored(app, supplier.company_id), \
+        _changed_as_stored(app, other.company_id)
+    assert bulk == one_by_one
+    assert bulk["SAME-1"]["audit"] == [] and bulk["SAME-1"]["version"] == 1
+    assert bulk["BOLT-M8"]["version"] == 2 and bulk["BOLT-M8"]["line"] == "Stainless bolts"
+    assert bulk["TEA-150"]["status"] == "published" and bulk["TEA-150"]["published"]
+
+
+def test_publishing_stops_at_the_plan_row_by_row(app, api, supplier, monkeypatch):
+    """The plan's limit is asked once for a batch while it has room; a batch that reaches
+    the limit publishes up to it and reports each row beyond, new or changed."""
+    from tests.billing.support import seed_plans
+
+    monkeypatch.setattr(importer, "BATCH_ROWS", 3)
+    seed_plans(app, max_products=4)
+    rows = [{"sku": f"P-{n}", "name": f"Part {n}", "status": "published"} for n in range(3)]
+    rows += [{"sku": "D-1", "name": "Draft", "status": "draft"},
+             {"sku": "D-2", "name": "Draft", "status": "draft"}]
+    result = _ok(post_import(api, supplier.token, csv_file(rows)))
+    assert (result["created"], result["failed_rows"]) == (5, 0)
+    more = [{"sku": "P-3", "name": "Part 3", "status": "published"},
+            {"sku": "D-1", "name": "Draft", "status": "published"},
+            {"sku": "D-2", "name": "Draft", "status": "published"},
+            {"sku": "P-4", "name": "Part 4", "status": "published"}]
+    result = _ok(post_import(api, supplier.token, csv_file(more)))
+    assert (result["created"], result["updated"], result["failed_rows"]) == (1, 0, 3)
+    assert [(error["row"], error["message"][:46]) for error in result["errors"]] == [
+        (3, "Your plan (Free) allows 4 products; 4 are publ"),
+        (4, "Your plan (Free) allows 4 products; 4 are publ"),
+        (5, "Your plan (Free) allows 4 products; 4 are publ")]
+    products = products_of(app, supplier.company_id)
+    assert sorted(sku for sku, product in products.items() if product.status == "published") \
+        == ["P-0", "P-1", "P-2", "P-3"]
+    assert "P-4" not in products and products["D-1"].status == "draft"
 
 
 def test_one_index_update_for_the_rows_of_one_import(app, api, supplier):

@@ -1,7 +1,11 @@
 """The import: a catalog file's rows read a batch at a time, checked, and saved by SKU
-(created, changed, or left alone when they change nothing). Each row is saved through
-``save_product`` in its own savepoint, so a bad row is reported and leaves nothing
-behind while the good rows are kept. Operations: they flush, never commit.
+(created, changed, or left alone when they change nothing). A batch's new products are
+inserted together (``products.create_products``) and its changed ones updated together
+(``product_batches.update_products``), each row checked on its own by ``save_product``'s
+checks first, so a bad row is reported and leaves nothing behind while the good rows are
+kept. Only when the database refuses a bulk write (a product saved at the same moment
+elsewhere) do that batch's rows go one by one through ``save_product``, each in its own
+savepoint. Operations: they flush, never commit.
 
 Small files are imported within the request (``import_catalog``); big ones are kept
 under the instance folder and handed to a background job (``queue_import`` → the
@@ -36,7 +40,8 @@ from marketplace.content.catalog.rows import (
 )
 from marketplace.content.models import CatalogImport, CatalogImportStatus, Product
 
-# Called through its module (save_product): the products area provides it.
+# Called through their modules (save_product, update_products): the products area.
+from marketplace.content.operations import product_batches
 from marketplace.content.operations import products as product_operations
 from marketplace.core import outbox
 from marketplace.core.audit import record_audit
@@ -111,22 +116,44 @@ class CatalogImporter:
         return parsed
 
     def _save(self, batch: list[ParsedRow]) -> None:
+        """The batch's rows saved together: new products created in bulk, changed ones
+        updated in bulk, unchanged ones left alone; each refused row reported on its own
+        (in row order) while the others are kept. When the database refuses a bulk write
+        (a SKU or product saved at the same moment elsewhere), its rows go one by one."""
         if not batch:
             return
         begin_for_savepoints()
         good = [parsed for parsed in batch if not parsed.errors]
-        existing = self._existing([parsed.sku for parsed in good])
+        stored = product_batches.stored_products(self.company,
+                                                 [parsed.sku for parsed in good])
         lookups = product_operations.BatchLookups(self.company,
                                                   [parsed.values for parsed in good])
-        created = self._create([parsed for parsed in good if parsed.sku not in existing],
-                               lookups)
-        if created is None:  # the database refused the batch's new rows: one by one
-            created, lookups = {}, None  # the lookups saw what the rollback took back
+        new, changed, unchanged = [], [], set()
+        for parsed in good:
+            product = stored.get(parsed.sku)
+            if product is None:
+                new.append(parsed)
+                continue
+            keep_further_tiers(product, parsed.values)
+            if changes_nothing(product, parsed.values):
+                unchanged.add(parsed.row)
+            else:
+                changed.append(parsed)
+        created = self._create(new, lookups)
+        # After a refused create the lookups saw what the rollback took back: one by one.
+        updated = self._update(changed, stored, lookups) if created is not None else None
+        one_by_one = (new if created is None else []) + (changed if updated is None else [])
+        existing = self._existing([parsed.sku for parsed in one_by_one])
         for parsed in batch:
-            if parsed.row in created:
-                self._created(parsed, created[parsed.row])
+            if parsed.row in unchanged:
+                self.result.unchanged += 1
+                self._keep(parsed, stored[parsed.sku].id)
+            elif created and parsed.row in created:
+                self._saved(parsed, created[parsed.row], creating=True)
+            elif updated and parsed.row in updated:
+                self._saved(parsed, updated[parsed.row], creating=False)
             elif not parsed.errors:
-                self._save_row(parsed, existing.get(parsed.sku), lookups)
+                self._save_row(parsed, existing.get(parsed.sku))
             if parsed.errors:
                 self._report(parsed)
 
@@ -146,11 +173,31 @@ class CatalogImporter:
             return None
         return {parsed.row: outcome for parsed, outcome in zip(rows, made, strict=True)}
 
-    def _created(self, parsed: ParsedRow, outcome: int | DomainError) -> None:
+    def _update(self, rows: list[ParsedRow], stored: dict,
+                lookups: product_operations.BatchLookups) -> dict[int, int | DomainError] | None:
+        """The batch's changed products written together, in bulk: row → the product's
+        id, or its refusal. None when a product changed meanwhile or the database refuses
+        the whole: nothing of it is kept, the rows are to go one by one."""
+        if not rows:
+            return {}
+        try:
+            with db.session.begin_nested():
+                made = product_batches.update_products(
+                    self.company, [(stored[parsed.sku], dict(parsed.values)) for parsed in rows],
+                    lookups)
+        except (IntegrityError, product_batches.StaleProducts):
+            log.info("catalog batch's changes refused; saving row by row", exc_info=True)
+            return None
+        return {parsed.row: outcome for parsed, outcome in zip(rows, made, strict=True)}
+
+    def _saved(self, parsed: ParsedRow, outcome: int | DomainError, *, creating: bool) -> None:
         if isinstance(outcome, DomainError):
             self._note_refusal(parsed, outcome)
             return
-        self.result.created += 1
+        if creating:
+            self.result.created += 1
+        else:
+            self.result.updated += 1
         self._keep(parsed, outcome)
 
     def _existing(self, skus: list[str]) -> dict[str, Product]:
@@ -169,15 +216,14 @@ class CatalogImporter:
         if self.keep_skus and parsed.sku and parsed.sku not in self.skus.saved:
             self.skus.failed.setdefault(parsed.sku, parsed.row)
 
-    def _save_row(self, parsed: ParsedRow, product: Product | None,
-                  lookups: product_operations.BatchLookups | None = None) -> None:
+    def _save_row(self, parsed: ParsedRow, product: Product | None) -> None:
         if product is not None:
             keep_further_tiers(product, parsed.values)
         if product is not None and changes_nothing(product, parsed.values):
             self.result.unchanged += 1
             self._keep(parsed, product.id)
             return
-        saved = self._saved_or_refused(parsed, product, lookups)
+        saved = self._saved_or_refused(parsed, product)
         if saved is None:
             return
         if product is None:
@@ -186,13 +232,12 @@ class CatalogImporter:
             self.result.updated += 1
         self._keep(parsed, saved.id)
 
-    def _saved_or_refused(self, parsed: ParsedRow, product: Product | None,
-                          lookups: product_operations.BatchLookups | None) -> Product | None:
+    def _saved_or_refused(self, parsed: ParsedRow, product: Product | None) -> Product | None:
         """The row saved in its own savepoint; None with its errors noted when refused."""
         try:
             with db.session.begin_nested():
                 return product_operations.save_product(self.company, dict(parsed.values),
-                                                       product, lookups=lookups)
+                                                       product)
         except DomainError as error:
             self._note_refusal(parsed, error)
         except IntegrityError:

@@ -7,7 +7,8 @@ company the job belongs to and the member who queued it (audit rows name them) a
 writes its report in that member's language. It is its own unit of work, and commits
 only where the uploader must see it: the start, each batch (the portal's progress bar
 reads ``rows_done``), and the end (the counts and the row report). Each row stays all
-or nothing (its own savepoint), so rows committed before a failure are kept."""
+or nothing (checked before its batch is written), so rows committed before a failure
+are kept."""
 
 from __future__ import annotations
 

@@ -45,7 +45,7 @@ from marketplace.content.models import (
 from marketplace.content.operations.media import delete_media, store_upload
 from marketplace.core.audit import pending_changes, record_audit, record_audits
 from marketplace.core.errors import Conflict, DomainError, ValidationFailed
-from marketplace.core.limits import PRODUCTS, check_editable, check_limit
+from marketplace.core.limits import PRODUCTS, LimitReached, check_editable, check_limit
 from marketplace.core.schemas import MAX_ID
 from marketplace.core.signals import product_changed
 from marketplace.core.types import utcnow
@@ -170,7 +170,29 @@ class BatchLookups:
                            for category in db.session.scalars(select(Category))}
         self.lines = {line.name.lower(): line for line in db.session.scalars(
             select(ProductLine).where(ProductLine.company_id == company.id))}
-        self.published = 0  # published by the batch so far (the plan's limit counts them)
+        # The batch's rows that ask to be published: the plan's limit is asked once for
+        # them all (at most this many publish), then row by row only once that fails.
+        self.publishing = sum(1 for values in batch if values.get("status") in (
+            ProductStatus.PUBLISHED, ProductStatus.PUBLISHED.value))
+        self.room: int | None = None  # publications the plan was found to have room for
+        self.published = 0  # published by the batch so far
+        self.unwritten = 0  # of which not written yet: the plan's count does not see them
+
+    def publish(self, company: Company) -> None:
+        """Room in the plan for one more of the batch's publications (LimitReached when
+        none): ``check_limit`` for the whole batch at once while it fits, which it
+        does unless the batch takes the company to its plan's limit."""
+        if self.room is None:
+            self.room = 0
+            try:
+                check_limit(PRODUCTS, company.id, adding=self.unwritten + self.publishing)
+                self.room = self.published + self.publishing
+            except LimitReached:
+                pass  # near the limit: each publication is asked on its own
+        if self.published >= self.room:
+            check_limit(PRODUCTS, company.id, adding=self.unwritten + 1)
+        self.published += 1
+        self.unwritten += 1
 
     def sku_taken(self, sku: str, product: Product | None = None) -> bool:
         """Used by another product than ``product``."""
@@ -210,6 +232,7 @@ def create_products(company: Company, batch: list[dict[str, Any]],
         results.append(0)  # its id, below
     if made:
         ids = _insert_products(company, [new for _, new in made])
+        lookups.unwritten = 0  # counted by the plan from now on
         for (index, _), product_id in zip(made, ids, strict=True):
             results[index] = product_id
     return results
@@ -241,8 +264,7 @@ def _new_product_row(company: Company, values: dict[str, Any], lookups: BatchLoo
     tiers = clean.pop("price_tiers", None) or []
     if status == ProductStatus.PUBLISHED:
         company.ensure_can_trade()  # 403 for a pending or suspended company
-        check_limit(PRODUCTS, company.id, adding=lookups.published + 1)  # the plan's limit
-        lookups.published += 1
+        lookups.publish(company)  # the plan's limit
     line = lookups.line(company, line_name) if line_name not in (None, ...) else None
     category = clean.pop("category", None)
     given = {"company_id": company.id, "unit": DEFAULT_UNIT, "currency": DEFAULT_CURRENCY,
