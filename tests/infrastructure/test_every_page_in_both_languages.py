@@ -9,6 +9,8 @@ and the attributes shown: title, placeholder, aria-label, alt, the buttons' valu
   the code marks for translation but that was shown untranslated or was never wrapped),
   nor any English word that neither the demo's own data (names of companies, products,
   people; numbers, SKUs) nor the Chinese catalog itself contains (API, CSV, Webhook...);
+- on any page a currency is chosen from a list of the active ISO currencies (no XAU,
+  XTS, XXX; never typed in a box);
 - on any page no raw code may show: the values of the models' status/state/kind/role/
   mode/method/reason/event columns (``partially_received``, ``open``, ``tt``,
   ``order.created``) alone in a piece of text (a badge, a cell, a "· accepted" part).
@@ -408,6 +410,24 @@ def _problems(html: str, language: str, codes: set[str], allowed_words: set[str]
     return found
 
 
+def currency_problems(html: str) -> list[str]:
+    """A currency is chosen from the active ISO currencies (issue 13.1): no select offers a
+    metal, test or fund code (XAU, XTS, XXX...), no currency is typed in a text box."""
+    from marketplace.core.currencies import NOT_TRADED
+
+    found = []
+    for field in lxml.html.fromstring(html).iter("select", "input"):
+        name = field.get("name") or ""
+        if not name.endswith("currency"):
+            continue
+        if field.tag == "input" and field.get("type", "text") not in ("hidden",):
+            found.append(f"currency typed in a box: <input name={name!r}>")
+        offered = {option.get("value") for option in field.iter("option")}
+        if offered & NOT_TRADED:
+            found.append(f"<select name={name!r}> offers {sorted(offered & NOT_TRADED)}")
+    return found
+
+
 def vocabulary(app) -> tuple[set[str], set[str], set[str]]:
     with app.app_context():
         codes = model_codes()
@@ -476,8 +496,9 @@ def test_every_portal_page_speaks_the_pages_language_without_raw_codes(
                     if response.status_code != 200 or response.mimetype != "text/html":
                         continue  # a redirect or a file: no page of its own
                     seen.add(url)
-                    for problem in _problems(response.get_data(as_text=True), language,
-                                             codes, allowed_words, data):
+                    html = response.get_data(as_text=True)
+                    for problem in [*_problems(html, language, codes, allowed_words, data),
+                                    *currency_problems(html)]:
                         problems[f"{language} {url}"].add(problem)
     unreached += [f"{rule.rule}: no actor could open it" for rule, _ in plans
                   if rule.rule not in reached]
