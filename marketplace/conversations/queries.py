@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from marketplace.content.models import MediaFile, Product
 from marketplace.conversations.models import Conversation, ConversationMessage, ConversationRead
 from marketplace.core.errors import NotFound
-from marketplace.core.pagination import Page
+from marketplace.core.pagination import Page, capped_count
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Company, CompanyStatus
 
@@ -58,12 +58,13 @@ def conversations_page(actor: Actor, *, q: str | None = None, unread: bool = Fal
         stmt = stmt.where(Conversation.search_text.contains(word, autoescape=True))
     if unread:
         stmt = stmt.where(Conversation.id.in_(_unread_ids(company_id)))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    total, capped = capped_count(stmt)
     rows = list(db.session.scalars(
         stmt.options(joinedload(Conversation.starter), joinedload(Conversation.counterparty))
         .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
         .limit(per_page).offset((page - 1) * per_page)))
-    return Page(items=summaries(rows, company_id), total=total, page=page, per_page=per_page)
+    return Page(items=summaries(rows, company_id), total=total, page=page, per_page=per_page,
+                total_capped=capped)
 
 
 def _unread_messages(company_id: int):
@@ -152,12 +153,12 @@ def messages_page(conversation: Conversation, actor: Actor, *, page: int = 1,
     """The messages, oldest first, each with whether the other company has seen it."""
     stmt = select(ConversationMessage).where(
         ConversationMessage.conversation_id == conversation.id)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    total, capped = capped_count(stmt)
     rows = list(db.session.scalars(stmt.options(joinedload(ConversationMessage.author))
                                    .order_by(ConversationMessage.id)
                                    .limit(per_page).offset((page - 1) * per_page)))
     return Page(items=described(conversation, rows, actor), total=total, page=page,
-                per_page=per_page)
+                per_page=per_page, total_capped=capped)
 
 
 def latest_messages(conversation: Conversation, actor: Actor) -> list[dict]:

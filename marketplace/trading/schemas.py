@@ -122,6 +122,8 @@ class BoxArgsSchema(CursorArgsSchema):
 
 
 class BoxCountsSchema(Schema):
+    """Each counted up to 10,000, as the lists' totals are."""
+
     unread = fields.Integer(required=True)
     unread_assigned_to_me = fields.Integer(required=True)
     drafts = fields.Integer(required=True)

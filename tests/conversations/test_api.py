@@ -254,3 +254,15 @@ def test_a_third_company_gets_404_on_every_route(api, world, method, route):
     assert api.call(method, path, world.operator_token,
                     json={"body": "hi"} if method == "POST" else None).status_code in (403, 404)
     assert api.get("/conversations", world.stranger_token).get_json()["total"] == 0
+
+
+def test_the_lists_count_up_to_the_cap_and_say_there_are_more(app, api, world, monkeypatch):
+    """Issue 16.6: no list counts all of itself ("10,000+" in production, 1+ here)."""
+    monkeypatch.setitem(app.config, "LIST_COUNT_CAP", 1)
+    messages = _messages(api, world, world.buyer_token)  # the question and the reply
+    assert (messages["total"], messages["total_capped"]) == (1, True)
+    assert len(messages["items"]) == 2
+    listed = api.get("/conversations", world.buyer_token).get_json()
+    assert (listed["total"], listed["total_capped"]) == (1, False)  # exactly one
+    monkeypatch.setitem(app.config, "LIST_COUNT_CAP", 10_000)
+    assert _messages(api, world, world.buyer_token)["total_capped"] is False

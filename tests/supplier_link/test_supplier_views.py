@@ -256,3 +256,18 @@ def test_what_the_buyer_stops_sharing_is_not_read_by_another_door(trade, client)
     listed = client.get("/supplier_link/discrepancies").get_data(as_text=True)
     assert listed.count('data-step="credit_note"') == 1  # the claimed one only
     assert f"/discrepancies/{short_bolts['id']}/" not in listed
+
+
+def test_a_view_counts_up_to_the_cap_and_says_there_are_more(trade, app, monkeypatch):
+    """Issue 16.6: the lists count up to the cap ("10,000+" in production, 1+ here); an
+    export still holds every row."""
+    order, _ = _setup(trade)
+    monkeypatch.setitem(app.config, "LIST_COUNT_CAP", 1)
+    shortages = trade.view(trade.supplier_a, "outstanding").get_json()
+    assert (shortages["total"], shortages["total_capped"]) == (1, True)
+    assert len(shortages["items"]) == 2  # A-100 and A-200 are both outstanding
+    exported = trade.view(trade.supplier_a, "outstanding", format="csv")
+    assert exported.mimetype == "text/csv"
+    skus = [row["sku"] for row in csv.DictReader(io.StringIO(
+        exported.get_data().decode("utf-8-sig")))]
+    assert sorted(skus) == ["A-100", "A-200"]

@@ -61,8 +61,8 @@ def list_notifications(query, pagination):
     with the number of unread ones."""
     _member()
     page = paginate(queries.notifications(unread=query["unread"]), **pagination)
-    return {"items": page.items, "total": page.total, "page": page.page,
-            "per_page": page.per_page, "unread": queries.unread_count()}
+    return {"items": page.items, "total": page.total, "total_capped": page.total_capped,
+            "page": page.page, "per_page": page.per_page, "unread": queries.unread_count()}
 
 
 @blp_notifications.route("/<int:notification_id>/read", methods=["POST"])

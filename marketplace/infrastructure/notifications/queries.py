@@ -13,6 +13,7 @@ from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import selectinload
 
 from marketplace.core.errors import NotFound
+from marketplace.core.pagination import capped_count
 from marketplace.core.scoping import get_visible, visible
 from marketplace.extensions import db
 from marketplace.infrastructure.notifications import events as registry
@@ -50,8 +51,8 @@ def recent_notifications(limit: int = 5) -> list[Notification]:
 def unread_count() -> int:
     if _reader_id() is None:
         return 0
-    return db.session.scalar(select(func.count()).select_from(Notification).where(
-        _own(), Notification.read_at.is_(None))) or 0
+    # Counted up to the lists' cap (core/pagination.py): the bell on every page asks.
+    return capped_count(select(Notification.id).where(_own(), Notification.read_at.is_(None)))[0]
 
 
 def notification(notification_id: int) -> Notification:

@@ -39,11 +39,15 @@ class NotificationSchema(Schema):
 
 class NotificationPageSchema(Schema):
     items = fields.List(fields.Nested(NotificationSchema), required=True)
-    total = fields.Integer(required=True)
+    total = fields.Integer(required=True, metadata={
+        "description": "How many there are, counted up to 10,000: see `total_capped`."})
+    total_capped = fields.Boolean(dump_default=False, metadata={
+        "description": "True when there are more than `total` (shown as \"10,000+\")."})
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
     unread = fields.Integer(required=True, metadata={
-        "description": "How many of the caller's notifications are not read (all pages)"})
+        "description": "How many of the caller's notifications are not read (all pages), "
+                       "counted up to 10,000"})
 
 
 class ReadAllSchema(Schema):

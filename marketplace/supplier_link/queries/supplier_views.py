@@ -18,7 +18,7 @@ from sqlalchemy import Select, func, select, type_coerce
 from sqlalchemy.orm import selectinload
 
 from marketplace.core.errors import Forbidden
-from marketplace.core.pagination import Page
+from marketplace.core.pagination import Page, capped_count
 from marketplace.core.types import Quantity, utcnow
 from marketplace.extensions import db
 from marketplace.fulfillment.models import (
@@ -105,11 +105,15 @@ def suppliers_of(buyer: Company) -> list[Company]:
 
 def page_of(stmt: Select, page: int, per_page: int | None, *, scalars: bool = False,
             convert: Callable[[Any], Any] | None = None) -> Page:
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    # A page counts up to the lists' cap (core/pagination.py); an export (no per_page)
+    # reads its rows anyway and counts them all.
+    total, capped = capped_count(stmt) if per_page else (db.session.scalar(
+        select(func.count()).select_from(stmt.order_by(None).subquery())) or 0, False)
     limited = stmt.limit(per_page or MAX_EXPORT_ROWS).offset((page - 1) * (per_page or 0))
     result = db.session.scalars(limited) if scalars else db.session.execute(limited)
     rows = [convert(row) if convert else row for row in result.all()]
-    return Page(items=rows, total=total or 0, page=page, per_page=per_page or total or 0)
+    return Page(items=rows, total=total, page=page, per_page=per_page or total,
+                total_capped=capped)
 
 
 def _orders(sv: SupplierView) -> Select:

@@ -91,7 +91,8 @@ def test_members_see_only_their_own_notifications(world, api):
     assert [n["id"] for n in mine["items"]] == [world.ids["n"]] and mine["unread"] == 1
     for actor in ("colleague", "other", "operator"):
         theirs = api.get("/notifications", api.token(world.people[actor])).get_json()
-        assert theirs == {"items": [], "total": 0, "page": 1, "per_page": 20, "unread": 0}
+        assert theirs == {"items": [], "total": 0, "total_capped": False, "page": 1,
+                          "per_page": 20, "unread": 0}
 
 
 # method, path, expected for (anonymous, own, colleague, other, operator)
