@@ -319,6 +319,28 @@ def test_a_rolled_back_upload_leaves_no_file(app, supplier, storage_backend):
     assert media_count(app) == 0
 
 
+def test_a_rolled_back_savepoint_takes_its_files_only(app, supplier, storage_backend):
+    """A catalog import attaches each image in a savepoint: one refused after its file
+    was kept removes that file, not the files of the images attached before it."""
+    with app.test_request_context():
+        company = db.session.get(Company, supplier.company_id)
+        before = store_upload(company, io.BytesIO(png_bytes()), "kept.png",
+                              allowed={MediaKind.IMAGE})
+        try:
+            with db.session.begin_nested():
+                store_upload(company, io.BytesIO(jpeg_bytes()), "refused.jpg",
+                             allowed={MediaKind.IMAGE})
+                assert len(stored_files(app, supplier.company_id)) == 4
+                raise RuntimeError("refused after its file was kept")
+        except RuntimeError:
+            pass
+        kept = sorted([before.storage_path, before.thumbnail_path])
+        assert storage.store_of(app, "media").keys(f"{supplier.company_id}/") == kept
+        commit()
+    assert storage.store_of(app, "media").keys(f"{supplier.company_id}/") == kept
+    assert media_count(app) == 1
+
+
 def test_deleted_files_go_only_once_the_deletion_is_committed(app, supplier, storage_backend):
     with app.test_request_context():
         company = db.session.get(Company, supplier.company_id)

@@ -396,7 +396,10 @@ _WRITTEN = "media_files_written"
 
 
 def _remember_written(store: storage.Store, key: str) -> None:
-    db.session.info.setdefault(_WRITTEN, []).append((store, key))
+    """The file goes again if the transaction (or savepoint) it was kept in rolls back."""
+    session = db.session()
+    within = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_WRITTEN, []).append((store, key, within))
 
 
 @event.listens_for(Session, "after_commit")
@@ -404,7 +407,27 @@ def _keep_written(session: Session) -> None:
     session.info.pop(_WRITTEN, None)
 
 
-@event.listens_for(Session, "after_rollback")
-def _remove_written(session: Session) -> None:
-    for store, key in session.info.pop(_WRITTEN, []):
+@event.listens_for(Session, "after_soft_rollback")
+def _remove_written(session: Session, rolled_back) -> None:
+    """Remove the files kept inside what was rolled back: the whole transaction, or one
+    savepoint (and the savepoints inside it) — not the files of the transaction around
+    it, whose rows stay and commit (e.g. a catalog import's earlier images)."""
+    written = session.info.get(_WRITTEN)
+    if not written:
+        return
+    gone, kept = [], []
+    for entry in written:
+        (gone if _inside(entry[2], rolled_back) else kept).append(entry)
+    session.info[_WRITTEN] = kept
+    for store, key, _ in gone:
         _remove_files(store, [key])
+
+
+def _inside(transaction, outer) -> bool:
+    if transaction is None:  # kept before the session began: the transaction it begins
+        return outer.parent is None
+    while transaction is not None:
+        if transaction is outer:
+            return True
+        transaction = transaction.parent
+    return False
