@@ -241,59 +241,80 @@ def direct_request(query: dict) -> SearchRequest:
     return request
 
 
-def bench_size(size: int, repeat: int) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        app = build_app(folder)
+def bench_size(size: int, repeat: int, folder: str | None = None, keep: bool = False) -> None:
+    """SQLite and Whoosh. ``folder``: the database and index live there (kept after the
+    run); ``keep``: query the catalog a run left there (no generation, no reindex)."""
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = folder or temporary
+        kept = keep and Path(folder, "bench.db").exists()
+        app = build_app(folder, keep=kept)
+        if kept:
+            with app.app_context():
+                visible = db.session.scalar(select(db.func.count(Product.id))
+                                            .where(Product.publicly_visible()))
+            print(f"\n== {visible:,} visible products (kept from the last run in {folder}) ==")
+        else:
+            bench_index(app, folder, size)
+        bench_queries(app, repeat)
+        memory = search_node_memory(f"sqlite:///{folder}/bench.db", folder)
+        print(f"search node, 8 concurrent clients for 20 s: {memory['requests']:,} searches, "
+              f"peak RSS {memory['peak_mb']:.0f} MB (at start {memory['start_mb']:.0f} MB)")
+
+
+def bench_index(app, folder: str, size: int) -> None:
+    """Generate the catalog, reindex it, time single updates."""
+    started = time.perf_counter()
+    counts = generate(app, size)
+    print(f"\n== {size:,} products ({counts['published']:,} published, "
+          f"{counts['visible']:,} visible; generated in "
+          f"{time.perf_counter() - started:.0f} s) ==")
+
+    with app.app_context():
         started = time.perf_counter()
-        counts = generate(app, size)
-        print(f"\n== {size:,} products ({counts['published']:,} published, "
-              f"{counts['visible']:,} visible; generated in "
-              f"{time.perf_counter() - started:.0f} s) ==")
+        indexed = indexing.rebuild("products")
+        elapsed = time.perf_counter() - started
+        indexing.rebuild("companies")
+        assert indexed == counts["visible"], (indexed, counts)
+        size_mb = sum(f.stat().st_size for f in Path(folder, "search", "products").iterdir()
+                      ) / 2**20
+        print(f"reindex products: {indexed:,} docs in {elapsed:.1f} s = "
+              f"{indexed / elapsed:,.0f} docs/s (index {size_mb:.0f} MiB)")
 
-        with app.app_context():
-            started = time.perf_counter()
-            indexed = indexing.rebuild("products")
-            elapsed = time.perf_counter() - started
-            indexing.rebuild("companies")
-            assert indexed == counts["visible"], (indexed, counts)
-            size_mb = sum(f.stat().st_size for f in Path(folder, "search", "products").iterdir()
-                          ) / 2**20
-            print(f"reindex products: {indexed:,} docs in {elapsed:.1f} s = "
-                  f"{indexed / elapsed:,.0f} docs/s (index {size_mb:.0f} MiB)")
+        ids = list(db.session.scalars(select(Product.id).where(Product.publicly_visible())
+                                      .limit(100)))
+        started = time.perf_counter()
+        for ident in ids:
+            indexing.refresh("products", [ident])
+        elapsed = time.perf_counter() - started
+        print(f"single-product updates (one commit each): {len(ids) / elapsed:,.0f}/s, "
+              f"{elapsed / len(ids) * 1000:.1f} ms each")
 
-            ids = list(db.session.scalars(select(Product.id).where(Product.publicly_visible())
-                                          .limit(100)))
-            started = time.perf_counter()
-            for ident in ids:
-                indexing.refresh("products", [ident])
-            elapsed = time.perf_counter() - started
-            print(f"single-product updates (one commit each): {len(ids) / elapsed:,.0f}/s, "
-                  f"{elapsed / len(ids) * 1000:.1f} ms each")
 
-        client = app.test_client()
-        backend = None
-        with app.app_context():
-            backend = indexing.backend()
-        print(f"{'query':<30} {'hits':>7}  {'API p50':>8} {'p95':>7}   {'Whoosh p50':>10} "
-              f"{'p95':>7}   {'p50 ratio':>9} {'p95 ratio':>9}")
-        for label, query in QUERIES:
-            def through_api(query=query):
-                response = client.get("/api/v1/search/products", query_string=query)
-                assert response.status_code == 200, response.get_data(as_text=True)
-                return response
+def bench_queries(app, repeat: int) -> None:
+    client = app.test_client()
+    backend = None
+    with app.app_context():
+        backend = indexing.backend()
+    print(f"{'query':<30} {'hits':>7}  {'API p50':>8} {'p95':>7}   {'Whoosh p50':>10} "
+          f"{'p95':>7}   {'p50 ratio':>9} {'p95 ratio':>9}")
+    for label, query in QUERIES:
+        def through_api(query=query):
+            response = client.get("/api/v1/search/products", query_string=query)
+            assert response.status_code == 200, response.get_data(as_text=True)
+            return response
 
-            def direct(query=query):
-                return backend.search("products", direct_request(query))
+        def direct(query=query):
+            return backend.search("products", direct_request(query))
 
-            hits = through_api().get_json()["total"]
-            assert direct().total == hits, (label, direct().total, hits)
-            api_times, raw_times = timed_pair(through_api, direct, repeat)
-            api50, api95 = p50_p95(api_times)
-            raw50, raw95 = p50_p95(raw_times)
-            print(f"{label:<30} {hits:>7,}  {api50:7.1f}ms {api95:6.1f}ms   {raw50:9.1f}ms "
-                  f"{raw95:6.1f}ms   {api50 / raw50:8.2f}x {api95 / raw95:8.2f}x")
-        with app.app_context():
-            db.engine.dispose()
+        hits = through_api().get_json()["total"]
+        assert direct().total == hits, (label, direct().total, hits)
+        api_times, raw_times = timed_pair(through_api, direct, repeat)
+        api50, api95 = p50_p95(api_times)
+        raw50, raw95 = p50_p95(raw_times)
+        print(f"{label:<30} {hits:>7,}  {api50:7.1f}ms {api95:6.1f}ms   {raw50:9.1f}ms "
+              f"{raw95:6.1f}ms   {api50 / raw50:8.2f}x {api95 / raw95:8.2f}x")
+    with app.app_context():
+        db.engine.dispose()
 
 
 # ----- PostgreSQL ---------------------------------------------------------------------
@@ -689,6 +710,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30, help="runs of each query")
     parser.add_argument("--keep", action="store_true",
                         help="PostgreSQL: query the catalog the last run left (no generation)")
+    parser.add_argument("--folder", help="SQLite: keep the database and index in this folder "
+                        "(with --keep: query what a run left there)")
     parser.add_argument("--memory-node", nargs=2, type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_node:
@@ -703,7 +726,7 @@ def main() -> None:
         if database.startswith("postgres"):
             bench_postgres(size, args.repeat, keep=args.keep)
         else:
-            bench_size(size, args.repeat)
+            bench_size(size, args.repeat, args.folder, args.keep)
 
 
 if __name__ == "__main__":

@@ -265,3 +265,6 @@ def test_beyond_the_cap_the_total_says_more_and_the_page_is_still_ranked(
     skus, results = search_in(app, "steel")
     assert (results.total, results.total_capped) == (4, False)
     assert sorted(skus) == ["CB-M10", "HB-M8", "HN-M8", "RW-12"]
+    monkeypatch.setitem(app.config, "SEARCH_COUNT_CAP", 3)  # the search's own, when set
+    assert (search_in(app, "steel")[1].total, search_in(app, "steel")[1].total_capped) == (
+        3, True)

@@ -248,6 +248,17 @@ def _matches(vector, tsquery: str):
 # ----- the backend ----------------------------------------------------------------------
 
 
+def search_count_cap() -> int:
+    """How far a search counts its hits: ``SEARCH_COUNT_CAP``, else the lists' cap
+    (``LIST_COUNT_CAP``, 10,000). Each hit counted is a row read."""
+    from flask import current_app, has_app_context
+
+    if has_app_context() and current_app.config.get("SEARCH_COUNT_CAP"):
+        return int(current_app.config["SEARCH_COUNT_CAP"])
+    return count_cap()
+
+
+
 class PostgresBackend:
     """Search in PostgreSQL (``SEARCH_BACKEND=postgres``, or by itself on PostgreSQL)."""
 
@@ -473,7 +484,7 @@ class _Search:
 
     def run(self) -> RawResults:
         request = self.request
-        cap = count_cap()
+        cap = search_count_cap()
         limit = min(request.page * request.per_page, MAX_RANKED)
         start = (request.page - 1) * request.per_page
         size = max(0, min(request.per_page, limit - start))
