@@ -11,8 +11,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from marketplace.content.catalog import importer, tasks
-from marketplace.content.models import CatalogImport
-from marketplace.core import boundary
+from marketplace.content.models import CatalogImport, MediaFile
+from marketplace.core import boundary, storage
 from marketplace.core.audit import AuditEvent
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Company, User
@@ -55,7 +55,8 @@ def test_the_portal_page_offers_downloads_and_the_upload(client, supplier):
     assert client.get("/api/v1/catalog/template?format=xlsx").status_code == 200
 
 
-def test_a_portal_upload_runs_as_a_job_and_shows_the_row_report(app, client, supplier):
+def test_a_portal_upload_runs_as_a_job_and_shows_the_row_report(storage_backend, app, client,
+                                                                 supplier):
     portal_login(client, supplier.admin.email)
     response = _upload_in_portal(client, xlsx_file(ROWS), "my catalog.xlsx",
                                  zip_file({"TEA-150.png": png_bytes()}))
@@ -82,13 +83,16 @@ def test_a_portal_upload_runs_as_a_job_and_shows_the_row_report(app, client, sup
         job = db.session.get(CatalogImport, job_id)
         assert (job.status, job.file_format, job.images_attached) == ("done", "xlsx", 1)
         assert job.created_by_id == supplier.admin.user_id
-        assert not (Path(app.instance_path) / job.file_path).exists()  # read, then removed
-        assert not (Path(app.instance_path) / job.images_path).exists()
+        kept = storage.store_of(app, "catalog_imports")
+        assert kept.keys(f"{supplier.company_id}/") == []  # read, then removed
+        image = db.session.scalars(select(MediaFile)).one()  # the zip's image, kept
+        assert storage.store_of(app, "media").read(image.storage_path) == png_bytes()
     listing = client.get("/my/catalog").get_data(as_text=True)
     assert f'href="{job_url}"' in listing
 
 
-def test_the_portal_refuses_a_file_that_is_no_catalog_beside_the_form(app, client, supplier):
+def test_the_portal_refuses_a_file_that_is_no_catalog_beside_the_form(storage_backend, app,
+                                                                       client, supplier):
     portal_login(client, supplier.admin.email)
     response = _upload_in_portal(client, b"<html><body>hello</body></html>", "catalog.xlsx")
     assert response.status_code == 415
@@ -98,8 +102,7 @@ def test_the_portal_refuses_a_file_that_is_no_catalog_beside_the_form(app, clien
     assert "The file lacks the required columns: sku, name." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(CatalogImport.id)) is None
-    folder = Path(app.instance_path) / "catalog_imports" / str(supplier.company_id)
-    assert not folder.exists() or list(folder.iterdir()) == []
+    assert storage.store_of(app, "catalog_imports").keys(f"{supplier.company_id}/") == []
 
 
 def test_the_api_queues_a_job_and_reports_it_when_done(app, api, supplier):

@@ -8,20 +8,18 @@ elsewhere) do that batch's rows go one by one through ``save_product``, each in 
 savepoint. Operations: they flush, never commit.
 
 Small files are imported within the request (``import_catalog``); big ones are kept
-under the instance folder and handed to a background job (``queue_import`` → the
+in the ``catalog_imports`` store (core.storage: shared by every node and worker with
+STORAGE_BACKEND=s3) and handed to a background job (``queue_import`` → the
 ``content.run_catalog_import`` outbox job in tasks.py)."""
 
 from __future__ import annotations
 
 import logging
 import os
-import shutil
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 from typing import IO
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
@@ -43,7 +41,7 @@ from marketplace.content.models import CatalogImport, CatalogImportStatus, Produ
 # Called through their modules (save_product, update_products): the products area.
 from marketplace.content.operations import product_batches
 from marketplace.content.operations import products as product_operations
-from marketplace.core import outbox
+from marketplace.core import outbox, storage
 from marketplace.core.audit import record_audit
 from marketplace.core.errors import DomainError, Forbidden, ValidationFailed
 from marketplace.extensions import db
@@ -326,31 +324,39 @@ def _recount(catalog: CatalogFile, stream: IO[bytes], max_rows: int) -> CatalogF
 # ----- in the background ------------------------------------------------------------------
 
 
-def stored_path(relative: str) -> Path:
-    """Where a kept upload is: under the instance folder, by a path relative to it."""
-    return Path(current_app.instance_path) / relative
+def _kept() -> storage.Store:
+    """Where a queued import's files wait for the worker (core.storage: the instance
+    folder's ``catalog_imports/``, or the object store every node and worker shares)."""
+    return storage.store(IMPORTS_FOLDER)
+
+
+def _key(relative: str) -> str:
+    # The job row names a file as before (``catalog_imports/<company>/<name>``).
+    return relative.removeprefix(f"{IMPORTS_FOLDER}/")
+
+
+def open_stored(relative: str) -> IO[bytes]:
+    """A kept upload, to read (seekable: spreadsheets and zips are read from their end)."""
+    return _kept().open(_key(relative))
 
 
 def _store_file(stream: IO[bytes], company: Company, suffix: str) -> str:
-    """Copy an upload under the instance folder by a generated name; the relative path."""
-    folder = Path(IMPORTS_FOLDER) / str(company.id)
-    stored_path(str(folder)).mkdir(parents=True, exist_ok=True)
-    relative = str(folder / f"{uuid.uuid4().hex}{suffix}")
+    """Keep an upload by a generated name; the path the job row names it by."""
+    relative = f"{IMPORTS_FOLDER}/{company.id}/{uuid.uuid4().hex}{suffix}"
     stream.seek(0)
-    with open(stored_path(relative), "wb") as out:
-        shutil.copyfileobj(stream, out, 1024 * 1024)
+    _kept().save(_key(relative), stream)
     return relative
 
 
 def remove_stored(*relatives: str | None) -> None:
     for relative in relatives:
         if relative:
-            stored_path(relative).unlink(missing_ok=True)
+            _kept().delete(_key(relative))
 
 
 def queue_import(company: Company, user: User | None, stream: IO[bytes], filename: str,
                  images: IO[bytes] | None = None) -> CatalogImport:
-    """Check the file (and images zip) now, keep them under the instance folder, and
+    """Check the file (and images zip) now, keep them in the store, and
     hand the rows to a background job once this transaction commits."""
     ensure_supplier(company)
     catalog, file_path, images_path = _store_checked(company, stream, images)
@@ -374,12 +380,12 @@ def _store_checked(company: Company, stream: IO[bytes], images: IO[bytes] | None
     file_path = images_path = None
     try:
         file_path = _store_file(stream, company, ".upload")
-        with open(stored_path(file_path), "rb") as stored:
+        with open_stored(file_path) as stored:
             catalog = open_catalog_file(stored)
             catalog.close()
         if images is not None:
             images_path = _store_file(images, company, ".zip")
-            with open(stored_path(images_path), "rb") as stored:
+            with open_stored(images_path) as stored:
                 open_images_zip(stored).close()
     except BaseException:
         remove_stored(file_path, images_path)

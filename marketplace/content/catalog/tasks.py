@@ -22,8 +22,8 @@ from marketplace.content.catalog.images import attach_images, open_images_zip
 from marketplace.content.catalog.importer import (
     RUN_IMPORT,
     CatalogImporter,
+    open_stored,
     remove_stored,
-    stored_path,
 )
 from marketplace.content.catalog.reading import open_catalog_file
 from marketplace.content.catalog.report import ImportResult
@@ -82,12 +82,11 @@ def _run(job: CatalogImport, company: Company) -> None:
 def _import(job: CatalogImport, company: Company, progress) -> ImportResult:
     """The stored file's rows, then the images of its zip; progress after each batch."""
     with ExitStack() as files:
-        stream = files.enter_context(open(stored_path(job.file_path), "rb"))
+        stream = files.enter_context(open_stored(job.file_path))
         catalog = open_catalog_file(stream)
         files.callback(catalog.close)
         images = files.enter_context(
-            open(stored_path(job.images_path), "rb")  # noqa: SIM115 - the stack closes it
-            if job.images_path else nullcontext())
+            open_stored(job.images_path) if job.images_path else nullcontext())
         archive = open_images_zip(images) if images is not None else None
         importer = CatalogImporter(company, catalog, on_batch=progress,
                                    keep_skus=archive is not None)
