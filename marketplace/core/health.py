@@ -3,7 +3,8 @@
 200 while the database answers (the app can serve), 503 when it does not. The body
 says ``ok``, or ``degraded`` with the reason of each check that is not ok: Redis
 away (jobs wait in the outbox, rate limits count in memory), the search index not
-readable, no worker heartbeat for WORKER_HEARTBEAT_MAX_AGE seconds, jobs failed.
+readable, the file store (core.storage: a bucket) not answering, no worker heartbeat
+for WORKER_HEARTBEAT_MAX_AGE seconds, jobs failed.
 
 core checks what it owns (the database, Redis, the worker); a module adds the check of
 what it owns with ``register_check`` when it is imported (content: the search index),
@@ -58,6 +59,16 @@ def _redis() -> dict:
     return ok()
 
 
+def _storage() -> dict:
+    from marketplace.core import storage
+
+    backend = (current_app.config.get("STORAGE_BACKEND") or "local").lower()
+    reason = storage.store("media").check()
+    if reason:
+        return degraded(f"files cannot be kept or served: {reason}", backend=backend)
+    return ok(backend=backend)
+
+
 def _worker() -> dict:
     from marketplace.core.outbox import JobStatus, OutboxJob, eager, last_heartbeat
 
@@ -95,7 +106,7 @@ def report() -> tuple[dict, int]:
         db.session.rollback()
         return {"status": "unavailable", "checks": {"database": {
             "status": "unavailable", "reason": type(error).__name__}}}, 503
-    checks = {"database": database, "redis": _redis()}
+    checks = {"database": database, "redis": _redis(), "storage": _storage()}
     for name, check in (*_checks.items(), ("worker", _worker)):
         try:
             checks[name] = check()

@@ -103,6 +103,10 @@ class Store:
         at every depth."""
         raise NotImplementedError
 
+    def check(self) -> str | None:
+        """Why the store cannot be used now (for /healthz), or None; answers quickly."""
+        raise NotImplementedError
+
     @contextmanager
     def scratch(self) -> Iterator[Path]:
         """A temporary local folder whose files ``save`` moves in cheaply."""
@@ -153,6 +157,10 @@ class LocalStore(Store):
 
     def open(self, key: str) -> IO[bytes]:
         return self.path(key).open("rb")
+
+    def check(self) -> str | None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        return None if os.access(self.root, os.W_OK) else f"{self.root} is not writable"
 
     def exists(self, key: str) -> bool:
         return self.path(key).is_file()
@@ -205,6 +213,13 @@ class S3Store(Store):
     @property
     def client(self):
         return _client(self.endpoint_url, self.region)
+
+    def check(self) -> str | None:
+        try:
+            _client(self.endpoint_url, self.region, quick=True).head_bucket(Bucket=self.bucket)
+        except Exception as error:  # noqa: BLE001 - any failure is the answer
+            return f"bucket {self.bucket!r} does not answer ({type(error).__name__})"
+        return None
 
     def object_key(self, key: str) -> str:
         return self.prefix + check_key(key)
@@ -285,10 +300,11 @@ _clients: dict[tuple, object] = {}
 _clients_lock = threading.Lock()
 
 
-def _client(endpoint_url: str | None, region: str | None):
+def _client(endpoint_url: str | None, region: str | None, *, quick: bool = False):
     """One boto3 client per endpoint and process: clients are thread-safe, but not to be
-    shared across gunicorn's fork (the pid is part of the key)."""
-    key = (endpoint_url, region, os.getpid())
+    shared across gunicorn's fork (the pid is part of the key). ``quick``: the health
+    check's, which gives up after a second and does not retry."""
+    key = (endpoint_url, region, os.getpid(), quick)
     found = _clients.get(key)
     if found is None:
         with _clients_lock:
@@ -297,10 +313,13 @@ def _client(endpoint_url: str | None, region: str | None):
                 import boto3
                 from botocore.config import Config
 
+                config = Config(retries={"max_attempts": 4, "mode": "standard"},
+                                max_pool_connections=32)
+                if quick:
+                    config = Config(retries={"max_attempts": 1, "mode": "standard"},
+                                    connect_timeout=1, read_timeout=2)
                 found = _clients[key] = boto3.session.Session().client(
-                    "s3", endpoint_url=endpoint_url, region_name=region,
-                    config=Config(retries={"max_attempts": 4, "mode": "standard"},
-                                  max_pool_connections=32))
+                    "s3", endpoint_url=endpoint_url, region_name=region, config=config)
     return found
 
 

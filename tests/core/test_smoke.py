@@ -3,5 +3,5 @@ def test_health_check_answers_when_the_database_answers(client):
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "redis", "search", "worker"}
+    assert set(body["checks"]) == {"database", "redis", "search", "storage", "worker"}
     assert all(check["status"] == "ok" for check in body["checks"].values())

@@ -103,3 +103,14 @@ def test_an_unknown_backend_is_refused_by_name(app):
             storage.store_of(app, "media")
     finally:
         app.config["STORAGE_BACKEND"] = saved
+
+
+def test_healthz_says_whether_the_store_answers(app, client, storage_backend):
+    body = client.get("/healthz").get_json()
+    assert body["checks"]["storage"] == {"status": "ok", "backend": storage_backend}
+    if storage_backend == "s3":
+        app.config["S3_BUCKET"] = "no-such-bucket"  # storage_backend restores it
+        answer = client.get("/healthz")
+        assert answer.status_code == 200  # worth an alert, not a reason to leave the node
+        check = answer.get_json()["checks"]["storage"]
+        assert check["status"] == "degraded" and "no-such-bucket" in check["reason"]
