@@ -152,25 +152,32 @@ def count_use(kind: str, company_id: int, adding: int = 1) -> None:
 
 
 def count_read_apart(kind: str, company_id: int, allowed: int | None) -> int | None:
-    """Count one read (an API call, an analytics view) in a transaction of its own
-    (core/apart.py): the company's counter row is locked for one statement, not until
-    the request commits, so a partner's parallel calls do not queue on it. Returns what
-    was used before this read; over ``allowed`` nothing is counted and the answer is
-    above it. None where no transaction apart is at hand (the caller counts in its own)."""
+    """Count one read (an API call, an analytics view) apart from the request's
+    transaction (core/apart.py): one statement that commits itself, so the company's
+    counter row is locked for that statement only, not until the request commits, and a
+    partner's parallel calls do not queue on it. Returns what was used before this read;
+    at ``allowed`` nothing is counted (the upsert's condition) and the answer is what was
+    used, so the caller refuses. None where no transaction apart is at hand (the caller
+    counts in its own)."""
     engine = engine_apart()
     if engine is None:
         return None
     table = UsageCounter.__table__
+    period = queries.period_key(kind)
     add = (postgresql_insert(table)
-           .values(company_id=company_id, kind=kind, period=queries.period_key(kind), count=1)
-           .on_conflict_do_update(constraint="uq_usage_counters_period",
-                                  set_={"count": table.c.count + 1})
+           .values(company_id=company_id, kind=kind, period=period, count=1)
+           .on_conflict_do_update(
+               constraint="uq_usage_counters_period", set_={"count": table.c.count + 1},
+               where=None if allowed is None else table.c.count < allowed)
            .returning(table.c.count))
     try:
-        with engine.connect() as connection, connection.begin() as transaction:
-            total = connection.execute(add).scalar_one()
-            if allowed is not None and total > allowed:
-                transaction.rollback()
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            total = connection.execute(add).scalar_one_or_none() \
+                if allowed is None or allowed > 0 else None
+            if total is None:  # at the allowance: nothing counted
+                return connection.execute(select(table.c.count).where(
+                    table.c.company_id == company_id, table.c.kind == kind,
+                    table.c.period == period)).scalar() or 0
     except IntegrityError:  # a company new in the caller's transaction: count there
         return None
     return total - 1

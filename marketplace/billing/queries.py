@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import aliased
 
 from marketplace.billing.models import (
     FREE,
@@ -119,9 +120,23 @@ def subscription_of(company_id: int) -> Subscription | None:
     return db.session.scalar(select(Subscription).where(Subscription.company_id == company_id))
 
 
+def _subscription_and_free_plan(company_id: int) -> tuple[Subscription | None, Plan | None]:
+    """The company's subscription (with its plan) and the free plan in one statement:
+    asked on every partner API call."""
+    chosen, free = aliased(Plan), aliased(Plan)
+    row = db.session.execute(
+        select(Subscription, chosen, free).select_from(Company)
+        .outerjoin(Subscription, Subscription.company_id == Company.id)
+        .outerjoin(chosen, chosen.id == Subscription.plan_id)
+        .outerjoin(free, free.code == FREE)
+        .where(Company.id == company_id)).first()
+    if row is None:  # no such company (yet): as if it had no subscription
+        return None, free_plan()
+    return row[0], row[2]  # the subscription's plan is in the session: no second read
+
+
 def standing(company_id: int, *, with_usage: bool = False) -> Standing:
-    subscription = subscription_of(company_id)
-    free = free_plan()
+    subscription, free = _subscription_and_free_plan(company_id)
     status = subscription.status if subscription else SubscriptionStatus.FREE
     chosen = subscription.plan if subscription and subscription.plan else free
     if status in (SubscriptionStatus.FREE, SubscriptionStatus.CANCELLED) or chosen is None:
