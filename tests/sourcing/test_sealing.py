@@ -254,3 +254,54 @@ def test_a_second_award_of_a_line_is_refused_and_writes_nothing(sealed, api, app
         with app.app_context():
             assert db.session.scalar(select(func.count(Document.id))) == documents
             assert db.session.scalar(select(func.count(Award.id))) == 1
+
+
+# The same routes once the closing time has passed and the opening ran: what was not
+# found (404) or sealed (409) now answers, with the bid's prices where the route shows
+# prices; the lists and the box search now hold the bids. (The award, refused before,
+# is tried after the opening in test_comparison_and_award.py with real lines.)
+PRICES_AFTER = {"/documents/{bid}": "7.3131", "/documents/{beta}": "6.1919",
+                "/documents/{beta0}": "6.4242", "/documents/{gamma}": "6.5353",
+                "/documents/{beta}/diff": "6.1919",
+                "/documents/{beta}/diff?against={beta0}": "6.4242",
+                "/documents/{rfq}/diff?against={beta0}": "6.4242",
+                "/rfqs/{rfq}/comparison": "6.1919"}
+LISTS_AFTER = ("/documents?box=inbox", "/documents?box=inbox&q=AH-40",
+               "/documents?type=quotation")
+
+
+@pytest.mark.parametrize(("method", "path", "status"),
+                         [route for route in BUYER_API if not route[1].endswith("/award")],
+                         ids=[f"{m} {p}" for m, p, _s in BUYER_API if not p.endswith("/award")])
+def test_after_the_opening_the_same_routes_show_the_bids(sealed, api, app, method, path,
+                                                         status):
+    ids = _ids(sealed)
+    with sealed.after_closing():
+        with app.app_context():
+            assert tasks.open_due() == 1
+        response = _call(api, sealed.tokens["buyer"], method, path, ids)
+    assert 200 <= response.status_code < 300, _body_of(response)[:300]
+    if path in PRICES_AFTER:
+        assert PRICES_AFTER[path] in _body_of(response)
+    if path.endswith("format=xlsx") and "{rfq}" in path:
+        assert response.mimetype.endswith("spreadsheetml.sheet")
+    if path in LISTS_AFTER:
+        listed = {item["id"] for item in response.get_json()["items"]}
+        assert {ids["bid"], ids["beta"], ids["gamma"]} <= listed
+    if path == "/documents/counts":
+        assert response.get_json()["unread"] > 0
+
+
+@pytest.mark.parametrize(("path", "status"), BUYER_PORTAL, ids=[p for p, _s in BUYER_PORTAL])
+def test_after_the_opening_the_portal_shows_the_bids(sealed, app, path, status):
+    client = app.test_client()
+    portal_login(client, sealed.buyer.email)
+    with sealed.after_closing():
+        with app.app_context():
+            assert tasks.open_due() == 1
+        response = client.get(path.format(**_ids(sealed)))
+    assert response.status_code == 200
+    if path in ("/trading/documents/{bid}", "/sourcing/rfqs/{rfq}/comparison"):
+        assert "7.3131" in _body_of(response)
+    if path == "/trading/documents?box=inbox&type=quotation":
+        assert "QUO-" in _body_of(response)  # the bids' numbers, hidden before
