@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import Boolean, delete, event, false, func, literal, not_, or_, select, true
+from sqlalchemy import Boolean, delete, event, false, func, literal, not_, or_, select
 from sqlalchemy.dialects.postgresql import TSQUERY, insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import cast, literal_column
@@ -582,20 +582,22 @@ class _Search:
     def suggestion(self, found: int) -> str | None:
         """The query with each unknown word replaced by the closest word of the names
         (trigram similarity, then at most two edits, same first letter), when that finds
-        more hits with all the words than ``found``."""
+        more hits with all the words than ``found``. The query's words are looked up
+        together: which are known in one statement or two, the candidates for every
+        unknown one in another."""
+        typed = list(dict.fromkeys(m.group(0).lower() for m in re.finditer(r"[A-Za-z]+",
+                                                                           self.text)))
+        unknown = self.unknown([w for w in typed if len(w) >= 3])
+        closest = self.closest(unknown) if unknown else {}
         changed = False
 
         def replace(match: re.Match) -> str:
             nonlocal changed
-            word = match.group(0)
-            lowered = word.lower()
-            if len(lowered) < 3 or self.known(lowered):
-                return word
-            closest = self.closest(lowered)
-            if closest is None:
-                return word
+            word = closest.get(match.group(0).lower())
+            if word is None:
+                return match.group(0)
             changed = True
-            return closest
+            return word
 
         corrected = re.sub(r"[A-Za-z]+", replace, self.text)
         if not changed or corrected == self.text:
@@ -607,30 +609,49 @@ class _Search:
         count = db.session.scalar(select(func.count()).select_from(limited.subquery())) or 0
         return corrected if count > found else None
 
-    def known(self, word: str) -> bool:
-        """Whether a row has the word: a name's word as written or stemmed, else any
+    def unknown(self, words: list[str]) -> list[str]:
+        """The words no row has: not a name's word as written or stemmed, nor any
         text's (looked up on the GIN index: a materialized match, where LIMIT 1 made
         the planner scan the table for a word no row has, 0.7 s at 1M)."""
-        if db.session.scalar(select(true()).where(
-                SearchWord.kind == self.kind,
-                SearchWord.word.in_(sorted({word, stem_latin(word)}))).limit(1)):
-            return True
-        lexeme = _lexeme(stem_latin(word)).replace("'", "''")
-        return bool(db.session.scalar(db.text(
-            f"WITH m AS MATERIALIZED (SELECT 1 FROM {self.table.name} "
-            f"WHERE vector @@ '{lexeme}'::tsquery) SELECT EXISTS (SELECT 1 FROM m)")))
+        if not words:
+            return []
+        forms = {word: {word, stem_latin(word)} for word in words}
+        named = set(db.session.scalars(select(SearchWord.word).where(
+            SearchWord.kind == self.kind,
+            SearchWord.word.in_(sorted(set().union(*forms.values()))))))
+        left = [word for word in words if not forms[word] & named]
+        if not left:
+            return []
+        lexemes = [_lexeme(stem_latin(word)).replace("'", "''") for word in left]
+        ctes = ", ".join(f"m{n} AS MATERIALIZED (SELECT 1 FROM {self.table.name} "
+                         f"WHERE vector @@ '{lexeme}'::tsquery)"
+                         for n, lexeme in enumerate(lexemes))
+        found = db.session.execute(db.text(
+            f"WITH {ctes} SELECT "
+            + ", ".join(f"EXISTS (SELECT 1 FROM m{n})" for n in range(len(left))))).one()
+        return [word for word, exists in zip(left, found, strict=True) if not exists]
 
-    def closest(self, word: str) -> str | None:
-        candidates = db.session.scalars(
-            select(SearchWord.word).where(
-                SearchWord.kind == self.kind,
-                SearchWord.word.op("%", return_type=Boolean)(word),
-                func.left(SearchWord.word, 1) == word[0])
+    def closest(self, words: list[str]) -> dict[str, str]:
+        """The closest name word of each of ``words`` that has one."""
+        from sqlalchemy import union_all
+
+        parts = [select(literal(n).label("n"), SearchWord.word).where(
+            SearchWord.kind == self.kind,
+            SearchWord.word.op("%", return_type=Boolean)(word),
+            func.left(SearchWord.word, 1) == word[0])
             .order_by(func.similarity(SearchWord.word, word).desc(), SearchWord.word)
-            .limit(CANDIDATES)).all()
-        near = [(distance, rank, c) for rank, c in enumerate(candidates)
-                if (distance := _edits(word, c, 2)) <= 2]
-        return min(near)[2] if near else None
+            .limit(CANDIDATES).subquery().select() for n, word in enumerate(words)]
+        candidates: dict[int, list[str]] = {}
+        for n, candidate in db.session.execute(union_all(*parts) if len(parts) > 1
+                                               else parts[0]):
+            candidates.setdefault(n, []).append(candidate)  # in similarity's order
+        out = {}
+        for n, word in enumerate(words):
+            near = [(distance, rank, c) for rank, c in enumerate(candidates.get(n, []))
+                    if (distance := _edits(word, c, 2)) <= 2]
+            if near:
+                out[word] = min(near)[2]
+        return out
 
 
 class _ProductSearch(_Search):
