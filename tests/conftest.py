@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from marketplace import create_app
 from marketplace.extensions import db, limiter
 from tests import factories, sharding, worlds
+from tests.sharding import DATABASE_INDEPENDENT_VARIABLE
 
 
 def _free_port() -> int:
@@ -141,11 +142,28 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Only this shard's tests when the run is split (tests/sharding.py); the tests of the
-    demo world last, one after the other, so they share one seeding (a shared world lasts
-    while consecutive tests use it)."""
+    """Only this shard's tests when the run is split (tests/sharding.py); the tests that
+    use no run's database only once per ``make test`` (below); the tests of the demo world
+    last, one after the other, so they share one seeding (a shared world lasts while
+    consecutive tests use it)."""
     sharding.keep_this_shard(config, items, sharding.database_name())
+    _leave_database_independent_tests_to_the_other_run(config, items)
     items.sort(key=lambda item: "demo" in getattr(item, "fixturenames", ()))
+
+
+def _leave_database_independent_tests_to_the_other_run(config, items) -> None:
+    """A test marked ``database_independent`` starts its own processes or databases (a
+    gunicorn, ``make run``, the catalog extraction) and answers the same whichever database
+    the run uses; tests/run_suites.py runs it in the SQLite run only, by setting this
+    variable for the others, so it is deselected (and counted as such), never skipped."""
+    if os.environ.get(DATABASE_INDEPENDENT_VARIABLE) != "elsewhere":
+        return
+    kept, left = [], []
+    for item in items:
+        (left if item.get_closest_marker("database_independent") else kept).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
 
 
 @pytest.fixture

@@ -22,6 +22,8 @@ DURATIONS = Path(__file__).with_name("durations.json")
 DEMO_UNIT = "<the demo world>"
 SHARD_VARIABLE = "TEST_SHARD"
 DURATIONS_OUT_VARIABLE = "TEST_DURATIONS_OUT"
+# "elsewhere": this run leaves the tests marked database_independent to the SQLite run.
+DATABASE_INDEPENDENT_VARIABLE = "TEST_DATABASE_INDEPENDENT"
 
 
 def unit_of(item) -> str:

@@ -28,6 +28,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
+# Uses no run's database: runs once per make test (tests/conftest.py).
+pytestmark = pytest.mark.database_independent
+
 PACKAGE = "marketplace"
 ROOT = Path(__file__).resolve().parent.parent / PACKAGE
 

@@ -6,6 +6,7 @@ import os
 import shutil
 import uuid
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from click.testing import CliRunner
@@ -55,6 +56,7 @@ def test_migrations_build_the_schema_the_models_describe(tmp_path):
             admin.dispose()
 
 
+@pytest.mark.database_independent
 def test_no_landed_migration_has_changed():
     listed = landed_migrations.read_manifest()
     assert listed, "migrations/landed.txt lists no migration"
@@ -68,6 +70,7 @@ def _copy_of_migrations(tmp_path):
     return copy
 
 
+@pytest.mark.database_independent
 def test_a_changed_or_deleted_landed_migration_is_named_and_a_new_one_is_allowed(tmp_path):
     migrations = _copy_of_migrations(tmp_path)
     changed, deleted = sorted(landed_migrations.read_manifest(migrations))[:2]
@@ -94,6 +97,7 @@ def test_a_changed_or_deleted_landed_migration_is_named_and_a_new_one_is_allowed
     assert (migrations / "landed.txt").read_bytes() == before
 
 
+@pytest.mark.database_independent
 def test_the_manifest_command_appends_new_migrations_and_never_rewrites_listed_ones(tmp_path):
     migrations = _copy_of_migrations(tmp_path)
     before = (migrations / "landed.txt").read_bytes()
@@ -114,6 +118,7 @@ def test_the_manifest_command_appends_new_migrations_and_never_rewrites_listed_o
         ("versions/zz99_a_new_change.py", "changed")]
 
 
+@pytest.mark.database_independent
 def test_line_endings_of_a_checkout_are_not_a_change(tmp_path):
     migrations = _copy_of_migrations(tmp_path)
     name = sorted(landed_migrations.read_manifest(migrations))[0]
@@ -122,6 +127,7 @@ def test_line_endings_of_a_checkout_are_not_a_change(tmp_path):
     assert landed_migrations.breaches(migrations) == []
 
 
+@pytest.mark.database_independent
 def test_the_manifest_starts_a_new_file_with_its_header(tmp_path):
     migrations = _copy_of_migrations(tmp_path)
     (migrations / "landed.txt").unlink()

@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from marketplace.content.search.whoosh_backend import SearchRequest, WhooshBackend
+
+# Uses no run's database: runs once per make test (tests/conftest.py).
+pytestmark = pytest.mark.database_independent
 
 
 def _product(ident: int, name: str) -> dict:

@@ -6,6 +6,9 @@ import pytest
 from marketplace import create_app
 from tests.factories import PASSWORD
 
+# Uses no run's database: runs once per make test (tests/conftest.py).
+pytestmark = pytest.mark.database_independent
+
 
 def test_production_refuses_the_demo_secret_key(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)

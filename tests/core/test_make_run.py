@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+# Uses no run's database: runs once per make test (tests/conftest.py).
+pytestmark = pytest.mark.database_independent
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

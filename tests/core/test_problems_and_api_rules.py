@@ -39,6 +39,7 @@ def test_malformed_json_is_a_400_problem(api, make):
     _assert_problem(response, 400)
 
 
+@pytest.mark.database_independent
 def test_an_unexpected_failure_is_a_500_problem_and_nothing_is_saved(tmp_path):
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"},
                      instance_path=str(tmp_path))

@@ -5,6 +5,9 @@ import pytest
 
 from marketplace import create_app
 
+# Uses no run's database: runs once per make test (tests/conftest.py).
+pytestmark = pytest.mark.database_independent
+
 STRONG_KEY = "k" * 32
 BASE_URL = "https://market.example.com"
 

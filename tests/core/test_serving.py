@@ -84,6 +84,7 @@ def _production_env(tmp_path, **extra) -> dict:
 # ----- gunicorn -----------------------------------------------------------------------------
 
 
+@pytest.mark.database_independent
 def test_gunicorn_config_takes_its_workers_from_the_cpu_count(monkeypatch):
     settings = _gunicorn_settings(monkeypatch)
     cpus = len(os.sched_getaffinity(0))
@@ -96,6 +97,7 @@ def test_gunicorn_config_takes_its_workers_from_the_cpu_count(monkeypatch):
     assert callable(settings["post_fork"])
 
 
+@pytest.mark.database_independent
 def test_gunicorn_config_reads_the_node_settings_from_the_environment(monkeypatch):
     settings = _gunicorn_settings(monkeypatch, WEB_CONCURRENCY="3", PORT="9001",
                                   GUNICORN_THREADS="4", GUNICORN_ACCESS_LOG="")
@@ -106,6 +108,7 @@ def test_gunicorn_config_reads_the_node_settings_from_the_environment(monkeypatc
     assert settings["bind"] == ["0.0.0.0:8080"]
 
 
+@pytest.mark.database_independent
 def test_gunicorn_serves_healthz_with_the_config(tmp_path):
     env = _production_env(tmp_path, GUNICORN_BIND=f"127.0.0.1:{_free_port()}",
                           WEB_CONCURRENCY="2")
@@ -150,6 +153,7 @@ def _get_json(url, server, log, seconds: float) -> dict:
 # ----- Celery beat ---------------------------------------------------------------------------
 
 
+@pytest.mark.database_independent
 def test_beat_schedule_holds_every_periodic_task_and_the_worker_knows_each(tmp_path):
     """As the beat process sees it: marketplace.worker loaded, Celery finalized."""
     script = (
