@@ -19,6 +19,8 @@ and a direct GET of a stored image from the S3 stand-in), with the ratio; the er
 - an image uploaded through one node is served, the same bytes, by the other; a
   document's attachment uploaded through one is served by the other to its company and
   refused (404) to another company;
+- a catalog import queued through one node (its file kept in the store) is run by the
+  worker and reported through the other;
 - nothing was written under either node's instance folder (only the S3 stand-in holds
   files); the worker ran the outbox's jobs (none left failed or waiting).
 
@@ -485,6 +487,7 @@ def main() -> None:
                 thread.join()
             elapsed = time.perf_counter() - began
 
+            queued_import(nodes, suppliers[0]["key"], record)
             settle(env, record)
             nothing_on_nodes(instances, record)
             for name in ("node1", "node2", "worker", "beat"):
@@ -526,6 +529,32 @@ def report(record: Record, elapsed: float, clients: int) -> None:
     print("\n-- checks --")
     for name, results in sorted(record.checks.items()):
         print(f"{name:<58} {sum(results)}/{len(results)}")
+
+
+def queued_import(nodes: list[str], key: str, record: Record, seconds: float = 120) -> None:
+    """A catalog import queued through node 1 (its file kept in the store) is run by the
+    worker and read through node 2."""
+    import requests
+
+    headers = {"Authorization": f"Bearer {key}"}
+    rows = "sku,name,description\n" + "".join(
+        f"IMP-{n},Imported hinge {n},Queued through one node\n" for n in range(50))
+    queued = requests.post(f"{nodes[0]}/api/v1/catalog/imports", headers=headers, timeout=60,
+                           files={"file": ("catalog.csv", rows.encode(), "text/csv")})
+    if queued.status_code != 202:
+        record.error(f"catalog import via node 1: {queued.status_code} {queued.text[:200]}")
+        return
+    job = queued.json()["id"]
+    deadline = time.monotonic() + seconds
+    while True:
+        state = requests.get(f"{nodes[1]}/api/v1/catalog/imports/{job}", headers=headers,
+                             timeout=60).json()
+        if state.get("status") in ("done", "failed") or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    record.check("catalog import queued via node 1, run by the worker, read via node 2",
+                 state.get("status") == "done" and state.get("created") == 50,
+                 f"job {job}: {state}")
 
 
 def settle(env: dict, record: Record, seconds: float = 120) -> None:
