@@ -29,6 +29,7 @@ from marketplace.buying_requests.models import (
 from marketplace.core.audit import record_audit
 from marketplace.core.errors import Conflict, Forbidden, ValidationFailed
 from marketplace.core.limits import BUYING_REQUEST_ANSWERS, check_limit
+from marketplace.core.locking import lock_for_update
 from marketplace.core.schemas import MAX_ID
 from marketplace.core.signals import document_transitioned
 from marketplace.core.types import utcnow
@@ -227,8 +228,8 @@ def close_due() -> list[int]:
     """Close every open request whose date has come (under a row lock, once each)."""
     closed = []
     for request_id in queries.due_requests(utcnow()):
-        request = db.session.scalar(select(BuyingRequest).where(
-            BuyingRequest.id == request_id).with_for_update())
+        request = db.session.scalar(lock_for_update(select(BuyingRequest).where(
+            BuyingRequest.id == request_id)))
         if request is not None and request.status == OPEN and request.closes_at <= utcnow():
             close_request(request)
             closed.append(request_id)

@@ -20,6 +20,7 @@ from marketplace.buying_requests.models import (
     CategorySubscription,
 )
 from marketplace.core.errors import NotFound
+from marketplace.core.locking import lock_for_update
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Category, Company, CompanyStatus, company_categories
 from marketplace.workflow.models import Document
@@ -94,7 +95,7 @@ def visible_request(request_id: int, company: Company | None, *,
     stmt = select(BuyingRequest).where(BuyingRequest.id == request_id,
                                        _visible_clause(company))
     if for_update:
-        stmt = stmt.with_for_update()
+        stmt = lock_for_update(stmt)
     found = db.session.scalar(stmt)
     if found is None:
         raise _not_found(request_id)

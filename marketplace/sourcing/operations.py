@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from marketplace.core.errors import Conflict, DomainError, Forbidden, ValidationFailed
+from marketplace.core.locking import lock_for_update
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Company
@@ -41,8 +42,8 @@ def open_bids(request_id: int) -> bool:
     """Deliver every held bid of one sealed rfq to its buyer, together, and record the
     opening; False (nothing done) before the closing time or when already opened. The
     row lock makes two openers (beat and a request's sweep) open it once."""
-    request = db.session.scalar(select(SourcingRequest).where(
-        SourcingRequest.id == request_id).with_for_update())
+    request = db.session.scalar(lock_for_update(select(SourcingRequest).where(
+        SourcingRequest.id == request_id)))
     if request is None or request.opened_at is not None or request.closes_at is None \
             or request.sealed():
         return False
@@ -442,8 +443,7 @@ def close_auction(auction_id: int) -> bool:
     """At (or after) the end: closed once, under the row lock. Each bidder's final bid
     becomes its quotation on the rfq (so the buyer compares and awards it as any bid);
     the buyer and the bidders are told. False: not due, or closed already."""
-    auction = db.session.scalar(select(Auction).where(Auction.id == auction_id)
-                                .with_for_update())
+    auction = db.session.scalar(lock_for_update(select(Auction).where(Auction.id == auction_id)))
     if auction is None or auction.closed_at is not None or utcnow() < auction.ends_at:
         return False
     request = db.session.get(SourcingRequest, auction.request_id)

@@ -14,10 +14,11 @@ from decimal import ROUND_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from marketplace.core.errors import Conflict, NotFound
+from marketplace.core.locking import lock_for_update
 from marketplace.core.types import utcnow
 from marketplace.crm.queries.scorecards import scorecards
 from marketplace.extensions import db
@@ -63,7 +64,7 @@ def buyers_request(rfq_id: int, actor: Actor, *, for_update: bool = False) -> So
     stmt = select(SourcingRequest).where(SourcingRequest.rfq_id == rfq_id,
                                          SourcingRequest.buyer_company_id == company_id)
     if for_update:
-        stmt = stmt.with_for_update()
+        stmt = lock_for_update(stmt)
     request = db.session.scalar(stmt) if company_id else None
     if request is None:
         raise NotFound(_("Request for quotation %(id)s was not found.", id=rfq_id))
@@ -465,15 +466,10 @@ def _auction_row(auction_id: int, actor: Actor, *, for_update: bool = False):
         # A bid's: the bidder's row locked with the auction's, so both are read as the
         # bid before committed them (PostgreSQL reads the newest version of the rows it
         # locks only); the buyer and outsiders find no row and are told below.
-        stmt = (stmt.join(AuctionBidder, bidder_of)
-                .with_for_update(of=[Auction, AuctionBidder])
-                .execution_options(populate_existing=True))
-        if db.engine.dialect.name == "sqlite":
-            # SQLite has no row lock and reads outside a transaction: a write first takes
-            # its one writer's lock, so two bids never both read the same best.
-            db.session.execute(update(Auction).where(Auction.id == auction_id)
-                               .values(id=Auction.id)
-                               .execution_options(synchronize_session=False))
+        # (SQLite: the database's writer lock, so two bids never read the same best.)
+        stmt = lock_for_update(stmt.join(AuctionBidder, bidder_of),
+                               of=[Auction, AuctionBidder]
+                               ).execution_options(populate_existing=True)
     else:  # the rank in the same statement (a bid's is known: it is the best)
         stmt = stmt.outerjoin(AuctionBidder, bidder_of).add_columns(
             select(func.count(lower.id)).where(lower.auction_id == Auction.id,

@@ -37,6 +37,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.core.audit import record_audit
 from marketplace.core.errors import ValidationFailed
+from marketplace.core.locking import lock_for_update
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.fulfillment.models import (
@@ -141,7 +142,7 @@ def _load(ids: list[int], lock: bool) -> list[Invoice]:
         return []
     stmt = select(Invoice).where(Invoice.id.in_(ids)).order_by(Invoice.id)
     if lock:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+        stmt = lock_for_update(stmt).execution_options(populate_existing=True)
     found = {invoice.id: invoice for invoice in db.session.scalars(stmt)}
     return [found[i] for i in ids if i in found]
 
@@ -288,14 +289,13 @@ def restatus(invoice: Invoice) -> None:
 def apply_on_account(invoice: Invoice) -> None:
     """A new invoice takes the credits held on account between its parties (oldest
     first), up to its amount."""
-    held = db.session.scalars(
+    held = db.session.scalars(lock_for_update(
         select(NoteSettlement).where(
             NoteSettlement.buyer_company_id == invoice.buyer_company_id,
             NoteSettlement.supplier_company_id == invoice.supplier_company_id,
             NoteSettlement.currency == invoice.currency,
             NoteSettlement.effect == NoteEffect.CREDIT, NoteSettlement.unallocated > 0)
-        .order_by(NoteSettlement.settled_at, NoteSettlement.id)
-        .with_for_update()).all()
+        .order_by(NoteSettlement.settled_at, NoteSettlement.id))).all()
     for settlement in held:
         part = min(settlement.unallocated, max(invoice.balance, ZERO))
         if part <= 0:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from marketplace.core.audit import record_audit
 from marketplace.core.errors import Conflict, Forbidden, ValidationFailed
+from marketplace.core.locking import lock_for_update
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.fulfillment.models import AdviceStatus, Invoice, PaymentAdvice
@@ -74,8 +75,8 @@ def _decidable(advice: PaymentAdvice, actor) -> PaymentAdvice:
         raise Forbidden(str(_l("Only the supplier who issued the invoice confirms or "
                                "declines its payment advices.")))
     # Two clicks at once: the second waits on the row and finds it decided.
-    locked = db.session.scalar(select(PaymentAdvice).where(PaymentAdvice.id == advice.id)
-                               .with_for_update().execution_options(populate_existing=True))
+    locked = db.session.scalar(lock_for_update(select(PaymentAdvice).where(
+        PaymentAdvice.id == advice.id)).execution_options(populate_existing=True))
     if locked.status != AdviceStatus.RECORDED:
         raise Conflict(str(_l("This payment advice is %(status)s already.",
                               status=STATUS_WORDS.get(locked.status, locked.status))),

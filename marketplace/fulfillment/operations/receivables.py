@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.core.audit import record_audit
 from marketplace.core.errors import Conflict, DomainError, Forbidden, ValidationFailed
+from marketplace.core.locking import lock_for_update
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.fulfillment.labels import PAYMENT_METHOD
@@ -116,8 +117,8 @@ def record_payment(invoice: Invoice, values: dict, actor) -> Payment:
                                "payments; a buyer pays by card (checkout).")))
     # Payments on one invoice queue on its row (SELECT ... FOR UPDATE on PostgreSQL) and
     # each is checked against the balance the one before it left.
-    invoice = db.session.scalar(select(Invoice).where(Invoice.id == invoice.id)
-                                .with_for_update().execution_options(populate_existing=True))
+    invoice = db.session.scalar(lock_for_update(select(Invoice).where(Invoice.id == invoice.id))
+                                .execution_options(populate_existing=True))
     _check_amount(invoice, values["amount"])
     payment = Payment(invoice=invoice, amount=values["amount"], currency=invoice.currency,
                       method=PaymentMethod(values["method"]), reference=values.get("reference"),
@@ -287,8 +288,8 @@ def handle_stripe_event(event) -> Payment | None:
         Payment.stripe_session_id == session["id"]))
     if existing is not None:
         return existing
-    invoice = db.session.scalar(select(Invoice).where(Invoice.id == checkout.invoice_id)
-                                .with_for_update().execution_options(populate_existing=True))
+    invoice = db.session.scalar(lock_for_update(select(Invoice).where(
+        Invoice.id == checkout.invoice_id)).execution_options(populate_existing=True))
     amount = from_minor_units(int(session.get("amount_total") or 0), invoice.currency)
     if amount > invoice.balance:
         # Paid by card after the rest came by T/T (or twice): record what was owed; the

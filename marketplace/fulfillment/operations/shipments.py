@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from marketplace.core.audit import record_audit
 from marketplace.core.errors import Conflict, Forbidden, ValidationFailed
+from marketplace.core.locking import lock_for_update
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.fulfillment.labels import SHIPMENT_STATUS
@@ -46,8 +47,8 @@ LINE_MEASURES = ("packages", "gross_weight", "net_weight", "volume", "hs_code",
 def _lock_orders(order_ids: list[int]) -> list[Order]:
     """The orders, locked (PostgreSQL ``FOR UPDATE``, in id order so two shipments never
     deadlock) and read afresh: a shipment made meanwhile is seen, never overwritten."""
-    stmt = (select(Order).where(Order.id.in_(order_ids)).order_by(Order.id)
-            .with_for_update().execution_options(populate_existing=True))
+    stmt = lock_for_update(select(Order).where(Order.id.in_(order_ids)).order_by(Order.id)
+                      ).execution_options(populate_existing=True)
     return list(db.session.scalars(stmt))
 
 
