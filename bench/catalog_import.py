@@ -19,10 +19,13 @@ database:
 The imports run as the import job runs in a worker (``run_catalog_import``: batches
 of 200 rows, progress committed after each). The index updates they queue are what
 another worker does meanwhile (with Redis): they are held during the import and run
-after it, timed on their own (``index``), not inside ``create``/``update``. The peak
-memory of the process is reported; each size and format runs in its own process.
+after it, timed on their own (``index``), not inside ``create``/``update``. Memory: what
+each import adds to the resident set (its peak, Linux's VmHWM reset before it, minus the
+resident set at its start), which stays flat with the file's size when rows are streamed,
+and the whole process's peak; each size and format runs in its own process.
 
 Run: .venv/bin/python bench/catalog_import.py [ROWS ...] [--formats csv,xlsx]
+     [--skip index,export]   (index: the Whoosh catch-up, a worker's, slow at 100k)
 Set DATABASE_URL to measure on PostgreSQL instead of a temporary SQLite file: a database
 of its own, as its tables are dropped and made again.
 """
@@ -156,6 +159,29 @@ def timed(fn) -> float:
     return time.perf_counter() - start
 
 
+def rss_mb(field: str) -> float:
+    """VmRSS (now) or VmHWM (the peak since the last reset) of this process, in MB."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def reset_peak() -> None:
+    """Start counting the peak resident memory afresh (Linux: 5 > clear_refs)."""
+    with open("/proc/self/clear_refs", "w") as refs:
+        refs.write("5")
+
+
+def measured(fn) -> tuple[float, float, float]:
+    """(seconds, resident MB before, peak resident MB during) of ``fn()``."""
+    before = rss_mb("VmRSS")
+    reset_peak()
+    seconds = timed(fn)
+    return seconds, before, rss_mb("VmHWM")
+
+
 def import_job(app, company_id: int, user_id: int, path: Path) -> dict:
     """The job as a worker runs it; the index jobs it queues wait (another worker's)."""
     handing_over, outbox.hand_over = outbox.hand_over, lambda job_ids: 0
@@ -190,6 +216,15 @@ def _run_import(app, company_id: int, user_id: int, path: Path) -> dict:
         assert job.status == "done", (job.status, job.detail)
         return {"created": job.created, "updated": job.updated, "unchanged": job.unchanged,
                 "errors": job.error_count}
+
+
+def drop_index_jobs(app) -> None:
+    """Forget the waiting index jobs (``--skip index``: the Whoosh catch-up of 100k
+    products takes longer than the import, and runs in another worker anyway)."""
+    with app.app_context():
+        db.session.execute(delete(outbox.OutboxJob).where(
+            outbox.OutboxJob.task == "search.refresh_index"))
+        db.session.commit()
 
 
 def raw_rows(app, company_id: int, count: int) -> list[tuple[dict, list[dict]]]:
@@ -249,7 +284,7 @@ def read_only(path: Path) -> int:
     return count
 
 
-def run_one(rows: int, fmt: str) -> dict:
+def run_one(rows: int, fmt: str, skip: set[str] = frozenset()) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         app, company_id, user_id = build_app(folder)
         path, changed = Path(folder) / f"catalog.{fmt}", Path(folder) / f"changed.{fmt}"
@@ -264,13 +299,20 @@ def run_one(rows: int, fmt: str) -> dict:
                                       ("unchanged", path, "unchanged"),
                                       ("update", changed, "updated")):
             result = {}
-            figures[f"{phase}_s"] = timed(lambda s=source, r=result: r.update(
-                import_job(app, company_id, user_id, s)))
+            figures[f"{phase}_s"], start_mb, peak_mb = measured(
+                lambda s=source, r=result: r.update(import_job(app, company_id, user_id, s)))
+            figures[f"{phase}_mb"] = peak_mb - start_mb  # what the import itself took
             assert result[expect] == rows and result["errors"] == 0, result
-            if phase == "create":
+            if "index" in skip:
+                drop_index_jobs(app)  # a worker's, not measured here
+            elif phase == "create":
                 figures["index_s"] = timed(lambda: index_jobs(app))
             else:
                 index_jobs(app)  # the changed products' index updates, not timed
+        if "export" in skip:
+            figures["database"] = app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0]
+            figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            return figures
         client = app.test_client()
         token = client.post("/api/v1/auth/token", json={
             "email": "bench@example.com", "password": "benchmark-password"}
@@ -290,19 +332,26 @@ def run_one(rows: int, fmt: str) -> dict:
 
 def report(f: dict) -> None:
     def rate(phase):
-        return f"{f['rows'] / f[phase + '_s']:8.0f}"
+        return f"{f['rows'] / f[phase + '_s']:8.0f}" if phase + "_s" in f else "       -"
 
-    ratio = f["raw_s"] / f["create_s"]
     print(f"{f['rows']:>7} rows {f['format']:<4} ({f['file_mb']:5.1f} MB)  raw {rate('raw')}"
-          f"  create {rate('create')} ({ratio:.2f} of raw)  index {rate('index')}"
-          f"  read {rate('read')}  unchanged {rate('unchanged')}  update {rate('update')}"
-          f"  export {rate('export')} rows/s   peak {f['peak_rss_mb']:.0f} MB", flush=True)
+          f"  create {rate('create')} ({f['raw_s'] / f['create_s']:.2f} of raw)"
+          f"  update {rate('update')} ({f['raw_s'] / f['update_s']:.2f} of raw)"
+          f"  index {rate('index')}  read {rate('read')}  unchanged {rate('unchanged')}"
+          f"  export {rate('export')} rows/s;  import memory +{f['create_mb']:.0f} MB create,"
+          f" +{f['update_mb']:.0f} MB update;  process peak {f['peak_rss_mb']:.0f} MB",
+          flush=True)
 
 
 def main() -> None:
     args = sys.argv[1:]
+    skip: list[str] = []
+    if "--skip" in args:
+        at = args.index("--skip")
+        skip = args[at + 1].split(",")
+        del args[at:at + 2]
     if args and args[0] == "--one":
-        print(json.dumps(run_one(int(args[1]), args[2])))
+        print(json.dumps(run_one(int(args[1]), args[2], set(skip))))
         return
     formats = ["csv", "xlsx"]
     if "--formats" in args:
@@ -314,7 +363,8 @@ def main() -> None:
           f"; rows per second of each phase (see the docstring)")
     for rows in sizes:
         for fmt in formats:
-            done = subprocess.run([sys.executable, __file__, "--one", str(rows), fmt],
+            done = subprocess.run([sys.executable, __file__, "--one", str(rows), fmt,
+                                   *(["--skip", ",".join(skip)] if skip else [])],
                                   capture_output=True, text=True, check=False)
             if done.returncode != 0:
                 print(done.stdout[-2000:], done.stderr[-4000:], file=sys.stderr)

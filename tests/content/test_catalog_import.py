@@ -480,6 +480,19 @@ def test_publishing_stops_at_the_plan_row_by_row(app, api, supplier, monkeypatch
     assert "P-4" not in products and products["D-1"].status == "draft"
 
 
+def test_the_import_is_audited_as_one_entry_with_its_rows_and_file(app, api, supplier):
+    rows = [BOLT, TEA, {"sku": "BAD", "name": "Bad", "moq": "-1"}]
+    _ok(post_import(api, supplier.token, csv_file(rows), "spring prices.csv"))
+    with app.app_context():
+        (event,) = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "catalog.imported")).all()
+        assert (event.company_id, event.actor_user_id) == (supplier.company_id,
+                                                            supplier.admin.user_id)
+        assert event.changes == {"rows": 3, "created": 2, "updated": 0, "unchanged": 0,
+                                 "failed_rows": 1, "images_attached": 0,
+                                 "file": "spring prices.csv"}
+
+
 def test_one_index_update_for_the_rows_of_one_import(app, api, supplier):
     """Each row is saved in its own savepoint; the search index still gets one job for
     the import's transaction, not one per row."""

@@ -160,6 +160,11 @@ def test_a_worker_commits_progress_batch_by_batch(app, supplier, monkeypatch):
         created = db.session.scalars(select(AuditEvent).where(
             AuditEvent.action == "product.created")).all()
         assert {event.actor_user_id for event in created} == {supplier.admin.user_id}
+        (imported,) = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "catalog.imported")).all()
+        assert imported.changes == {"rows": 5, "created": 4, "updated": 0, "unchanged": 0,
+                                    "failed_rows": 1, "images_attached": 0,
+                                    "file": "big.csv"}
 
 
 def test_a_job_that_cannot_go_on_fails_with_the_reason_and_keeps_earlier_rows(

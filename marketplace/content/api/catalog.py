@@ -88,7 +88,8 @@ def import_catalog(args):
     """Create or update the caller's products by SKU from a filled-in template."""
     images = args.get("images")
     return importer.import_catalog(own_company(), args["file"].stream,
-                                     images.stream if images else None)
+                                     images.stream if images else None,
+                                     filename=args["file"].filename)
 
 
 @api_bp.route("/catalog/imports", methods=["POST"])

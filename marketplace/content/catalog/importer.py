@@ -281,7 +281,7 @@ def ensure_supplier(company: Company) -> None:
 
 def import_catalog(company: Company, stream: IO[bytes],
                    images: IO[bytes] | None = None, *,
-                   max_rows: int | None = -1) -> ImportResult:
+                   max_rows: int | None = -1, filename: str | None = None) -> ImportResult:
     """Import a catalog file (and its images zip) within the current transaction.
     Refuses the whole file (415, 413, 422) when it is not a catalog at all, or has more
     than ``max_rows`` rows (-1: the setting; None: no limit); otherwise every row is
@@ -301,7 +301,8 @@ def import_catalog(company: Company, stream: IO[bytes],
         catalog.close()
     if archive is not None:
         attach_images(company, archive, importer.skus, result)
-    record_audit("catalog.imported", company, company_id=company.id, changes=result.summary())
+    record_audit("catalog.imported", company, company_id=company.id,
+                 changes={**result.summary(), "file": _label(filename or "")})
     return result
 
 

@@ -32,8 +32,8 @@ class ImportResult:
         return self.error_count > len(self.errors)
 
     def summary(self) -> dict[str, int]:
-        """The counts, as the audit log keeps them."""
-        return {"created": self.created, "updated": self.updated,
+        """The counts, as the audit log keeps them (the import's one entry)."""
+        return {"rows": self.rows, "created": self.created, "updated": self.updated,
                 "unchanged": self.unchanged, "failed_rows": self.failed_rows,
                 "images_attached": self.images_attached}
 

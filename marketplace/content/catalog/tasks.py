@@ -74,7 +74,7 @@ def _run(job: CatalogImport, company: Company) -> None:
     job.rows_total = job.rows_done
     job.status = CatalogImportStatus.DONE
     job.finished_at = utcnow()
-    record_audit("catalog.imported", job, changes=result.summary())
+    record_audit("catalog.imported", job, changes={**result.summary(), "file": job.original_name})
     boundary.commit()  # visible: the counts and the row report; the files go after
     remove_stored(job.file_path, job.images_path)
 
