@@ -50,3 +50,50 @@ def test_the_demo_buyer_ran_and_awarded_a_reverse_auction(api, demo):
     seen = api.get(f"/auctions/{auctions[0]['id']}/standing", lin).get_json()
     assert seen["your_rank"] == 2 and seen["best_amount"] is None
     assert "Osaka" not in str(seen)
+
+
+def test_a_demo_supplier_answers_the_sealed_rfq_and_nothing_shows_until_the_opening(
+        api, demo, app):
+    """Saigon Metalworks, the one of three that has not answered "Stainless anchors",
+    answers through the API; Hanse sees no bid and no price until the closing time, then
+    the opening brings all three bids together."""
+    from datetime import datetime, timedelta
+
+    from marketplace.core.types import replayed_clock
+    from marketplace.sourcing import tasks
+
+    assert demo.exit_code == 0, demo.output
+    anna = api.token("anna@hanse.example.com", DEMO_PASSWORD)
+    minh = api.token("minh@saigonmetal.example.com", DEMO_PASSWORD)
+    invitation = next(item for item in api.get("/documents?box=inbox&type=rfq", minh)
+                      .get_json()["items"] if item["subject"] == "Stainless anchors")
+    quotation = api.post(f"/documents/{invitation['id']}/derive", minh,
+                         json={"type": "quotation"}).get_json()
+    lines = [{"description": line["description"], "sku": line["sku"],
+              "quantity": line["quantity"], "unit": line["unit"], "unit_price": "0.4848"}
+             for line in quotation["lines"]]
+    assert api.patch(f"/documents/{quotation['id']}", minh,
+                     json={"lines": lines}).status_code == 200
+    sent = api.post(f"/documents/{quotation['id']}/actions/send", minh, json={})
+    assert sent.status_code == 200, sent.get_json()
+    assert "0.4848" in api.get(f"/documents/{quotation['id']}", minh).get_data(as_text=True)
+    rfq = next(item for item in api.get("/documents?box=outbox&type=rfq&per_page=100", anna)
+               .get_json()["items"] if item["subject"] == "Stainless anchors"
+               and item["recipient"] is None)
+    for path in (f"/documents/{quotation['id']}", f"/rfqs/{rfq['id']}/comparison",
+                 "/documents?box=inbox&type=quotation&per_page=100", "/notifications"):
+        seen = api.get(path, anna)
+        assert seen.status_code in (200, 404, 409)
+        assert not [p for p in ("0.4848", *PRICES_OF_THE_SEALED_ONE)
+                    if p in seen.get_data(as_text=True)], path
+    closes_at = datetime.fromisoformat(
+        api.get(f"/documents/{rfq['id']}", anna).get_json()["extras"]["closes_at"])
+    with replayed_clock() as move_to:
+        move_to(closes_at + timedelta(minutes=1))
+        with app.app_context():
+            assert tasks.open_due() == 1
+        anna = api.token("anna@hanse.example.com", DEMO_PASSWORD)  # two days on
+        comparison = api.get(f"/rfqs/{rfq['id']}/comparison", anna).get_json()
+    assert comparison["bid_count"] == 3, comparison
+    assert sorted(bid["unit_price"] for bid in comparison["lines"][0]["bids"]) == [
+        "0.4600", "0.4848", "0.5200"]
