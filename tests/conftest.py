@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 from marketplace import create_app
 from marketplace.extensions import db, limiter
 from tests import factories, sharding, worlds
-from tests.sharding import DATABASE_INDEPENDENT_VARIABLE
+from tests.sharding import RUN_ONCE_VARIABLE
 
 
 def _free_port() -> int:
@@ -142,25 +142,39 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Only this shard's tests when the run is split (tests/sharding.py); the tests that
-    use no run's database only once per ``make test`` (below); the tests of the demo world
+    """Only this shard's tests when the run is split (tests/sharding.py); the browser tests
+    and those that use no run's database only once per ``make test`` (below); the tests of
+    the demo world
     last, one after the other, so they share one seeding (a shared world lasts while
     consecutive tests use it)."""
     sharding.keep_this_shard(config, items, sharding.database_name())
-    _leave_database_independent_tests_to_the_other_run(config, items)
+    _leave_the_run_once_tests_to_the_sqlite_run(config, items)
     items.sort(key=lambda item: "demo" in getattr(item, "fixturenames", ()))
 
 
-def _leave_database_independent_tests_to_the_other_run(config, items) -> None:
-    """A test marked ``database_independent`` starts its own processes or databases (a
-    gunicorn, ``make run``, the catalog extraction) and answers the same whichever database
-    the run uses; tests/run_suites.py runs it in the SQLite run only, by setting this
-    variable for the others, so it is deselected (and counted as such), never skipped."""
-    if os.environ.get(DATABASE_INDEPENDENT_VARIABLE) != "elsewhere":
+def _leave_the_run_once_tests_to_the_sqlite_run(config, items) -> None:
+    """Two kinds of test run once per ``make test``, in the SQLite run (which always runs;
+    tests/run_suites.py sets the variable for the others, where they are deselected and
+    counted as such, never skipped):
+
+    - ``database_independent``: its own processes or databases (a gunicorn, ``make run``,
+      the catalog extraction), answering the same whichever database the run uses;
+    - the browser tests (every test using the ``browser`` fixture, marked ``browser`` here
+      if its file did not): what they check is the pages in Chromium (layout, axe,
+      keyboard, the clicks of a story); the operations behind the pages are tested on
+      both databases by the API and portal tests, and Chromium's rendering was a fifth
+      of each run's CPU."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()) and not item.get_closest_marker(
+                "browser"):
+            item.add_marker(pytest.mark.browser)
+    if os.environ.get(RUN_ONCE_VARIABLE) != "elsewhere":
         return
     kept, left = [], []
     for item in items:
-        (left if item.get_closest_marker("database_independent") else kept).append(item)
+        once = item.get_closest_marker("database_independent") or item.get_closest_marker(
+            "browser")
+        (left if once else kept).append(item)
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = kept

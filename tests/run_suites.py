@@ -10,9 +10,10 @@ machine with two cores or more they run side by side, each line of output prefix
 its run's name, and each run's whole output is kept in a log file named at the end;
 TEST_SUITES_SERIAL=1 (or a single core) runs them one after the other, as before.
 
-Tests marked ``database_independent`` (their own gunicorn, ``make run``, the catalog's
-extraction: the run's database plays no part) run in the SQLite run only; the PostgreSQL
-run deselects them (its summary counts them as deselected).
+The browser tests and the tests marked ``database_independent`` (their own gunicorn,
+``make run``, the catalog's extraction: the run's database plays no part) run once, in
+the SQLite run; the PostgreSQL run deselects them (its summary counts them as
+deselected). tests/conftest.py says why.
 
 TEST_SHARDS splits each database's run over more processes (tests/sharding.py): ``2``
 for both, or ``sqlite=1,postgresql=2``; the shards run side by side with the other runs,
@@ -40,9 +41,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from tests.sharding import (  # noqa: E402
-    DATABASE_INDEPENDENT_VARIABLE,
     DURATIONS,
     DURATIONS_OUT_VARIABLE,
+    RUN_ONCE_VARIABLE,
     SHARD_VARIABLE,
 )
 
@@ -74,9 +75,9 @@ class Run:
 
     def __init__(self, label: str, database_url: str | None, args: list[str], log_dir: Path,
                  shard: str | None = None, durations_out: Path | None = None,
-                 database_independent_elsewhere: bool = False):
+                 run_once_elsewhere: bool = False):
         self.label, self.database_url, self.args = label, database_url, args
-        self.database_independent_elsewhere = database_independent_elsewhere
+        self.run_once_elsewhere = run_once_elsewhere
         self.shard, self.durations_out = shard, durations_out
         self.log_path = log_dir / f"{label.lower().replace(' ', '-').replace('/', 'of')}.log"
         self.summary = ""
@@ -101,9 +102,9 @@ class Run:
             env[SHARD_VARIABLE] = self.shard
         if self.durations_out:
             env[DURATIONS_OUT_VARIABLE] = str(self.durations_out)
-        env.pop(DATABASE_INDEPENDENT_VARIABLE, None)
-        if self.database_independent_elsewhere:
-            env[DATABASE_INDEPENDENT_VARIABLE] = "elsewhere"
+        env.pop(RUN_ONCE_VARIABLE, None)
+        if self.run_once_elsewhere:
+            env[RUN_ONCE_VARIABLE] = "elsewhere"
         command = self.command(color)
         print(f"\n===== {self.label}: {' '.join(command[1:])}", flush=True)
         self.started = time.monotonic()
@@ -221,13 +222,13 @@ def main(args: list[str]) -> int:
         shards = counts["postgresql" if url else "sqlite"]
         for number in range(1, shards + 1):
             name = label if shards == 1 else f"{label} {number}/{shards}"
-            # The SQLite run always runs (first in `runs`): the tests that use no run's
-            # database run there only, once per `make test` (tests/conftest.py).
+            # The SQLite run always runs (first in `runs`): the browser tests and those that
+            # use no run's database run there only, once per `make test` (tests/conftest.py).
             suites.append(Run(name, url, args, log_dir,
                               shard=f"{number}/{shards}" if shards > 1 else None,
                               durations_out=log_dir / f"durations-{len(suites)}.json"
                               if storing else None,
-                              database_independent_elsewhere=url is not None))
+                              run_once_elsewhere=url is not None))
     started = time.monotonic()
     run_all(suites, parallel=len(suites) > 1 and not serial)
     total = time.monotonic() - started

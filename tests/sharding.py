@@ -22,8 +22,9 @@ DURATIONS = Path(__file__).with_name("durations.json")
 DEMO_UNIT = "<the demo world>"
 SHARD_VARIABLE = "TEST_SHARD"
 DURATIONS_OUT_VARIABLE = "TEST_DURATIONS_OUT"
-# "elsewhere": this run leaves the tests marked database_independent to the SQLite run.
-DATABASE_INDEPENDENT_VARIABLE = "TEST_DATABASE_INDEPENDENT"
+# "elsewhere": this run leaves the tests run once per make test (the browser tests and
+# those marked database_independent) to the SQLite run (tests/conftest.py).
+RUN_ONCE_VARIABLE = "TEST_RUN_ONCE"
 
 
 def unit_of(item) -> str:
