@@ -30,6 +30,7 @@ from marketplace.core import currencies
 from marketplace.core.apart import engine_apart
 from marketplace.core.audit import pending_changes, record_audit
 from marketplace.core.errors import Conflict, DomainError, ValidationFailed
+from marketplace.core.locking import lock_for_update
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Company
@@ -415,13 +416,13 @@ def _subscription_for(obj: dict) -> Subscription | None:
     customer = customer.get("id") if isinstance(customer, dict) else customer
     subscription = None
     if customer:
-        subscription = db.session.scalar(select(Subscription).where(
-            Subscription.stripe_customer_id == customer).with_for_update())
+        subscription = db.session.scalar(lock_for_update(select(Subscription).where(
+            Subscription.stripe_customer_id == customer)))
     if subscription is None:
         company_id = _metadata(obj).get("company_id") or obj.get("client_reference_id")
         if company_id and str(company_id).isdigit():
-            subscription = db.session.scalar(select(Subscription).where(
-                Subscription.company_id == int(company_id)).with_for_update())
+            subscription = db.session.scalar(lock_for_update(select(Subscription).where(
+                Subscription.company_id == int(company_id))))
     return subscription
 
 

@@ -85,7 +85,6 @@ def test_with_for_update_alone_loses_updates_on_sqlite_only(app, probe):
 OWN_LOCKS = {
     "core/locking.py": "the helper itself",
     "content/search/postgres_backend.py": "PostgreSQL's search backend: never runs on SQLite",
-    "billing/operations.py": "to move to lock_for_update (Stripe events by customer/company)",
 }
 
 
