@@ -10,6 +10,9 @@ in-process (without). Whatever happens next, the row stays until the job is done
   every OUTBOX_SWEEP_SECONDS by Celery beat, ``flask jobs retry``) hands it over again
   once Redis answers.
 - No worker: the message waits in Redis for one.
+- The process ends between the commit and the hand-over: the row was written as handed
+  over (so a request costs no second commit), and the sweep takes it once the lease
+  (OUTBOX_LEASE_SECONDS) has passed.
 - A worker killed mid-job: the message is acknowledged late (``acks_late``,
   ``reject_on_worker_lost``), and the row, claimed for OUTBOX_LEASE_SECONDS, is due
   again once the lease ends, so the sweep hands it over again.
@@ -137,8 +140,12 @@ def enqueue(task: str, **kwargs) -> OutboxJob | None:
         raise LookupError(f"no outbox handler named {task!r}")
     if side_work_is_dropped():
         return None
+    now = utcnow()
+    # Handed over right after the commit (to Celery): stamped so now, in the row's own
+    # INSERT, instead of an UPDATE and a second commit after the hand-over; a hand-over
+    # that fails clears the stamp at once (hand_over), so the sweep takes the job again.
     job = OutboxJob(task=task, kwargs=kwargs, status=JobStatus.WAITING,
-                    next_attempt_at=utcnow(), attempts=0)
+                    next_attempt_at=now, attempts=0, handed_at=None if eager() else now)
     db.session.add(job)
     new = db.session.info.get(_NEW)
     if new is None:
@@ -171,7 +178,7 @@ def _hand_over_new() -> None:
         if later:
             ids = [job_id for job_id in ids if job_id not in later]
             _run_in_thread(later)
-    hand_over(ids)
+    hand_over(ids, stamped=True)
 
 
 # ----- without a worker: long jobs in a thread of this process --------------------------------
@@ -221,9 +228,11 @@ def eager() -> bool:
     return bool(celery.conf.task_always_eager)
 
 
-def hand_over(job_ids: list[int]) -> int:
+def hand_over(job_ids: list[int], *, stamped: bool = False) -> int:
     """Run the jobs in-process (no Redis), or send each to Celery; a job Celery cannot
-    take now (Redis away) stays waiting for the next sweep. The number handed over."""
+    take now (Redis away) stays waiting for the next sweep. ``stamped``: the rows were
+    written handed over (a request's new jobs), so only those Celery could not take are
+    written again (not handed). The number handed over."""
     if eager():
         for job_id in job_ids:
             run_job(job_id)
@@ -236,7 +245,13 @@ def hand_over(job_ids: list[int]) -> int:
             log.warning("outbox: job %s kept until Redis answers (%s)", job_id, error)
             break
         handed.append(job_id)
-    if handed:
+    if stamped:
+        kept = [job_id for job_id in job_ids if job_id not in handed]
+        if kept:
+            db.session.execute(update(OutboxJob).where(OutboxJob.id.in_(kept))
+                               .values(handed_at=None))
+            db.session.commit()
+    elif handed:
         db.session.execute(update(OutboxJob).where(OutboxJob.id.in_(handed))
                            .values(handed_at=utcnow()))
         db.session.commit()
