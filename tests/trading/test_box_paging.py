@@ -142,6 +142,18 @@ def test_a_search_finds_chinese_text_and_follows_every_edit(box):
     assert found("inbox", "角螺帽", "supplier") == [draft["id"]]
     assert found("inbox", "六角", "supplier") == [draft["id"]]
     assert found("drafts", "六角螺帽") == []
+    # the supplier's own state of it: tagged, then archived
+    state = trade.api.patch(f"/documents/{draft['id']}/party-state", trade.supplier_token,
+                            json={"tags": ["hot"], "archived": True})
+    assert state.status_code == 200, state.get_json()
+    assert found("inbox", "角螺帽", "supplier") == []
+    assert found("archive", "角螺帽", "supplier") == [draft["id"]]
+    answer = trade.api.get(f"/documents?box=archive&tag=hot&q={quote('角螺帽')}",
+                           trade.supplier_token).get_json()
+    assert [d["id"] for d in answer["items"]] == [draft["id"]] and answer["total"] == 1
+    answer = trade.api.get(f"/documents?box=archive&tag=cold&q={quote('角螺帽')}",
+                           trade.supplier_token).get_json()
+    assert (answer["items"], answer["total"]) == ([], 0)
 
 
 def test_on_postgresql_the_search_has_trigram_indexes_led_by_the_company(box, app):
