@@ -24,6 +24,7 @@ dropped.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import socket
 import statistics
@@ -68,6 +69,7 @@ def drop_database(url: str) -> None:
 def build_world(url: str, seconds: int):
     """The buyer's rfq sent to 50 suppliers, an auction on it open for the run, and an
     API key (read, write) per supplier."""
+    from marketplace.billing.operations import ensure_default_plans
     from marketplace.infrastructure import operations as accounts
     from marketplace.infrastructure.auth import ensure_may_act
     from marketplace.infrastructure.models import (
@@ -104,6 +106,7 @@ def build_world(url: str, seconds: int):
         for supplier, user in suppliers:
             _row, key = accounts.create_api_key(supplier, "bench", ["read", "write"], user)
             keys.append(key)
+        ensure_default_plans()  # as the migration seeds them: every API call is counted
         actor = ensure_may_act(buyer_user)
         rfq = engine.create_document(
             "rfq", actor=actor, recipient_company_id=None,
@@ -157,9 +160,37 @@ def serve(app, url: str, workers: int) -> tuple[str, object]:
     port = _port()
     if workers:
         return f"http://127.0.0.1:{port}/api/v1", Gunicorn(url, port, workers)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     server = make_server("127.0.0.1", port, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{port}/api/v1", server
+
+
+def statements(app, key: str, auction_id: int, amount: Decimal | None = None) -> int:
+    """The SQL statements one standing call (or one bid of ``amount``) runs, counted on
+    every engine (the request's and the one apart for the API call counter) through the
+    app in this process: BEGIN and COMMIT are not statements and are not counted."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, *_rest) -> None:
+        seen.append(statement)
+
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {key}"}
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        if amount is None:
+            response = client.get(f"/api/v1/auctions/{auction_id}/standing", headers=headers)
+        else:
+            response = client.post(f"/api/v1/auctions/{auction_id}/bids", headers=headers,
+                                   json={"amount": f"{amount:.2f}"})
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+    assert response.status_code in (200, 201), response.get_data(as_text=True)
+    return len(seen)
 
 
 def quantiles(timings: list[float]) -> tuple[float, float]:
@@ -202,9 +233,26 @@ def main() -> None:
 
 def run(url: str, seconds: int, rate: int, workers: int) -> None:
     app, keys, auction_id = build_world(url, seconds)
+    statements(app, keys[0], auction_id)  # the key's first use of the minute is stamped
+    counts = {"standing (no bid yet)": statements(app, keys[0], auction_id)}
     base, server = serve(app, url, workers)
     try:
         measure(url, base, keys, auction_id, seconds, rate, workers)
+        with psycopg.connect(url) as conn:
+            best, leader = conn.execute("SELECT best_amount, best_company_id FROM "
+                                        "sourcing_auctions WHERE id = %s",
+                                        (auction_id,)).fetchone()
+            companies = [row[0] for row in conn.execute(
+                "SELECT company_id FROM sourcing_auction_bidders WHERE auction_id = %s "
+                "ORDER BY company_id", (auction_id,))]  # in the keys' order
+        others = [n for n, company in enumerate(companies) if company != leader]
+        statements(app, keys[others[0]], auction_id)
+        counts["standing (a bidder with a rank)"] = statements(app, keys[others[0]],
+                                                               auction_id)
+        counts["bid (outbidding the leader)"] = statements(app, keys[others[1]], auction_id,
+                                                           best - 2 * STEP)
+        print("SQL statements a request: " + ", ".join(f"{label} {n}"
+                                                       for label, n in counts.items()))
     finally:
         server.shutdown()
 
