@@ -124,3 +124,37 @@ def test_a_suggestion_counts_only_what_the_filters_let_through(tmp_path):
 
     assert suggestion("TW") == "stainless"
     assert suggestion("DE") is None  # the only stainless product is Taiwanese
+
+
+def test_threads_searching_at_once_never_break_the_shared_searcher(tmp_path):
+    """Whoosh's searcher is not safe for threads reading it at once (its posting
+    blocks are read through shared file positions: a truncated block, a 500): searches
+    of one kind take turns on it (sync workers never wait; threads would have run one
+    at a time anyway under the GIL, and one search's temporary memory at a time)."""
+    backend = WhooshBackend(tmp_path)
+    words = ["bolt", "nut", "washer", "screw", "rivet"]
+    for start in (0, 1500):  # two segments
+        backend.apply("products", [
+            _product(n, f"{words[n % 5]} {words[(n * 7) % 5]} steel {n} {words[n % 3]}")
+            for n in range(start, start + 1500)])
+    queries = [f"{word} steel" for word in words] + [f"{a} {b}" for a, b in zip(
+        words, words[1:], strict=False)]  # several words: each word's hits are read too
+    expected = {text: backend.search("products", SearchRequest(text=text)).total
+                for text in queries}
+    errors: list[BaseException] = []
+
+    def searching(number: int):
+        try:
+            for turn in range(15):
+                text = queries[(number + turn) % len(queries)]
+                assert backend.search("products", SearchRequest(text=text)).total == \
+                    expected[text]
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=searching, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []

@@ -5,13 +5,16 @@ a lock held by this process (threads of one process queue behind it) and then
 Whoosh's own file lock, waited for up to ``SEARCH_WRITE_TIMEOUT`` seconds
 (``writer(timeout=...)``). A writer that cannot get the lock raises ``IndexBusy``
 and writes nothing; the caller (``indexing``) keeps the ids for a later attempt,
-so no update is ever dropped. Readers are unlimited and never wait.
+so no update is ever dropped. Readers never wait for a writer.
 
 Searching shares one searcher per kind in the process (``_searching``): opening one
 costs about half of a query on a large index, and its caches (field lengths, sort
-columns) are the query's temporary memory. A search first checks the index's
-generation and opens a new searcher when a commit changed it, so a change is visible
-to the next search; the replaced searcher is closed when its last search ends.
+columns) are the query's temporary memory. Searches of one kind take turns on it:
+Whoosh's searcher is not safe for threads reading it at once (sync workers never wait;
+threads would have taken turns anyway under the GIL, pure Python as Whoosh is). A
+search first checks the index's generation and opens a new searcher when a commit
+changed it, so a change is visible to the next search; the replaced searcher is closed
+when its last search ends.
 Whoosh's ``Searcher.refresh()`` is not used: Whoosh-Reloaded 2.7.5 reuses a segment's
 reader by segment name, keeping that segment's old deletions (an updated product would
 be found in both versions) and the segments a merge removed.
@@ -201,6 +204,11 @@ class WhooshBackend:
         self._open_lock = threading.Lock()
         self._shared: dict[str, _SharedSearcher] = {}
         self._shared_lock = threading.Lock()
+        # Searches of one kind take turns on its searcher: Whoosh's is not safe for
+        # threads reading it at once (a posting block read through another thread's
+        # file position: "incomplete or truncated stream", a 500). Re-entrant: a search
+        # may look a document up inside another.
+        self._turns = {kind: threading.RLock() for kind in KINDS}
         # How many searchers were opened (tests and benchmarks read it).
         self.searchers_opened = 0
 
@@ -246,6 +254,11 @@ class WhooshBackend:
         """The process's searcher for the kind, up to date with the last commit; one
         opened for an older generation is replaced, and closed once no search uses it."""
         ix = self._index(kind)
+        with self._turns[kind], self._search_with(kind, ix) as searcher:
+            yield searcher
+
+    @contextmanager
+    def _search_with(self, kind: str, ix: index.Index):
         with self._shared_lock:
             shared = self._shared.get(kind)
             if shared is None or not shared.searcher.up_to_date():
