@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from marketplace.billing.models import (
@@ -120,16 +120,25 @@ def subscription_of(company_id: int) -> Subscription | None:
     return db.session.scalar(select(Subscription).where(Subscription.company_id == company_id))
 
 
+_STANDING: list[Select] = []  # the statement below, built once (aliases cost ~0.8 ms a build)
+
+
+def _standing_statement() -> Select:
+    if not _STANDING:
+        chosen, free = aliased(Plan, name="chosen_plan"), aliased(Plan, name="free_plan")
+        _STANDING.append(
+            select(Subscription, chosen, free).select_from(Company)
+            .outerjoin(Subscription, Subscription.company_id == Company.id)
+            .outerjoin(chosen, chosen.id == Subscription.plan_id)
+            .outerjoin(free, free.code == FREE)
+            .where(Company.id == bindparam("company_id")))
+    return _STANDING[0]
+
+
 def _subscription_and_free_plan(company_id: int) -> tuple[Subscription | None, Plan | None]:
     """The company's subscription (with its plan) and the free plan in one statement:
     asked on every partner API call."""
-    chosen, free = aliased(Plan), aliased(Plan)
-    row = db.session.execute(
-        select(Subscription, chosen, free).select_from(Company)
-        .outerjoin(Subscription, Subscription.company_id == Company.id)
-        .outerjoin(chosen, chosen.id == Subscription.plan_id)
-        .outerjoin(free, free.code == FREE)
-        .where(Company.id == company_id)).first()
+    row = db.session.execute(_standing_statement(), {"company_id": company_id}).first()
     if row is None:  # no such company (yet): as if it had no subscription
         return None, free_plan()
     return row[0], row[2]  # the subscription's plan is in the session: no second read
