@@ -347,11 +347,12 @@ def _too_high(auction: Auction, amount: Decimal) -> str | None:
 
 def place_bid(auction_id: int, actor: Actor, amount: Any) -> tuple[AuctionBid, Auction,
                                                                    AuctionBidder]:
-    """One bid, under the auction row's lock (PostgreSQL: ``SELECT ... FOR UPDATE``;
-    SQLite serialises writers): refused before the start, at or after the end, above the
-    starting price or above the best bid less the decrement (so above the bidder's own
-    last bid too). Accepted, it is the new best; its row is the audit; a bid in the last
-    ``soft_close_minutes`` moves the end by as many minutes; the one it beat is told."""
+    """One bid, under the auction row's lock (``core.locking.lock_for_update``: PostgreSQL's
+    ``SELECT ... FOR UPDATE``; SQLite's writer lock, taken before the read): refused
+    before the start, at or after the end, above the starting price or above the best bid
+    less the decrement (so above the bidder's own last bid too). Accepted, it is the new
+    best; its row is the audit; a bid in the last ``soft_close_minutes`` moves the end by
+    as many minutes; the one it beat is told."""
     auction, bidder = queries.auction_for(auction_id, actor, for_update=True)
     if bidder is None:
         raise Forbidden(_("The buyer does not bid in its own auction."))
