@@ -238,7 +238,7 @@ class Size:
         with self.app.app_context():
             stmt = box_statement("inbox", self.supplier, q=q)
             if q:
-                rows = _page_and_count(stmt, self.supplier, 1, 20).items
+                rows = _page_and_count(stmt, self.supplier, 1, 20, searching=True).items
                 db.session.rollback()
                 return rows
             capped_count(select(DocumentParty.id).where(
@@ -290,7 +290,8 @@ def search_statement(supplier: int, q: str):
 
     event.listen(db.engine, "before_cursor_execute", grab)
     try:
-        _page_and_count(box_statement("inbox", supplier, q=q), supplier, 1, 20)
+        _page_and_count(box_statement("inbox", supplier, q=q), supplier, 1, 20,
+                        searching=True)
     finally:
         event.remove(db.engine, "before_cursor_execute", grab)
     db.session.rollback()
