@@ -184,7 +184,7 @@ def measured(fn) -> tuple[float, float, float]:
 
 def import_job(app, company_id: int, user_id: int, path: Path) -> dict:
     """The job as a worker runs it; the index jobs it queues wait (another worker's)."""
-    handing_over, outbox.hand_over = outbox.hand_over, lambda job_ids: 0
+    handing_over, outbox.hand_over = outbox.hand_over, lambda job_ids, **_: 0
     try:
         return _run_import(app, company_id, user_id, path)
     finally:

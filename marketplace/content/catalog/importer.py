@@ -14,10 +14,12 @@ STORAGE_BACKEND=s3) and handed to a background job (``queue_import`` → the
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import IO
 
 from flask_babel import lazy_gettext as _l
@@ -73,6 +75,10 @@ class CatalogImporter:
         self.skus = ImportedSkus({}, {})
 
     def run(self) -> ImportResult:
+        with _old_objects_left_alone():
+            return self._run()
+
+    def _run(self) -> ImportResult:
         batch: list[ParsedRow] = []
         last_row = 1
         try:
@@ -260,6 +266,19 @@ class CatalogImporter:
     def _keep(self, parsed: ParsedRow, product_id: int) -> None:
         if self.keep_skus:
             self.skus.saved[parsed.sku] = (parsed.row, product_id)
+
+
+@contextmanager
+def _old_objects_left_alone() -> Iterator[None]:
+    """An import allocates objects by the million: the cyclic garbage collector's passes
+    over everything the process already holds (the app, SQLAlchemy's caches, jieba's
+    dictionary) took a fifth of its time. Those objects are left out of the passes while
+    it runs (gc.freeze) and given back to the collector after (gc.unfreeze)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def begin_for_savepoints() -> None:
