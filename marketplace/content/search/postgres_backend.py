@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from sqlalchemy import Boolean, delete, event, false, func, literal, not_, or_, select
 from sqlalchemy.dialects.postgresql import TSQUERY, insert
@@ -516,17 +516,23 @@ class _Search:
                     cap, max(0, start - complete), rest, covered=covered, words=True)
                 page += others
         capped = total > cap
-        texts = self.texts([ident for ident, _ in page])
         words = self.query.terms if self.query else frozenset()
-        raw_hits = [RawHit(id=ident, score=score,
-                           highlight=_highlights(self.kind, texts.get(ident, {}), words))
-                    for ident, score in page]
+        highlighter = None
+        if self.kind == "products":  # from the rows the caller reads for the page anyway
+            raw_hits = [RawHit(id=ident, score=score, highlight={}) for ident, score in page]
+            highlighter = partial(_highlights, self.kind, words=words)
+        else:
+            texts = self.texts([ident for ident, _ in page])
+            raw_hits = [RawHit(id=ident, score=score,
+                               highlight=_highlights(self.kind, texts.get(ident, {}), words))
+                        for ident, score in page]
         suggestion = None
         if self.query is not None and self.query.words and complete < FEW_HITS:
             suggestion = self.suggestion(complete)
         return RawResults(hits=raw_hits, total=min(total, cap), facets=facets,
                           suggestion=suggestion, total_capped=capped,
-                          codes=self.query.codes if self.query else [])
+                          codes=self.query.codes if self.query else [],
+                          highlighter=highlighter)
 
     def counted(self, cap: int, start: int, size: int, *, every: bool = False,
                 covered=None, words: bool = False
@@ -740,19 +746,6 @@ class _ProductSearch(_Search):
         for name, value in zip(("category", "supplier", "country"), values, strict=True):
             if value is not None:
                 facets[name][str(value)] = facets[name].get(str(value), 0) + n
-
-    def texts(self, ids: list[int]) -> dict[int, dict]:
-        if not ids:
-            return {}
-        from marketplace.content.models import Product
-        from marketplace.content.search.indexing import _attributes_text
-
-        rows = db.session.execute(select(
-            Product.id, Product.name, Product.name_zh, Product.description,
-            Product.description_zh, Product.attributes).where(Product.id.in_(ids)))
-        return {row.id: {"name": row.name, "name_zh": row.name_zh,
-                         "description": row.description, "description_zh": row.description_zh,
-                         "attributes": _attributes_text(row.attributes)} for row in rows}
 
 
 class _CompanySearch(_Search):

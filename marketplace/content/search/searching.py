@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.content.models import MediaKind, Product, ProductMedia
-from marketplace.content.search.indexing import backend, price_key
+from marketplace.content.search.indexing import _attributes_text, backend, price_key
 from marketplace.content.search.whoosh_backend import SearchRequest
 from marketplace.core.errors import ValidationFailed
 from marketplace.extensions import db
@@ -135,12 +135,23 @@ def search_products(text: str = "", filters: ProductFilters | None = None, *, pa
         .options(joinedload(Product.company), joinedload(Product.category),
                  selectinload(Product.price_tiers),
                  selectinload(Product.media).joinedload(ProductMedia.file)))} if ids else {}
-    items = [ProductHit(rows[h.id], {**h.highlight, "sku": marked_code(rows[h.id].sku, raw.codes)},
-                        h.score) for h in raw.hits if h.id in rows]
+    items = [ProductHit(rows[h.id], {**_highlight(raw, h, rows[h.id]),
+                                     "sku": marked_code(rows[h.id].sku, raw.codes)}, h.score)
+             for h in raw.hits if h.id in rows]
     total = max(raw.total - (len(raw.hits) - len(items)), len(items))
     return Results(items=items, total=total, page=page, per_page=per_page,
                    facets=_product_facets(raw.facets, language), suggestion=raw.suggestion,
                    total_capped=raw.total_capped)
+
+
+def _highlight(raw, hit, product: Product) -> dict[str, str]:
+    """The hit's highlights: the index's, or made from the product's row."""
+    if raw.highlighter is None:
+        return hit.highlight
+    return raw.highlighter({"name": product.name, "name_zh": product.name_zh,
+                            "description": product.description,
+                            "description_zh": product.description_zh,
+                            "attributes": _attributes_text(product.attributes)})
 
 
 def marked_code(code: str, words: list[str]) -> str:

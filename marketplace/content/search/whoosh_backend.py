@@ -157,6 +157,10 @@ class RawResults:
     # True when there are more hits than ``total`` (the count stopped at its cap; the
     # facets then count the hits up to the cap).
     total_capped: bool = False
+    # When set, the hits' highlights are left to the caller: this makes them from a
+    # hit's texts (name, name_zh, description, description_zh, attributes), read with
+    # the page's rows.
+    highlighter: Callable[[dict], dict[str, str]] | None = None
 
 
 @dataclass
