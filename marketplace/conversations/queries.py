@@ -67,10 +67,12 @@ def conversations_page(actor: Actor, *, q: str | None = None, unread: bool = Fal
                 total_capped=capped)
 
 
-def _unread_messages(company_id: int):
-    """The messages of the other company the given company has not read yet."""
+def _unread_messages(company_id: int, *columns):
+    """The messages of the other company the given company has not read yet (their
+    conversation and id, or the ``columns`` given)."""
     read = ConversationRead
-    return (select(ConversationMessage.conversation_id, ConversationMessage.id)
+    return (select(*(columns or (ConversationMessage.conversation_id, ConversationMessage.id)))
+            .select_from(ConversationMessage)
             .join(Conversation, Conversation.id == ConversationMessage.conversation_id)
             .outerjoin(read, and_(read.conversation_id == Conversation.id,
                                   read.company_id == company_id))
@@ -87,8 +89,10 @@ def unread_count(actor: Actor) -> int:
     """Conversations with a message the actor's company has not read (the navbar's)."""
     if actor is None or actor.company is None:
         return 0
-    unread = _unread_messages(actor.company.id).subquery()
-    return db.session.scalar(select(func.count(func.distinct(unread.c.conversation_id)))) or 0
+    # Counted in the same statement, not over a subquery of it: every portal page asks,
+    # and building the subquery's columns cost more CPU than the count.
+    return db.session.scalar(_unread_messages(
+        actor.company.id, func.count(func.distinct(ConversationMessage.conversation_id)))) or 0
 
 
 def summaries(conversations: list[Conversation], company_id: int) -> list[dict]:
