@@ -4,7 +4,7 @@ refusal, and how a refused change is shown where it must not go back."""
 
 from __future__ import annotations
 
-from flask import flash, redirect
+from flask import flash, g, redirect, request
 from flask_babel import lazy_gettext as _l
 
 from marketplace.core.errors import DomainError, flatten_messages
@@ -74,13 +74,24 @@ def action_done(action: str, document: Document) -> str:
         str(_l("Done: %(number)s.", number=document.number))
 
 
+def unread_documents(actor) -> int:
+    """The actor's company's unread documents, counted once a request: the documents
+    page shows the figure and the navbar beside it does too. Kept with the request it
+    was counted for (a test holding an app context sends many requests with one g)."""
+    this = request._get_current_object()
+    kept = g.get("unread_documents")
+    if kept is None or kept[0] is not this:
+        kept = g.unread_documents = (this, document_queries.unread_count(actor))
+    return kept[1]
+
+
 @bp.app_context_processor
 def trading_context() -> dict:
     def documents_unread() -> int:
         actor = current_actor()
         if actor is None or actor.company is None or not actor.can("documents.view"):
             return 0
-        return document_queries.unread_count(actor)
+        return unread_documents(actor)
 
     return {"documents_unread": documents_unread, "document_type_label": doctypes.label,
             "document_status_label": lambda code: str(STATUSES.get(code, code)),

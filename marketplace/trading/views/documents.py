@@ -30,6 +30,7 @@ from marketplace.trading.views.context import (
     NO_COMPANY,
     STATUSES,
     action_done,
+    unread_documents,
 )
 from marketplace.workflow import approvals, doctypes, engine
 from marketplace.workflow.models import Document
@@ -66,7 +67,7 @@ def documents():
     return render_template(
         "trading/documents.html", page=page, box=box, boxes=BOXES, doc_type=doc_type,
         status=status, q=q or "", folder=folder, tag=tag, mine=mine, statuses=STATUSES,
-        types=doctypes.all_types(), unread=document_queries.unread_count(actor),
+        types=doctypes.all_types(), unread=unread_documents(actor),
         folders=document_queries.folders(actor.company.id))
 
 
