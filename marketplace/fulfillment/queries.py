@@ -29,6 +29,7 @@ from marketplace.fulfillment.models import (
     ShipmentLine,
     ShippingDocument,
 )
+from marketplace.workflow import made
 from marketplace.workflow.models import Document, DocumentLine
 
 AGING_BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
@@ -330,8 +331,14 @@ def priced_products(company_id: int, limit: int = 3) -> list[Product]:
         Product.company_id == company_id).order_by(Product.id)) if product.price_tiers][:limit]
 
 
-def order_of_purchase_order(document_id: int) -> Order | None:
-    """The order an accepted purchase order opened, if any."""
+def order_of_purchase_order(document_id: int, document=None) -> Order | None:
+    """The order an accepted purchase order opened, if any. With the ``document``: one
+    made in this transaction is looked for in the session only (no other can have
+    opened an order of it)."""
+    if document is not None:
+        known = made.pointing_at_new(document, Order, purchase_order_id=document_id)
+        if known is not None:
+            return known[0] if known else None
     return db.session.scalar(select(Order).where(Order.purchase_order_id == document_id))
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.infrastructure.departments.queries import head_of, name_of
+from marketplace.workflow import made
 from marketplace.workflow.models import ApprovalRule, Document, DocumentApproval
 
 if TYPE_CHECKING:
@@ -67,6 +68,10 @@ def pending_step(document: Document, company_id: int,
 
 def round_of(document: Document, company_id: int) -> list[DocumentApproval]:
     """The company's steps on this document, every round, in order (for display)."""
+    known = made.pointing_at_new(document, DocumentApproval, document_id=document.id,
+                                 company_id=company_id)
+    if known is not None:  # made in this transaction: its steps are in the session
+        return known
     return list(db.session.scalars(select(DocumentApproval).where(
         DocumentApproval.document_id == document.id, DocumentApproval.company_id == company_id)
         .order_by(DocumentApproval.id)))

@@ -22,7 +22,7 @@ from marketplace.core.errors import Conflict, Forbidden, PreconditionFailed
 from marketplace.core.signals import document_derived
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
-from marketplace.workflow import checks, doctypes, numbering, parties, registry
+from marketplace.workflow import checks, doctypes, made, numbering, parties, registry
 
 # What callers use from here: the statuses, the limits and the actions, kept importable
 # from ``engine`` though they live in the rooms below.
@@ -93,6 +93,7 @@ def create_document(doctype: str, *, actor: Actor, recipient_company_id: int | N
     index_for_search(document)
     db.session.add(document)
     db.session.flush()
+    made.note_made(document.id)
     parties.ensure_party(document, company_id, ISSUER, flush=False, new=True)
     record(document, "create", None, actor)
     return document

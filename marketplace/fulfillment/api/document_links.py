@@ -11,7 +11,7 @@ from marketplace.fulfillment import queries
 def _order_of_purchase_order(document, actor) -> dict | None:
     if document.type != "purchase_order" or actor is None or actor.company is None:
         return None
-    order = queries.order_of_purchase_order(document.id)
+    order = queries.order_of_purchase_order(document.id, document)
     if order is not None and actor.company.id not in (order.buyer_company_id,
                                                       order.supplier_company_id):
         order = None

@@ -23,7 +23,7 @@ from marketplace.core.pagination import (
 from marketplace.extensions import db
 from marketplace.trading.queries.attachments import attachments
 from marketplace.trading.queries.related import related
-from marketplace.workflow import engine
+from marketplace.workflow import engine, made
 from marketplace.workflow.models import (
     SQLITE_SEARCH_TABLE,
     Document,
@@ -353,6 +353,10 @@ def thread(document: Document, actor: Actor) -> list[Document]:
 def party_state(document: Document, actor: Actor) -> DocumentParty | None:
     if actor.company is None:
         return None
+    known = made.pointing_at_new(document, DocumentParty, document_id=document.id,
+                                 company_id=actor.company.id)
+    if known is not None:  # made in this transaction: its party rows are in the session
+        return known[0] if known else None
     return db.session.scalar(select(DocumentParty).where(
         DocumentParty.document_id == document.id,
         DocumentParty.company_id == actor.company.id))

@@ -1,0 +1,55 @@
+"""Documents made in the session's current transaction, and the rows the session holds.
+
+A document created in this transaction is not visible to any other until it commits, so
+every row pointing at it (its party rows, approval steps, an order) was made in this
+transaction too, through this session: the answer to "which rows point at it" is in the
+session, and the create's own answer need not ask the database (three reads fewer on
+``POST /documents``). Where the session cannot tell (a row of the model expired, its
+values not loaded), the callers read as before."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marketplace.extensions import db
+
+_MADE = "workflow_documents_made"
+
+
+def note_made(document_id: int) -> None:
+    """Record that this document was created in the current transaction."""
+    transaction = db.session().get_transaction()
+    made = db.session.info.get(_MADE)
+    if made is None or made[0] is not transaction:
+        made = db.session.info[_MADE] = (transaction, set())
+    made[1].add(document_id)
+
+
+def made_here(document) -> bool:
+    """Whether the document was created in the session's current transaction."""
+    made = db.session.info.get(_MADE)
+    return made is not None and made[0] is db.session().get_transaction() \
+        and document.id in made[1]
+
+
+def rows_in_session(model, **values: Any) -> list | None:
+    """The session's rows of ``model`` (loaded or pending, not deleted) whose attributes
+    equal ``values``, by id; None when it cannot tell (a row of the model is expired)."""
+    found, deleted = [], set(map(id, db.session.deleted))
+    for row in [*db.session.identity_map.values(), *db.session.new]:
+        if not isinstance(row, model) or id(row) in deleted:
+            continue
+        loaded = row.__dict__
+        if any(name not in loaded for name in values):
+            return None
+        if all(loaded[name] == value for name, value in values.items()):
+            found.append(row)
+    return sorted(found, key=lambda row: row.__dict__.get("id") or 0)
+
+
+def pointing_at_new(document, model, **values: Any) -> list | None:
+    """``rows_in_session`` for a document made in this transaction; None otherwise (the
+    caller reads the database)."""
+    if document.id is None or not made_here(document):
+        return None
+    return rows_in_session(model, **values)
