@@ -18,7 +18,7 @@ from flask import current_app, g, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from marketplace.core.api import problem_responses
@@ -188,10 +188,17 @@ def current_actor() -> Actor | None:
 # ----- portal sessions (Flask-Login) -----------------------------------------------------
 
 
+@functools.cache
+def _login_session_statement():
+    """Built once with the session id bound at each run: every portal request asks, and
+    building it (with its joined loads) cost as much CPU as running it."""
+    return select(LoginSession).where(LoginSession.id == bindparam("session_id")).options(
+        _with_user_and_company(LoginSession.user))
+
+
 @login_manager.user_loader
 def load_session_user(session_id: str) -> User | None:
-    login_session = db.session.get(LoginSession, session_id,
-                                   options=[_with_user_and_company(LoginSession.user)])
+    login_session = db.session.scalar(_login_session_statement(), {"session_id": session_id})
     if login_session is None:
         return None
     if login_session.revoked_at is not None:
