@@ -620,6 +620,7 @@ def bench_update(app, repeat: int) -> None:
         ids = list(db.session.scalars(select(Product.id).where(Product.publicly_visible())
                                       .order_by(Product.id.desc()).limit(repeat + 1)))
     timings, write_timings, found = [], [], 0
+    stamp = f"r{int(time.time()) % 100000}"
     backend_write = type(indexing.PostgresBackend()).write
 
     def timed_write(self, pending):
@@ -636,7 +637,8 @@ def bench_update(app, repeat: int) -> None:
                 product = db.session.get(Product, ident)
                 company = db.session.get(Company, product.company_id)
                 begun = time.perf_counter()
-                save_product(company, {"name": f"Quokka-{number} bench bolt"}, product)
+                # A new name each run (--keep runs again on the same products).
+                save_product(company, {"name": f"Quokka-{number} bench bolt {stamp}"}, product)
                 commit()
                 timings.append(time.perf_counter() - begun)
             with app.test_request_context():
