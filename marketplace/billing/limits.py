@@ -58,14 +58,13 @@ def read_only_refusal(kind: str, plan_name: str, allowed: int, used: int) -> str
         PRODUCTS: _("Your plan (%(plan)s) allows %(allowed)s products; %(used)s are "
                     "published. This product is beyond what your plan allows, so it stays "
                     "published but read-only until your company's payment goes through or "
-                    "you unpublish %(over)s products."),
+                    "no more than %(allowed)s products are published."),
         MEMBERS: _("Your plan (%(plan)s) allows %(allowed)s members; %(used)s are members. "
                    "Your membership is beyond what the plan allows, so you can read but not "
                    "change anything until your company's payment goes through or an admin "
-                   "removes %(over)s members."),
+                   "brings the members down to %(allowed)s."),
     }[kind]
-    return words % {"plan": plan_name, "allowed": allowed, "used": used,
-                    "over": used - allowed}
+    return words % {"plan": plan_name, "allowed": allowed, "used": used}
 
 
 # What a refused read-only object still allows.

@@ -27,10 +27,12 @@ from tests.pending_translations import load_pending_translations
 
 PRODUCT_BEYOND = ("Your plan (Free) allows 2 products; 4 are published. This product is "
                   "beyond what your plan allows, so it stays published but read-only until "
-                  "your company's payment goes through or you unpublish 2 products.")
+                  "your company's payment goes through or no more than 2 products are "
+                  "published.")
 MEMBER_BEYOND = ("Your plan (Free) allows 2 members; 3 are members. Your membership is "
                  "beyond what the plan allows, so you can read but not change anything until "
-                 "your company's payment goes through or an admin removes 1 members.")
+                 "your company's payment goes through or an admin brings the members down "
+                 "to 2.")
 
 
 @pytest.fixture
@@ -228,7 +230,7 @@ def test_the_read_only_refusal_in_chinese(world, app, api, stub, tmp_path):
         assert refused.status_code == 409
         assert refused.get_json()["detail"] == (
             "您的方案（免費方案）允許 2 項產品；已上架 4 項。此產品超出方案允許的數量，"
-            "因此仍維持上架但為唯讀，直到貴公司付款成功，或您下架 2 項產品為止。")
+            "因此仍維持上架但為唯讀，直到貴公司付款成功，或上架產品不超過 2 項為止。")
         member = _rename(api, world["ben"].token, world["ids"]["A"], "x")
         assert member.get_json()["detail"].startswith(
             "您的方案（免費方案）允許 2 位成員；目前有 3 位成員。")
