@@ -139,6 +139,7 @@ def test_the_manifest_starts_a_new_file_with_its_header(tmp_path):
     assert landed_migrations.read_manifest(tmp_path / "nowhere") == {}
 
 
+@pytest.mark.database_independent
 def test_on_sqlite_the_migrations_make_the_box_search_the_models_make(tmp_path):
     """The FTS5 table and its triggers are SQLite's own (outside the models' metadata):
     the migrated database has the same as create_all, and fills it with the documents
