@@ -10,19 +10,9 @@ import io
 import re
 from decimal import Decimal
 
-import pytest
-
 from marketplace.core.types import utcnow
-from tests.billing.stripe_stub import BillingStripeStub
-from tests.billing.support import seed_plans, stripe_configured, webhook
+from tests.billing.support import seed_plans, webhook
 from tests.factories import portal_login
-
-
-@pytest.fixture
-def stub(app, monkeypatch):
-    with BillingStripeStub() as stripe_stub, stripe_configured(app, monkeypatch,
-                                                                stripe_stub.base):
-        yield stripe_stub
 
 
 def _subscribe(api, stub, token: str, plan: str) -> None:

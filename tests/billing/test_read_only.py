@@ -19,8 +19,7 @@ from marketplace.content.models import Product, ProductStatus
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.infrastructure.models import User
-from tests.billing.stripe_stub import BillingStripeStub
-from tests.billing.support import seed_plans, stripe_configured, webhook
+from tests.billing.support import seed_plans, webhook
 from tests.billing.test_subscriptions import checkout, product, subscription
 from tests.factories import csrf_token, portal_login
 from tests.pending_translations import load_pending_translations
@@ -33,13 +32,6 @@ MEMBER_BEYOND = ("Your plan (Free) allows 2 members; 3 are members. Your members
                  "beyond what the plan allows, so you can read but not change anything until "
                  "your company's payment goes through or an admin brings the members down "
                  "to 2.")
-
-
-@pytest.fixture
-def stub(app, monkeypatch):
-    with BillingStripeStub() as stripe_stub, stripe_configured(app, monkeypatch,
-                                                                stripe_stub.base):
-        yield stripe_stub
 
 
 @pytest.fixture

@@ -15,16 +15,8 @@ from sqlalchemy import func, select
 from marketplace.billing.models import MembershipInvoice, StripeEvent, Subscription
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
-from tests.billing.stripe_stub import BillingStripeStub
 from tests.billing.support import closed_port, seed_plans, standing, stripe_configured, webhook
 from tests.factories import csrf_token, portal_login
-
-
-@pytest.fixture
-def stub(app, monkeypatch):
-    with BillingStripeStub() as stripe_stub, stripe_configured(app, monkeypatch,
-                                                                stripe_stub.base):
-        yield stripe_stub
 
 
 @pytest.fixture

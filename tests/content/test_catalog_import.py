@@ -325,19 +325,26 @@ def test_a_file_refused_halfway_leaves_no_row_behind(app, api, supplier, monkeyp
     assert products_of(app, supplier.company_id) == {}
 
 
+_MOVING = {"id", "company_id", "created_at", "updated_at", "published_at", "product_line_id"}
+
+
+def _columns(product) -> dict:
+    """A product's values (ids and times aside), its line by name and its tiers."""
+    columns = {name: value for name, value in vars(product).items()
+               if not name.startswith("_") and name not in _MOVING}
+    columns["line"] = product.product_line.name if product.product_line else None
+    columns["tiers"] = [(t.min_qty, t.unit_price) for t in product.price_tiers]
+    return columns
+
+
 def _stored(app, company_id: int) -> dict:
     """What a company's products look like in the database, ids and times aside: each
     product's values and tiers, and the changes its audit row recorded."""
-    moving = {"id", "company_id", "created_at", "updated_at", "published_at",
-              "product_line_id"}
     with app.app_context():
         stored = {}
         for product in db.session.scalars(select(Product).where(
                 Product.company_id == company_id)):
-            columns = {name: value for name, value in vars(product).items()
-                       if not name.startswith("_") and name not in moving}
-            columns["line"] = product.product_line.name if product.product_line else None
-            columns["tiers"] = [(t.min_qty, t.unit_price) for t in product.price_tiers]
+            columns = _columns(product)
             event = db.session.scalars(select(AuditEvent).where(
                 AuditEvent.object_type == "Product", AuditEvent.object_id == product.id))
             (event,) = event.all()
@@ -377,17 +384,12 @@ def test_new_rows_are_stored_as_save_product_stores_them(app, api, make, supplie
 def _changed_as_stored(app, company_id: int) -> dict:
     """Each product's values and tiers (ids and times aside) and what its product.changed
     audit rows recorded, product lines by name (their ids differ between companies)."""
-    moving = {"id", "company_id", "created_at", "updated_at", "published_at",
-              "product_line_id"}
     with app.app_context():
         lines = dict(db.session.execute(select(ProductLine.id, ProductLine.name)).all())
         stored = {}
         for product in db.session.scalars(select(Product).where(
                 Product.company_id == company_id)):
-            columns = {name: value for name, value in vars(product).items()
-                       if not name.startswith("_") and name not in moving}
-            columns["line"] = product.product_line.name if product.product_line else None
-            columns["tiers"] = [(t.min_qty, t.unit_price) for t in product.price_tiers]
+            columns = _columns(product)
             columns["published"] = product.published_at is not None
             audits = []
             for event in db.session.scalars(select(AuditEvent).where(
