@@ -202,6 +202,12 @@ def _init_celery(app: Flask) -> None:
         task_always_eager=(not redis_url) if eager is None else eager,
         task_ignore_result=True,
         broker_connection_retry_on_startup=True,
+        # A publish does not try to reach Redis again (kombu's default: for the 4 s of
+        # broker_connection_timeout, per job): the job's row is written already and the
+        # sweep hands it over once Redis answers (core/outbox.py), so a request that
+        # queued work answers at once while Redis is away instead of seconds later. The
+        # worker's own connection keeps retrying (broker_connection_max_retries).
+        broker_transport_options={"max_retries": 0},
         # A job is acknowledged once done, and given back when its worker dies, so a
         # killed worker loses nothing (core/outbox.py: the outbox's lease covers Redis,
         # which gives an unacknowledged job back only after its visibility timeout).
