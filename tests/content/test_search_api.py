@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from marketplace.content import search
-from tests.content.conftest import png_bytes
+from tests.content.conftest import pdf_bytes, png_bytes
 from tests.content.search_support import catalog, fresh_index, run  # noqa: F401
 
 ACTORS = ("anonymous", "own", "other", "operator")
@@ -38,6 +38,22 @@ def test_product_search_answers_the_documented_shape(app, api, catalog, make_pro
                               "supplier": {"Taiwan Precision Fasteners Co.": 1}}
     assert body["facet_values"]["category"] == [
         {"value": "hardware.fasteners", "label": "Fasteners", "count": 1}]
+
+
+def test_the_cover_is_the_first_picture_in_the_suppliers_order(app, api, catalog,
+                                                               make_product_media):
+    product_id = catalog.ids["HB-M8"]
+    make_product_media(product_id, pdf_bytes(), "datasheet.pdf")  # first, but no picture
+    first = make_product_media(product_id, png_bytes(), "front.png")
+    make_product_media(product_id, png_bytes((80, 60), "red"), "side.png")
+    with app.app_context():
+        from marketplace.content.models import ProductMedia
+        from marketplace.extensions import db
+
+        media_file = db.session.get(ProductMedia, first).media_id
+    [item] = api.get("/search/products", query_string={"q": "不鏽鋼螺栓"}).get_json()["items"]
+    assert item["cover_image_url"] == f"/media/{media_file}/thumbnail"
+    assert (item["price_min"], item["price_max"]) == ("0.0950", "0.1200")
 
 
 def test_filters_and_pages_through_the_api(api, catalog):

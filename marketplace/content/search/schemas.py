@@ -111,6 +111,14 @@ class CategoryRefSchema(Schema):
     name_zh = fields.String(allow_none=True)
 
 
+# Dumped once per hit: built once (building a schema copies its fields, which cost more
+# than the dump of a page's small objects).
+_CATEGORY_REF = CategoryRefSchema()
+_SUPPLIER_REF = SupplierRefSchema()
+_CATEGORY_REFS = CategoryRefSchema(many=True)
+_FACET_VALUES = FacetValueSchema(many=True)
+
+
 class ProductHitSchema(Schema):
     id = fields.Function(lambda hit: hit.product.id, required=True,
                          metadata={"type": "integer"})
@@ -121,10 +129,10 @@ class ProductHitSchema(Schema):
     name_zh = fields.Function(lambda hit: hit.product.name_zh,
                               metadata={"type": "string", "nullable": True})
     category = fields.Function(
-        lambda hit: CategoryRefSchema().dump(hit.product.category) if hit.product.category
+        lambda hit: _CATEGORY_REF.dump(hit.product.category) if hit.product.category
         else None, metadata={"type": "object", "nullable": True,
                              "description": "{id, code, name, name_zh}"})
-    supplier = fields.Function(lambda hit: SupplierRefSchema().dump(hit.product.company),
+    supplier = fields.Function(lambda hit: _SUPPLIER_REF.dump(hit.product.company),
                                required=True, metadata={"type": "object",
                                                         "description": "{id, name, country}"})
     price_min = fields.Decimal(**PRICE, allow_none=True, metadata={
@@ -158,7 +166,7 @@ class CompanyHitSchema(Schema):
     roles = fields.Function(lambda hit: hit.company.roles, metadata={
         "type": "array", "items": {"type": "string"}})
     categories = fields.Function(
-        lambda hit: CategoryRefSchema(many=True).dump(hit.company.categories),
+        lambda hit: _CATEGORY_REFS.dump(hit.company.categories),
         metadata={"type": "array", "items": {"type": "object"}})
     verified = fields.Boolean(required=True)
     url = fields.Function(lambda hit: f"/companies/{hit.company.id}",
@@ -183,7 +191,7 @@ class _ResultsSchema(Schema):
     suggestion = fields.String(allow_none=True, required=True, metadata={
         "description": "A corrected query when the one sent finds little; else null"})
     facet_values = fields.Function(
-        lambda results: {name: FacetValueSchema(many=True).dump(values)
+        lambda results: {name: _FACET_VALUES.dump(values)
                          for name, values in results.facets.items()},
         metadata={"type": "object", "description": "Per facet: [{value, label, count}], "
                                                    "value being what to filter with"})

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from marketplace.content.models import MediaKind, Product, ProductMedia
+from marketplace.content.models import MediaFile, MediaKind, PriceTier, Product, ProductMedia
 from marketplace.content.search.indexing import _attributes_text, backend, price_key
 from marketplace.content.search.whoosh_backend import SearchRequest
 from marketplace.core.errors import ValidationFailed
@@ -52,20 +52,11 @@ class ProductHit:
     product: Product
     highlight: dict[str, str]
     score: float
-
-    @property
-    def price_min(self) -> Decimal | None:
-        prices = [t.unit_price for t in self.product.price_tiers]
-        return min(prices) if prices else None
-
-    @property
-    def price_max(self) -> Decimal | None:
-        prices = [t.unit_price for t in self.product.price_tiers]
-        return max(prices) if prices else None
-
-    @property
-    def cover(self) -> ProductMedia | None:
-        return next((m for m in self.product.media if m.file.kind == MediaKind.IMAGE), None)
+    # Read with the product in one statement (``_page_products``), not through its tiers
+    # and pictures: the lowest and highest tier price, the first picture.
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    cover: ProductMedia | None = None
 
 
 @dataclass
@@ -129,19 +120,45 @@ def search_products(text: str = "", filters: ProductFilters | None = None, *, pa
             price_key(filters.max_price) if filters.max_price is not None else None)
     raw = backend().search("products", request)
 
-    ids = [hit.id for hit in raw.hits]
-    rows = {p.id: p for p in db.session.scalars(
-        select(Product).where(Product.id.in_(ids), Product.publicly_visible())
-        .options(joinedload(Product.company), joinedload(Product.category),
-                 selectinload(Product.price_tiers),
-                 selectinload(Product.media).joinedload(ProductMedia.file)))} if ids else {}
-    items = [ProductHit(rows[h.id], {**_highlight(raw, h, rows[h.id]),
-                                     "sku": marked_code(rows[h.id].sku, raw.codes)}, h.score)
-             for h in raw.hits if h.id in rows]
+    rows = _page_products([hit.id for hit in raw.hits])
+    items = [ProductHit(row.Product, {**_highlight(raw, h, row.Product),
+                                      "sku": marked_code(row.Product.sku, raw.codes)},
+                        h.score, price_min=row.price_min, price_max=row.price_max,
+                        cover=row.cover)
+             for h in raw.hits if (row := rows.get(h.id)) is not None]
     total = max(raw.total - (len(raw.hits) - len(items)), len(items))
     return Results(items=items, total=total, page=page, per_page=per_page,
                    facets=_product_facets(raw.facets, language), suggestion=raw.suggestion,
                    total_capped=raw.total_capped)
+
+
+def _page_products(ids: list[int]) -> dict:
+    """The page's products that are still public, by id, each read in one statement with
+    its supplier, category, lowest and highest tier price and first picture (its file
+    joined): a row per product, where loading the tiers and pictures through the
+    relationships took three statements and an object per tier and picture."""
+    if not ids:
+        return {}
+    tiers = select(PriceTier.unit_price).where(PriceTier.product_id == Product.id)
+    first_picture = (select(ProductMedia.id)
+                     .join(MediaFile, MediaFile.id == ProductMedia.media_id)
+                     .where(ProductMedia.product_id == Product.id,
+                            MediaFile.kind == MediaKind.IMAGE)
+                     .order_by(ProductMedia.position, ProductMedia.id).limit(1)
+                     .scalar_subquery())
+    cover = aliased(ProductMedia, name="cover")
+    statement = (
+        select(Product,
+               tiers.with_only_columns(func.min(PriceTier.unit_price))
+               .scalar_subquery().label("price_min"),
+               tiers.with_only_columns(func.max(PriceTier.unit_price))
+               .scalar_subquery().label("price_max"),
+               cover)
+        .outerjoin(cover, cover.id == first_picture)
+        .where(Product.id.in_(ids), Product.publicly_visible())
+        .options(joinedload(Product.company), joinedload(Product.category),
+                 joinedload(cover.file)))
+    return {row.Product.id: row for row in db.session.execute(statement)}
 
 
 def _highlight(raw, hit, product: Product) -> dict[str, str]:
@@ -204,19 +221,42 @@ def _categories_by_id(counts: dict[str, int]) -> dict[str, Category]:
 
 def _product_facets(counts: dict[str, dict[str, int]], language: str
                     ) -> dict[str, list[FacetValue]]:
-    categories = _categories_by_id(counts.get("category", {}))
-    supplier_ids = [int(v) for v in counts.get("supplier", {}) if str(v).isdigit()]
-    suppliers = {str(c.id): c.name for c in db.session.scalars(
-        select(Company).where(Company.id.in_(supplier_ids),
-                              Company.status == CompanyStatus.ACTIVE))} if supplier_ids else {}
+    labels = _facet_labels(_ids(counts.get("category", {})), _ids(counts.get("supplier", {})))
+    categories, suppliers = labels["category"], labels["supplier"]
     return {
         "category": _facet_values(counts.get("category", {}), lambda v: (
-            (categories[v].code, categories[v].display_name(language)) if v in categories
-            else None)),
+            (categories[v].code, Category.display_name(categories[v], language))
+            if v in categories else None)),
         "country": _facet_values(counts.get("country", {}), lambda v: (v, v)),
         "supplier": _facet_values(counts.get("supplier", {}), lambda v: (
-            (v, suppliers[v]) if v in suppliers else None)),
+            (v, suppliers[v].name) if v in suppliers else None)),
     }
+
+
+def _ids(counts: dict[str, int]) -> list[int]:
+    return [int(v) for v in counts if str(v).isdigit()]
+
+
+def _facet_labels(category_ids: list[int], supplier_ids: list[int]) -> dict[str, dict]:
+    """The facets' categories (code, names) and active suppliers (name) by id, as plain
+    rows of one statement (two ORM reads were a fifth of a search's own time)."""
+    from sqlalchemy import String, literal, null, union_all
+
+    parts = []
+    if category_ids:
+        parts.append(select(literal("category", String).label("facet"), Category.id,
+                            Category.code, Category.name, Category.name_zh)
+                     .where(Category.id.in_(category_ids)))
+    if supplier_ids:
+        parts.append(select(literal("supplier", String).label("facet"), Company.id,
+                            null().label("code"), Company.name, null().label("name_zh"))
+                     .where(Company.id.in_(supplier_ids),
+                            Company.status == CompanyStatus.ACTIVE))
+    labels: dict[str, dict] = {"category": {}, "supplier": {}}
+    if parts:
+        for row in db.session.execute(union_all(*parts) if len(parts) > 1 else parts[0]):
+            labels[row.facet][str(row.id)] = row  # display_name reads name and name_zh
+    return labels
 
 
 def _facet_values(counts: dict[str, int], describe) -> list[FacetValue]:
