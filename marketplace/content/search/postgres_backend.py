@@ -859,7 +859,25 @@ def _tokens(text: str, words: frozenset[str]):
             yield token
 
 
+def _may_match(text: str, words: frozenset[str]) -> bool:
+    """Whether ``_tokens`` can yield one of ``words``: a Latin word whose index form is
+    one, or a run of Chinese holding one. Most of a page's texts hold none of the words
+    (an English description for a Chinese query): they skip the highlighter."""
+    chinese = [w for w in words if _CJK_RUN.search(w)]
+    for match in _PIECES.finditer(text):
+        run = match.group("cjk")
+        if run:
+            folded = run.translate(FOLD)
+            if any(w in folded for w in chinese):
+                return True
+        elif _word_key(match.group("word")) in words:
+            return True
+    return False
+
+
 def _marked(text: str, words: frozenset[str], fragmenter) -> str:
+    if not _may_match(text, words):
+        return ""  # what the highlighter makes of a text without a match
     tokens = highlight.set_matched_filter(_tokens(text, words), words)
     tokens = highlight.Highlighter._merge_matched_tokens(tokens)
     fragments = fragmenter.fragment_tokens(text, tokens)
