@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 
 from marketplace.content.models import Product
 from marketplace.content.operations.products import save_product
-from marketplace.content.search import indexing
+from marketplace.content.search import indexing, postgres_backend
 from marketplace.content.search.postgres_backend import PostgresBackend, parse, vector_text
 from marketplace.content.search.whoosh_backend import WhooshBackend
 from marketplace.core.boundary import commit
@@ -173,6 +173,21 @@ def test_a_query_word_is_all_of_its_pieces():
     assert query.codes == ["不鏽鋼螺栓", "bx-0123"]
     assert vector_text([("A", "Bolts BOLT 不鏽鋼"), ("D", "it's a bolt")]) == \
         "'bolt':1A,2A,6D '不鏽鋼':3A 'it''':5D"
+
+
+@pytest.mark.parametrize("text", [
+    "Stainless Steel Hex Bolts M8x40, ISO 4017 (A2-70); it's the bolt's head",
+    "不鏽鋼六角螺栓 M8 型，不锈钢螺栓與墊圈 and the washers",
+    "Bolts made to order; size 12 mm, batch tested. 工廠直營，品質保證。",
+    "e.g. 3.5mm U.S. 台灣製 ÄÖÜ straße naïve café 12,000 pcs", "", "  ,;  "])
+def test_a_text_analysed_piece_by_piece_has_the_analyzers_words(text):
+    # The rows' words are analysed per word and CJK run (and remembered): the same words
+    # in the same order as the analyzer gives for the whole text, spelling words too.
+    assert postgres_backend._words(text) == [
+        token.text for token in postgres_backend._analyzer(text, mode="index")]
+    assert postgres_backend.spelling_words(text, text) == {
+        token.text for token in postgres_backend._spelling(text)
+        if postgres_backend.SPELL_WORD.match(token.text)}
 
 
 def test_a_misspelling_is_corrected_from_the_names(app, catalog):

@@ -112,22 +112,26 @@ _formatter = MarkFormatter()
 # ----- the words of a row ---------------------------------------------------------------
 
 
+@lru_cache(maxsize=50_000)
 def _lexeme(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-@lru_cache(maxsize=4096)
-def _analysed(text: str) -> tuple[str, ...]:
-    return tuple(token.text for token in _analyzer(text, mode="index"))
+@lru_cache(maxsize=50_000)
+def _piece_words(piece: str) -> tuple[str, ...]:
+    """The analysed words of one piece of a text (a word, or a run of CJK characters)."""
+    return tuple(token.text for token in _analyzer(piece, mode="index"))
 
 
-def _words(text: str) -> Iterable[str]:
-    """The analysed words of a text, in order. Short texts are remembered: a catalog
-    import repeats its category names, specifications and often its descriptions in
-    row after row (stemming and jieba cost about a millisecond a product)."""
-    if len(text) <= 500:
-        return _analysed(text)
-    return (token.text for token in _analyzer(text, mode="index"))
+def _words(text: str) -> list[str]:
+    """The analysed words of a text, in order, analysed piece by piece: the tokenizer
+    cuts a text into words and CJK runs, and every later step (lower case, fold, stop
+    words, stemming, jieba within a run) sees one piece at a time, so a text's words are
+    its pieces' words in turn. A piece's words are remembered: a catalog's names,
+    specifications and descriptions repeat their words and Chinese runs row after row
+    (stemming and jieba were about a millisecond a product; an import's names are
+    different texts made of the same words)."""
+    return [word for match in _PIECES.finditer(text) for word in _piece_words(match.group())]
 
 
 def vector_text(fields: Iterable[tuple[str, str | None]]) -> str:
@@ -148,10 +152,16 @@ def vector_text(fields: Iterable[tuple[str, str | None]]) -> str:
     return " ".join(f"{_lexeme(word)}:{','.join(at)}" for word, at in positions.items())
 
 
+@lru_cache(maxsize=50_000)
+def _spelling_piece(piece: str) -> tuple[str, ...]:
+    return tuple(token.text for token in _spelling(piece) if SPELL_WORD.match(token.text))
+
+
 def spelling_words(*texts: str | None) -> set[str]:
-    """The words of names offered as corrections (Latin letters, as written)."""
-    return {token.text for text in texts if text for token in _spelling(text)
-            if SPELL_WORD.match(token.text)}
+    """The words of names offered as corrections (Latin letters, as written), piece by
+    piece as in ``_words``."""
+    return {word for text in texts if text for match in _PIECES.finditer(text)
+            for word in _spelling_piece(match.group())}
 
 
 def product_row(document: dict) -> dict:
