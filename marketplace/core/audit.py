@@ -44,6 +44,8 @@ _AS_THEY_ARE = frozenset({str, int, float, bool, type(None), dict})  # exactly t
 def _plain(value: Any) -> Any:
     if type(value) in _AS_THEY_ARE:  # most values (a bulk write audits thousands at once)
         return value
+    if type(value) is list:  # an [old, new] pair, or a list of tiers: its plain items as they are
+        return [v if type(v) in _AS_THEY_ARE else _plain(v) for v in value]
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Decimal | datetime | date):
