@@ -640,25 +640,26 @@ class _Search:
 
     def unknown(self, words: list[str]) -> list[str]:
         """The words no row has: not a name's word as written or stemmed, nor any
-        text's (looked up on the GIN index: a materialized match, where LIMIT 1 made
-        the planner scan the table for a word no row has, 0.7 s at 1M)."""
+        text's, in one statement. A word a name has is not looked for further (the
+        first test answers); another is looked up on the GIN index: a materialized
+        match, where LIMIT 1 made the planner scan the table for a word no row has
+        (0.7 s at 1M)."""
         if not words:
             return []
-        forms = {word: {word, stem_latin(word)} for word in words}
-        named = set(db.session.scalars(select(SearchWord.word).where(
-            SearchWord.kind == self.kind,
-            SearchWord.word.in_(sorted(set().union(*forms.values()))))))
-        left = [word for word in words if not forms[word] & named]
-        if not left:
-            return []
-        lexemes = [_lexeme(stem_latin(word)).replace("'", "''") for word in left]
-        ctes = ", ".join(f"m{n} AS MATERIALIZED (SELECT 1 FROM {self.table.name} "
-                         f"WHERE vector @@ '{lexeme}'::tsquery)"
-                         for n, lexeme in enumerate(lexemes))
+        params: dict[str, str] = {"kind": self.kind}
+        named, ctes = [], []
+        for n, word in enumerate(words):
+            params[f"w{n}"], params[f"s{n}"] = word, stem_latin(word)
+            named.append(f"EXISTS (SELECT 1 FROM {SearchWord.__tablename__} WHERE kind = :kind "
+                         f"AND word IN (:w{n}, :s{n}))")
+            lexeme = _lexeme(stem_latin(word)).replace("'", "''")
+            ctes.append(f"m{n} AS MATERIALIZED (SELECT 1 FROM {self.table.name} "
+                        f"WHERE vector @@ '{lexeme}'::tsquery AND NOT {named[n]})")
         found = db.session.execute(db.text(
-            f"WITH {ctes} SELECT "
-            + ", ".join(f"EXISTS (SELECT 1 FROM m{n})" for n in range(len(left))))).one()
-        return [word for word, exists in zip(left, found, strict=True) if not exists]
+            f"WITH {', '.join(ctes)} SELECT "
+            + ", ".join(f"{named[n]} OR EXISTS (SELECT 1 FROM m{n})"
+                        for n in range(len(words)))), params).one()
+        return [word for word, known in zip(words, found, strict=True) if not known]
 
     def closest(self, words: list[str]) -> dict[str, str]:
         """The closest name word of each of ``words`` that has one."""
