@@ -94,8 +94,17 @@ def allowed_actions(document: Document, actor: Actor) -> list[str]:
     if side is None:
         return []
     declared = doctypes.get(document.type)
-    names = [action.name for action in declared.actions] + list(ENGINE_ACTIONS)
-    return [name for name in names if _refusal(document, name, actor, side) is None]
+    # The state and the side refuse most actions: checked here first, the same two
+    # checks as _declared_refusal's, without translating a refusal nobody reads.
+    names = [action.name for action in declared.actions
+             if document.status in action.from_states and _side_allows(action.by, side)]
+    allowed = [name for name in names
+               if _declared_refusal(document, declared, name, actor, side) is None]
+    # approve and reject: both allowed or both refused (one step, one may_decide).
+    step = _open_step(document, actor, side)
+    if step is not None and approvals.may_decide(step, document, actor) is None:
+        allowed += ENGINE_ACTIONS
+    return allowed
 
 
 def perform(document: Document, action: str, actor: Actor, comment: str | None = None,

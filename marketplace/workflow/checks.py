@@ -158,7 +158,8 @@ def check_lines(raw_lines: list[dict], company_id: int, errors: dict) -> list[Do
     return [line for line in lines if line is not None]
 
 
-def _recipient(company_id: Any, issuer_id: int, field: str, errors: dict) -> int | None:
+def _recipient(company_id: Any, issuer_id: int, field: str, errors: dict,
+               met: dict | None = None) -> int | None:
     if company_id is None:
         return None
     company = db.session.get(Company, company_id) if isinstance(company_id, int) else None
@@ -168,15 +169,20 @@ def _recipient(company_id: Any, issuer_id: int, field: str, errors: dict) -> int
     if company.id == issuer_id:
         errors[field] = [_("A document goes to another company, not your own.")]
         return None
+    if met is not None:
+        met[company.id] = company
     return company.id
 
 
 def check_recipients(doctype: DocType, recipient_id: Any, recipient_ids: Any, issuer_id: int,
-                      errors: dict) -> tuple[int | None, list[int]]:
+                      errors: dict, met: dict | None = None) -> tuple[int | None, list[int]]:
+    """The recipient (or an rfq's recipients) checked; ``met`` receives the companies
+    read, by id: the session keeps no object nobody holds, so a caller that needs them
+    again (the search text, the answer) keeps them there instead of reading them twice."""
     if not doctype.many_recipients:
         if recipient_ids:
             errors["recipient_company_ids"] = [_("Only an rfq goes to several companies.")]
-        return _recipient(recipient_id, issuer_id, "recipient_company_id", errors), []
+        return _recipient(recipient_id, issuer_id, "recipient_company_id", errors, met), []
     if recipient_id is not None:
         recipient_ids = [recipient_id, *(recipient_ids or [])]
     recipient_ids = [] if recipient_ids is None else recipient_ids
@@ -186,7 +192,8 @@ def check_recipients(doctype: DocType, recipient_id: Any, recipient_ids: Any, is
         return None, []
     chosen: list[int] = []
     for index, company_id in enumerate(recipient_ids):
-        found = _recipient(company_id, issuer_id, f"recipient_company_ids.{index}", errors)
+        found = _recipient(company_id, issuer_id, f"recipient_company_ids.{index}", errors,
+                           met)
         if found is not None and found not in chosen:
             chosen.append(found)
     return None, chosen

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
+from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.core.errors import Conflict, Forbidden, PreconditionFailed
 from marketplace.core.signals import document_derived
@@ -69,8 +70,9 @@ def create_document(doctype: str, *, actor: Actor, recipient_company_id: int | N
     checks.check_side(declared, actor, errors)
     clean = checks.check_header(header, errors)
     clean["extras"] = checks.check_extras(declared, clean.get("extras"), errors)
+    met: dict = {}  # the companies checked, held for the search text and the answer
     recipient_id, recipient_ids = checks.check_recipients(
-        declared, recipient_company_id, recipient_company_ids, company_id, errors)
+        declared, recipient_company_id, recipient_company_ids, company_id, errors, met)
     if parent is not None:
         checks.check_parent(declared, parent, clean, recipient_id, actor, errors)
     elif not declared.many_recipients and not declared.to_guests and recipient_id is None \
@@ -89,6 +91,8 @@ def create_document(doctype: str, *, actor: Actor, recipient_company_id: int | N
     document.extras = dict(clean.get("extras") or {})
     if recipient_ids:
         document.extras["recipient_company_ids"] = recipient_ids
+    if recipient_id in met:
+        set_committed_value(document, "recipient", met[recipient_id])
     document.compute_total()
     index_for_search(document)
     db.session.add(document)

@@ -68,12 +68,14 @@ def speed_command() -> None:
 
 
 @document_transitioned.connect
-def _note(sender=None, document=None, **_) -> None:
+def _note(sender=None, document=None, action: str | None = None, **_) -> None:
     """Note the document's thread; one outbox job per transaction (core/outbox.py)
-    refreshes every thread noted, written with the change (a rollback drops both)."""
+    refreshes every thread noted, written with the change (a rollback drops both).
+    A new draft is not noted: every fact is read from sent documents and their events
+    (operations/speed.py), and a draft is neither."""
     document = document if document is not None else sender
     thread_id = getattr(document, "thread_id", None)
-    if thread_id is None or not _enabled():
+    if thread_id is None or action == "create" or not _enabled():
         return
     session: Session = db.session()
     noted = session.info.get(_THREADS)
