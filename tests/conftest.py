@@ -148,33 +148,49 @@ def pytest_collection_modifyitems(config, items):
     last, one after the other, so they share one seeding (a shared world lasts while
     consecutive tests use it)."""
     sharding.keep_this_shard(config, items, sharding.database_name())
-    _leave_the_run_once_tests_to_the_sqlite_run(config, items)
+    _share_the_run_once_tests(config, items)
     items.sort(key=lambda item: "demo" in getattr(item, "fixturenames", ()))
 
 
-def _leave_the_run_once_tests_to_the_sqlite_run(config, items) -> None:
-    """Two kinds of test run once per ``make test``, in the SQLite run (which always runs;
-    tests/run_suites.py sets the variable for the others, where they are deselected and
-    counted as such, never skipped):
+# The run-once files the PostgreSQL run takes when there is one: the SQLite run holds the
+# browser tests and ended about 50 s after the PostgreSQL run (12:12 and 11:21 on a quiet
+# machine); these start processes or threads of their own (a gunicorn and its workers,
+# Celery's beat schedule, eight threads over one Whoosh index: about 25 s of CPU).
+RUN_ONCE_IN_THE_POSTGRESQL_RUN = frozenset({"tests/core/test_serving.py",
+                                            "tests/content/test_search_searcher.py"})
+
+
+def _share_the_run_once_tests(config, items) -> None:
+    """Two kinds of test run once per ``make test`` (tests/run_suites.py sets the variable
+    for each run; a test left to the other run is deselected and counted as such, never
+    skipped; without the variable, as in a plain ``pytest``, every test runs):
 
     - ``database_independent``: its own processes or databases (a gunicorn, ``make run``,
-      the catalog extraction), answering the same whichever database the run uses;
+      the catalog extraction), answering the same whichever database the run uses: in the
+      SQLite run, but those of RUN_ONCE_IN_THE_POSTGRESQL_RUN in the PostgreSQL run when
+      there is one ("postgresql"; the SQLite run beside it is told "sqlite");
     - the browser tests (every test using the ``browser`` fixture, marked ``browser`` here
-      if its file did not): what they check is the pages in Chromium (layout, axe,
-      keyboard, the clicks of a story); the operations behind the pages are tested on
-      both databases by the API and portal tests, and Chromium's rendering was a fifth
-      of each run's CPU."""
+      if its file did not), in the SQLite run: what they check is the pages in Chromium
+      (layout, axe, keyboard, the clicks of a story); the operations behind the pages are
+      tested on both databases by the API and portal tests, and Chromium's rendering was
+      a fifth of each run's CPU."""
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()) and not item.get_closest_marker(
                 "browser"):
             item.add_marker(pytest.mark.browser)
-    if os.environ.get(RUN_ONCE_VARIABLE) != "elsewhere":
+    share = os.environ.get(RUN_ONCE_VARIABLE)
+    if not share:
         return
     kept, left = [], []
     for item in items:
-        once = item.get_closest_marker("database_independent") or item.get_closest_marker(
-            "browser")
-        (left if once else kept).append(item)
+        if item.get_closest_marker("browser"):
+            here = share == "sqlite"
+        elif item.get_closest_marker("database_independent"):
+            in_postgresql = item.nodeid.split("::")[0] in RUN_ONCE_IN_THE_POSTGRESQL_RUN
+            here = share == ("postgresql" if in_postgresql else "sqlite")
+        else:
+            here = True
+        (kept if here else left).append(item)
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = kept

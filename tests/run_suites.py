@@ -12,8 +12,9 @@ TEST_SUITES_SERIAL=1 (or a single core) runs them one after the other, as before
 
 The browser tests and the tests marked ``database_independent`` (their own gunicorn,
 ``make run``, the catalog's extraction: the run's database plays no part) run once, in
-the SQLite run; the PostgreSQL run deselects them (its summary counts them as
-deselected). tests/conftest.py says why.
+the SQLite run, except a few database-independent files the PostgreSQL run takes when
+there is one, so that the two runs end together; each run deselects the other's (its
+summary counts them as deselected). tests/conftest.py says which and why.
 
 TEST_SHARDS splits each database's run over more processes (tests/sharding.py): ``2``
 for both, or ``sqlite=1,postgresql=2``; the shards run side by side with the other runs,
@@ -75,9 +76,9 @@ class Run:
 
     def __init__(self, label: str, database_url: str | None, args: list[str], log_dir: Path,
                  shard: str | None = None, durations_out: Path | None = None,
-                 run_once_elsewhere: bool = False):
+                 run_once_share: str | None = None):
         self.label, self.database_url, self.args = label, database_url, args
-        self.run_once_elsewhere = run_once_elsewhere
+        self.run_once_share = run_once_share
         self.shard, self.durations_out = shard, durations_out
         self.log_path = log_dir / f"{label.lower().replace(' ', '-').replace('/', 'of')}.log"
         self.summary = ""
@@ -103,8 +104,8 @@ class Run:
         if self.durations_out:
             env[DURATIONS_OUT_VARIABLE] = str(self.durations_out)
         env.pop(RUN_ONCE_VARIABLE, None)
-        if self.run_once_elsewhere:
-            env[RUN_ONCE_VARIABLE] = "elsewhere"
+        if self.run_once_share:
+            env[RUN_ONCE_VARIABLE] = self.run_once_share
         keep_bytecode(env)
         command = self.command(color)
         print(f"\n===== {self.label}: {' '.join(command[1:])}", flush=True)
@@ -236,12 +237,14 @@ def main(args: list[str]) -> int:
         for number in range(1, shards + 1):
             name = label if shards == 1 else f"{label} {number}/{shards}"
             # The SQLite run always runs (first in `runs`): the browser tests and those that
-            # use no run's database run there only, once per `make test` (tests/conftest.py).
+            # use no run's database run there, once per `make test`, but for the share of
+            # the PostgreSQL run when there is one (tests/conftest.py).
             suites.append(Run(name, url, args, log_dir,
                               shard=f"{number}/{shards}" if shards > 1 else None,
                               durations_out=log_dir / f"durations-{len(suites)}.json"
                               if storing else None,
-                              run_once_elsewhere=url is not None))
+                              run_once_share=("postgresql" if url else "sqlite")
+                              if len(runs) > 1 else None))
     started = time.monotonic()
     run_all(suites, parallel=len(suites) > 1 and not serial)
     total = time.monotonic() - started

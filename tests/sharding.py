@@ -22,8 +22,8 @@ DURATIONS = Path(__file__).with_name("durations.json")
 DEMO_UNIT = "<the demo world>"
 SHARD_VARIABLE = "TEST_SHARD"
 DURATIONS_OUT_VARIABLE = "TEST_DURATIONS_OUT"
-# "elsewhere": this run leaves the tests run once per make test (the browser tests and
-# those marked database_independent) to the SQLite run (tests/conftest.py).
+# "sqlite" or "postgresql": this run's share of the tests run once per make test (the
+# browser tests and those marked database_independent; tests/conftest.py); unset: all.
 RUN_ONCE_VARIABLE = "TEST_RUN_ONCE"
 
 
