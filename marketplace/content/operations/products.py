@@ -120,7 +120,10 @@ def save_product(company: Company, values: dict[str, Any], product: Product | No
     if status is not None:
         _set_status(company, product, ProductStatus(status))
     changes = pending_changes(product)
-    old_tiers = [] if creating else _tier_list(product)
+    # Reading the tiers must not flush the product: flushed now and again once touched
+    # below, a change was two UPDATEs of the row (and two versions).
+    with db.session.no_autoflush:
+        old_tiers = [] if creating else _tier_list(product)
     new_tiers = tiers is not None and tiers != old_tiers
     if new_tiers:
         changes["price_tiers"] = [_tiers_for_audit(old_tiers), _tiers_for_audit(tiers)]
