@@ -150,9 +150,12 @@ def catalog() -> tuple[dict[str, str], list[re.Pattern]]:
     return entries, patterns
 
 
-def english_sentences(text: str) -> list[str]:
+@cache  # the navbar's, the footer's and the lists' texts come back on every page
+def english_sentences(text: str) -> tuple[str, ...]:
+    if not LATIN_WORD.search(text):
+        return ()  # every pattern holds two Latin words or more, and a match holds them
     _, patterns = catalog()
-    return [pattern.pattern for pattern in patterns if pattern.match(text)]
+    return tuple(pattern.pattern for pattern in patterns if pattern.match(text))
 
 
 def latin_words_of_catalog() -> set[str]:
