@@ -33,6 +33,7 @@ import threading
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from whoosh import highlight, index, qparser, query, sorting
@@ -44,7 +45,13 @@ from whoosh.index import LockError
 from whoosh.util import IDCHARS
 from whoosh.writing import CLEAR
 
-from marketplace.content.search.analysis import spelling_analyzer, stem_latin, trade_analyzer
+from marketplace.content.search.analysis import (
+    _PIECES,
+    FOLD,
+    spelling_analyzer,
+    stem_latin,
+    trade_analyzer,
+)
 
 log = logging.getLogger(__name__)
 
@@ -420,8 +427,9 @@ class WhooshBackend:
                                                allow_overlap=fieldname == "category_ids")
                       for name, fieldname in FACET_FIELDS[kind].items()}
             limit = min(request.page * request.per_page, MAX_RANKED)
-            options = {"limit": max(limit, 1), "filter": filters, "groupedby": facets,
-                       "terms": bool(text)}
+            # The words to mark are the query's (read once below), not the terms Whoosh
+            # would record for every hit (terms=True: a list per matching document).
+            options = {"limit": max(limit, 1), "filter": filters, "groupedby": facets}
             order: list[sorting.FacetType] = []
             if request.sort in ("price", "-price") and kind == "products":
                 order.append(sorting.FieldFacet("price", reverse=request.sort == "-price"))
@@ -440,11 +448,10 @@ class WhooshBackend:
             start = (request.page - 1) * request.per_page
             hits = []
             if start < limit:
-                results.formatter = MarkFormatter()
-                results.fragmenter = SnippetFragmenter(maxchars=240, surround=60)
+                marks = _field_words(user_query, searcher) if text else {}
                 for hit in results[start:start + request.per_page]:
                     hits.append(RawHit(id=int(hit["id"]), score=_score(hit),
-                                       highlight=_highlights(kind, hit, bool(text))))
+                                       highlight=_highlights(kind, hit, marks, schema)))
             facet_counts = {name: {str(k): v for k, v in results.groups(name).items()
                                    if k is not None}
                             for name in facets}
@@ -574,22 +581,44 @@ def _filter_query(request: SearchRequest) -> query.Query | None:
     return clauses[0] if len(clauses) == 1 else query.And(clauses)
 
 
-def _highlights(kind: str, hit, matched: bool) -> dict[str, str]:
+def _field_words(user_query: query.Query, searcher) -> dict[str, frozenset[str]]:
+    """The words to mark in each field: the query's terms that the index holds (a prefix
+    or wildcard expanded to the words it matched), as the highlighter compares them."""
+    # Not Query.existing_terms: its loop reuses its ``fieldname`` argument, so it keeps
+    # only the first field's terms (Whoosh-Reloaded 2.7.5).
+    schema, reader = searcher.schema, searcher.reader()
+    words: dict[str, set[str]] = {}
+    for leaf in user_query.leaves():
+        for fieldname, text in leaf.expanded_terms(reader):
+            if fieldname not in schema:
+                continue
+            try:
+                btext = schema[fieldname].to_bytes(text)
+            except ValueError:
+                continue
+            if (fieldname, btext) in reader:
+                words.setdefault(fieldname, set()).add(schema[fieldname].from_bytes(btext))
+    return {name: frozenset(found) for name, found in words.items()}
+
+
+def _highlights(kind: str, hit, marks: dict[str, frozenset[str]], schema: Schema
+                ) -> dict[str, str]:
     """HTML for each name field (the whole text, matches marked) and a ``snippet``:
     the best fragment of the longer texts, or their beginning when nothing matched there."""
     out: dict[str, str] = {}
     for name in HIGHLIGHT_NAME_FIELDS[kind]:
         value = hit.get(name) or ""
-        marked = _marked(hit, name, value, whole=True) if matched and value else ""
+        marked = _marked(value, marks.get(name), schema[name].analyzer,
+                         highlight.WholeFragmenter(charlimit=None)) if value else ""
         out[name] = marked or html.escape(value, quote=False)
     snippet = ""
-    if matched:
-        for name in HIGHLIGHT_TEXT_FIELDS[kind]:
-            value = hit.get(name)
-            if value:
-                snippet = _marked(hit, name, value, whole=False)
-                if snippet:
-                    break
+    for name in HIGHLIGHT_TEXT_FIELDS[kind]:
+        value = hit.get(name)
+        if value:
+            snippet = _marked(value, marks.get(name), schema[name].analyzer,
+                              SnippetFragmenter(maxchars=240, surround=60))
+            if snippet:
+                break
     if not snippet:
         first = next((hit.get(n) for n in HIGHLIGHT_TEXT_FIELDS[kind] if hit.get(n)), "")
         snippet = html.escape(_shorten(first, 240), quote=False)
@@ -597,15 +626,41 @@ def _highlights(kind: str, hit, matched: bool) -> dict[str, str]:
     return out
 
 
-def _marked(hit, fieldname: str, value: str, *, whole: bool) -> str:
-    results = hit.results
-    saved = results.fragmenter
-    if whole:
-        results.fragmenter = highlight.WholeFragmenter(charlimit=None)
-    try:
-        return hit.highlights(fieldname, text=value, top=2)
-    finally:
-        results.fragmenter = saved
+def _marked(text: str, words: frozenset[str] | None, analyzer, fragmenter) -> str:
+    """``text`` with ``words`` marked in its best two fragments, as Whoosh's highlighter
+    marks a hit (re-analysed, matching tokens merged, fragments scored); "" when none of
+    the words is in it. A text that cannot hold one is not analysed at all: for a Chinese
+    query most of a page's texts are English (and the other way round)."""
+    if not words or not _may_hold(text, words):
+        return ""
+    tokens = analyzer(text, positions=True, chars=True, mode="index", removestops=False)
+    tokens = highlight.Highlighter._merge_matched_tokens(
+        highlight.set_matched_filter(tokens, words))
+    fragments = highlight.top_fragments(fragmenter.fragment_tokens(text, tokens), 2,
+                                        highlight.BasicFragmentScorer(), highlight.FIRST,
+                                        minscore=1)
+    return MarkFormatter().format(fragments)
+
+
+def _may_hold(text: str, words: frozenset[str]) -> bool:
+    """Whether the analyzer can find one of ``words`` in ``text``: a Chinese word is part
+    of a run of Chinese (jieba's words are pieces of the run), a Latin word is the index
+    form of one of the text's words."""
+    chinese = [word for word in words if not word.isascii()]
+    for piece in _PIECES.finditer(text):
+        run = piece.group("cjk")
+        if run:
+            if chinese and any(word in run.translate(FOLD) for word in chinese):
+                return True
+        elif _index_form(piece.group("word")) in words:
+            return True
+    return False
+
+
+@lru_cache(maxsize=50_000)
+def _index_form(word: str) -> str:
+    """A word of Latin letters or digits as the index holds it (lower-cased, stemmed)."""
+    return stem_latin(word.lower().translate(FOLD))
 
 
 def _shorten(text: str, limit: int) -> str:
