@@ -270,7 +270,7 @@ def raw_insert(app, rows: list[tuple[dict, list[dict]]]) -> float:
             db.session.commit()
             if postgresql and at + 200 >= analyzed_at:  # as the import job does (tasks.py)
                 analyzed_at = 2 * (at + 200)
-                db.session.execute(text("ANALYZE products"))
+                db.session.execute(text("ANALYZE products, price_tiers"))
                 db.session.commit()
         seconds = time.perf_counter() - start
         db.session.execute(delete(PriceTier))
