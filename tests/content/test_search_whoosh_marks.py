@@ -1,5 +1,6 @@
 """The Whoosh backend marks the query's words in a hit's texts: each word wherever the
-analyzer finds it (as the PostgreSQL backend does), a text holding none left as it is."""
+analyzer finds it (as the PostgreSQL backend does), a text holding none left as it is;
+and counts the facets of all the hits, whichever segment holds them."""
 
 from __future__ import annotations
 
@@ -43,3 +44,29 @@ def test_english_words_are_marked_by_their_index_form(backend):
     assert marks["snippet"] == "Heavy <mark>bolts</mark> &amp; nuts for decks"
     assert _marks(backend, "tea")[2]["name"] == "Oolong <mark>tea</mark>"
     assert _marks(backend, "烏龍茶")[2]["name_zh"] == "凍頂<mark>烏龍茶</mark>"
+
+
+def _facets(backend, text=""):
+    return backend.search("products", SearchRequest(text=text)).facets
+
+
+def test_facets_count_the_hits_of_every_segment_after_updates_and_deletions(tmp_path):
+    """Each commit adds a segment (the facets' values are read per segment): an update,
+    a deletion and new products are counted as the index now has them."""
+    backend = WhooshBackend(tmp_path)
+    backend.apply("products", [
+        {"id": str(n), "name": f"bolt {n}", "company_id": str(n % 2 + 1),
+         "country": "TW" if n < 3 else "JP", "category_id": "7"} for n in range(5)])
+    assert _facets(backend, "bolt") == {"category": {"7": 5}, "country": {"TW": 3, "JP": 2},
+                                        "supplier": {"1": 3, "2": 2}}
+    backend.apply("products", [{"id": "0", "name": "bolt 0", "company_id": "9",
+                                "country": "DE", "category_id": "8"},
+                               {"id": "9", "name": "washer", "company_id": "9",
+                                "country": "DE", "category_id": "8"}], deletions=[4])
+    assert _facets(backend, "bolt") == {"category": {"7": 3, "8": 1},
+                                        "country": {"TW": 2, "DE": 1, "JP": 1},
+                                        "supplier": {"1": 1, "2": 2, "9": 1}}
+    assert _facets(backend) == {"category": {"7": 3, "8": 2},
+                                "country": {"TW": 2, "DE": 2, "JP": 1},
+                                "supplier": {"1": 1, "2": 2, "9": 2}}
+    assert _facets(backend, "nothing") == {"category": {}, "country": {}, "supplier": {}}
