@@ -62,8 +62,8 @@ def notify(event: str, *, company_id: int, user_ids: Iterable[int] | None = None
     """
     declared = registry.get_event(event)
     data = _json(payload or {})  # refused here, in the caller's code, if not JSON
-    recipients = _recipients(company_id, declared, user_ids)
-    rows = _tell(declared, company_id, recipients, message, params, link, email)
+    recipients, declined = _recipients(company_id, declared, user_ids)
+    rows = _tell(declared, company_id, recipients, message, params, link, email, declined)
     if declared.webhook and not replaying_the_past():  # no partner system hears of old history
         _queue_webhooks(company_id, event, data)
     return rows
@@ -84,8 +84,9 @@ def notify_operators(event: str, *, company_id: int, message: str,
 
 def _tell(declared, company_id: int, recipients: list[User], message: str,
           params: Mapping[str, Any] | None, link: str | None,
-          email: bool) -> list[Notification]:
-    """The bell rows for ``recipients`` and the e-mails of those who want them."""
+          email: bool, declined: set[int] | None = None) -> list[Notification]:
+    """The bell rows for ``recipients`` and the e-mails of those who want them
+    (``declined``: who turned this event's mail off, when already read)."""
     stored = freeze_params(message, params)
     _check_link(link)
     rows = [Notification(company_id=company_id, user_id=user.id, event=declared.name,
@@ -94,7 +95,7 @@ def _tell(declared, company_id: int, recipients: list[User], message: str,
     db.session.add_all(rows)
     db.session.flush()
     if email and declared.email and not replaying_the_past():
-        _queue_mails(declared, recipients, str(message), stored, link)
+        _queue_mails(declared, recipients, str(message), stored, link, declined)
     return rows
 
 
@@ -127,29 +128,38 @@ def _acting_user_id() -> int | None:
     return getattr(g, "actor_user_id", None) if has_app_context() else None
 
 
-def _recipients(company_id: int, event: Event, user_ids: Iterable[int] | None) -> list[User]:
-    stmt = (select(User).join(Membership, Membership.user_id == User.id)
+def _recipients(company_id: int, event: Event, user_ids: Iterable[int] | None
+                ) -> tuple[list[User], set[int]]:
+    """The members told, and which of them turned this event's mail off (read in the
+    same statement, not one more)."""
+    declined = select(NotificationPreference.user_id).where(
+        NotificationPreference.user_id == User.id, NotificationPreference.event == event.name,
+        NotificationPreference.email.is_(False)).exists()
+    stmt = (select(User, declined).join(Membership, Membership.user_id == User.id)
             .where(Membership.company_id == company_id).order_by(User.id))
     if user_ids is not None:
         wanted = {int(user_id) for user_id in user_ids}
         if not wanted:
-            return []
-        return list(db.session.scalars(stmt.where(User.id.in_(wanted))))
-    if event.roles is not None:
-        stmt = stmt.where(Membership.role.in_(sorted(event.roles)))
-    actor = _acting_user_id()
-    if actor is not None:  # who did it knows already
-        stmt = stmt.where(User.id != actor)
-    return list(db.session.scalars(stmt))
+            return [], set()
+        stmt = stmt.where(User.id.in_(wanted))
+    else:
+        if event.roles is not None:
+            stmt = stmt.where(Membership.role.in_(sorted(event.roles)))
+        actor = _acting_user_id()
+        if actor is not None:  # who did it knows already
+            stmt = stmt.where(User.id != actor)
+    rows = db.session.execute(stmt).all()
+    return [user for user, _ in rows], {user.id for user, off in rows if off}
 
 
 def _queue_mails(event: Event, recipients: list[User], message: str, params: dict,
-                 link: str | None) -> None:
+                 link: str | None, declined: set[int] | None = None) -> None:
     if not recipients:
         return
-    declined = set(db.session.scalars(select(NotificationPreference.user_id).where(
-        NotificationPreference.event == event.name, NotificationPreference.email.is_(False),
-        NotificationPreference.user_id.in_([user.id for user in recipients]))))
+    if declined is None:
+        declined = set(db.session.scalars(select(NotificationPreference.user_id).where(
+            NotificationPreference.event == event.name, NotificationPreference.email.is_(False),
+            NotificationPreference.user_id.in_([user.id for user in recipients]))))
     for user in recipients:
         if user.id in declined:
             continue
