@@ -70,3 +70,13 @@ def test_facets_count_the_hits_of_every_segment_after_updates_and_deletions(tmp_
                                 "country": {"TW": 2, "DE": 2, "JP": 1},
                                 "supplier": {"1": 1, "2": 2, "9": 2}}
     assert _facets(backend, "nothing") == {"category": {}, "country": {}, "supplier": {}}
+
+
+def test_a_quoted_phrase_is_found_in_order_and_marked(backend):
+    """A phrase is looked for in the text fields (an item code keeps no word positions:
+    a quoted query was an error)."""
+    found = backend.search("products", SearchRequest(text='"stainless bolt"'))
+    assert [hit.id for hit in found.hits] == [1]
+    assert found.hits[0].highlight["name"] == "<mark>Stainless</mark> <mark>bolt</mark> &lt;M8&gt;"
+    assert backend.search("products", SearchRequest(text='"bolt stainless"')).total == 0
+    assert backend.search("products", SearchRequest(text='"stainles bolt"')).total == 0

@@ -611,7 +611,7 @@ class _Words:
 def _words(parser: qparser.QueryParser, text: str, code_field: str | None) -> _Words:
     """The user's words as one clause each (any field; an item code also by prefix),
     any of them matching; NOT-ed words exclude."""
-    parsed = parser.parse(text, normalize=False)
+    parsed = parser.parse(text, normalize=False).accept(_positional(parser.schema))
     parts = list(parsed.subqueries) if isinstance(parsed, query.Or) else [parsed]
     clauses, excluded, codes = [], [], []
     for part in parts:
@@ -634,6 +634,19 @@ def _words(parser: qparser.QueryParser, text: str, code_field: str | None) -> _W
     if excluded:
         found = query.AndNot(found, query.Or(excluded).normalize())
     return _Words(query=found, counted=counted or clauses, codes=codes)
+
+
+def _positional(schema: Schema) -> Callable[[query.Query], query.Query]:
+    """A phrase ("stainless steel", quoted) is looked for only in fields that keep the
+    words' positions: the code field does not, and a phrase there made Whoosh raise."""
+
+    def keep(node: query.Query) -> query.Query:
+        if isinstance(node, query.Phrase) and not schema[node.fieldname].format.supports(
+                "positions"):
+            return query.NullQuery
+        return node
+
+    return keep
 
 
 def _code_term(part: query.Query, code_field: str | None) -> str | None:
@@ -810,7 +823,8 @@ def _suggestion(searcher, parser, fieldnames: list[str], text: str, total: int, 
     # can match a large part of the catalog (a scored search counted it twice).
     allowed = set(searcher.docs_for_query(filters)) if filters is not None else None
     found = 0
-    for docnum in searcher.docs_for_query(parser.parse(corrected)):
+    corrected_query = parser.parse(corrected).accept(_positional(searcher.schema))
+    for docnum in searcher.docs_for_query(corrected_query):
         if allowed is None or docnum in allowed:
             found += 1
             if found > total:
