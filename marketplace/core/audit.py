@@ -11,9 +11,10 @@ from enum import Enum
 from typing import Any
 
 from flask import g, has_request_context, request
-from sqlalchemy import JSON, ForeignKey, String, insert, inspect
+from sqlalchemy import JSON, ForeignKey, String, inspect
 from sqlalchemy.orm import Mapped, mapped_column
 
+from marketplace.core.bulk import insert_rows
 from marketplace.core.types import UTCDateTime, utcnow
 from marketplace.extensions import db
 
@@ -123,7 +124,7 @@ def record_audits(action: str, object_type: str,
     actor = _actor_user_id()
     address = request.remote_addr if has_request_context() else None
     now = utcnow()
-    db.session.execute(insert(AuditEvent.__table__), [
+    insert_rows(AuditEvent.__table__, [
         {"at": now, "actor_user_id": actor, "company_id": company_id, "action": action,
          "object_type": object_type, "object_id": object_id,
          "changes": {k: _plain(v) for k, v in (changes or {}).items()},

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from marketplace.content.models import PriceTier, Product, ProductLine, ProductStatus
 from marketplace.content.operations.products import (
@@ -27,6 +27,7 @@ from marketplace.content.operations.products import (
     _tiers_for_audit,
 )
 from marketplace.core.audit import record_audits
+from marketplace.core.bulk import insert_rows
 from marketplace.core.errors import DomainError
 from marketplace.core.limits import PRODUCTS, read_only_among
 from marketplace.core.signals import product_changed
@@ -194,7 +195,7 @@ def _write(company: Company, changed: list[_Change], now) -> None:
         tiers = [{"product_id": change.product.id, "min_qty": qty, "unit_price": price}
                  for change in retiered for qty, price in change.tiers]
         if tiers:
-            db.session.execute(insert(_TIERS), tiers)
+            insert_rows(_TIERS, tiers)
     record_audits("product.changed", Product.__name__,
                   [(change.product.id, company.id, change.changes) for change in changed])
     for change in changed:

@@ -31,7 +31,7 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from marketplace.content.models import (
     MediaFile,
@@ -44,6 +44,7 @@ from marketplace.content.models import (
 )
 from marketplace.content.operations.media import delete_media, store_upload
 from marketplace.core.audit import pending_changes, record_audit, record_audits
+from marketplace.core.bulk import insert_rows
 from marketplace.core.errors import Conflict, DomainError, ValidationFailed
 from marketplace.core.limits import PRODUCTS, LimitReached, check_editable, check_limit
 from marketplace.core.schemas import MAX_ID
@@ -293,14 +294,14 @@ def _insert_products(company: Company, made: list[_NewProduct]) -> list[int]:
     ids back, which SQLite could give only one row at a time); the products' ids, read
     back by SKU (unique in the company), in order."""
     rows = [new.row for new in made]
-    db.session.execute(insert(Product.__table__), rows)  # every column given: one batch
+    insert_rows(Product.__table__, rows)
     by_sku = dict(db.session.execute(select(Product.sku, Product.id).where(
         Product.company_id == company.id, Product.sku.in_([row["sku"] for row in rows]))).all())
     ids = [by_sku[row["sku"]] for row in rows]
     tiers = [{"product_id": product_id, "min_qty": qty, "unit_price": price}
              for product_id, new in zip(ids, made, strict=True) for qty, price in new.tiers]
     if tiers:
-        db.session.execute(insert(PriceTier.__table__), tiers)
+        insert_rows(PriceTier.__table__, tiers)
     record_audits("product.created", Product.__name__,
                   [(product_id, company.id, new.changes)
                    for product_id, new in zip(ids, made, strict=True)])
