@@ -76,12 +76,22 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-# A hash to verify against when the e-mail is unknown, so timing does not tell.
-_DUMMY_HASH = "$argon2id$v=19$m=8192,t=1,p=4$c29tZXNhbHRzb21lc2FsdA$ZJp0ZdyUzEIz0OA9i4Kd3w"
+# Hashes to verify against when the e-mail is unknown, so timing does not tell: made
+# with the hasher's own settings (a fixed cheaper hash answered an unknown address in a
+# fraction of a real check's time), once per process and settings.
+_dummy_hashes: dict[tuple[int, int, int], str] = {}
+
+
+def dummy_hash() -> str:
+    hasher = _hasher()
+    settings = (hasher.time_cost, hasher.memory_cost, hasher.parallelism)
+    if settings not in _dummy_hashes:
+        _dummy_hashes[settings] = hasher.hash(secrets.token_urlsafe(16))
+    return _dummy_hashes[settings]
 
 
 def burn_password_check(password: str) -> None:
-    verify_password(_DUMMY_HASH, password)
+    verify_password(dummy_hash(), password)
 
 
 def new_secret(prefix: str) -> tuple[str, str]:

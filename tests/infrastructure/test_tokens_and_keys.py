@@ -3,9 +3,12 @@ and suspended companies lose access on the next request."""
 
 from datetime import timedelta
 
+from argon2 import PasswordHasher, extract_parameters
+from sqlalchemy import select
+
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
-from marketplace.infrastructure.models import ApiToken, CompanyStatus, TokenKind
+from marketplace.infrastructure.models import ApiToken, CompanyStatus, TokenKind, User
 from tests.factories import PASSWORD
 
 
@@ -32,6 +35,24 @@ def test_bad_credentials_get_one_answer_whatever_is_wrong(api, make):
     assert wrong_password.status_code == unknown_user.status_code == 401
     assert wrong_password.get_json() == unknown_user.get_json()
     assert wrong_password.mimetype == "application/problem+json"
+
+
+def test_an_unknown_address_costs_the_same_password_check_as_a_known_one(api, make, app,
+                                                                          monkeypatch):
+    """Timing must not tell whether an account exists: the check run for an unknown
+    e-mail verifies a hash made with the same Argon2 settings as a member's."""
+    admin = make.company_with_admin()
+    checked = []
+    real = PasswordHasher.verify
+    monkeypatch.setattr(PasswordHasher, "verify", lambda hasher, stored, password:
+                        checked.append(stored) or real(hasher, stored, password))
+    for email in (admin.email, "ghost@example.com"):
+        assert api.post("/auth/token", json={"email": email, "password": "nope"}
+                        ).status_code == 401
+    with app.app_context():
+        stored = db.session.scalar(select(User.password_hash).where(User.email == admin.email))
+    assert len(checked) == 2 and checked[0] == stored
+    assert extract_parameters(checked[1]) == extract_parameters(stored)
 
 
 def test_repeated_failed_logins_are_refused_with_429(api, make):
