@@ -309,27 +309,13 @@ class PostgresBackend:
             raise ValueError(f"unknown index kind {kind!r}")
 
     def _refresh_products(self, ids: list[int]) -> None:
-        from marketplace.content.models import Product
-        from marketplace.content.search.indexing import (
-            _Categories,
-            _public_products,
-            product_document,
-        )
+        from marketplace.content.search.indexing import _Categories, locked_product_documents
 
         session = db.session
-        # Read and locked in id order: a transaction changing one of these products
-        # meanwhile waits for this one or is waited for, and its committed row is what is
-        # read (PostgreSQL re-reads a row it waited for; the tiers come in the next
-        # statement, after the wait): no update is lost.
-        products = session.scalars(
-            _public_products().where(Product.id.in_(ids))
-            .with_for_update(key_share=True, of=Product)
-            .execution_options(populate_existing=True)).unique().all()
-        categories = _Categories()
         rows, words = [], set()
-        for product in products:
-            rows.append(product_row(product_document(product, categories)))
-            words |= spelling_words(product.name, product.name_zh)
+        for document in locked_product_documents(ids, _Categories()):
+            rows.append(product_row(document))
+            words |= spelling_words(document.get("name"), document.get("name_zh"))
         gone = set(ids) - {row["product_id"] for row in rows}
         table = ProductSearchRow.__table__
         if gone:
