@@ -29,6 +29,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from marketplace.content.models import Certification, CompanyProfile, PriceTier, Product
 from marketplace.content.search.postgres_backend import PostgresBackend
 from marketplace.content.search.whoosh_backend import WhooshBackend
+from marketplace.core.locking import lock_for_update
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Category, Company, CompanyStatus
 
@@ -166,10 +167,10 @@ def locked_product_documents(ids: list[int], categories: _Categories) -> list[di
     order (FOR KEY SHARE): a transaction changing one of them meanwhile waits or is waited
     for, and PostgreSQL re-reads a row it waited for; the tiers come in the next
     statement, after any wait, so no price change is lost."""
-    rows = db.session.execute(
+    rows = db.session.execute(lock_for_update(
         select(*_DOCUMENT_COLUMNS).join(Company, Company.id == Product.company_id)
-        .where(Product.publicly_visible(), Product.id.in_(ids)).order_by(Product.id)
-        .with_for_update(key_share=True, of=Product)).all()
+        .where(Product.publicly_visible(), Product.id.in_(ids)).order_by(Product.id),
+        key_share=True, of=Product)).all()
     prices: dict[int, list[Decimal]] = {}
     if rows:
         for product_id, price in db.session.execute(
