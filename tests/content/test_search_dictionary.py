@@ -81,3 +81,18 @@ def test_a_dictionary_listing_a_word_twice_keeps_its_last_frequency():
     frequencies = dictionary.CompactFrequencies(blobs, heads)
     assert (frequencies.get("螺栓"), frequencies.get("螺"), total) == (20, 3, 33)
     assert frequencies.get("栓") is None
+
+
+def test_a_cache_file_another_user_could_write_is_not_read(tmp_path, monkeypatch):
+    """The cache lives in the shared temporary folder: one others may write is ignored
+    and the dictionary built from jieba's file; the app's own cache is read."""
+    monkeypatch.setattr(dictionary.tempfile, "gettempdir", lambda: str(tmp_path))
+    cache = dictionary._cache_path(dictionary._dictionary_path())
+    planted = dictionary.build([b"\xe8\x9e\xba\xe6\xa0\x93 7"])  # 螺栓 7, nothing else
+    dictionary._write(cache, planted)
+    cache.chmod(0o666)
+    frequencies, total = dictionary.load()
+    assert total > 1_000_000 and frequencies.get("螺栓") != 7
+    dictionary._write(cache, planted)  # written by us, 0600: read as it is
+    frequencies, total = dictionary.load()
+    assert (frequencies.get("螺栓"), total) == (7, 7)

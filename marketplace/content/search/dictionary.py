@@ -132,12 +132,21 @@ def load() -> tuple[CompactFrequencies, int]:
     cache = _cache_path(source)
     try:
         with cache.open("rb") as file:
+            if not _ours(file):
+                raise ValueError(f"{cache} may have been written by another user")
             blobs, heads, total = marshal.load(file)
     except (OSError, EOFError, ValueError, TypeError):
         with source.open("rb") as file:
             blobs, heads, total = build(file)
         _write(cache, (blobs, heads, total))
     return CompactFrequencies(blobs, heads), total
+
+
+def _ours(file) -> bool:
+    """The temporary folder is shared: a cache file another user owns or could have
+    written is not read (marshal trusts what it reads); the dictionary is built instead."""
+    info = os.fstat(file.fileno())
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
 def _write(cache: Path, data) -> None:
