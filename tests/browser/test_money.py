@@ -21,6 +21,10 @@ def _phone(page):
 
 
 def _fits(page, what):
+    # Measured once the page has loaded its stylesheets: in a full run the phone's pay
+    # page was once measured 399 px wide with the notification menu laid out, which
+    # Bootstrap's stylesheet hides (display: none) until the bell is opened.
+    page.wait_for_load_state("load")
     width = page.evaluate("document.documentElement.scrollWidth")
     # what sticks out, outside the tables that scroll within their own box
     wide = page.evaluate("""[...document.querySelectorAll('body *')].filter(e =>
