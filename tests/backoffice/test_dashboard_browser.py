@@ -57,5 +57,6 @@ def test_the_operator_reads_the_dashboards_charts(new_page, make, api):  # noqa:
 
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto("/admin/dashboard")
+    page.wait_for_load_state("load")  # its stylesheets applied
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert not broken, broken

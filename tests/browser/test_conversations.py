@@ -74,9 +74,11 @@ def test_contact_reply_and_inquiry_from_a_conversation(new_page, make, make_prod
     desk.set_viewport_size({"width": 390, "height": 844})
     desk.go_back()
     desk.reload()
+    desk.wait_for_load_state("load")  # its stylesheets applied
     assert desk.evaluate("document.documentElement.scrollWidth") <= 390
     desk.goto(f"/products/{bolt}")  # the box on a phone
     expect(desk.locator("#contact-box")).to_be_visible()
+    desk.wait_for_load_state("load")  # its stylesheets applied
     assert desk.evaluate("document.documentElement.scrollWidth") <= 390
     desk.screenshot(path=artifacts / "conversation-3-box-390.png", full_page=True)
     office.reload()

@@ -54,6 +54,7 @@ def test_a_buyer_stars_a_product_saves_a_search_and_sees_both(new_page, make, ap
 
     page.set_viewport_size({"width": 390, "height": 800})
     page.reload()
+    page.wait_for_load_state("load")  # its stylesheets applied
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width
     page.get_by_role("link", name="Rename").click()

@@ -115,6 +115,7 @@ def test_from_the_order_to_paid_invoices_and_a_closed_order_in_the_browser(
         seller.select_option("#document_language", "bilingual")
         seller.click("#save-papers")
         expect(seller.locator("#paper-checklist")).not_to_contain_text("missing")
+        seller.wait_for_load_state("load")  # its stylesheets applied
         assert seller.evaluate("document.documentElement.scrollWidth") <= 390
         seller.screenshot(path=str(artifacts / "fulfillment-papers-390.png"), full_page=True)
         seller.set_viewport_size({"width": 1280, "height": 800})

@@ -86,6 +86,7 @@ def test_the_navbar_search_box_keeps_its_width(new_page, make, trader, language,
         box_width = box.bounding_box()["width"]
         assert box_width >= 160, f"{path} ({language}): the search box is {box_width} px"
         # Nothing in the navbar spills out of it.
+        page.wait_for_load_state("load")  # its stylesheets applied
         assert page.evaluate("document.documentElement.scrollWidth") <= width
     if width >= 1366:  # the menus, the search box and the account in one row
         assert page.locator("nav.navbar").bounding_box()["height"] < 70
@@ -99,6 +100,7 @@ def _visit(page, path: str) -> None:
 
 
 def _fits(page, width: int, what: str) -> None:
+    page.wait_for_load_state("load")  # its stylesheets applied
     scroll = page.evaluate("document.documentElement.scrollWidth")
     assert scroll <= width, f"{what}: the page is {scroll} px wide at {width} px"
     header = page.locator("nav.navbar").bounding_box()

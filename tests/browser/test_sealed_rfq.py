@@ -26,6 +26,7 @@ PHONE = {"width": 390, "height": 844}
 
 def _fits(page) -> bool:
     """Nothing wider than the phone: tables scroll inside their own box."""
+    page.wait_for_load_state("load")  # its stylesheets applied
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 

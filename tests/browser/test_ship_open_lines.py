@@ -100,6 +100,7 @@ def test_accepted_purchase_order_to_issued_papers_in_three_clicks(make, api, app
                  f"/fulfillment/letters-of-credit/{credit.get_json()['id']}",
                  "/fulfillment/letters-of-credit", "/fulfillment/letters-of-credit/new"):
         page.goto(path)
+        page.wait_for_load_state("load")  # its stylesheets applied
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{path}: {width} px wide at 390 px"
     assert broken == []

@@ -90,6 +90,7 @@ def test_the_customer_table_fits_a_phone(shop, browser, live_server, artifacts):
         for path in ("/crm/customers", "/crm/quintiles", "/crm/segments", "/crm/at-risk",
                      "/crm/treatments"):
             page.goto(path)
+            page.wait_for_load_state("load")  # its stylesheets applied
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 390, (path, width)
         page.goto("/crm/quintiles")

@@ -37,6 +37,7 @@ def test_trade_speed_fits_a_phone(new_page, history, artifacts):  # noqa: F811
     expect(page.locator("#row-inquiry-quotation")).to_contain_text("18.6 h")
     expect(page.locator("#speed-members")).to_contain_text("Ben Later")
     page.screenshot(path=str(artifacts / "trade-speed-390.png"), full_page=True)
+    page.wait_for_load_state("load")  # its stylesheets applied
     assert page.evaluate("document.documentElement.scrollWidth > window.innerWidth") is False
 
 

@@ -92,5 +92,6 @@ def test_the_office_fits_a_phone(new_page, make, app):  # noqa: F811
     page.click("#login-form #submit")
     page.wait_for_url("**/")
     expect(page.locator("#work-list tr.work-item")).to_have_count(3)
+    page.wait_for_load_state("load")  # its stylesheets applied
     overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
     assert overflow is False
