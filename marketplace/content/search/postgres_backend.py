@@ -62,6 +62,8 @@ from marketplace.content.search.whoosh_backend import (
     RawResults,
     SearchRequest,
     SnippetFragmenter,
+    _index_form,
+    _may_hold,
     _shorten,
 )
 from marketplace.core.pagination import count_cap
@@ -825,12 +827,6 @@ def _edits(a: str, b: str, limit: int) -> int:
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
-@lru_cache(maxsize=50_000)
-def _word_key(word: str) -> str:
-    """A Latin word as the index has it (lower-cased, folded, stemmed)."""
-    return stem_latin(word.lower().translate(FOLD))
-
-
 def _tokens(text: str, words: frozenset[str]):
     """The analyzer's tokens of ``text`` for the highlighter, cheaply: Latin words with
     their index form, and jieba's words only in a run of Chinese that holds one of the
@@ -848,7 +844,7 @@ def _tokens(text: str, words: frozenset[str]):
             else:
                 pieces = [(folded, match.start(), match.end())]
         else:
-            pieces = [(_word_key(match.group("word")), match.start(), match.end())]
+            pieces = [(_index_form(match.group("word")), match.start(), match.end())]
         for word, start, end in pieces:
             token.text, token.pos, token.startchar, token.endchar = word, position, start, end
             token.boost, token.stopped = 1.0, False
@@ -856,24 +852,8 @@ def _tokens(text: str, words: frozenset[str]):
             yield token
 
 
-def _may_match(text: str, words: frozenset[str]) -> bool:
-    """Whether ``_tokens`` can yield one of ``words``: a Latin word whose index form is
-    one, or a run of Chinese holding one. Most of a page's texts hold none of the words
-    (an English description for a Chinese query): they skip the highlighter."""
-    chinese = [w for w in words if _CJK_RUN.search(w)]
-    for match in _PIECES.finditer(text):
-        run = match.group("cjk")
-        if run:
-            folded = run.translate(FOLD)
-            if any(w in folded for w in chinese):
-                return True
-        elif _word_key(match.group("word")) in words:
-            return True
-    return False
-
-
 def _marked(text: str, words: frozenset[str], fragmenter) -> str:
-    if not _may_match(text, words):
+    if not _may_hold(text, words):
         return ""  # what the highlighter makes of a text without a match
     tokens = highlight.set_matched_filter(_tokens(text, words), words)
     tokens = highlight.Highlighter._merge_matched_tokens(tokens)
