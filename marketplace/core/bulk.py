@@ -47,7 +47,7 @@ def _copy_plan(table: Table, keys) -> tuple[list[Column], list[str], list[Callab
     """The columns COPY writes (the given ones, then the defaulted ones), the rows' keys
     in that order, and a callable per defaulted column; None when a default cannot be
     computed here."""
-    given = [key for key in keys]
+    given = list(keys)
     columns = [table.c[key] for key in given]
     defaults: list[Callable] = []
     for column in table.columns:
