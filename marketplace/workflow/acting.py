@@ -91,7 +91,10 @@ def record(document: Document, action: str, from_status: str | None, actor: Acto
                           actor_company_id=actor.company.id if actor.company else None,
                           comment=comment)
     db.session.add(event)
-    db.session.flush()
+    # Flushed once, after the listeners: what they add (the notification, its mail's
+    # outbox row, a job) goes in the same flush as the change; a listener's query sees
+    # the change through autoflush as before.
     document_transitioned.send(document, action=action, from_status=from_status,
                                to_status=document.status, actor=actor)
+    db.session.flush()
     return event

@@ -96,10 +96,9 @@ def create_document(doctype: str, *, actor: Actor, recipient_company_id: int | N
     document.compute_total()
     index_for_search(document)
     db.session.add(document)
-    db.session.flush()
-    made.note_made(document.id)
     parties.ensure_party(document, company_id, ISSUER, flush=False, new=True)
-    record(document, "create", None, actor)
+    record(document, "create", None, actor)  # flushes the document with its rows, once
+    made.note_made(document.id)
     return document
 
 

@@ -63,9 +63,11 @@ def notify(event: str, *, company_id: int, user_ids: Iterable[int] | None = None
     declared = registry.get_event(event)
     data = _json(payload or {})  # refused here, in the caller's code, if not JSON
     recipients, declined = _recipients(company_id, declared, user_ids)
-    rows = _tell(declared, company_id, recipients, message, params, link, email, declined)
+    rows = _tell(declared, company_id, recipients, message, params, link, email, declined,
+                 flush=False)
     if declared.webhook and not replaying_the_past():  # no partner system hears of old history
         _queue_webhooks(company_id, event, data)
+    db.session.flush()  # the rows, the mails' and deliveries' jobs: one flush
     return rows
 
 
@@ -84,16 +86,19 @@ def notify_operators(event: str, *, company_id: int, message: str,
 
 def _tell(declared, company_id: int, recipients: list[User], message: str,
           params: Mapping[str, Any] | None, link: str | None,
-          email: bool, declined: set[int] | None = None) -> list[Notification]:
+          email: bool, declined: set[int] | None = None, flush: bool = True
+          ) -> list[Notification]:
     """The bell rows for ``recipients`` and the e-mails of those who want them
-    (``declined``: who turned this event's mail off, when already read)."""
+    (``declined``: who turned this event's mail off, when already read; ``flush``: False
+    when the caller flushes them with what it adds next)."""
     stored = freeze_params(message, params)
     _check_link(link)
     rows = [Notification(company_id=company_id, user_id=user.id, event=declared.name,
                          message=str(message), params=stored, link=link)
             for user in recipients]
     db.session.add_all(rows)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     if email and declared.email and not replaying_the_past():
         _queue_mails(declared, recipients, str(message), stored, link, declined)
     return rows
@@ -124,6 +129,18 @@ def _json(value: Any) -> Any:
     return json.loads(json.dumps(value, default=_plain_json))
 
 
+def _reading(*models) -> Any:
+    """A context for a read of ``models``' tables only: the session is flushed first when
+    it holds a change to one of them (the read must see it), and not otherwise, so the
+    caller's other changes (the document moving, the rows written for it) go in one
+    flush with the notifications instead of one flush per read."""
+    session = db.session()
+    if any(isinstance(row, models)
+           for rows in (session.new, session.dirty, session.deleted) for row in rows):
+        session.flush()
+    return session.no_autoflush
+
+
 def _acting_user_id() -> int | None:
     return getattr(g, "actor_user_id", None) if has_app_context() else None
 
@@ -148,7 +165,8 @@ def _recipients(company_id: int, event: Event, user_ids: Iterable[int] | None
         actor = _acting_user_id()
         if actor is not None:  # who did it knows already
             stmt = stmt.where(User.id != actor)
-    rows = db.session.execute(stmt).all()
+    with _reading(User, Membership, NotificationPreference):
+        rows = db.session.execute(stmt).all()
     return [user for user, _ in rows], {user.id for user, off in rows if off}
 
 
@@ -172,8 +190,9 @@ def _queue_mails(event: Event, recipients: list[User], message: str, params: dic
 
 
 def _queue_webhooks(company_id: int, event: str, data: Any) -> list[WebhookDelivery]:
-    hooks = db.session.scalars(select(Webhook).where(
-        Webhook.company_id == company_id, Webhook.active.is_(True)).order_by(Webhook.id))
+    with _reading(Webhook):
+        hooks = list(db.session.scalars(select(Webhook).where(
+            Webhook.company_id == company_id, Webhook.active.is_(True)).order_by(Webhook.id)))
     event_id, created_at = f"evt_{uuid.uuid4().hex}", utcnow()
     return [_delivery(hook, event, _body(hook, event, event_id, created_at, data))
             for hook in hooks if hook.wants(event)]
