@@ -56,6 +56,29 @@ def test_the_cover_is_the_first_picture_in_the_suppliers_order(app, api, catalog
     assert (item["price_min"], item["price_max"]) == ("0.0950", "0.1200")
 
 
+def test_the_answer_is_what_marshmallow_would_dump(app, api, catalog, make_product,
+                                                   make_product_media):
+    """The product results' schema writes its dump out (the API's speed): the JSON is the
+    one marshmallow's own dump of the documented fields gives, nulls included."""
+    from marshmallow import Schema
+
+    from marketplace.content.search.schemas import ProductResultsSchema
+
+    make_product_media(catalog.ids["HB-M8"], png_bytes(), "bolt.png")
+    make_product(catalog.fasteners_id, sku="PL-1", name="Plain steel bolt, no tiers",
+                 moq="2.50")
+    schema = ProductResultsSchema()
+    with app.test_request_context():
+        for text, filters in (("bolt", None), ("不鏽鋼螺栓", None), ("stainles bolts", None),
+                              ("", search.ProductFilters(country="TR")), ("nothing", None)):
+            results = search.search_products(text, filters, per_page=3)
+            assert schema.dump(results) == Schema.dump(schema, results), text
+    body = api.get("/search/products", query_string={"q": "plain bolt"}).get_json()
+    plain = next(item for item in body["items"] if item["sku"] == "PL-1")
+    assert (plain["price_min"], plain["price_max"], plain["moq"]) == (None, None, "2.5")
+    assert plain["category"] is None and plain["name_zh"] is None
+
+
 def test_filters_and_pages_through_the_api(api, catalog):
     def skus(**query):
         response = api.get("/search/products", query_string=query)

@@ -205,6 +205,52 @@ class ProductResultsSchema(_ResultsSchema):
             "type": "object", "description": "{category: {name: count}, country: {code: "
                                              "count}, supplier: {name: count}}"})
 
+    def dump(self, obj, *, many: bool | None = None):
+        """What marshmallow's dump answers (tests/content/test_search_api.py compares
+        them), written out: its per-field calls were about 1-2 ms of a search's 7-8 ms
+        outside the index, twenty hits of 15 fields and their nested objects."""
+        if many or self.many or self.only or self.exclude:
+            return super().dump(obj, many=many)
+        return {"total": int(obj.total), "total_capped": bool(obj.total_capped),
+                "page": int(obj.page), "per_page": int(obj.per_page),
+                "suggestion": _text(obj.suggestion),
+                "items": [_product_hit(hit) for hit in obj.items],
+                "facets": {name: _facet_counts(values) for name, values in obj.facets.items()},
+                "facet_values": {name: [{"value": str(f.value), "label": str(f.label),
+                                         "count": int(f.count)} for f in values]
+                                 for name, values in obj.facets.items()}}
+
+
+_PRICE_FIELD = fields.Decimal(**PRICE, allow_none=True)
+_HIGHLIGHT_KEYS = tuple(HighlightSchema._declared_fields)
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _product_hit(hit) -> dict:
+    """One hit as ``ProductHitSchema`` dumps it."""
+    product, category, company = hit.product, hit.product.category, hit.product.company
+    return {
+        "id": product.id, "sku": product.sku, "name": product.name, "name_zh": product.name_zh,
+        "category": None if category is None else {
+            "id": int(category.id), "code": _text(category.code), "name": _text(category.name),
+            "name_zh": _text(category.name_zh)},
+        "supplier": {"id": int(company.id), "name": _text(company.name),
+                     "country": _text(company.country)},
+        "price_min": _PRICE_FIELD.serialize("price_min", hit),
+        "price_max": _PRICE_FIELD.serialize("price_max", hit),
+        "currency": product.currency, "unit": product.unit,
+        "moq": None if product.moq is None else f"{product.moq.normalize():f}",
+        "cover_image_url": (media_url(hit.cover.file, thumbnail=True)
+                            or media_url(hit.cover.file)) if hit.cover else None,
+        "url": f"/products/{product.id}",
+        "highlight": {key: _text(hit.highlight[key]) for key in _HIGHLIGHT_KEYS
+                      if key in hit.highlight},
+        "score": None if hit.score is None else float(hit.score),
+    }
+
 
 class CompanyResultsSchema(_ResultsSchema):
     items = fields.List(fields.Nested(CompanyHitSchema), required=True)
