@@ -149,6 +149,21 @@ def test_with_redis_away_jobs_wait_and_health_says_so_then_run_once(
     assert health["status"] == "ok"
 
 
+def test_a_requests_jobs_handed_over_together_each_run_once(app, mailbox, redis_worker):
+    from marketplace.infrastructure.mail import queue_mail
+
+    with app.test_request_context():
+        for name in ("first", "second", "third"):
+            queue_mail(f"{name}@example.com", name, "verify_email", link="x", user=_Person())
+        commit()
+    wanted = ["first@example.com", "second@example.com", "third@example.com"]
+    assert _wait(lambda: all(j.status == JobStatus.DONE for j in _mail_jobs(app)))
+    assert [(j.status, j.attempts) for j in _mail_jobs(app)] == [(JobStatus.DONE, 1)] * 3
+    app.test_cli_runner().invoke(args=["jobs", "retry"])  # nothing is run twice
+    time.sleep(1)
+    assert sorted(m["To"] for m in mailbox.messages) == wanted
+
+
 def test_health_says_degraded_when_no_worker_has_beaten(app, client, monkeypatch):
     monkeypatch.setitem(app.config, "REDIS_URL", REDIS)
     monkeypatch.setitem(celery.conf, "task_always_eager", False)
