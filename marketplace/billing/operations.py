@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.exc import IntegrityError
 
@@ -163,25 +163,44 @@ def count_read_apart(kind: str, company_id: int, allowed: int | None) -> int | N
     engine = engine_apart()
     if engine is None:
         return None
-    table = UsageCounter.__table__
-    period = queries.period_key(kind)
-    add = (postgresql_insert(table)
-           .values(company_id=company_id, kind=kind, period=period, count=1)
-           .on_conflict_do_update(
-               constraint="uq_usage_counters_period", set_={"count": table.c.count + 1},
-               where=None if allowed is None else table.c.count < allowed)
-           .returning(table.c.count))
+    # Named apart from the columns: an INSERT takes a column's name as its value.
+    values = {"counted_company": company_id, "counted_kind": kind,
+              "counted_period": queries.period_key(kind), "allowed": allowed}
+    unlimited, limited, read = _counting()
     try:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            total = connection.execute(add).scalar_one_or_none() \
-                if allowed is None or allowed > 0 else None
+            total = connection.execute(unlimited if allowed is None else limited, values) \
+                .scalar_one_or_none() if allowed is None or allowed > 0 else None
             if total is None:  # at the allowance: nothing counted
-                return connection.execute(select(table.c.count).where(
-                    table.c.company_id == company_id, table.c.kind == kind,
-                    table.c.period == period)).scalar() or 0
+                return connection.execute(read, values).scalar() or 0
     except IntegrityError:  # a company new in the caller's transaction: count there
         return None
     return total - 1
+
+
+_COUNTED: list = []
+
+
+def _counting() -> list:
+    """The upserts that count one read (without, with an allowance) and the count's
+    read, built once: every partner API call runs one."""
+    if not _COUNTED:
+        table = UsageCounter.__table__
+        upserts = [(postgresql_insert(table)
+                    .values(company_id=bindparam("counted_company"),
+                            kind=bindparam("counted_kind"),
+                            period=bindparam("counted_period"), count=1)
+                    .on_conflict_do_update(
+                        constraint="uq_usage_counters_period",
+                        set_={"count": table.c.count + 1},
+                        where=None if unlimited else table.c.count < bindparam("allowed"))
+                    .returning(table.c.count)) for unlimited in (True, False)]
+        read = select(table.c.count).where(
+            table.c.company_id == bindparam("counted_company"),
+            table.c.kind == bindparam("counted_kind"),
+            table.c.period == bindparam("counted_period"))
+        _COUNTED[:] = [*upserts, read]
+    return _COUNTED
 
 
 # ----- checkout and the customer portal -----------------------------------------------------

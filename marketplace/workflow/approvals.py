@@ -9,10 +9,11 @@ the round; finished and rejected rounds stay for the record (``closed``)."""
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
@@ -28,12 +29,26 @@ DEPARTMENT_HEAD = "department_head"  # a step's role: the head of the step's dep
 DIRECTIONS = (SEND, ACCEPT)
 
 
+@functools.cache
+def _statements() -> tuple:
+    """A company's rules for a type and direction, its steps on a document: read on every
+    send and every document answer, so built once with their values bound at each run."""
+    company = bindparam("approving_company")
+    return (select(ApprovalRule).where(
+                ApprovalRule.company_id == company, ApprovalRule.type == bindparam("rule_type"),
+                ApprovalRule.direction == bindparam("rule_direction"))
+            .order_by(ApprovalRule.position, ApprovalRule.id),
+            select(DocumentApproval).where(DocumentApproval.document_id == bindparam("step_of"),
+                                           DocumentApproval.company_id == company)
+            .order_by(DocumentApproval.id))
+
+
 def matching_rule(company_id: int, document: Document, direction: str) -> ApprovalRule | None:
     """The company's first rule (by position) for this type and direction whose
     condition the document meets."""
-    rules = db.session.scalars(select(ApprovalRule).where(
-        ApprovalRule.company_id == company_id, ApprovalRule.type == document.type,
-        ApprovalRule.direction == direction).order_by(ApprovalRule.position, ApprovalRule.id))
+    rules = db.session.scalars(_statements()[0], {
+        "approving_company": company_id, "rule_type": document.type,
+        "rule_direction": direction})
     return next((rule for rule in rules if rule.matches(document) and rule.steps), None)
 
 
@@ -72,9 +87,8 @@ def round_of(document: Document, company_id: int) -> list[DocumentApproval]:
                                  company_id=company_id)
     if known is not None:  # made in this transaction: its steps are in the session
         return known
-    return list(db.session.scalars(select(DocumentApproval).where(
-        DocumentApproval.document_id == document.id, DocumentApproval.company_id == company_id)
-        .order_by(DocumentApproval.id)))
+    return list(db.session.scalars(_statements()[1], {"step_of": document.id,
+                                                      "approving_company": company_id}))
 
 
 def may_decide(step: DocumentApproval, document: Document, actor: Actor) -> str | None:

@@ -7,7 +7,9 @@ first member)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+import functools
+
+from sqlalchemy import bindparam, select, update
 
 from marketplace.extensions import db
 from marketplace.infrastructure.models import MemberRole, Membership
@@ -42,9 +44,22 @@ def rule_matches(rule: DispatchRule, document: Document) -> bool:
                                              for p in products))
 
 
+@functools.cache
+def _statements() -> tuple:
+    """The members, the rules and the default group of the receiving company: read on
+    every delivery, so built once with the company bound at each run."""
+    company = bindparam("receiving_company")
+    return (select(Membership.user_id, Membership.role).where(Membership.company_id == company)
+            .order_by(Membership.user_id),
+            select(DispatchRule).where(DispatchRule.company_id == company)
+            .order_by(DispatchRule.position, DispatchRule.id),
+            select(DispatchGroup).where(DispatchGroup.company_id == company,
+                                        DispatchGroup.is_default.is_(True))
+            .order_by(DispatchGroup.id))
+
+
 def _members(company_id: int) -> dict[int, MemberRole]:
-    rows = db.session.execute(select(Membership.user_id, Membership.role).where(
-        Membership.company_id == company_id).order_by(Membership.user_id))
+    rows = db.session.execute(_statements()[0], {"receiving_company": company_id})
     return dict(rows.all())
 
 
@@ -68,8 +83,7 @@ def choose_assignee(document: Document) -> int | None:
     company_id = document.recipient_company_id
     members = _members(company_id)
     document.department_id = None
-    rules = db.session.scalars(select(DispatchRule).where(DispatchRule.company_id == company_id)
-                               .order_by(DispatchRule.position, DispatchRule.id))
+    rules = db.session.scalars(_statements()[1], {"receiving_company": company_id})
     for rule in rules:
         if not rule_matches(rule, document):
             continue
@@ -80,9 +94,7 @@ def choose_assignee(document: Document) -> int | None:
             return rule.assignee_id
         if rule.group is not None and (chosen := _next_in_group(rule.group, members)):
             return chosen
-    default = db.session.scalar(select(DispatchGroup).where(
-        DispatchGroup.company_id == company_id, DispatchGroup.is_default.is_(True))
-        .order_by(DispatchGroup.id))
+    default = db.session.scalar(_statements()[2], {"receiving_company": company_id})
     if default is not None and (chosen := _next_in_group(default, members)):
         return chosen
     admins = [user_id for user_id, role in members.items() if role == MemberRole.ADMIN]

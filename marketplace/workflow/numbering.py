@@ -22,7 +22,7 @@ from __future__ import annotations
 import string
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Engine, exists, select, update
+from sqlalchemy import Engine, bindparam, exists, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.exc import IntegrityError
 
@@ -57,9 +57,36 @@ def check_pattern(pattern: str) -> str:
     return pattern
 
 
+_BUILT: dict = {}
+
+
+def _built(name: str):
+    """The statements every create runs, built once with their values bound by name
+    (named apart from the columns: an UPDATE takes a column's name as its new value)."""
+    if not _BUILT:
+        company, kind = bindparam("series_company"), bindparam("series_type")
+        _BUILT["pattern"] = select(NumberingPattern.pattern).where(
+            NumberingPattern.company_id == company, NumberingPattern.type == kind)
+        _BUILT["bump"] = (
+            update(NumberSeries)
+            .where(NumberSeries.company_id == company, NumberSeries.type == kind,
+                   NumberSeries.year == bindparam("series_year"))
+            .values(last_value=NumberSeries.last_value + 1)
+            .returning(NumberSeries.last_value)
+            .execution_options(synchronize_session=False))
+        _BUILT["taken"] = select(exists().where(
+            Document.issuer_company_id == company, Document.type == kind,
+            Document.number == bindparam("series_number")))
+    return _BUILT[name]
+
+
+def _values(company_id: int, type_code: str, **more) -> dict:
+    return {"series_company": company_id, "series_type": type_code,
+            **{f"series_{name}": value for name, value in more.items()}}
+
+
 def pattern_for(company_id: int, type_code: str) -> str:
-    own = db.session.scalar(select(NumberingPattern.pattern).where(
-        NumberingPattern.company_id == company_id, NumberingPattern.type == type_code))
+    own = db.session.scalar(_built("pattern"), _values(company_id, type_code))
     return own or doctypes.get(type_code).numbering
 
 
@@ -80,20 +107,11 @@ def set_pattern(company_id: int, type_code: str, pattern: str | None) -> None:
     db.session.flush()
 
 
-def _bump(company_id: int, type_code: str, year: int):
-    return (update(NumberSeries)
-            .where(NumberSeries.company_id == company_id, NumberSeries.type == type_code,
-                   NumberSeries.year == year)
-            .values(last_value=NumberSeries.last_value + 1)
-            .returning(NumberSeries.last_value)
-            .execution_options(synchronize_session=False))
-
-
 def _next_value(company_id: int, type_code: str, year: int) -> int:
     """The next value in the session's own transaction (held until it ends)."""
-    bump = _bump(company_id, type_code, year)
+    bump, values = _built("bump"), _values(company_id, type_code, year=year)
     for _ in range(3):
-        value = db.session.scalar(bump)
+        value = db.session.scalar(bump, values)
         if value is not None:
             return value
         # The year's first document: create the series; if another transaction did so
@@ -114,14 +132,14 @@ _IN_SESSION = "numbering_in_session"  # the transaction that numbers in itself
 def _next_value_apart(engine: Engine, company_id: int, type_code: str, year: int) -> int:
     """The next value in a transaction of its own, committed at once (PostgreSQL): each
     statement commits itself (autocommit: one round trip, no BEGIN and COMMIT apart)."""
-    bump = _bump(company_id, type_code, year)
+    bump, values = _built("bump"), _values(company_id, type_code, year=year)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        value = connection.execute(bump).scalar()
+        value = connection.execute(bump, values).scalar()
         if value is None:  # the year's first document; a concurrent first one may win
             connection.execute(postgresql_insert(NumberSeries.__table__).values(
                 company_id=company_id, type=type_code, year=year, last_value=0,
             ).on_conflict_do_nothing(index_elements=["company_id", "type", "year"]))
-            value = connection.execute(bump).scalar()
+            value = connection.execute(bump, values).scalar()
     return value
 
 
@@ -149,8 +167,7 @@ def allocate(company_id: int, type_code: str) -> str:
         seq = _next(company_id, type_code, year)
         number = pattern.format(year=year, yy=f"{year % 100:02}", seq=seq)
         # A pattern changed back and forth may come round to a number already given.
-        taken = db.session.scalar(select(exists().where(
-            Document.issuer_company_id == company_id, Document.type == type_code,
-            Document.number == number)))
+        taken = db.session.scalar(_built("taken"),
+                                  _values(company_id, type_code, number=number))
         if not taken:
             return number
