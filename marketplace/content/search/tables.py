@@ -47,11 +47,15 @@ class ProductSearchRow(db.Model):
         Index("ix_search_products_sku", "sku_key", postgresql_ops={"sku_key": "text_pattern_ops"}),
         Index("ix_search_products_sku_trgm", "sku_key", postgresql_using="gin",
               postgresql_ops={"sku_key": "gin_trgm_ops"}),
+        # A price range among some companies' rows (a country's suppliers): each
+        # company's rows in the range, not all its rows filtered (at 1M, 100,000 rows
+        # read for 350 hits). Serves company_id alone as its own index did.
+        Index("ix_search_products_company_price", "company_id", "price"),
     )
 
     product_id: Mapped[int] = mapped_column(
         ForeignKey("products.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
-    company_id: Mapped[int] = mapped_column(Integer, index=True)
+    company_id: Mapped[int] = mapped_column(Integer)
     category_id: Mapped[int | None] = mapped_column(Integer)
     sku_key: Mapped[str] = mapped_column(String(100))  # lower-cased
     currency: Mapped[str | None] = mapped_column(String(3))
