@@ -8,6 +8,7 @@ that work is committed. A rollback leaves no notification and sends nothing.
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 import uuid
@@ -20,7 +21,7 @@ from typing import Any
 from flask import current_app, g, has_app_context
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from marketplace.core.audit import pending_changes, record_audit
 from marketplace.core.errors import Conflict, ValidationFailed
@@ -149,25 +150,39 @@ def _recipients(company_id: int, event: Event, user_ids: Iterable[int] | None
                 ) -> tuple[list[User], set[int]]:
     """The members told, and which of them turned this event's mail off (read in the
     same statement, not one more)."""
+    values: dict[str, Any] = {"told_company": company_id, "told_event": event.name}
+    roles = actor = None
+    if user_ids is not None:
+        values["told_users"] = sorted({int(user_id) for user_id in user_ids})
+        if not values["told_users"]:
+            return [], set()
+    else:
+        roles = tuple(sorted(event.roles)) if event.roles is not None else None
+        actor = _acting_user_id()
+        values["told_actor"] = actor
+    stmt = _recipients_statement(user_ids is not None, roles, actor is not None)
+    with _reading(User, Membership, NotificationPreference):
+        rows = db.session.execute(stmt, values).all()
+    return [user for user, _ in rows], {user.id for user, off in rows if off}
+
+
+@functools.cache
+def _recipients_statement(named: bool, roles: tuple | None, without_actor: bool):
+    """Built once per shape (members named, or the event's roles less who acts), with
+    the company, the event and the members bound at each run: every notify asks."""
     declined = select(NotificationPreference.user_id).where(
-        NotificationPreference.user_id == User.id, NotificationPreference.event == event.name,
+        NotificationPreference.user_id == User.id,
+        NotificationPreference.event == bindparam("told_event"),
         NotificationPreference.email.is_(False)).exists()
     stmt = (select(User, declined).join(Membership, Membership.user_id == User.id)
-            .where(Membership.company_id == company_id).order_by(User.id))
-    if user_ids is not None:
-        wanted = {int(user_id) for user_id in user_ids}
-        if not wanted:
-            return [], set()
-        stmt = stmt.where(User.id.in_(wanted))
-    else:
-        if event.roles is not None:
-            stmt = stmt.where(Membership.role.in_(sorted(event.roles)))
-        actor = _acting_user_id()
-        if actor is not None:  # who did it knows already
-            stmt = stmt.where(User.id != actor)
-    with _reading(User, Membership, NotificationPreference):
-        rows = db.session.execute(stmt).all()
-    return [user for user, _ in rows], {user.id for user, off in rows if off}
+            .where(Membership.company_id == bindparam("told_company")).order_by(User.id))
+    if named:
+        return stmt.where(User.id.in_(bindparam("told_users", expanding=True)))
+    if roles is not None:
+        stmt = stmt.where(Membership.role.in_(roles))
+    if without_actor:  # who did it knows already
+        stmt = stmt.where(User.id != bindparam("told_actor"))
+    return stmt
 
 
 def _queue_mails(event: Event, recipients: list[User], message: str, params: dict,
