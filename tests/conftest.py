@@ -159,9 +159,13 @@ def pytest_collection_modifyitems(config, items):
 # The run-once files the PostgreSQL run takes when there is one: the SQLite run holds the
 # browser tests and ended about 50 s after the PostgreSQL run (12:12 and 11:21 on a quiet
 # machine); these start processes or threads of their own (a gunicorn and its workers,
-# Celery's beat schedule, eight threads over one Whoosh index: about 25 s of CPU).
+# Celery's beat schedule, eight threads over one Whoosh index: about 25 s of CPU). The
+# last two joined when the PostgreSQL run's cleanup got faster (SQLite 9:16 against
+# PostgreSQL 8:59 before it): `make run` in a process, jieba's dictionary built twice.
 RUN_ONCE_IN_THE_POSTGRESQL_RUN = frozenset({"tests/core/test_serving.py",
-                                            "tests/content/test_search_searcher.py"})
+                                            "tests/content/test_search_searcher.py",
+                                            "tests/core/test_make_run.py",
+                                            "tests/content/test_search_dictionary.py"})
 
 
 def _share_the_run_once_tests(config, items) -> None:
