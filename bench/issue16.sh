@@ -2,7 +2,7 @@
 # Every target of issue 16 measured in one run, one benchmark after the other, each
 # beside its raw baseline (the scripts print both and the ratio), with the commit, the
 # time and the machine's load before and after each. The output goes to the terminal and
-# to bench/issue16-<date>.log.
+# to bench/issue16-<date>-<time>.log (UTC, when the run starts).
 #
 # The large data are generated beforehand (each takes minutes; the queries take less):
 #   DATABASE_URL=$PG/bench_search .venv/bin/python bench/search.py --sizes 1000000
@@ -18,7 +18,7 @@ PY=${PY:-.venv/bin/python}
 PG=${PG:-postgresql+psycopg://postgres@127.0.0.1:5432}
 WHOOSH_FOLDER=${WHOOSH_FOLDER:-/tmp/bench_search_w}
 LISTS_FOLDER=${LISTS_FOLDER:-/tmp/bench_lists}
-LOG=bench/issue16-$(date -u +%Y-%m-%d).log
+LOG=bench/issue16-$(date -u +%Y-%m-%d-%H%M).log
 
 stamp() {
     echo "##### $1 -- $(date -u '+%Y-%m-%d %H:%M:%S UTC'), commit $(git rev-parse --short HEAD)," \
