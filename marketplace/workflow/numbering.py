@@ -65,18 +65,19 @@ def _built(name: str):
     (named apart from the columns: an UPDATE takes a column's name as its new value)."""
     if not _BUILT:
         company, kind = bindparam("series_company"), bindparam("series_type")
-        _BUILT["pattern"] = select(NumberingPattern.pattern).where(
-            NumberingPattern.company_id == company, NumberingPattern.type == kind)
-        _BUILT["bump"] = (
-            update(NumberSeries)
-            .where(NumberSeries.company_id == company, NumberSeries.type == kind,
-                   NumberSeries.year == bindparam("series_year"))
-            .values(last_value=NumberSeries.last_value + 1)
-            .returning(NumberSeries.last_value)
-            .execution_options(synchronize_session=False))
-        _BUILT["taken"] = select(exists().where(
-            Document.issuer_company_id == company, Document.type == kind,
-            Document.number == bindparam("series_number")))
+        # All three at once: a thread seeing the dict filled must find every statement.
+        _BUILT.update(
+            pattern=select(NumberingPattern.pattern).where(
+                NumberingPattern.company_id == company, NumberingPattern.type == kind),
+            bump=(update(NumberSeries)
+                  .where(NumberSeries.company_id == company, NumberSeries.type == kind,
+                         NumberSeries.year == bindparam("series_year"))
+                  .values(last_value=NumberSeries.last_value + 1)
+                  .returning(NumberSeries.last_value)
+                  .execution_options(synchronize_session=False)),
+            taken=select(exists().where(
+                Document.issuer_company_id == company, Document.type == kind,
+                Document.number == bindparam("series_number"))))
     return _BUILT[name]
 
 
