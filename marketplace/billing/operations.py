@@ -5,6 +5,7 @@ invoices. Each checks, changes and flushes; the request commits."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -178,29 +179,25 @@ def count_read_apart(kind: str, company_id: int, allowed: int | None) -> int | N
     return total - 1
 
 
-_COUNTED: list = []
-
-
-def _counting() -> list:
+@functools.cache
+def _counting() -> tuple:
     """The upserts that count one read (without, with an allowance) and the count's
     read, built once: every partner API call runs one."""
-    if not _COUNTED:
-        table = UsageCounter.__table__
-        upserts = [(postgresql_insert(table)
-                    .values(company_id=bindparam("counted_company"),
-                            kind=bindparam("counted_kind"),
-                            period=bindparam("counted_period"), count=1)
-                    .on_conflict_do_update(
-                        constraint="uq_usage_counters_period",
-                        set_={"count": table.c.count + 1},
-                        where=None if unlimited else table.c.count < bindparam("allowed"))
-                    .returning(table.c.count)) for unlimited in (True, False)]
-        read = select(table.c.count).where(
-            table.c.company_id == bindparam("counted_company"),
-            table.c.kind == bindparam("counted_kind"),
-            table.c.period == bindparam("counted_period"))
-        _COUNTED[:] = [*upserts, read]
-    return _COUNTED
+    table = UsageCounter.__table__
+    upserts = [(postgresql_insert(table)
+                .values(company_id=bindparam("counted_company"),
+                        kind=bindparam("counted_kind"),
+                        period=bindparam("counted_period"), count=1)
+                .on_conflict_do_update(
+                    constraint="uq_usage_counters_period",
+                    set_={"count": table.c.count + 1},
+                    where=None if unlimited else table.c.count < bindparam("allowed"))
+                .returning(table.c.count)) for unlimited in (True, False)]
+    read = select(table.c.count).where(
+        table.c.company_id == bindparam("counted_company"),
+        table.c.kind == bindparam("counted_kind"),
+        table.c.period == bindparam("counted_period"))
+    return (*upserts, read)
 
 
 # ----- checkout and the customer portal -----------------------------------------------------

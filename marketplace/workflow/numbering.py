@@ -19,6 +19,7 @@ runs decides how long others wait:
 
 from __future__ import annotations
 
+import functools
 import string
 
 from flask_babel import lazy_gettext as _l
@@ -57,28 +58,24 @@ def check_pattern(pattern: str) -> str:
     return pattern
 
 
-_BUILT: dict = {}
-
-
+@functools.cache
 def _built(name: str):
     """The statements every create runs, built once with their values bound by name
     (named apart from the columns: an UPDATE takes a column's name as its new value)."""
-    if not _BUILT:
-        company, kind = bindparam("series_company"), bindparam("series_type")
-        # All three at once: a thread seeing the dict filled must find every statement.
-        _BUILT.update(
-            pattern=select(NumberingPattern.pattern).where(
-                NumberingPattern.company_id == company, NumberingPattern.type == kind),
-            bump=(update(NumberSeries)
-                  .where(NumberSeries.company_id == company, NumberSeries.type == kind,
-                         NumberSeries.year == bindparam("series_year"))
-                  .values(last_value=NumberSeries.last_value + 1)
-                  .returning(NumberSeries.last_value)
-                  .execution_options(synchronize_session=False)),
-            taken=select(exists().where(
-                Document.issuer_company_id == company, Document.type == kind,
-                Document.number == bindparam("series_number"))))
-    return _BUILT[name]
+    company, kind = bindparam("series_company"), bindparam("series_type")
+    if name == "pattern":
+        return select(NumberingPattern.pattern).where(
+            NumberingPattern.company_id == company, NumberingPattern.type == kind)
+    if name == "bump":
+        return (update(NumberSeries)
+                .where(NumberSeries.company_id == company, NumberSeries.type == kind,
+                       NumberSeries.year == bindparam("series_year"))
+                .values(last_value=NumberSeries.last_value + 1)
+                .returning(NumberSeries.last_value)
+                .execution_options(synchronize_session=False))
+    return select(exists().where(  # "taken"
+        Document.issuer_company_id == company, Document.type == kind,
+        Document.number == bindparam("series_number")))
 
 
 def _values(company_id: int, type_code: str, **more) -> dict:

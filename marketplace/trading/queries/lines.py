@@ -4,6 +4,7 @@ the catalog), and what a printed line shows of them (``lines_for_print``, for ex
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -20,19 +21,20 @@ from marketplace.workflow.models import Document, DocumentLine
 def line_products(product_ids: Collection[int], company_id: int | None) -> dict[int, Product]:
     """The products with these ids, by id: those ``company_id`` may see, or any when
     None (auto-dispatch matches the products already on a sent document)."""
-    stmt = _LINE_PRODUCTS[company_id is not None]
+    stmt = _line_products_statement(scoped=company_id is not None)
     rows = db.session.scalars(stmt, {"ids": list(product_ids), "company_id": company_id})
     return {product.id: product for product in rows}
 
 
-# Built once, the ids and the company bound at each run: the engine asks on every create,
-# update and derivation, and building the visibility rule's clause cost more than
-# running it.
-_LINE_PRODUCTS = {
-    False: select(Product).where(Product.id.in_(bindparam("ids", expanding=True))),
-    True: select(Product).where(Product.id.in_(bindparam("ids", expanding=True)),
-                                visibility_clause(Product, bindparam("company_id"))),
-}
+@functools.cache
+def _line_products_statement(scoped: bool):
+    """Built once, the ids and the company bound at each run: the engine asks on every
+    create, update and derivation, and building the visibility rule's clause cost more
+    than running it."""
+    stmt = select(Product).where(Product.id.in_(bindparam("ids", expanding=True)))
+    if scoped:
+        stmt = stmt.where(visibility_clause(Product, bindparam("company_id")))
+    return stmt
 
 
 @dataclass(frozen=True)
