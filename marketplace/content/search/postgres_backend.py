@@ -24,13 +24,15 @@ ranked in full when the query has one word or a sort (``_page``), and a spelling
 suggestion is looked for only when fewer than ``FEW_HITS`` hits have all the words:
 the closest name word by trigram similarity (``pg_trgm``) within two edits.
 
-Highlights are made as the Whoosh backend makes them (Whoosh's highlighter over the
-page's texts, with the same analyzer), so the API answers the same marks.
+Highlights are made as the Whoosh backend makes them (the same words, merged, fragmented,
+scored and formatted as Whoosh's highlighter does, with Whoosh's fragments, scorer and
+formatter), so the API answers the same marks.
 """
 
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -40,7 +42,6 @@ from sqlalchemy.dialects.postgresql import TSQUERY, insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import cast, literal_column
 from whoosh import highlight
-from whoosh.analysis import Token
 
 from marketplace.content.search.analysis import (
     _PIECES,
@@ -61,7 +62,6 @@ from marketplace.content.search.whoosh_backend import (
     RawHit,
     RawResults,
     SearchRequest,
-    SnippetFragmenter,
     _index_form,
     _may_hold,
     _shorten,
@@ -812,43 +812,126 @@ def _edits(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
-# ----- highlights: Whoosh's highlighter over the page's texts ---------------------------
+# ----- highlights: Whoosh's marks over the page's texts ----------------------------------
 
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+SNIPPET_CHARS, SNIPPET_SURROUND = 240, 60  # as whoosh_backend's SnippetFragmenter
 
 
-def _tokens(text: str, words: frozenset[str]):
-    """The analyzer's tokens of ``text`` for the highlighter, cheaply: Latin words with
-    their index form, and jieba's words only in a run of Chinese that holds one of the
-    query's Chinese words (another run is one unmatched token: it cannot be marked)."""
+class _Match:
+    """A matched word as Whoosh's fragment, scorer and formatter read a token."""
+
+    __slots__ = ("text", "startchar", "endchar", "boost")
+
+    def __init__(self, text: str, startchar: int, endchar: int):
+        self.text, self.startchar, self.endchar, self.boost = text, startchar, endchar, 1.0
+
+
+def _spans(text: str, words: frozenset[str]) -> list[tuple[str, int, int]]:
+    """The analyzer's words of ``text`` with their character spans, cheaply: Latin words
+    in their index form, and jieba's words only in a run of Chinese that holds one of the
+    query's Chinese words (another run is one unmatched word: it cannot be marked)."""
     chinese = [w for w in words if _CJK_RUN.search(w)]
-    token = Token(positions=True, chars=True, removestops=False, mode="index")
-    position = 0
+    spans: list[tuple[str, int, int]] = []
     for match in _PIECES.finditer(text):
-        if match.group("cjk"):
-            run = match.group("cjk")
+        run = match.group("cjk")
+        if run:
             folded = run.translate(FOLD)
             if any(w in folded for w in chinese):
-                pieces = [(w, match.start() + s, match.start() + e)
-                          for w, s, e in _cjk_words(run, "index")]
+                at = match.start()
+                spans += [(w, at + s, at + e) for w, s, e in _cjk_words(run, "index")]
             else:
-                pieces = [(folded, match.start(), match.end())]
+                spans.append((folded, match.start(), match.end()))
         else:
-            pieces = [(_index_form(match.group("word")), match.start(), match.end())]
-        for word, start, end in pieces:
-            token.text, token.pos, token.startchar, token.endchar = word, position, start, end
-            token.boost, token.stopped = 1.0, False
-            position += 1
-            yield token
+            spans.append((_index_form(match.group("word")), match.start(), match.end()))
+    return spans
 
 
-def _marked(text: str, words: frozenset[str], fragmenter) -> str:
+def _merged(spans: list[tuple[str, int, int]], words: frozenset[str]) -> list[list]:
+    """``[word, start, end, matched]`` of each span, matched words that touch or overlap
+    made one: Whoosh's ``set_matched_filter`` then ``_merge_matched_tokens``, step for
+    step (a matched word after a merged one that it does not touch stays on its own)."""
+    out: list[list] = []
+    token = None
+    for word, start, end in spans:
+        if word not in words:
+            if token is not None:
+                out.append(token)
+                token = None
+            out.append([word, start, end, False])
+        elif token is None:
+            token = [word, start, end, True]
+        elif start <= token[2]:
+            if end > token[2]:
+                token[0] += word[token[2] - end:]
+                token[2] = end
+        else:
+            out.append(token)
+            token = None
+            out.append([word, start, end, True])
+    if token is not None:
+        out.append(token)
+    return out
+
+
+def _snippet_fragments(text: str, tokens: list[list]):
+    """Whoosh's ``ContextFragmenter.fragment_tokens`` (maxchars 240, surround 60, its
+    default charlimit) as ``SnippetFragmenter`` uses it, over plain lists: a fragment
+    that starts within the surround starts at the text's beginning."""
+    charlimit = highlight.DEFAULT_CHARLIMIT
+    first, firsts, countdown, matches, endchar, length = None, deque(), -1, [], None, 0
+    for word, startchar, endchar, matched in tokens:
+        size = endchar - startchar
+        if charlimit and endchar > charlimit:
+            break
+        if countdown < 0 and not matched:
+            firsts.append(startchar)
+            while firsts and endchar - firsts[0] > SNIPPET_SURROUND:
+                firsts.popleft()
+        elif length + size > SNIPPET_CHARS:
+            countdown = 0
+        elif matched:
+            countdown = SNIPPET_SURROUND
+            if first is None:
+                if firsts:
+                    first = firsts[0]
+                else:
+                    first = startchar
+                    countdown += SNIPPET_SURROUND
+            matches.append(_Match(word, startchar, endchar))
+        if countdown >= 0:
+            length += size
+            countdown -= size
+            if countdown <= 0:
+                yield _fragment(text, matches, first, endchar)
+                first, firsts, matches, length = None, deque(), [], 0
+    if matches:
+        yield _fragment(text, matches, first, endchar)
+
+
+def _fragment(text: str, matches: list[_Match], first: int | None, endchar: int):
+    """Whoosh's ``mkfrag``, then ``SnippetFragmenter``'s start."""
+    start = first if first is not None else (matches[0].startchar if matches else 0)
+    fragment = highlight.Fragment(text, matches, max(0, start), min(len(text), endchar))
+    if fragment.startchar <= SNIPPET_SURROUND:
+        fragment.startchar = 0
+    return fragment
+
+
+def _marked(text: str, words: frozenset[str], whole: bool) -> str:
+    """``text`` with ``words`` marked as Whoosh's highlighter marks it (``whole``: the
+    whole text, as ``WholeFragmenter``; else the best two snippets), "" when none is in
+    it. The tokens are plain tuples and lists, not Whoosh's token objects run through
+    three generators: a page's highlights were a fifth of a PostgreSQL search's time."""
     if not _may_hold(text, words):
         return ""  # what the highlighter makes of a text without a match
-    tokens = highlight.set_matched_filter(_tokens(text, words), words)
-    tokens = highlight.Highlighter._merge_matched_tokens(tokens)
-    fragments = fragmenter.fragment_tokens(text, tokens)
+    tokens = _merged(_spans(text, words), words)
+    if whole:
+        fragments = [highlight.Fragment(text, [_Match(w, s, e) for w, s, e, matched in tokens
+                                               if matched])]
+    else:
+        fragments = _snippet_fragments(text, tokens)
     fragments = highlight.top_fragments(fragments, 2, highlight.BasicFragmentScorer(),
                                         highlight.FIRST, minscore=1)
     return _formatter.format(fragments)
@@ -862,15 +945,14 @@ def _highlights(kind: str, texts: dict, words: frozenset[str]) -> dict[str, str]
     out: dict[str, str] = {}
     for name in HIGHLIGHT_NAME_FIELDS[kind]:
         value = texts.get(name) or ""
-        marked = _marked(value, words, highlight.WholeFragmenter(charlimit=None)) \
-            if words and value else ""
+        marked = _marked(value, words, whole=True) if words and value else ""
         out[name] = marked or html.escape(value, quote=False)
     snippet = ""
     if words:
         for name in HIGHLIGHT_TEXT_FIELDS[kind]:
             value = texts.get(name)
             if value:
-                snippet = _marked(value, words, SnippetFragmenter(maxchars=240, surround=60))
+                snippet = _marked(value, words, whole=False)
                 if snippet:
                     break
     if not snippet:
