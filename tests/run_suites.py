@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -203,6 +204,24 @@ def store_durations(suites: list[Run]) -> None:
     print(f"Durations written to {DURATIONS.relative_to(ROOT)}")
 
 
+def cpu_reference() -> float:
+    """CPU seconds one core takes for a fixed piece of pure Python, the same in every run:
+    with the load and the runs' CPU time it tells a slow or busy machine's total time from
+    a slower suite's (the same suite took 9 and 13 minutes on two machines of one kind)."""
+    started = time.process_time()
+    total = 0
+    for number in range(5_000_000):
+        total += number % 7
+    return time.process_time() - started
+
+
+def _load() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:  # not on every platform
+        return "unknown"
+
+
 def _minutes(seconds: float) -> str:
     return f"{int(seconds // 60)} min {seconds % 60:04.1f} s"
 
@@ -245,9 +264,14 @@ def main(args: list[str]) -> int:
                               if storing else None,
                               run_once_share=("postgresql" if url else "sqlite")
                               if len(runs) > 1 else None))
+    reference, load_before = cpu_reference(), _load()
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     run_all(suites, parallel=len(suites) > 1 and not serial)
     total = time.monotonic() - started
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_seconds = (children.ru_utime + children.ru_stime
+                   - children_before.ru_utime - children_before.ru_stime)
     if storing and all(run.code == 0 for run in suites):
         store_durations(suites)
 
@@ -266,6 +290,10 @@ def main(args: list[str]) -> int:
     how = "side by side" if len(suites) > 1 and not serial else "one after the other"
     print(f"Total time: {_minutes(total)} ({len(suites)} run{'s' if len(suites) > 1 else ''}"
           f", {how})")
+    print(f"Machine: {os.cpu_count()} cores, load average {load_before} at the start and "
+          f"{_load()} at the end; the test processes used {cpu_seconds:,.0f} CPU-seconds; "
+          f"CPU reference {reference:.2f} s at the start, {cpu_reference():.2f} s at the end "
+          "(a fixed Python loop on one core; lower is faster)")
     return 0 if all(run.code == 0 for run in suites) else 1
 
 
