@@ -17,7 +17,7 @@ from marketplace.sourcing import tasks
 from marketplace.sourcing.models import Award, SourcingRequest
 from marketplace.workflow.models import Document, DocumentEvent
 from tests.factories import portal_login
-from tests.sourcing.support import SEALED_MARKS, build_sealed_rfq
+from tests.sourcing.support import build_sealed_rfq, revealed
 from tests.worlds import shared_world
 
 OTHER_NAMES = ("Alpha Castings", "Beta Castings", "Gamma Castings")
@@ -38,10 +38,6 @@ def _ids(world) -> dict:
     return {"rfq": world.rfq["id"], "inv": world.invitations["alpha"]["id"],
             "bid": bids["alpha"], "beta": bids["beta"], "beta0": world.first_beta["id"],
             "gamma": bids["gamma"]}
-
-
-def _revealed(text: str) -> list[str]:
-    return [mark for mark in SEALED_MARKS if mark in text]
 
 
 # What the buyer asks before the closing time (API), and the status it gets.
@@ -101,7 +97,7 @@ def test_the_buyer_reads_no_sealed_price_through_the_api(sealed, api, method, pa
     ids = _ids(sealed)
     response = _call(api, sealed.tokens["buyer"], method, path, ids)
     assert response.status_code == status, _body_of(response)[:300]
-    assert _revealed(_body_of(response)) == []
+    assert revealed(_body_of(response)) == []
     if path.startswith("/documents?") or path == "/documents/counts":
         listed = [item["id"] for item in response.get_json().get("items", [])]
         assert not set(listed) & {ids["bid"], ids["beta"], ids["beta0"], ids["gamma"]}
@@ -118,7 +114,7 @@ def test_the_buyer_reads_no_sealed_price_in_the_portal(sealed, app, path, status
     response = client.get(path.format(**_ids(sealed)))
     assert response.status_code == status
     body = _body_of(response)
-    assert _revealed(body) == []
+    assert revealed(body) == []
     assert "QUO-" not in body  # not even a bid's number
 
 
@@ -141,7 +137,7 @@ def test_nothing_told_mailed_or_posted_to_the_buyer_about_a_sealed_bid(sealed, a
     assert notes == []
     assert deliveries == []
     for mail in mailbox.to(sealed.buyer.email):
-        assert "QUO-" not in mailbox.body(mail) and _revealed(mailbox.body(mail)) == []
+        assert "QUO-" not in mailbox.body(mail) and revealed(mailbox.body(mail)) == []
 
 
 def test_the_operator_and_other_suppliers_read_no_bid(sealed, api):
@@ -162,7 +158,7 @@ def test_the_operator_and_other_suppliers_read_no_bid(sealed, api):
     listing = api.get("/documents", alpha).get_data(as_text=True)
     for text in (invitation, listing):
         assert not [name for name in OTHER_NAMES[1:] if name in text]
-        assert _revealed(text.replace("7.3131", "").replace("7313.1", "")
+        assert revealed(text.replace("7.3131", "").replace("7313.1", "")
                          .replace("1.1717", "").replace("585.85", "")) == []
     assert api.get(f"/rfqs/{ids['rfq']}/comparison", alpha).status_code == 404
 
