@@ -17,7 +17,13 @@ from marketplace.content.search.postgres_backend import (
     _snippet_fragments,
     _spans,
 )
-from marketplace.content.search.whoosh_backend import MarkFormatter, SnippetFragmenter, _may_hold
+from marketplace.content.search.whoosh_backend import (
+    SNIPPET_CHARS,
+    SNIPPET_SURROUND,
+    MarkFormatter,
+    SnippetFragmenter,
+    _may_hold,
+)
 
 # Uses no run's database: runs once per make test (tests/conftest.py).
 pytestmark = pytest.mark.database_independent
@@ -77,7 +83,7 @@ def whoosh_marked(text: str, words: frozenset[str], whole: bool) -> str:
         return ""
     merged = whoosh_merged(_spans(text, words), words)
     fragmenter = highlight.WholeFragmenter(charlimit=None) if whole \
-        else SnippetFragmenter(maxchars=240, surround=60)
+        else SnippetFragmenter(maxchars=SNIPPET_CHARS, surround=SNIPPET_SURROUND)
     fragments = highlight.top_fragments(fragmenter.fragment_tokens(text, merged), 2,
                                         highlight.BasicFragmentScorer(), highlight.FIRST,
                                         minscore=1)
@@ -99,8 +105,8 @@ def test_matched_words_merge_as_whoosh_merges_them(spans, words):
 def test_snippets_are_whooshs_context_fragments(spans, words):
     text = "x" * ((spans[-1][2] if spans else 0) + 10)
     tokens = _merged(spans, words)
-    expected = SnippetFragmenter(maxchars=240, surround=60).fragment_tokens(
-        text, whoosh_merged(spans, words))
+    fragmenter = SnippetFragmenter(maxchars=SNIPPET_CHARS, surround=SNIPPET_SURROUND)
+    expected = fragmenter.fragment_tokens(text, whoosh_merged(spans, words))
     assert described(_snippet_fragments(text, tokens)) == described(expected)
 
 

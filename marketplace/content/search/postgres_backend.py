@@ -58,6 +58,8 @@ from marketplace.content.search.whoosh_backend import (
     HIGHLIGHT_NAME_FIELDS,
     HIGHLIGHT_TEXT_FIELDS,
     MAX_RANKED,
+    SNIPPET_CHARS,
+    SNIPPET_SURROUND,
     MarkFormatter,
     RawHit,
     RawResults,
@@ -816,7 +818,6 @@ def _edits(a: str, b: str, limit: int) -> int:
 
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-SNIPPET_CHARS, SNIPPET_SURROUND = 240, 60  # as whoosh_backend's SnippetFragmenter
 
 
 class _Match:
@@ -876,14 +877,14 @@ def _merged(spans: list[tuple[str, int, int]], words: frozenset[str]) -> list[li
 
 
 def _snippet_fragments(text: str, tokens: list[list]):
-    """Whoosh's ``ContextFragmenter.fragment_tokens`` (maxchars 240, surround 60, its
-    default charlimit) as ``SnippetFragmenter`` uses it, over plain lists: a fragment
-    that starts within the surround starts at the text's beginning."""
-    charlimit = highlight.DEFAULT_CHARLIMIT
+    """Whoosh's ``ContextFragmenter.fragment_tokens`` as the Whoosh backend's
+    ``SnippetFragmenter`` uses it (``SNIPPET_CHARS``, ``SNIPPET_SURROUND``, Whoosh's
+    default character limit), over plain lists: a fragment that starts within the
+    surround starts at the text's beginning."""
     first, firsts, countdown, matches, endchar, length = None, deque(), -1, [], None, 0
     for word, startchar, endchar, matched in tokens:
         size = endchar - startchar
-        if charlimit and endchar > charlimit:
+        if endchar > highlight.DEFAULT_CHARLIMIT:
             break
         if countdown < 0 and not matched:
             firsts.append(startchar)

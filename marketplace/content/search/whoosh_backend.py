@@ -201,6 +201,8 @@ OVERLAPPING_FACETS = {"category_ids"}
 HIGHLIGHT_NAME_FIELDS = {"products": ("name", "name_zh"), "companies": ("name",)}
 HIGHLIGHT_TEXT_FIELDS = {"products": ("description", "description_zh", "attributes"),
                          "companies": ("description", "description_zh", "certifications")}
+# A snippet: up to 240 characters around the matches, 60 of them on each side.
+SNIPPET_CHARS, SNIPPET_SURROUND = 240, 60
 
 
 # ----- what a search answers ------------------------------------------------------------
@@ -734,7 +736,8 @@ def _highlights(kind: str, hit, marks: dict[str, frozenset[str]], schema: Schema
         value = hit.get(name)
         if value:
             snippet = _marked(value, marks.get(name), schema[name].analyzer,
-                              SnippetFragmenter(maxchars=240, surround=60))
+                              SnippetFragmenter(maxchars=SNIPPET_CHARS,
+                                                surround=SNIPPET_SURROUND))
             if snippet:
                 break
     if not snippet:
