@@ -58,23 +58,33 @@ def check_pattern(pattern: str) -> str:
     return pattern
 
 
+# The statements every create runs, built once with their values bound by name (named
+# apart from the columns: an UPDATE takes a column's name as its new value).
+
+
 @functools.cache
-def _built(name: str):
-    """The statements every create runs, built once with their values bound by name
-    (named apart from the columns: an UPDATE takes a column's name as its new value)."""
-    company, kind = bindparam("series_company"), bindparam("series_type")
-    if name == "pattern":
-        return select(NumberingPattern.pattern).where(
-            NumberingPattern.company_id == company, NumberingPattern.type == kind)
-    if name == "bump":
-        return (update(NumberSeries)
-                .where(NumberSeries.company_id == company, NumberSeries.type == kind,
-                       NumberSeries.year == bindparam("series_year"))
-                .values(last_value=NumberSeries.last_value + 1)
-                .returning(NumberSeries.last_value)
-                .execution_options(synchronize_session=False))
-    return select(exists().where(  # "taken"
-        Document.issuer_company_id == company, Document.type == kind,
+def _pattern_statement():
+    return select(NumberingPattern.pattern).where(
+        NumberingPattern.company_id == bindparam("series_company"),
+        NumberingPattern.type == bindparam("series_type"))
+
+
+@functools.cache
+def _bump_statement():
+    return (update(NumberSeries)
+            .where(NumberSeries.company_id == bindparam("series_company"),
+                   NumberSeries.type == bindparam("series_type"),
+                   NumberSeries.year == bindparam("series_year"))
+            .values(last_value=NumberSeries.last_value + 1)
+            .returning(NumberSeries.last_value)
+            .execution_options(synchronize_session=False))
+
+
+@functools.cache
+def _taken_statement():
+    return select(exists().where(
+        Document.issuer_company_id == bindparam("series_company"),
+        Document.type == bindparam("series_type"),
         Document.number == bindparam("series_number")))
 
 
@@ -84,7 +94,7 @@ def _values(company_id: int, type_code: str, **more) -> dict:
 
 
 def pattern_for(company_id: int, type_code: str) -> str:
-    own = db.session.scalar(_built("pattern"), _values(company_id, type_code))
+    own = db.session.scalar(_pattern_statement(), _values(company_id, type_code))
     return own or doctypes.get(type_code).numbering
 
 
@@ -107,7 +117,7 @@ def set_pattern(company_id: int, type_code: str, pattern: str | None) -> None:
 
 def _next_value(company_id: int, type_code: str, year: int) -> int:
     """The next value in the session's own transaction (held until it ends)."""
-    bump, values = _built("bump"), _values(company_id, type_code, year=year)
+    bump, values = _bump_statement(), _values(company_id, type_code, year=year)
     for _ in range(3):
         value = db.session.scalar(bump, values)
         if value is not None:
@@ -130,7 +140,7 @@ _IN_SESSION = "numbering_in_session"  # the transaction that numbers in itself
 def _next_value_apart(engine: Engine, company_id: int, type_code: str, year: int) -> int:
     """The next value in a transaction of its own, committed at once (PostgreSQL): each
     statement commits itself (autocommit: one round trip, no BEGIN and COMMIT apart)."""
-    bump, values = _built("bump"), _values(company_id, type_code, year=year)
+    bump, values = _bump_statement(), _values(company_id, type_code, year=year)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         value = connection.execute(bump, values).scalar()
         if value is None:  # the year's first document; a concurrent first one may win
@@ -165,7 +175,7 @@ def allocate(company_id: int, type_code: str) -> str:
         seq = _next(company_id, type_code, year)
         number = pattern.format(year=year, yy=f"{year % 100:02}", seq=seq)
         # A pattern changed back and forth may come round to a number already given.
-        taken = db.session.scalar(_built("taken"),
+        taken = db.session.scalar(_taken_statement(),
                                   _values(company_id, type_code, number=number))
         if not taken:
             return number
