@@ -35,6 +35,7 @@ uploaded are kept in a copy and put back in the media folder before every case.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import shutil
 import tempfile
@@ -80,20 +81,15 @@ def empty_tables() -> None:
                     conn.execute(text(f'DELETE FROM "{table}"'))
 
 
-_probes: dict[int, tuple[list[str], object]] = {}
-
-
+@functools.cache
 def _tables_and_probe() -> tuple[list[str], object]:
     """The tables, children first, and one statement naming those holding rows (a test
     fills a few of a hundred), built once: the text of a hundred subqueries cost a few
     ms of CPU to build and parse on every test."""
-    key = id(db.metadata)
-    if key not in _probes:
-        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-        probe = text(" UNION ALL ".join(
-            f"SELECT '{table}' WHERE EXISTS (SELECT 1 FROM \"{table}\")" for table in tables))
-        _probes[key] = tables, probe
-    return _probes[key]
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    probe = text(" UNION ALL ".join(
+        f"SELECT '{table}' WHERE EXISTS (SELECT 1 FROM \"{table}\")" for table in tables))
+    return tables, probe
 
 
 MARKER = "_shares_a_world"  # the fixture every shared-world case depends on
