@@ -396,10 +396,16 @@ def raw_sql(query: dict):
 
     words = [w for w in parse(query.get("q", "")).words if w.lexemes]
     tsquery = " | ".join(f"({w.tsquery})" for w in words)
+    loose = " | ".join(f"({w.loose})" for w in words)
     where = ["c.status = 'active'"]
     params: dict = {}
     if tsquery:
-        where.append("s.vector @@ CAST(:q AS tsquery)")
+        # As the API asks: the index for the pieces in any field, then the pieces in one
+        # field checked on the rows it found (postgres_backend._found).
+        where.append("s.vector @@ CAST(:loose AS tsquery)")
+        params["loose"] = loose
+        if loose != tsquery:
+            where.append("ts_match_vq(s.vector, CAST(:q AS tsquery))")
         params["q"] = tsquery
     if "category" in query:
         where.append("s.category_id IN (SELECT id FROM categories WHERE code = :cat "

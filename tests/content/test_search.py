@@ -84,6 +84,19 @@ def test_a_name_match_ranks_above_specifications_above_description(app, make, ma
     assert search_in(app, "titanium")[0] == ["NAME", "ATTR", "DESC"]
 
 
+def test_a_typed_words_pieces_are_found_only_together_in_one_field(app, make, make_product):
+    supplier = make.company(roles=("supplier",))
+    make_product(supplier, sku="SPLIT", name="Wombat clamp", attributes={"Size": "12 inch"})
+    make_product(supplier, sku="SPECS", name="Clamp", attributes={"Model": "Wombat-12"})
+    make_product(supplier, sku="WHOLE", name="Wombat-12 clamp")
+    make_product(supplier, sku="ZH-SPLIT", name="Washer", name_zh="不鏽鋼墊圈",
+                 description_zh="適用於螺栓")
+    make_product(supplier, sku="ZH-DESC", name="Bolt", description_zh="不鏽鋼螺栓")
+    assert search_in(app, "wombat-12")[0] == ["WHOLE", "SPECS"]
+    assert search_in(app, "不鏽鋼螺栓")[0] == ["ZH-DESC"]
+    assert search_in(app, "wombat-12 不鏽鋼螺栓")[0] == ["WHOLE", "SPECS", "ZH-DESC"]
+
+
 # ----- only published products of active companies ----------------------------------------
 
 

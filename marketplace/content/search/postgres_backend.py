@@ -37,7 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
-from sqlalchemy import Boolean, delete, event, false, func, literal, not_, or_, select
+from sqlalchemy import Boolean, and_, delete, event, false, func, literal, not_, or_, select
 from sqlalchemy.dialects.postgresql import TSQUERY, insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import cast, literal_column
@@ -218,6 +218,11 @@ class _Word:
                                            for lexeme in self.lexemes) + ")"
                           for weight in "ABCD")
 
+    @property
+    def loose(self) -> str:
+        """All the pieces, in any fields: what the GIN index is asked (see _found)."""
+        return " & ".join(_lexeme(lexeme) for lexeme in self.lexemes)
+
 
 @dataclass
 class _Query:
@@ -270,6 +275,21 @@ def _tsquery(text: str):
 
 def _matches(vector, tsquery: str):
     return vector.op("@@", return_type=Boolean)(_tsquery(tsquery))
+
+
+def _found(vector, words: list[_Word]):
+    """The rows with any of ``words``, each word's pieces in one field. A GIN index
+    knows no weights, and reads a lexeme's postings once for each time the query names
+    it: a word of several pieces, asked as four weighted branches, read them four times
+    (23 ms of a 48 ms search for 不鏽鋼螺栓 at 1M, against 8 ms). The index is asked for
+    the pieces once, in any field; the weighted query, as a function the planner keeps
+    off the index, then checks the rows the index found (it rechecks them anyway)."""
+    exact = " | ".join(f"({w.tsquery})" for w in words)
+    loose = " | ".join(f"({w.loose})" for w in words)
+    if loose == exact:
+        return _matches(vector, exact)
+    return and_(_matches(vector, loose),
+                func.ts_match_vq(vector, _tsquery(exact), type_=Boolean))
 
 
 # ----- the backend ----------------------------------------------------------------------
@@ -453,7 +473,7 @@ class _Search:
     def word_condition(self, word):
         clauses = []
         if word.lexemes:
-            clauses.append(_matches(self.table.c.vector, word.tsquery))
+            clauses.append(_found(self.table.c.vector, [word]))
         return or_(*clauses) if clauses else false()
 
     def base(self, columns):
@@ -474,9 +494,7 @@ class _Search:
             statement = statement.where(*(self.word_condition(w) for w in words))
         else:
             lexical = [w for w in words if w.lexemes]
-            clauses = [_matches(self.table.c.vector, " | ".join(f"({w.tsquery})"
-                                                                for w in lexical))] \
-                if lexical else []
+            clauses = [_found(self.table.c.vector, lexical)] if lexical else []
             clauses += [c for w in words for c in self.code_conditions(w)]
             statement = statement.where(or_(*clauses) if clauses else false())
         for word in query.excluded:
@@ -702,7 +720,7 @@ class _ProductSearch(_Search):
         return clauses
 
     def word_condition(self, word: _Word):
-        clauses = [_matches(self.table.c.vector, word.tsquery)] if word.lexemes else []
+        clauses = [_found(self.table.c.vector, [word])] if word.lexemes else []
         clauses += self.code_conditions(word)
         return or_(*clauses) if clauses else false()
 
