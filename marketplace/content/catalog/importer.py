@@ -46,6 +46,7 @@ from marketplace.content.operations import products as product_operations
 from marketplace.core import outbox, storage
 from marketplace.core.audit import record_audit
 from marketplace.core.errors import DomainError, Forbidden, ValidationFailed
+from marketplace.core.sets import among
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Company, User
 
@@ -209,7 +210,7 @@ class CatalogImporter:
         if not skus:
             return {}
         return {product.sku: product for product in db.session.scalars(
-            select(Product).where(Product.company_id == self.company.id, Product.sku.in_(skus))
+            select(Product).where(Product.company_id == self.company.id, among(Product.sku, skus))
             .options(selectinload(Product.price_tiers), selectinload(Product.category),
                      selectinload(Product.product_line)))}
 

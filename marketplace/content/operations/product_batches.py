@@ -30,6 +30,7 @@ from marketplace.core.audit import record_audits
 from marketplace.core.bulk import insert_rows
 from marketplace.core.errors import DomainError
 from marketplace.core.limits import PRODUCTS, read_only_among
+from marketplace.core.sets import among
 from marketplace.core.signals import product_changed
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
@@ -57,7 +58,7 @@ def stored_products(company: Company, skus: Iterable[str]) -> dict[str, SimpleNa
                ProductLine.name.label("_line_name"))
         .outerjoin(Category, Category.id == _PRODUCTS.c.category_id)
         .outerjoin(ProductLine, ProductLine.id == _PRODUCTS.c.product_line_id)
-        .where(_PRODUCTS.c.company_id == company.id, _PRODUCTS.c.sku.in_(skus))).all()
+        .where(_PRODUCTS.c.company_id == company.id, among(_PRODUCTS.c.sku, skus))).all()
     found: dict[str, SimpleNamespace] = {}
     by_id: dict[int, SimpleNamespace] = {}
     for row in rows:
@@ -72,7 +73,7 @@ def stored_products(company: Company, skus: Iterable[str]) -> dict[str, SimpleNa
     if by_id:
         for product_id, min_qty, unit_price in db.session.execute(
                 select(_TIERS.c.product_id, _TIERS.c.min_qty, _TIERS.c.unit_price)
-                .where(_TIERS.c.product_id.in_(list(by_id)))
+                .where(among(_TIERS.c.product_id, by_id))
                 .order_by(_TIERS.c.product_id, _TIERS.c.min_qty)):
             by_id[product_id].price_tiers.append(
                 SimpleNamespace(min_qty=min_qty, unit_price=unit_price))
@@ -191,7 +192,7 @@ def _write(company: Company, changed: list[_Change], now) -> None:
     if retiered:
         # Old rows go first: a new tier may reuse an old quantity (unique per product).
         db.session.execute(delete(_TIERS).where(
-            _TIERS.c.product_id.in_([change.product.id for change in retiered])))
+            among(_TIERS.c.product_id, [change.product.id for change in retiered])))
         tiers = [{"product_id": change.product.id, "min_qty": qty, "unit_price": price}
                  for change in retiered for qty, price in change.tiers]
         if tiers:

@@ -48,6 +48,7 @@ from marketplace.core.bulk import insert_rows
 from marketplace.core.errors import Conflict, DomainError, ValidationFailed
 from marketplace.core.limits import PRODUCTS, LimitReached, check_editable, check_limit
 from marketplace.core.schemas import MAX_ID
+from marketplace.core.sets import among
 from marketplace.core.signals import product_changed
 from marketplace.core.types import utcnow
 from marketplace.core.validation import country_codes, currency_codes
@@ -169,7 +170,7 @@ class BatchLookups:
     def __init__(self, company: Company, batch: list[dict[str, Any]]):
         skus = [str(values["sku"]).strip() for values in batch if values.get("sku")]
         self.taken = set(db.session.scalars(select(Product.sku).where(
-            Product.company_id == company.id, Product.sku.in_(skus)))) if skus else set()
+            Product.company_id == company.id, among(Product.sku, skus)))) if skus else set()
         self.categories = {category.code: category
                            for category in db.session.scalars(select(Category))}
         self.lines = {line.name.lower(): line for line in db.session.scalars(
@@ -296,7 +297,7 @@ def _insert_products(company: Company, made: list[_NewProduct]) -> list[int]:
     rows = [new.row for new in made]
     insert_rows(Product.__table__, rows)
     by_sku = dict(db.session.execute(select(Product.sku, Product.id).where(
-        Product.company_id == company.id, Product.sku.in_([row["sku"] for row in rows]))).all())
+        Product.company_id == company.id, among(Product.sku, [row["sku"] for row in rows]))).all())
     ids = [by_sku[row["sku"]] for row in rows]
     tiers = [{"product_id": product_id, "min_qty": qty, "unit_price": price}
              for product_id, new in zip(ids, made, strict=True) for qty, price in new.tiers]

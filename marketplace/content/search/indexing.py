@@ -30,6 +30,7 @@ from marketplace.content.models import Certification, CompanyProfile, PriceTier,
 from marketplace.content.search.postgres_backend import PostgresBackend
 from marketplace.content.search.whoosh_backend import WhooshBackend
 from marketplace.core.locking import lock_for_update
+from marketplace.core.sets import among
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Category, Company, CompanyStatus
 
@@ -169,13 +170,13 @@ def locked_product_documents(ids: list[int], categories: _Categories) -> list[di
     statement, after any wait, so no price change is lost."""
     rows = db.session.execute(lock_for_update(
         select(*_DOCUMENT_COLUMNS).join(Company, Company.id == Product.company_id)
-        .where(Product.publicly_visible(), Product.id.in_(ids)).order_by(Product.id),
+        .where(Product.publicly_visible(), among(Product.id, ids)).order_by(Product.id),
         key_share=True, of=Product)).all()
     prices: dict[int, list[Decimal]] = {}
     if rows:
         for product_id, price in db.session.execute(
                 select(PriceTier.product_id, PriceTier.unit_price)
-                .where(PriceTier.product_id.in_([row.id for row in rows]))):
+                .where(among(PriceTier.product_id, [row.id for row in rows]))):
             prices.setdefault(product_id, []).append(price)
     return [_product_document(row, prices.get(row.id, []), row.country, categories)
             for row in rows]
