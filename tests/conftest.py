@@ -108,7 +108,8 @@ def app(database_url, smtp_server, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clean_state(request, app, smtp_server):
-    """Every test starts with empty tables, an empty mailbox and fresh rate limits.
+    """Every test starts with empty tables, empty file stores, an empty mailbox and fresh
+    rate limits.
     A case of a shared world (tests/worlds.py) starts from that world instead, and its
     writes are rolled back rather than deleted."""
     shares_a_world = worlds.MARKER in request.fixturenames
@@ -122,6 +123,7 @@ def _clean_state(request, app, smtp_server):
         with app.app_context():
             db.session.remove()
             worlds.empty_tables()
+        worlds.empty_file_stores(app)
 
 
 @pytest.fixture

@@ -81,6 +81,20 @@ def empty_tables() -> None:
                     conn.execute(text(f'DELETE FROM "{table}"'))
 
 
+# The stores a test's files go to in the instance folder (core/storage.py, the local
+# backend), besides the media folder. Their keys start with ids (a document's, a
+# company's) that begin again at 1 once the tables are emptied, so a file a test left
+# would be counted as, or served for, the next test's record of the same id.
+_FILE_AREAS = ("trade-documents", "shipping-documents", "catalog_imports")
+
+
+def empty_file_stores(app) -> None:
+    """Remove the files every local store holds, the media folder's included."""
+    shutil.rmtree(_media_root(app), ignore_errors=True)
+    for area in _FILE_AREAS:
+        shutil.rmtree(Path(app.instance_path) / area, ignore_errors=True)
+
+
 @functools.cache
 def _tables_and_probe() -> tuple[list[str], object]:
     """The tables, children first, and one statement naming those holding rows (a test
@@ -129,6 +143,7 @@ def drop_world(app) -> None:
             shutil.rmtree(media, ignore_errors=True)
         if media_root is not None:
             shutil.rmtree(media_root, ignore_errors=True)
+        empty_file_stores(app)
 
 
 def _restore_media(app) -> None:
