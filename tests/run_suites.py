@@ -16,10 +16,13 @@ the SQLite run, except a few database-independent files the PostgreSQL run takes
 there is one, so that the two runs end together; each run deselects the other's (its
 summary counts them as deselected). tests/conftest.py says which and why.
 
-TEST_SHARDS splits each database's run over more processes (tests/sharding.py): ``2``
-for both, or ``sqlite=1,postgresql=2``; the shards run side by side with the other runs,
-each with a database of its own. ``--store-durations`` (with the whole suite) writes
-each file's time to tests/durations.json, which the split is weighed by.
+Each database's run is split over several processes (shards, tests/sharding.py), each
+with a database of its own, side by side with the other runs: for the whole suite on a
+machine of two cores or more, as many per database as cores, up to four; one when pytest
+is given arguments. TEST_SHARDS sets the number: ``2`` for both, ``sqlite=1,postgresql=2``,
+``1`` for one process per database. ``--store-durations`` (with the whole suite) writes
+each file's time to tests/durations.json, which the split is weighed by; the summary adds
+the shards' counts up per database.
 
 PostgreSQL is used when TEST_DATABASE_URL is set, or when a server answers on
 127.0.0.1:5432 (user postgres, trust auth); tests/conftest.py creates a fresh database
@@ -176,11 +179,29 @@ def run_all(runs: list[Run], parallel: bool) -> None:
         raise
 
 
-def shard_counts() -> dict[str, int]:
+# Processes per database when TEST_SHARDS is unset and the whole suite runs side by side:
+# each run waits a good part of its time (PostgreSQL, Chromium, the servers tests start),
+# and a second process per database fills that time with other tests. On 2 cores,
+# measured with the same code: two processes 12 min 04 s, four 9 min 47 s with files
+# dealt by count, the fuller cores doing the same work in fewer CPU-seconds too.
+MOST_SHARDS_BY_DEFAULT = 4
+
+
+def default_shards(whole_suite: bool, parallel: bool) -> int:
+    """Two processes per database on a 2-core machine, up to four on a larger one; one when
+    pytest is given arguments (``-k``, a file: a shard could be left with nothing to run)
+    or the runs go one after the other."""
+    if not (whole_suite and parallel):
+        return 1
+    return max(1, min(os.cpu_count() or 1, MOST_SHARDS_BY_DEFAULT))
+
+
+def shard_counts(default: int = 1) -> dict[str, int]:
     """How many processes each database's run is split over: TEST_SHARDS is one number for
-    both (``2``) or one per database (``sqlite=1,postgresql=2``); one each when unset."""
+    both (``2``) or one per database (``sqlite=1,postgresql=2``); ``default`` each when
+    unset (``TEST_SHARDS=1``: one process per database, as before)."""
     value = os.environ.get("TEST_SHARDS", "").strip()
-    counts = {"sqlite": 1, "postgresql": 1}
+    counts = {"sqlite": default, "postgresql": default}
     if value.isdigit():
         return dict.fromkeys(counts, max(1, int(value)))
     for part in filter(None, (p.strip() for p in value.split(","))):
@@ -202,6 +223,35 @@ def store_durations(suites: list[Run]) -> None:
                 {unit: round(seconds, 2) for unit, seconds in units.items()})
     DURATIONS.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(f"Durations written to {DURATIONS.relative_to(ROOT)}")
+
+
+COUNT = re.compile(r"(\d+) (\w+)")
+
+
+def database_totals(suites: list[Run]) -> list[str]:
+    """One line per database whose run was split: its shards' counts added up, so the
+    suite's size reads as it did with one process per database. Every shard collects the
+    whole suite and deselects the others' tests, so what the database's run left out is the
+    collection less what its shards ran."""
+    lines = []
+    for label in dict.fromkeys(run.label.split(" ")[0] for run in suites):
+        shards = [run for run in suites if run.label.split(" ")[0] == label]
+        if len(shards) < 2 or not all(run.summary for run in shards):
+            continue
+        counted = [{word: int(n) for n, word in COUNT.findall(run.summary.split(" in ")[0])
+                    if not word.startswith("warning")}  # warnings are not tests
+                   for run in shards]
+        ran: dict[str, int] = {}
+        for counts in counted:
+            for word, number in counts.items():
+                if word != "deselected":
+                    ran[word] = ran.get(word, 0) + number
+        collected = sum(counted[0].values())
+        ran["deselected"] = collected - sum(ran.values())
+        words = ", ".join(f"{number} {word}" for word, number in ran.items() if number)
+        verdict = "OK" if all(run.code == 0 for run in shards) else "FAILED"
+        lines.append(f"{label}, {len(shards)} processes together: {verdict} — {words}")
+    return lines
 
 
 def cpu_reference() -> float:
@@ -249,7 +299,7 @@ def main(args: list[str]) -> int:
     log_dir = Path(tempfile.mkdtemp(prefix="marketplace-test-logs-"))
     storing = "--store-durations" in args
     args = [a for a in args if a != "--store-durations"]
-    counts = shard_counts()
+    counts = shard_counts(default_shards(whole_suite=not args, parallel=not serial))
     suites = []
     for label, url in runs:
         shards = counts["postgresql" if url else "sqlite"]
@@ -283,6 +333,8 @@ def main(args: list[str]) -> int:
               + f" [{_minutes(run.seconds)}; log: {run.log_path}]")
         for failure in run.failures:
             print(f"  {run.label}: {failure}")
+    for line in database_totals(suites):
+        print(line)
     if postgres_note:
         print(postgres_note)
     if browser_note:

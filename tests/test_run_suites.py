@@ -1,0 +1,58 @@
+"""make test's own arithmetic (tests/run_suites.py): how many processes a database's run
+is split over, and the summary line that adds a split run's counts up again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests import run_suites
+from tests.run_suites import Run, database_totals, default_shards, shard_counts
+
+pytestmark = pytest.mark.database_independent
+
+
+def _finished(label: str, summary: str, code: int = 0) -> Run:
+    run = Run(label, None, [], Path("."))
+    run.summary, run.code = summary, code
+    return run
+
+
+def test_a_split_runs_counts_add_up_to_the_whole_suite_per_database():
+    lines = database_totals([
+        _finished("SQLite 1/2", "1658 passed, 7 skipped, 1398 deselected in 547.76s"),
+        _finished("SQLite 2/2", "1374 passed, 7 skipped, 1682 deselected in 496.86s"),
+        _finished("PostgreSQL 1/2", "1 failed, 1383 passed, 1679 deselected in 563.39s", 1),
+        _finished("PostgreSQL 2/2", "1567 passed, 2 warnings, 1496 deselected in 526.98s"),
+    ])
+    assert lines == [
+        "SQLite, 2 processes together: OK — 3032 passed, 14 skipped, 17 deselected",
+        "PostgreSQL, 2 processes together: FAILED — 1 failed, 2950 passed, 112 deselected",
+    ]
+
+
+def test_a_run_of_one_process_needs_no_total_line():
+    assert database_totals([_finished("SQLite", "3032 passed in 700.00s"),
+                            _finished("PostgreSQL", "2951 passed in 690.00s")]) == []
+
+
+def test_the_whole_suite_is_split_by_cores_and_a_chosen_few_tests_are_not(monkeypatch):
+    monkeypatch.delenv("TEST_SHARDS", raising=False)
+    monkeypatch.setattr(run_suites.os, "cpu_count", lambda: 2)
+    assert default_shards(whole_suite=True, parallel=True) == 2
+    assert default_shards(whole_suite=False, parallel=True) == 1  # -k, a file, -x ...
+    assert default_shards(whole_suite=True, parallel=False) == 1  # one after the other
+    monkeypatch.setattr(run_suites.os, "cpu_count", lambda: 16)
+    assert default_shards(whole_suite=True, parallel=True) == run_suites.MOST_SHARDS_BY_DEFAULT
+
+
+@pytest.mark.parametrize(("setting", "expected"), [
+    ("", {"sqlite": 2, "postgresql": 2}),
+    ("1", {"sqlite": 1, "postgresql": 1}),
+    ("3", {"sqlite": 3, "postgresql": 3}),
+    ("sqlite=1", {"sqlite": 1, "postgresql": 2}),
+])
+def test_test_shards_overrides_the_default(monkeypatch, setting, expected):
+    monkeypatch.setenv("TEST_SHARDS", setting)
+    assert shard_counts(default=2) == expected
