@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.extensions import db
-from marketplace.infrastructure.models import Company
+from marketplace.infrastructure.models import Company, MemberRole, Membership
+from tests import worlds
 from tests.worlds import shared_world
 
 
@@ -44,3 +46,20 @@ def test_the_world_is_built_again_after_it_went(app, world):
     with app.app_context():
         [(name, country)] = db.session.execute(select(Company.name, Company.country)).all()
     assert (name, country) == ("World Co", "TW")
+
+
+def test_emptied_tables_leave_the_foreign_keys_checked(app, make):
+    """Emptying the tables (SQLite: with the foreign keys off while the rows go) gives the
+    app's connections back with every reference checked, on both databases."""
+    make.company_with_admin("Keelung Bolts")
+    with app.app_context():
+        db.session.remove()
+        worlds.empty_tables()
+    operator = make.operator()  # a user without a company
+    with app.app_context():
+        db.session.add(Membership(company_id=4242, user_id=operator.user_id,
+                                  role=MemberRole.VIEWER))
+        with pytest.raises(IntegrityError) as refused:
+            db.session.flush()
+        db.session.rollback()
+    assert "foreign key" in str(refused.value).lower()
