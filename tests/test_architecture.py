@@ -24,6 +24,7 @@ the line and the import, and says what to do instead.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,10 +106,21 @@ def _is_package(dotted: str, root: Path) -> bool:
     return (root / relative).is_dir() or (root / relative).with_suffix(".py").is_file()
 
 
-def _imports_in(path: Path, root: Path) -> Iterator[Import]:
+def _parsed(path: Path) -> tuple[ast.Module, list[str]]:
+    """A file's tree and lines, parsed once per version of the file: four checks walk
+    every file of the package (about 8 s of parsing a run when each parsed them again)."""
+    stat = path.stat()
+    return _parsed_version(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.cache
+def _parsed_version(path: Path, _mtime_ns: int, _size: int) -> tuple[ast.Module, list[str]]:
     code = path.read_text(encoding="utf-8")
-    tree = ast.parse(code, filename=str(path))
-    source = code.splitlines()
+    return ast.parse(code, filename=str(path)), code.splitlines()
+
+
+def _imports_in(path: Path, root: Path) -> Iterator[Import]:
+    tree, source = _parsed(path)
     relative = path.relative_to(root).as_posix()
 
     def text(node: ast.AST) -> str:
@@ -265,7 +277,7 @@ def _model_classes(root: Path = ROOT) -> dict[str, str]:
         relative = path.relative_to(root)
         if "models" not in (relative.stem, *relative.parts[:-1]) or len(relative.parts) < 2:
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(_parsed(path)[0]):
             if isinstance(node, ast.ClassDef):
                 owners.setdefault(node.name, relative.parts[0])
     return owners
@@ -280,7 +292,7 @@ def mapper_edges_upward(root: Path = ROOT) -> list[str]:
         module = relative.parts[0] if len(relative.parts) > 1 else None
         if module not in LAYERS:
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(_parsed(path)[0]):
             if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "relationship"
                     and node.args and isinstance(node.args[0], ast.Constant)
                     and isinstance(node.args[0].value, str)):
