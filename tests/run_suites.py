@@ -273,7 +273,8 @@ def _load() -> str:
 
 
 def _minutes(seconds: float) -> str:
-    return f"{int(seconds // 60)} min {seconds % 60:04.1f} s"
+    tenths = round(seconds * 10)  # rounded first: 659.96 s is 11 min 00.0 s, not 10 min 60.0 s
+    return f"{tenths // 600} min {tenths % 600 / 10:04.1f} s"
 
 
 def main(args: list[str]) -> int:

@@ -56,3 +56,9 @@ def test_the_whole_suite_is_split_by_cores_and_a_chosen_few_tests_are_not(monkey
 def test_test_shards_overrides_the_default(monkeypatch, setting, expected):
     monkeypatch.setenv("TEST_SHARDS", setting)
     assert shard_counts(default=2) == expected
+
+
+@pytest.mark.parametrize(("seconds", "shown"), [
+    (659.96, "11 min 00.0 s"), (573.79, "9 min 33.8 s"), (5.0, "0 min 05.0 s")])
+def test_the_total_time_reads_as_minutes_and_seconds(seconds, shown):
+    assert run_suites._minutes(seconds) == shown
