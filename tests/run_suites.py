@@ -181,9 +181,9 @@ def run_all(runs: list[Run], parallel: bool) -> None:
 
 # Processes per database when TEST_SHARDS is unset and the whole suite runs side by side:
 # each run waits a good part of its time (PostgreSQL, Chromium, the servers tests start),
-# and a second process per database fills that time with other tests. On 2 cores,
-# measured with the same code: two processes 12 min 04 s, four 9 min 47 s with files
-# dealt by count, the fuller cores doing the same work in fewer CPU-seconds too.
+# and a second process per database fills that time with other tests. On 2 cores
+# (bench/README, "The suite's own time"): one per database 12 min 04 s, two 9 min 33 s
+# to 11 min 00 s as the machine's speed moved, three 10 min 33 s.
 MOST_SHARDS_BY_DEFAULT = 4
 
 

@@ -102,18 +102,19 @@ def _empty_sqlite_tables() -> None:
             conn.exec_driver_sql("PRAGMA foreign_keys = ON")
 
 
-# The stores a test's files go to in the instance folder (core/storage.py, the local
-# backend), besides the media folder. Their keys start with ids (a document's, a
-# company's) that begin again at 1 once the tables are emptied, so a file a test left
-# would be counted as, or served for, the next test's record of the same id.
-_FILE_AREAS = ("trade-documents", "shipping-documents", "catalog_imports")
-
-
 def empty_file_stores(app) -> None:
-    """Remove the files every local store holds, the media folder's included."""
+    """Remove every folder of the instance folder but the search index (the stores of
+    core/storage.py's local backend, the mail folder) and the media folder. Their keys
+    start with ids (a document's, a company's) that begin again at 1 once the tables are
+    emptied, so a file a test left would be counted as, or served for, the next test's
+    record of the same id. The search index stays open in the process; the search tests
+    clear it themselves."""
     shutil.rmtree(_media_root(app), ignore_errors=True)
-    for area in _FILE_AREAS:
-        shutil.rmtree(Path(app.instance_path) / area, ignore_errors=True)
+    instance = Path(app.instance_path)
+    index = Path(app.config.get("SEARCH_INDEX_DIR") or instance / "search")
+    for folder in instance.iterdir():
+        if folder.is_dir() and folder != index:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @functools.cache
