@@ -106,15 +106,10 @@ def _is_package(dotted: str, root: Path) -> bool:
     return (root / relative).is_dir() or (root / relative).with_suffix(".py").is_file()
 
 
-def _parsed(path: Path) -> tuple[ast.Module, list[str]]:
-    """A file's tree and lines, parsed once per version of the file: four checks walk
-    every file of the package (about 8 s of parsing a run when each parsed them again)."""
-    stat = path.stat()
-    return _parsed_version(path, stat.st_mtime_ns, stat.st_size)
-
-
 @functools.cache
-def _parsed_version(path: Path, _mtime_ns: int, _size: int) -> tuple[ast.Module, list[str]]:
+def _parsed(path: Path) -> tuple[ast.Module, list[str]]:
+    """A file's tree and lines, parsed once a run: four checks walk every file of the
+    package (the scanner's own tests write theirs under a fresh tmp_path)."""
     code = path.read_text(encoding="utf-8")
     return ast.parse(code, filename=str(path)), code.splitlines()
 

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.support import log_in, watch_for_breakage
-from tests.content.conftest import _empty_media_folder, make_product, pdf_bytes  # noqa: F401
+from tests.content.conftest import make_product, pdf_bytes  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

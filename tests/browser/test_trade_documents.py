@@ -12,7 +12,6 @@ from playwright.sync_api import expect
 
 from tests.browser.support import log_in, watch_for_breakage
 from tests.content.conftest import (  # noqa: F401 - fixtures
-    _empty_media_folder,
     jpeg_bytes,
     make_product,
     make_product_media,

@@ -114,17 +114,6 @@ def upload(content: bytes, name: str, **fields) -> dict:
     return {"file": (io.BytesIO(content), name), **fields}
 
 
-@pytest.fixture(autouse=True)
-def _empty_media_folder(app):
-    """The instance folder lives for the whole run, and ids start again at 1 in every
-    test: each test starts without files, like its tables."""
-    yield
-    import shutil
-    from pathlib import Path
-
-    shutil.rmtree(Path(app.instance_path) / "media", ignore_errors=True)
-
-
 # ----- products -------------------------------------------------------------------------------
 
 

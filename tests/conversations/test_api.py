@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.content.conftest import _empty_media_folder, jpeg_bytes, pdf_bytes  # noqa: F401
+from tests.content.conftest import jpeg_bytes, pdf_bytes  # noqa: F401
 from tests.trading.conftest import make_product  # noqa: F401 - the fixture
 from tests.worlds import shared_world
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from tests.content.conftest import _empty_media_folder  # noqa: F401
 from tests.factories import csrf_token, portal_login
 from tests.pending_translations import load_pending_translations
 from tests.trading.conftest import make_product  # noqa: F401 - the fixture

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 
 from marketplace.core import currencies
-from tests.content.conftest import _empty_media_folder, pdf_bytes  # noqa: F401
+from tests.content.conftest import pdf_bytes  # noqa: F401
 from tests.factories import csrf_token, portal_login
 from tests.trading.conftest import make_product  # noqa: F401 - the fixture
 from tests.trading.test_portal import flashes, text_of

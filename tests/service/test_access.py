@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.content.conftest import _empty_media_folder, pdf_bytes  # noqa: F401
+from tests.content.conftest import pdf_bytes  # noqa: F401
 from tests.factories import csrf_token, portal_login
 from tests.trading.support import Trade
 from tests.worlds import shared_world

@@ -16,7 +16,7 @@ from marketplace.core.types import replayed_clock
 from marketplace.extensions import db
 from marketplace.infrastructure.models import User
 from marketplace.service.models import ServiceCase
-from tests.content.conftest import _empty_media_folder, pdf_bytes  # noqa: F401
+from tests.content.conftest import pdf_bytes  # noqa: F401
 from tests.factories import portal_login
 from tests.trading.support import Trade, accepted_purchase_order
 from tests.worlds import shared_world

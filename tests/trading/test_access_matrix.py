@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.content.conftest import _empty_media_folder, pdf_bytes  # noqa: F401 - fixture
+from tests.content.conftest import pdf_bytes  # noqa: F401 - fixture
 from tests.trading.support import LINES
 from tests.worlds import shared_world
 

@@ -9,7 +9,6 @@ import io
 import pytest
 
 from tests.content.conftest import (  # noqa: F401 - fixtures
-    _empty_media_folder,
     jpeg_bytes,
     pdf_bytes,
 )

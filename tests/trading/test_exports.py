@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.content.conftest import (  # noqa: F401 - fixtures
-    _empty_media_folder,
     jpeg_bytes,
     make_product,
     make_product_media,

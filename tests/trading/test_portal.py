@@ -14,7 +14,6 @@ from docx import Document as WordDocument
 from marketplace.extensions import db
 from marketplace.workflow.models import Document
 from tests.content.conftest import (  # noqa: F401 - fixtures
-    _empty_media_folder,
     make_product,
     make_product_media,
 )

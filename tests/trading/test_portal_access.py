@@ -10,7 +10,6 @@ from dataclasses import dataclass
 import pytest
 
 from tests.content.conftest import (  # noqa: F401 - fixtures
-    _empty_media_folder,
     make_product,
     pdf_bytes,
 )
