@@ -108,10 +108,19 @@ def _is_package(dotted: str, root: Path) -> bool:
 
 @functools.cache
 def _parsed(path: Path) -> tuple[ast.Module, list[str]]:
-    """A file's tree and lines, parsed once a run: four checks walk every file of the
-    package (the scanner's own tests write theirs under a fresh tmp_path)."""
+    """A file's tree and lines, parsed once while this module's tests run: four checks
+    walk every file of the package (the scanner's own tests write theirs under a fresh
+    tmp_path)."""
     code = path.read_text(encoding="utf-8")
     return ast.parse(code, filename=str(path)), code.splitlines()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _forget_the_trees():
+    """The package's trees are 600,000 objects: kept for the rest of the run, the
+    collector would walk them in every full collection after this module."""
+    yield
+    _parsed.cache_clear()
 
 
 def _imports_in(path: Path, root: Path) -> Iterator[Import]:
