@@ -1,8 +1,13 @@
 """make test's own arithmetic (tests/run_suites.py): how many processes a database's run
-is split over, and the summary line that adds a split run's counts up again."""
+is split over, the summary line that adds a split run's counts up again, and the compiled
+modules a first run finds in its cache."""
 
 from __future__ import annotations
 
+import os
+import py_compile
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -62,3 +67,58 @@ def test_test_shards_overrides_the_default(monkeypatch, setting, expected):
     (659.96, "11 min 00.0 s"), (573.79, "9 min 33.8 s"), (5.0, "0 min 05.0 s")])
 def test_the_total_time_reads_as_minutes_and_seconds(seconds, shown):
     assert run_suites._minutes(seconds) == shown
+
+
+def _compiled_module(tmp_path: Path) -> tuple[Path, Path]:
+    """A module and its compiled file in the place Python itself keeps it (__pycache__)."""
+    source = tmp_path / "installed" / "trade_terms.py"
+    source.parent.mkdir()
+    source.write_text("INCOTERMS = ('FOB', 'CIF')\n", encoding="utf-8")
+    # Named here, not by importlib: in make test's own processes Python's cache is the
+    # folder run_suites chose, and importlib would name a file there.
+    compiled = source.parent / "__pycache__" / f"trade_terms.{sys.implementation.cache_tag}.pyc"
+    py_compile.compile(str(source), cfile=str(compiled), doraise=True)
+    return source, compiled
+
+
+def _cache_file_python_reads(source: Path, cache: Path) -> Path:
+    """Where a Python started with PYTHONPYCACHEPREFIX=cache looks for source's compiled
+    file (asked of Python itself, not worked out here)."""
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(cache)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    answer = subprocess.run(
+        [sys.executable, "-c", "import importlib.util, sys; "
+         "print(importlib.util.cache_from_source(sys.argv[1]))", str(source)],
+        env=env, capture_output=True, text=True, check=True)
+    return Path(answer.stdout.strip())
+
+
+def test_a_cold_cache_gets_the_installed_compiled_modules_python_then_reads(tmp_path):
+    source, compiled = _compiled_module(tmp_path)
+    cache = tmp_path / "cache"
+
+    assert run_suites.seed_bytecode_cache(cache, roots=[str(tmp_path / "installed")]) == 1
+
+    seeded = _cache_file_python_reads(source, cache)
+    assert seeded.is_file() and seeded.stat().st_ino == compiled.stat().st_ino
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(cache), "PYTHONPATH": str(source.parent)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([sys.executable, "-c", "import trade_terms"], env=env, check=True)
+    # Python found it valid and used it: a compiled file it wrote would be a new file.
+    assert seeded.stat().st_ino == compiled.stat().st_ino
+
+
+def test_a_seeded_cache_is_not_walked_again(tmp_path):
+    _, compiled = _compiled_module(tmp_path)
+    cache = tmp_path / "cache"
+    run_suites.seed_bytecode_cache(cache, roots=[str(tmp_path / "installed")])
+    compiled.with_name(f"more.{sys.implementation.cache_tag}.pyc").write_bytes(compiled.read_bytes())
+
+    assert run_suites.seed_bytecode_cache(cache, roots=[str(tmp_path / "installed")]) == 0
+
+
+def test_only_a_cache_run_suites_chose_is_seeded():
+    assert run_suites._cache_is_ours({"PYTHONDONTWRITEBYTECODE": "1"})
+    assert not run_suites._cache_is_ours({})  # Python writes __pycache__ as it always does
+    assert not run_suites._cache_is_ours({"PYTHONDONTWRITEBYTECODE": "1",
+                                          "PYTHONPYCACHEPREFIX": "/var/cache/py"})
