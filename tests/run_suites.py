@@ -170,33 +170,36 @@ def seed_bytecode_cache(cache: Path, roots: Iterable[str] | None = None) -> int:
     processes and in every server a test starts: 13.4 s before the first test of a process
     instead of 6.8 (2.7 once the cache holds the app's and the tests' too). Links, not
     copies (a file Python compiles again replaces its link, never the file it pointed
-    to); on another file system, nothing is linked and Python compiles as before. Returns
-    how many were linked."""
-    tag = sys.implementation.cache_tag
-    marker = cache / f".seeded-{tag}"
+    to); a root on another file system is left out, and Python compiles its modules as
+    before. Returns how many were linked."""
+    marker = cache / f".seeded-{sys.implementation.cache_tag}"
     if marker.exists():
         return 0
     if roots is None:
         roots = {sysconfig.get_paths()[key] for key in ("stdlib", "purelib", "platlib")}
-    linked = 0
-    for root in roots:
-        for folder, _, names in os.walk(root):
-            if os.path.basename(folder) != "__pycache__":
-                continue
-            mirror = cache / os.path.dirname(folder).lstrip(os.sep)
-            for name in names:
-                if not name.endswith(f".{tag}.pyc"):
-                    continue
-                mirror.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.link(os.path.join(folder, name), mirror / name)
-                except FileExistsError:
-                    continue
-                except OSError:  # another file system, or links not allowed
-                    return linked
-                linked += 1
+    linked = sum(_link_compiled(root, cache) for root in roots)
     cache.mkdir(parents=True, exist_ok=True)
     marker.touch()
+    return linked
+
+
+def _link_compiled(root: str, cache: Path) -> int:
+    """Each __pycache__ file of root linked where Python with that cache folder reads it:
+    the source's folder under the cache, without the __pycache__ level."""
+    suffix, linked = f".{sys.implementation.cache_tag}.pyc", 0
+    for folder, _, names in os.walk(root):
+        if os.path.basename(folder) != "__pycache__":
+            continue
+        mirror = cache / os.path.dirname(folder).lstrip(os.sep)
+        for name in (n for n in names if n.endswith(suffix)):
+            mirror.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(os.path.join(folder, name), mirror / name)
+            except FileExistsError:
+                continue
+            except OSError:  # another file system, or links not allowed there
+                return linked
+            linked += 1
     return linked
 
 

@@ -4,6 +4,7 @@ modules a first run finds in its cache."""
 
 from __future__ import annotations
 
+import errno
 import os
 import py_compile
 import subprocess
@@ -69,9 +70,9 @@ def test_the_total_time_reads_as_minutes_and_seconds(seconds, shown):
     assert run_suites._minutes(seconds) == shown
 
 
-def _compiled_module(tmp_path: Path) -> tuple[Path, Path]:
+def _compiled_module(tmp_path: Path, root: str = "installed") -> tuple[Path, Path]:
     """A module and its compiled file in the place Python itself keeps it (__pycache__)."""
-    source = tmp_path / "installed" / "trade_terms.py"
+    source = tmp_path / root / "trade_terms.py"
     source.parent.mkdir()
     source.write_text("INCOTERMS = ('FOB', 'CIF')\n", encoding="utf-8")
     # Named here, not by importlib: in make test's own processes Python's cache is the
@@ -122,3 +123,23 @@ def test_only_a_cache_run_suites_chose_is_seeded():
     assert not run_suites._cache_is_ours({})  # Python writes __pycache__ as it always does
     assert not run_suites._cache_is_ours({"PYTHONDONTWRITEBYTECODE": "1",
                                           "PYTHONPYCACHEPREFIX": "/var/cache/py"})
+
+
+def test_a_root_on_another_file_system_is_left_out_and_the_others_are_seeded(
+        tmp_path, monkeypatch):
+    _, elsewhere = _compiled_module(tmp_path, "stdlib")
+    _, here = _compiled_module(tmp_path, "site-packages")
+    link = os.link
+
+    def across_devices(source, target):
+        if Path(source).is_relative_to(tmp_path / "stdlib"):
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        link(source, target)
+
+    monkeypatch.setattr(run_suites.os, "link", across_devices)
+    cache = tmp_path / "cache"
+    roots = [str(tmp_path / "stdlib"), str(tmp_path / "site-packages")]
+
+    assert run_suites.seed_bytecode_cache(cache, roots=roots) == 1
+    linked = [path for path in cache.rglob("*.pyc")]
+    assert [path.stat().st_ino for path in linked] == [here.stat().st_ino]
