@@ -82,16 +82,20 @@ def _compiled_module(tmp_path: Path, root: str = "installed") -> tuple[Path, Pat
     return source, compiled
 
 
+def _python_with_cache(cache: Path, code: str, *args: str, **env: str) -> str:
+    """What a Python started with PYTHONPYCACHEPREFIX=cache (as make test starts its
+    processes) prints for ``code``."""
+    environment = {**os.environ, "PYTHONPYCACHEPREFIX": str(cache), **env}
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
+    return subprocess.run([sys.executable, "-c", code, *args], env=environment,
+                          capture_output=True, text=True, check=True).stdout
+
+
 def _cache_file_python_reads(source: Path, cache: Path) -> Path:
-    """Where a Python started with PYTHONPYCACHEPREFIX=cache looks for source's compiled
-    file (asked of Python itself, not worked out here)."""
-    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(cache)}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    answer = subprocess.run(
-        [sys.executable, "-c", "import importlib.util, sys; "
-         "print(importlib.util.cache_from_source(sys.argv[1]))", str(source)],
-        env=env, capture_output=True, text=True, check=True)
-    return Path(answer.stdout.strip())
+    """Where that Python looks for source's compiled file (asked of Python itself, not
+    worked out here)."""
+    return Path(_python_with_cache(cache, "import importlib.util, sys; print(importlib.util"
+                                   ".cache_from_source(sys.argv[1]))", str(source)).strip())
 
 
 def test_a_cold_cache_gets_the_installed_compiled_modules_python_then_reads(tmp_path):
@@ -102,9 +106,7 @@ def test_a_cold_cache_gets_the_installed_compiled_modules_python_then_reads(tmp_
 
     seeded = _cache_file_python_reads(source, cache)
     assert seeded.is_file() and seeded.stat().st_ino == compiled.stat().st_ino
-    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(cache), "PYTHONPATH": str(source.parent)}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    subprocess.run([sys.executable, "-c", "import trade_terms"], env=env, check=True)
+    _python_with_cache(cache, "import trade_terms", PYTHONPATH=str(source.parent))
     # Python found it valid and used it: a compiled file it wrote would be a new file.
     assert seeded.stat().st_ino == compiled.stat().st_ino
 

@@ -47,6 +47,8 @@ import pytest
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import text
 
+from marketplace.content.search.indexing import index_folder
+from marketplace.core import storage
 from marketplace.extensions import db
 
 # Every sequence of the schema starts again at 1, as after TRUNCATE ... RESTART IDENTITY
@@ -111,10 +113,9 @@ def empty_file_stores(app) -> None:
     emptied, so a file a test left would be counted as, or served for, the next test's
     record of the same id. The search index stays open in the process; the search tests
     clear it themselves."""
-    shutil.rmtree(_media_root(app), ignore_errors=True)
-    instance = Path(app.instance_path)
-    index = Path(app.config.get("SEARCH_INDEX_DIR") or instance / "search")
-    for folder in instance.iterdir():
+    shutil.rmtree(storage.local_folder(app, "media"), ignore_errors=True)
+    index = index_folder(app)
+    for folder in Path(app.instance_path).iterdir():
         if folder.is_dir() and folder != index:
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -146,11 +147,6 @@ class _Held:
 _held = _Held()
 
 
-def _media_root(app) -> Path:
-    folder = app.config.get("MEDIA_FOLDER")
-    return Path(folder) if folder else Path(app.instance_path) / "media"
-
-
 def drop_world(app) -> None:
     """Let the held world go: its resources closed, its rows and files removed."""
     if _held.key is None:
@@ -171,7 +167,7 @@ def drop_world(app) -> None:
 
 
 def _restore_media(app) -> None:
-    root = _media_root(app)
+    root = storage.local_folder(app, "media")
     shutil.rmtree(root, ignore_errors=True)
     if _held.media is not None:
         shutil.copytree(_held.media, root)
@@ -296,7 +292,7 @@ def shared_world(build: Callable) -> Callable:
                 db.session.remove()
                 empty_tables()
             raise
-        media_root = _media_root(app)
+        media_root = storage.local_folder(app, "media")
         copy = None
         if media_root.exists():
             copy = Path(tempfile.mkdtemp(prefix="world-media-")) / "media"

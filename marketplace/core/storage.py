@@ -49,8 +49,7 @@ def store(area: str) -> Store:
 def store_of(app: Flask, area: str) -> Store:
     backend = (app.config.get("STORAGE_BACKEND") or "local").lower()
     if backend == "local":
-        folder = app.config.get("MEDIA_FOLDER") if area == "media" else None
-        return LocalStore(area, Path(folder) if folder else Path(app.instance_path) / area)
+        return LocalStore(area, local_folder(app, area))
     if backend == "s3":
         bucket = app.config.get("S3_BUCKET")
         if not bucket:
@@ -61,6 +60,13 @@ def store_of(app: Flask, area: str) -> Store:
                        prefix=app.config.get("S3_PREFIX") or "")
     raise RuntimeError(f"STORAGE_BACKEND must be one of {', '.join(BACKENDS)} "
                        f"(got {backend!r}).")
+
+
+def local_folder(app: Flask, area: str) -> Path:
+    """Where the local backend keeps an area: the instance folder's ``area``, or
+    ``MEDIA_FOLDER`` for media when set."""
+    folder = app.config.get("MEDIA_FOLDER") if area == "media" else None
+    return Path(folder) if folder else Path(app.instance_path) / area
 
 
 def check_key(key: str) -> str:

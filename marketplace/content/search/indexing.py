@@ -68,10 +68,16 @@ def backend() -> WhooshBackend | PostgresBackend:
         if backend_name(app) == "postgres":
             found = PostgresBackend()
         else:
-            directory = app.config.get("SEARCH_INDEX_DIR") or Path(app.instance_path) / "search"
-            found = WhooshBackend(directory, float(app.config.get("SEARCH_WRITE_TIMEOUT", 10)))
+            found = WhooshBackend(index_folder(app),
+                                  float(app.config.get("SEARCH_WRITE_TIMEOUT", 10)))
         app.extensions["search"] = found
     return found
+
+
+def index_folder(app) -> Path:
+    """The Whoosh index's folder: ``SEARCH_INDEX_DIR``, or the instance folder's
+    ``search``."""
+    return Path(app.config.get("SEARCH_INDEX_DIR") or Path(app.instance_path) / "search")
 
 
 def in_database() -> bool:
