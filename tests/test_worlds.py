@@ -63,3 +63,30 @@ def test_emptied_tables_leave_the_foreign_keys_checked(app, make):
             db.session.flush()
         db.session.rollback()
     assert "foreign key" in str(refused.value).lower()
+
+
+def test_emptying_leaves_no_row_in_any_table_and_ids_start_again(app, make, api):
+    """Rows in many tables (a trade document with its lines, parties, events, audit and
+    notifications), emptied twice on the same connections: every table is empty after each
+    emptying, and the next company is number 1 again."""
+    for round_ in range(2):
+        admin = make.company_with_admin(f"Keelung Bolts {round_}")
+        buyer = make.company_with_admin(f"Nordic Tools {round_}", roles=("buyer",))
+        created = api.post("/documents", api.token(buyer), json={
+            "type": "inquiry", "recipient_company_id": admin.company_id,
+            "subject": "M8 bolts", "currency": "USD",
+            "lines": [{"description": "Hex bolt M8x30", "quantity": "5000"}]})
+        assert created.status_code == 201, created.get_json()
+        with app.app_context():
+            filled = [table.name for table in db.metadata.sorted_tables
+                      if db.session.scalar(select(func.count()).select_from(table))]
+            assert {"companies", "documents", "document_lines"} <= set(filled)
+            db.session.remove()
+            worlds.empty_tables()
+            left = [table.name for table in db.metadata.sorted_tables
+                    if db.session.scalar(select(func.count()).select_from(table))]
+            assert left == []
+        assert make.company(f"First again {round_}") == 1
+        with app.app_context():
+            db.session.remove()
+            worlds.empty_tables()
