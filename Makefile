@@ -4,7 +4,7 @@
 # and can make a venv (package python3-venv), else the first python3 on PATH. Debian
 # builds its Python with profile-guided optimisation and link-time optimisation, pyenv's
 # default build (the python3 on PATH on these machines) with neither: the suite's own
-# processes use 12-16% less CPU on Debian's (bench/README, "The interpreter").
+# processes use about 12% less CPU on Debian's (bench/README, "The interpreter").
 # `make clean-venv`, then `make PYTHON=/path/to/python3 test`, chooses another.
 SYSTEM_PYTHON := /usr/bin/python3
 PYTHON ?= $(shell $(SYSTEM_PYTHON) -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && echo $(SYSTEM_PYTHON) || echo python3)
