@@ -314,6 +314,13 @@ def cpu_reference() -> float:
     return time.process_time() - started
 
 
+def interpreter() -> str:
+    """Which Python the runs used: the CPU reference is that interpreter's time, and one
+    build of the same version ran the suite in 12% less CPU than another (bench/README,
+    "The interpreter")."""
+    return f"Python {sys.version.split()[0]} of {sys.base_prefix}"
+
+
 def _load() -> str:
     try:
         return f"{os.getloadavg()[0]:.1f}"
@@ -397,7 +404,7 @@ def main(args: list[str]) -> int:
     print(f"Machine: {os.cpu_count()} cores, load average {load_before} at the start and "
           f"{_load()} at the end; the test processes used {cpu_seconds:,.0f} CPU-seconds; "
           f"CPU reference {reference:.2f} s at the start, {cpu_reference():.2f} s at the end "
-          "(a fixed Python loop on one core; lower is faster)")
+          f"(a fixed loop on one core, run by {interpreter()}; lower is faster)")
     return 0 if all(run.code == 0 for run in suites) else 1
 
 
