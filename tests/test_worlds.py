@@ -65,6 +65,11 @@ def test_emptied_tables_leave_the_foreign_keys_checked(app, make):
     assert "foreign key" in str(refused.value).lower()
 
 
+def _tables_with_rows() -> list[str]:
+    return [table.name for table in db.metadata.sorted_tables
+            if db.session.scalar(select(func.count()).select_from(table))]
+
+
 def test_emptying_leaves_no_row_in_any_table_and_ids_start_again(app, make, api):
     """Rows in many tables (a trade document with its lines, parties, events, audit and
     notifications), in two rounds (on PostgreSQL a connection makes its emptying function
@@ -79,15 +84,8 @@ def test_emptying_leaves_no_row_in_any_table_and_ids_start_again(app, make, api)
             "lines": [{"description": "Hex bolt M8x30", "quantity": "5000"}]})
         assert created.status_code == 201, created.get_json()
         with app.app_context():
-            filled = [table.name for table in db.metadata.sorted_tables
-                      if db.session.scalar(select(func.count()).select_from(table))]
-            assert {"companies", "documents", "document_lines"} <= set(filled)
+            assert {"companies", "documents", "document_lines"} <= set(_tables_with_rows())
             db.session.remove()
             worlds.empty_tables()
-            left = [table.name for table in db.metadata.sorted_tables
-                    if db.session.scalar(select(func.count()).select_from(table))]
-            assert left == []
+            assert _tables_with_rows() == []
         assert make.company(f"First again {round_}") == 1
-        with app.app_context():
-            db.session.remove()
-            worlds.empty_tables()
