@@ -190,9 +190,12 @@ def _link_compiled(root: str, cache: Path) -> int:
     for folder, _, names in os.walk(root):
         if os.path.basename(folder) != "__pycache__":
             continue
+        compiled = [name for name in names if name.endswith(suffix)]
+        if not compiled:
+            continue
         mirror = cache / os.path.dirname(folder).lstrip(os.sep)
-        for name in (n for n in names if n.endswith(suffix)):
-            mirror.mkdir(parents=True, exist_ok=True)
+        mirror.mkdir(parents=True, exist_ok=True)
+        for name in compiled:
             try:
                 os.link(os.path.join(folder, name), mirror / name)
             except FileExistsError:
