@@ -46,11 +46,16 @@ def rule_matches(rule: DispatchRule, document: Document) -> bool:
 
 @functools.cache
 def _statements() -> tuple:
-    """The members, the rules and the default group of the receiving company: read on
-    every delivery, so built once with the company bound at each run."""
+    """The members (with whether the company has any rule and a default group), the
+    rules and the default group of the receiving company: read on every delivery, so
+    built once with the company bound at each run."""
     company = bindparam("receiving_company")
-    return (select(Membership.user_id, Membership.role).where(Membership.company_id == company)
-            .order_by(Membership.user_id),
+    has_rules = select(DispatchRule.id).where(DispatchRule.company_id == company).exists()
+    has_default = select(DispatchGroup.id).where(DispatchGroup.company_id == company,
+                                                 DispatchGroup.is_default.is_(True)).exists()
+    return (select(Membership.user_id, Membership.role, has_rules.label("has_rules"),
+                   has_default.label("has_default"))
+            .where(Membership.company_id == company).order_by(Membership.user_id),
             select(DispatchRule).where(DispatchRule.company_id == company)
             .order_by(DispatchRule.position, DispatchRule.id),
             select(DispatchGroup).where(DispatchGroup.company_id == company,
@@ -58,9 +63,14 @@ def _statements() -> tuple:
             .order_by(DispatchGroup.id))
 
 
-def _members(company_id: int) -> dict[int, MemberRole]:
-    rows = db.session.execute(_statements()[0], {"receiving_company": company_id})
-    return dict(rows.all())
+def _members(company_id: int) -> tuple[dict[int, MemberRole], bool, bool]:
+    """The members by id, and whether the company has rules and a default group (asked
+    with the members: most companies have neither, and then neither is read). A company
+    without members answers no row: both are read, as before."""
+    rows = db.session.execute(_statements()[0], {"receiving_company": company_id}).all()
+    if not rows:
+        return {}, True, True
+    return {row.user_id: row.role for row in rows}, rows[0].has_rules, rows[0].has_default
 
 
 def _next_in_group(group: DispatchGroup, members: dict[int, MemberRole]) -> int | None:
@@ -81,9 +91,10 @@ def choose_assignee(document: Document) -> int | None:
     files it in that department's shared box (``document.department_id``) with nobody
     assigned: its members take it from there."""
     company_id = document.recipient_company_id
-    members = _members(company_id)
+    members, has_rules, has_default = _members(company_id)
     document.department_id = None
-    rules = db.session.scalars(_statements()[1], {"receiving_company": company_id})
+    rules = db.session.scalars(_statements()[1], {"receiving_company": company_id}) \
+        if has_rules else ()
     for rule in rules:
         if not rule_matches(rule, document):
             continue
@@ -94,7 +105,8 @@ def choose_assignee(document: Document) -> int | None:
             return rule.assignee_id
         if rule.group is not None and (chosen := _next_in_group(rule.group, members)):
             return chosen
-    default = db.session.scalar(_statements()[2], {"receiving_company": company_id})
+    default = db.session.scalar(_statements()[2], {"receiving_company": company_id}) \
+        if has_default else None
     if default is not None and (chosen := _next_in_group(default, members)):
         return chosen
     admins = [user_id for user_id, role in members.items() if role == MemberRole.ADMIN]
