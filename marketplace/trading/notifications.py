@@ -49,7 +49,8 @@ def _tell(event: str, document: Document, action: str, company_id: int,
     notify(event, company_id=company_id, user_ids=user_ids, message=message,
            params={"type": _type_name(document.type),
                    "number": document.number, **params},
-           link=portal_link(document), payload=payload_of(document, action))
+           link=portal_link(document), payload=payload_of(document, action),
+           flush=False)  # a transition's listener: record() flushes after the listeners
 
 
 def _approvers(company_id: int, role: str, exclude: set[int | None]) -> list[int]:

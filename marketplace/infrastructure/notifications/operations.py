@@ -50,8 +50,8 @@ MAX_WEBHOOKS = 20  # per company: a partner system needs one or two
 
 def notify(event: str, *, company_id: int, user_ids: Iterable[int] | None = None,
            message: str, params: Mapping[str, Any] | None = None, link: str | None = None,
-           payload: Mapping[str, Any] | None = None, email: bool = True
-           ) -> list[Notification]:
+           payload: Mapping[str, Any] | None = None, email: bool = True,
+           flush: bool = True) -> list[Notification]:
     """Tell a company about ``event``: a notification for each member named in
     ``user_ids`` (None: the members the event is for, see ``register_event(roles=)``,
     except the member acting now), an e-mail to those who want it (``email=False``: never),
@@ -60,6 +60,8 @@ def notify(event: str, *, company_id: int, user_ids: Iterable[int] | None = None
     ``message`` is an English msgid marked with ``N_`` and filled from ``params``;
     ``link`` a path in the portal (``/documents/12``); ``payload`` the JSON ``data``
     webhooks receive. Members named who no longer belong to the company are left out.
+    ``flush=False``: the caller flushes the rows with its own change (the engine flushes
+    once after a transition's listeners, with the jobs the other listeners add).
     """
     declared = registry.get_event(event)
     data = _json(payload or {})  # refused here, in the caller's code, if not JSON
@@ -68,7 +70,8 @@ def notify(event: str, *, company_id: int, user_ids: Iterable[int] | None = None
                  flush=False)
     if declared.webhook and not replaying_the_past():  # no partner system hears of old history
         _queue_webhooks(company_id, event, data)
-    db.session.flush()  # the rows, the mails' and deliveries' jobs: one flush
+    if flush:
+        db.session.flush()  # the rows, the mails' and deliveries' jobs: one flush
     return rows
 
 
