@@ -331,11 +331,18 @@ def priced_products(company_id: int, limit: int = 3) -> list[Product]:
         Product.company_id == company_id).order_by(Product.id)) if product.price_tiers][:limit]
 
 
+# A purchase order in one of these was never accepted (none leads back from accepted).
+NEVER_ACCEPTED = frozenset({"draft", "pending_approval", "sent", "declined", "cancelled"})
+
+
 def order_of_purchase_order(document_id: int, document=None) -> Order | None:
     """The order an accepted purchase order opened, if any. With the ``document``: one
-    made in this transaction is looked for in the session only (no other can have
-    opened an order of it)."""
+    never accepted has none (its acceptance opens it: a send's answer reads nothing),
+    and one made in this transaction is looked for in the session only (no other can
+    have opened an order of it)."""
     if document is not None:
+        if document.status in NEVER_ACCEPTED:
+            return None
         known = made.pointing_at_new(document, Order, purchase_order_id=document_id)
         if known is not None:
             return known[0] if known else None
