@@ -14,6 +14,7 @@ from typing import Any
 from marketplace.extensions import db
 
 _MADE = "workflow_documents_made"
+_HELD = "workflow_rows_held"
 
 
 def note_made(document_id: int) -> None:
@@ -23,6 +24,17 @@ def note_made(document_id: int) -> None:
     if made is None or made[0] is not transaction:
         made = db.session.info[_MADE] = (transaction, set())
     made[1].add(document_id)
+
+
+def hold(row) -> None:
+    """Keep ``row`` in the session until the current transaction ends: the identity map
+    holds rows weakly, and a row read beside another (a party row with its document)
+    would be gone before ``rows_in_session`` looks for it."""
+    transaction = db.session().get_transaction()
+    held = db.session.info.get(_HELD)
+    if held is None or held[0] is not transaction:
+        held = db.session.info[_HELD] = (transaction, [])
+    held[1].append(row)
 
 
 def made_here(document) -> bool:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from marketplace.core.errors import ValidationFailed
 from marketplace.core.types import utcnow
 from marketplace.extensions import db
+from marketplace.workflow import made
 from marketplace.workflow.models import Document, DocumentParty
 
 if TYPE_CHECKING:
@@ -20,6 +21,11 @@ MAX_TAGS, MAX_TAG_LENGTH, MAX_FOLDER_LENGTH = 20, 40, 60
 
 
 def party_of(document: Document, company_id: int) -> DocumentParty | None:
+    # One row per document and company (a unique key): one the session holds (read with
+    # its document, see made.hold) is the row, and needs no read.
+    held = made.rows_in_session(DocumentParty, document_id=document.id, company_id=company_id)
+    if held:
+        return held[0]
     return db.session.scalar(select(DocumentParty).where(
         DocumentParty.document_id == document.id, DocumentParty.company_id == company_id))
 

@@ -24,7 +24,7 @@ from marketplace.core.pagination import (
 from marketplace.extensions import db
 from marketplace.trading.queries.attachments import attachments
 from marketplace.trading.queries.related import related
-from marketplace.workflow import engine, made
+from marketplace.workflow import engine, made, parties
 from marketplace.workflow.models import (
     SQLITE_SEARCH_TABLE,
     Document,
@@ -47,19 +47,26 @@ def visible_document(document_id: int, actor: Actor) -> Document:
     it was sent); NotFound for anyone else, operators included: trade is private."""
     if actor.company is None:
         raise _not_found(document_id)
-    document = db.session.scalar(_visible_statement(), {"document_id": document_id,
-                                                        "company_id": actor.company.id})
-    if document is None:
+    row = db.session.execute(_visible_statement(), {"document_id": document_id,
+                                                    "company_id": actor.company.id}).first()
+    if row is None:
         raise _not_found(document_id)
-    return document
+    if row[1] is not None:
+        made.hold(row[1])
+    return row[0]
 
 
 @functools.cache
 def _visible_statement() -> Select:
     """Built once with the ids bound at each run: every call on one document asks, and
-    building it with its loads cost more CPU than running it."""
-    return (select(Document).where(Document.id == bindparam("document_id"),
-                                   Document.visible_to(bindparam("company_id")))
+    building it with its loads cost more CPU than running it. The company's party row
+    comes with it (into the session, where ``party_state`` finds it: one read fewer in
+    every answer on one document)."""
+    company = bindparam("company_id")
+    return (select(Document, DocumentParty)
+            .outerjoin(DocumentParty, (DocumentParty.document_id == Document.id)
+                       & (DocumentParty.company_id == company))
+            .where(Document.id == bindparam("document_id"), Document.visible_to(company))
             .options(selectinload(Document.lines), joinedload(Document.issuer),
                      joinedload(Document.recipient), joinedload(Document.assigned_to)))
 
@@ -365,9 +372,7 @@ def party_state(document: Document, actor: Actor) -> DocumentParty | None:
                                  company_id=actor.company.id)
     if known is not None:  # made in this transaction: its party rows are in the session
         return known[0] if known else None
-    return db.session.scalar(select(DocumentParty).where(
-        DocumentParty.document_id == document.id,
-        DocumentParty.company_id == actor.company.id))
+    return parties.party_of(document, actor.company.id)  # read with it, most often
 
 
 # ----- what the API and the portal show ---------------------------------------------------
