@@ -286,11 +286,36 @@ def _p(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100)[q - 1] * 1000 if len(values) > 1 else 0.0
 
 
-def bench_concurrent(app, clients: int, seconds: float, port: int = 8765) -> None:
-    """Create + send by ``clients`` concurrent clients against gunicorn
-    (config/gunicorn.conf.py) on this database, beside the bare endpoint."""
-    import subprocess
+BARE, API = "bare Flask+SQLAlchemy (insert + update)", "API: POST /documents + actions/send"
+
+
+def _run_clients(base: str, make_call, clients: int, seconds: float, results: list,
+                 elapsed: list, errors: list) -> float:
+    """``clients`` threads calling for ``seconds``: their flows per second (the timings
+    added to ``results``, the time to ``elapsed[0]``, the errors to ``errors``)."""
     import threading
+
+    found = []
+    threads = [threading.Thread(target=_client_loop,
+                                args=(base, make_call, seconds, found, errors))
+               for _ in range(clients)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    took = time.perf_counter() - began
+    results += found
+    elapsed[0] += took
+    return len(found) / took
+
+
+def bench_concurrent(app, clients: int, seconds: float, port: int = 8765,
+                     rounds: int = 3) -> None:
+    """Create + send by ``clients`` concurrent clients against gunicorn
+    (config/gunicorn.conf.py) on this database, beside the bare endpoint: ``rounds``
+    rounds of ``seconds`` each way, in turns."""
+    import subprocess
 
     import requests
 
@@ -320,37 +345,38 @@ def bench_concurrent(app, clients: int, seconds: float, port: int = 8765) -> Non
                     raise
                 time.sleep(0.5)
         workers = env.get("WEB_CONCURRENCY") or "2 x CPUs + 1"
-        print(f"-- create + send, {clients} concurrent clients, {seconds:.0f} s each, gunicorn "
-              f"({workers} workers) --", flush=True)
-        rates = {}
-        for label, make_call in (("bare Flask+SQLAlchemy (insert + update)",
-                                  _bare_flow(buyer, supplier)),
-                                 ("API: POST /documents + actions/send",
-                                  _api_flow(key, supplier))):
+        print(f"-- create + send, {clients} concurrent clients, {rounds} rounds of {seconds:.0f} s "
+              f"each way, gunicorn ({workers} workers) --", flush=True)
+        flows = {BARE: (_bare_flow(buyer, supplier), [], [0.0], []),
+                 API: (_api_flow(key, supplier), [], [0.0], [])}
+        for make_call, *_ in flows.values():
             for _warm in range(clients):  # every worker imported and connected
                 make_call(requests.Session(), base)
-            results, errors = [], []
-            threads = [threading.Thread(target=_client_loop,
-                                        args=(base, make_call, seconds, results, errors))
-                       for _ in range(clients)]
-            began = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            elapsed = time.perf_counter() - began
-            rates[label] = len(results) / elapsed
-            creates, sends, flows = zip(*results, strict=True) if results else ((), (), ())
-            detail = "" if "bare" in label else (
+        ratios = []
+        for round_ in range(1, rounds + 1):
+            # The two in turns, each round beside the other's: the machines are shared,
+            # and a ratio taken from two different minutes measures the neighbours.
+            rates = {}
+            for label, (make_call, results, elapsed, errors) in flows.items():
+                rates[label] = _run_clients(base, make_call, clients, seconds, results, elapsed,
+                                            errors)
+            ratios.append(rates[API] / rates[BARE])
+            print(f"   round {round_}: bare {rates[BARE]:6.1f}, API {rates[API]:5.1f} flows/s: "
+                  f"{ratios[-1]:.0%}", flush=True)
+        for label, (_, results, elapsed, errors) in flows.items():
+            creates, sends, times = zip(*results, strict=True) if results else ((), (), ())
+            detail = "" if label == BARE else (
                 f"   create p50 {_p(creates, 50):5.0f} p95 {_p(creates, 95):5.0f} ms"
                 f"   send p50 {_p(sends, 50):5.0f} p95 {_p(sends, 95):5.0f} ms")
-            print(f"{label:<42} {rates[label]:6.1f} flows/s   flow p50 {_p(flows, 50):5.0f} "
-                  f"p95 {_p(flows, 95):5.0f} ms{detail}   errors {len(errors)}", flush=True)
+            print(f"{label:<42} {len(results) / elapsed[0]:6.1f} flows/s   flow p50 "
+                  f"{_p(times, 50):5.0f} p95 {_p(times, 95):5.0f} ms{detail}   errors "
+                  f"{len(errors)}", flush=True)
             if errors:
                 print("   first error:", errors[0])
-        api, bare = rates["API: POST /documents + actions/send"], \
-            rates["bare Flask+SQLAlchemy (insert + update)"]
-        print(f"   API flows/s are {api / bare:.0%} of the bare endpoint's", flush=True)
+        total = (len(flows[API][1]) / flows[API][2][0]) / (len(flows[BARE][1]) / flows[BARE][2][0])
+        print(f"   API flows/s are {total:.0%} of the bare endpoint's over all rounds "
+              f"(rounds: {', '.join(f'{r:.0%}' for r in ratios)}; median "
+              f"{statistics.median(ratios):.0%})", flush=True)
     finally:
         server.terminate()
         try:
@@ -437,7 +463,10 @@ def main() -> None:
     parser.add_argument("--flows", type=int, default=200, help="create + send flows")
     parser.add_argument("--clients", type=int, default=0,
                         help="concurrent clients on gunicorn (PostgreSQL), e.g. 8")
-    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--seconds", type=float, default=30,
+                        help="concurrent: seconds of each endpoint in each round")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="concurrent: rounds, the bare endpoint and the API in turns")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if int(s)]
     with tempfile.TemporaryDirectory() as folder:
@@ -448,7 +477,7 @@ def main() -> None:
         if args.flows:
             bench_flows(app, args.flows)
         if args.clients:
-            bench_concurrent(app, args.clients, args.seconds)
+            bench_concurrent(app, args.clients, args.seconds, rounds=args.rounds)
         if sizes:
             bench_inbox(app, sizes)
         with app.app_context():
