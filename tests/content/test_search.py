@@ -189,6 +189,12 @@ def test_filters_by_category_with_its_subcategories_country_and_supplier(app, ca
     assert search_in(app, filters=ProductFilters(country="TR"))[0] == ["TW-500"]
     assert search_in(app, "steel", filters=ProductFilters(supplier=catalog.textiles_id))[0] \
         == []
+    # Several words within a country: every word first, then the others; no supplier in
+    # a country, nothing found.
+    both, *either = search_in(app, "hex bolt", filters=ProductFilters(country="TW"))[0]
+    assert both == "HB-M8" and sorted(either) == ["CB-M10", "HN-M8"]
+    assert search_in(app, "cotton towel", filters=ProductFilters(country="TW"))[0] == []
+    assert search_in(app, "bolt", filters=ProductFilters(country="US"))[0] == []
 
 
 def test_price_range_compares_the_lowest_tier_exactly(app, catalog):

@@ -208,6 +208,17 @@ def test_an_item_code_prefix_in_any_case(app, catalog, make_product):
     assert search_in(app, "100%")[0] == []  # LIKE's wildcards are only characters
 
 
+def test_words_with_quotes_and_backslashes_are_searched_as_typed(app, catalog, make_product,
+                                                                 postgresql_only):
+    # The words go into the statement as constants (for the planner): quoted, never SQL.
+    make_product(catalog.fasteners_id, sku="OB-1", name="O'Brien's nylon anchor")
+    assert search_in(app, "o'brien's")[0] == ["OB-1"]
+    assert search_in(app, "o'brien's anchor 50%")[0][0] == "OB-1"
+    for typed in ("'; DROP TABLE products; --", "o''brien\\'s", "%' OR '1'='1", "\\"):
+        assert search_in(app, typed)[0] == []
+    assert search_in(app, "anchor")[0] == ["OB-1"]
+
+
 def test_drafts_and_suspended_suppliers_are_never_found(app, catalog, make_product, api, make):
     make_product(catalog.fasteners_id, sku="DR-1", name="Titanium bolt", status="draft")
     assert search_in(app, "titanium")[0] == []
