@@ -81,6 +81,16 @@ def _bump_statement():
 
 
 @functools.cache
+def _bump_with_pattern_statement():
+    """``_bump_statement`` that also answers the company's own pattern (None: the type's):
+    a transaction apart reads both in one round trip."""
+    own = select(NumberingPattern.pattern).where(
+        NumberingPattern.company_id == bindparam("series_company"),
+        NumberingPattern.type == bindparam("series_type")).scalar_subquery()
+    return _bump_statement().returning(own.label("pattern"))
+
+
+@functools.cache
 def _taken_statement():
     return select(exists().where(
         Document.issuer_company_id == bindparam("series_company"),
@@ -100,6 +110,9 @@ def pattern_for(company_id: int, type_code: str) -> str:
 
 def set_pattern(company_id: int, type_code: str, pattern: str | None) -> None:
     """Set (or, with None, drop) the company's own pattern for a type."""
+    # Numbered in this transaction from now on: a transaction apart would not see the
+    # pattern until this one commits.
+    db.session.info[_IN_SESSION] = db.session().get_transaction()
     row = db.session.scalar(select(NumberingPattern).where(
         NumberingPattern.company_id == company_id, NumberingPattern.type == type_code))
     if pattern is None:
@@ -137,21 +150,27 @@ def _next_value(company_id: int, type_code: str, year: int) -> int:
 _IN_SESSION = "numbering_in_session"  # the transaction that numbers in itself
 
 
-def _next_value_apart(engine: Engine, company_id: int, type_code: str, year: int) -> int:
+def _next_value_apart(engine: Engine, company_id: int, type_code: str, year: int
+                      ) -> tuple[int, str | None]:
     """The next value in a transaction of its own, committed at once (PostgreSQL): each
-    statement commits itself (autocommit: one round trip, no BEGIN and COMMIT apart)."""
-    bump, values = _bump_statement(), _values(company_id, type_code, year=year)
+    statement commits itself (autocommit: one round trip, no BEGIN and COMMIT apart);
+    with it, the company's own pattern (None: none)."""
+    bump, values = _bump_with_pattern_statement(), _values(company_id, type_code, year=year)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        value = connection.execute(bump, values).scalar()
-        if value is None:  # the year's first document; a concurrent first one may win
+        row = connection.execute(bump, values).first()
+        if row is None:  # the year's first document; a concurrent first one may win
             connection.execute(postgresql_insert(NumberSeries.__table__).values(
                 company_id=company_id, type=type_code, year=year, last_value=0,
             ).on_conflict_do_nothing(index_elements=["company_id", "type", "year"]))
-            value = connection.execute(bump, values).scalar()
-    return value
+            row = connection.execute(bump, values).first()
+    return row.last_value, row.pattern
 
 
-def _next(company_id: int, type_code: str, year: int) -> int:
+_UNREAD = object()  # the pattern was not read with the number
+
+
+def _next(company_id: int, type_code: str, year: int) -> tuple[int, object]:
+    """The next value, and the company's own pattern when read with it (else _UNREAD)."""
     apart = engine_apart()
     if apart is not None and db.session.info.get(_IN_SESSION) is not db.session().get_transaction():
         try:
@@ -163,16 +182,19 @@ def _next(company_id: int, type_code: str, year: int) -> int:
     # From now on in this transaction: a series row it locks or creates would make a
     # transaction apart wait for this one, which waits for it.
     db.session.info[_IN_SESSION] = db.session().get_transaction()
-    return _next_value(company_id, type_code, year)
+    return _next_value(company_id, type_code, year), _UNREAD
 
 
 def allocate(company_id: int, type_code: str) -> str:
     """The next number of this company's documents of this type (see the module's
     docstring for where it is reserved; numbers may have gaps, never duplicates)."""
     year = utcnow().year
-    pattern = pattern_for(company_id, type_code)
+    pattern = None
     while True:
-        seq = _next(company_id, type_code, year)
+        seq, own = _next(company_id, type_code, year)
+        if pattern is None:
+            pattern = pattern_for(company_id, type_code) if own is _UNREAD \
+                else own or doctypes.get(type_code).numbering
         number = pattern.format(year=year, yy=f"{year % 100:02}", seq=seq)
         # A pattern changed back and forth may come round to a number already given.
         taken = db.session.scalar(_taken_statement(),

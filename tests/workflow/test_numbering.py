@@ -89,3 +89,19 @@ def test_a_pattern_that_comes_round_to_a_given_number_skips_it(make, api):
     api.call("PUT", path, trade.buyer_token, json={"pattern": "Q{year}-{seq:03}"})
     third = trade.create("buyer", "inquiry")["number"]
     assert len({first, second, third}) == 3
+
+
+def test_a_pattern_set_in_the_same_transaction_numbers_the_next_document(app, make, api):
+    # On PostgreSQL the number is taken in a transaction apart, which cannot see a
+    # pattern this one has not committed yet: setting one makes it number in itself.
+    from marketplace.workflow import numbering
+
+    trade = Trade.start(make, api)
+    with app.test_request_context():
+        actor = ensure_may_act(db.session.get(User, trade.buyer.user_id))
+        numbering.set_pattern(trade.buyer.company_id, "inquiry", "B2B-{yy}-{seq:03}")
+        document = engine.create_document(
+            "inquiry", actor=actor, recipient_company_id=trade.supplier.company_id,
+            header={"subject": "Patterned"}, lines=LINES)
+        assert document.number == f"B2B-{utcnow().year % 100}-001"
+        commit()
