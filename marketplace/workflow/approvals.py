@@ -62,11 +62,28 @@ def open_round(document: Document, rule: ApprovalRule, direction: str,
              for index, step in enumerate(rule.steps)]
     db.session.add_all(steps)
     db.session.flush()
+    made.hold(*steps)  # the answer's round_of finds them in the session
     return steps
+
+
+def _steps_made_here(document: Document, company_id: int) -> list[DocumentApproval] | None:
+    """The company's steps on the document when the database held none as this
+    transaction read it (asked with the document, ``made.note_absent``): only those made
+    since, which are in the session. None when that is not known."""
+    if document.id is None or not made.absent(DocumentApproval, document_id=document.id,
+                                              company_id=company_id):
+        return None
+    return made.rows_in_session(DocumentApproval, document_id=document.id,
+                                company_id=company_id)
 
 
 def open_steps(document: Document, company_id: int,
                direction: str | None = None) -> list[DocumentApproval]:
+    known = _steps_made_here(document, company_id)
+    if known is not None:
+        return sorted((s for s in known if not s.closed
+                       and (direction is None or s.direction == direction)),
+                      key=lambda s: s.position)
     stmt = select(DocumentApproval).where(
         DocumentApproval.document_id == document.id, DocumentApproval.company_id == company_id,
         DocumentApproval.closed.is_(False)).order_by(DocumentApproval.position)
@@ -86,6 +103,9 @@ def round_of(document: Document, company_id: int) -> list[DocumentApproval]:
     known = made.pointing_at_new(document, DocumentApproval, document_id=document.id,
                                  company_id=company_id)
     if known is not None:  # made in this transaction: its steps are in the session
+        return known
+    known = _steps_made_here(document, company_id)
+    if known is not None:
         return known
     return list(db.session.scalars(_statements()[1], {"step_of": document.id,
                                                       "approving_company": company_id}))

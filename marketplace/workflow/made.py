@@ -15,6 +15,7 @@ from marketplace.extensions import db
 
 _MADE = "workflow_documents_made"
 _HELD = "workflow_rows_held"
+_ABSENT = "workflow_rows_absent"
 
 
 def note_made(document_id: int) -> None:
@@ -26,15 +27,34 @@ def note_made(document_id: int) -> None:
     made[1].add(document_id)
 
 
-def hold(row) -> None:
-    """Keep ``row`` in the session until the current transaction ends: the identity map
-    holds rows weakly, and a row read beside another (a party row with its document)
-    would be gone before ``rows_in_session`` looks for it."""
+def hold(*rows) -> None:
+    """Keep ``rows`` in the session until the current transaction ends: the identity map
+    holds rows weakly, and a row read beside another (a party row with its document) or
+    made and flushed by a function that returned it (approval steps) would be gone before
+    ``rows_in_session`` looks for it."""
     transaction = db.session().get_transaction()
     held = db.session.info.get(_HELD)
     if held is None or held[0] is not transaction:
         held = db.session.info[_HELD] = (transaction, [])
-    held[1].append(row)
+    held[1].extend(rows)
+
+
+def note_absent(model, **values: Any) -> None:
+    """Record that the database held no row of ``model`` with ``values`` when this
+    transaction read (an EXISTS asked with another read): ``absent`` answers it until
+    the transaction ends, and the rows it makes are in the session."""
+    transaction = db.session().get_transaction()
+    known = db.session.info.get(_ABSENT)
+    if known is None or known[0] is not transaction:
+        known = db.session.info[_ABSENT] = (transaction, set())
+    known[1].add((model, tuple(sorted(values.items()))))
+
+
+def absent(model, **values: Any) -> bool:
+    """Whether ``note_absent`` recorded this in the current transaction."""
+    known = db.session.info.get(_ABSENT)
+    return known is not None and known[0] is db.session().get_transaction() \
+        and (model, tuple(sorted(values.items()))) in known[1]
 
 
 def made_here(document) -> bool:
