@@ -71,3 +71,34 @@ def post_fork(server, worker) -> None:
     with app.app_context():
         for engine in db.engines.values():
             engine.dispose(close=False)  # forget the master's; they stay the master's
+
+
+def worker_exit(server, worker) -> None:
+    """A worker that finished its last request (``max_requests`` reached, or the node
+    stopping) closes its connections and ends its process at once. Python's own
+    teardown freed, one by one, every object the app had loaded before the fork (the
+    Chinese dictionary, the mappers, the schemas), copying each page it touched: 1.2 s
+    of CPU a worker, and the workers of a node reach ``max_requests`` within seconds of
+    each other (measured: create + send flows fell by a third for that quarter minute,
+    bench/README). A worker that failed is left to Python, so the master reads its
+    exit code (a worker that cannot boot stops the node)."""
+    import logging
+    import sys
+
+    if not worker.booted or worker.alive:
+        return
+    from marketplace.core.apart import dispose_apart
+    from marketplace.extensions import db
+
+    try:
+        app = server.app.wsgi()
+        with app.app_context():
+            for engine in db.engines.values():
+                engine.dispose()  # say goodbye to the database, not just drop the socket
+        dispose_apart()
+        server.log.info("Worker %s left, its connections closed", worker.pid)
+    finally:
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)

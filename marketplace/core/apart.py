@@ -40,3 +40,11 @@ def engine_apart() -> Engine | None:
                 engine = _engines[key] = create_engine(
                     url, pool_size=2, max_overflow=30, pool_timeout=60)
     return engine
+
+
+def dispose_apart() -> None:
+    """Close this process's connections apart (a worker leaving)."""
+    pid = os.getpid()
+    with _lock:
+        for key in [key for key in _engines if key[0] == pid]:
+            _engines.pop(key).dispose()

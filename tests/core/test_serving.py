@@ -110,8 +110,10 @@ def test_gunicorn_config_reads_the_node_settings_from_the_environment(monkeypatc
 
 @pytest.mark.database_independent
 def test_gunicorn_serves_healthz_with_the_config(tmp_path):
+    # Each worker is replaced after two requests: the node answers throughout, and a
+    # leaving worker closes its connections and ends (config: worker_exit).
     env = _production_env(tmp_path, GUNICORN_BIND=f"127.0.0.1:{_free_port()}",
-                          WEB_CONCURRENCY="2")
+                          WEB_CONCURRENCY="2", GUNICORN_MAX_REQUESTS="2")
     migrated = subprocess.run([str(VENV_BIN / "flask"), "--app", "marketplace", "db",
                                "upgrade"], env=env, cwd=tmp_path, capture_output=True,
                               text=True, timeout=300)
@@ -134,6 +136,10 @@ def test_gunicorn_serves_healthz_with_the_config(tmp_path):
     output = log.read()
     assert code == 0, output[-3000:]
     assert "Booting worker" in output and output.count('"GET /healthz HTTP/1.1" 200') >= 5
+    restarted = output.count("Autorestarting worker after current request")
+    assert restarted >= 2, output[-3000:]
+    assert output.count("left, its connections closed") >= restarted, output[-3000:]
+    assert "exited with code" not in output and "Exception during worker exit" not in output
 
 
 def _get_json(url, server, log, seconds: float) -> dict:
