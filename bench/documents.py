@@ -293,17 +293,13 @@ def _run_clients(base: str, make_call, clients: int, seconds: float, results: li
                  elapsed: list, errors: list) -> float:
     """``clients`` threads calling for ``seconds``: their flows per second (the timings
     added to ``results``, the time to ``elapsed[0]``, the errors to ``errors``)."""
-    import threading
+    from concurrent.futures import ThreadPoolExecutor
 
-    found = []
-    threads = [threading.Thread(target=_client_loop,
-                                args=(base, make_call, seconds, found, errors))
-               for _ in range(clients)]
+    found: list = []
     began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with ThreadPoolExecutor(clients) as pool:  # waits for every client at its end
+        for _ in range(clients):
+            pool.submit(_client_loop, base, make_call, seconds, found, errors)
     took = time.perf_counter() - began
     results += found
     elapsed[0] += took
