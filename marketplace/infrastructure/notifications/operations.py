@@ -65,10 +65,12 @@ def notify(event: str, *, company_id: int, user_ids: Iterable[int] | None = None
     """
     declared = registry.get_event(event)
     data = _json(payload or {})  # refused here, in the caller's code, if not JSON
-    recipients, declined = _recipients(company_id, declared, user_ids)
+    recipients, declined, hooked = _recipients(company_id, declared, user_ids)
     rows = _tell(declared, company_id, recipients, message, params, link, email, declined,
                  flush=False)
-    if declared.webhook and not replaying_the_past():  # no partner system hears of old history
+    # No partner system hears of old history; a company known to have no active webhook
+    # (asked with the members) has none to read.
+    if declared.webhook and not replaying_the_past() and hooked is not False:
         _queue_webhooks(company_id, event, data)
     if flush:
         db.session.flush()  # the rows, the mails' and deliveries' jobs: one flush
@@ -150,34 +152,39 @@ def _acting_user_id() -> int | None:
 
 
 def _recipients(company_id: int, event: Event, user_ids: Iterable[int] | None
-                ) -> tuple[list[User], set[int]]:
-    """The members told, and which of them turned this event's mail off (read in the
-    same statement, not one more)."""
+                ) -> tuple[list[User], set[int], bool | None]:
+    """The members told, which of them turned this event's mail off, and whether the
+    company has an active webhook (None: not known, no member was read), all in one
+    statement."""
     values: dict[str, Any] = {"told_company": company_id, "told_event": event.name}
     roles = actor = None
     if user_ids is not None:
         values["told_users"] = sorted({int(user_id) for user_id in user_ids})
         if not values["told_users"]:
-            return [], set()
+            return [], set(), None
     else:
         roles = tuple(sorted(event.roles)) if event.roles is not None else None
         actor = _acting_user_id()
         values["told_actor"] = actor
     stmt = _recipients_statement(user_ids is not None, roles, actor is not None)
-    with _reading(User, Membership, NotificationPreference):
+    with _reading(User, Membership, NotificationPreference, Webhook):
         rows = db.session.execute(stmt, values).all()
-    return [user for user, _ in rows], {user.id for user, off in rows if off}
+    return ([user for user, _, _ in rows], {user.id for user, off, _ in rows if off},
+            rows[0][2] if rows else None)
 
 
 @functools.cache
 def _recipients_statement(named: bool, roles: tuple | None, without_actor: bool):
     """Built once per shape (members named, or the event's roles less who acts), with
-    the company, the event and the members bound at each run: every notify asks."""
+    the company, the event and the members bound at each run: every notify asks. Each
+    row also says whether the company has an active webhook."""
     declined = select(NotificationPreference.user_id).where(
         NotificationPreference.user_id == User.id,
         NotificationPreference.event == bindparam("told_event"),
         NotificationPreference.email.is_(False)).exists()
-    stmt = (select(User, declined).join(Membership, Membership.user_id == User.id)
+    hooked = select(Webhook.id).where(Webhook.company_id == bindparam("told_company"),
+                                      Webhook.active.is_(True)).exists()
+    stmt = (select(User, declined, hooked).join(Membership, Membership.user_id == User.id)
             .where(Membership.company_id == bindparam("told_company")).order_by(User.id))
     if named:
         return stmt.where(User.id.in_(bindparam("told_users", expanding=True)))

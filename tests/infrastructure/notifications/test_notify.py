@@ -150,3 +150,20 @@ def test_history_replayed_in_the_past_is_in_the_bell_but_mails_and_calls_nobody(
         move_to(datetime.now(UTC) + timedelta(days=1))
         notify_now(app, **_parcel(admin.company_id))
     assert len(endpoint.wait_for(1)) == 1 and len(mailbox.messages) == 2
+
+
+def test_a_partner_system_hears_of_an_event_whoever_is_told(app, make, hook, receiver):
+    # Whether the company has a webhook is asked with its members: with no member to
+    # tell (none named, or none of those named), the webhook still hears of it.
+    admin = make.company_with_admin()
+    quiet = make.company_with_admin()  # no webhook: no delivery is made for it
+    endpoint = receiver()
+    hook(admin, endpoint.url)
+    notify_now(app, **_parcel(admin.company_id))
+    notify_now(app, **_parcel(admin.company_id, user_ids=[]))
+    notify_now(app, **_parcel(admin.company_id, user_ids=[quiet.user_id]))
+    notify_now(app, **_parcel(quiet.company_id))
+    assert len(endpoint.wait_for(3)) == 3
+    with app.app_context():
+        deliveries = db.session.scalars(select(WebhookDelivery.company_id)).all()
+    assert deliveries == [admin.company_id] * 3
