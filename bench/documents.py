@@ -215,7 +215,7 @@ def bench_flows(app, count: int) -> dict:
     bare_t = measure("bare Flask+SQLAlchemy (insert + update)", [bare] * count, expect=201)
     api_t = measure("API: POST /documents + actions/send", [flow] * count)
     ratio = (count / sum(api_t)) / (count / sum(bare_t))
-    print(f"   API flows/s are {ratio:.0%} of the bare endpoint's", flush=True)
+    print(f"   API flows/s are {ratio:.1%} of the bare endpoint's", flush=True)
     with app.app_context():
         engine_ = db.engine
     with StatementCounter(engine_) as created:
@@ -358,7 +358,7 @@ def bench_concurrent(app, clients: int, seconds: float, port: int = 8765,
                                             errors)
             ratios.append(rates[API] / rates[BARE])
             print(f"   round {round_}: bare {rates[BARE]:6.1f}, API {rates[API]:5.1f} flows/s: "
-                  f"{ratios[-1]:.0%}", flush=True)
+                  f"{ratios[-1]:.1%}", flush=True)
         for label, (_, results, elapsed, errors) in flows.items():
             creates, sends, times = zip(*results, strict=True) if results else ((), (), ())
             detail = "" if label == BARE else (
@@ -370,9 +370,9 @@ def bench_concurrent(app, clients: int, seconds: float, port: int = 8765,
             if errors:
                 print("   first error:", errors[0])
         total = (len(flows[API][1]) / flows[API][2][0]) / (len(flows[BARE][1]) / flows[BARE][2][0])
-        print(f"   API flows/s are {total:.0%} of the bare endpoint's over all rounds "
-              f"(rounds: {', '.join(f'{r:.0%}' for r in ratios)}; median "
-              f"{statistics.median(ratios):.0%})", flush=True)
+        print(f"   API flows/s are {total:.1%} of the bare endpoint's over all rounds "
+              f"(rounds: {', '.join(f'{r:.1%}' for r in ratios)}; median "
+              f"{statistics.median(ratios):.1%})", flush=True)
     finally:
         server.terminate()
         try:
