@@ -45,7 +45,10 @@ def _statements() -> tuple:
 
 def matching_rule(company_id: int, document: Document, direction: str) -> ApprovalRule | None:
     """The company's first rule (by position) for this type and direction whose
-    condition the document meets."""
+    condition the document meets. None without a read when the company was found to
+    have no rule for the type as the document was read (``made.note_absent``)."""
+    if made.absent(ApprovalRule, company_id=company_id, type=document.type):
+        return None
     rules = db.session.scalars(_statements()[0], {
         "approving_company": company_id, "rule_type": document.type,
         "rule_direction": direction})

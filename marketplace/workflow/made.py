@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
 from marketplace.extensions import db
 
 _MADE = "workflow_documents_made"
@@ -42,12 +45,22 @@ def hold(*rows) -> None:
 def note_absent(model, **values: Any) -> None:
     """Record that the database held no row of ``model`` with ``values`` when this
     transaction read (an EXISTS asked with another read): ``absent`` answers it until
-    the transaction ends, and the rows it makes are in the session."""
+    the transaction ends or writes a row of the model."""
     transaction = db.session().get_transaction()
     known = db.session.info.get(_ABSENT)
     if known is None or known[0] is not transaction:
         known = db.session.info[_ABSENT] = (transaction, set())
     known[1].add((model, tuple(sorted(values.items()))))
+
+
+@event.listens_for(Session, "before_flush")
+def _forget_absence_of_new(session: Session, _context, _instances) -> None:
+    """A row of a model noted absent is being written: what was noted no longer holds
+    (the next ask reads the database)."""
+    known = session.info.get(_ABSENT)
+    if known and session.new:
+        models = {type(row) for row in session.new}
+        known[1].difference_update({key for key in known[1] if key[0] in models})
 
 
 def absent(model, **values: Any) -> bool:

@@ -210,3 +210,27 @@ def test_a_partner_systems_key_does_not_approve(make, trade, api):
     assert body["detail"] == ("Approvals are given by a person, not by a partner system's "
                               "key.")
     assert trade.get("buyer", order)["status"] == "pending_approval"
+
+
+def test_a_rule_made_after_the_document_was_read_still_holds_its_send(app, trade, api):
+    # Reading a document notes that its company has no approval rule for its type (no
+    # read of the rules on send); a rule written later in the same transaction undoes it.
+    from marketplace.core.boundary import commit
+    from marketplace.extensions import db
+    from marketplace.infrastructure.auth import ensure_may_act
+    from marketplace.infrastructure.models import User
+    from marketplace.trading.operations import documents as operations
+    from marketplace.trading.operations import settings
+    from marketplace.trading.queries import documents as queries
+
+    order, _ = _order_by_clerk(trade, api)
+    with app.test_request_context():
+        actor = ensure_may_act(db.session.get(User, trade.buyer.user_id))
+        document = queries.visible_document(order["id"], actor)
+        settings.create_approval_rule(actor, {"type": "purchase_order", "direction": "send",
+                                              "steps": [{"role": "approver"}]})
+        operations.perform_action(document, "send", actor, {})
+        assert document.status == "pending_approval"
+        commit()
+    assert api.get(f"/documents/{order['id']}", trade.buyer_token).get_json()["status"] \
+        == "pending_approval"

@@ -27,6 +27,7 @@ from marketplace.trading.queries.related import related
 from marketplace.workflow import engine, made, parties
 from marketplace.workflow.models import (
     SQLITE_SEARCH_TABLE,
+    ApprovalRule,
     Document,
     DocumentApproval,
     DocumentEvent,
@@ -54,9 +55,11 @@ def visible_document(document_id: int, actor: Actor) -> Document:
         raise _not_found(document_id)
     if row[1] is not None:
         made.hold(row[1])
-    if not row[2]:
+    if not row.has_steps:
         made.note_absent(DocumentApproval, document_id=document_id,
                          company_id=actor.company.id)
+    if not row.has_rules:
+        made.note_absent(ApprovalRule, company_id=actor.company.id, type=row[0].type)
     return row[0]
 
 
@@ -64,14 +67,18 @@ def visible_document(document_id: int, actor: Actor) -> Document:
 def _visible_statement() -> Select:
     """Built once with the ids bound at each run: every call on one document asks, and
     building it with its loads cost more CPU than running it. The company's party row
-    comes with it (into the session, where ``party_state`` finds it), and whether the
-    company has approval steps on it (most documents have none; then the answer's
-    approvals are not read): two reads fewer in every answer on one document."""
+    comes with it (into the session, where ``party_state`` finds it), whether the
+    company has approval steps on it and approval rules for its type (most documents and
+    companies have none; then neither is read): reads fewer in every action and answer
+    on one document."""
     company = bindparam("company_id")
     has_steps = select(DocumentApproval.id).where(
         DocumentApproval.document_id == Document.id,
         DocumentApproval.company_id == company).exists()
-    return (select(Document, DocumentParty, has_steps.label("has_steps"))
+    has_rules = select(ApprovalRule.id).where(ApprovalRule.company_id == company,
+                                              ApprovalRule.type == Document.type).exists()
+    return (select(Document, DocumentParty, has_steps.label("has_steps"),
+                   has_rules.label("has_rules"))
             .outerjoin(DocumentParty, (DocumentParty.document_id == Document.id)
                        & (DocumentParty.company_id == company))
             .where(Document.id == bindparam("document_id"), Document.visible_to(company))
