@@ -21,13 +21,24 @@ _HELD = "workflow_rows_held"
 _ABSENT = "workflow_rows_absent"
 
 
+def _this_transaction(key: str, empty):
+    """The session's store ``key`` for its current transaction: a new ``empty()`` once
+    another transaction began (what was noted held for the one that ended)."""
+    transaction = db.session().get_transaction()
+    stored = db.session.info.get(key)
+    if stored is None or stored[0] is not transaction:
+        stored = db.session.info[key] = (transaction, empty())
+    return stored[1]
+
+
 def note_made(document_id: int) -> None:
     """Record that this document was created in the current transaction."""
-    transaction = db.session().get_transaction()
-    made = db.session.info.get(_MADE)
-    if made is None or made[0] is not transaction:
-        made = db.session.info[_MADE] = (transaction, set())
-    made[1].add(document_id)
+    _this_transaction(_MADE, set).add(document_id)
+
+
+def made_here(document) -> bool:
+    """Whether the document was created in the session's current transaction."""
+    return document.id in _this_transaction(_MADE, set)
 
 
 def hold(*rows) -> None:
@@ -35,22 +46,19 @@ def hold(*rows) -> None:
     holds rows weakly, and a row read beside another (a party row with its document) or
     made and flushed by a function that returned it (approval steps) would be gone before
     ``rows_in_session`` looks for it."""
-    transaction = db.session().get_transaction()
-    held = db.session.info.get(_HELD)
-    if held is None or held[0] is not transaction:
-        held = db.session.info[_HELD] = (transaction, [])
-    held[1].extend(rows)
+    _this_transaction(_HELD, list).extend(rows)
 
 
 def note_absent(model, **values: Any) -> None:
     """Record that the database held no row of ``model`` with ``values`` when this
     transaction read (an EXISTS asked with another read): ``absent`` answers it until
     the transaction ends or writes a row of the model."""
-    transaction = db.session().get_transaction()
-    known = db.session.info.get(_ABSENT)
-    if known is None or known[0] is not transaction:
-        known = db.session.info[_ABSENT] = (transaction, set())
-    known[1].add((model, tuple(sorted(values.items()))))
+    _this_transaction(_ABSENT, set).add((model, tuple(sorted(values.items()))))
+
+
+def absent(model, **values: Any) -> bool:
+    """Whether ``note_absent`` recorded this in the current transaction."""
+    return (model, tuple(sorted(values.items()))) in _this_transaction(_ABSENT, set)
 
 
 @event.listens_for(Session, "before_flush")
@@ -61,20 +69,6 @@ def _forget_absence_of_new(session: Session, _context, _instances) -> None:
     if known and session.new:
         models = {type(row) for row in session.new}
         known[1].difference_update({key for key in known[1] if key[0] in models})
-
-
-def absent(model, **values: Any) -> bool:
-    """Whether ``note_absent`` recorded this in the current transaction."""
-    known = db.session.info.get(_ABSENT)
-    return known is not None and known[0] is db.session().get_transaction() \
-        and (model, tuple(sorted(values.items()))) in known[1]
-
-
-def made_here(document) -> bool:
-    """Whether the document was created in the session's current transaction."""
-    made = db.session.info.get(_MADE)
-    return made is not None and made[0] is db.session().get_transaction() \
-        and document.id in made[1]
 
 
 def rows_in_session(model, **values: Any) -> list | None:

@@ -104,7 +104,12 @@ def _values(company_id: int, type_code: str, **more) -> dict:
 
 
 def pattern_for(company_id: int, type_code: str) -> str:
-    own = db.session.scalar(_pattern_statement(), _values(company_id, type_code))
+    return _or_the_types(db.session.scalar(_pattern_statement(),
+                                           _values(company_id, type_code)), type_code)
+
+
+def _or_the_types(own: str | None, type_code: str) -> str:
+    """The company's own pattern, else its document type's."""
     return own or doctypes.get(type_code).numbering
 
 
@@ -194,7 +199,7 @@ def allocate(company_id: int, type_code: str) -> str:
         seq, own = _next(company_id, type_code, year)
         if pattern is None:
             pattern = pattern_for(company_id, type_code) if own is _UNREAD \
-                else own or doctypes.get(type_code).numbering
+                else _or_the_types(own, type_code)
         number = pattern.format(year=year, yy=f"{year % 100:02}", seq=seq)
         # A pattern changed back and forth may come round to a number already given.
         taken = db.session.scalar(_taken_statement(),

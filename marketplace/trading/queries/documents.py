@@ -53,14 +53,14 @@ def visible_document(document_id: int, actor: Actor) -> Document:
                                                     "company_id": actor.company.id}).first()
     if row is None:
         raise _not_found(document_id)
-    if row[1] is not None:
-        made.hold(row[1])
-    if not row.has_steps:
-        made.note_absent(DocumentApproval, document_id=document_id,
-                         company_id=actor.company.id)
-    if not row.has_rules:
-        made.note_absent(ApprovalRule, company_id=actor.company.id, type=row[0].type)
-    return row[0]
+    document, party, has_steps, has_rules = row
+    if party is not None:
+        made.hold(party)
+    if not has_steps:
+        made.note_absent(DocumentApproval, document_id=document.id, company_id=actor.company.id)
+    if not has_rules:
+        made.note_absent(ApprovalRule, company_id=actor.company.id, type=document.type)
+    return document
 
 
 @functools.cache
