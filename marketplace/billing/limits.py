@@ -1,7 +1,8 @@
 """Billing answers core's plan limits (core/limits.py): one check a kind, registered
 when billing is imported. A stock (published products, members) is counted where it
 lives; a use per period (analytics views, API calls, buying-request answers) is counted
-here, in the request's transaction."""
+here: a read (an API call, an analytics view) apart from the request's transaction on
+PostgreSQL, with the company's standing read in the same statement; the rest in it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from marketplace.billing import queries
-from marketplace.billing.operations import count_read_apart, count_use
+from marketplace.billing.operations import count_read_apart, count_use, uncount_read_apart
 from marketplace.core.limits import (
     ANALYTICS_VIEWS,
     API_CALLS,
@@ -116,6 +117,25 @@ def _refuse(kind: str, standing, allowed: int, used: int, adding: int) -> None:
                        status=429 if kind == API_CALLS else None)
 
 
+def _counted_apart(kind: str, company_id: int) -> bool:
+    """Count one read apart from the request's transaction, with the standing read in
+    the same statement; a read refused, or one no plan applies to, is taken back.
+    False where there is no transaction apart (the caller counts in its own)."""
+    counted = count_read_apart(kind, company_id)
+    if counted is None:
+        return False
+    used, standing = counted
+    if used is None:
+        return True  # no plans on this marketplace: nothing limited, nothing counted
+    allowed = queries.allowed(standing, kind)
+    if standing.limits_plan is None or (allowed is not None and used + 1 > allowed):
+        uncount_read_apart(kind, company_id)
+        if standing.limits_plan is not None:
+            # The refusal names the plan: read whole (a refused read is the rare one).
+            _refuse(kind, queries.standing(company_id), allowed, used, 1)
+    return True
+
+
 def _check(kind: str):
     def check(company_id: int, adding: int) -> None:
         # Asked in the middle of a caller's change (a product being published): reading
@@ -126,25 +146,23 @@ def _check(kind: str):
     def _checked(company_id: int, adding: int) -> None:
         if kind == MEMBERS:
             db.session.flush()  # invitations the caller just withdrew (a re-invitation)
+        if kind in READS and adding == 1 and _counted_apart(kind, company_id):
+            return
         standing = queries.standing(company_id)
         allowed = queries.allowed(standing, kind)
         if standing.limits_plan is None:
             return  # no plans on this marketplace: nothing limited, nothing to count
-        if kind in READS and adding == 1:
-            used = count_read_apart(kind, company_id, allowed)
-            if used is not None:
-                if allowed is not None and used + 1 > allowed:
-                    _refuse(kind, standing, allowed, used, adding)
-                return
+        counted = adding if kind in queries.MONTHLY | queries.DAILY else 0
+        if counted:
+            # Counted before compared: the count's write holds the company's counter (the
+            # row's lock; SQLite's one writer) until this request ends, so two at once
+            # cannot both take the last one. A refusal rolls the count back with the rest.
+            count_use(kind, company_id, counted)
         if allowed is None:
-            if kind in queries.MONTHLY | queries.DAILY:
-                count_use(kind, company_id, adding)
             return
-        used = queries.used(kind, company_id)
+        used = queries.used(kind, company_id) - counted
         if used + adding > allowed:
             _refuse(kind, standing, allowed, used, adding)
-        if kind in queries.MONTHLY | queries.DAILY:
-            count_use(kind, company_id, adding)
 
     return check
 

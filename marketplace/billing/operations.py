@@ -13,13 +13,15 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from marketplace.billing import queries
 from marketplace.billing.models import (
     FREE,
+    LIMIT_COLUMNS,
     MembershipInvoice,
     Plan,
     StripeEvent,
@@ -153,51 +155,69 @@ def count_use(kind: str, company_id: int, adding: int = 1) -> None:
                            .execution_options(synchronize_session=False))
 
 
-def count_read_apart(kind: str, company_id: int, allowed: int | None) -> int | None:
+def count_read_apart(kind: str, company_id: int
+                     ) -> tuple[int | None, queries.Standing] | None:
     """Count one read (an API call, an analytics view) apart from the request's
-    transaction (core/apart.py): one statement that commits itself, so the company's
-    counter row is locked for that statement only, not until the request commits, and a
-    partner's parallel calls do not queue on it. Returns what was used before this read;
-    at ``allowed`` nothing is counted (the upsert's condition) and the answer is what was
-    used, so the caller refuses. None where no transaction apart is at hand (the caller
+    transaction (core/apart.py), and read the company's standing with it: one statement
+    that commits itself, so the company's counter row is locked for that statement only,
+    not until the request commits, and a partner's parallel calls do not queue on it.
+
+    Returns what was used before this read (None: nothing counted, as the marketplace has
+    no plans) and the standing (its plans known by their allowance of ``kind`` only:
+    ``queries.PlanLimit``). A read the caller refuses is taken back
+    (``uncount_read_apart``). None where no transaction apart is at hand (the caller
     counts in its own)."""
     engine = engine_apart()
     if engine is None:
         return None
-    # Named apart from the columns: an INSERT takes a column's name as its value.
     values = {"counted_company": company_id, "counted_kind": kind,
-              "counted_period": queries.period_key(kind), "allowed": allowed}
-    unlimited, limited, read = _counting()
+              "counted_period": queries.period_key(kind)}
     try:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            total = connection.execute(unlimited if allowed is None else limited, values) \
-                .scalar_one_or_none() if allowed is None or allowed > 0 else None
-            if total is None:  # at the allowance: nothing counted
-                return connection.execute(read, values).scalar() or 0
+        with engine.connect() as connection:
+            row = connection.execute(_counting(kind), values).first()
     except IntegrityError:  # a company new in the caller's transaction: count there
         return None
-    return total - 1
+    if row is None:  # no plans on this marketplace: nothing limited, nothing counted
+        return None, queries.standing_of(None, None, None, None)
+    chosen = queries.PlanLimit(kind, row.chosen_allowance) if row.chosen_id else None
+    free = queries.PlanLimit(kind, row.free_allowance) if row.free_id else None
+    return row.count - 1, queries.standing_of(row.status, row.grace_until, chosen, free)
+
+
+def uncount_read_apart(kind: str, company_id: int) -> None:
+    """Take back a read counted apart that was refused (or that nothing limits)."""
+    engine = engine_apart()
+    table = UsageCounter.__table__
+    with engine.connect() as connection:
+        connection.execute(update(table).where(
+            table.c.company_id == company_id, table.c.kind == kind,
+            table.c.period == queries.period_key(kind)).values(count=table.c.count - 1))
 
 
 @functools.cache
-def _counting() -> tuple:
-    """The upserts that count one read (without, with an allowance) and the count's
-    read, built once: every partner API call runs one."""
+def _counting(kind: str):
+    """The statement that counts one read of ``kind`` and reads, with it, what decides
+    the company's allowance (its subscription, the allowance of the plan it chose and of
+    the free plan), built once a kind: every partner API call runs one."""
     table = UsageCounter.__table__
-    upserts = [(postgresql_insert(table)
-                .values(company_id=bindparam("counted_company"),
-                        kind=bindparam("counted_kind"),
-                        period=bindparam("counted_period"), count=1)
-                .on_conflict_do_update(
-                    constraint="uq_usage_counters_period",
-                    set_={"count": table.c.count + 1},
-                    where=None if unlimited else table.c.count < bindparam("allowed"))
-                .returning(table.c.count)) for unlimited in (True, False)]
-    read = select(table.c.count).where(
-        table.c.company_id == bindparam("counted_company"),
-        table.c.kind == bindparam("counted_kind"),
-        table.c.period == bindparam("counted_period"))
-    return (*upserts, read)
+    # Nothing is counted on a marketplace without plans (no row, nothing limited).
+    one_read = select(bindparam("counted_company"), bindparam("counted_kind"),
+                      bindparam("counted_period"), literal(1)).where(select(Plan.id).exists())
+    counted = (postgresql_insert(table)
+               .from_select(["company_id", "kind", "period", "count"], one_read)
+               .on_conflict_do_update(constraint="uq_usage_counters_period",
+                                      set_={"count": table.c.count + 1})
+               .returning(table.c.count).cte("counted"))
+    chosen, free = aliased(Plan, name="chosen_plan"), aliased(Plan, name="free_plan")
+    column = LIMIT_COLUMNS[kind]
+    return (select(counted.c.count, Subscription.status, Subscription.grace_until,
+                   chosen.id.label("chosen_id"),
+                   getattr(chosen, column).label("chosen_allowance"),
+                   free.id.label("free_id"), getattr(free, column).label("free_allowance"))
+            .select_from(counted)
+            .outerjoin(Subscription, Subscription.company_id == bindparam("counted_company"))
+            .outerjoin(chosen, chosen.id == Subscription.plan_id)
+            .outerjoin(free, free.code == FREE))
 
 
 # ----- checkout and the customer portal -----------------------------------------------------

@@ -146,15 +146,9 @@ def _subscription_and_free_plan(company_id: int) -> tuple[Subscription | None, P
 
 def standing(company_id: int, *, with_usage: bool = False) -> Standing:
     subscription, free = _subscription_and_free_plan(company_id)
-    status = subscription.status if subscription else SubscriptionStatus.FREE
-    chosen = subscription.plan if subscription and subscription.plan else free
-    if status in (SubscriptionStatus.FREE, SubscriptionStatus.CANCELLED) or chosen is None:
-        chosen = free
-    result = Standing(subscription, chosen, chosen, status)
-    if status == SubscriptionStatus.PAST_DUE and subscription is not None:
-        result.grace_until = subscription.grace_until
-        if subscription.grace_until is not None and subscription.grace_until <= utcnow():
-            result.limits_plan, result.read_only_beyond_free = free, True
+    result = standing_of(subscription.status if subscription else None,
+                         subscription.grace_until if subscription else None,
+                         subscription.plan if subscription else None, free, subscription)
     if with_usage:
         result.usage = {kind: Usage(kind, used(kind, company_id), allowed(result, kind))
                         for kind in KINDS}
@@ -164,6 +158,38 @@ def standing(company_id: int, *, with_usage: bool = False) -> Standing:
                 result.read_only[kind] = 0 if allowance is None else len(
                     beyond_allowance(kind, company_id, allowance))
     return result
+
+
+def standing_of(status: SubscriptionStatus | None, grace_until: datetime | None,
+                chosen: Plan | PlanLimit | None, free: Plan | PlanLimit | None,
+                subscription: Subscription | None = None) -> Standing:
+    """Whose limits apply, from the subscription's status, its grace period, the plan it
+    chose and the free plan (None: no such plan): the free plan's without a subscription
+    or once cancelled; the free plan's too once a payment is overdue past the grace
+    period (what exceeds them is read-only)."""
+    status = status or SubscriptionStatus.FREE
+    if status in (SubscriptionStatus.FREE, SubscriptionStatus.CANCELLED) or chosen is None:
+        chosen = free
+    result = Standing(subscription, chosen, chosen, status)
+    if status == SubscriptionStatus.PAST_DUE:
+        result.grace_until = grace_until
+        if grace_until is not None and grace_until <= utcnow():
+            result.limits_plan, result.read_only_beyond_free = free, True
+    return result
+
+
+@dataclass(frozen=True)
+class PlanLimit:
+    """A plan as the count of one read knows it (operations.count_read_apart): its
+    allowance of that one kind, read with the count instead of the whole plan."""
+
+    kind: str
+    allowance: int | None  # None: unlimited
+
+    def limit(self, kind: str) -> int | None:
+        if kind != self.kind:
+            raise ValueError(f"read with its {self.kind} allowance only, not {kind}")
+        return self.allowance
 
 
 def beyond_allowance(kind: str, company_id: int, allowed_: int) -> list[int]:

@@ -161,7 +161,7 @@ def _next_value_apart(engine: Engine, company_id: int, type_code: str, year: int
     statement commits itself (autocommit: one round trip, no BEGIN and COMMIT apart);
     with it, the company's own pattern (None: none)."""
     bump, values = _bump_with_pattern_statement(), _values(company_id, type_code, year=year)
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    with engine.connect() as connection:
         row = connection.execute(bump, values).first()
         if row is None:  # the year's first document; a concurrent first one may win
             connection.execute(postgresql_insert(NumberSeries.__table__).values(

@@ -4,9 +4,14 @@ refused request kept."""
 
 from __future__ import annotations
 
+import threading
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
-from marketplace.billing.models import UsageCounter
+from marketplace.billing import queries
+from marketplace.billing.models import Subscription, SubscriptionStatus, UsageCounter
+from marketplace.core.types import utcnow
 from marketplace.content.models import Product, ProductStatus
 from marketplace.core.limits import BUYING_REQUEST_ANSWERS, LimitReached, check_limit
 from marketplace.extensions import db
@@ -117,6 +122,53 @@ def test_api_calls_a_day_are_counted_and_refused_with_429(make, api, app, client
     # The portal's own calls (a session) are not a partner system's.
     portal_login(client, admin.email)
     assert client.get("/api/v1/me").status_code == 200
+    assert standing(app, admin.company_id).usage["api_calls"].used == 3
+
+
+def test_calls_at_once_at_the_allowance_are_answered_as_many_as_it_allows(make, api, app):
+    # Each call is counted on its own (apart from its request's transaction on
+    # PostgreSQL) and a refused one is taken back: of twelve at once with four left,
+    # four are answered, and the day's count ends at the allowance.
+    seed_plans(app, max_api_calls=5)
+    admin = make.company_with_admin("Big Buyer")
+    token = api.token(admin)
+    assert api.get("/me", token).status_code == 200
+    start, statuses = threading.Barrier(12), []
+
+    def call() -> None:
+        client = app.test_client()
+        start.wait(timeout=30)
+        statuses.append(client.get("/api/v1/me", headers={
+            "Authorization": f"Bearer {token}"}).status_code)
+
+    threads = [threading.Thread(target=call) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) == [200] * 4 + [429] * 8
+    assert standing(app, admin.company_id).usage["api_calls"].used == 5
+
+
+def test_calls_of_a_plan_overdue_past_its_grace_stop_at_the_free_allowance(make, api, app):
+    seed_plans(app, max_api_calls=2)
+    set_limits(app, "standard", max_api_calls=100)
+    admin = make.company_with_admin("Big Buyer")
+    token = api.token(admin)
+    with app.test_request_context():
+        db.session.add(Subscription(company_id=admin.company_id, status=SubscriptionStatus.PAST_DUE,
+                                    plan=queries.plan_by_code("standard"),
+                                    grace_until=utcnow() + timedelta(days=1)))
+        db.session.commit()
+    for _ in range(3):  # within the grace period: the paid plan's allowance
+        assert api.get("/me", token).status_code == 200
+    with app.test_request_context():
+        db.session.scalar(select(Subscription)).grace_until = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    refused = api.get("/me", token)
+    assert refused.status_code == 429
+    assert refused.get_json()["detail"].startswith(
+        "Your plan (Free) allows 2 API calls a day; 3 were made today.")
     assert standing(app, admin.company_id).usage["api_calls"].used == 3
 
 
