@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from marketplace.billing import queries
 from marketplace.billing.models import Subscription, SubscriptionStatus, UsageCounter
-from marketplace.core.types import utcnow
 from marketplace.content.models import Product, ProductStatus
 from marketplace.core.limits import BUYING_REQUEST_ANSWERS, LimitReached, check_limit
+from marketplace.core.types import utcnow
 from marketplace.extensions import db
 from marketplace.infrastructure.models import Invitation
 from tests.billing.support import seed_plans, set_limits, standing
