@@ -351,9 +351,13 @@ def bench_concurrent(app, clients: int, seconds: float, port: int = 8765,
         ratios = []
         for round_ in range(1, rounds + 1):
             # The two in turns, each round beside the other's: the machines are shared,
-            # and a ratio taken from two different minutes measures the neighbours.
+            # and a ratio taken from two different minutes measures the neighbours. Who
+            # goes first alternates (bare, API; API, bare; ...): the machine's speed
+            # drifts over tens of seconds and the tables grow, and always second would
+            # put either side on the slower, fuller half of every round.
             rates = {}
-            for label, (make_call, results, elapsed, errors) in flows.items():
+            for label in (BARE, API) if round_ % 2 else (API, BARE):
+                make_call, results, elapsed, errors = flows[label]
                 rates[label] = _run_clients(base, make_call, clients, seconds, results, elapsed,
                                             errors)
             ratios.append(rates[API] / rates[BARE])
@@ -462,7 +466,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30,
                         help="concurrent: seconds of each endpoint in each round")
     parser.add_argument("--rounds", type=int, default=3,
-                        help="concurrent: rounds, the bare endpoint and the API in turns")
+                        help="concurrent: rounds, the bare endpoint and the API in turns "
+                             "(which goes first alternates)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if int(s)]
     with tempfile.TemporaryDirectory() as folder:
