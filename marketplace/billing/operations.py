@@ -181,7 +181,7 @@ def count_read_apart(kind: str, company_id: int
         return None, queries.standing_of(None, None, None, None)
     chosen = queries.PlanLimit(kind, row.chosen_allowance) if row.chosen_id else None
     free = queries.PlanLimit(kind, row.free_allowance) if row.free_id else None
-    return row.count - 1, queries.standing_of(row.status, row.grace_until, chosen, free)
+    return row.count_now - 1, queries.standing_of(row.status, row.grace_until, chosen, free)
 
 
 def uncount_read_apart(kind: str, company_id: int) -> None:
@@ -210,7 +210,8 @@ def _counting(kind: str):
                .returning(table.c.count).cte("counted"))
     chosen, free = aliased(Plan, name="chosen_plan"), aliased(Plan, name="free_plan")
     column = LIMIT_COLUMNS[kind]
-    return (select(counted.c.count, Subscription.status, Subscription.grace_until,
+    return (select(counted.c.count.label("count_now"), Subscription.status,
+                   Subscription.grace_until,
                    chosen.id.label("chosen_id"),
                    getattr(chosen, column).label("chosen_allowance"),
                    free.id.label("free_id"), getattr(free, column).label("free_allowance"))
