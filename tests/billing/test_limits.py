@@ -31,11 +31,13 @@ def published(app, company_id: int) -> int:
             Product.company_id == company_id, Product.status == ProductStatus.PUBLISHED))
 
 
-def test_without_plans_nothing_is_limited(make, api, app):
+def test_without_plans_nothing_is_limited_nor_counted(make, api, app):
     supplier = make.company_with_admin("Formosa Bolts", roles=("supplier",))
     token = api.token(supplier)
     for number in range(12):
         assert api.post("/products", token, json=product(f"B-{number}")).status_code == 201
+    with app.app_context():  # twelve partner calls, and no plan to count them against
+        assert db.session.scalar(select(func.count()).select_from(UsageCounter)) == 0
 
 
 def test_published_products_stop_at_the_plan_and_drafts_wait(make, api, app):
