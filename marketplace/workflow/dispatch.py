@@ -8,12 +8,14 @@ first member)."""
 from __future__ import annotations
 
 import functools
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, case, event, select, update
+from sqlalchemy.orm import Session
 
 from marketplace.extensions import db
 from marketplace.infrastructure.models import MemberRole, Membership
-from marketplace.workflow import registry
+from marketplace.workflow import made, registry
 from marketplace.workflow.models import DispatchGroup, DispatchRule, Document
 
 
@@ -86,13 +88,59 @@ def _next_in_group(group: DispatchGroup, members: dict[int, MemberRole]) -> int 
     return candidates[(turn - 1) % len(candidates)]
 
 
+class _Ahead(NamedTuple):
+    has_rules: bool
+    has_default: bool
+    first: int | None  # the first administrator, else the first member, else None
+
+
+_AHEAD = "dispatch"
+
+
+def read_ahead_columns() -> list:
+    """Columns a read of a draft may carry (NULL for any other document), so that its
+    delivery need not read the recipient again when it has neither rules nor a default
+    group, as most companies have neither: whether it has each, and who takes the
+    document then (``note_read_ahead`` records them)."""
+    company = Document.recipient_company_id
+    draft = Document.status == "draft"
+    has_rules = select(DispatchRule.id).where(DispatchRule.company_id == company).exists()
+    has_default = select(DispatchGroup.id).where(
+        DispatchGroup.company_id == company, DispatchGroup.is_default.is_(True)).exists()
+    first = (select(Membership.user_id).where(Membership.company_id == company)
+             .order_by(case((Membership.role == MemberRole.ADMIN, 0), else_=1),
+                       Membership.user_id).limit(1).scalar_subquery())
+    return [case((draft, has_rules)).label("dispatch_rules"),
+            case((draft, has_default)).label("dispatch_default"),
+            case((draft, first)).label("dispatch_first")]
+
+
+def note_read_ahead(company_id: int | None, has_rules, has_default, first) -> None:
+    """Record ``read_ahead_columns``' answer for the recipient ``company_id``."""
+    if company_id is not None and has_rules is not None:
+        made.note_read_ahead(_AHEAD, company_id, _Ahead(bool(has_rules), bool(has_default),
+                                                       first))
+
+
+@event.listens_for(Session, "before_flush")
+def _forget_read_ahead(session: Session, _context, _instances) -> None:
+    """A member, rule or group written in this transaction: who would take a document may
+    have changed, so the next delivery reads again."""
+    rows = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(row, Membership | DispatchRule | DispatchGroup) for row in rows):
+        made.forget_read_ahead(session, _AHEAD)
+
+
 def choose_assignee(document: Document) -> int | None:
     """The member who takes the document. A first matching rule naming a department
     files it in that department's shared box (``document.department_id``) with nobody
     assigned: its members take it from there."""
     company_id = document.recipient_company_id
-    members, has_rules, has_default = _members(company_id)
     document.department_id = None
+    ahead = made.read_ahead(_AHEAD, company_id)
+    if ahead is not None and not ahead.has_rules and not ahead.has_default:
+        return ahead.first
+    members, has_rules, has_default = _members(company_id)
     rules = db.session.scalars(_statements()[1], {"receiving_company": company_id}) \
         if has_rules else ()
     for rule in rules:

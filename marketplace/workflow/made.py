@@ -19,6 +19,7 @@ from marketplace.extensions import db
 _MADE = "workflow_documents_made"
 _HELD = "workflow_rows_held"
 _ABSENT = "workflow_rows_absent"
+_AHEAD = "workflow_read_ahead"
 
 
 def _this_transaction(key: str, empty):
@@ -59,6 +60,24 @@ def note_absent(model, **values: Any) -> None:
 def absent(model, **values: Any) -> bool:
     """Whether ``note_absent`` recorded this in the current transaction."""
     return (model, tuple(sorted(values.items()))) in _this_transaction(_ABSENT, set)
+
+
+def note_read_ahead(kind: str, key: Any, value: Any) -> None:
+    """Record what a read asked ahead of its use (a ``kind`` of fact about ``key``), for
+    this transaction; ``forget_read_ahead`` drops it when the rows it came from change."""
+    _this_transaction(_AHEAD, dict)[(kind, key)] = value
+
+
+def read_ahead(kind: str, key: Any) -> Any:
+    """What ``note_read_ahead`` recorded in the current transaction, else None."""
+    return _this_transaction(_AHEAD, dict).get((kind, key))
+
+
+def forget_read_ahead(session: Session, kind: str) -> None:
+    known = session.info.get(_AHEAD)
+    if known:
+        for key in [key for key in known[1] if key[0] == kind]:
+            del known[1][key]
 
 
 @event.listens_for(Session, "before_flush")

@@ -97,3 +97,46 @@ def test_dispatch_settings_refuse_what_is_not_the_companys(trade, api, make):
                         json={"name": "Desk", "member_ids": [other.user_id]})
     assert response.status_code == 422
     assert api.get("/document-settings/dispatch-rules", token).get_json() == []
+
+
+def test_without_rules_an_admin_comes_before_an_earlier_member(trade, app):
+    # The first administrator takes it even when a member who is not one joined first
+    # (the send's read of its draft asks this ahead of the delivery).
+    from marketplace.core.boundary import commit
+    from marketplace.extensions import db
+    from marketplace.infrastructure import operations
+    from marketplace.infrastructure.models import MemberRole, Membership
+
+    later_admin = trade.sales[1].user_id
+    with app.test_request_context():
+        memberships = {m.user_id: m for m in db.session.query(Membership).filter_by(
+            company_id=trade.supplier.company_id)}
+        operations.change_member_role(memberships[later_admin], MemberRole.ADMIN)
+        operations.change_member_role(memberships[trade.supplier.user_id], MemberRole.SALES)
+        commit()
+    assert trade.supplier.user_id < trade.sales[0].user_id < later_admin
+    assert _assignee(trade) == later_admin
+
+
+def test_a_rule_made_after_the_draft_was_read_decides_its_delivery(trade, app):
+    # In one transaction: the draft read (with who would take it, ahead), then a rule
+    # written, then the send: the rule decides, not what was read before it.
+    from marketplace.core.boundary import commit
+    from marketplace.extensions import db
+    from marketplace.infrastructure.auth import ensure_may_act
+    from marketplace.infrastructure.models import User
+    from marketplace.trading.queries.documents import visible_document
+    from marketplace.workflow import actions
+    from marketplace.workflow.models import DispatchRule
+
+    draft = trade.create("buyer", "inquiry")
+    chosen = trade.sales[2].user_id
+    with app.test_request_context():
+        actor = ensure_may_act(db.session.get(User, trade.buyer.user_id))
+        document = visible_document(draft["id"], actor)
+        db.session.add(DispatchRule(company_id=trade.supplier.company_id, position=1,
+                                    type="inquiry", assignee_id=chosen))
+        db.session.flush()
+        actions.perform(document, "send", actor)
+        commit()
+    assert trade.get("supplier", draft)["assigned_to"]["id"] == chosen
