@@ -10,10 +10,7 @@ runs decides how long others wait:
   for the whole creating request (checks, lines, history, building the answer, the
   commit), so concurrent creations of one company no longer queue behind each other.
   Like a database sequence, a number is then used up even if the request fails later:
-  numbers may have gaps (as they always could), never duplicates. The same statement
-  asks whether the type's pattern gives a number already given (a pattern changed back
-  and forth may come round to one), so a create does not ask it in a round trip of its
-  own; a company's own pattern, or one SQL cannot write, is still asked on its own.
+  numbers may have gaps (as they always could), never duplicates.
 - On SQLite, and whenever the session runs inside a transaction its caller owns (a
   session bound to a connection: a rolled-back block, a nested unit of work), it runs in
   the session's own transaction, so a rollback gives the number back; on SQLite the
@@ -23,11 +20,10 @@ runs decides how long others wait:
 from __future__ import annotations
 
 import functools
-import re
 import string
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Engine, Integer, String, bindparam, cast, exists, func, select, update
+from sqlalchemy import Engine, bindparam, exists, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.exc import IntegrityError
 
@@ -85,51 +81,13 @@ def _bump_statement():
 
 
 @functools.cache
-def _bump_with_pattern_statement(checked: bool):
+def _bump_with_pattern_statement():
     """``_bump_statement`` that also answers the company's own pattern (None: the type's):
-    a transaction apart reads both in one round trip. ``checked``: and whether the type's
-    pattern gives a number already given (``_plain_parts``), in the same round trip."""
+    a transaction apart reads both in one round trip."""
     own = select(NumberingPattern.pattern).where(
         NumberingPattern.company_id == bindparam("series_company"),
         NumberingPattern.type == bindparam("series_type")).scalar_subquery()
-    statement = _bump_statement().returning(own.label("pattern"))
-    if not checked:
-        return statement
-    digits = cast(NumberSeries.last_value, String)
-    number = (bindparam("series_before", type_=String)
-              + func.lpad(digits, func.greatest(bindparam("series_width", type_=Integer),
-                                                func.length(digits)), "0")
-              + bindparam("series_after", type_=String))
-    taken = exists().where(Document.issuer_company_id == bindparam("series_company"),
-                           Document.type == bindparam("series_type"),
-                           Document.number == number)
-    return statement.returning(taken.label("taken"))
-
-
-_ZERO_PADDED = re.compile(r"(?:0(\d+))?d?")
-
-
-@functools.lru_cache(maxsize=256)
-def _plain_parts(pattern: str, year: int) -> tuple[str, int, str] | None:
-    """A pattern whose number SQL can write from the series' value: the text before and
-    after its one ``{seq}`` (the year's fields written in) and the width ``{seq}`` is
-    padded to with zeros (0: none). None for any other ``{seq}`` format (a space-padded
-    or an exponent one, say): its numbers are checked in a statement of their own."""
-    before, after, width, seqs = [], [], 0, 0
-    for text, name, spec, conversion in string.Formatter().parse(pattern):
-        (after if seqs else before).append(text)
-        if name is None:
-            continue
-        if conversion or (name != "seq" and spec):
-            return None
-        if name == "seq":
-            plain = _ZERO_PADDED.fullmatch(spec or "")
-            if plain is None or seqs:
-                return None
-            width, seqs = int(plain.group(1) or 0), 1
-        else:
-            (after if seqs else before).append(str(year) if name == "year" else f"{year % 100:02}")
-    return ("".join(before), width, "".join(after)) if seqs else None
+    return _bump_statement().returning(own.label("pattern"))
 
 
 @functools.cache
@@ -198,17 +156,11 @@ _IN_SESSION = "numbering_in_session"  # the transaction that numbers in itself
 
 
 def _next_value_apart(engine: Engine, company_id: int, type_code: str, year: int
-                      ) -> tuple[int, str | None, bool | None]:
+                      ) -> tuple[int, str | None]:
     """The next value in a transaction of its own, committed at once (PostgreSQL): each
     statement commits itself (autocommit: one round trip, no BEGIN and COMMIT apart);
-    with it, the company's own pattern (None: none) and whether the type's pattern gives
-    a number already given (None: not asked, the pattern is not plain)."""
-    plain = _plain_parts(doctypes.get(type_code).numbering, year)
-    bump = _bump_with_pattern_statement(plain is not None)
-    values = _values(company_id, type_code, year=year)
-    if plain is not None:
-        values |= _values(company_id, type_code, before=plain[0], width=plain[1],
-                          after=plain[2])
+    with it, the company's own pattern (None: none)."""
+    bump, values = _bump_with_pattern_statement(), _values(company_id, type_code, year=year)
     with engine.connect() as connection:
         row = connection.execute(bump, values).first()
         if row is None:  # the year's first document; a concurrent first one may win
@@ -216,16 +168,14 @@ def _next_value_apart(engine: Engine, company_id: int, type_code: str, year: int
                 company_id=company_id, type=type_code, year=year, last_value=0,
             ).on_conflict_do_nothing(index_elements=["company_id", "type", "year"]))
             row = connection.execute(bump, values).first()
-    return row.last_value, row.pattern, row.taken if plain is not None else None
+    return row.last_value, row.pattern
 
 
 _UNREAD = object()  # the pattern was not read with the number
 
 
-def _next(company_id: int, type_code: str, year: int) -> tuple[int, object, bool | None]:
-    """The next value; the company's own pattern when read with it (else _UNREAD); and
-    whether the type's pattern gives a number already given, when asked with it (else
-    None)."""
+def _next(company_id: int, type_code: str, year: int) -> tuple[int, object]:
+    """The next value, and the company's own pattern when read with it (else _UNREAD)."""
     apart = engine_apart()
     if apart is not None and db.session.info.get(_IN_SESSION) is not db.session().get_transaction():
         try:
@@ -237,7 +187,7 @@ def _next(company_id: int, type_code: str, year: int) -> tuple[int, object, bool
     # From now on in this transaction: a series row it locks or creates would make a
     # transaction apart wait for this one, which waits for it.
     db.session.info[_IN_SESSION] = db.session().get_transaction()
-    return _next_value(company_id, type_code, year), _UNREAD, None
+    return _next_value(company_id, type_code, year), _UNREAD
 
 
 def allocate(company_id: int, type_code: str) -> str:
@@ -246,16 +196,13 @@ def allocate(company_id: int, type_code: str) -> str:
     year = utcnow().year
     pattern = None
     while True:
-        seq, own, taken = _next(company_id, type_code, year)
+        seq, own = _next(company_id, type_code, year)
         if pattern is None:
             pattern = pattern_for(company_id, type_code) if own is _UNREAD \
                 else _or_the_types(own, type_code)
         number = pattern.format(year=year, yy=f"{year % 100:02}", seq=seq)
         # A pattern changed back and forth may come round to a number already given.
-        # Asked with the number when the type's plain pattern gave it (it sees what is
-        # committed; the unique constraint stands behind it), else asked here.
-        if taken is None or own is not None or pattern != doctypes.get(type_code).numbering:
-            taken = db.session.scalar(_taken_statement(),
-                                      _values(company_id, type_code, number=number))
+        taken = db.session.scalar(_taken_statement(),
+                                  _values(company_id, type_code, number=number))
         if not taken:
             return number
