@@ -126,9 +126,7 @@ def note_read_ahead(company_id: int | None, has_rules, has_default, first) -> No
 def _forget_read_ahead(session: Session, _context, _instances) -> None:
     """A member, rule or group written in this transaction: who would take a document may
     have changed, so the next delivery reads again."""
-    rows = (*session.new, *session.dirty, *session.deleted)
-    if any(isinstance(row, Membership | DispatchRule | DispatchGroup) for row in rows):
-        made.forget_read_ahead(session, _AHEAD)
+    made.forget_read_ahead(session, _AHEAD, (Membership, DispatchRule, DispatchGroup))
 
 
 def choose_assignee(document: Document) -> int | None:

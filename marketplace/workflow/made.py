@@ -73,9 +73,15 @@ def read_ahead(kind: str, key: Any) -> Any:
     return _this_transaction(_AHEAD, dict).get((kind, key))
 
 
-def forget_read_ahead(session: Session, kind: str) -> None:
+def forget_read_ahead(session: Session, kind: str, models: tuple) -> None:
+    """Drop the ``kind`` of facts read ahead when the session is about to write a row of
+    ``models`` (call it before a flush). Nothing is looked at when nothing was noted: the
+    session's changed rows are only gathered then."""
     known = session.info.get(_AHEAD)
-    if known:
+    if not known or not any(key[0] == kind for key in known[1]):
+        return
+    if any(isinstance(row, models)
+           for row in (*session.new, *session.dirty, *session.deleted)):
         for key in [key for key in known[1] if key[0] == kind]:
             del known[1][key]
 
