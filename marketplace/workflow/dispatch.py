@@ -46,18 +46,31 @@ def rule_matches(rule: DispatchRule, document: Document) -> bool:
                                              for p in products))
 
 
+def _rules_and_default(company) -> tuple:
+    """Whether ``company`` (a bound value or a column) has dispatch rules, and a default
+    group: asked with the members, as most companies have neither."""
+    has_rules = select(DispatchRule.id).where(DispatchRule.company_id == company).exists()
+    has_default = select(DispatchGroup.id).where(DispatchGroup.company_id == company,
+                                                 DispatchGroup.is_default.is_(True)).exists()
+    return has_rules, has_default
+
+
+def _first_to_take() -> tuple:
+    """The members' order when nothing else decides who takes a document: administrators
+    first, then by id (the first administrator, else the first member)."""
+    return case((Membership.role == MemberRole.ADMIN, 0), else_=1), Membership.user_id
+
+
 @functools.cache
 def _statements() -> tuple:
     """The members (with whether the company has any rule and a default group), the
     rules and the default group of the receiving company: read on every delivery, so
     built once with the company bound at each run."""
     company = bindparam("receiving_company")
-    has_rules = select(DispatchRule.id).where(DispatchRule.company_id == company).exists()
-    has_default = select(DispatchGroup.id).where(DispatchGroup.company_id == company,
-                                                 DispatchGroup.is_default.is_(True)).exists()
+    has_rules, has_default = _rules_and_default(company)
     return (select(Membership.user_id, Membership.role, has_rules.label("has_rules"),
                    has_default.label("has_default"))
-            .where(Membership.company_id == company).order_by(Membership.user_id),
+            .where(Membership.company_id == company).order_by(*_first_to_take()),
             select(DispatchRule).where(DispatchRule.company_id == company)
             .order_by(DispatchRule.position, DispatchRule.id),
             select(DispatchGroup).where(DispatchGroup.company_id == company,
@@ -66,9 +79,10 @@ def _statements() -> tuple:
 
 
 def _members(company_id: int) -> tuple[dict[int, MemberRole], bool, bool]:
-    """The members by id, and whether the company has rules and a default group (asked
-    with the members: most companies have neither, and then neither is read). A company
-    without members answers no row: both are read, as before."""
+    """The members by id (administrators first: ``_first_to_take``), and whether the
+    company has rules and a default group (asked with the members: most companies have
+    neither, and then neither is read). A company without members answers no row: both
+    are read, as before."""
     rows = db.session.execute(_statements()[0], {"receiving_company": company_id}).all()
     if not rows:
         return {}, True, True
@@ -104,12 +118,9 @@ def read_ahead_columns() -> list:
     document then (``note_read_ahead`` records them)."""
     company = Document.recipient_company_id
     draft = Document.status == "draft"
-    has_rules = select(DispatchRule.id).where(DispatchRule.company_id == company).exists()
-    has_default = select(DispatchGroup.id).where(
-        DispatchGroup.company_id == company, DispatchGroup.is_default.is_(True)).exists()
+    has_rules, has_default = _rules_and_default(company)
     first = (select(Membership.user_id).where(Membership.company_id == company)
-             .order_by(case((Membership.role == MemberRole.ADMIN, 0), else_=1),
-                       Membership.user_id).limit(1).scalar_subquery())
+             .order_by(*_first_to_take()).limit(1).scalar_subquery())
     return [case((draft, has_rules)).label("dispatch_rules"),
             case((draft, has_default)).label("dispatch_default"),
             case((draft, first)).label("dispatch_first")]
@@ -155,8 +166,7 @@ def choose_assignee(document: Document) -> int | None:
         if has_default else None
     if default is not None and (chosen := _next_in_group(default, members)):
         return chosen
-    admins = [user_id for user_id, role in members.items() if role == MemberRole.ADMIN]
-    return (admins or list(members) or [None])[0]
+    return next(iter(members), None)  # in _first_to_take's order
 
 
 SERVICE_CASE = "service_case"  # the type a dispatch rule names to route service cases

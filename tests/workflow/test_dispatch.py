@@ -99,7 +99,7 @@ def test_dispatch_settings_refuse_what_is_not_the_companys(trade, api, make):
     assert api.get("/document-settings/dispatch-rules", token).get_json() == []
 
 
-def test_without_rules_an_admin_comes_before_an_earlier_member(trade, app):
+def test_without_rules_an_admin_comes_before_an_earlier_member(trade, app, api):
     # The first administrator takes it even when a member who is not one joined first
     # (the send's read of its draft asks this ahead of the delivery).
     from marketplace.core.boundary import commit
@@ -115,6 +115,10 @@ def test_without_rules_an_admin_comes_before_an_earlier_member(trade, app):
         operations.change_member_role(memberships[trade.supplier.user_id], MemberRole.SALES)
         commit()
     assert trade.supplier.user_id < trade.sales[0].user_id < later_admin
+    assert _assignee(trade) == later_admin
+    # With a rule that matches nothing, the members are read whole: the same order.
+    _setting(api, api.token(trade.sales[1]), "dispatch-rules",
+             {"position": 1, "keyword": "NEVER", "assignee_id": trade.sales[0].user_id})
     assert _assignee(trade) == later_admin
 
 
