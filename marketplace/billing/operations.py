@@ -132,27 +132,28 @@ def update_plan(plan: Plan, values: dict[str, Any]) -> Plan:
 # ----- use counted per period ---------------------------------------------------------------
 
 
+def _add_to_count(kind: str, company_id: int, adding: int):
+    """The UPDATE adding ``adding`` (taking back, when negative) to the company's count of
+    ``kind`` this period, in one statement: two requests at once each add theirs."""
+    return (update(UsageCounter)
+            .where(UsageCounter.company_id == company_id, UsageCounter.kind == kind,
+                   UsageCounter.period == queries.period_key(kind))
+            .values(count=UsageCounter.count + adding)
+            .execution_options(synchronize_session=False))
+
+
 def count_use(kind: str, company_id: int, adding: int = 1) -> None:
-    """Add ``adding`` to the company's count of ``kind`` this period (one statement: two
-    requests at once each add theirs)."""
+    """Add ``adding`` to the company's count of ``kind`` this period."""
     if adding <= 0:
         return
-    period = queries.period_key(kind)
-    where = (UsageCounter.company_id == company_id, UsageCounter.kind == kind,
-             UsageCounter.period == period)
-    done = db.session.execute(update(UsageCounter).where(*where)
-                              .values(count=UsageCounter.count + adding)
-                              .execution_options(synchronize_session=False))
-    if done.rowcount:
+    if db.session.execute(_add_to_count(kind, company_id, adding)).rowcount:
         return
     try:
         with db.session.begin_nested():
-            db.session.add(UsageCounter(company_id=company_id, kind=kind, period=period,
-                                        count=adding))
+            db.session.add(UsageCounter(company_id=company_id, kind=kind,
+                                        period=queries.period_key(kind), count=adding))
     except IntegrityError:  # another request made the row meanwhile
-        db.session.execute(update(UsageCounter).where(*where)
-                           .values(count=UsageCounter.count + adding)
-                           .execution_options(synchronize_session=False))
+        db.session.execute(_add_to_count(kind, company_id, adding))
 
 
 def count_read_apart(kind: str, company_id: int
@@ -186,12 +187,8 @@ def count_read_apart(kind: str, company_id: int
 
 def uncount_read_apart(kind: str, company_id: int) -> None:
     """Take back a read counted apart that was refused (or that nothing limits)."""
-    engine = engine_apart()
-    table = UsageCounter.__table__
-    with engine.connect() as connection:
-        connection.execute(update(table).where(
-            table.c.company_id == company_id, table.c.kind == kind,
-            table.c.period == queries.period_key(kind)).values(count=table.c.count - 1))
+    with engine_apart().connect() as connection:
+        connection.execute(_add_to_count(kind, company_id, -1))
 
 
 @functools.cache
