@@ -14,6 +14,12 @@
 # Nothing else should run meanwhile: the figures are a quiet 2-core machine's.
 set -u
 cd "$(dirname "$0")/.."
+# Every library as a production node loads it (from its installed bytecode): with a
+# pycache prefix where no bytecode is written (PYTHONDONTWRITEBYTECODE, as on these
+# machines), the standard library and every package are compiled from source at each
+# start, and the API's create + send then ran 7-10% slower for the whole run
+# (2026-12-07: 27.5-27.7% of the bare endpoint with it, 29.9-30.7% without).
+unset PYTHONPYCACHEPREFIX
 PY=${PY:-.venv/bin/python}
 PG=${PG:-postgresql+psycopg://postgres@127.0.0.1:5432}
 WHOOSH_FOLDER=${WHOOSH_FOLDER:-/tmp/bench_search_w}
