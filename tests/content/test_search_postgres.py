@@ -294,3 +294,20 @@ def test_beyond_the_cap_the_total_says_more_and_the_page_is_still_ranked(
     monkeypatch.setitem(app.config, "SEARCH_COUNT_CAP", 3)  # the search's own, when set
     assert (search_in(app, "steel")[1].total, search_in(app, "steel")[1].total_capped) == (
         3, True)
+
+
+def test_past_the_cap_a_word_met_as_an_item_code_still_counts_as_had(
+        app, make, make_product, monkeypatch, postgresql_only):
+    """Every word in the text, or each word in the text or as an item code: the
+    products whose SKU starts with the typed code and whose name has the other word
+    have both words, so when they alone pass the cap they are what is shown, not the
+    products that have only one word (met first in the table)."""
+    supplier = make.company(roles=("supplier",))
+    for n in range(4):  # one of the words only, written first
+        make_product(supplier, sku=f"PT-{n}", name=f"Grey paint {n}")
+    for suffix in ("A", "B", "C"):
+        make_product(supplier, sku=f"BX-0123-{suffix}", name=f"Junction box {suffix}, grey")
+    monkeypatch.setitem(app.config, "SEARCH_COUNT_CAP", 2)
+    skus, results = search_in(app, "BX-0123 grey")
+    assert (results.total, results.total_capped) == (2, True)
+    assert len(skus) == 2 and set(skus) < {"BX-0123-A", "BX-0123-B", "BX-0123-C"}
