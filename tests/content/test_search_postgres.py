@@ -11,6 +11,7 @@ import threading
 import pytest
 from sqlalchemy import select, text
 
+from marketplace.content import search
 from marketplace.content.models import Product
 from marketplace.content.operations.products import save_product
 from marketplace.content.search import indexing, postgres_backend
@@ -311,3 +312,36 @@ def test_past_the_cap_a_word_met_as_an_item_code_still_counts_as_had(
     skus, results = search_in(app, "BX-0123 grey")
     assert (results.total, results.total_capped) == (2, True)
     assert len(skus) == 2 and set(skus) < {"BX-0123-A", "BX-0123-B", "BX-0123-C"}
+
+
+def test_a_supplier_filter_under_the_cap_ranks_and_counts_as_without_it(
+        app, make, make_product, monkeypatch, postgresql_only):
+    """When a country or supplier leaves no more products than the count reads, the hits
+    of any word are counted in one statement: every word still first across pages,
+    every hit counted and faceted, and a suggestion still looked for when few have all
+    the words. Past the cap it answers as before: the products with every word."""
+    supplier = make.company(roles=("supplier",), country="TW")
+    other = make.company(roles=("supplier",), country="DE")
+    for n in range(4):  # one of the words only, written first
+        make_product(supplier, sku=f"PT-{n}", name=f"Grey paint {n}")
+    for suffix in ("A", "B", "C"):
+        make_product(supplier, sku=f"JB-{suffix}", name=f"Junction box {suffix}, grey")
+    make_product(other, sku="DE-1", name="Grey junction box")
+    monkeypatch.setitem(app.config, "SEARCH_COUNT_CAP", 8)
+    in_tw = search.ProductFilters(country="TW")
+    paged = [search_in(app, "junction grey", filters=in_tw, page=page, per_page=2)
+             for page in (1, 2, 3, 4)]
+    skus = [sku for page, _ in paged for sku in page]
+    assert set(skus[:3]) == {"JB-A", "JB-B", "JB-C"} and len(skus) == 7
+    assert set(skus[3:]) == {f"PT-{n}" for n in range(4)}
+    results = paged[0][1]
+    assert (results.total, results.total_capped) == (7, False)
+    assert [(f.value, f.count) for f in results.facets["country"]] == [("TW", 7)]
+    assert search_in(app, "junction grey", filters=search.ProductFilters(
+        supplier=other))[0] == ["DE-1"]
+    assert search_in(app, "junktion grey", filters=in_tw)[1].suggestion == "junction grey"
+
+    monkeypatch.setitem(app.config, "SEARCH_COUNT_CAP", 2)  # TW leaves 7 products
+    skus, results = search_in(app, "junction grey", filters=in_tw)
+    assert (results.total, results.total_capped) == (2, True)
+    assert len(skus) == 2 and set(skus) < {"JB-A", "JB-B", "JB-C"}

@@ -457,6 +457,17 @@ class PostgresBackend:
         raise ValueError(f"unknown index kind {kind!r}")
 
 
+@dataclass
+class _Counted:
+    """What a search's statement answers: the facets, the total (up to the cap + 1),
+    the page's ids and scores, and how many hits have every word."""
+
+    facets: dict[str, dict[str, int]]
+    total: int
+    page: list[tuple[int, float]]
+    complete: int
+
+
 class _Search:
     """One search: the hits' condition, their count and facets, the ranked page."""
 
@@ -546,18 +557,11 @@ class _Search:
         size = max(0, min(request.per_page, limit - start))
         covered = self.coverage()
         if covered is None:
-            facets, total, page = self.counted(cap, start, size)
-            complete = total
+            found = self.counted(cap, start, size)
         else:
-            # Several words: the hits with all of them come first, ranked among
-            # themselves; beyond the cap they are all the answer counts and shows.
-            facets, total, page = self.counted(cap, start, size, every=True)
-            complete = total
-            if total <= cap:
-                rest = size - len(page)
-                facets, total, others = self.counted(
-                    cap, max(0, start - complete), rest, covered=covered, words=True)
-                page += others
+            found = self.counted(cap, start, size, covered=covered) \
+                if self.few_rows_left(cap) else self.tiered(cap, start, size, covered)
+        facets, total, page, complete = found.facets, found.total, found.page, found.complete
         capped = total > cap
         words = self.query.terms if self.query else frozenset()
         highlighter = None
@@ -577,17 +581,47 @@ class _Search:
                           codes=self.query.codes if self.query else [],
                           highlighter=highlighter)
 
+    def tiered(self, cap: int, start: int, size: int, covered) -> _Counted:
+        """Several words: the hits with all of them first, ranked among themselves;
+        beyond the cap they are all the answer counts and shows. Under it, the hits
+        with some of the words follow, most words first (a second statement: a
+        common word's hits, capped in the order the index finds them, would crowd out
+        the few with every word)."""
+        found = self.counted(cap, start, size, every=True)
+        if found.total > cap:
+            return found
+        others = self.counted(cap, max(0, start - found.total), size - len(found.page),
+                              covered=covered, words=True)
+        return _Counted(others.facets, others.total, found.page + others.page, found.total)
+
+    def few_rows_left(self, cap: int) -> bool:
+        """Whether the filters, words aside, leave at most ``cap`` rows: then every hit
+        of any word is counted, and one statement answers what ``tiered`` asks two,
+        with every word first all the same. Asked only where the filters name the
+        suppliers (their country, or one of them), so that it reads at most ``cap`` + 1
+        entries of the (company, price) index. Where they leave a few hundred rows,
+        the planner, reckoning words independent, took the few thousand rows having
+        every word of "zinc plated steel" for fifteen and read them all (TW and a
+        price range at 1M: 57 ms, where one statement reading the filters' rows
+        takes 10)."""
+        if not self.names_suppliers():
+            return False
+        left = self.base([literal(1)]).limit(cap + 1).subquery()
+        return db.session.scalar(select(func.count()).select_from(left)) <= cap
+
+    def names_suppliers(self) -> bool:
+        return False
+
     def counted(self, cap: int, start: int, size: int, *, every: bool = False,
-                covered=None, words: bool = False
-                ) -> tuple[dict[str, dict[str, int]], int, list[tuple[int, float]]]:
+                covered=None, words: bool = False) -> _Counted:
         """One statement over the hits (with every word when ``every``), up to ``cap``
         + 1 of them in the order the index finds them, each read once (reading the
         table's rows is most of a search's cost): the facets of the first ``cap``, how
         many there are (more than ``cap``: there are more), and the page ranked among
-        them (the chosen order, then relevance; ``words``: only the hits without every
-        word, the coverage ``covered`` first). Under the cap this is every hit, exactly;
-        an exact count and facets over every hit read them all (1.5 s for 392,593 hits
-        at 1M), and ranking every hit of a common word took seconds."""
+        them (the chosen order, then relevance; the coverage ``covered`` first, and
+        with ``words`` only the hits without every word). Under the cap this is every
+        hit, exactly; an exact count and facets over every hit read them all (1.5 s
+        for 392,593 hits at 1M), and ranking every hit of a common word took seconds."""
         from sqlalchemy import Float, Integer, null, union_all
 
         sort = [(covered, True)] if covered is not None else []
@@ -598,9 +632,12 @@ class _Search:
         hits = self.matching(self.base([*keys, *ordered, nth]), self.query, every=every) \
             .limit(cap + 1).cte("hits")
         key_columns = [hits.c[key.name] for key in keys]
+        counted = len(self.query.counted) if covered is not None else 0
+        whole = func.count().filter(hits.c.o0 == counted) if counted else func.count()
         grouped = select(literal(0).label("part"), *key_columns,
                          cast(func.count().filter(hits.c.nth <= cap), Integer).label("n"),
                          cast(func.count(), Integer).label("everyone"),
+                         cast(whole, Integer).label("whole"),
                          cast(null(), Integer).label("hit"),
                          cast(null(), Float).label("score")).group_by(*key_columns)
         statement = grouped
@@ -609,26 +646,25 @@ class _Search:
             page = select(hits.c[f"o{last}"].label("hit"),
                           hits.c[f"o{score_at}"].label("score")).where(hits.c.nth <= cap)
             if words:
-                page = page.where(hits.c.o0 < len(self.query.counted))
+                page = page.where(hits.c.o0 < counted)
             page = page.order_by(*[hits.c[f"o{n}"].desc().nulls_last() if descending
                                    else hits.c[f"o{n}"].asc().nulls_last()
                                    for n, (_, descending) in enumerate(sort)]) \
                 .offset(start).limit(size).subquery()
             statement = union_all(grouped, select(
-                literal(1), *[null() for _ in key_columns], null(), null(), page.c.hit,
-                cast(page.c.score, Float)))
-        facets: dict[str, dict[str, int]] = {name: {} for name in self.facet_names}
-        total = 0
-        found: list[tuple[int, float]] = []
-        for row in db.session.execute(statement):  # the page's rows in their order
-            if row[0] == 1:
-                found.append((int(row[-2]), float(row[-1] or 0.0)))
-                continue
-            n, everyone = row[1 + len(keys)], row[2 + len(keys)]
-            total += everyone
-            if n:
-                self.add_facets(facets, list(row[1:1 + len(keys)]), n)
-        return facets, total, found
+                literal(1), *[null() for _ in key_columns], null(), null(), null(),
+                page.c.hit, cast(page.c.score, Float)))
+        found = _Counted({name: {} for name in self.facet_names}, 0, [], 0)
+        for row in db.session.execute(statement):
+            if row[0] == 1:  # the page's rows, in their order
+                found.page.append((int(row[-2]), float(row[-1] or 0.0)))
+            else:
+                n, everyone, whole = row[1 + len(keys):4 + len(keys)]
+                found.total += everyone
+                found.complete += whole
+                if n:
+                    self.add_facets(found.facets, list(row[1:1 + len(keys)]), n)
+        return found
 
     def coverage(self):
         """How many of the words a hit has (only with several words), else None."""
@@ -741,6 +777,9 @@ class _ProductSearch(_Search):
             if high is not None:
                 clauses.append(column <= high)
         return clauses
+
+    def names_suppliers(self) -> bool:
+        return "country" in self.request.terms or "company_id" in self.request.terms
 
     def code_conditions(self, word: _Word) -> list:
         key = self.table.c.sku_key
