@@ -322,10 +322,12 @@ def test_a_supplier_filter_under_the_cap_ranks_and_counts_as_without_it(
     the words. Past the cap it answers as before: the products with every word."""
     supplier = make.company(roles=("supplier",), country="TW")
     other = make.company(roles=("supplier",), country="DE")
-    for n in range(4):  # one of the words only, written first
-        make_product(supplier, sku=f"PT-{n}", name=f"Grey paint {n}")
+    cheap, dear = ([{"min_qty": "1", "unit_price": price}] for price in ("0.5000", "9.0000"))
+    for n in range(4):  # one of the words only, written first, and cheaper
+        make_product(supplier, sku=f"PT-{n}", name=f"Grey paint {n}", price_tiers=cheap)
     for suffix in ("A", "B", "C"):
-        make_product(supplier, sku=f"JB-{suffix}", name=f"Junction box {suffix}, grey")
+        make_product(supplier, sku=f"JB-{suffix}", name=f"Junction box {suffix}, grey",
+                     price_tiers=dear)
     make_product(other, sku="DE-1", name="Grey junction box")
     monkeypatch.setitem(app.config, "SEARCH_COUNT_CAP", 8)
     in_tw = search.ProductFilters(country="TW")
@@ -340,6 +342,8 @@ def test_a_supplier_filter_under_the_cap_ranks_and_counts_as_without_it(
     assert search_in(app, "junction grey", filters=search.ProductFilters(
         supplier=other))[0] == ["DE-1"]
     assert search_in(app, "junktion grey", filters=in_tw)[1].suggestion == "junction grey"
+    by_price, _ = search_in(app, "junction grey", filters=in_tw, sort="price")
+    assert set(by_price[:3]) == {"JB-A", "JB-B", "JB-C"}  # every word first, then cheapest
 
     monkeypatch.setitem(app.config, "SEARCH_COUNT_CAP", 2)  # TW leaves 7 products
     skus, results = search_in(app, "junction grey", filters=in_tw)
