@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.expression import cast
 from sqlalchemy.types import TypeDecorator
 
+from marketplace.core.models import GIN_STORAGE
 from marketplace.extensions import db
 
 
@@ -43,10 +44,11 @@ class ProductSearchRow(db.Model):
 
     __tablename__ = "search_products"
     __table_args__ = (
-        Index("ix_search_products_vector", "vector", postgresql_using="gin"),
+        Index("ix_search_products_vector", "vector", postgresql_using="gin",
+              postgresql_with=GIN_STORAGE),
         Index("ix_search_products_sku", "sku_key", postgresql_ops={"sku_key": "text_pattern_ops"}),
         Index("ix_search_products_sku_trgm", "sku_key", postgresql_using="gin",
-              postgresql_ops={"sku_key": "gin_trgm_ops"}),
+              postgresql_ops={"sku_key": "gin_trgm_ops"}, postgresql_with=GIN_STORAGE),
         # A price range among some companies' rows (a country's suppliers): each
         # company's rows in the range, not all its rows filtered (at 1M, 100,000 rows
         # read for 350 hits). Serves company_id alone as its own index did.
@@ -69,7 +71,8 @@ class CompanySearchRow(db.Model):
     from ``companies`` at search time)."""
 
     __tablename__ = "search_companies"
-    __table_args__ = (Index("ix_search_companies_vector", "vector", postgresql_using="gin"),)
+    __table_args__ = (Index("ix_search_companies_vector", "vector", postgresql_using="gin",
+                            postgresql_with=GIN_STORAGE),)
 
     company_id: Mapped[int] = mapped_column(
         ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
@@ -85,7 +88,8 @@ class SearchWord(db.Model):
 
     __tablename__ = "search_words"
     __table_args__ = (Index("ix_search_words_trgm", "word", postgresql_using="gin",
-                            postgresql_ops={"word": "gin_trgm_ops"}),)
+                            postgresql_ops={"word": "gin_trgm_ops"},
+                            postgresql_with=GIN_STORAGE),)
 
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     word: Mapped[str] = mapped_column(String(100), primary_key=True)
