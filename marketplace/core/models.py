@@ -9,14 +9,6 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from marketplace.core.types import UTCDateTime, utcnow
 
-# Every GIN index's storage parameters (PostgreSQL). A GIN index keeps new rows' entries
-# in a pending list until it reaches ``gin_pending_list_limit`` (4 MB by default), and
-# every search of the index reads that list whole: 488 pages of product updates made
-# "bolts" at 1M products take 164 ms instead of 82 until the list was flushed. A quarter
-# megabyte keeps the writes batched (a 10k catalog import as fast, within the noise)
-# and a search's extra read a few milliseconds (migration w8gin).
-GIN_STORAGE = {"gin_pending_list_limit": 256}
-
 
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.core.models import GIN_STORAGE, TimestampMixin, VersionedMixin
+from marketplace.core.models import TimestampMixin, VersionedMixin
 from marketplace.core.schema_compare import sqlite_full_text
 from marketplace.core.types import Money, Quantity, UTCDateTime, utcnow
 from marketplace.extensions import db
@@ -48,12 +48,10 @@ class Document(TimestampMixin, VersionedMixin, db.Model):
         # company's own documents (received, issued: btree_gin puts the company first)
         # without reading every document of the box (migration w3lists_box_search).
         Index("ix_documents_inbox_search", "recipient_company_id", "search_text",
-              postgresql_using="gin", postgresql_ops={"search_text": "gin_trgm_ops"},
-              postgresql_with=GIN_STORAGE
+              postgresql_using="gin", postgresql_ops={"search_text": "gin_trgm_ops"}
               ).ddl_if(dialect="postgresql"),
         Index("ix_documents_outbox_search", "issuer_company_id", "search_text",
-              postgresql_using="gin", postgresql_ops={"search_text": "gin_trgm_ops"},
-              postgresql_with=GIN_STORAGE
+              postgresql_using="gin", postgresql_ops={"search_text": "gin_trgm_ops"}
               ).ddl_if(dialect="postgresql"),
     )
 
